@@ -1,0 +1,183 @@
+/**
+ * The complaint as it arrives (contract "Complaints (ingest)"), validated once here for every
+ * path: single POST, NDJSON, CSV (after mapping its columns), Parquet and the CLI. The same zod
+ * schemas feed the OpenAPI document.
+ */
+import { z } from 'zod';
+import {
+  ADR_RESULTS, COMPLAINANT_TYPES, CURRENCIES, LANGUAGES, PROBLEM_CODES, PROBLEM_DETAIL_CODES,
+  PROBLEMS, REFUSAL_GROUND_CODES, SECTOR_CODES, TRADER_DECISIONS, normaliseCountry,
+  type Country, type Problem,
+} from '../domain/codes.js';
+
+/** Clock skew tolerated before a timestamp counts as "in the future". */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function isRealDate(y: number, m: number, d: number): boolean {
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+/** ISO-8601 date-time with a zone → canonical UTC form with milliseconds. */
+export const dateTime = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    const m = ISO_DATETIME.exec(value);
+    const ms = Date.parse(value);
+    if (!m || Number.isNaN(ms) || !isRealDate(Number(m[1]), Number(m[2]), Number(m[3])) || Number(m[4]) > 23) {
+      ctx.addIssue({ code: 'custom', message: `"${clip(value)}" is not a date-time: use ISO-8601 with a time zone, e.g. 2024-03-05T10:22:00Z` });
+      return z.NEVER;
+    }
+    if (ms > Date.now() + FUTURE_TOLERANCE_MS) {
+      ctx.addIssue({ code: 'custom', message: `${value} is in the future` });
+      return z.NEVER;
+    }
+    return new Date(ms).toISOString();
+  })
+  .meta({ format: 'date-time', example: '2024-03-05T10:22:00Z' });
+
+export const calendarDate = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    const m = ISO_DATE.exec(value);
+    if (!m || !isRealDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
+      ctx.addIssue({ code: 'custom', message: `"${clip(value)}" is not a date: use YYYY-MM-DD` });
+      return z.NEVER;
+    }
+    if (Date.parse(`${value}T00:00:00Z`) > Date.now() + FUTURE_TOLERANCE_MS) {
+      ctx.addIssue({ code: 'custom', message: `${value} is in the future` });
+      return z.NEVER;
+    }
+    return value;
+  })
+  .meta({ format: 'date', example: '2024-02-20' });
+
+export const countryCode = z
+  .string()
+  .transform((value, ctx): Country => {
+    const c = normaliseCountry(value);
+    if (!c) {
+      ctx.addIssue({ code: 'custom', message: `unknown country "${clip(value)}": use an ISO 3166-1 alpha-2 code of the EU, Iceland, Liechtenstein, Norway or the UK (EL and UK are accepted)` });
+      return z.NEVER;
+    }
+    return c;
+  })
+  .meta({ example: 'IT', description: 'ISO 3166-1 alpha-2 (EU/EEA + GB); EL and UK accepted as aliases' });
+
+const languageCode = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(LANGUAGES, { error: (i) => `unknown language "${clip(String(i.input))}": use an ISO 639-1 code of an EU/EEA language, e.g. it` }));
+
+const code = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
+  z.enum(values, { error: (i) => `unknown ${what} "${clip(String(i.input))}"` });
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+const DECIMAL = /^\d{1,15}(\.\d{1,4})?$/;
+export const price = z.strictObject({
+  amount: z
+    .string()
+    .trim()
+    .refine((v) => !v.startsWith('-'), 'price must not be negative')
+    .refine((v) => v.startsWith('-') || DECIMAL.test(v), 'amount must be a decimal string such as "59.90" (at most 4 decimals)')
+    .transform((v) => v.replace(/^0+(?=\d)/, '')),
+  currency: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .refine((c) => CURRENCIES.has(c), { error: (i) => `unknown currency "${clip(String(i.input))}": use an ISO 4217 code such as EUR` }),
+});
+
+const websiteUrl = text(500).refine((v) => {
+  try {
+    const u = new URL(v);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}, 'website must be an http(s) URL such as https://shop.example');
+
+const email = text(320).refine((v) => /^[^\s@]+@[^\s@]+$/.test(v), 'not an e-mail address');
+
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,99}$/;
+export const referenceId = (what: string) =>
+  z.string().trim().regex(ID_PATTERN, `${what} must be 1–100 letters, digits or . _ : / - (starting with a letter or digit)`);
+
+const at = dateTime;
+export const lifecycleEvent = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({ type: z.literal('sent_to_trader'), at }),
+    z.strictObject({ type: z.literal('trader_replied'), at, decision: code(TRADER_DECISIONS, 'trader decision') }),
+    z.strictObject({ type: z.literal('settled_directly'), at }),
+    z.strictObject({ type: z.literal('adr_body_agreed'), at, adrBodyId: referenceId('adrBodyId') }),
+    z.strictObject({ type: z.literal('adr_accepted'), at }),
+    z.strictObject({ type: z.literal('adr_refused'), at, ground: code(REFUSAL_GROUND_CODES as [string, ...string[]], 'refusal ground (a–f)').transform((g) => g as (typeof REFUSAL_GROUND_CODES)[number]) }),
+    z.strictObject({ type: z.literal('adr_outcome'), at, result: code(ADR_RESULTS, 'ADR result') }),
+    z.strictObject({ type: z.literal('adr_discontinued'), at, reason: text(500) }),
+    z.strictObject({ type: z.literal('compliance_reported'), at, complied: z.boolean() }),
+    z.strictObject({ type: z.literal('withdrawn'), at }),
+    z.strictObject({ type: z.literal('closed_no_agreement'), at }),
+  ],
+  { error: (i) => (i.code === 'invalid_union' ? `unknown event type "${clip(String((i.input as { type?: unknown })?.type))}"` : undefined) },
+);
+export type LifecycleEventInput = z.input<typeof lifecycleEvent>;
+
+export const complaintInput = z
+  .strictObject({
+    externalRef: text(200),
+    source: referenceId('source').optional(),
+    filedAt: dateTime,
+    complainant: z.enum(COMPLAINANT_TYPES).default('consumer'),
+    consumer: z.strictObject({
+      country: countryCode,
+      language: languageCode.optional(),
+      name: text(300).optional(),
+      email: email.optional(),
+      address: text(1000).optional(),
+    }),
+    trader: z
+      .strictObject({
+        id: referenceId('trader id').optional(),
+        name: text(300).optional(),
+        country: countryCode,
+        website: websiteUrl.optional(),
+      })
+      .refine((t) => t.id !== undefined || t.name !== undefined, { message: 'trader needs an id or a name', path: ['id'] }),
+    sector: code(SECTOR_CODES as [string, ...string[]], 'sector'),
+    problem: code(PROBLEM_CODES as [string, ...string[]], 'problem'),
+    problemDetail: code(PROBLEM_DETAIL_CODES as [string, ...string[]], 'problem detail').optional(),
+    orderedOnline: z.boolean().optional(),
+    price: price.optional(),
+    purchasedAt: calendarDate.optional(),
+    contactedTrader: z.boolean().optional(),
+    language: languageCode.optional(),
+    description: text(10_000).optional(),
+    events: z.array(lifecycleEvent).max(100, 'at most 100 events per complaint').optional(),
+  })
+  .superRefine((c, ctx) => {
+    if (c.problemDetail && !(PROBLEMS[c.problem as Problem].details as readonly string[]).includes(c.problemDetail)) {
+      ctx.addIssue({ code: 'custom', path: ['problemDetail'], message: `"${c.problemDetail}" is not a detail of problem "${c.problem}"` });
+    }
+    if (c.purchasedAt && c.purchasedAt > c.filedAt.slice(0, 10)) {
+      ctx.addIssue({ code: 'custom', path: ['purchasedAt'], message: `purchase date ${c.purchasedAt} is after the filing date` });
+    }
+  })
+  .meta({ id: 'ComplaintInput' });
+
+export type ComplaintInput = z.input<typeof complaintInput>;
+export type ParsedComplaint = z.output<typeof complaintInput>;
+
+/** A new event posted to `POST /complaints/{id}/events`. */
+export const eventInput = lifecycleEvent;
+
+export function clip(value: string, max = 40): string {
+  return value.length > max ? `${value.slice(0, max)}…` : value;
+}

@@ -1,0 +1,89 @@
+/**
+ * The one place that reads `process.env` (contract "Configuration"). Built once at start-up;
+ * a bad value stops start-up with a message naming the variable.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const onOff = (fallback: string) => z.string().default(fallback);
+const positiveInt = (name: string) =>
+  z.coerce.number({ error: `${name} must be a number` }).int(`${name} must be a whole number`).positive(`${name} must be positive`);
+
+const envSchema = z.object({
+  PORT: positiveInt('PORT').max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .refine((v) => /^postgres(ql)?:\/\//.test(v), 'DATABASE_URL must be a postgres:// connection string')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DUCKDB_PATH: z.string().min(1).optional(),
+  ETL_CRON: onOff('*/5 * * * *'),
+  ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
+  DEMO: z.enum(['true', 'false'], { error: 'DEMO must be true or false' }).optional(),
+  DEMO_COMPLAINTS: positiveInt('DEMO_COMPLAINTS').default(20_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRADER_REPLY_DAYS: positiveInt('TRADER_REPLY_DAYS').default(10),
+  AUTO_CLOSE_DAYS: z
+    .string()
+    .default('off')
+    .refine((v) => v === 'off' || /^[1-9]\d*$/.test(v), 'AUTO_CLOSE_DAYS must be off or a number of days')
+    .transform((v) => (v === 'off' ? null : Number(v))),
+  RETENTION_MONTHS: positiveInt('RETENTION_MONTHS').default(6),
+  RATE_LIMIT_PER_MINUTE: z
+    .string()
+    .default('600')
+    .refine((v) => v === 'off' || /^[1-9]\d*$/.test(v), 'RATE_LIMIT_PER_MINUTE must be off or a number')
+    .transform((v) => (v === 'off' ? null : Number(v))),
+  BODY_LIMIT_MB: z.coerce.number({ error: 'BODY_LIMIT_MB must be a number' }).positive('BODY_LIMIT_MB must be positive').default(1),
+  BULK_BODY_LIMIT_MB: z.coerce.number({ error: 'BULK_BODY_LIMIT_MB must be a number' }).positive('BULK_BODY_LIMIT_MB must be positive').default(1024),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  duckdbPath: string;
+  etlCron: string | null;
+  adminToken: string | undefined;
+  demo: boolean;
+  demoComplaints: number;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  traderReplyDays: number;
+  autoCloseDays: number | null;
+  retentionMonths: number;
+  rateLimitPerMinute: number | null;
+  bodyLimitBytes: number;
+  bulkBodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '')));
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir,
+    duckdbPath: path.resolve(e.DUCKDB_PATH ?? path.join(dataDir, 'analytics.duckdb')),
+    etlCron: e.ETL_CRON === 'off' ? null : e.ETL_CRON,
+    adminToken: e.ADMIN_TOKEN,
+    demo: e.DEMO ? e.DEMO === 'true' : e.DATABASE_URL === undefined,
+    demoComplaints: e.DEMO_COMPLAINTS,
+    logLevel: e.LOG_LEVEL,
+    traderReplyDays: e.TRADER_REPLY_DAYS,
+    autoCloseDays: e.AUTO_CLOSE_DAYS,
+    retentionMonths: e.RETENTION_MONTHS,
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    bodyLimitBytes: Math.round(e.BODY_LIMIT_MB * 1024 * 1024),
+    bulkBodyLimitBytes: Math.round(e.BULK_BODY_LIMIT_MB * 1024 * 1024),
+  };
+}

@@ -1,0 +1,142 @@
+/**
+ * The case store: PostgreSQL through `pg` when DATABASE_URL is set, else PGlite under DATA_DIR.
+ * Queries go through one Kysely instance either way; only the bulk COPY differs.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { DB } from './schema.js';
+import { Lock, PGliteDialect } from './pglite-dialect.js';
+
+export type StoreKind = 'postgres' | 'pglite';
+
+/** One dedicated connection: temp tables and COPY live as long as the session. */
+export interface Session {
+  readonly db: Kysely<DB>;
+  /** Streams CSV text (FORMAT csv, no header) into `table (columns)`. */
+  copyCsv(table: string, columns: readonly string[], chunks: AsyncIterable<string>): Promise<void>;
+}
+
+export interface Store {
+  readonly kind: StoreKind;
+  readonly db: Kysely<DB>;
+  session<T>(fn: (s: Session) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const OID = { INT8: 20, NUMERIC: 1700, DATE: 1082 } as const;
+const identity = (v: string) => v;
+const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
+const copyStatement = (table: string, columns: readonly string[]) =>
+  `COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) FROM STDIN WITH (FORMAT csv)`;
+
+export async function openPostgres(url: string, poolSize = 10): Promise<Store> {
+  // bigint and numeric stay strings (exact); dates stay 'YYYY-MM-DD' (no local-time shift).
+  const types = {
+    getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+      oid === OID.INT8 || oid === OID.NUMERIC || oid === OID.DATE ? identity : pg.types.getTypeParser(oid, format),
+  };
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types, application_name: 'odr-observatory' });
+  // An idle client losing its server must not crash the process; the next query reconnects.
+  pool.on('error', () => {});
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    kind: 'postgres',
+    db,
+    async session(fn) {
+      const client = await pool.connect();
+      const shim = { query: client.query.bind(client), release: () => {} };
+      const sessionDb = new Kysely<DB>({
+        dialect: new PostgresDialect({ pool: { connect: async () => shim, end: async () => {} } as unknown as pg.Pool }),
+      });
+      let broken = false;
+      try {
+        return await fn({
+          db: sessionDb,
+          async copyCsv(table, columns, chunks) {
+            const stream = client.query(copyFrom(copyStatement(table, columns)));
+            await pipeline(Readable.from(chunks), stream);
+          },
+        });
+      } catch (err) {
+        broken = true;
+        throw err;
+      } finally {
+        // A failed COPY can leave the connection mid-protocol: discard it rather than reuse it.
+        client.release(broken ? true : undefined);
+      }
+    },
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+/** `dataDir: null` keeps everything in memory (tests). */
+export async function openPglite(dataDir: string | null): Promise<Store> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  let url = 'memory://';
+  if (dataDir) {
+    const dir = path.join(dataDir, 'pglite');
+    mkdirSync(dir, { recursive: true });
+    url = dir;
+  }
+  const pglite = await PGlite.create(url, {
+    parsers: { [OID.INT8]: identity, [OID.NUMERIC]: identity, [OID.DATE]: identity },
+  });
+  const lock = new Lock();
+  const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite, lock) });
+  return {
+    kind: 'pglite',
+    db,
+    async session(fn) {
+      const release = await lock.acquire();
+      const sessionDb = new Kysely<DB>({ dialect: new PGliteDialect(pglite, null) });
+      try {
+        return await fn({
+          db: sessionDb,
+          async copyCsv(table, columns, chunks) {
+            // PGlite reads COPY input from a blob; send it in chunks of a few MB.
+            const statement = `COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`;
+            let parts: string[] = [];
+            let size = 0;
+            const flush = async () => {
+              if (size === 0) return;
+              await pglite.query(statement, [], { blob: new Blob(parts) });
+              parts = [];
+              size = 0;
+            };
+            for await (const chunk of chunks) {
+              parts.push(chunk);
+              size += chunk.length;
+              if (size >= 8 * 1024 * 1024) await flush();
+            }
+            await flush();
+          },
+        });
+      } finally {
+        release();
+      }
+    },
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}
+
+export async function openStore(opts: { databaseUrl?: string; dataDir: string | null }): Promise<Store> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir);
+}
+

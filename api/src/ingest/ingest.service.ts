@@ -1,0 +1,235 @@
+/**
+ * Bulk and single ingestion, one path for both: validate each line at the edge, stream the valid
+ * ones into a staging table with COPY, then check and merge in SQL — all inside one transaction,
+ * so a batch lands whole or not at all.
+ */
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { ApiError, MAX_DETAILS, type ErrorDetail } from '../common/errors.js';
+import { complaintInput } from '../complaints/complaint.schema.js';
+import { normaliseComplaint } from '../complaints/normalize.js';
+import type { Store } from '../db/store.js';
+import { IngestRepository } from './ingest.repository.js';
+import type { IngestFormat, ReaderItem } from './readers.js';
+import { STAGING_COLUMNS, STAGING_TABLE, toCopyLine } from './staging.js';
+
+export interface IngestRequest {
+  items: AsyncIterable<ReaderItem>;
+  format: IngestFormat | 'json';
+  defaultSource: string;
+  caller: string;
+  /** One complaint from POST /complaints: a conflict is 409 rather than a 422 line error. */
+  single?: boolean;
+  onProgress?: (received: number) => void;
+}
+
+export interface IngestPhases {
+  parseMs: number;
+  validateMs: number;
+  copyMs: number;
+  mergeMs: number;
+}
+
+export interface IngestSummary {
+  batchId: string;
+  received: number;
+  inserted: number;
+  updated: number;
+  duplicates: number;
+  phases: IngestPhases;
+}
+
+export interface IngestSettings {
+  traderReplyDays: number;
+}
+
+const COPY_CHUNK_LINES = 500;
+
+/** `['events', 2, 'at']` → `events[2].at` */
+export function pathToField(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : `${out ? '.' : ''}${String(p)}`;
+  return out || '(complaint)';
+}
+
+function issuesToDetails(issues: z.core.$ZodIssue[], line: number, fieldOf: (p: string) => string): ErrorDetail[] {
+  return issues.map((i) => ({ line, field: fieldOf(pathToField(i.path)), message: humanMessage(i) }));
+}
+
+function humanMessage(i: z.core.$ZodIssue): string {
+  if (i.code === 'invalid_type' && (i as { input?: unknown }).input === undefined) return 'is required';
+  if (i.code === 'unrecognized_keys') return `unknown field${i.keys.length > 1 ? 's' : ''}: ${i.keys.join(', ')}`;
+  return i.message;
+}
+
+export class IngestService {
+  constructor(
+    private readonly store: Store,
+    private readonly settings: IngestSettings,
+  ) {}
+
+  async ingest(req: IngestRequest): Promise<IngestSummary & { verdict?: 'inserted' | 'updated' | 'duplicate' }> {
+    const batchId = randomUUID();
+    const startedAt = new Date();
+    const phases: IngestPhases = { parseMs: 0, validateMs: 0, copyMs: 0, mergeMs: 0 };
+    const errors: ErrorDetail[] = [];
+    let errorCount = 0;
+    let received = 0;
+    const addErrors = (details: ErrorDetail[]) => {
+      errorCount += details.length;
+      for (const d of details) if (errors.length < MAX_DETAILS) errors.push(d);
+    };
+
+    const settings = this.settings;
+    // Validated rows as COPY text; once a line is bad nothing more is copied, but every line is
+    // still read so the answer lists all problems.
+    async function* copyLines(): AsyncGenerator<string> {
+      let buffer = '';
+      let count = 0;
+      const iterator = req.items[Symbol.asyncIterator]();
+      for (;;) {
+        const t0 = performance.now();
+        const next = await iterator.next();
+        phases.parseMs += performance.now() - t0;
+        if (next.done) break;
+        const item = next.value;
+        received++;
+        if (received % 10_000 === 0) req.onProgress?.(received);
+        const t1 = performance.now();
+        const fieldOf = item.fieldOf ?? ((p: string) => p);
+        let problems = item.problems;
+        let line: string | null = null;
+        if (item.input !== undefined) {
+          const parsed = complaintInput.safeParse(item.input);
+          if (!parsed.success) {
+            problems = [...problems, ...issuesToDetails(parsed.error.issues, item.line, fieldOf)];
+          } else if (problems.length === 0) {
+            const n = normaliseComplaint(parsed.data, { defaultSource: req.defaultSource, traderReplyDays: settings.traderReplyDays });
+            if (n.ok) line = toCopyLine(n.complaint, item.line);
+            else problems = n.problems.map((p) => ({ line: item.line, field: fieldOf(p.field), message: p.message }));
+          }
+        }
+        phases.validateMs += performance.now() - t1;
+        if (problems.length) addErrors(problems.map((p) => ({ ...p, line: item.line })));
+        if (line !== null && errorCount === 0) {
+          buffer += line;
+          if (++count === COPY_CHUNK_LINES) {
+            yield buffer;
+            buffer = '';
+            count = 0;
+          }
+        }
+      }
+      if (buffer && errorCount === 0) yield buffer;
+      req.onProgress?.(received);
+    }
+
+    let outcome: { inserted: number; updated: number; duplicates: number };
+    try {
+      outcome = await this.store.session(async (session) =>
+        session.db.transaction().execute(async (trx) => {
+          const repo = new IngestRepository(trx);
+          await repo.createStaging();
+          const tCopy = performance.now();
+          await session.copyCsv(STAGING_TABLE, STAGING_COLUMNS, copyLines());
+          phases.copyMs = performance.now() - tCopy - phases.parseMs - phases.validateMs;
+          if (errorCount > 0) throw this.rejection(req, errors, errorCount, received);
+
+          const tMerge = performance.now();
+          let duplicates = 0;
+          // The first line of a reference counts; identical repeats are duplicates.
+          const repeats = await repo.repeatedRefs();
+          const drop: number[] = [];
+          for (const r of repeats) {
+            for (let i = 1; i < r.lines.length; i++) {
+              if (r.hashes[i] === r.hashes[0]) {
+                duplicates++;
+                drop.push(r.lines[i]!);
+              } else {
+                addErrors([{ line: r.lines[i]!, field: 'externalRef', message: `reference "${r.external_ref}" already appears on line ${r.lines[0]} of this batch with different content` }]);
+              }
+            }
+          }
+          await repo.dropLines(drop);
+          for (const u of await repo.unknownAdrBodies()) {
+            addErrors([{ line: u.line, field: 'adrBodyId', message: `unknown ADR body "${u.adr_body_id}": register it first (PUT /api/v1/adr-bodies/${u.adr_body_id})` }]);
+          }
+          if (errorCount > 0) throw this.rejection(req, errors, errorCount, received);
+
+          const staged = received - duplicates;
+          await repo.analyzeStaging();
+          await repo.upsertTraders();
+          const inserted = await repo.insertNew(batchId);
+          let updated = 0;
+          if (inserted < staged) {
+            const m = await repo.matchExisting(batchId);
+            for (const b of m.bad) {
+              addErrors([{
+                line: b.line,
+                field: b.verdict === 'conflict' ? b.differing[0]! : 'events',
+                message: b.verdict === 'conflict'
+                  ? `a different complaint is already stored under this source and reference (differs in: ${b.differing.join(', ')})`
+                  : 'the events differ from the ones already stored under this reference: a re-sent case may only add events after the stored ones',
+              }]);
+            }
+            if (errorCount > 0) throw this.rejection(req, errors, errorCount, received);
+            await repo.extendExisting(batchId);
+            duplicates += m.duplicates;
+            updated = m.extended;
+          }
+          phases.mergeMs = performance.now() - tMerge;
+          await trx
+            .insertInto('ingest_batches')
+            .values({
+              id: batchId, source: req.defaultSource, caller: req.caller, format: req.format, status: 'completed',
+              received, inserted, updated, duplicates, rejected: 0, started_at: startedAt, finished_at: new Date(),
+            })
+            .execute();
+          return { inserted, updated, duplicates };
+        }),
+      );
+    } catch (err) {
+      if (err instanceof ApiError && (err.statusCode === 422 || err.statusCode === 409)) {
+        await this.recordRejected(batchId, req, startedAt, received, errorCount, err.message);
+      }
+      throw err;
+    }
+    const verdict = outcome.inserted ? 'inserted' : outcome.updated ? 'updated' : 'duplicate';
+    return { batchId, received, ...outcome, phases: roundPhases(phases), ...(req.single ? { verdict } : {}) };
+  }
+
+  private rejection(req: IngestRequest, errors: ErrorDetail[], count: number, received: number): ApiError {
+    if (req.single) {
+      const conflict = errors.find((e) => e.message.startsWith('a different complaint') || e.message.startsWith('the events differ'));
+      const details = errors.map(({ field, message }) => ({ field, message }));
+      if (conflict) return new ApiError(409, `complaint not stored: ${conflict.message}`, details);
+      return new ApiError(422, `complaint not stored: ${count} problem${count > 1 ? 's' : ''} found`, details);
+    }
+    const lines = new Set(errors.map((e) => e.line)).size;
+    return new ApiError(
+      422,
+      `nothing was stored: ${count} problem${count > 1 ? 's' : ''} in ${lines}${errors.length < count ? '+' : ''} of ${received} line${received > 1 ? 's' : ''}${count > MAX_DETAILS ? ` (the first ${MAX_DETAILS} are listed)` : ''}`,
+      errors,
+      { rejected: count },
+    );
+  }
+
+  private async recordRejected(batchId: string, req: IngestRequest, startedAt: Date, received: number, errorCount: number, message: string) {
+    try {
+      await this.store.db
+        .insertInto('ingest_batches')
+        .values({
+          id: batchId, source: req.defaultSource, caller: req.caller, format: req.format, status: 'rejected',
+          received, inserted: 0, updated: 0, duplicates: 0, rejected: errorCount, error: message,
+          started_at: startedAt, finished_at: new Date(),
+        })
+        .execute();
+    } catch {
+      // The record of a rejection is a courtesy; the rejection itself must still reach the caller.
+    }
+  }
+}
+
+function roundPhases(p: IngestPhases): IngestPhases {
+  return { parseMs: Math.round(p.parseMs), validateMs: Math.round(p.validateMs), copyMs: Math.round(p.copyMs), mergeMs: Math.round(p.mergeMs) };
+}

@@ -1,0 +1,133 @@
+/**
+ * Streaming readers for bulk bodies and files. Each yields one item per data line: the complaint
+ * in its JSON shape, or the problems that line has. Memory stays bounded by one chunk.
+ */
+import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { parse as parseCsv, CsvError } from 'csv-parse';
+import type { ComplaintInput } from '../complaints/complaint.schema.js';
+import { csvRecordToInput, CSV_COLUMNS, isCsvColumn, type CsvColumn, type CsvRecord } from '../complaints/formats/csv-columns.js';
+import { payloadTooLarge, type ErrorDetail } from '../common/errors.js';
+
+export type IngestFormat = 'ndjson' | 'csv' | 'parquet';
+
+export interface ReaderItem {
+  line: number;
+  input?: ComplaintInput;
+  problems: ErrorDetail[];
+  /** Maps a schema path (e.g. `consumer.country`) to the name the user knows it by. */
+  fieldOf?: (path: string) => string;
+}
+
+/** Fails the read with 413 once more than `limit` bytes came in. */
+export async function* limitBytes(source: AsyncIterable<Buffer | string>, limit: number): AsyncGenerator<Buffer> {
+  let seen = 0;
+  for await (const chunk of source) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    seen += buf.length;
+    if (seen > limit) throw payloadTooLarge(limit);
+    yield buf;
+  }
+}
+
+export async function* readNdjson(source: AsyncIterable<Buffer>): AsyncGenerator<ReaderItem> {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  let line = 0;
+  const item = (text: string): ReaderItem | null => {
+    line++;
+    const trimmed = text.trim();
+    if (trimmed === '') return null;
+    let value: unknown;
+    try {
+      value = JSON.parse(trimmed);
+    } catch (err) {
+      return { line, problems: [{ line, field: '(line)', message: `not valid JSON: ${(err as Error).message}` }] };
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return { line, problems: [{ line, field: '(line)', message: 'each line must be one JSON object (a complaint)' }] };
+    }
+    return { line, input: value as ComplaintInput, problems: [] };
+  };
+  for await (const chunk of source) {
+    const text = rest + decoder.write(chunk);
+    const lines = text.split('\n');
+    rest = lines.pop() ?? '';
+    for (const l of lines) {
+      const it = item(l);
+      if (it) yield it;
+    }
+  }
+  const last = item(rest + decoder.end());
+  if (last) yield last;
+}
+
+/** RFC 4180 CSV with a header row of the contract's columns (order free, unknown ones refused). */
+export async function* readCsv(source: AsyncIterable<Buffer>): AsyncGenerator<ReaderItem> {
+  const parser = parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
+  const input = Readable.from(source);
+  input.on('error', (err) => parser.destroy(err));
+  input.pipe(parser);
+  let header: CsvColumn[] | null = null;
+  let lastLine = 1;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      const startLine = lastLine;
+      lastLine = info.lines + 1;
+      if (!header) {
+        const problems = checkHeader(record);
+        if (problems.length) {
+          yield { line: 1, problems };
+          return;
+        }
+        header = record.map((c) => c.trim()) as CsvColumn[];
+        continue;
+      }
+      const line = startLine;
+      if (record.length !== header.length) {
+        yield { line, problems: [{ line, field: '(line)', message: `expected ${header.length} fields as in the header, found ${record.length}` }] };
+        continue;
+      }
+      const row: CsvRecord = {};
+      header.forEach((col, i) => (row[col] = record[i]));
+      const { input: complaint, problems, fieldOf } = csvRecordToInput(row);
+      yield { line, input: complaint, problems: problems.map((p) => ({ line, ...p })), fieldOf };
+    }
+  } catch (err) {
+    if (err instanceof CsvError) {
+      const line = (err as CsvError & { lines?: number }).lines ?? lastLine;
+      yield { line, problems: [{ line, field: '(line)', message: `the CSV cannot be read from here on: ${csvMessage(err)}` }] };
+      return;
+    }
+    throw err;
+  }
+  if (!header) yield { line: 1, problems: [{ line: 1, field: '(header)', message: 'the CSV is empty: a header row is required' }] };
+}
+
+function checkHeader(record: string[]): ErrorDetail[] {
+  const problems: ErrorDetail[] = [];
+  const seen = new Set<string>();
+  for (const raw of record) {
+    const col = raw.trim();
+    if (!isCsvColumn(col)) problems.push({ line: 1, field: col || '(empty)', message: `unknown column "${col}"; the columns are: ${CSV_COLUMNS.join(', ')}` });
+    else if (seen.has(col)) problems.push({ line: 1, field: col, message: `column "${col}" appears twice` });
+    seen.add(col);
+  }
+  for (const required of ['external_ref', 'filed_at', 'consumer_country', 'trader_country', 'sector', 'problem'] as const) {
+    if (!seen.has(required)) problems.push({ line: 1, field: required, message: `required column "${required}" is missing` });
+  }
+  if (!seen.has('trader_id') && !seen.has('trader_name')) problems.push({ line: 1, field: 'trader_id', message: 'a trader_id or trader_name column is required' });
+  return problems;
+}
+
+function csvMessage(err: CsvError): string {
+  switch (err.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return 'a quoted field is never closed (a " is missing)';
+    case 'CSV_INVALID_CLOSING_QUOTE':
+    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+      return 'a quote is closed in the middle of a field (write "" for a quote inside a quoted field)';
+    default:
+      return err.message;
+  }
+}
