@@ -1,0 +1,53 @@
+/**
+ * The one place errors become responses: ApiError as it says, Nest's own HTTP errors (unknown
+ * route, body parser) in the same shape, anything else a 500 without internals. Never a stack.
+ */
+import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { ApiError } from './errors.js';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  limit?: number;
+}
+
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof HttpException) {
+    const status = err.getStatus();
+    const res = err.getResponse();
+    const message = typeof res === 'string' ? res : String((res as { message?: unknown }).message ?? err.message);
+    if (status === 400 && (err.cause as BodyParserError | undefined)?.type === 'entity.parse.failed') return new ApiError(400, `the body is not valid JSON: ${message}`);
+    return new ApiError(status, status === 404 ? 'no such route' : message);
+  }
+  const bp = err as BodyParserError;
+  if (bp?.type === 'entity.too.large') return new ApiError(413, `the request body is larger than the limit of ${Math.round((bp.limit ?? 0) / 1024)} KB`);
+  if (bp?.type === 'entity.parse.failed') return new ApiError(400, `the body is not valid JSON: ${(err as Error).message}`);
+  if (bp?.type === 'encoding.unsupported' || bp?.type === 'charset.unsupported') return new ApiError(415, (err as Error).message);
+  return new ApiError(500, 'internal error: the request could not be completed; see the server log for the request id');
+}
+
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<Request & { id?: string }>();
+    const error = toApiError(exception);
+    if (error.statusCode >= 500) {
+      const e = exception as Error;
+      this.logger.error({ reqId: req.id, err: { type: e?.name, message: e?.message, stack: e?.stack } }, 'request failed');
+    }
+    if (error.statusCode === 413) res.setHeader('connection', 'close');
+    if (res.headersSent) {
+      // A streamed answer already started: the client sees a cut stream, the log says why.
+      res.destroy();
+      return;
+    }
+    res.status(error.statusCode).json({ ...error.toJSON(), ...(req.id ? { requestId: req.id } : {}) });
+  }
+}

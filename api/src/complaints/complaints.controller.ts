@@ -1,0 +1,109 @@
+import { Body, Controller, Delete, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { CONFIG } from '../app.tokens.js';
+import { ApiError, payloadTooLarge } from '../common/errors.js';
+import type { Config } from '../config/config.js';
+import { IngestService } from '../ingest/ingest.service.js';
+import { limitBytes, readCsv, readNdjson, type IngestFormat, type ReaderItem } from '../ingest/readers.js';
+import { readParquetUpload } from '../ingest/parquet-reader.js';
+import { errorResponses } from '../openapi/common-responses.js';
+import { ApiDoc, ZBody, ZParams, ZQuery } from '../openapi/route-docs.js';
+import { caseDetail } from './case-view.js';
+import { complaintInput, eventInput, type ComplaintInput } from './complaint.schema.js';
+import { bulkQuery, complaintIdParams, erasure, eventIdParams, ingestSummary, voidInput } from './complaints.dto.js';
+import { ComplaintsService } from './complaints.service.js';
+import type { LifecycleEvent } from '../domain/lifecycle.js';
+
+/** Until access control lands every caller writes as the default source (contract "Access"). */
+export const DEFAULT_SOURCE = 'default';
+const CALLER = 'anonymous';
+
+const BULK_TYPES: Record<string, IngestFormat> = {
+  'application/x-ndjson': 'ndjson',
+  'application/ndjson': 'ndjson',
+  'application/jsonl': 'ndjson',
+  'text/csv': 'csv',
+  'application/vnd.apache.parquet': 'parquet',
+};
+
+@Controller('api/v1/complaints')
+export class ComplaintsController {
+  constructor(
+    private readonly complaints: ComplaintsService,
+    private readonly ingestService: IngestService,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  @Post()
+  @ApiDoc({
+    summary: 'File one complaint (idempotent by source + externalRef)',
+    description: 'New → 201. The same complaint again → 200, nothing written. The same complaint with more events → 200, the new events appended. Other content under the same reference → 409.',
+    tags: ['ingest'],
+    responses: { 201: { description: 'stored', schema: caseDetail }, 200: { description: 'already stored (duplicate or extended)', schema: caseDetail }, ...errorResponses(400, 409, 413, 415, 422) },
+  })
+  async create(@ZBody(complaintInput) _valid: unknown, @Body() raw: ComplaintInput, @Res({ passthrough: true }) res: Response) {
+    const result = await this.ingestService.ingest({
+      items: oneItem(raw), format: 'json', defaultSource: DEFAULT_SOURCE, caller: CALLER, single: true,
+    });
+    const id = await this.complaints.idByRef(raw.source ?? DEFAULT_SOURCE, raw.externalRef.trim());
+    res.status(result.verdict === 'inserted' ? 201 : 200);
+    return this.complaints.detail(id!);
+  }
+
+  @Post('bulk')
+  @HttpCode(200)
+  @ApiDoc({
+    summary: 'Load many complaints, all or nothing',
+    description: 'NDJSON (one complaint per line), CSV (header row, milestone columns) or Parquet (a registry export). Any bad line → 422 listing every problem (first 1,000) and nothing is written.',
+    tags: ['ingest'],
+    requestContent: {
+      'application/x-ndjson': { description: 'one complaint JSON object per line' },
+      'text/csv': { description: 'RFC 4180, UTF-8, header row of the contract columns' },
+      'application/vnd.apache.parquet': { description: 'a Parquet registry export' },
+    },
+    responses: { 200: { description: 'stored', schema: ingestSummary }, ...errorResponses(400, 413, 415, 422) },
+  })
+  async bulk(@ZQuery(bulkQuery) q: { source?: string }, @Req() req: Request) {
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const format = BULK_TYPES[type];
+    if (!format) {
+      throw new ApiError(415, `send the body as application/x-ndjson, text/csv or application/vnd.apache.parquet (got ${type || 'no content type'})`);
+    }
+    const limit = this.config.bulkBodyLimitBytes;
+    if (Number(req.headers['content-length'] ?? 0) > limit) throw payloadTooLarge(limit);
+    const body = limitBytes(req, limit);
+    const items: AsyncIterable<ReaderItem> =
+      format === 'ndjson' ? readNdjson(body) : format === 'csv' ? readCsv(body) : await readParquetUpload(body, this.config.dataDir);
+    const { verdict: _v, ...summary } = await this.ingestService.ingest({ items, format, defaultSource: q.source ?? DEFAULT_SOURCE, caller: CALLER });
+    return summary;
+  }
+
+  @Post(':id/events')
+  @ApiDoc({
+    summary: 'Append a lifecycle event',
+    description: 'Checked against the lifecycle (domain.md §1): an event the current stage does not allow → 409 naming the stage and the allowed next events.',
+    tags: ['ingest'],
+    responses: { 201: { description: 'appended; the case as it now stands', schema: caseDetail }, ...errorResponses(400, 404, 409, 415, 422) },
+  })
+  async appendEvent(@ZParams(complaintIdParams) p: { id: string }, @ZBody(eventInput) event: LifecycleEvent) {
+    return this.complaints.appendEvent(p.id, event);
+  }
+
+  @Post(':id/events/:eventId/void')
+  @HttpCode(200)
+  @ApiDoc({ summary: 'Void a wrongly recorded event (admin; measures ignore it)', tags: ['ingest'], responses: { 200: { description: 'voided; the case as it now stands', schema: caseDetail }, ...errorResponses(400, 404, 409, 415, 422) } })
+  async voidEvent(@ZParams(eventIdParams) p: { id: string; eventId: string }, @ZBody(voidInput) body: { reason: string }) {
+    return this.complaints.voidEvent(p.id, p.eventId, body.reason, CALLER);
+  }
+
+  @Delete(':id/personal-data')
+  @ApiDoc({ summary: "Erase the consumer's personal data now (GDPR request); statistics stay", tags: ['ingest'], responses: { 200: { description: 'erased', schema: erasure }, ...errorResponses(400, 404) } })
+  async erase(@ZParams(complaintIdParams) p: { id: string }) {
+    return this.complaints.erasePersonalData(p.id);
+  }
+}
+
+async function* oneItem(input: ComplaintInput): AsyncGenerator<ReaderItem> {
+  yield { line: 1, input, problems: [] };
+}
+

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+export const complaintIdParams = z.object({
+  id: z.string().regex(/^[1-9]\d{0,17}$/, 'complaint id must be a positive whole number'),
+});
+export const eventIdParams = complaintIdParams.extend({
+  eventId: z.string().regex(/^[1-9]\d{0,17}$/, 'event id must be a positive whole number'),
+});
+export const voidInput = z.strictObject({ reason: z.string().trim().min(3, 'say why the event is voided (at least 3 characters)').max(500) }).meta({ id: 'VoidInput' });
+
+export const ingestSummary = z
+  .object({
+    batchId: z.string(),
+    received: z.number().int(),
+    inserted: z.number().int(),
+    updated: z.number().int(),
+    duplicates: z.number().int(),
+    phases: z.object({ parseMs: z.number(), validateMs: z.number(), copyMs: z.number(), mergeMs: z.number() }),
+  })
+  .meta({ id: 'IngestSummary' });
+
+export const erasure = z.object({ id: z.string(), personalDataErasedAt: z.string() }).meta({ id: 'Erasure' });
+
+export const bulkQuery = z.strictObject({
+  source: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,99}$/, 'source must be 1–100 letters, digits or . _ : / -').optional()
+    .meta({ description: 'default source for lines that name none' }),
+});

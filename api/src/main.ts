@@ -1,0 +1,51 @@
+/**
+ * `npm start`: validate the configuration, open the store (PostgreSQL or embedded PGlite),
+ * migrate, load the demo data into an empty embedded store, serve API + dashboard.
+ */
+import 'reflect-metadata';
+import { loadConfig, ConfigError } from './config/config.js';
+import { createLogger } from './common/logger.js';
+import { openStore } from './db/store.js';
+import { migrate } from './db/migrate.js';
+import { createApp } from './server.js';
+import { seedDemoIfEmpty } from './demo/demo-seed.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  logger.info({ store: store.kind, dataDir: store.kind === 'pglite' ? config.dataDir : undefined }, 'case store open');
+  const applied = await migrate(store);
+  if (applied.length) logger.info({ migrations: applied.map((m) => m.version) }, 'schema migrated');
+  if (config.demo) await seedDemoIfEmpty(store, config, logger);
+
+  const app = await createApp({ config, store, logger });
+  await app.listen(config.port, config.host);
+  logger.info({ url: `http://${config.host}:${config.port}/` }, 'ODR Observatory is serving');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await app.close();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`ODR Observatory could not start: ${err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import type { RouteDoc } from './route-docs.js';
+
+export const errorBody = z
+  .object({
+    statusCode: z.number().int(),
+    error: z.string(),
+    message: z.string(),
+    details: z.array(z.object({ line: z.number().int().optional(), field: z.string(), message: z.string() })).optional(),
+    requestId: z.string().optional(),
+  })
+  .meta({ id: 'Error' });
+
+const WHY: Record<number, string> = {
+  400: 'malformed request (query, path or JSON syntax)',
+  404: 'not found',
+  409: 'conflicts with the stored case (lifecycle or idempotency)',
+  413: 'body larger than the configured limit',
+  415: 'unsupported content type',
+  422: 'well-formed but invalid content; details name line, field and problem',
+};
+
+export function errorResponses(...codes: number[]): RouteDoc['responses'] {
+  return Object.fromEntries(codes.map((c) => [c, { description: WHY[c] ?? 'error', schema: errorBody }]));
+}

@@ -1,0 +1,50 @@
+/**
+ * Builds the HTTP application (used by main.ts and by the tests): Nest on Express, JSON logs with
+ * request ids, one error filter, the dashboard and the API docs as static files.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import express from 'express';
+import type { LoggerService } from '@nestjs/common';
+import { AppModule, CONTROLLERS, type AppDeps } from './app.module.js';
+import { ApiExceptionFilter } from './common/http-exception.filter.js';
+import { requestLogger, type Logger } from './common/logger.js';
+import { PROJECT_ROOT } from './common/paths.js';
+import { CONTROLLERS_REF, DOCS_INIT_JS } from './openapi/openapi.controller.js';
+
+class PinoNestLogger implements LoggerService {
+  constructor(private readonly logger: Logger) {}
+  log(message: unknown) { this.logger.debug({ nest: true }, String(message)); }
+  error(message: unknown) { this.logger.error({ nest: true }, String(message)); }
+  warn(message: unknown) { this.logger.warn({ nest: true }, String(message)); }
+  debug(message: unknown) { this.logger.trace({ nest: true }, String(message)); }
+  verbose(message: unknown) { this.logger.trace({ nest: true }, String(message)); }
+}
+
+/** The built dashboard if there is one, else the placeholder page. */
+export function dashboardDir(): string {
+  const built = path.join(PROJECT_ROOT, 'dashboard', 'dist');
+  return existsSync(path.join(built, 'index.html')) ? built : path.join(PROJECT_ROOT, 'dashboard', 'public');
+}
+
+export async function createApp(deps: AppDeps): Promise<NestExpressApplication> {
+  CONTROLLERS_REF.list = CONTROLLERS;
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(deps), {
+    bodyParser: false,
+    logger: new PinoNestLogger(deps.logger),
+  });
+  app.disable('x-powered-by');
+  app.use(requestLogger(deps.logger));
+  // JSON bodies only; bulk bodies (NDJSON, CSV, Parquet) are streamed by their route.
+  app.useBodyParser('json', { limit: deps.config.bodyLimitBytes });
+  app.useGlobalFilters(new ApiExceptionFilter(deps.logger));
+  const swaggerDir = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  app.use('/api/docs/assets', express.static(swaggerDir, { index: false }));
+  app.use('/api/docs/init.js', (_req: express.Request, res: express.Response) => res.type('application/javascript').send(DOCS_INIT_JS));
+  app.use(express.static(dashboardDir(), { index: 'index.html' }));
+  app.enableShutdownHooks();
+  return app;
+}

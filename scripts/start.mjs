@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// `npm start`: build what is missing or stale, then run the server (which migrates and, on an
+// empty embedded store, loads the demo data).
+import { existsSync, statSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const newest = (dir) => {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+};
+const entry = path.join(root, 'dist/api/src/main.js');
+const sources = ['api/src', 'fixtures', 'etl'].map((d) => path.join(root, d)).filter(existsSync);
+const stale = !existsSync(entry) || Math.max(...sources.map(newest)) > statSync(entry).mtimeMs;
+const step = (what, cmd, args) => {
+  console.log(`▶ ${what}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+};
+if (stale) step('building the API (tsc)', 'npx', ['tsc', '-p', 'tsconfig.json']);
+const dash = path.join(root, 'dashboard');
+if (existsSync(path.join(dash, 'vite.config.ts')) && !existsSync(path.join(dash, 'dist/index.html'))) {
+  step('building the dashboard (vite)', 'npx', ['vite', 'build', dash]);
+}
+const r = spawnSync(process.execPath, [entry], { stdio: 'inherit', cwd: root });
+process.exit(r.status ?? 0);

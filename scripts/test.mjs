@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// `npm test`: type-check, then the whole suite on the embedded PGlite and, when
+// TEST_DATABASE_URL is set, the same suite again against that real PostgreSQL server.
+import { spawnSync } from 'node:child_process';
+
+const run = (cmd, args, env = {}) => {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+};
+const extra = process.argv.slice(2);
+run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+const { TEST_DATABASE_URL, ...rest } = process.env;
+console.log('\n▶ suite on PGlite (embedded)');
+run('npx', ['vitest', 'run', ...extra], { TEST_DATABASE_URL: '' });
+if (TEST_DATABASE_URL) {
+  console.log(`\n▶ suite on PostgreSQL (${TEST_DATABASE_URL.replace(/\/\/[^@]*@/, '//')})`);
+  run('npx', ['vitest', 'run', ...extra], { TEST_DATABASE_URL });
+}
+void rest;
