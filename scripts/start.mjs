@@ -4,6 +4,7 @@
 import { existsSync, statSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const newest = (dir) => {
@@ -27,5 +28,5 @@ const dash = path.join(root, 'dashboard');
 if (existsSync(path.join(dash, 'vite.config.ts')) && !existsSync(path.join(dash, 'dist/index.html'))) {
   step('building the dashboard (vite)', 'npx', ['vite', 'build', dash]);
 }
-const r = spawnSync(process.execPath, [entry], { stdio: 'inherit', cwd: root });
-process.exit(r.status ?? 0);
+process.chdir(root);
+await import(pathToFileURL(entry).href);
