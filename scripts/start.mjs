@@ -23,7 +23,7 @@ const step = (what, cmd, args) => {
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root });
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
-if (stale) step('building the API (tsc)', 'npx', ['tsc', '-p', 'tsconfig.json']);
+if (stale) step('building the API (tsc)', 'npx', ['tsc', '-p', 'tsconfig.build.json']);
 const dash = path.join(root, 'dashboard');
 if (existsSync(path.join(dash, 'vite.config.ts')) && !existsSync(path.join(dash, 'dist/index.html'))) {
   step('building the dashboard (vite)', 'npx', ['vite', 'build', dash]);

@@ -13,12 +13,33 @@ import {
 /** Clock skew tolerated before a timestamp counts as "in the future". */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
-const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})$/;
+const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(?:Z|([+-])(\d{2}):?(\d{2}))$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function isRealDate(y: number, m: number, d: number): boolean {
-  const t = new Date(Date.UTC(y, m - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+  if (y < 1900 || m < 1 || m > 12 || d < 1) return false;
+  const days = m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31;
+  return d <= days;
+}
+
+/**
+ * ISO-8601 date-time with a zone → epoch milliseconds, or null. Parsed by hand rather than with
+ * Date.parse: it runs for every timestamp of every bulk line, and must refuse 2024-02-30.
+ */
+export function parseIsoDateTime(value: string): number | null {
+  const m = ISO_DATETIME.exec(value);
+  if (!m) return null;
+  const [y, mo, d, h, mi] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])];
+  const s = m[6] === undefined ? 0 : Number(m[6]);
+  if (!isRealDate(y, mo, d) || h > 23 || mi > 59 || s > 59) return null;
+  let t = Date.UTC(y, mo - 1, d, h, mi, s, m[7] === undefined ? 0 : Math.floor(Number(m[7]) * 1000));
+  if (m[8] !== undefined) {
+    const oh = Number(m[9]);
+    const om = Number(m[10]);
+    if (oh > 23 || om > 59) return null;
+    t -= (m[8] === '+' ? 1 : -1) * (oh * 60 + om) * 60_000;
+  }
+  return t;
 }
 
 /** ISO-8601 date-time with a zone → canonical UTC form with milliseconds. */
@@ -26,9 +47,8 @@ export const dateTime = z
   .string()
   .trim()
   .transform((value, ctx) => {
-    const m = ISO_DATETIME.exec(value);
-    const ms = Date.parse(value);
-    if (!m || Number.isNaN(ms) || !isRealDate(Number(m[1]), Number(m[2]), Number(m[3])) || Number(m[4]) > 23) {
+    const ms = parseIsoDateTime(value);
+    if (ms === null) {
       ctx.addIssue({ code: 'custom', message: `"${clip(value)}" is not a date-time: use ISO-8601 with a time zone, e.g. 2024-03-05T10:22:00Z` });
       return z.NEVER;
     }

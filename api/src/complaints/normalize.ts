@@ -7,7 +7,7 @@ import type { LifecycleEvent, CaseMilestones } from '../domain/lifecycle.js';
 import { replayEvents, stageDeadline } from '../domain/lifecycle.js';
 import type { ParsedComplaint } from './complaint.schema.js';
 
-export interface NormalizedComplaint extends CaseMilestones {
+export interface NormalizedComplaint {
   source: string;
   externalRef: string;
   filedAt: string;
@@ -33,6 +33,8 @@ export interface NormalizedComplaint extends CaseMilestones {
   contactedTrader: boolean | null;
   language: string | null;
   events: LifecycleEvent[];
+  /** Kept nested: spreading ~45 keys into one literal per row cost ~250 µs (V8 dictionary mode). */
+  milestones: CaseMilestones;
   dueAt: string | null;
   /** Digest of everything above but milestones: tells an identical re-send from a changed one. */
   rowHash: string;
@@ -90,8 +92,10 @@ export function normaliseComplaint(
     events,
   };
   const rowHash = createHash('sha1').update(JSON.stringify(base)).digest('base64url');
-  return {
-    ok: true,
-    complaint: { ...base, ...replay.milestones, dueAt: stageDeadline(replay.milestones, c.filedAt, opts.traderReplyDays), rowHash },
-  };
+  const complaint: NormalizedComplaint = Object.assign(base, {
+    milestones: replay.milestones,
+    dueAt: stageDeadline(replay.milestones, c.filedAt, opts.traderReplyDays),
+    rowHash,
+  });
+  return { ok: true, complaint };
 }

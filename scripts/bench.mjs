@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+// `npm run bench [-- NAME...] [-- --complaints N ...]`: the benchmarks under bench/ (each prints
+// its figures and its ratio to its baseline, and writes a JSON line under bench/out/). Builds
+// first (`npx tsc -p .`) when dist/ is missing. With no name, every bench runs in order; the
+// ingest bench keeps its database so the registry bench reuses it instead of loading again.
+//   npm run bench                      ingest, then registry (1 000 000 complaints each)
+//   npm run bench -- ingest            only the ingest bench
+//   npm run bench -- registry --complaints 100000 --requests 300
+// Needs a PostgreSQL server: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), a role
+// that may create databases; each bench creates its own throw-away database and drops it.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BENCHES = ['ingest', 'registry'];
+
+const argv = process.argv.slice(2);
+const names = argv.filter((a, i) => !a.startsWith('--') && !(i > 0 && argv[i - 1].startsWith('--') && !argv[i - 1].includes('=') && !BENCHES.includes(a)));
+const options = argv.filter((a) => !names.includes(a));
+const unknown = names.filter((n) => !BENCHES.includes(n));
+if (unknown.length) {
+  console.error(`unknown bench: ${unknown.join(', ')} (the benches are: ${BENCHES.join(', ')})`);
+  process.exit(2);
+}
+const selected = names.length ? BENCHES.filter((b) => names.includes(b)) : BENCHES;
+
+const run = (cmd, args) => {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root });
+  return r.status ?? 1;
+};
+
+if (!existsSync(path.join(root, 'dist', 'api', 'src', 'main.js')) || !existsSync(path.join(root, 'dist', 'fixtures', 'generator.js'))) {
+  console.log('▶ dist/ is missing: building (npx tsc -p .)');
+  run('npx', ['tsc', '-p', '.']);
+  // tsc emits even with type errors; what matters is that the entry points are there.
+  if (!existsSync(path.join(root, 'dist', 'api', 'src', 'main.js'))) {
+    console.error('the build did not produce dist/api/src/main.js');
+    process.exit(1);
+  }
+}
+
+// Only one database between the two when both run: the registry bench reads the ingest bench's.
+const shared = selected.includes('ingest') && selected.includes('registry') ? `bench_shared_${process.pid}` : null;
+let failed = 0;
+let ingestOk = false;
+for (const name of selected) {
+  console.log(`\n▶ bench: ${name}`);
+  const extra = [];
+  if (shared && name === 'ingest') extra.push('--keep-db', shared);
+  // If the ingest bench failed it dropped its database: the registry bench then loads its own.
+  if (shared && name === 'registry' && ingestOk) extra.push('--database', shared, '--drop');
+  const status = run(process.execPath, [path.join(root, 'bench', `${name}.mjs`), ...options, ...extra]);
+  if (name === 'ingest') ingestOk = status === 0;
+  if (status !== 0) {
+    failed++;
+    console.error(`bench ${name} failed (exit ${status})`);
+  }
+}
+process.exit(failed ? 1 : 0);
