@@ -96,9 +96,11 @@ const languageCode = z
   .pipe(z.enum(LANGUAGES, { error: (i) => `unknown language "${clip(String(i.input))}": use an ISO 639-1 code of an EU/EEA language, e.g. it` }));
 
 const code = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
-  z.enum(values, { error: (i) => `unknown ${what} "${clip(String(i.input))}"` });
+  z.enum(values, { error: (i) => (i.input === undefined ? 'is required' : `unknown ${what} "${clip(String(i.input))}"`) });
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+/** Free text: PostgreSQL cannot store the NUL character, so it is refused here rather than failing later. */
+export const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).refine((v) => !v.includes('\u0000'), 'must not contain the NUL character');
 
 const DECIMAL = /^\d{1,15}(\.\d{1,4})?$/;
 export const price = z.strictObject({

@@ -9,7 +9,7 @@ import { readParquetUpload } from '../ingest/parquet-reader.js';
 import { errorResponses } from '../openapi/common-responses.js';
 import { ApiDoc, ZBody, ZParams, ZQuery } from '../openapi/route-docs.js';
 import { caseDetail } from './case-view.js';
-import { complaintInput, eventInput, type ComplaintInput } from './complaint.schema.js';
+import { complaintInput, eventInput, type ComplaintInput, type ParsedComplaint } from './complaint.schema.js';
 import { bulkQuery, complaintIdParams, erasure, eventIdParams, ingestSummary, voidInput } from './complaints.dto.js';
 import { ComplaintsService } from './complaints.service.js';
 import type { LifecycleEvent } from '../domain/lifecycle.js';
@@ -41,11 +41,11 @@ export class ComplaintsController {
     tags: ['ingest'],
     responses: { 201: { description: 'stored', schema: caseDetail }, 200: { description: 'already stored (duplicate or extended)', schema: caseDetail }, ...errorResponses(400, 409, 413, 415, 422) },
   })
-  async create(@ZBody(complaintInput) _valid: unknown, @Body() raw: ComplaintInput, @Res({ passthrough: true }) res: Response) {
+  async create(@ZBody(complaintInput) valid: ParsedComplaint, @Body() raw: ComplaintInput, @Res({ passthrough: true }) res: Response) {
     const result = await this.ingestService.ingest({
       items: oneItem(raw), format: 'json', defaultSource: DEFAULT_SOURCE, caller: CALLER, single: true,
     });
-    const id = await this.complaints.idByRef(raw.source ?? DEFAULT_SOURCE, raw.externalRef.trim());
+    const id = await this.complaints.idByRef(valid.source ?? DEFAULT_SOURCE, valid.externalRef);
     res.status(result.verdict === 'inserted' ? 201 : 200);
     return this.complaints.detail(id!);
   }

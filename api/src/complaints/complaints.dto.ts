@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './complaint.schema.js';
 
 export const complaintIdParams = z.object({
   id: z.string().regex(/^[1-9]\d{0,17}$/, 'complaint id must be a positive whole number'),
@@ -6,7 +7,7 @@ export const complaintIdParams = z.object({
 export const eventIdParams = complaintIdParams.extend({
   eventId: z.string().regex(/^[1-9]\d{0,17}$/, 'event id must be a positive whole number'),
 });
-export const voidInput = z.strictObject({ reason: z.string().trim().min(3, 'say why the event is voided (at least 3 characters)').max(500) }).meta({ id: 'VoidInput' });
+export const voidInput = z.strictObject({ reason: text(500).refine((v) => v.length >= 3, 'say why the event is voided (at least 3 characters)') }).meta({ id: 'VoidInput' });
 
 export const ingestSummary = z
   .object({

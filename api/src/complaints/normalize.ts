@@ -55,6 +55,10 @@ export function normaliseName(name: string): string {
     .trim();
 }
 
+function canonicalAmount(key: string, value: unknown): unknown {
+  return key === 'priceAmount' && typeof value === 'string' && value.includes('.') ? value.replace(/\.?0+$/, '') : value;
+}
+
 export function normaliseComplaint(
   c: ParsedComplaint,
   opts: { defaultSource: string; traderReplyDays: number },
@@ -91,7 +95,8 @@ export function normaliseComplaint(
     language: c.language ?? null,
     events,
   };
-  const rowHash = createHash('sha1').update(JSON.stringify(base)).digest('base64url');
+  // Amounts compare as numbers ("59.9" = "59.90"), as the store compares them.
+  const rowHash = createHash('sha1').update(JSON.stringify(base, canonicalAmount)).digest('base64url');
   const complaint: NormalizedComplaint = Object.assign(base, {
     milestones: replay.milestones,
     dueAt: stageDeadline(replay.milestones, c.filedAt, opts.traderReplyDays),

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { ApiError, MAX_DETAILS, type ErrorDetail } from '../common/errors.js';
 import { complaintInput } from '../complaints/complaint.schema.js';
 import { normaliseComplaint } from '../complaints/normalize.js';
+import { PATH_TO_COLUMN } from '../complaints/formats/csv-columns.js';
 import type { Store } from '../db/store.js';
 import { IngestRepository } from './ingest.repository.js';
 import type { IngestFormat, ReaderItem } from './readers.js';
@@ -53,7 +54,11 @@ export function pathToField(path: readonly PropertyKey[]): string {
 }
 
 function issuesToDetails(issues: z.core.$ZodIssue[], line: number, fieldOf: (p: string) => string): ErrorDetail[] {
-  return issues.map((i) => ({ line, field: fieldOf(pathToField(i.path)), message: humanMessage(i) }));
+  return issues.map((i) => {
+    // An unknown field is named itself, not its parent object.
+    const path = i.code === 'unrecognized_keys' && i.keys.length === 1 ? [...i.path, i.keys[0]!] : i.path;
+    return { line, field: fieldOf(pathToField(path)), message: humanMessage(i) };
+  });
 }
 
 function humanMessage(i: z.core.$ZodIssue): string {
@@ -70,6 +75,8 @@ export class IngestService {
 
   async ingest(req: IngestRequest): Promise<IngestSummary & { verdict?: 'inserted' | 'updated' | 'duplicate' }> {
     const batchId = randomUUID();
+    // Problems found in SQL are named by JSON path; a CSV user knows them by column.
+    const mergeField = (p: string) => (req.format === 'csv' || req.format === 'parquet' ? (PATH_TO_COLUMN[p] ?? p) : p);
     const startedAt = new Date();
     const phases: IngestPhases = { parseMs: 0, validateMs: 0, copyMs: 0, mergeMs: 0 };
     const errors: ErrorDetail[] = [];
@@ -100,7 +107,7 @@ export class IngestService {
         let problems = item.problems;
         let line: string | null = null;
         if (item.input !== undefined) {
-          const parsed = complaintInput.safeParse(item.input);
+          const parsed = complaintInput.safeParse(item.input, { reportInput: true });
           if (!parsed.success) {
             problems = [...problems, ...issuesToDetails(parsed.error.issues, item.line, fieldOf)];
           } else if (problems.length === 0) {
@@ -133,7 +140,7 @@ export class IngestService {
           const tCopy = performance.now();
           await session.copyCsv(STAGING_TABLE, STAGING_COLUMNS, copyLines());
           phases.copyMs = performance.now() - tCopy - phases.parseMs - phases.validateMs;
-          if (errorCount > 0) throw this.rejection(req, errors, errorCount, received);
+          if (errorCount > 0) throw this.rejection(req, errors, errorCount, received, batchId);
 
           const tMerge = performance.now();
           let duplicates = 0;
@@ -146,15 +153,15 @@ export class IngestService {
                 duplicates++;
                 drop.push(r.lines[i]!);
               } else {
-                addErrors([{ line: r.lines[i]!, field: 'externalRef', message: `reference "${r.external_ref}" already appears on line ${r.lines[0]} of this batch with different content` }]);
+                addErrors([{ line: r.lines[i]!, field: mergeField('externalRef'), message: `reference "${r.external_ref}" already appears on line ${r.lines[0]} of this batch with different content` }]);
               }
             }
           }
           await repo.dropLines(drop);
           for (const u of await repo.unknownAdrBodies()) {
-            addErrors([{ line: u.line, field: 'adrBodyId', message: `unknown ADR body "${u.adr_body_id}": register it first (PUT /api/v1/adr-bodies/${u.adr_body_id})` }]);
+            addErrors([{ line: u.line, field: mergeField('adrBodyId'), message: `unknown ADR body "${u.adr_body_id}": register it first (PUT /api/v1/adr-bodies/${u.adr_body_id})` }]);
           }
-          if (errorCount > 0) throw this.rejection(req, errors, errorCount, received);
+          if (errorCount > 0) throw this.rejection(req, errors, errorCount, received, batchId);
 
           const staged = received - duplicates;
           await repo.analyzeStaging();
@@ -166,13 +173,13 @@ export class IngestService {
             for (const b of m.bad) {
               addErrors([{
                 line: b.line,
-                field: b.verdict === 'conflict' ? b.differing[0]! : 'events',
+                field: b.verdict === 'conflict' ? mergeField(b.differing[0]!) : 'events',
                 message: b.verdict === 'conflict'
-                  ? `a different complaint is already stored under this source and reference (differs in: ${b.differing.join(', ')})`
+                  ? `a different complaint is already stored under this source and reference (differs in: ${b.differing.map(mergeField).join(', ')})`
                   : 'the events differ from the ones already stored under this reference: a re-sent case may only add events after the stored ones',
               }]);
             }
-            if (errorCount > 0) throw this.rejection(req, errors, errorCount, received);
+            if (errorCount > 0) throw this.rejection(req, errors, errorCount, received, batchId);
             await repo.extendExisting(batchId);
             duplicates += m.duplicates;
             updated = m.extended;
@@ -198,7 +205,7 @@ export class IngestService {
     return { batchId, received, ...outcome, phases: roundPhases(phases), ...(req.single ? { verdict } : {}) };
   }
 
-  private rejection(req: IngestRequest, errors: ErrorDetail[], count: number, received: number): ApiError {
+  private rejection(req: IngestRequest, errors: ErrorDetail[], count: number, received: number, batchId: string): ApiError {
     if (req.single) {
       const conflict = errors.find((e) => e.message.startsWith('a different complaint') || e.message.startsWith('the events differ'));
       const details = errors.map(({ field, message }) => ({ field, message }));
@@ -210,7 +217,7 @@ export class IngestService {
       422,
       `nothing was stored: ${count} problem${count > 1 ? 's' : ''} in ${lines}${errors.length < count ? '+' : ''} of ${received} line${received > 1 ? 's' : ''}${count > MAX_DETAILS ? ` (the first ${MAX_DETAILS} are listed)` : ''}`,
       errors,
-      { rejected: count },
+      { rejected: count, batchId },
     );
   }
 

@@ -64,7 +64,16 @@ export async function* readNdjson(source: AsyncIterable<Buffer>): AsyncGenerator
 
 /** RFC 4180 CSV with a header row of the contract's columns (order free, unknown ones refused). */
 export async function* readCsv(source: AsyncIterable<Buffer>): AsyncGenerator<ReaderItem> {
-  const parser = parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
+  // The parser reads ahead of this loop: remember where the last complete record ended, so an
+  // unclosed quote is reported at the line where its field opens.
+  let parsedUpTo = 1;
+  const parser = parseCsv({
+    bom: true, relax_column_count: true, skip_empty_lines: false, info: true,
+    on_record: (record: string[], context: { lines: number }) => {
+      parsedUpTo = context.lines;
+      return record;
+    },
+  });
   const input = Readable.from(source);
   input.on('error', (err) => parser.destroy(err));
   input.pipe(parser);
@@ -74,6 +83,7 @@ export async function* readCsv(source: AsyncIterable<Buffer>): AsyncGenerator<Re
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       const startLine = lastLine;
       lastLine = info.lines + 1;
+      if (record.length === 1 && record[0] === '') continue; // a blank line
       if (!header) {
         const problems = checkHeader(record);
         if (problems.length) {
@@ -95,7 +105,7 @@ export async function* readCsv(source: AsyncIterable<Buffer>): AsyncGenerator<Re
     }
   } catch (err) {
     if (err instanceof CsvError) {
-      const line = (err as CsvError & { lines?: number }).lines ?? lastLine;
+      const line = err.code === 'CSV_QUOTE_NOT_CLOSED' ? parsedUpTo + 1 : ((err as CsvError & { lines?: number }).lines ?? lastLine);
       yield { line, problems: [{ line, field: '(line)', message: `the CSV cannot be read from here on: ${csvMessage(err)}` }] };
       return;
     }

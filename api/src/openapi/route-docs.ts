@@ -49,16 +49,18 @@ function recordInput(kind: keyof RouteInputs, schema: z.ZodType): ParameterDecor
   };
 }
 
+const fieldPath = (path: readonly PropertyKey[]) => path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
+
 /** Zod issues → the contract's `details`. */
 export function zodDetails(error: z.ZodError, prefix = ''): ErrorDetail[] {
   return error.issues.map((i) => ({
-    field: prefix + (i.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') || '(body)'),
+    field: prefix + (fieldPath(i.code === 'unrecognized_keys' && i.keys.length === 1 ? [...i.path, i.keys[0]!] : i.path) || '(body)'),
     message: i.code === 'invalid_type' && (i as { input?: unknown }).input === undefined ? 'is required' : i.code === 'unrecognized_keys' ? `unknown field${i.keys.length > 1 ? 's' : ''}: ${i.keys.join(', ')}` : i.message,
   }));
 }
 
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, status: 400 | 422, what: string): z.output<S> {
-  const r = schema.safeParse(value);
+  const r = schema.safeParse(value, { reportInput: true });
   if (!r.success) {
     const details = zodDetails(r.error);
     throw new ApiError(status, `invalid ${what}: ${details.map((d) => `${d.field} ${d.message}`).slice(0, 3).join('; ')}`, details);

@@ -22,7 +22,7 @@ const KNOWN: ReadonlySet<string> = new Set(CSV_COLUMNS);
 export const isCsvColumn = (name: string): name is CsvColumn => KNOWN.has(name);
 
 /** JSON paths of the complaint → the CSV column a user should fix. */
-const PATH_TO_COLUMN: Readonly<Record<string, CsvColumn>> = {
+export const PATH_TO_COLUMN: Readonly<Record<string, CsvColumn>> = {
   externalRef: 'external_ref', source: 'source', filedAt: 'filed_at', complainant: 'complainant',
   'consumer.country': 'consumer_country', 'consumer.language': 'consumer_language',
   'consumer.name': 'consumer_name', 'consumer.email': 'consumer_email', 'consumer.address': 'consumer_address',
@@ -30,7 +30,7 @@ const PATH_TO_COLUMN: Readonly<Record<string, CsvColumn>> = {
   'trader.website': 'trader_website', sector: 'sector', problem: 'problem', problemDetail: 'problem_detail',
   orderedOnline: 'ordered_online', 'price.amount': 'price_amount', 'price.currency': 'price_currency',
   price: 'price_amount', purchasedAt: 'purchased_at', contactedTrader: 'contacted_trader',
-  language: 'language', description: 'description', 'events.adrBodyId': 'adr_body_id',
+  language: 'language', description: 'description', 'events.adrBodyId': 'adr_body_id', adrBodyId: 'adr_body_id',
 };
 
 /** Which column each event came from, and the columns of its payload fields. */

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('configuration', () => {
+  it('has the contract defaults and the embedded store without DATABASE_URL', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: undefined, demo: true, etlCron: '*/5 * * * *', traderReplyDays: 10, autoCloseDays: null, retentionMonths: 6, rateLimitPerMinute: 600 });
+    expect(c.dataDir).toBe(path.resolve('./data'));
+    expect(c.duckdbPath).toBe(path.resolve('./data/analytics.duckdb'));
+    expect(c.bodyLimitBytes).toBe(1024 * 1024);
+    expect(c.bulkBodyLimitBytes).toBe(1024 * 1024 * 1024);
+  });
+
+  it('turns demo off with a database server, and reads switches', () => {
+    const c = loadConfig({ DATABASE_URL: 'postgres://u@h/db', ETL_CRON: 'off', AUTO_CLOSE_DAYS: '30', RATE_LIMIT_PER_MINUTE: 'off' });
+    expect(c).toMatchObject({ demo: false, etlCron: null, autoCloseDays: 30, rateLimitPerMinute: null });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ AUTO_CLOSE_DAYS: 'soon' }, 'AUTO_CLOSE_DAYS'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ DEMO: 'yes' }, 'DEMO'],
+    [{ TRADER_REPLY_DAYS: '-1' }, 'TRADER_REPLY_DAYS'],
+    [{ BULK_BODY_LIMIT_MB: 'big' }, 'BULK_BODY_LIMIT_MB'],
+  ])('refuses %o naming the variable', (env, name) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(name));
+  });
+});
