@@ -1,13 +1,79 @@
-import { Controller, Get } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { CONFIG, LOGGER, STORE } from '../app.tokens.js';
+import type { Logger } from '../common/logger.js';
 import { caseDetail } from '../complaints/case-view.js';
 import { complaintIdParams } from '../complaints/complaints.dto.js';
 import { ComplaintsService } from '../complaints/complaints.service.js';
+import type { Config } from '../config/config.js';
+import type { Store } from '../db/store.js';
 import { errorResponses } from '../openapi/common-responses.js';
-import { ApiDoc, ZParams } from '../openapi/route-docs.js';
+import { ApiDoc, ZParams, ZQuery } from '../openapi/route-docs.js';
+import { casePage, registryExportQuery, registryListQuery, type RegistryExportQuery, type RegistryListQuery } from './registry.dto.js';
+import { RegistryExporter } from './registry.export.js';
+import { RegistryService } from './registry.service.js';
 
 @Controller('api/v1/complaints')
 export class RegistryController {
-  constructor(private readonly complaints: ComplaintsService) {}
+  private readonly registry: RegistryService;
+  private readonly exporter: RegistryExporter;
+
+  constructor(
+    private readonly complaints: ComplaintsService,
+    @Inject(STORE) store: Store,
+    @Inject(CONFIG) config: Config,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.registry = new RegistryService(store);
+    this.exporter = new RegistryExporter(store, config.dataDir);
+  }
+
+  @Get()
+  @ApiDoc({
+    summary: 'The case registry: filtered, keyset-paged case summaries',
+    description: 'Newest first by default. Pass `nextCursor` as `cursor` for the next page (same sort); pages stay stable while cases arrive. `total` is exact up to 10 000 matches (`totalExact`), an estimate beyond.',
+    tags: ['registry'],
+    responses: { 200: { description: 'one page of cases', schema: casePage }, ...errorResponses(400) },
+  })
+  async list(@ZQuery(registryListQuery) q: RegistryListQuery) {
+    return this.registry.list(q);
+  }
+
+  // Declared before ':id' so that "export" is never read as an id.
+  @Get('export')
+  @ApiDoc({
+    summary: 'Download the matching cases as CSV, NDJSON or Parquet (streamed)',
+    description: 'Same filters as the registry list. The file ingests back unchanged through POST /api/v1/complaints/bulk; the filters and the UTC time are stamped in its name (Content-Disposition).',
+    tags: ['registry'],
+    responses: {
+      200: { description: 'the file: text/csv, application/x-ndjson or application/vnd.apache.parquet' },
+      ...errorResponses(400),
+    },
+  })
+  async export(@ZQuery(registryExportQuery) q: RegistryExportQuery, @Res() res: Response): Promise<void> {
+    const { format, ...filters } = q;
+    const download = this.exporter.open(format, filters);
+    // The first chunk is produced before anything is sent, so a failure up to there is still
+    // an ordinary JSON error; later failures cut the download (the log says why).
+    const first = await download.chunks.next();
+    res.status(200);
+    res.setHeader('Content-Type', download.contentType);
+    res.setHeader('Content-Disposition', `attachment; filename="${download.fileName}"`);
+    res.setHeader('Cache-Control', 'no-store');
+    async function* body() {
+      if (!first.done) yield first.value;
+      yield* download.chunks;
+    }
+    try {
+      await pipeline(Readable.from(body(), { objectMode: false }), res);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') return; // the client went away
+      this.logger.error({ err: { type: (err as Error).name, message: (err as Error).message } }, 'export failed mid-stream');
+      res.destroy();
+    }
+  }
 
   @Get(':id')
   @ApiDoc({ summary: 'One case with its event timeline, derived status, durations and deadlines', tags: ['registry'], responses: { 200: { description: 'the case', schema: caseDetail }, ...errorResponses(400, 404) } })

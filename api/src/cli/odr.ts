@@ -1,0 +1,4 @@
+/** Entry point of the `odr` command (bin/odr.js). */
+import { run } from './program.js';
+
+process.exitCode = await run(process.argv);

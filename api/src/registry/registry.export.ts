@@ -1,0 +1,138 @@
+/**
+ * Registry exports (contract "Case registry"): the cases matching the registry's filters in the
+ * ingest formats, so an export ingests back unchanged — CSV with the contract's columns (one
+ * milestone per step), NDJSON in the ingest JSON shape (the whole non-voided event log), Parquet
+ * with the CSV columns. Cases are read in keyset pages of (filed_at, id), oldest first, with the
+ * events of a page in one query: memory stays bounded by a page whatever the export's size, on
+ * PostgreSQL and PGlite alike, and no connection is held between pages.
+ */
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { toComplaintInput, type ExportedComplaint } from '../complaints/formats/complaint-json.js';
+import { complaintToCsvRecord, CSV_COLUMNS } from '../complaints/formats/csv-columns.js';
+import type { Store } from '../db/store.js';
+import { writeParquet } from './parquet-writer.js';
+import type { ExportFormat, RegistryFilters } from './registry.dto.js';
+import { RegistryRepository, type ExportEvent, type Keyset } from './registry.repository.js';
+import { checkRange, filterContext } from './registry.service.js';
+
+export const EXPORT_PAGE_SIZE = 1000;
+
+export const EXPORT_TYPES: Readonly<Record<ExportFormat, { contentType: string; extension: string }>> = {
+  csv: { contentType: 'text/csv; charset=utf-8', extension: 'csv' },
+  ndjson: { contentType: 'application/x-ndjson; charset=utf-8', extension: 'ndjson' },
+  parquet: { contentType: 'application/vnd.apache.parquet', extension: 'parquet' },
+};
+
+export interface ExportDownload {
+  format: ExportFormat;
+  contentType: string;
+  fileName: string;
+  /** The file's bytes; nothing is read from the store until the first chunk is asked for. */
+  chunks: AsyncGenerator<string | Buffer>;
+}
+
+const FILTER_ORDER = [
+  'status', 'stage', 'closure', 'overdue', 'consumerCountry', 'traderCountry', 'sector', 'problem',
+  'traderId', 'adrBodyId', 'crossBorder', 'source', 'from', 'to', 'q',
+] as const satisfies readonly (keyof RegistryFilters)[];
+
+/** Letters, digits and `.-+` only; anything else becomes `-`. */
+const safe = (s: string) => s.replace(/[^A-Za-z0-9.+-]+/g, '-').replace(/^-+|-+$/g, '');
+
+/**
+ * `complaints_<filters>_<UTC time>.<ext>`, filesystem-safe on every OS:
+ * e.g. `complaints_stage-filed+with_trader_consumerCountry-DE+FR_20240305T102200Z.csv`
+ * (`all` when unfiltered). Long filter lists are clipped.
+ */
+export function exportFileName(f: RegistryFilters, format: ExportFormat, now: Date): string {
+  const parts: string[] = [];
+  for (const key of FILTER_ORDER) {
+    const v = f[key];
+    if (v === undefined) continue;
+    const text = Array.isArray(v) ? v.map((x) => safe(String(x))).join('+') : safe(key === 'from' || key === 'to' ? String(v).replace(/T00:00:00Z$/, '').replace(/[:]/g, '') : String(v));
+    parts.push(`${key}-${text.slice(0, 60)}`);
+  }
+  let filters = parts.join('_') || 'all';
+  if (filters.length > 150) filters = filters.slice(0, 150).replace(/[-_+.]+$/, '');
+  const stamp = now.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  return `complaints_${filters}_${stamp}.${EXPORT_TYPES[format].extension}`;
+}
+
+export class RegistryExporter {
+  constructor(
+    private readonly store: Store,
+    /** DATA_DIR: Parquet is assembled under its tmp/ folder. */
+    private readonly dataDir: string,
+    private readonly opts: { pageSize?: number; searchDescription?: boolean } = {},
+  ) {}
+
+  /** The matching cases in the ingest JSON shape, a page at a time, oldest first. */
+  async *complaints(f: RegistryFilters, now: Date = new Date()): AsyncGenerator<ExportedComplaint[]> {
+    checkRange(f);
+    const limit = this.opts.pageSize ?? EXPORT_PAGE_SIZE;
+    const repo = new RegistryRepository(this.store.db);
+    const ctx = await filterContext(repo, f, now, this.opts.searchDescription ?? true);
+    let after: Keyset | undefined;
+    for (;;) {
+      const rows = await repo.exportPage(f, ctx, { after, limit });
+      if (rows.length === 0) return;
+      const byCase = new Map<string, ExportEvent[]>();
+      for (const e of await repo.events(rows.map((r) => r.id))) {
+        const list = byCase.get(e.complaint_id);
+        if (list) list.push(e);
+        else byCase.set(e.complaint_id, [e]);
+      }
+      yield rows.map((r) => toComplaintInput(r, byCase.get(r.id) ?? []));
+      if (rows.length < limit) return;
+      const last = rows.at(-1)!;
+      after = { filedAt: last.filed_key, id: last.id };
+    }
+  }
+
+  /** Header row, then one row per case (RFC 4180, `\n` line ends, quoted where needed). */
+  async *csv(f: RegistryFilters, now?: Date): AsyncGenerator<string> {
+    let text = stringify([[...CSV_COLUMNS]]);
+    for await (const page of this.complaints(f, now)) {
+      text += stringify(page.map(complaintToCsvRecord), { columns: [...CSV_COLUMNS] });
+      yield text;
+      text = '';
+    }
+    if (text) yield text;
+  }
+
+  /** One complaint per line, exactly the ingest shape. */
+  async *ndjson(f: RegistryFilters, now?: Date): AsyncGenerator<string> {
+    let any = false;
+    for await (const page of this.complaints(f, now)) {
+      any = true;
+      yield page.map((c) => `${JSON.stringify(c)}\n`).join('');
+    }
+    if (!any) yield '';
+  }
+
+  /** Builds the Parquet file under DATA_DIR/tmp, streams it, deletes it (also when abandoned). */
+  async *parquet(f: RegistryFilters, now?: Date): AsyncGenerator<Buffer> {
+    const dir = path.join(this.dataDir, 'tmp');
+    await mkdir(dir, { recursive: true });
+    const file = path.join(dir, `export-${randomUUID()}.parquet`);
+    try {
+      const exporter = this;
+      async function* records() {
+        for await (const page of exporter.complaints(f, now)) yield page.map(complaintToCsvRecord);
+      }
+      await writeParquet(file, records(), dir);
+      for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) yield chunk as Buffer;
+    } finally {
+      await rm(file, { force: true });
+    }
+  }
+
+  open(format: ExportFormat, f: RegistryFilters, now: Date = new Date()): ExportDownload {
+    const chunks = format === 'csv' ? this.csv(f, now) : format === 'ndjson' ? this.ndjson(f, now) : this.parquet(f, now);
+    return { format, contentType: EXPORT_TYPES[format].contentType, fileName: exportFileName(f, format, now), chunks };
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * The registry's reads: one filter expression shared by the page, the capped count, the
+ * estimate and the export, so every surface matches the same cases. Everything goes through
+ * Kysely's builder with bound parameters; the shapes stay index-friendly — equality / IN on an
+ * indexed column plus a keyset range on (filed_at, id), the order of every registry index.
+ */
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import type { ComplaintEventRow, DB } from '../db/schema.js';
+import type { SummaryRow } from '../complaints/case-view.js';
+import { COMPLAINT_JSON_COLUMNS, type ComplaintJsonEvent, type ComplaintJsonRow } from '../complaints/formats/complaint-json.js';
+import { normaliseName } from '../complaints/normalize.js';
+import type { RegistryFilters } from './registry.dto.js';
+
+/** Position in (filed_at, id) order: `filedAt` is PostgreSQL's own text of it (microseconds kept). */
+export interface Keyset {
+  filedAt: string;
+  id: string;
+}
+
+export interface FilterContext {
+  /** The instant `overdue` is judged at (the same one the summaries use). */
+  now: Date;
+  /** `q` also searches the description (callers allowed to read it). */
+  searchDescription: boolean;
+  /**
+   * The traders whose name matches `q`, looked up beforehand (`traderIdsNamed`) so that the
+   * search is an OR of indexable conditions; absent: matched by a sub-query instead.
+   */
+  qTraderIds?: readonly string[] | null;
+}
+
+/** More traders than this matching `q` by name: the sub-query form is used. */
+const MAX_Q_TRADERS = 500;
+
+type Eb = ExpressionBuilder<DB, 'complaints'>;
+type ListColumn = 'status' | 'stage' | 'closure' | 'consumer_country' | 'trader_country' | 'sector' | 'problem' | 'trader_id' | 'adr_body_id' | 'source';
+
+const SUMMARY_COLUMNS = [
+  'id', 'source', 'external_ref', 'filed_at', 'consumer_country', 'trader_id', 'trader_name', 'trader_country',
+  'sector', 'problem', 'status', 'stage', 'closure', 'adr_body_id', 'due_at', 'closed_at',
+] as const satisfies readonly (keyof SummaryRow)[];
+
+/** LIKE/ILIKE pattern text that matches `s` literally (PostgreSQL's default escape is `\`). */
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** filed_at as exact UTC text, the cursor's key. */
+const filedKey = sql<string>`to_char(complaints.filed_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+function anyOf(eb: Eb, column: ListColumn, values: readonly string[]): Expression<SqlBool> {
+  return values.length === 1 ? eb(column, '=', values[0]!) : eb(column, 'in', values);
+}
+
+const at = (iso: string) => sql<Date>`cast(${iso} as timestamptz)`;
+
+/** The filters as one boolean expression over `complaints`. */
+export function registryWhere(eb: Eb, f: RegistryFilters, ctx: FilterContext): Expression<SqlBool> {
+  const all: Expression<SqlBool>[] = [];
+  const list = (column: ListColumn, values: readonly string[] | undefined) => {
+    if (values?.length) all.push(anyOf(eb, column, values));
+  };
+  list('status', f.status);
+  list('stage', f.stage);
+  list('closure', f.closure);
+  list('consumer_country', f.consumerCountry);
+  list('trader_country', f.traderCountry);
+  list('sector', f.sector);
+  list('problem', f.problem);
+  list('trader_id', f.traderId);
+  list('adr_body_id', f.adrBodyId);
+  list('source', f.source);
+  if (f.overdue === true) {
+    // The partial index complaints_open_due answers exactly this.
+    all.push(eb.and([eb('status', '=', 'open'), eb('due_at', '<', ctx.now)]));
+  } else if (f.overdue === false) {
+    all.push(eb.or([eb('status', '<>', 'open'), eb('due_at', 'is', null), eb('due_at', '>=', ctx.now)]));
+  }
+  if (f.crossBorder !== undefined) all.push(eb('consumer_country', f.crossBorder ? '<>' : '=', eb.ref('trader_country')));
+  if (f.from !== undefined) all.push(eb('filed_at', '>=', at(f.from)));
+  if (f.to !== undefined) all.push(eb('filed_at', '<', at(f.to)));
+  if (f.q !== undefined) all.push(searchExpression(eb, f.q, ctx));
+  return eb.and(all);
+}
+
+/**
+ * `q`: the reference exactly or as a prefix, the trader's name (as given in the complaint, or the
+ * trader's registered name, accents and punctuation folded), and the description. User text is
+ * only ever a bound LIKE pattern with its wildcards escaped.
+ */
+function searchExpression(eb: Eb, q: string, ctx: FilterContext): Expression<SqlBool> {
+  const text = escapeLike(q);
+  const any: Expression<SqlBool>[] = [
+    eb('complaints.external_ref', 'like', `${text}%`),
+    eb('complaints.trader_name', 'ilike', `%${text}%`),
+  ];
+  const ids = ctx.qTraderIds;
+  if (ids) {
+    if (ids.length) any.push(anyOf(eb, 'trader_id', ids));
+  } else {
+    const name = normaliseName(q);
+    if (name) any.push(eb('complaints.trader_id', 'in', eb.selectFrom('traders').select('traders.id').where('traders.name_norm', 'like', `%${escapeLike(name)}%`)));
+  }
+  if (ctx.searchDescription) any.push(eb('complaints.description', 'ilike', `%${text}%`));
+  return eb.or(any);
+}
+
+function keysetAfter(eb: Eb, after: Keyset, ascending: boolean): Expression<SqlBool> {
+  return eb(eb.refTuple('complaints.filed_at', 'complaints.id'), ascending ? '>' : '<', eb.tuple(at(after.filedAt), sql<string>`cast(${after.id} as bigint)`));
+}
+
+export type PageRow = SummaryRow & { filed_key: string };
+export type ExportRow = ComplaintJsonRow & { filed_key: string };
+export type ExportEvent = ComplaintJsonEvent & Pick<ComplaintEventRow, 'complaint_id'>;
+
+export class RegistryRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  /** Ids of the traders whose registered name contains `q` (folded); null when too many match. */
+  async traderIdsNamed(q: string): Promise<string[] | null> {
+    const name = normaliseName(q);
+    if (!name) return [];
+    const rows = await this.db
+      .selectFrom('traders')
+      .select('id')
+      .where('name_norm', 'like', `%${escapeLike(name)}%`)
+      .limit(MAX_Q_TRADERS + 1)
+      .execute();
+    return rows.length > MAX_Q_TRADERS ? null : rows.map((r) => r.id);
+  }
+
+  /**
+   * One page of summaries in (filed_at, id) order, after the keyset when given. The page's ids
+   * are chosen first (index-only where an index covers the filters), then only those rows are
+   * read whole. `sparse`: the matches are known to be few (counted), so collect them all (bitmap
+   * scans), then sort — rather than walk the filing order hoping to meet matches soon, which the
+   * planner misjudges for free text.
+   */
+  page(f: RegistryFilters, ctx: FilterContext, opts: { ascending: boolean; after?: Keyset; limit: number; sparse?: boolean }): Promise<PageRow[]> {
+    const dir = opts.ascending ? 'asc' : 'desc';
+    const matches = this.db
+      .selectFrom('complaints')
+      .select(['complaints.id', 'complaints.filed_at'])
+      .where((eb) => registryWhere(eb, f, ctx))
+      .$if(opts.after !== undefined, (qb) => qb.where((eb) => keysetAfter(eb, opts.after!, opts.ascending)));
+    const chosen = opts.sparse
+      ? this.db
+          .with((cte) => cte('m').materialized(), () => matches)
+          .selectFrom('m')
+          .select('m.id')
+          .orderBy('m.filed_at', dir)
+          .orderBy('m.id', dir)
+          .limit(opts.limit)
+      : matches.clearSelect().select('complaints.id').orderBy('complaints.filed_at', dir).orderBy('complaints.id', dir).limit(opts.limit);
+    return this.db
+      .selectFrom('complaints')
+      .innerJoin(chosen.as('page'), 'page.id', 'complaints.id')
+      .select(SUMMARY_COLUMNS.map((c) => `complaints.${c}` as const))
+      .select(filedKey.as('filed_key'))
+      .orderBy('complaints.filed_at', dir)
+      .orderBy('complaints.id', dir)
+      .execute();
+  }
+
+  /** How many cases match, counting no further than `cap` (an index range of at most cap rows). */
+  async countUpTo(f: RegistryFilters, ctx: FilterContext, cap: number): Promise<number> {
+    const matches = this.db
+      .selectFrom('complaints')
+      .select(sql.lit(1).as('one'))
+      .where((eb) => registryWhere(eb, f, ctx))
+      .limit(cap);
+    const row = await this.db.selectFrom(matches.as('m')).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    return row.n;
+  }
+
+  /** The planner's estimate of the matches (EXPLAIN, nothing is read). */
+  async estimate(f: RegistryFilters, ctx: FilterContext): Promise<number> {
+    const plan = await this.db
+      .selectFrom('complaints')
+      .select('complaints.id')
+      .where((eb) => registryWhere(eb, f, ctx))
+      .explain('json');
+    let doc: unknown = plan[0]?.['QUERY PLAN'];
+    if (typeof doc === 'string') doc = JSON.parse(doc);
+    const rows = (doc as { Plan?: { 'Plan Rows'?: number } }[] | undefined)?.[0]?.Plan?.['Plan Rows'];
+    return typeof rows === 'number' && Number.isFinite(rows) ? Math.round(rows) : 0;
+  }
+
+  /** One page of whole cases for the export, oldest first. */
+  exportPage(f: RegistryFilters, ctx: FilterContext, opts: { after?: Keyset; limit: number }): Promise<ExportRow[]> {
+    return this.db
+      .selectFrom('complaints')
+      .select(COMPLAINT_JSON_COLUMNS)
+      .select(filedKey.as('filed_key'))
+      .where((eb) => registryWhere(eb, f, ctx))
+      .$if(opts.after !== undefined, (qb) => qb.where((eb) => keysetAfter(eb, opts.after!, true)))
+      .orderBy('complaints.filed_at', 'asc')
+      .orderBy('complaints.id', 'asc')
+      .limit(opts.limit)
+      .execute();
+  }
+
+  /** The non-voided events of many cases in one query, by case then arrival order. */
+  events(complaintIds: readonly string[]): Promise<ExportEvent[]> {
+    if (complaintIds.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom('complaint_events')
+      .select(['complaint_id', 'type', 'at', 'data', 'voided_at'])
+      .where('complaint_id', '=', sql<string>`any(${[...complaintIds]}::bigint[])`)
+      .where('voided_at', 'is', null)
+      .orderBy('complaint_id')
+      .orderBy('seq')
+      .execute();
+  }
+}

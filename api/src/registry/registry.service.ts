@@ -1,0 +1,101 @@
+/**
+ * The case registry's rules: keyset pages with opaque cursors, the total (exact up to a cap, the
+ * planner's estimate beyond), and which fields `q` may search.
+ */
+import { badRequest } from '../common/errors.js';
+import { toCaseSummary } from '../complaints/case-view.js';
+import type { Store } from '../db/store.js';
+import type { CasePage, RegistryFilters, RegistryListQuery, RegistrySort } from './registry.dto.js';
+import { RegistryRepository, type FilterContext, type Keyset, type PageRow } from './registry.repository.js';
+
+/** Contract: `total` is exact up to 10 000 matches. */
+export const EXACT_COUNT_CAP = 10_000;
+
+export interface RegistryOptions {
+  /** Exact count up to this many matches (tests lower it). */
+  exactCountCap?: number;
+  /** Until access control lands every caller may search descriptions. */
+  searchDescription?: boolean;
+}
+
+const CURSOR_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const CURSOR_ID = /^[1-9]\d{0,18}$/;
+
+export function encodeCursor(sort: RegistrySort, k: Keyset): string {
+  return Buffer.from(JSON.stringify([sort, k.filedAt, k.id])).toString('base64url');
+}
+
+/** A cursor of this registry and this sort, else 400. */
+export function decodeCursor(cursor: string, sort: RegistrySort): Keyset {
+  const invalid = () => badRequest('invalid query parameters: cursor is not a cursor of this registry', [{ field: 'cursor', message: 'not a cursor of this registry: pass nextCursor from a previous page unchanged' }]);
+  let v: unknown;
+  try {
+    v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (!Array.isArray(v) || v.length !== 3 || typeof v[1] !== 'string' || typeof v[2] !== 'string' || !CURSOR_KEY.test(v[1]) || !CURSOR_ID.test(v[2])) throw invalid();
+  if (v[0] !== sort) {
+    const msg = `this cursor belongs to sort=${String(v[0])}: a cursor continues the listing it came from`;
+    throw badRequest(`invalid query parameters: cursor ${msg}`, [{ field: 'cursor', message: msg }]);
+  }
+  return { filedAt: v[1], id: v[2] };
+}
+
+/** `from` must come before `to`. */
+export function checkRange(f: RegistryFilters): void {
+  if (f.from !== undefined && f.to !== undefined && Date.parse(f.from) >= Date.parse(f.to)) {
+    throw badRequest('invalid query parameters: to must be after from', [{ field: 'to', message: `must be after from (${f.from})` }]);
+  }
+}
+
+/** The instant and caller rights the filters are judged with, and `q`'s traders looked up. */
+export async function filterContext(repo: RegistryRepository, f: RegistryFilters, now: Date, searchDescription: boolean): Promise<FilterContext> {
+  return { now, searchDescription, qTraderIds: f.q !== undefined ? await repo.traderIdsNamed(f.q) : undefined };
+}
+
+export class RegistryService {
+  private readonly cap: number;
+  private readonly searchDescription: boolean;
+
+  constructor(
+    private readonly store: Store,
+    opts: RegistryOptions = {},
+  ) {
+    this.cap = opts.exactCountCap ?? EXACT_COUNT_CAP;
+    this.searchDescription = opts.searchDescription ?? true;
+  }
+
+  async list(query: RegistryListQuery, now: Date = new Date()): Promise<CasePage> {
+    const { sort, limit, cursor, ...filters } = query;
+    checkRange(filters);
+    const after = cursor !== undefined ? decodeCursor(cursor, sort) : undefined;
+    const repo = new RegistryRepository(this.store.db);
+    const ctx = await filterContext(repo, filters, now, this.searchDescription);
+    const page = (sparse: boolean) => repo.page(filters, ctx, { ascending: sort === 'filedAt', after, limit: limit + 1, sparse });
+    let rows: PageRow[];
+    let total: { total: number; totalExact: boolean };
+    if (filters.q !== undefined) {
+      // Free text: count first, then fetch the page the way that suits how many matched.
+      total = await this.total(repo, filters, ctx);
+      rows = await page(total.totalExact);
+    } else {
+      [rows, total] = await Promise.all([page(false), this.total(repo, filters, ctx)]);
+    }
+    const more = rows.length > limit;
+    const items = more ? rows.slice(0, limit) : rows;
+    const last = items.at(-1);
+    return {
+      items: items.map((r) => toCaseSummary(r, now)),
+      nextCursor: more && last ? encodeCursor(sort, { filedAt: last.filed_key, id: last.id }) : null,
+      ...total,
+    };
+  }
+
+  /** Exact up to the cap; beyond it the planner's estimate, never below what was counted. */
+  private async total(repo: RegistryRepository, f: RegistryFilters, ctx: FilterContext): Promise<{ total: number; totalExact: boolean }> {
+    const counted = await repo.countUpTo(f, ctx, this.cap + 1);
+    if (counted <= this.cap) return { total: counted, totalExact: true };
+    return { total: Math.max(await repo.estimate(f, ctx), counted), totalExact: false };
+  }
+}
