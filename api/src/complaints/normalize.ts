@@ -2,7 +2,6 @@
  * From a validated complaint to the flat record the store keeps: aliases resolved, lifecycle
  * replayed into milestones, the stage deadline set. Pure; shared by single and bulk ingest.
  */
-import { createHash } from 'node:crypto';
 import type { LifecycleEvent, CaseMilestones } from '../domain/lifecycle.js';
 import { replayEvents, stageDeadline } from '../domain/lifecycle.js';
 import type { ParsedComplaint } from './complaint.schema.js';
@@ -36,8 +35,6 @@ export interface NormalizedComplaint {
   /** Kept nested: spreading ~45 keys into one literal per row cost ~250 µs (V8 dictionary mode). */
   milestones: CaseMilestones;
   dueAt: string | null;
-  /** Digest of everything above but milestones: tells an identical re-send from a changed one. */
-  rowHash: string;
 }
 
 export interface FieldProblem {
@@ -53,10 +50,6 @@ export function normaliseName(name: string): string {
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
-}
-
-function canonicalAmount(key: string, value: unknown): unknown {
-  return key === 'priceAmount' && typeof value === 'string' && value.includes('.') ? value.replace(/\.?0+$/, '') : value;
 }
 
 export function normaliseComplaint(
@@ -95,12 +88,9 @@ export function normaliseComplaint(
     language: c.language ?? null,
     events,
   };
-  // Amounts compare as numbers ("59.9" = "59.90"), as the store compares them.
-  const rowHash = createHash('sha1').update(JSON.stringify(base, canonicalAmount)).digest('base64url');
   const complaint: NormalizedComplaint = Object.assign(base, {
     milestones: replay.milestones,
     dueAt: stageDeadline(replay.milestones, c.filedAt, opts.traderReplyDays),
-    rowHash,
   });
   return { ok: true, complaint };
 }

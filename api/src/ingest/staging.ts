@@ -11,7 +11,6 @@ export const STAGING_TABLE = 'staging_complaints';
 /** [column, value of a staged complaint] — the order of the COPY columns. */
 const COLUMNS: ReadonlyArray<readonly [string, (c: NormalizedComplaint, line: number) => Value]> = [
   ['line', (_c, line) => line],
-  ['row_hash', (c) => c.rowHash],
   ['source', (c) => c.source],
   ['external_ref', (c) => c.externalRef],
   ['filed_at', (c) => c.filedAt],
@@ -60,14 +59,11 @@ const COLUMNS: ReadonlyArray<readonly [string, (c: NormalizedComplaint, line: nu
 
 export const STAGING_COLUMNS: readonly string[] = COLUMNS.map(([name]) => name);
 
-const NEEDS_QUOTES = /[",\r\n]/;
-
-/** One CSV field for COPY: NULL is an empty unquoted field, the empty string is `""`. */
+/** One CSV field for COPY: NULL is an empty unquoted field; every string is quoted (cheaper than testing). */
 function field(v: Value): string {
   if (v === null) return '';
   if (typeof v !== 'string') return String(v);
-  if (v === '' || NEEDS_QUOTES.test(v) || v.trim() !== v) return `"${v.replaceAll('"', '""')}"`;
-  return v;
+  return `"${v.includes('"') ? v.replaceAll('"', '""') : v}"`;
 }
 
 export function toCopyLine(c: NormalizedComplaint, line: number): string {

@@ -2,7 +2,6 @@
 -- with the ingest transaction, so an aborted upload leaves nothing behind.
 CREATE TEMP TABLE staging_complaints (
   line                integer NOT NULL,
-  row_hash            text NOT NULL,
   source              text NOT NULL,
   external_ref        text NOT NULL,
   filed_at            timestamptz NOT NULL,
