@@ -433,6 +433,18 @@ describe('idempotency', () => {
     expect((await storedByRef(c.externalRef))!.complied).toBe(true);
   });
 
+  it('a CSV re-send of a case with several compliance reports (CSV keeps the latest) is a duplicate', async () => {
+    const d = (n: number) => addDays(FILED_AT, n);
+    const c = validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(1)), ev.agreed(d(2), ADR), ev.accepted(d(3)), ev.outcome(d(40)), ev.compliance(d(50), false), ev.compliance(d(60), true)] });
+    await ingestNd(ndjson([c]));
+    expect(await ingestCsv(csvOf([c]))).toMatchObject({ inserted: 0, updated: 0, duplicates: 1 });
+    // but a CSV whose compliance milestone is an earlier report is not the same case
+    const stale = { ...c, events: c.events!.slice(0, 6) };
+    const err = await rejection(ingestCsv(csvOf([stale])));
+    expect(err.statusCode).toBe(422);
+    expect((await eventsOf((await storedByRef(c.externalRef))!.id)).length).toBe(7);
+  });
+
   it('within one batch an identical repeated line is a duplicate', async () => {
     const c = validComplaint();
     const r = await ingestNd(ndjson([c, validComplaint(), c, c]));

@@ -1,5 +1,6 @@
 -- Staged references that were already in the store before this batch ($1 = batch id), judged
--- as the contract says: same content and same events -> duplicate; same content and the stored
+-- as the contract says: same content and same events (or the same with only the latest
+-- compliance report, as CSV carries it) -> duplicate; same content and the stored
 -- (non-voided) events are a prefix of the new ones -> extend; anything else -> conflict.
 CREATE TEMP TABLE staging_matches ON COMMIT DROP AS
 WITH matched AS (
@@ -29,6 +30,14 @@ WITH matched AS (
     ], NULL) AS differing,
     (SELECT coalesce(jsonb_agg(odr_event_json(e.type, e.at, e.data) ORDER BY e.seq), '[]'::jsonb)
        FROM complaint_events e WHERE e.complaint_id = c.id AND e.voided_at IS NULL) AS stored_events,
+    -- The same log with only the latest compliance report: what a CSV (one milestone per step)
+    -- carries, so a CSV export re-sent to its own store is a duplicate too.
+    (SELECT coalesce(jsonb_agg(x.event ORDER BY x.seq), '[]'::jsonb)
+       FROM (SELECT odr_event_json(e.type, e.at, e.data) AS event, e.seq,
+                    e.type = 'compliance_reported'
+                      AND e.seq < max(e.seq) FILTER (WHERE e.type = 'compliance_reported') OVER () AS superseded
+               FROM complaint_events e WHERE e.complaint_id = c.id AND e.voided_at IS NULL) x
+      WHERE NOT x.superseded) AS stored_latest,
     (SELECT coalesce(max(e.seq), 0) FROM complaint_events e WHERE e.complaint_id = c.id) AS max_seq
   FROM staging_complaints s
   JOIN complaints c ON c.source = s.source AND c.external_ref = s.external_ref
@@ -37,7 +46,7 @@ WITH matched AS (
 SELECT line, complaint_id, differing, max_seq, jsonb_array_length(stored_events) AS stored_count,
   CASE
     WHEN cardinality(differing) > 0 THEN 'conflict'
-    WHEN stored_events = events THEN 'duplicate'
+    WHEN stored_events = events OR stored_latest = events THEN 'duplicate'
     WHEN jsonb_array_length(stored_events) < jsonb_array_length(events)
          AND stored_events = (SELECT coalesce(jsonb_agg(x ORDER BY i), '[]'::jsonb)
                                 FROM jsonb_array_elements(events) WITH ORDINALITY AS t(x, i)
