@@ -12,6 +12,8 @@ import { AutoCloseJob } from './jobs/auto-close.job.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
 import { ReferenceController } from './reference/reference.controller.js';
 import { RegistryController } from './registry/registry.controller.js';
+import { RegistryExporter } from './registry/registry.export.js';
+import { RegistryService } from './registry/registry.service.js';
 
 /** Every controller, in one list: the OpenAPI document is built from it. */
 export const CONTROLLERS: Type[] = [
@@ -40,6 +42,8 @@ export class AppModule {
         { provide: STORE, useValue: deps.store },
         { provide: LOGGER, useValue: deps.logger },
         { provide: IngestService, useFactory: (store: Store, config: Config) => new IngestService(store, { traderReplyDays: config.traderReplyDays }), inject: [STORE, CONFIG] },
+        { provide: RegistryService, useFactory: (store: Store) => new RegistryService(store), inject: [STORE] },
+        { provide: RegistryExporter, useFactory: (store: Store, config: Config) => new RegistryExporter(store, config.dataDir), inject: [STORE, CONFIG] },
         ComplaintsService,
         AutoCloseJob,
       ],

@@ -2,13 +2,11 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { CONFIG, LOGGER, STORE } from '../app.tokens.js';
+import { LOGGER } from '../app.tokens.js';
 import type { Logger } from '../common/logger.js';
 import { caseDetail } from '../complaints/case-view.js';
 import { complaintIdParams } from '../complaints/complaints.dto.js';
 import { ComplaintsService } from '../complaints/complaints.service.js';
-import type { Config } from '../config/config.js';
-import type { Store } from '../db/store.js';
 import { errorResponses } from '../openapi/common-responses.js';
 import { ApiDoc, ZParams, ZQuery } from '../openapi/route-docs.js';
 import { casePage, registryExportQuery, registryListQuery, type RegistryExportQuery, type RegistryListQuery } from './registry.dto.js';
@@ -17,18 +15,12 @@ import { RegistryService } from './registry.service.js';
 
 @Controller('api/v1/complaints')
 export class RegistryController {
-  private readonly registry: RegistryService;
-  private readonly exporter: RegistryExporter;
-
   constructor(
     private readonly complaints: ComplaintsService,
-    @Inject(STORE) store: Store,
-    @Inject(CONFIG) config: Config,
+    private readonly registry: RegistryService,
+    private readonly exporter: RegistryExporter,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {
-    this.registry = new RegistryService(store);
-    this.exporter = new RegistryExporter(store, config.dataDir);
-  }
+  ) {}
 
   @Get()
   @ApiDoc({
