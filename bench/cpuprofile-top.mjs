@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+/**
+ * Summarises a V8 .cpuprofile (from `node --cpu-prof`): self time by function and by package /
+ * project file, so a bench result can say where the server's CPU went.
+ *
+ *   node bench/cpuprofile-top.mjs bench/out/prof/CPU.….cpuprofile [--top 30]
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { OUT_DIR, ROOT, fmt, num, parseArgs, table } from './lib.mjs';
+
+const args = parseArgs(process.argv.slice(2));
+const top = num(args.top, 30);
+let file = process.argv.slice(2).find((a) => !a.startsWith('--') && a.endsWith('.cpuprofile'));
+if (!file) {
+  const dir = path.join(OUT_DIR, 'prof');
+  file = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+}
+const prof = JSON.parse(readFileSync(file, 'utf8'));
+const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+const selfUs = new Map();
+// timeDeltas[i] is the time before sample i.
+for (let i = 0; i < prof.samples.length; i++) {
+  const id = prof.samples[i];
+  selfUs.set(id, (selfUs.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0));
+}
+const totalUs = prof.endTime - prof.startTime;
+const where = (cf) => {
+  const url = cf.url || '';
+  if (!url) return cf.functionName.startsWith('(') ? cf.functionName : '(native/builtin)';
+  const nm = url.lastIndexOf('node_modules/');
+  if (nm >= 0) {
+    const rest = url.slice(nm + 13).split('/');
+    return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
+  }
+  if (url.startsWith('node:')) return url;
+  const p = url.replace(/^file:\/\//, '');
+  return path.relative(ROOT, p).replace(/^dist\//, '');
+};
+const fn = new Map();
+const pkg = new Map();
+for (const [id, us] of selfUs) {
+  const n = byId.get(id);
+  const cf = n.callFrame;
+  const w = where(cf);
+  const key = `${cf.functionName || '(anonymous)'}  ${w}${cf.url ? `:${cf.lineNumber + 1}` : ''}`;
+  fn.set(key, (fn.get(key) ?? 0) + us);
+  pkg.set(w, (pkg.get(w) ?? 0) + us);
+}
+const rows = (m) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, us]) => [k.length > 110 ? `${k.slice(0, 107)}…` : k, fmt(us / 1000), `${fmt((100 * us) / totalUs, 1)} %`]);
+console.log(`${path.relative(ROOT, file)}: ${fmt(totalUs / 1e6, 1)} s profiled, ${fmt(prof.samples.length)} samples`);
+console.log(table(['self time by file / package', 'ms', 'share'], rows(pkg)));
+console.log('');
+console.log(table(['self time by function', 'ms', 'share'], rows(fn)));

@@ -1,0 +1,427 @@
+/**
+ * Shared helpers for the benchmarks (not a test, not part of `npm test`): argument parsing,
+ * throw-away PostgreSQL databases, the cached NDJSON dataset, the real server as a child process
+ * with an RSS/CPU sampler, streaming uploads and percentiles.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync, openSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import pg from 'pg';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const OUT_DIR = path.join(ROOT, 'bench', 'out');
+export const DIST_MAIN = path.join(ROOT, 'dist', 'api', 'src', 'main.js');
+export const DIST_GENERATOR = path.join(ROOT, 'dist', 'fixtures', 'generator.js');
+/** The dataset ends just before this instant (fixed, so the cached file is reproducible). */
+export const DATASET_NOW = new Date('2026-11-24T00:00:00Z');
+
+mkdirSync(OUT_DIR, { recursive: true });
+
+/** Server children still running: killed if the bench process ends without stopping them. */
+const CHILDREN = new Set();
+process.on('exit', () => {
+  for (const c of CHILDREN) c.kill('SIGKILL');
+});
+for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => process.exit(130));
+
+// ───────────────────────────── arguments ─────────────────────────────
+
+/** `--name value`, `--name=value`, `--flag` → { name: value|true }. */
+export function parseArgs(argv, defaults = {}) {
+  const out = { ...defaults };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) continue;
+    const eq = a.indexOf('=');
+    let key = eq > 0 ? a.slice(2, eq) : a.slice(2);
+    let value = eq > 0 ? a.slice(eq + 1) : undefined;
+    if (value === undefined) {
+      const next = argv[i + 1];
+      if (next !== undefined && !next.startsWith('--')) { value = next; i++; } else value = true;
+    }
+    key = key.replace(/-([a-z])/g, (_m, c) => c.toUpperCase());
+    out[key] = value;
+  }
+  return out;
+}
+
+export const num = (v, fallback) => {
+  if (v === undefined || v === true) return fallback;
+  const n = Number(String(v).replaceAll('_', ''));
+  if (!Number.isFinite(n)) throw new Error(`not a number: ${v}`);
+  return n;
+};
+
+// ───────────────────────────── PostgreSQL ─────────────────────────────
+
+export const PG_BASE = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
+export const dbUrl = (name) => `${PG_BASE}/${name}`;
+
+export async function withClient(url, fn) {
+  const client = new pg.Client({ connectionString: url, application_name: 'odr-bench' });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createDatabase(name) {
+  await withClient(dbUrl('postgres'), async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await c.query(`CREATE DATABASE "${name}"`);
+  });
+}
+
+export async function dropDatabase(name) {
+  await withClient(dbUrl('postgres'), (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+}
+
+export async function databaseExists(name) {
+  return withClient(dbUrl('postgres'), async (c) => (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount > 0);
+}
+
+export async function checkpoint(name) {
+  await withClient(dbUrl(name), (c) => c.query('CHECKPOINT'));
+}
+
+// ───────────────────────────── machine ─────────────────────────────
+
+export async function machineInfo() {
+  const cpu = /model name\s*:\s*(.*)/.exec(safeRead('/proc/cpuinfo'))?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
+  const pgVersion = await withClient(dbUrl('postgres'), async (c) => (await c.query('SHOW server_version')).rows[0].server_version).catch(() => 'unknown');
+  const settings = await withClient(dbUrl('postgres'), async (c) =>
+    Object.fromEntries((await c.query(`SELECT name, setting || coalesce(unit, '') AS v FROM pg_settings WHERE name IN ('shared_buffers','work_mem','maintenance_work_mem','temp_buffers','synchronous_commit','max_wal_size')`)).rows.map((r) => [r.name, r.v])),
+  ).catch(() => ({}));
+  return {
+    cpu,
+    cores: os.availableParallelism?.() ?? os.cpus().length,
+    ramGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    postgres: pgVersion,
+    pgSettings: settings,
+  };
+}
+
+function safeRead(file) {
+  try { return readFileSync(file, 'utf8'); } catch { return ''; }
+}
+
+// ───────────────────────────── dataset ─────────────────────────────
+
+export function assertBuilt() {
+  if (!existsSync(DIST_MAIN) || !existsSync(DIST_GENERATOR)) {
+    throw new Error('dist/ is missing: run `npx tsc -p .` (or `npm run bench`, which builds first)');
+  }
+}
+
+/**
+ * The NDJSON file of `complaints` generated complaints (seed, fixed `now`), written once under
+ * bench/out/ and reused while the generator's build is unchanged. Returns the file, its size,
+ * and the reference data (traders, ADR bodies) that has to be PUT before ingesting it.
+ */
+export async function ensureDataset({ complaints, seed = 1, log = console.log }) {
+  assertBuilt();
+  const genHash = createHash('sha1').update(readFileSync(DIST_GENERATOR)).digest('hex').slice(0, 8);
+  const base = path.join(OUT_DIR, `complaints-${complaints}-s${seed}-${genHash}`);
+  const file = `${base}.ndjson`;
+  const { generateDemo } = await import(pathToFileURL(DIST_GENERATOR).href);
+  const data = generateDemo({ complaints, seed, now: DATASET_NOW });
+  if (!existsSync(file)) {
+    const t0 = performance.now();
+    log(`generating ${complaints.toLocaleString('en')} complaints → ${path.relative(ROOT, file)} …`);
+    const tmp = `${file}.tmp-${process.pid}`;
+    const out = createWriteStream(tmp);
+    let buf = '';
+    let n = 0;
+    for (const c of data.complaints()) {
+      buf += JSON.stringify(c) + '\n';
+      if (++n % 2000 === 0) {
+        if (!out.write(buf)) await new Promise((r) => out.once('drain', r));
+        buf = '';
+      }
+    }
+    if (buf) out.write(buf);
+    await new Promise((resolve, reject) => out.end((err) => (err ? reject(err) : resolve())));
+    renameSync(tmp, file);
+    log(`  generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  }
+  return { file, bytes: statSync(file).size, complaints, seed, genHash, traders: data.traders, adrBodies: data.adrBodies };
+}
+
+// ───────────────────────────── the server ─────────────────────────────
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts `node dist/api/src/main.js` against `databaseUrl` (no demo data, warn logs, no ETL
+ * schedule, no rate limit, a bulk limit of 8 GiB). Resolves once /api/health answers 200.
+ * `preload` (default) loads bench/server-preload.mjs: Node's requestTimeout off (see there).
+ */
+export const PRELOAD = path.join(ROOT, 'bench', 'server-preload.mjs');
+
+export async function startServer({ databaseUrl, nodeArgs = [], env = {}, label = 'server', preload = true }) {
+  assertBuilt();
+  const port = await freePort();
+  const token = randomBytes(24).toString('hex');
+  mkdirSync(path.join(OUT_DIR, 'logs'), { recursive: true });
+  const logFile = path.join(OUT_DIR, 'logs', `${label}-${stamp()}.log`);
+  const fd = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [...(preload ? ['--import', pathToFileURL(PRELOAD).href] : []), ...nodeArgs, DIST_MAIN], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: path.join(OUT_DIR, 'data'),
+      DEMO: 'false',
+      LOG_LEVEL: 'warn',
+      ETL_CRON: 'off',
+      RATE_LIMIT_PER_MINUTE: 'off',
+      BULK_BODY_LIMIT_MB: '8192',
+      ADMIN_TOKEN: token,
+      ...env,
+    },
+    stdio: ['ignore', fd, fd],
+  });
+  CHILDREN.add(child);
+  let exited = null;
+  child.on('exit', () => CHILDREN.delete(child));
+  const exitPromise = new Promise((resolve) => child.on('exit', (code, signal) => { exited = { code, signal }; resolve(exited); }));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited) throw new Error(`the server exited during start-up (${JSON.stringify(exited)}); log: ${logFile}\n${tail(logFile)}`);
+    try {
+      const r = await fetch(`${url}/api/health`);
+      if (r.status === 200) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the server did not answer /api/health within 60 s; log: ${logFile}\n${tail(logFile)}`);
+    }
+    await sleep(100);
+  }
+  return {
+    url,
+    pid: child.pid,
+    preload,
+    token,
+    logFile,
+    headers: { authorization: `Bearer ${token}` },
+    get exited() { return exited; },
+    async stop() {
+      if (exited) return exited;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      const r = await exitPromise;
+      clearTimeout(timer);
+      return r;
+    },
+  };
+}
+
+export function tail(file, lines = 20) {
+  return safeRead(file).trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** utime + stime of a process in ms, or null when it is gone. */
+export function cpuMs(pid) {
+  const stat = safeRead(`/proc/${pid}/stat`);
+  if (!stat) return null;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+}
+
+export function rssBytes(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(safeRead(`/proc/${pid}/status`));
+  return m ? Number(m[1]) * 1024 : null;
+}
+
+/**
+ * Samples the server's RSS every `everyMs` and the CPU time of the server and of the PostgreSQL
+ * backends serving it (found through pg_stat_activity) so a run can say who was busy.
+ */
+export function startSampler({ pid, databaseName, everyMs = 100 }) {
+  let peak = 0;
+  let samples = 0;
+  let last = rssBytes(pid) ?? 0;
+  const serverCpu0 = cpuMs(pid) ?? 0;
+  const backends = new Map(); // pid → { first, last }
+  const timer = setInterval(() => {
+    const rss = rssBytes(pid);
+    if (rss !== null) {
+      last = rss;
+      if (rss > peak) peak = rss;
+      samples++;
+    }
+    for (const [bpid, b] of backends) {
+      const c = cpuMs(bpid);
+      if (c !== null) b.last = c;
+    }
+  }, everyMs);
+  timer.unref?.();
+  // Backends come and go with the pool: look them up once a second.
+  let client = null;
+  let stopped = false;
+  const lookup = async () => {
+    try {
+      if (stopped) return;
+      if (!client) {
+        client = new pg.Client({ connectionString: dbUrl(databaseName), application_name: 'odr-bench-sampler' });
+        // The database may be dropped (FORCE) under it: never crash the bench for a sampler.
+        client.on('error', () => {});
+        await client.connect();
+        if (stopped) { await client.end().catch(() => {}); return; }
+      }
+      const { rows } = await client.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'odr-observatory'`, [databaseName]);
+      for (const { pid: bpid } of rows) {
+        if (!backends.has(bpid)) {
+          const c = cpuMs(bpid);
+          if (c !== null) backends.set(bpid, { first: c, last: c });
+        }
+      }
+    } catch { /* best effort */ }
+  };
+  void lookup();
+  const lookupTimer = setInterval(lookup, 1000);
+  lookupTimer.unref?.();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      clearInterval(lookupTimer);
+      const rss = rssBytes(pid);
+      if (rss !== null && rss > peak) peak = rss;
+      for (const [bpid, b] of backends) {
+        const c = cpuMs(bpid);
+        if (c !== null) b.last = c;
+      }
+      if (client) await client.end().catch(() => {});
+      const serverCpu = (cpuMs(pid) ?? serverCpu0) - serverCpu0;
+      let pgCpu = 0;
+      for (const b of backends.values()) pgCpu += b.last - b.first;
+      return { peakRssBytes: peak, lastRssBytes: last, samples, serverCpuMs: Math.round(serverCpu), pgBackendCpuMs: Math.round(pgCpu) };
+    },
+  };
+}
+
+// ───────────────────────────── HTTP ─────────────────────────────
+
+export async function api(server, method, urlPath, body) {
+  const r = await fetch(`${server.url}${urlPath}`, {
+    method,
+    headers: { ...server.headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  let json;
+  try { json = JSON.parse(text); } catch { json = text; }
+  return { status: r.status, body: json };
+}
+
+/** PUT the dataset's ADR bodies and traders (a few in parallel). */
+export async function putReferenceData(server, dataset, concurrency = 8) {
+  const jobs = [
+    ...dataset.adrBodies.map((b) => ['PUT', `/api/v1/adr-bodies/${encodeURIComponent(b.id)}`, { name: b.name, country: b.country, sectors: b.sectors }]),
+    ...dataset.traders.map((t) => ['PUT', `/api/v1/traders/${encodeURIComponent(t.id)}`, { name: t.name, country: t.country, website: t.website, sector: t.sector }]),
+  ];
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const [method, p, body] = jobs[next++];
+      const r = await api(server, method, p, body);
+      if (r.status !== 200 && r.status !== 201) throw new Error(`${method} ${p} → ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return jobs.length;
+}
+
+/**
+ * POST a file to the bulk endpoint, streamed from disk (http.request, Content-Length set).
+ * Resolves with the status, the parsed answer and the wall time from the first byte sent to
+ * the last byte of the answer.
+ */
+export function postFile(server, file, { contentType = 'application/x-ndjson', urlPath = '/api/v1/complaints/bulk' } = {}) {
+  const size = statSync(file).size;
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    let uploadedAt = null;
+    const req = http.request(`${server.url}${urlPath}`, {
+      method: 'POST',
+      headers: { ...server.headers, 'content-type': contentType, 'content-length': String(size) },
+    }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const ms = performance.now() - t0;
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body;
+        try { body = JSON.parse(text); } catch { body = text; }
+        resolve({ status: res.statusCode, body, ms, uploadMs: uploadedAt === null ? null : uploadedAt - t0 });
+      });
+      res.on('error', reject);
+    });
+    req.setTimeout(0);
+    req.on('error', reject);
+    const rs = createReadStream(file, { highWaterMark: 1 << 20 });
+    rs.on('error', reject);
+    rs.on('end', () => { uploadedAt = performance.now(); });
+    rs.pipe(req);
+  });
+}
+
+// ───────────────────────────── figures ─────────────────────────────
+
+export function percentile(sorted, p) {
+  if (!sorted.length) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+export function summarize(ms) {
+  const s = [...ms].sort((a, b) => a - b);
+  return { n: s.length, p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), max: s.at(-1), mean: s.reduce((a, b) => a + b, 0) / (s.length || 1) };
+}
+
+export const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : String(n));
+export const mib = (bytes) => bytes / 2 ** 20;
+
+export function table(headers, rows) {
+  const cells = [headers, ...rows].map((r) => r.map((c) => String(c)));
+  const w = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');
+  return [line(cells[0]), w.map((x) => '─'.repeat(x)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+export function stamp() {
+  return new Date().toISOString().replace(/[:.]/g, '-');
+}
+
+export function writeResult(name, result) {
+  const file = path.join(OUT_DIR, `${name}-${stamp()}.json`);
+  writeFileSync(file, JSON.stringify(result) + '\n');
+  return file;
+}

@@ -1,0 +1,194 @@
+#!/usr/bin/env node
+/**
+ * Profiling aid for the ingest bench (not one of the `npm run bench` benchmarks): replays the
+ * SQL side of one bulk ingest statement by statement, with EXPLAIN (ANALYZE, BUFFERS), on a
+ * fresh database — the statements of sql/postgres/ingest/*.sql in the order IngestService runs
+ * them, on the staging rows the server would COPY (made with the project's own
+ * normaliseComplaint + toCopyLine, cached under bench/out/). Pass 1 is a first load, pass 2 the
+ * same batch again (the duplicate path). Prints ms per statement; plans go to bench/out/.
+ *
+ *   node bench/merge-explain.mjs [--complaints 1000000] [--seed 1] [--no-explain] [--no-resend] [--keep-db NAME]
+ *        [--set work_mem=256MB,temp_buffers=1GB]        session settings (what-if for a proposal)
+ *        [--override 06_insert_complaints.sql=bench/sql/….sql]   replace one statement (what-if)
+ *        [--analyze "ANALYZE staging_complaints (…)"]   replace the ANALYZE statement (what-if)
+ *        [--prepare "ALTER TABLE …; …"]                  SQL run on the fresh database after migrating (what-if)
+ */
+import { randomUUID, createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import path from 'node:path';
+import readline from 'node:readline';
+import { pipeline } from 'node:stream/promises';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import copyStreams from 'pg-copy-streams';
+import { OUT_DIR, ROOT, createDatabase, dbUrl, dropDatabase, ensureDataset, fmt, num, parseArgs, stamp, table } from './lib.mjs';
+
+const args = parseArgs(process.argv.slice(2));
+const complaints = num(args.complaints, 1_000_000);
+const seed = num(args.seed, 1);
+const explain = !args.noExplain;
+const keepDb = typeof args.keepDb === 'string' ? args.keepDb : null;
+const database = keepDb ?? `bench_merge_${process.pid}`;
+const dist = (p) => pathToFileURL(path.join(ROOT, 'dist', p)).href;
+const overrides = Object.fromEntries(
+  (typeof args.override === 'string' ? args.override.split(',') : []).map((kv) => kv.split('=').map((x) => x.trim())),
+);
+const settings = typeof args.set === 'string' ? args.set.split(',').map((kv) => kv.split('=').map((x) => x.trim())) : [];
+/** The app's own ANALYZE statement (inline in ingest.repository.js), unless --analyze replaces it. */
+const appAnalyze = /'(ANALYZE staging_complaints[^']*)'/.exec(readFileSync(path.join(ROOT, 'dist', 'api', 'src', 'ingest', 'ingest.repository.js'), 'utf8'))?.[1] ?? 'ANALYZE staging_complaints';
+const analyzeSql = typeof args.analyze === 'string' ? args.analyze : appAnalyze;
+const sqlFile = (name) => readFileSync(overrides[name] ? path.resolve(overrides[name]) : path.join(ROOT, 'sql', 'postgres', 'ingest', name), 'utf8');
+
+const { complaintInput } = await import(dist('api/src/complaints/complaint.schema.js'));
+const { normaliseComplaint } = await import(dist('api/src/complaints/normalize.js'));
+const { toCopyLine, STAGING_COLUMNS, STAGING_TABLE } = await import(dist('api/src/ingest/staging.js'));
+
+/** The staging rows of the dataset as the server would COPY them (CSV), cached. */
+async function stagingCsv(dataset) {
+  const h = createHash('sha1');
+  for (const f of ['api/src/complaints/normalize.js', 'api/src/ingest/staging.js', 'api/src/complaints/complaint.schema.js', 'api/src/domain/lifecycle.js']) h.update(readFileSync(path.join(ROOT, 'dist', f)));
+  const file = path.join(OUT_DIR, `staging-${complaints}-s${seed}-${dataset.genHash}-${h.digest('hex').slice(0, 8)}.csv`);
+  if (existsSync(file)) return file;
+  console.log(`building the staging rows → ${path.relative(ROOT, file)} (project normaliseComplaint + toCopyLine) …`);
+  const t0 = performance.now();
+  const tmp = `${file}.tmp-${process.pid}`;
+  const out = createWriteStream(tmp);
+  let line = 0;
+  let buf = '';
+  for await (const text of readline.createInterface({ input: createReadStream(dataset.file), crlfDelay: Infinity })) {
+    line++;
+    if (!text.trim()) continue;
+    const parsed = complaintInput.safeParse(JSON.parse(text));
+    if (!parsed.success) throw new Error(`line ${line}: ${parsed.error.message}`);
+    const n = normaliseComplaint(parsed.data, { defaultSource: 'default', traderReplyDays: 10 });
+    if (!n.ok) throw new Error(`line ${line}: ${JSON.stringify(n.problems)}`);
+    buf += toCopyLine(n.complaint, line);
+    if (line % 1000 === 0) {
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+    if (line % 100_000 === 0) console.log(`  ${fmt(line)} rows, ${fmt((performance.now() - t0) / 1000, 1)} s`);
+  }
+  out.write(buf);
+  out.end();
+  await once(out, 'finish');
+  renameSync(tmp, file);
+  console.log(`  done in ${fmt((performance.now() - t0) / 1000, 1)} s`);
+  return file;
+}
+
+async function prepareDatabase(dataset) {
+  await createDatabase(database);
+  const { openStore } = await import(dist('api/src/db/store.js'));
+  const { migrate } = await import(dist('api/src/db/migrate.js'));
+  const { ReferenceRepository } = await import(dist('api/src/reference/reference.repository.js'));
+  const store = await openStore({ databaseUrl: dbUrl(database), dataDir: null });
+  try {
+    await migrate(store);
+    if (typeof args.prepare === 'string') {
+      const c = new pg.Client({ connectionString: dbUrl(database), application_name: 'odr-bench-merge' });
+      await c.connect();
+      try { await c.query(args.prepare); } finally { await c.end(); }
+    }
+    const repo = new ReferenceRepository(store.db);
+    for (const b of dataset.adrBodies) await repo.upsertAdrBody(b.id, { name: b.name, country: b.country, sectors: b.sectors });
+    for (const t of dataset.traders) await repo.upsertTrader(t.id, { name: t.name, country: t.country, website: t.website, sector: t.sector });
+  } finally {
+    await store.close();
+  }
+}
+
+/** One ingest transaction, statement by statement. Returns [step, ms, rows] and the plans. */
+async function pass(label, csvFile) {
+  const client = new pg.Client({ connectionString: dbUrl(database), application_name: 'odr-bench-merge' });
+  await client.connect();
+  const steps = [];
+  const plans = [];
+  const batchId = randomUUID();
+  const step = async (name, text, params = [], { explainable = true } = {}) => {
+    const t0 = performance.now();
+    let rows = null;
+    if (explain && explainable) {
+      const r = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, params);
+      plans.push(`── ${label}: ${name}\n${r.rows.map((x) => x['QUERY PLAN']).join('\n')}\n`);
+    } else {
+      const r = await client.query(text, params);
+      rows = r.rowCount;
+    }
+    const ms = performance.now() - t0;
+    steps.push([name, ms, rows]);
+    return ms;
+  };
+  try {
+    await client.query('CHECKPOINT');
+    // Session settings first: temp_buffers only counts before the session's first temp table.
+    for (const [k, v] of settings) await client.query(`SET ${k} = '${v.replaceAll("'", "''")}'`);
+    const tAll = performance.now();
+    await client.query('BEGIN');
+    await step('01 create staging', sqlFile('01_create_staging.sql'), [], { explainable: false });
+    {
+      const t0 = performance.now();
+      const cols = STAGING_COLUMNS.map((c) => `"${c}"`).join(', ');
+      const copy = client.query(copyStreams.from(`COPY "${STAGING_TABLE}" (${cols}) FROM STDIN WITH (FORMAT csv)`));
+      await pipeline(createReadStream(csvFile, { highWaterMark: 1 << 20 }), copy);
+      steps.push(['COPY into staging', performance.now() - t0, copy.rowCount]);
+    }
+    await step('02 repeated refs', sqlFile('02_repeated_refs.sql'));
+    await step('03 unknown ADR bodies', sqlFile('03_unknown_adr_bodies.sql'));
+    await step('ANALYZE staging', analyzeSql, [], { explainable: false });
+    await step('04 resolve traders', sqlFile('04_resolve_traders.sql'));
+    await step('05 insert traders', sqlFile('05_insert_traders.sql'));
+    await step('06 insert complaints + events', sqlFile('06_insert_complaints.sql'), [batchId]);
+    if (label !== 'fresh load') {
+      await step('07 match existing', sqlFile('07_match_existing.sql'), [batchId]);
+      await step('   verdict counts', 'SELECT verdict, count(*)::int AS n FROM staging_matches GROUP BY verdict');
+      await step('   bad lines', `SELECT line, verdict, differing FROM staging_matches WHERE verdict IN ('conflict', 'events_differ') ORDER BY line LIMIT 1000`);
+      await step('08 extend existing', sqlFile('08_extend_existing.sql'), [batchId]);
+    }
+    await step('COMMIT', 'COMMIT', [], { explainable: false });
+    steps.push(['total (transaction)', performance.now() - tAll, null]);
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    await client.end();
+  }
+  return { steps, plans };
+}
+
+async function main() {
+  const dataset = await ensureDataset({ complaints, seed });
+  const csvFile = await stagingCsv(dataset);
+  if (settings.length || Object.keys(overrides).length || args.analyze || args.prepare) console.log(`what-if: ${JSON.stringify({ settings, overrides, analyze: analyzeSql, prepare: args.prepare })}`);
+  console.log(`database ${database}: migrating, loading ${dataset.traders.length} traders and ${dataset.adrBodies.length} ADR bodies …`);
+  await prepareDatabase(dataset);
+  const out = [];
+  const all = {};
+  try {
+    for (const label of args.noResend ? ['fresh load'] : ['fresh load', 're-send (all duplicates)']) {
+      console.log(`${label}: ${explain ? 'EXPLAIN (ANALYZE, BUFFERS)' : 'timing'} …`);
+      const r = await pass(label, csvFile);
+      all[label] = Object.fromEntries(r.steps.map(([n, ms]) => [n.trim(), Math.round(ms)]));
+      out.push(...r.plans);
+      console.log(table([`${label} (${fmt(complaints)} rows)`, 'ms', 'share'], r.steps.map(([n, ms]) => [n, fmt(ms), n.startsWith('total') ? '' : `${fmt((100 * ms) / r.steps.at(-1)[1], 1)} %`])));
+      console.log('');
+    }
+  } finally {
+    if (!keepDb) await dropDatabase(database).catch(() => {});
+  }
+  const ts = stamp();
+  if (out.length) {
+    const planFile = path.join(OUT_DIR, `merge-explain-${complaints}-${ts}.txt`);
+    writeFileSync(planFile, out.join('\n'));
+    console.log(`plans: ${path.relative(ROOT, planFile)}`);
+  }
+  const jsonFile = path.join(OUT_DIR, `merge-explain-${complaints}-${ts}.json`);
+  writeFileSync(jsonFile, JSON.stringify({ bench: 'merge-explain', at: new Date().toISOString(), complaints, explain, settings, overrides, analyze: analyzeSql, prepare: args.prepare ?? null, steps: all }) + '\n');
+  console.log(`result: ${path.relative(ROOT, jsonFile)}`);
+}
+
+main().catch((err) => {
+  console.error(`merge-explain failed: ${err.stack ?? err}`);
+  process.exit(1);
+});

@@ -1,0 +1,305 @@
+#!/usr/bin/env node
+/**
+ * Case-registry benchmark (contract "Case registry"): GET /api/v1/complaints latency on a store
+ * of N complaints, per filter scenario, sequential requests after a warm-up, against the same
+ * filter as plain SQL on PostgreSQL through `pg` (no HTTP, no Nest): the page
+ * `SELECT … ORDER BY filed_at DESC, id DESC LIMIT 50` plus `count(*)`.
+ *
+ *   node bench/registry.mjs [--database NAME] [--drop] [--complaints 1000000] [--seed 1]
+ *                           [--requests 200] [--warmup 20] [--only name,name] [--vacuum]
+ *
+ * --database NAME reuses a store that holds the dataset (e.g. `node bench/ingest.mjs --keep-db
+ * NAME`); without it a fresh database is loaded through POST /complaints/bulk and dropped at the
+ * end (--drop drops a reused one too). Before measuring: ANALYZE complaints (as autovacuum would
+ * soon after a load), or with --vacuum a VACUUM (ANALYZE), which also fills the visibility map
+ * that index-only count scans rely on. Goal: p95 ≤ 30 ms overall.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import {
+  ROOT, createDatabase, databaseExists, dbUrl, dropDatabase, ensureDataset, fmt, machineInfo, num, parseArgs,
+  postFile, putReferenceData, startServer, summarize, table, writeResult,
+} from './lib.mjs';
+
+const GOAL_P95_MS = 30;
+const PAGE = 50;
+const COUNT_CAP = 10_000;
+
+const args = parseArgs(process.argv.slice(2));
+if (args.help) {
+  console.log('usage: node bench/registry.mjs [--database NAME] [--drop] [--complaints N] [--requests 200] [--warmup 20] [--only a,b] [--vacuum]');
+  process.exit(0);
+}
+const complaints = num(args.complaints, 1_000_000);
+const seed = num(args.seed, 1);
+const requests = num(args.requests, 200);
+const warmup = num(args.warmup, 20);
+const only = typeof args.only === 'string' ? new Set(args.only.split(',')) : null;
+const reuse = typeof args.database === 'string' ? args.database : null;
+const database = reuse ?? `bench_registry_${process.pid}`;
+const log = (...a) => console.log(...a);
+
+// ───────────────────────────── the store ─────────────────────────────
+
+async function prepareStore() {
+  if (reuse) {
+    if (!(await databaseExists(reuse))) throw new Error(`database ${reuse} does not exist (run node bench/ingest.mjs --keep-db ${reuse}, or omit --database)`);
+    const n = await withPg((c) => c.query('SELECT count(*)::int AS n FROM complaints')).then((r) => r.rows[0].n);
+    log(`reusing database ${reuse}: ${fmt(n)} complaints`);
+    return n;
+  }
+  const dataset = await ensureDataset({ complaints, seed, log });
+  await createDatabase(database);
+  log(`database ${database}: loading ${fmt(complaints)} complaints through POST /complaints/bulk …`);
+  const server = await startServer({ databaseUrl: dbUrl(database), label: 'registry-load', preload: !args.noPreload });
+  try {
+    await putReferenceData(server, dataset);
+    const r = await postFile(server, dataset.file);
+    if (r.status !== 200) throw new Error(`loading failed: ${r.status} ${JSON.stringify(r.body).slice(0, 1000)}`);
+    log(`  loaded in ${fmt(r.ms / 1000, 1)} s`);
+  } finally {
+    await server.stop();
+  }
+  return complaints;
+}
+
+let pgClient = null;
+async function withPg(fn) {
+  if (!pgClient) {
+    pgClient = new pg.Client({ connectionString: dbUrl(database), application_name: 'odr-bench-registry' });
+    await pgClient.connect();
+  }
+  return fn(pgClient);
+}
+
+// ───────────────────────────── scenarios ─────────────────────────────
+
+/**
+ * Picks the filter values from the data (big/small trader, busiest ADR body, a month …) so the
+ * scenarios mean the same on any dataset. Each scenario: the query string of the API and the
+ * equivalent SQL condition for the baseline.
+ */
+async function scenarios() {
+  const one = async (text, params = []) => (await withPg((c) => c.query(text, params))).rows;
+  const [big] = await one(`SELECT trader_id AS id, count(*)::int AS n FROM complaints GROUP BY 1 ORDER BY 2 DESC LIMIT 1`);
+  const [small] = await one(`SELECT trader_id AS id, count(*)::int AS n FROM complaints GROUP BY 1 HAVING count(*) BETWEEN 3 AND 50 ORDER BY 2 DESC, 1 LIMIT 1`);
+  const [adr] = await one(`SELECT adr_body_id AS id, count(*)::int AS n FROM complaints WHERE adr_body_id IS NOT NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 1`);
+  const [sector] = await one(`SELECT sector AS v, count(*)::int AS n FROM complaints GROUP BY 1 ORDER BY 2 DESC LIMIT 1`);
+  const [problem] = await one(`SELECT problem AS v, count(*)::int AS n FROM complaints GROUP BY 1 ORDER BY 2 DESC LIMIT 1`);
+  const [stage] = await one(`SELECT stage AS v, count(*)::int AS n FROM complaints WHERE stage <> 'closed' GROUP BY 1 ORDER BY 2 DESC LIMIT 1`);
+  const [closure] = await one(`SELECT closure AS v, count(*)::int AS n FROM complaints WHERE closure IS NOT NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 1`);
+  const [span] = await one(`SELECT max(filed_at) AS last FROM complaints`);
+  // A whole calendar month, the one before the last full month of the data.
+  const last = new Date(span.last);
+  const monthFrom = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() - 2, 1)).toISOString().slice(0, 10);
+  const monthTo = new Date(Date.UTC(last.getUTCFullYear(), last.getUTCMonth() - 1, 1)).toISOString().slice(0, 10);
+  const refs = (await one(`SELECT external_ref FROM complaints TABLESAMPLE SYSTEM (1) LIMIT 1000`)).map((r) => r.external_ref);
+
+  const list = [
+    ['none', {}, []],
+    [`stage=${stage.v}`, { stage: stage.v }, [['stage = $', stage.v]]],
+    ['status=open', { status: 'open' }, [['status = $', 'open']]],
+    ['overdue=true', { overdue: 'true' }, [["status = 'open' AND due_at < now()"]]],
+    ['consumerCountry=DE', { consumerCountry: 'DE' }, [['consumer_country = $', 'DE']]],
+    ['consumerCountry=LI (rare)', { consumerCountry: 'LI' }, [['consumer_country = $', 'LI']]],
+    ['traderCountry=FR', { traderCountry: 'FR' }, [['trader_country = $', 'FR']]],
+    [`sector=${sector.v}`, { sector: sector.v }, [['sector = $', sector.v]]],
+    [`problem=${problem.v}`, { problem: problem.v }, [['problem = $', problem.v]]],
+    [`traderId big (${fmt(big.n)} cases)`, { traderId: big.id }, [['trader_id = $', big.id]]],
+    [`traderId small (${small?.n ?? 0} cases)`, { traderId: small?.id ?? big.id }, [['trader_id = $', small?.id ?? big.id]]],
+    [`adrBodyId (${fmt(adr?.n ?? 0)} cases)`, { adrBodyId: adr?.id ?? 'none' }, [['adr_body_id = $', adr?.id ?? 'none']]],
+    ['crossBorder=true', { crossBorder: 'true' }, [['consumer_country <> trader_country']]],
+    [`from/to one month (${monthFrom.slice(0, 7)})`, { from: monthFrom, to: monthTo }, [['filed_at >= $::timestamptz', `${monthFrom}T00:00:00Z`], ['filed_at < $::timestamptz', `${monthTo}T00:00:00Z`]]],
+    [`consumerCountry=DE & sector`, { consumerCountry: 'DE', sector: sector.v }, [['consumer_country = $', 'DE'], ['sector = $', sector.v]]],
+    ['status=open & traderCountry=DE', { status: 'open', traderCountry: 'DE' }, [['status = $', 'open'], ['trader_country = $', 'DE']]],
+    [`crossBorder & problem & month`, { crossBorder: 'true', problem: problem.v, from: monthFrom, to: monthTo }, [['consumer_country <> trader_country'], ['problem = $', problem.v], ['filed_at >= $::timestamptz', `${monthFrom}T00:00:00Z`], ['filed_at < $::timestamptz', `${monthTo}T00:00:00Z`]]],
+    [`closure=${closure?.v} & traderCountry=IT & from`, { closure: closure?.v ?? 'withdrawn', traderCountry: 'IT', from: monthFrom }, [['closure = $', closure?.v ?? 'withdrawn'], ['trader_country = $', 'IT'], ['filed_at >= $::timestamptz', `${monthFrom}T00:00:00Z`]]],
+  ].map(([name, query, where]) => ({ name, kind: 'filter', query, where }));
+  list.push({ name: 'deep pages (20 × nextCursor, no filter)', kind: 'cursor', query: {}, where: [] });
+  list.push({ name: `deep pages (20 × nextCursor, sector)`, kind: 'cursor', query: { sector: sector.v }, where: [['sector = $', sector.v]] });
+  list.push({ name: 'q = exact reference', kind: 'q', query: {}, where: [], refs });
+  const picked = {
+    bigTrader: big, smallTrader: small, adrBody: adr, sector: sector.v, problem: problem.v, stage: stage.v, closure: closure?.v, month: [monthFrom, monthTo],
+  };
+  return { list: only ? list.filter((s) => [...only].some((o) => s.name.startsWith(o))) : list, picked };
+}
+
+/** `[['x = $', v], ['y <> z']]` → { sql: 'x = $1 AND y <> z', params: [v] } */
+function whereSql(where, params = []) {
+  const parts = where.map(([expr, ...vals]) => {
+    let out = expr;
+    for (const v of vals) {
+      params.push(v);
+      out = out.replace('$', `$${params.length}`);
+    }
+    return out;
+  });
+  return { sql: parts.length ? parts.join(' AND ') : 'true', params };
+}
+
+// ───────────────────────────── measuring ─────────────────────────────
+
+async function timeHttp(server, query) {
+  const qs = new URLSearchParams(query).toString();
+  const t0 = performance.now();
+  const r = await fetch(`${server.url}/api/v1/complaints${qs ? `?${qs}` : ''}`, { headers: server.headers });
+  const body = await r.json();
+  const ms = performance.now() - t0;
+  if (r.status !== 200) throw new Error(`GET /api/v1/complaints?${qs} → ${r.status} ${JSON.stringify(body).slice(0, 500)}`);
+  return { ms, body };
+}
+
+/** Runs one scenario against the API; returns latencies (ms) and a sample answer. */
+async function runApi(server, s) {
+  const ms = [];
+  let sample = null;
+  const oneRequest = async (i, record) => {
+    if (s.kind === 'q') {
+      const ref = s.refs[i % s.refs.length];
+      const r = await timeHttp(server, { q: ref });
+      if (record) ms.push(r.ms);
+      sample ??= r.body;
+      if (!r.body.items.some((it) => it.externalRef === ref)) throw new Error(`q=${ref}: the reference is not in the answer`);
+      return 1;
+    }
+    if (s.kind === 'cursor') {
+      // One chain: the first page (not counted), then 20 pages by nextCursor (counted).
+      let r = await timeHttp(server, { ...s.query, limit: String(PAGE) });
+      let n = 0;
+      for (let p = 0; p < 20 && r.body.nextCursor; p++) {
+        r = await timeHttp(server, { ...s.query, limit: String(PAGE), cursor: r.body.nextCursor });
+        if (record) ms.push(r.ms);
+        sample ??= r.body;
+        n++;
+      }
+      return n;
+    }
+    const r = await timeHttp(server, { ...s.query, limit: String(PAGE) });
+    if (record) ms.push(r.ms);
+    sample ??= r.body;
+    return 1;
+  };
+  for (let i = 0; i < warmup; ) i += await oneRequest(i, false);
+  for (let i = 0; ms.length < requests; i++) await oneRequest(i, true);
+  return { ms, sample };
+}
+
+/**
+ * The same scenario as plain SQL: the page, then count(*) — the full count as the brief's
+ * baseline, and (reported beside it) the count capped at 10 001 as the contract allows.
+ */
+async function runSql(s, sample) {
+  const full = [];
+  const capped = [];
+  const now = new Date().toISOString();
+  const oneRequest = async (i, record) => {
+    const params = [];
+    let where;
+    let cursorWhere = '';
+    if (s.kind === 'q') {
+      where = whereSql([['external_ref = $', s.refs[i % s.refs.length]]], params);
+    } else {
+      where = whereSql(s.where.map(([e, ...v]) => [e.replace('now()', `'${now}'::timestamptz`), ...v]), params);
+    }
+    const filterParams = params.length;
+    if (s.kind === 'cursor') {
+      // Deep keyset page: after the (filed_at, id) of a row ~ (i % 20 + 1) pages in.
+      const depth = ((i % 20) + 1) * PAGE;
+      const key = (await pgClient.query(`SELECT filed_at, id FROM complaints WHERE ${where.sql} ORDER BY filed_at DESC, id DESC OFFSET ${depth - 1} LIMIT 1`, params)).rows[0];
+      if (key) {
+        params.push(key.filed_at, key.id);
+        cursorWhere = ` AND (filed_at, id) < ($${params.length - 1}, $${params.length})`;
+      }
+    }
+    const page = `SELECT * FROM complaints WHERE ${where.sql}${cursorWhere} ORDER BY filed_at DESC, id DESC LIMIT ${PAGE}`;
+    const t0 = performance.now();
+    await pgClient.query(page, params);
+    const t1 = performance.now();
+    const countParams = params.slice(0, filterParams);
+    await pgClient.query(`SELECT count(*) FROM complaints WHERE ${where.sql}`, countParams);
+    const t2 = performance.now();
+    await pgClient.query(`SELECT count(*) FROM (SELECT 1 FROM complaints WHERE ${where.sql} LIMIT ${COUNT_CAP + 1}) m`, countParams);
+    const t3 = performance.now();
+    if (record) {
+      full.push(t2 - t0);
+      capped.push(t1 - t0 + (t3 - t2));
+    }
+  };
+  for (let i = 0; i < warmup; i++) await oneRequest(i, false);
+  for (let i = 0; i < requests; i++) await oneRequest(i, true);
+  void sample;
+  return { full, capped };
+}
+
+// ───────────────────────────── main ─────────────────────────────
+
+async function main() {
+  const machine = await machineInfo();
+  const load0 = os.loadavg();
+  const stored = await prepareStore();
+  await withPg(async () => {});
+  // Statistics as the planner would have them once autovacuum has seen the load (this bench's
+  // PostgreSQL may run with autovacuum off); --vacuum also sets the visibility map, which the
+  // index-only count scans need to skip the heap.
+  const autovacuum = await withPg((c) => c.query('SHOW autovacuum')).then((r) => r.rows[0].autovacuum);
+  if (args.vacuum) await withPg((c) => c.query('VACUUM (ANALYZE) complaints, complaint_events, traders'));
+  else await withPg((c) => c.query('ANALYZE complaints'));
+  const server = await startServer({ databaseUrl: dbUrl(database), label: 'registry-server', preload: !args.noPreload });
+  const result = { bench: 'registry', at: new Date().toISOString(), complaints: stored, database, requests, warmup, machine, autovacuum, prepared: args.vacuum ? 'VACUUM (ANALYZE)' : 'ANALYZE complaints', scenarios: [] };
+  try {
+    const probe = await fetch(`${server.url}/api/v1/complaints?limit=1`, { headers: server.headers });
+    if (probe.status !== 200) throw new Error(`GET /api/v1/complaints answers ${probe.status}: the registry endpoint is not there yet`);
+    const { list, picked } = await scenarios();
+    result.picked = picked;
+    log(`server pid ${server.pid} on ${server.url}; ${list.length} scenarios × ${requests} requests (after ${warmup} warm-up), sequential`);
+    const all = [];
+    const allBase = [];
+    const rows = [];
+    for (const s of list) {
+      const api = await runApi(server, s);
+      const base = await runSql(s, api.sample);
+      const a = summarize(api.ms);
+      const b = summarize(base.full);
+      const bc = summarize(base.capped);
+      all.push(...api.ms);
+      allBase.push(...base.full);
+      const entry = {
+        name: s.name, query: s.kind === 'q' ? { q: '<reference>' } : s.kind === 'cursor' ? { ...s.query, cursor: '<20 deep>' } : s.query,
+        api: round(a), baseline: round(b), baselineCapped: round(bc), ratioP50: a.p50 / b.p50, ratioP50Capped: a.p50 / bc.p50,
+        total: api.sample?.total, totalExact: api.sample?.totalExact, items: api.sample?.items?.length,
+      };
+      result.scenarios.push(entry);
+      rows.push([s.name, fmt(a.p50, 1), fmt(a.p95, 1), fmt(a.p99, 1), fmt(b.p50, 1), fmt(bc.p50, 1), fmt(entry.ratioP50, 2), fmt(entry.ratioP50Capped, 2), entry.total === undefined ? '?' : `${fmt(entry.total)}${entry.totalExact ? '' : '~'}`, a.p95 <= GOAL_P95_MS ? 'ok' : 'MISS']);
+      log(`  ${s.name}: p50 ${fmt(a.p50, 1)} ms, p95 ${fmt(a.p95, 1)} ms (SQL page+count(*) p50 ${fmt(b.p50, 1)} ms, capped ${fmt(bc.p50, 1)} ms)`);
+    }
+    const o = summarize(all);
+    const ob = summarize(allBase);
+    result.overall = { api: round(o), baseline: round(ob), ratioP50: o.p50 / ob.p50 };
+    result.goals = { p95: { goal: `<= ${GOAL_P95_MS} ms`, value: o.p95, met: o.p95 <= GOAL_P95_MS }, scenariosMissing: result.scenarios.filter((s) => s.api.p95 > GOAL_P95_MS).map((s) => s.name) };
+    result.loadavg = { start: load0, end: os.loadavg() };
+    log('');
+    log(`registry benchmark — ${fmt(stored)} complaints, after ${result.prepared} (autovacuum ${autovacuum}) — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, PostgreSQL ${machine.postgres}; load average ${load0.map((x) => x.toFixed(1)).join(' ')}`);
+    log(table(['scenario (limit 50)', 'p50', 'p95', 'p99', 'SQL p50', 'SQL cap p50', 'ratio', 'ratio cap', 'total', `p95≤${GOAL_P95_MS}`], [
+      ...rows,
+      ['overall', fmt(o.p50, 1), fmt(o.p95, 1), fmt(o.p99, 1), fmt(ob.p50, 1), '', fmt(result.overall.ratioP50, 2), '', '', o.p95 <= GOAL_P95_MS ? 'ok' : 'MISS'],
+    ]));
+    log('(ms; SQL = page + count(*) over pg; SQL cap = page + count capped at 10 001; ratio = API p50 / SQL p50; ~ = estimate)');
+    log(`goal overall p95 ≤ ${GOAL_P95_MS} ms: ${fmt(o.p95, 1)} ms — ${result.goals.p95.met ? 'met' : `MISSED by ${fmt(o.p95 - GOAL_P95_MS, 1)} ms`}${result.goals.scenariosMissing.length ? `; scenarios over: ${result.goals.scenariosMissing.join('; ')}` : ''}`);
+    const file = writeResult('registry', result);
+    log(`result: ${path.relative(ROOT, file)}`);
+  } finally {
+    await server.stop().catch(() => {});
+    if (pgClient) await pgClient.end().catch(() => {});
+    if (!reuse || args.drop) await dropDatabase(database).catch((e) => console.error(`could not drop ${database}: ${e.message}`));
+  }
+}
+
+function round(s) {
+  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, k === 'n' ? v : Math.round(v * 100) / 100]));
+}
+
+main().catch((err) => {
+  console.error(`registry bench failed: ${err.stack ?? err}`);
+  process.exit(1);
+});
