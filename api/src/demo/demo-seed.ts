@@ -27,8 +27,8 @@ export interface SeedResult {
   duplicates: number;
 }
 
-/** Five years reach back before 2021, when the UK was still on the platform. */
-export const DEMO_YEARS = 5;
+/** Seven years reach back before 2021, when the UK was still on the platform (it left at the end of 2020). */
+export const DEMO_YEARS = 7;
 
 export function startOfUtcDay(d = new Date()): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
