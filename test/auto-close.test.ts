@@ -8,7 +8,9 @@ import { readNdjson } from '../api/src/ingest/readers.js';
 import { createTestStore, type TestStore } from './support/store.js';
 
 const DAY = 86_400_000;
-const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();
+// One instant for every timestamp: an event and its filing computed a millisecond apart could swap order.
+const NOW = Date.now();
+const ago = (days: number) => new Date(NOW - days * DAY).toISOString();
 
 function complaint(ref: string, filedDaysAgo: number, events: object[]) {
   return {
