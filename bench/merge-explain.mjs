@@ -38,6 +38,8 @@ const settings = typeof args.set === 'string' ? args.set.split(',').map((kv) => 
 /** The app's own ANALYZE statement (inline in ingest.repository.js), unless --analyze replaces it. */
 const appAnalyze = /'(ANALYZE staging_complaints[^']*)'/.exec(readFileSync(path.join(ROOT, 'dist', 'api', 'src', 'ingest', 'ingest.repository.js'), 'utf8'))?.[1] ?? 'ANALYZE staging_complaints';
 const analyzeSql = typeof args.analyze === 'string' ? args.analyze : appAnalyze;
+/** `SET LOCAL …` statements the app runs at the start of the ingest transaction (ingest.repository.js). */
+const appSetLocal = [...readFileSync(path.join(ROOT, 'dist', 'api', 'src', 'ingest', 'ingest.repository.js'), 'utf8').matchAll(/["'`](SET LOCAL [^"'`]+?'[^']*'|SET LOCAL [^"'`]+)["'`]/g)].map((m) => m[1]);
 const sqlFile = (name) => readFileSync(overrides[name] ? path.resolve(overrides[name]) : path.join(ROOT, 'sql', 'postgres', 'ingest', name), 'utf8');
 
 const { complaintInput } = await import(dist('api/src/complaints/complaint.schema.js'));
@@ -126,6 +128,7 @@ async function pass(label, csvFile) {
     for (const [k, v] of settings) await client.query(`SET ${k} = '${v.replaceAll("'", "''")}'`);
     const tAll = performance.now();
     await client.query('BEGIN');
+    for (const stmt of appSetLocal) await client.query(stmt);
     await step('01 create staging', sqlFile('01_create_staging.sql'), [], { explainable: false });
     {
       const t0 = performance.now();
@@ -160,6 +163,7 @@ async function pass(label, csvFile) {
 async function main() {
   const dataset = await ensureDataset({ complaints, seed });
   const csvFile = await stagingCsv(dataset);
+  console.log(`as the app: ${[...appSetLocal, analyzeSql].join('; ')}`);
   if (settings.length || Object.keys(overrides).length || args.analyze || args.prepare) console.log(`what-if: ${JSON.stringify({ settings, overrides, analyze: analyzeSql, prepare: args.prepare })}`);
   console.log(`database ${database}: migrating, loading ${dataset.traders.length} traders and ${dataset.adrBodies.length} ADR bodies …`);
   await prepareDatabase(dataset);
