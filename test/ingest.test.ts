@@ -629,7 +629,7 @@ describe('CSV milestones and NDJSON events store the same case', () => {
     await ingestNd(ndjson(cases), { source: 'eq-nd' });
     await ingestCsv(csvOf(cases), { source: 'eq-csv' });
     const strip = (r: Record<string, unknown>) => {
-      const { id: _i, source: _s, batch_id: _b, created_at: _c, updated_at: _u, ...rest } = r;
+      const { id: _i, source: _s, batch_id: _b, created_at: _c, updated_at: _u, changed_xid: _x, ...rest } = r;
       return rest;
     };
     for (const c of cases) {

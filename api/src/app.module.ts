@@ -1,4 +1,6 @@
-import { Module, type DynamicModule, type Type } from '@nestjs/common';
+import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown, type Type } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { CONFIG, LOGGER, STORE } from './app.tokens.js';
 import { BatchesController } from './batches/batches.controller.js';
@@ -9,6 +11,12 @@ import type { Store } from './db/store.js';
 import { HealthController } from './health/health.controller.js';
 import { IngestService } from './ingest/ingest.service.js';
 import { AutoCloseJob } from './jobs/auto-close.job.js';
+import { AnalyticsController } from './analytics/analytics.controller.js';
+import { AnalyticsService } from './analytics/analytics.service.js';
+import { EtlController } from './etl/etl.controller.js';
+import { EtlScheduler } from './etl/etl.scheduler.js';
+import { AnalyticsDb } from '../../etl/analytics-db.js';
+import { EtlRunner, type EtlRunnerOptions } from '../../etl/etl-runner.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
 import { ReferenceController } from './reference/reference.controller.js';
 import { RegistryController } from './registry/registry.controller.js';
@@ -23,12 +31,26 @@ export const CONTROLLERS: Type[] = [
   RegistryController,
   ComplaintsController,
   BatchesController,
+  AnalyticsController,
+  EtlController,
 ];
 
 export interface AppDeps {
   config: Config;
   store: Store;
   logger: Logger;
+  /** Test hooks of the ETL (fault injection). */
+  etl?: Partial<EtlRunnerOptions>;
+}
+
+/** Closes the DuckDB store after everything that reads or writes it has stopped. */
+@Injectable()
+class AnalyticsDbCloser implements OnApplicationShutdown {
+  constructor(@Inject(AnalyticsDb) private readonly db: AnalyticsDb, private readonly runner: EtlRunner) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner.settle();
+    this.db.close();
+  }
 }
 
 @Module({})
@@ -36,6 +58,7 @@ export class AppModule {
   static register(deps: AppDeps): DynamicModule {
     return {
       module: AppModule,
+      imports: [ScheduleModule.forRoot()],
       controllers: CONTROLLERS,
       providers: [
         { provide: CONFIG, useValue: deps.config },
@@ -46,6 +69,16 @@ export class AppModule {
         { provide: RegistryExporter, useFactory: (store: Store, config: Config) => new RegistryExporter(store, config.dataDir), inject: [STORE, CONFIG] },
         ComplaintsService,
         AutoCloseJob,
+        { provide: AnalyticsDb, useFactory: (config: Config) => AnalyticsDb.open(config.duckdbPath), inject: [CONFIG] },
+        {
+          provide: EtlRunner,
+          useFactory: (store: Store, db: AnalyticsDb, config: Config) =>
+            new EtlRunner(store, db, { workDir: path.join(config.dataDir, 'etl-work'), ...deps.etl }),
+          inject: [STORE, AnalyticsDb, CONFIG],
+        },
+        { provide: AnalyticsService, useFactory: (db: AnalyticsDb, config: Config) => new AnalyticsService(db, { traderReplyDays: config.traderReplyDays }), inject: [AnalyticsDb, CONFIG] },
+        EtlScheduler,
+        AnalyticsDbCloser,
       ],
     };
   }

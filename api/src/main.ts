@@ -9,6 +9,8 @@ import { openStore } from './db/store.js';
 import { migrate } from './db/migrate.js';
 import { createApp } from './server.js';
 import { seedDemoIfEmpty } from './demo/demo-seed.js';
+import { AnalyticsDb } from '../../etl/analytics-db.js';
+import { EtlRunner } from '../../etl/etl-runner.js';
 
 async function main(): Promise<void> {
   let config;
@@ -31,6 +33,15 @@ async function main(): Promise<void> {
   const app = await createApp({ config, store, logger });
   await app.listen(config.port, config.host);
   logger.info({ url: `http://${config.host}:${config.port}/` }, 'ODR Observatory is serving');
+  // No published snapshot yet (a new store, or a lost analytics file): build one now rather
+  // than wait for the schedule, so the first page has figures.
+  if (!(await app.get(AnalyticsDb).snapshot())) {
+    app
+      .get(EtlRunner)
+      .runNow({ full: true, trigger: 'start-up' })
+      .then((run) => logger.info({ etlRun: run }, `first ETL run ${run.status}`))
+      .catch((err: Error) => logger.error({ err: err.message }, 'first ETL run could not start'));
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -6,6 +6,7 @@ import 'reflect-metadata';
 import { expect } from 'vitest';
 import { sql } from 'kysely';
 import { createApp } from '../../api/src/server.js';
+import type { AppDeps } from '../../api/src/app.module.js';
 import { loadConfig } from '../../api/src/config/config.js';
 import { createLogger } from '../../api/src/common/logger.js';
 import type { Store } from '../../api/src/db/store.js';
@@ -22,11 +23,11 @@ export interface RunningApp {
  * leaves it open (several apps with different settings may share one store); otherwise a fresh
  * test store is created and closed with the app.
  */
-export async function startApp(opts: { env?: Record<string, string>; store?: Store } = {}): Promise<RunningApp> {
+export async function startApp(opts: { env?: Record<string, string>; store?: Store; etl?: AppDeps['etl'] } = {}): Promise<RunningApp> {
   let owned: TestStore | undefined;
   const store = opts.store ?? (owned = await createTestStore()).store;
-  const config = loadConfig({ LOG_LEVEL: 'silent', ETL_CRON: 'off', DEMO: 'false', AUTO_CLOSE_DAYS: 'off', ...opts.env });
-  const app = await createApp({ config, store, logger: createLogger('silent') });
+  const config = loadConfig({ LOG_LEVEL: 'silent', ETL_CRON: 'off', DEMO: 'false', AUTO_CLOSE_DAYS: 'off', DUCKDB_PATH: ':memory:', ...opts.env });
+  const app = await createApp({ config, store, logger: createLogger('silent'), etl: opts.etl });
   await app.listen(0, '127.0.0.1');
   const addr = app.getHttpServer().address() as { port: number };
   return {

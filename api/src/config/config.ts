@@ -3,11 +3,23 @@
  * a bad value stops start-up with a message naming the variable.
  */
 import path from 'node:path';
+import { CronTime } from 'cron';
 import { z } from 'zod';
 
 const onOff = (fallback: string) => z.string().default(fallback);
 const positiveInt = (name: string) =>
   z.coerce.number({ error: `${name} must be a number` }).int(`${name} must be a whole number`).positive(`${name} must be positive`);
+
+function validCron(expr: string): boolean {
+  const fields = expr.trim().split(/\s+/).length;
+  if (fields !== 5 && fields !== 6) return false;
+  try {
+    new CronTime(expr);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const envSchema = z.object({
   PORT: positiveInt('PORT').max(65535).default(3000),
@@ -18,7 +30,7 @@ const envSchema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   DUCKDB_PATH: z.string().min(1).optional(),
-  ETL_CRON: onOff('*/5 * * * *'),
+  ETL_CRON: onOff('*/5 * * * *').refine((v) => v === 'off' || validCron(v), 'ETL_CRON must be off or a cron expression of 5 or 6 fields, e.g. */5 * * * *'),
   ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
   DEMO: z.enum(['true', 'false'], { error: 'DEMO must be true or false' }).optional(),
   DEMO_COMPLAINTS: positiveInt('DEMO_COMPLAINTS').default(20_000),
@@ -73,7 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     dataDir,
-    duckdbPath: path.resolve(e.DUCKDB_PATH ?? path.join(dataDir, 'analytics.duckdb')),
+    duckdbPath: e.DUCKDB_PATH === ':memory:' ? ':memory:' : path.resolve(e.DUCKDB_PATH ?? path.join(dataDir, 'analytics.duckdb')),
     etlCron: e.ETL_CRON === 'off' ? null : e.ETL_CRON,
     adminToken: e.ADMIN_TOKEN,
     demo: e.DEMO ? e.DEMO === 'true' : e.DATABASE_URL === undefined,

@@ -91,6 +91,8 @@ export interface ComplaintsTable {
   batch_id: string | null;
   created_at: DefaultedTimestamp;
   updated_at: DefaultedTimestamp;
+  /** xid8 of the last transaction that wrote the row (set by default and trigger): the ETL's watermark. */
+  changed_xid: ColumnType<string, never, never>;
 }
 
 export interface ComplaintEventsTable {
@@ -113,6 +115,20 @@ export interface SchemaMigrationsTable {
   applied_at: DefaultedTimestamp;
 }
 
+export interface EtlRunsTable {
+  id: Generated<string>;
+  kind: 'full' | 'incremental';
+  status: 'running' | 'succeeded' | 'failed';
+  trigger: string;
+  started_at: DefaultedTimestamp;
+  finished_at: Timestamp | null;
+  rows_read: number | null;
+  complaints: number | null;
+  snapshot_xmin: string | null;
+  snapshot_at: Timestamp | null;
+  error: string | null;
+}
+
 export interface DB {
   traders: TradersTable;
   adr_bodies: AdrBodiesTable;
@@ -120,6 +136,7 @@ export interface DB {
   complaints: ComplaintsTable;
   complaint_events: ComplaintEventsTable;
   schema_migrations: SchemaMigrationsTable;
+  etl_runs: EtlRunsTable;
 }
 
 export type ComplaintRow = Selectable<ComplaintsTable>;
@@ -128,3 +145,5 @@ export type ComplaintEventRow = Selectable<ComplaintEventsTable>;
 export type TraderRow = Selectable<TradersTable>;
 export type AdrBodyRow = Selectable<AdrBodiesTable>;
 export type BatchRow = Selectable<IngestBatchesTable>;
+
+export type EtlRunRow = Selectable<EtlRunsTable>;

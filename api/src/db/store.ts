@@ -2,13 +2,14 @@
  * The case store: PostgreSQL through `pg` when DATABASE_URL is set, else PGlite under DATA_DIR.
  * Queries go through one Kysely instance either way; only the bulk COPY differs.
  */
-import { mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { DB } from './schema.js';
 import { Lock, PGliteDialect } from './pglite-dialect.js';
 
@@ -19,6 +20,8 @@ export interface Session {
   readonly db: Kysely<DB>;
   /** Streams CSV text (FORMAT csv, no header) into `table (columns)`. */
   copyCsv(table: string, columns: readonly string[], chunks: AsyncIterable<string>): Promise<void>;
+  /** Writes the rows of `select` (no bind parameters) as CSV (no header) to `file`. */
+  copyOutCsv(select: string, file: string): Promise<void>;
 }
 
 export interface Store {
@@ -61,6 +64,9 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Store> {
           async copyCsv(table, columns, chunks) {
             const stream = client.query(copyFrom(copyStatement(table, columns)));
             await pipeline(Readable.from(chunks), stream);
+          },
+          async copyOutCsv(select, file) {
+            await pipeline(client.query(copyTo(`COPY (${select}) TO STDOUT WITH (FORMAT csv)`)), createWriteStream(file));
           },
         });
       } catch (err) {
@@ -120,6 +126,10 @@ export async function openPglite(dataDir: string | null): Promise<Store> {
               if (size >= 8 * 1024 * 1024) await flush();
             }
             await flush();
+          },
+          async copyOutCsv(select, file) {
+            const r = await pglite.query(`COPY (${select}) TO '/dev/blob' WITH (FORMAT csv)`);
+            await writeFile(file, r.blob ? Buffer.from(await r.blob.arrayBuffer()) : '');
           },
         });
       } finally {

@@ -107,7 +107,7 @@ export const EXPORT_FORMATS = ['csv', 'ndjson', 'parquet'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** Unknown parameters are named one by one (field = the parameter), even beside bad values. */
-function strictQuery<S extends z.ZodRawShape>(shape: S) {
+export function strictQuery<S extends z.ZodRawShape>(shape: S) {
   const known = Object.keys(shape);
   return z.looseObject(shape).check(
     z.superRefine(

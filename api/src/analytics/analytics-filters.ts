@@ -1,0 +1,50 @@
+/**
+ * The registry's filters (without `q`: free text never reaches analytics) as one boolean SQL
+ * expression over `complaint_facts`, with every value a bound parameter.
+ */
+import type { DuckDBValue } from '@duckdb/node-api';
+import type { AnalyticsFilters } from './analytics.dto.js';
+
+export interface SqlWhere {
+  where: string;
+  params: Record<string, DuckDBValue>;
+}
+
+const LIST_COLUMNS = {
+  status: 'status',
+  stage: 'stage',
+  closure: 'closure',
+  consumerCountry: 'consumer_country',
+  traderCountry: 'trader_country',
+  sector: 'sector',
+  problem: 'problem',
+  traderId: 'trader_id',
+  adrBodyId: 'adr_body_id',
+  source: 'source',
+} as const satisfies Partial<Record<keyof AnalyticsFilters, string>>;
+
+/** Overdue at the published snapshot's instant (domain.md §4: counted at the `asOf` time). */
+export const OVERDUE_SQL = `(status = 'open' AND due_at < (SELECT finished_at FROM snapshot))`;
+
+export function filtersWhere(f: AnalyticsFilters, prefix = 'f'): SqlWhere {
+  const parts: string[] = [];
+  const params: Record<string, DuckDBValue> = {};
+  let n = 0;
+  const bind = (v: DuckDBValue) => {
+    const name = `${prefix}${n++}`;
+    params[name] = v;
+    return `$${name}`;
+  };
+  for (const [key, column] of Object.entries(LIST_COLUMNS) as [keyof typeof LIST_COLUMNS, string][]) {
+    const values = f[key];
+    if (values?.length) parts.push(`${column} IN (${values.map((v) => bind(v)).join(', ')})`);
+  }
+  if (f.overdue === true) parts.push(OVERDUE_SQL);
+  if (f.overdue === false) parts.push(`NOT coalesce(${OVERDUE_SQL}, false)`);
+  if (f.crossBorder !== undefined) parts.push(f.crossBorder ? 'cross_border' : 'NOT cross_border');
+  // Boundaries are ISO text with a zone; the connection's TimeZone is UTC, so the cast to
+  // TIMESTAMP gives the UTC instant that filed_at holds.
+  if (f.from !== undefined) parts.push(`filed_at >= CAST(CAST(${bind(f.from)} AS TIMESTAMPTZ) AS TIMESTAMP)`);
+  if (f.to !== undefined) parts.push(`filed_at < CAST(CAST(${bind(f.to)} AS TIMESTAMPTZ) AS TIMESTAMP)`);
+  return { where: parts.length ? parts.join(' AND ') : 'true', params };
+}

@@ -1,0 +1,279 @@
+/**
+ * Analytics requests and answers (contract "Analytics"): the query schemas validate requests and,
+ * with the answer schemas, make the OpenAPI document. Measure names are domain.md §4's.
+ */
+import { z } from 'zod';
+import { registryFilterShape, strictQuery, type RegistryFilters } from '../registry/registry.dto.js';
+import { ID_PATTERN } from '../complaints/complaint.schema.js';
+
+const { q: _q, ...filterShape } = registryFilterShape;
+export type AnalyticsFilters = Omit<RegistryFilters, 'q'>;
+
+const year = (description: string) =>
+  z
+    .string()
+    .regex(/^\d{4}$/, 'must be a year such as 2024')
+    .transform(Number)
+    .pipe(z.number().int().min(2000, 'must be 2000 or later').max(2100, 'must be 2100 or earlier'))
+    .meta({ description });
+
+export const analyticsQuery = strictQuery(filterShape);
+export const countriesQuery = strictQuery({
+  ...filterShape,
+  side: z.enum(['consumer', 'trader'], { error: 'must be consumer or trader' }).default('consumer')
+    .meta({ description: "whose country: the consumer's (default) or the trader's" }),
+});
+export const INTERVALS = ['month', 'quarter', 'year'] as const;
+export const trendQuery = strictQuery({
+  ...filterShape,
+  interval: z.enum(INTERVALS, { error: `must be one of ${INTERVALS.join(', ')}` }).default('month')
+    .meta({ description: 'bucket of filedAt (UTC): month (default), quarter or year' }),
+});
+export const tradersQuery = strictQuery({
+  ...filterShape,
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, 'must be a whole number from 1 to 1000')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'must be a whole number from 1 to 1000').max(1000, 'must be a whole number from 1 to 1000'))
+    .default(50)
+    .meta({ description: 'how many traders, 1–1000 (default 50)' }),
+});
+export const benchmarkQuery = strictQuery({ year: year('UTC year of filing (the only parameter: nothing can be learnt by differencing)') });
+export const adrReportQuery = strictQuery({
+  year: year('one reporting year (Art. 7(2))').optional(),
+  fromYear: year('first of two years (Art. 19(3)); with toYear').optional(),
+  toYear: year('last year, at most one after fromYear').optional(),
+});
+export const traderParams = z.object({ traderId: z.string().regex(ID_PATTERN, 'traderId must be 1–100 letters, digits or . _ : / -') });
+export const adrBodyParams = z.object({ adrBodyId: z.string().regex(ID_PATTERN, 'adrBodyId must be 1–100 letters, digits or . _ : / -') });
+
+export type AnalyticsQuery = AnalyticsFilters;
+export type CountriesQuery = AnalyticsFilters & { side: 'consumer' | 'trader' };
+export type TrendQuery = AnalyticsFilters & { interval: (typeof INTERVALS)[number] };
+export type TradersQuery = AnalyticsFilters & { limit: number };
+export type AdrReportQuery = { year?: number; fromYear?: number; toYear?: number };
+
+type Check<A, B extends A> = B;
+export type _AnalyticsCheck = Check<AnalyticsQuery, z.output<typeof analyticsQuery>>;
+export type _CountriesCheck = Check<CountriesQuery, z.output<typeof countriesQuery>>;
+export type _TrendCheck = Check<TrendQuery, z.output<typeof trendQuery>>;
+export type _TradersCheck = Check<TradersQuery, z.output<typeof tradersQuery>>;
+
+// ---- answers ---------------------------------------------------------------------------------
+
+const ratio = (d: string) => z.number().nullable().meta({ description: `${d}; null when the denominator is 0` });
+const count = (d: string) => z.number().int().meta({ description: d });
+
+export const asOf = z
+  .object({
+    etlRunId: z.number().int(),
+    finishedAt: z.string().meta({ description: 'when the ETL run that built this snapshot finished (UTC); overdue is judged at this instant' }),
+    complaints: z.number().int().meta({ description: 'complaints in the snapshot' }),
+  })
+  .meta({ id: 'AsOf' });
+export type AsOf = z.infer<typeof asOf>;
+
+export const measures = z
+  .object({
+    complaints: count('complaints filed in the filter'),
+    crossBorder: count('consumer country ≠ trader country'),
+    crossBorderShare: ratio('crossBorder / complaints'),
+    closed: count('complaints with a closing event'),
+    resolved: count('closed as settled_directly or adr_outcome'),
+    resolutionRate: ratio('resolved / closed'),
+    sentToTrader: count('complaints with sent_to_trader'),
+    traderReplied: count('complaints with trader_replied'),
+    traderResponseRate: ratio('traderReplied / sentToTrader'),
+    timelyTraderResponseRate: ratio('replies within TRADER_REPLY_DAYS of sent_to_trader / sentToTrader'),
+    adrAgreed: count('complaints with adr_body_agreed'),
+    adrAgreementRate: ratio('adrAgreed / complaints'),
+    medianDaysToClose: z.number().nullable().meta({ description: 'median of (closing − filedAt) in days over closed complaints, interpolated; null over none' }),
+    p90DaysToClose: z.number().nullable().meta({ description: '90th percentile of the same' }),
+    overdue: count('open complaints past their stage deadline at asOf.finishedAt'),
+  })
+  .meta({ id: 'Measures' });
+export type Measures = z.infer<typeof measures>;
+
+export const adrMeasures = z
+  .object({
+    adrReceived: count('cases an ADR body received (adr_body_agreed)'),
+    adrAccepted: count('accepted'),
+    adrRefused: count('refused'),
+    adrRefusalRate: ratio('refused / (accepted + refused)'),
+    adrOutcomes: count('concluded with an outcome'),
+    adrDiscontinued: count('discontinued'),
+    adrDiscontinuedShare: ratio('discontinued / accepted'),
+    adrAverageDays: z.number().nullable().meta({ description: 'mean days from receipt to conclusion (outcome or discontinued); null over none' }),
+    adrWithin90DaysShare: ratio('concluded within 90 days / concluded'),
+    complianceReported: count('cases with a compliance report'),
+    complianceRate: ratio('latest report says complied / cases with a report'),
+  })
+  .meta({ id: 'AdrMeasures' });
+export type AdrMeasures = z.infer<typeof adrMeasures>;
+
+export const summaryBody = z.object({ asOf, ...measures.shape, ...adrMeasures.shape }).meta({ id: 'StatsSummary' });
+
+export const countriesBody = z
+  .object({
+    asOf,
+    side: z.enum(['consumer', 'trader']),
+    items: z.array(
+      z.object({
+        country: z.string(),
+        population: z.number().nullable().meta({ description: 'millions (domain.md §4)' }),
+        complaintsPerMillion: z.number().nullable(),
+        ...measures.shape,
+      }),
+    ),
+  })
+  .meta({ id: 'StatsCountries' });
+
+export const flowsBody = z
+  .object({
+    asOf,
+    items: z.array(z.object({ consumerCountry: z.string(), traderCountry: z.string(), crossBorder: z.boolean(), complaints: z.number().int() })),
+  })
+  .meta({ id: 'StatsFlows' });
+
+export const trendBody = z
+  .object({
+    asOf,
+    interval: z.enum(INTERVALS),
+    items: z.array(
+      z.object({
+        period: z.string().meta({ description: '2024-03, 2024-Q1 or 2024' }),
+        start: z.string().meta({ description: 'first day (UTC)' }),
+        incomplete: z.boolean().meta({ description: 'the period holding asOf: not over yet' }),
+        ...measures.shape,
+      }),
+    ),
+  })
+  .meta({ id: 'StatsTrend' });
+
+export const codeRowsBody = z
+  .object({
+    asOf,
+    items: z.array(z.object({ code: z.string(), label: z.string(), share: ratio('complaints / all complaints in the filter'), ...measures.shape })),
+  })
+  .meta({ id: 'StatsByCode' });
+
+const share = z.object({ count: z.number().int(), share: z.number().nullable() });
+export const outcomesBody = z
+  .object({
+    asOf,
+    closed: z.number().int(),
+    closures: z.array(z.object({ closure: z.string(), ...share.shape })).meta({ description: 'share of closed' }),
+    traderDecisions: z.array(z.object({ decision: z.string(), ...share.shape })).meta({ description: 'share of replies' }),
+    adrResults: z.array(z.object({ result: z.string(), ...share.shape })).meta({ description: 'share of adr_outcome' }),
+    refusalGrounds: z.array(z.object({ ground: z.string(), ...share.shape })).meta({ description: 'share of refusals' }),
+    discontinuedReasons: z.array(z.object({ reason: z.string(), ...share.shape })).meta({ description: 'share of discontinued' }),
+    ...adrMeasures.shape,
+  })
+  .meta({ id: 'StatsOutcomes' });
+
+export const overdueBody = z
+  .object({
+    asOf,
+    open: z.number().int(),
+    overdue: z.number().int(),
+    items: z.array(z.object({ stage: z.string(), open: z.number().int(), overdue: z.number().int(), overdueShare: z.number().nullable() })),
+  })
+  .meta({ id: 'StatsOverdue' });
+
+export const tradersBody = z
+  .object({
+    asOf,
+    minClosedForRates: z.number().int(),
+    items: z.array(
+      z.object({
+        traderId: z.string(),
+        name: z.string().nullable(),
+        country: z.string().nullable(),
+        ratesShown: z.boolean().meta({ description: `false: fewer closed complaints than minClosedForRates, so every rate and duration is null` }),
+        ...measures.shape,
+      }),
+    ),
+  })
+  .meta({ id: 'StatsTraders' });
+
+const quartiles = z.object({ p25: z.number().nullable(), p50: z.number().nullable(), p75: z.number().nullable() });
+export const BENCHMARK_MEASURES = ['resolutionRate', 'traderResponseRate', 'medianDaysToClose'] as const;
+export const benchmarkBody = z
+  .object({
+    asOf,
+    year: z.number().int(),
+    traderId: z.string(),
+    sector: z.string().nullable().meta({ description: 'the sector most of its complaints that year name (ties: registered sector, then alphabetical)' }),
+    own: z.object({
+      complaints: z.number().int(),
+      closed: z.number().int(),
+      resolutionRate: z.number().nullable(),
+      traderResponseRate: z.number().nullable(),
+      medianDaysToClose: z.number().nullable(),
+    }),
+    peers: z.object({
+      suppressed: z.boolean().meta({ description: 'true: fewer than minPeers peers, every peer figure withheld' }),
+      minPeers: z.number().int(),
+      minClosed: z.number().int(),
+      count: z.number().int().nullable().meta({ description: 'peers (null when suppressed)' }),
+      quartiles: z.object({ resolutionRate: quartiles, traderResponseRate: quartiles, medianDaysToClose: quartiles }).nullable(),
+      percentile: z
+        .object({ resolutionRate: z.number().nullable(), traderResponseRate: z.number().nullable(), medianDaysToClose: z.number().nullable() })
+        .nullable()
+        .meta({ description: '(peers lower + ½ peers equal) / peers × 100' }),
+    }),
+  })
+  .meta({ id: 'TraderBenchmark' });
+export type BenchmarkBody = z.infer<typeof benchmarkBody>;
+
+const named = z.object({ code: z.string(), label: z.string(), count: z.number().int(), share: z.number().nullable() });
+export const adrReportBody = z
+  .object({
+    asOf,
+    adrBody: z.object({ id: z.string(), name: z.string().nullable(), country: z.string().nullable() }),
+    years: z.array(z.number().int()),
+    basis: z.string().meta({ description: 'Directive 2013/11/EU Art. 7(2) (one year) or Art. 19(3) (two years)' }),
+    received: z.number().int().meta({ description: 'disputes received (adr_body_agreed in the years)' }),
+    domestic: z.number().int(),
+    crossBorder: z.number().int(),
+    byProblem: z.array(named).meta({ description: 'by type of complaint' }),
+    bySector: z.array(named),
+    refused: z.number().int(),
+    refusalRate: z.number().nullable(),
+    refusalGrounds: z.array(named),
+    outcomes: z.number().int(),
+    outcomeShares: z.array(named),
+    discontinued: z.number().int(),
+    discontinuedShare: z.number().nullable(),
+    discontinuedReasons: z.array(named),
+    averageDays: z.number().nullable(),
+    within90DaysShare: z.number().nullable(),
+    complianceReported: z.number().int(),
+    complianceRate: z.number().nullable(),
+    topProblems: z.array(named).meta({ description: 'the most frequent problems (systematic problems)' }),
+    topTraders: z.array(z.object({ traderId: z.string(), name: z.string().nullable(), count: z.number().int(), share: z.number().nullable() })),
+  })
+  .meta({ id: 'AdrActivityReport' });
+export type AdrReport = z.infer<typeof adrReportBody>;
+
+export const etlRun = z
+  .object({
+    id: z.number().int(),
+    kind: z.enum(['full', 'incremental']),
+    status: z.enum(['running', 'succeeded', 'failed']),
+    trigger: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+    rowsRead: z.number().int().nullable(),
+    complaints: z.number().int().nullable(),
+    error: z.string().optional(),
+  })
+  .meta({ id: 'EtlRun' });
+export const etlRunsBody = z.object({ items: z.array(etlRun), running: z.number().int().nullable() }).meta({ id: 'EtlRuns' });
+export const etlStartQuery = strictQuery({
+  full: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true').default(false)
+    .meta({ description: 'true: rebuild everything instead of the increment' }),
+  wait: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true').default(false)
+    .meta({ description: 'true: answer when the run has ended (200) instead of at once (202)' }),
+});

@@ -1,0 +1,316 @@
+/**
+ * Analytics over the published DuckDB snapshot. Every answer reads its figures and its `asOf`
+ * in one read transaction, so they always describe the same snapshot. The SQL lives in
+ * sql/duckdb/stats/; the measures are defined once, in measures.sql and adr_measures.sql.
+ */
+import { readFileSync } from 'node:fs';
+import { sqlPath } from '../common/paths.js';
+import { ApiError, badRequest } from '../common/errors.js';
+import { POPULATION_MILLIONS, PROBLEMS, REFUSAL_GROUNDS, SECTORS, type Country } from '../domain/codes.js';
+import { readSnapshot, type AnalyticsDb, type Params, type Row } from '../../../etl/analytics-db.js';
+import { filtersWhere, type SqlWhere } from './analytics-filters.js';
+import {
+  BENCHMARK_MEASURES,
+  type AdrReport,
+  type AdrReportQuery,
+  type AnalyticsFilters,
+  type AsOf,
+  type BenchmarkBody,
+  type CountriesQuery,
+  type TradersQuery,
+  type TrendQuery,
+} from './analytics.dto.js';
+
+const stats = (name: string) => readFileSync(sqlPath('duckdb', 'stats', name), 'utf8');
+const stripComments = (s: string) => s.replace(/^\s*--.*$/gm, '').trim();
+
+/** Thresholds of domain.md §4. */
+export const MIN_CLOSED_FOR_RATES = 10;
+export const MIN_PEERS = 5;
+const TOP = 10;
+
+export interface AnalyticsOptions {
+  traderReplyDays: number;
+}
+
+type Q = (text: string, params?: Params) => Promise<Row[]>;
+
+export class AnalyticsNotBuilt extends ApiError {
+  constructor() {
+    super(503, 'analytics are not built yet: the first ETL run has not finished (POST /api/v1/etl/runs starts one)', undefined, {});
+  }
+}
+
+function label(table: Readonly<Record<string, { en: string }>>, code: string): string {
+  return table[code]?.en ?? code;
+}
+
+const share = (n: number, d: number) => (d === 0 ? null : n / d);
+
+export class AnalyticsService {
+  private readonly sql: Record<string, string>;
+
+  constructor(
+    private readonly analytics: AnalyticsDb,
+    options: AnalyticsOptions,
+  ) {
+    const measures = stripComments(stats('measures.sql')).replaceAll('{{reply_seconds}}', String(options.traderReplyDays * 86_400));
+    const adrMeasures = stripComments(stats('adr_measures.sql'));
+    const fill = (name: string) => stats(name).replaceAll('{{measures}}', measures).replaceAll('{{adr_measures}}', adrMeasures);
+    this.sql = Object.fromEntries(
+      ['summary', 'by_dimension', 'flows', 'trend', 'breakdown', 'overdue', 'traders', 'benchmark_traders'].map((n) => [n, fill(`${n}.sql`)]),
+    );
+  }
+
+  /** Runs `fn` on the published snapshot; 503 before the first successful run. */
+  private async onSnapshot<T>(fn: (q: Q, asOf: AsOf) => Promise<T>): Promise<T & { asOf: AsOf }> {
+    return this.analytics.read(async (q) => {
+      const s = await readSnapshot(q);
+      if (!s) throw new AnalyticsNotBuilt();
+      const asOf: AsOf = { etlRunId: s.etlRunId, finishedAt: s.finishedAt, complaints: s.complaints };
+      const body = await fn(q, asOf);
+      return { asOf, ...body };
+    });
+  }
+
+  private run(q: Q, name: string, w: SqlWhere, fill: Record<string, string> = {}, extra: Params = {}): Promise<Row[]> {
+    let text = this.sql[name]!.replaceAll('{{where}}', w.where);
+    for (const [k, v] of Object.entries(fill)) text = text.replaceAll(`{{${k}}}`, v);
+    return q(text, { ...w.params, ...extra });
+  }
+
+  async summary(f: AnalyticsFilters) {
+    return this.onSnapshot(async (q) => {
+      const [row] = await this.run(q, 'summary', filtersWhere(f));
+      return row!;
+    });
+  }
+
+  async countries(query: CountriesQuery) {
+    const { side, ...f } = query;
+    return this.onSnapshot(async (q) => {
+      const rows = await this.run(q, 'by_dimension', filtersWhere(f), { dimension: side === 'consumer' ? 'consumer_country' : 'trader_country' });
+      const items = rows.map(({ key, ...m }) => {
+        const population = POPULATION_MILLIONS[key as Country] ?? null;
+        return { country: String(key), population, complaintsPerMillion: population ? Number(m.complaints) / population : null, ...m };
+      });
+      return { side, items };
+    });
+  }
+
+  async flows(f: AnalyticsFilters) {
+    return this.onSnapshot(async (q) => {
+      const rows = await this.run(q, 'flows', filtersWhere(f));
+      return { items: rows.map((r) => ({ consumerCountry: String(r.consumerCountry), traderCountry: String(r.traderCountry), crossBorder: r.consumerCountry !== r.traderCountry, complaints: Number(r.complaints) })) };
+    });
+  }
+
+  async trend(query: TrendQuery) {
+    const { interval, ...f } = query;
+    return this.onSnapshot(async (q, asOf) => {
+      const rows = await this.run(q, 'trend', filtersWhere(f), { interval });
+      const current = periodOf(asOf.finishedAt.slice(0, 10), interval);
+      const items = rows.map(({ start, ...m }) => {
+        const period = periodOf(String(start), interval);
+        return { period, start: String(start), incomplete: period === current, ...m };
+      });
+      return { interval, items };
+    });
+  }
+
+  async sectors(f: AnalyticsFilters) {
+    return this.byCode(f, 'sector', SECTORS);
+  }
+
+  async problems(f: AnalyticsFilters) {
+    return this.byCode(f, 'problem', PROBLEMS);
+  }
+
+  private async byCode(f: AnalyticsFilters, column: 'sector' | 'problem', labels: Readonly<Record<string, { en: string }>>) {
+    return this.onSnapshot(async (q) => {
+      const rows = await this.run(q, 'by_dimension', filtersWhere(f), { dimension: column });
+      const total = rows.reduce((s, r) => s + Number(r.complaints), 0);
+      return { items: rows.map(({ key, ...m }) => ({ code: String(key), label: label(labels, String(key)), share: share(Number(m.complaints), total), ...m })) };
+    });
+  }
+
+  async outcomes(f: AnalyticsFilters) {
+    return this.onSnapshot(async (q) => {
+      const w = filtersWhere(f);
+      const breakdown = async (column: string) => (await this.run(q, 'breakdown', w, { column })).map((r) => ({ key: String(r.key), count: Number(r.count) }));
+      const [summary] = await this.run(q, 'summary', w);
+      const s = summary!;
+      const shares = <K extends string>(rows: { key: string; count: number }[], name: K, of: number) =>
+        rows.map((r) => ({ [name]: r.key, count: r.count, share: share(r.count, of) }) as Record<K, string> & { count: number; share: number | null });
+      const closures = await breakdown('closure');
+      const decisions = await breakdown('trader_decision');
+      const results = await breakdown('adr_result');
+      const grounds = await breakdown('refusal_ground');
+      const reasons = await breakdown('discontinued_reason');
+      return {
+        closed: Number(s.closed),
+        closures: shares(closures, 'closure', Number(s.closed)),
+        traderDecisions: shares(decisions, 'decision', Number(s.traderReplied)),
+        adrResults: shares(results, 'result', Number(s.adrOutcomes)),
+        refusalGrounds: shares(grounds, 'ground', Number(s.adrRefused)),
+        discontinuedReasons: shares(reasons, 'reason', Number(s.adrDiscontinued)),
+        ...pick(s, ['adrReceived', 'adrAccepted', 'adrRefused', 'adrRefusalRate', 'adrOutcomes', 'adrDiscontinued', 'adrDiscontinuedShare', 'adrAverageDays', 'adrWithin90DaysShare', 'complianceReported', 'complianceRate']),
+      };
+    });
+  }
+
+  async overdue(f: AnalyticsFilters) {
+    return this.onSnapshot(async (q) => {
+      const rows = await this.run(q, 'overdue', filtersWhere(f));
+      const order = ['filed', 'with_trader', 'trader_replied', 'at_adr_body', 'adr_in_progress'];
+      const byStage = new Map(rows.map((r) => [String(r.stage), r]));
+      const items = order.map((stage) => {
+        const r = byStage.get(stage);
+        const open = Number(r?.open ?? 0);
+        const overdue = Number(r?.overdue ?? 0);
+        return { stage, open, overdue, overdueShare: share(overdue, open) };
+      });
+      return { open: items.reduce((s, i) => s + i.open, 0), overdue: items.reduce((s, i) => s + i.overdue, 0), items };
+    });
+  }
+
+  async traders(query: TradersQuery) {
+    const { limit, ...f } = query;
+    return this.onSnapshot(async (q) => {
+      const rows = await this.run(q, 'traders', filtersWhere(f), {}, { limit });
+      const items = rows.map((r) => {
+        const ratesShown = Number(r.closed) >= MIN_CLOSED_FOR_RATES;
+        const out: Row = { ...r, name: r.name ?? null, country: r.country ?? null, ratesShown };
+        if (!ratesShown) {
+          for (const k of ['crossBorderShare', 'resolutionRate', 'traderResponseRate', 'timelyTraderResponseRate', 'adrAgreementRate', 'medianDaysToClose', 'p90DaysToClose']) out[k] = null;
+        }
+        return out;
+      });
+      return { minClosedForRates: MIN_CLOSED_FOR_RATES, items };
+    });
+  }
+
+  /**
+   * domain.md §4 "Trader benchmark": peers are the other traders of the trader's sector with at
+   * least MIN_CLOSED_FOR_RATES closed complaints in the year; fewer than MIN_PEERS peers and
+   * every peer figure is withheld. Only quartiles and the trader's percentile leave the server.
+   */
+  async benchmark(traderId: string, year: number): Promise<BenchmarkBody> {
+    return this.onSnapshot(async (q) => {
+      const rows = await this.run(q, 'benchmark_traders', { where: 'true', params: {} }, {}, { year });
+      const me = rows.find((r) => r.traderId === traderId);
+      let sector: string | null = me ? String(me.sector) : null;
+      if (!me) {
+        const [t] = await q('SELECT sector FROM traders WHERE id = $id', { id: traderId });
+        if (!t) throw new ApiError(404, `no trader "${traderId}"`);
+        sector = (t.sector as string | null) ?? null;
+      }
+      const peers = rows.filter((r) => r.traderId !== traderId && r.sector === sector && Number(r.closed) >= MIN_CLOSED_FOR_RATES);
+      const own = {
+        complaints: Number(me?.complaints ?? 0),
+        closed: Number(me?.closed ?? 0),
+        resolutionRate: (me?.resolutionRate as number | null | undefined) ?? null,
+        traderResponseRate: (me?.traderResponseRate as number | null | undefined) ?? null,
+        medianDaysToClose: (me?.medianDaysToClose as number | null | undefined) ?? null,
+      };
+      const suppressed = peers.length < MIN_PEERS;
+      const base = { suppressed, minPeers: MIN_PEERS, minClosed: MIN_CLOSED_FOR_RATES };
+      if (suppressed) return { year, traderId, sector, own, peers: { ...base, count: null, quartiles: null, percentile: null } };
+      const quartiles = {} as Record<(typeof BENCHMARK_MEASURES)[number], { p25: number | null; p50: number | null; p75: number | null }>;
+      const percentile = {} as Record<(typeof BENCHMARK_MEASURES)[number], number | null>;
+      for (const m of BENCHMARK_MEASURES) {
+        const values = peers.map((p) => p[m]).filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
+        quartiles[m] = { p25: interpolate(values, 0.25), p50: interpolate(values, 0.5), p75: interpolate(values, 0.75) };
+        const mine = own[m];
+        percentile[m] = mine === null || values.length === 0 ? null : ((values.filter((v) => v < mine).length + 0.5 * values.filter((v) => v === mine).length) / values.length) * 100;
+      }
+      return { year, traderId, sector, own, peers: { ...base, count: peers.length, quartiles, percentile } };
+    });
+  }
+
+  /** domain.md §4 "ADR body activity report", over the cases the body received in the years. */
+  async adrReport(adrBodyId: string, query: AdrReportQuery): Promise<AdrReport> {
+    const years = reportYears(query);
+    return this.onSnapshot(async (q) => {
+      const [body] = await q('SELECT id, name, country FROM adr_bodies WHERE id = $id', { id: adrBodyId });
+      if (!body) throw new ApiError(404, `no ADR body "${adrBodyId}"`);
+      const w: SqlWhere = {
+        where: 'adr_body_id = $body AND agreed_at >= make_timestamp($y0, 1, 1, 0, 0, 0) AND agreed_at < make_timestamp($y1 + 1, 1, 1, 0, 0, 0)',
+        params: { body: adrBodyId, y0: years[0]!, y1: years[years.length - 1]! },
+      };
+      const [s] = await this.run(q, 'summary', w);
+      const m = s!;
+      const received = Number(m.adrReceived);
+      const named = async (column: string, labels: Readonly<Record<string, { en: string }>> | null, of: number, limit?: number) => {
+        const rows = await this.run(q, 'breakdown', w, { column });
+        return rows.slice(0, limit).map((r) => ({ code: String(r.key), label: labels ? label(labels, String(r.key)) : String(r.key), count: Number(r.count), share: share(Number(r.count), of) }));
+      };
+      const byProblem = await named('problem', PROBLEMS, received);
+      const traderRows = await q(
+        `SELECT f.trader_id AS "traderId", any_value(t.name) AS "name", count(*)::INTEGER AS "count" FROM complaint_facts f LEFT JOIN traders t ON t.id = f.trader_id WHERE ${w.where} GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT ${TOP}`,
+        w.params,
+      );
+      return {
+        adrBody: { id: String(body.id), name: (body.name as string | null) ?? null, country: (body.country as string | null) ?? null },
+        years,
+        basis: years.length === 1 ? 'Directive 2013/11/EU Art. 7(2): yearly activity report' : 'Directive 2013/11/EU Art. 19(3): two-yearly report to the competent authority',
+        received,
+        domestic: received - Number(m.crossBorder),
+        crossBorder: Number(m.crossBorder),
+        byProblem,
+        bySector: await named('sector', SECTORS, received),
+        refused: Number(m.adrRefused),
+        refusalRate: m.adrRefusalRate as number | null,
+        refusalGrounds: await named('refusal_ground', REFUSAL_GROUNDS, Number(m.adrRefused)),
+        outcomes: Number(m.adrOutcomes),
+        outcomeShares: await named('adr_result', null, Number(m.adrOutcomes)),
+        discontinued: Number(m.adrDiscontinued),
+        discontinuedShare: m.adrDiscontinuedShare as number | null,
+        discontinuedReasons: await named('discontinued_reason', null, Number(m.adrDiscontinued)),
+        averageDays: m.adrAverageDays as number | null,
+        within90DaysShare: m.adrWithin90DaysShare as number | null,
+        complianceReported: Number(m.complianceReported),
+        complianceRate: m.complianceRate as number | null,
+        topProblems: byProblem.slice(0, 5),
+        topTraders: traderRows.map((r) => ({ traderId: String(r.traderId), name: (r.name as string | null) ?? null, count: Number(r.count), share: share(Number(r.count), received) })),
+      };
+    });
+  }
+}
+
+function pick<K extends string>(row: Row, keys: readonly K[]): Record<K, unknown> {
+  return Object.fromEntries(keys.map((k) => [k, row[k]])) as Record<K, unknown>;
+}
+
+/** Linear interpolation between order statistics, as percentile_cont / quantile_cont. */
+export function interpolate(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const pos = (sorted.length - 1) * p;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+/** '2024-03-01' → '2024-03' | '2024-Q1' | '2024'. */
+export function periodOf(day: string, interval: 'month' | 'quarter' | 'year'): string {
+  const y = day.slice(0, 4);
+  const m = Number(day.slice(5, 7));
+  if (interval === 'year') return y;
+  if (interval === 'quarter') return `${y}-Q${Math.ceil(m / 3)}`;
+  return `${y}-${day.slice(5, 7)}`;
+}
+
+export function reportYears(query: AdrReportQuery): number[] {
+  const { year, fromYear, toYear } = query;
+  if (year !== undefined && (fromYear !== undefined || toYear !== undefined)) {
+    throw badRequest('give either year, or fromYear and toYear', [{ field: 'year', message: 'not with fromYear/toYear' }]);
+  }
+  if (year !== undefined) return [year];
+  if (fromYear === undefined || toYear === undefined) {
+    throw badRequest('give year (one year) or fromYear and toYear (two years at most)', [{ field: fromYear === undefined ? 'fromYear' : 'toYear', message: 'is required' }]);
+  }
+  if (toYear < fromYear || toYear - fromYear > 1) {
+    throw badRequest('toYear must be fromYear or the year after it (two years at most)', [{ field: 'toYear', message: `must be ${fromYear} or ${fromYear + 1}` }]);
+  }
+  return toYear === fromYear ? [fromYear] : [fromYear, toYear];
+}

@@ -1,0 +1,38 @@
+import { Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiError } from '../common/errors.js';
+import { errorResponses } from '../openapi/common-responses.js';
+import { ApiDoc, ZQuery } from '../openapi/route-docs.js';
+import { etlRun, etlRunsBody, etlStartQuery } from '../analytics/analytics.dto.js';
+import { EtlAlreadyRunning, EtlRunner, type EtlRun } from '../../../etl/etl-runner.js';
+
+@Controller('api/v1/etl/runs')
+export class EtlController {
+  constructor(private readonly runner: EtlRunner) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiDoc({
+    summary: 'Start an ETL run now (incremental unless full=true)',
+    description: 'Answers 202 with the run at once, or with wait=true 200 with the ended run (status succeeded or failed). 409 while another run is in progress.',
+    tags: ['etl'],
+    responses: { 200: { description: 'the ended run (wait=true)', schema: etlRun }, 202: { description: 'the started run', schema: etlRun }, ...errorResponses(400, 409) },
+  })
+  async start(@ZQuery(etlStartQuery) q: { full: boolean; wait: boolean }, @Res({ passthrough: true }) res: Response): Promise<EtlRun> {
+    try {
+      const { run, done } = await this.runner.start({ full: q.full, trigger: 'api' });
+      if (!q.wait) return run;
+      res.status(200);
+      return await done;
+    } catch (err) {
+      if (err instanceof EtlAlreadyRunning) throw new ApiError(409, `ETL run ${err.runId} is in progress; try again when it has ended`, undefined, { runningRunId: err.runId });
+      throw err;
+    }
+  }
+
+  @Get()
+  @ApiDoc({ summary: 'Recent ETL runs, newest first', tags: ['etl'], responses: { 200: { description: 'the last 50 runs', schema: etlRunsBody } } })
+  async list() {
+    return { items: await this.runner.recentRuns(50), running: this.runner.running };
+  }
+}

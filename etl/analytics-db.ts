@@ -1,0 +1,162 @@
+/**
+ * The analytics store: one DuckDB database file, written by the ETL and read by the API in the
+ * same process. Publication is a DuckDB transaction: readers keep the snapshot their transaction
+ * began with while the next one is built, and a failed or killed run never commits, so the
+ * previous snapshot stays in service (DuckDB's WAL drops uncommitted work on reopen). DuckDB runs
+ * queries on its own threads, so no request blocks the event loop.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { sqlPath } from '../api/src/common/paths.js';
+
+/** Bump when sql/duckdb/schema.sql changes: a store of another version is rebuilt in full. */
+export const SCHEMA_VERSION = 1;
+
+export type Row = Record<string, unknown>;
+export type Params = Record<string, DuckDBValue>;
+
+/** Splits a file of `;`-terminated statements (our SQL files hold no `;` inside literals). */
+export function statements(text: string): string[] {
+  return text
+    .split(/;\s*(?:\n|$)/)
+    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
+    .filter((s) => s.length > 0);
+}
+
+export const duckdbSql = (name: string) => readFileSync(sqlPath('duckdb', name), 'utf8');
+
+/** A query run on one connection: rows as plain JS values (BIGINT → number when safe). */
+export async function query(conn: DuckDBConnection, text: string, params?: Params): Promise<Row[]> {
+  const reader = await conn.runAndReadAll(text, params);
+  return reader.getRowObjectsJS().map(plain);
+}
+
+function plain(row: Record<string, unknown>): Row {
+  const out: Row = {};
+  for (const [k, v] of Object.entries(row)) {
+    out[k] = typeof v === 'bigint' ? Number(v) : v;
+  }
+  return out;
+}
+
+export interface Snapshot {
+  etlRunId: number;
+  finishedAt: string;
+  complaints: number;
+  snapshotXmin: string;
+  storeId: string;
+  schemaVersion: number;
+}
+
+export class AnalyticsDb {
+  private readers: DuckDBConnection[] = [];
+  private waiting: Array<(c: DuckDBConnection) => void> = [];
+  private writerBusy: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+    private readonly idle: DuckDBConnection[],
+  ) {}
+
+  /** `file` ':memory:' keeps everything in memory (tests). */
+  static async open(file: string, opts: { readers?: number; threads?: number; memoryLimit?: string } = {}): Promise<AnalyticsDb> {
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    const options: Record<string, string> = { threads: String(opts.threads ?? 2) };
+    if (opts.memoryLimit) options.memory_limit = opts.memoryLimit;
+    const instance = await DuckDBInstance.create(file, options);
+    // Every timestamp in the store is UTC; the session zone must agree for casts from text.
+    const connect = async () => {
+      const c = await instance.connect();
+      await c.run("SET TimeZone = 'UTC'");
+      return c;
+    };
+    const writer = await connect();
+    for (const s of statements(duckdbSql('schema.sql'))) await writer.run(s);
+    const readers: DuckDBConnection[] = [];
+    for (let i = 0; i < (opts.readers ?? 4); i++) readers.push(await connect());
+    const db = new AnalyticsDb(instance, writer, readers);
+    db.readers = [...readers];
+    return db;
+  }
+
+  /**
+   * Runs `fn` in one read transaction on a connection of its own: every query inside sees the
+   * same published snapshot, whatever the ETL commits meanwhile.
+   */
+  async read<T>(fn: (q: (text: string, params?: Params) => Promise<Row[]>) => Promise<T>): Promise<T> {
+    const conn = await this.acquire();
+    try {
+      await conn.run('BEGIN TRANSACTION');
+      try {
+        return await fn((text, params) => query(conn, text, params));
+      } finally {
+        await conn.run('ROLLBACK');
+      }
+    } finally {
+      this.release(conn);
+    }
+  }
+
+  /** The published snapshot, or null before the first successful run. */
+  async snapshot(): Promise<Snapshot | null> {
+    return this.read((q) => readSnapshot(q));
+  }
+
+  /**
+   * Runs `fn` in one write transaction; it commits only if `fn` returns. Writes are serialised.
+   */
+  async write<T>(fn: (q: (text: string, params?: Params) => Promise<Row[]>) => Promise<T>): Promise<T> {
+    const run = this.writerBusy.then(async () => {
+      await this.writer.run('BEGIN TRANSACTION');
+      try {
+        const out = await fn((text, params) => query(this.writer, text, params));
+        await this.writer.run('COMMIT');
+        return out;
+      } catch (err) {
+        await this.writer.run('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    });
+    this.writerBusy = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Stops a running write (its transaction rolls back). */
+  interruptWrite(): void {
+    this.writer.interrupt();
+  }
+
+  close(): void {
+    for (const c of [this.writer, ...this.idle]) c.closeSync();
+    this.instance.closeSync();
+  }
+
+  private acquire(): Promise<DuckDBConnection> {
+    const c = this.readers.pop();
+    if (c) return Promise.resolve(c);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(c: DuckDBConnection): void {
+    const next = this.waiting.shift();
+    if (next) next(c);
+    else this.readers.push(c);
+  }
+}
+
+export async function readSnapshot(q: (text: string) => Promise<Row[]>): Promise<Snapshot | null> {
+  const [row] = await q(
+    `SELECT etl_run_id, strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS finished_at, complaints, snapshot_xmin, store_id, schema_version FROM snapshot`,
+  );
+  if (!row) return null;
+  return {
+    etlRunId: Number(row.etl_run_id),
+    finishedAt: String(row.finished_at),
+    complaints: Number(row.complaints),
+    snapshotXmin: String(row.snapshot_xmin),
+    storeId: String(row.store_id),
+    schemaVersion: Number(row.schema_version),
+  };
+}

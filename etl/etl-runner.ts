@@ -1,0 +1,211 @@
+/**
+ * One ETL run: record it in `etl_runs`, extract from PostgreSQL, transform and publish in one
+ * DuckDB transaction, record the outcome. Incremental unless asked otherwise or unless the
+ * published snapshot cannot be extended (none yet, another schema version, another database, or
+ * a run PostgreSQL does not know as succeeded): then full.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { sql } from 'kysely';
+import type { Store } from '../api/src/db/store.js';
+import type { EtlRunRow } from '../api/src/db/schema.js';
+import { AnalyticsDb, duckdbSql, SCHEMA_VERSION, statements, type Params, type Row, type Snapshot } from './analytics-db.js';
+import { extract, type Extracted } from './extract.js';
+
+export type EtlKind = 'full' | 'incremental';
+export type EtlTrigger = 'schedule' | 'api' | 'cli' | 'start-up';
+
+export interface EtlRun {
+  id: number;
+  kind: EtlKind;
+  status: 'running' | 'succeeded' | 'failed';
+  trigger: string;
+  startedAt: string;
+  finishedAt: string | null;
+  rowsRead: number | null;
+  complaints: number | null;
+  error?: string;
+}
+
+/** The transforms, in order; each file writes one table of sql/duckdb/. `snapshot` is last. */
+export const TRANSFORMS = ['traders.sql', 'adr_bodies.sql', 'complaint_facts.sql'] as const;
+
+export interface EtlRunnerOptions {
+  /** Scratch space for the extract files (removed after each run). */
+  workDir: string;
+  /** Fault injection for tests: runs inside the DuckDB transaction, just before it commits. */
+  beforePublish?: () => Promise<void>;
+}
+
+export class EtlAlreadyRunning extends Error {
+  constructor(readonly runId: number) {
+    super(`ETL run ${runId} is still in progress`);
+  }
+}
+
+export function toEtlRun(r: EtlRunRow): EtlRun {
+  const run: EtlRun = {
+    id: Number(r.id),
+    kind: r.kind,
+    status: r.status,
+    trigger: r.trigger,
+    startedAt: new Date(r.started_at).toISOString(),
+    finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,
+    rowsRead: r.rows_read,
+    complaints: r.complaints,
+  };
+  if (r.error) run.error = r.error;
+  return run;
+}
+
+export class EtlRunner {
+  private active: { id: number; done: Promise<EtlRun> } | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly analytics: AnalyticsDb,
+    private readonly options: EtlRunnerOptions,
+  ) {}
+
+  get running(): number | null {
+    return this.active?.id ?? null;
+  }
+
+  /**
+   * Starts a run and returns its record at once (status `running`) with a promise of the final
+   * one. Runs never overlap in one process: while one runs, this throws EtlAlreadyRunning.
+   */
+  async start(opts: { full: boolean; trigger: EtlTrigger }): Promise<{ run: EtlRun; done: Promise<EtlRun> }> {
+    if (this.active) throw new EtlAlreadyRunning(this.active.id);
+    // Claimed synchronously above; released when the run settles.
+    const claim = { id: -1, done: Promise.resolve(null as unknown as EtlRun) };
+    this.active = claim;
+    try {
+      const published = await this.analytics.snapshot();
+      const kind: EtlKind = opts.full || !(await this.canExtend(published)) ? 'full' : 'incremental';
+      const row = await this.store.db
+        .insertInto('etl_runs')
+        .values({ kind, status: 'running', trigger: opts.trigger })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const run = toEtlRun(row);
+      claim.id = run.id;
+      claim.done = this.execute(run, published).finally(() => {
+        if (this.active === claim) this.active = null;
+      });
+      return { run, done: claim.done };
+    } catch (err) {
+      this.active = null;
+      throw err;
+    }
+  }
+
+  /** Starts a run and waits for its end. */
+  async runNow(opts: { full: boolean; trigger: EtlTrigger }): Promise<EtlRun> {
+    const { done } = await this.start(opts);
+    return done;
+  }
+
+  /** Waits for the active run, if any (shutdown). */
+  async settle(): Promise<void> {
+    await this.active?.done.catch(() => undefined);
+  }
+
+  async recentRuns(limit: number): Promise<EtlRun[]> {
+    const rows = await this.store.db.selectFrom('etl_runs').selectAll().orderBy('id', 'desc').limit(limit).execute();
+    return rows.map(toEtlRun);
+  }
+
+  async lastRun(): Promise<EtlRun | null> {
+    const [run] = await this.recentRuns(1);
+    return run ?? null;
+  }
+
+  /**
+   * A run left `running` by a process that stopped (crash, kill) never finishes: mark it failed.
+   * Called at start-up, before this process runs anything.
+   */
+  async failInterruptedRuns(): Promise<number> {
+    const r = await this.store.db
+      .updateTable('etl_runs')
+      .set({ status: 'failed', finished_at: new Date(), error: 'interrupted: the process stopped during the run' })
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  private async canExtend(s: Snapshot | null): Promise<boolean> {
+    if (!s || s.schemaVersion !== SCHEMA_VERSION) return false;
+    const r = await sql<{ store_id: string; ok: boolean }>`
+      select (select system_identifier::text from pg_control_system()) || '/' || current_database() as store_id,
+             exists (select 1 from etl_runs where id = ${s.etlRunId} and status = 'succeeded') as ok`.execute(this.store.db);
+    const row = r.rows[0];
+    return row !== undefined && row.ok && row.store_id === s.storeId;
+  }
+
+  private async execute(run: EtlRun, published: Snapshot | null): Promise<EtlRun> {
+    let dir: string | undefined;
+    try {
+      await mkdir(this.options.workDir, { recursive: true });
+      dir = await mkdtemp(path.join(this.options.workDir, `run-${run.id}-`));
+      const since = run.kind === 'incremental' ? published!.snapshotXmin : null;
+      const extracted = await extract(this.store, dir, since);
+      const { rowsRead, complaints, finishedAt } = await this.publish(run, extracted, published);
+      const row = await this.store.db
+        .updateTable('etl_runs')
+        .set({ status: 'succeeded', finished_at: finishedAt, rows_read: rowsRead, complaints, snapshot_xmin: extracted.snapshotXmin, snapshot_at: extracted.snapshotAt })
+        .where('id', '=', String(run.id))
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toEtlRun(row);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const row = await this.store.db
+        .updateTable('etl_runs')
+        .set({ status: 'failed', finished_at: new Date(), error: message.slice(0, 2000) })
+        .where('id', '=', String(run.id))
+        .returningAll()
+        .executeTakeFirst()
+        .catch(() => undefined);
+      return row ? toEtlRun(row) : { ...run, status: 'failed', finishedAt: new Date().toISOString(), error: message };
+    } finally {
+      if (dir) await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Transform and publish: everything inside one DuckDB transaction. */
+  private async publish(run: EtlRun, x: Extracted, published: Snapshot | null) {
+    return this.analytics.write(async (q) => {
+      const exec = async (file: string, params?: Params, fill?: Record<string, string>) => {
+        let text = duckdbSql(file);
+        for (const [k, v] of Object.entries(fill ?? {})) text = text.replaceAll(`{{${k}}}`, v);
+        let last: Row[] = [];
+        for (const s of statements(text)) last = await q(s, s.includes('$') ? params : undefined);
+        return last;
+      };
+      if (run.kind === 'full') {
+        if (published && published.schemaVersion !== SCHEMA_VERSION) {
+          for (const t of ['complaint_facts', 'traders', 'adr_bodies', 'snapshot']) await q(`DROP TABLE IF EXISTS ${t}`);
+          await exec('schema.sql');
+        }
+        await q('DELETE FROM complaint_facts');
+      }
+      const quote = (f: string) => `'${f.replaceAll("'", "''")}'`;
+      await exec('load_extract.sql', undefined, { complaints: quote(x.files.complaints), traders: quote(x.files.traders), adr_bodies: quote(x.files.adrBodies) });
+      const [read] = await q('SELECT count(*)::INTEGER AS n FROM extract_complaints');
+      for (const t of TRANSFORMS) await exec(t);
+      await this.options.beforePublish?.();
+      const finishedAt = new Date();
+      await exec('snapshot.sql', {
+        etl_run_id: run.id,
+        finished_at: finishedAt.toISOString().replace('T', ' ').replace('Z', ''),
+        snapshot_xmin: x.snapshotXmin,
+        store_id: x.storeId,
+        schema_version: SCHEMA_VERSION,
+      });
+      const [snap] = await q('SELECT complaints FROM snapshot');
+      for (const t of ['extract_complaints', 'extract_traders', 'extract_adr_bodies']) await q(`DROP TABLE ${t}`);
+      return { rowsRead: Number(read?.n ?? 0), complaints: Number(snap?.complaints ?? 0), finishedAt };
+    });
+  }
+}

@@ -1,0 +1,18 @@
+-- Stages the extract files (CSV written by PostgreSQL's COPY) as temporary tables.
+-- {{complaints}}, {{traders}}, {{adr_bodies}}: quoted file paths filled in by the runner.
+CREATE OR REPLACE TEMP TABLE extract_complaints AS
+SELECT * FROM read_csv({{complaints}}, header = false, auto_detect = false, nullstr = '', columns = {
+  'id': 'BIGINT', 'source': 'VARCHAR', 'filed_at': 'TIMESTAMP', 'consumer_country': 'VARCHAR',
+  'trader_id': 'VARCHAR', 'trader_country': 'VARCHAR', 'sector': 'VARCHAR', 'problem': 'VARCHAR',
+  'stage': 'VARCHAR', 'status': 'VARCHAR', 'closure': 'VARCHAR', 'sent_at': 'TIMESTAMP',
+  'replied_at': 'TIMESTAMP', 'trader_decision': 'VARCHAR', 'adr_body_id': 'VARCHAR',
+  'agreed_at': 'TIMESTAMP', 'accepted_at': 'TIMESTAMP', 'refused_at': 'TIMESTAMP',
+  'refusal_ground': 'VARCHAR', 'closed_at': 'TIMESTAMP', 'adr_result': 'VARCHAR',
+  'discontinued_reason': 'VARCHAR', 'complied': 'BOOLEAN', 'due_at': 'TIMESTAMP'
+});
+CREATE OR REPLACE TEMP TABLE extract_traders AS
+SELECT * FROM read_csv({{traders}}, header = false, auto_detect = false, nullstr = '',
+  columns = { 'id': 'VARCHAR', 'name': 'VARCHAR', 'country': 'VARCHAR', 'sector': 'VARCHAR' });
+CREATE OR REPLACE TEMP TABLE extract_adr_bodies AS
+SELECT * FROM read_csv({{adr_bodies}}, header = false, auto_detect = false, nullstr = '',
+  columns = { 'id': 'VARCHAR', 'name': 'VARCHAR', 'country': 'VARCHAR' });

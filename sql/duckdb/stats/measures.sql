@@ -1,0 +1,18 @@
+-- The measures of domain.md §4 over the rows of one group: the only place they are defined for
+-- analytics. Ratios divide by nullif(…, 0), so an empty denominator gives null, never 0 or NaN.
+-- {{reply_seconds}}: TRADER_REPLY_DAYS × 86 400 (an integer from the configuration).
+count(*)::INTEGER AS "complaints",
+count_if(cross_border)::INTEGER AS "crossBorder",
+count_if(cross_border) / nullif(count(*), 0) AS "crossBorderShare",
+count_if(status = 'closed')::INTEGER AS "closed",
+count_if(closure IN ('settled_directly', 'adr_outcome'))::INTEGER AS "resolved",
+count_if(closure IN ('settled_directly', 'adr_outcome')) / nullif(count_if(status = 'closed'), 0) AS "resolutionRate",
+count_if(sent_at IS NOT NULL)::INTEGER AS "sentToTrader",
+count_if(replied_at IS NOT NULL)::INTEGER AS "traderReplied",
+count_if(replied_at IS NOT NULL) / nullif(count_if(sent_at IS NOT NULL), 0) AS "traderResponseRate",
+count_if(reply_seconds <= {{reply_seconds}}) / nullif(count_if(sent_at IS NOT NULL), 0) AS "timelyTraderResponseRate",
+count_if(agreed_at IS NOT NULL)::INTEGER AS "adrAgreed",
+count_if(agreed_at IS NOT NULL) / nullif(count(*), 0) AS "adrAgreementRate",
+quantile_cont(days_to_close, 0.5) AS "medianDaysToClose",
+quantile_cont(days_to_close, 0.9) AS "p90DaysToClose",
+count_if(status = 'open' AND due_at < (SELECT finished_at FROM snapshot))::INTEGER AS "overdue"

@@ -1,0 +1,6 @@
+-- GET /stats/summary
+SELECT
+{{measures}},
+{{adr_measures}}
+FROM complaint_facts
+WHERE {{where}}

@@ -1,0 +1,1 @@
+SELECT id, name, country FROM adr_bodies
