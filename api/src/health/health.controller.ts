@@ -2,6 +2,9 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { STORE } from '../app.tokens.js';
+import { asOf, etlRun } from '../analytics/analytics.dto.js';
+import { AnalyticsDb } from '../../../etl/analytics-db.js';
+import { EtlRunner } from '../../../etl/etl-runner.js';
 import type { Store } from '../db/store.js';
 import { ApiDoc } from '../openapi/route-docs.js';
 
@@ -9,14 +12,22 @@ export const healthBody = z
   .object({
     status: z.enum(['ok', 'degraded']),
     postgres: z.object({ status: z.enum(['up', 'down']), kind: z.enum(['postgres', 'pglite']), error: z.string().optional() }),
-    analytics: z.object({ status: z.enum(['up', 'down', 'not_built']) }),
-    lastEtlRun: z.null(),
+    analytics: z.object({
+      status: z.enum(['up', 'down', 'not_built']),
+      asOf: asOf.nullable().optional(),
+      error: z.string().optional(),
+    }),
+    lastEtlRun: etlRun.nullable().meta({ description: 'the newest ETL run (any status); null when PostgreSQL cannot say or none ran' }),
   })
   .meta({ id: 'Health' });
 
 @Controller('api')
 export class HealthController {
-  constructor(@Inject(STORE) private readonly store: Store) {}
+  constructor(
+    @Inject(STORE) private readonly store: Store,
+    private readonly analytics: AnalyticsDb,
+    private readonly etl: EtlRunner,
+  ) {}
 
   @Get('health')
   @ApiDoc({ summary: 'Liveness and dependencies (no token needed)', tags: ['health'], responses: { 200: { description: 'serving', schema: healthBody }, 503: { description: 'cannot serve', schema: healthBody } } })
@@ -27,8 +38,16 @@ export class HealthController {
     } catch (err) {
       postgres = { status: 'down', kind: this.store.kind, error: (err as Error).message };
     }
-    // The analytics store arrives with the ETL (issue 3); until then nothing is built.
-    const body = { status: postgres.status === 'up' ? 'ok' : 'degraded', postgres, analytics: { status: 'not_built' }, lastEtlRun: null } as const;
+    let analytics: z.infer<typeof healthBody>['analytics'];
+    try {
+      const s = await withTimeout(this.analytics.snapshot(), 2000);
+      analytics = s ? { status: 'up', asOf: { etlRunId: s.etlRunId, finishedAt: s.finishedAt, complaints: s.complaints } } : { status: 'not_built', asOf: null };
+    } catch (err) {
+      analytics = { status: 'down', error: (err as Error).message };
+    }
+    const lastEtlRun = postgres.status === 'up' ? await withTimeout(this.etl.lastRun(), 2000).catch(() => null) : null;
+    const reasons = [postgres.status === 'down' && 'postgres', analytics.status === 'down' && 'analytics'].filter(Boolean);
+    const body: z.infer<typeof healthBody> = { status: reasons.length ? 'degraded' : 'ok', postgres, analytics, lastEtlRun };
     if (postgres.status === 'down') res.status(503);
     return body;
   }

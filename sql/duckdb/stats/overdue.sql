@@ -2,7 +2,7 @@
 SELECT
   stage AS "stage",
   count(*)::INTEGER AS "open",
-  count_if(due_at < (SELECT finished_at FROM snapshot))::INTEGER AS "overdue"
+  count(*) FILTER (WHERE due_at < (SELECT finished_at FROM snapshot))::INTEGER AS "overdue"
 FROM complaint_facts
 WHERE ({{where}}) AND status = 'open'
 GROUP BY 1

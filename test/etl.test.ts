@@ -1,0 +1,323 @@
+/**
+ * The ETL (issue 3): incremental runs pick up new complaints, new events and corrections; a
+ * failed run leaves the previous snapshot in service and is recorded; readers never see a run
+ * half-published; runs never overlap; the schedule runs; the watermark never skips a
+ * transaction that commits late (real PostgreSQL only: PGlite has one connection).
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import pg from 'pg';
+import { sql } from 'kysely';
+import { loadConfig, ConfigError } from '../api/src/config/config.js';
+import { seedDemo } from '../api/src/demo/demo-seed.js';
+import { client, startApp, type RunningApp } from './support/http.js';
+import { onRealPostgres, createTestStore, type TestStore } from './support/store.js';
+import { validComplaint, ndjson, addDays, uniqueRef, type TestComplaint } from './support/complaints.js';
+
+type Client = ReturnType<typeof client>;
+
+async function runEtl(c: Client, query = '') {
+  const r = await c.postRaw(`/api/v1/etl/runs?wait=true${query ? `&${query}` : ''}`, undefined);
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body as { id: number; kind: string; status: string; rowsRead: number; complaints: number; error?: string };
+}
+
+async function pgCount(app: RunningApp, where = 'true'): Promise<number> {
+  const r = await sql<{ n: string }>`select count(*)::text as n from complaints where ${sql.raw(where)}`.execute(app.store.db);
+  return Number(r.rows[0]!.n);
+}
+
+async function summary(c: Client, query = '') {
+  const r = await c.get(`/api/v1/stats/summary${query ? `?${query}` : ''}`);
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body as Record<string, number | null> & { asOf: { etlRunId: number; complaints: number; finishedAt: string } };
+}
+
+async function postBulk(c: Client, complaints: TestComplaint[]) {
+  const r = await c.ndjson(ndjson(complaints));
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+}
+
+async function caseId(app: RunningApp, ref: string): Promise<string> {
+  const row = await app.store.db.selectFrom('complaints').select('id').where('external_ref', '=', ref).executeTakeFirstOrThrow();
+  return String(row.id);
+}
+
+describe('incremental runs', () => {
+  let app: RunningApp;
+  let c: Client;
+  beforeAll(async () => {
+    app = await startApp();
+    c = client(app.baseUrl);
+    await seedDemo(app.store, { traderReplyDays: 10 }, { complaints: 1500, seed: 7 });
+  }, 60_000);
+  afterAll(() => app.close());
+
+  test('before the first run analytics answer 503 and health says not_built', async () => {
+    const r = await c.get('/api/v1/stats/summary');
+    expect(r.status).toBe(503);
+    expect(r.body.message).toMatch(/not built/);
+    const h = await c.get('/api/health');
+    expect(h.body.analytics.status).toBe('not_built');
+    expect(h.body.lastEtlRun).toBeNull();
+  });
+
+  test('the first run is full and publishes every complaint', async () => {
+    const run = await runEtl(c);
+    expect(run).toMatchObject({ kind: 'full', status: 'succeeded', rowsRead: 1500, complaints: 1500 });
+    const s = await summary(c);
+    expect(s.asOf).toMatchObject({ etlRunId: run.id, complaints: 1500 });
+    expect(s.complaints).toBe(await pgCount(app));
+    expect(s.closed).toBe(await pgCount(app, "status = 'closed'"));
+    const h = await c.get('/api/health');
+    expect(h.body.analytics).toMatchObject({ status: 'up', asOf: { etlRunId: run.id } });
+    expect(h.body.lastEtlRun).toMatchObject({ id: run.id, status: 'succeeded' });
+  });
+
+  test('a run with nothing changed is incremental and changes no figure', async () => {
+    const before = await summary(c);
+    const run = await runEtl(c);
+    expect(run.kind).toBe('incremental');
+    // Other databases' open transactions on a shared server can hold the watermark back, so
+    // only the embedded store is quiet enough to promise an empty increment.
+    if (!onRealPostgres) expect(run.rowsRead).toBe(0);
+    const after = await summary(c);
+    const { asOf: a, ...fa } = after;
+    const { asOf: b, ...fb } = before;
+    expect(a.etlRunId).toBe(run.id);
+    expect(b.etlRunId).not.toBe(run.id);
+    expect(fa).toEqual(fb);
+  });
+
+  test('new complaints appear after the next run', async () => {
+    const before = await summary(c, 'traderId=T-ETL-NEW');
+    expect(before.complaints).toBe(0);
+    const fresh = [0, 1, 2].map(() => validComplaint({ trader: { id: 'T-ETL-NEW', name: 'Nuovo Srl', country: 'IT' }, consumer: { country: 'IT' } }));
+    await postBulk(c, fresh);
+    const run = await runEtl(c);
+    expect(run.kind).toBe('incremental');
+    if (!onRealPostgres) expect(run.rowsRead).toBe(3);
+    const after = await summary(c, 'traderId=T-ETL-NEW');
+    expect(after).toMatchObject({ complaints: 3, crossBorder: 0, sentToTrader: 3, closed: 0 });
+    expect((await summary(c)).complaints).toBe(await pgCount(app));
+  });
+
+  test('new events on old complaints and a voided event (a correction) are picked up', async () => {
+    const ref = uniqueRef('ETL');
+    const filed = '2024-05-02T08:00:00Z';
+    await postBulk(c, [validComplaint({ externalRef: ref, filedAt: filed, trader: { id: 'T-ETL-OLD', name: 'Vecchio Spa', country: 'IT' }, events: [{ type: 'sent_to_trader', at: addDays(filed, 0.1) }] })]);
+    await runEtl(c);
+    const id = await caseId(app, ref);
+    expect(await summary(c, 'traderId=T-ETL-OLD')).toMatchObject({ complaints: 1, closed: 0, traderReplied: 0 });
+
+    expect((await c.event(id, { type: 'trader_replied', at: addDays(filed, 2), decision: 'direct_talks' })).status).toBe(201);
+    const settled = await c.event(id, { type: 'settled_directly', at: addDays(filed, 5) });
+    expect(settled.status).toBe(201);
+    await runEtl(c);
+    const closed = await summary(c, 'traderId=T-ETL-OLD');
+    expect(closed).toMatchObject({ complaints: 1, closed: 1, resolved: 1, resolutionRate: 1, traderReplied: 1, timelyTraderResponseRate: 1 });
+    expect(closed.medianDaysToClose).toBeCloseTo(5, 9);
+
+    const detail = await c.complaint(id);
+    const settledEvent = (detail.body.events as { id: string; type: string }[]).find((e) => e.type === 'settled_directly')!;
+    expect((await c.void(id, settledEvent.id, 'recorded on the wrong case')).status).toBe(200);
+    await runEtl(c);
+    expect(await summary(c, 'traderId=T-ETL-OLD')).toMatchObject({ complaints: 1, closed: 0, resolved: 0, resolutionRate: null, medianDaysToClose: null, traderReplied: 1 });
+  });
+
+  test('full=true rebuilds to the same figures as the increments', async () => {
+    const inc = await summary(c);
+    const run = await runEtl(c, 'full=true');
+    expect(run).toMatchObject({ kind: 'full', status: 'succeeded', rowsRead: await pgCount(app) });
+    const { asOf: _a, ...full } = await summary(c);
+    const { asOf: _b, ...incremental } = inc;
+    expect(full).toEqual(incremental);
+  });
+
+  test('GET /etl/runs lists the runs newest first with the contract fields', async () => {
+    const r = await c.get('/api/v1/etl/runs');
+    expect(r.status).toBe(200);
+    const items = r.body.items as { id: number; kind: string; status: string; startedAt: string; finishedAt: string; rowsRead: number }[];
+    expect(items.length).toBeGreaterThanOrEqual(6);
+    expect(items.map((i) => i.id)).toEqual([...items.map((i) => i.id)].sort((a, b) => b - a));
+    for (const i of items) {
+      expect(i.status).toBe('succeeded');
+      expect(Date.parse(i.finishedAt)).toBeGreaterThanOrEqual(Date.parse(i.startedAt));
+      expect(typeof i.rowsRead).toBe('number');
+    }
+    expect(r.body.running).toBeNull();
+  });
+
+  test('bad parameters are 400 naming the parameter', async () => {
+    const r = await c.postRaw('/api/v1/etl/runs?full=yes', undefined);
+    expect(r.status).toBe(400);
+    expect(r.body.details[0].field).toBe('full');
+  });
+});
+
+describe('failures and publication', () => {
+  let app: RunningApp;
+  let c: Client;
+  let fail = false;
+  let gate: Promise<void> | null = null;
+  beforeAll(async () => {
+    app = await startApp({
+      etl: {
+        beforePublish: async () => {
+          if (gate) await gate;
+          if (fail) throw new Error('disk full (injected)');
+        },
+      },
+    });
+    c = client(app.baseUrl);
+    await seedDemo(app.store, { traderReplyDays: 10 }, { complaints: 800, seed: 3 });
+    await runEtl(c);
+  }, 60_000);
+  afterAll(() => app.close());
+
+  test('a failed run is recorded as failed and the previous snapshot stays in service', async () => {
+    const before = await summary(c);
+    await postBulk(c, [validComplaint({ trader: { id: 'T-ETL-FAIL', name: 'Fail Ltd', country: 'IE' } })]);
+    fail = true;
+    const run = await runEtl(c);
+    fail = false;
+    expect(run).toMatchObject({ status: 'failed', error: 'disk full (injected)' });
+    const during = await summary(c);
+    expect(during).toEqual(before);
+    const runs = await c.get('/api/v1/etl/runs');
+    expect(runs.body.items[0]).toMatchObject({ id: run.id, status: 'failed', error: 'disk full (injected)' });
+    expect((await c.get('/api/health')).body.lastEtlRun).toMatchObject({ id: run.id, status: 'failed' });
+
+    // The failed run moved no watermark: the next one still picks the new complaint up.
+    const next = await runEtl(c);
+    expect(next.status).toBe('succeeded');
+    expect((await summary(c, 'traderId=T-ETL-FAIL')).complaints).toBe(1);
+    expect((await summary(c)).complaints).toBe(before.complaints + 1);
+  });
+
+  test('readers see the old snapshot while a run is publishing, and runs never overlap', async () => {
+    const before = await summary(c);
+    await postBulk(c, [validComplaint({ trader: { id: 'T-ETL-GATE', name: 'Gate BV', country: 'NL' } })]);
+    let open!: () => void;
+    gate = new Promise((resolve) => (open = resolve));
+    const started = await c.postRaw('/api/v1/etl/runs', undefined);
+    expect(started.status).toBe(202);
+    expect(started.body.status).toBe('running');
+    // Wait until the run holds its DuckDB transaction (the new rows are inserted, not committed).
+    for (let i = 0; i < 200 && (await c.get('/api/v1/etl/runs')).body.running === null; i++) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200));
+    const again = await c.postRaw('/api/v1/etl/runs', undefined);
+    expect(again.status).toBe(409);
+    expect(again.body.message).toMatch(new RegExp(`run ${started.body.id} is in progress`));
+    expect(await summary(c)).toEqual(before);
+    expect((await summary(c, 'traderId=T-ETL-GATE')).complaints).toBe(0);
+    open();
+    gate = null;
+    for (let i = 0; i < 200 && (await c.get('/api/v1/etl/runs')).body.running !== null; i++) await new Promise((r) => setTimeout(r, 20));
+    const after = await summary(c, 'traderId=T-ETL-GATE');
+    expect(after.complaints).toBe(1);
+    expect(after.asOf.etlRunId).toBe(started.body.id);
+  });
+
+  test('a run left running by a stopped process is marked failed at the next start', async () => {
+    const row = await app.store.db.insertInto('etl_runs').values({ kind: 'incremental', status: 'running', trigger: 'schedule' }).returning('id').executeTakeFirstOrThrow();
+    const other = await startApp({ store: app.store });
+    try {
+      const r = await app.store.db.selectFrom('etl_runs').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+      expect(r.status).toBe('failed');
+      expect(r.error).toMatch(/interrupted/);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('schedule (ETL_CRON)', () => {
+  test('ETL_CRON accepts 5 and 6 fields and off, and refuses anything else naming the variable', () => {
+    expect(loadConfig({ ETL_CRON: '*/5 * * * *' }).etlCron).toBe('*/5 * * * *');
+    expect(loadConfig({ ETL_CRON: '*/10 * * * * *' }).etlCron).toBe('*/10 * * * * *');
+    expect(loadConfig({ ETL_CRON: 'off' }).etlCron).toBeNull();
+    expect(loadConfig({}).etlCron).toBe('*/5 * * * *');
+    for (const bad of ['every minute', '* * * *', '61 * * * *', '* * * * * * *']) {
+      expect(() => loadConfig({ ETL_CRON: bad }), bad).toThrow(ConfigError);
+      expect(() => loadConfig({ ETL_CRON: bad }), bad).toThrow(/ETL_CRON/);
+    }
+  });
+
+  test('the scheduled run happens on its own and a new complaint becomes visible', async () => {
+    const app = await startApp({ env: { ETL_CRON: '* * * * * *' } });
+    try {
+      const c = client(app.baseUrl);
+      await postBulk(c, [validComplaint({ trader: { id: 'T-ETL-CRON', name: 'Cron Oy', country: 'FI' } })]);
+      let seen = 0;
+      for (let i = 0; i < 100 && seen === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const r = await c.get('/api/v1/stats/summary?traderId=T-ETL-CRON');
+        if (r.status === 200) seen = r.body.complaints as number;
+      }
+      expect(seen).toBe(1);
+      const runs = await c.get('/api/v1/etl/runs');
+      expect(runs.body.items.some((r: { trigger: string; status: string }) => r.trigger === 'schedule' && r.status === 'succeeded')).toBe(true);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe('watermark', () => {
+  // A transaction that started before an ETL snapshot and commits after it must not be skipped.
+  // Only a real server can hold two connections open at once.
+  if (onRealPostgres) {
+    let t: TestStore;
+    let app: RunningApp;
+    beforeAll(async () => {
+      t = await createTestStore();
+      app = await startApp({ store: t.store });
+      await seedDemo(t.store, { traderReplyDays: 10 }, { complaints: 300, seed: 5 });
+    }, 60_000);
+    afterAll(async () => {
+      await app.close();
+      await t.close();
+    });
+
+    test('a transaction that commits after a run is picked up by the next run', async () => {
+      const c = client(app.baseUrl);
+      await runEtl(c);
+      const target = await app.store.db.selectFrom('complaints').select(['id', 'sector']).where('sector', '<>', 'food').orderBy('id').executeTakeFirstOrThrow();
+      const foodBefore = (await summary(c, 'sector=food')).complaints!;
+      const late = new pg.Client({ connectionString: t.url });
+      await late.connect();
+      try {
+        await late.query('BEGIN');
+        await late.query(`UPDATE complaints SET sector = 'food' WHERE id = $1`, [target.id]);
+        const during = await runEtl(c);
+        expect(during.status).toBe('succeeded');
+        expect((await summary(c, 'sector=food')).complaints).toBe(foodBefore);
+        await late.query('COMMIT');
+      } finally {
+        await late.end();
+      }
+      // A later transaction commits and ends first: a timestamp or sequence watermark taken
+      // from it would now be past the late one.
+      await postBulk(c, [validComplaint()]);
+      await runEtl(c);
+      expect((await summary(c, 'sector=food')).complaints).toBe(foodBefore + 1);
+    });
+  } else {
+    test('the extract reads in one REPEATABLE READ snapshot and keeps its xmin as the watermark', async () => {
+      const app = await startApp();
+      try {
+        const c = client(app.baseUrl);
+        await postBulk(c, [validComplaint()]);
+        const run = await runEtl(c);
+        const row = await app.store.db.selectFrom('etl_runs').selectAll().where('id', '=', String(run.id)).executeTakeFirstOrThrow();
+        const xmin = await sql<{ x: string }>`select pg_snapshot_xmin(pg_current_snapshot())::text as x`.execute(app.store.db);
+        expect(row.snapshot_xmin).toMatch(/^\d+$/);
+        expect(BigInt(row.snapshot_xmin!)).toBeLessThanOrEqual(BigInt(xmin.rows[0]!.x));
+        const changed = await sql<{ n: string }>`select count(*)::text as n from complaints where changed_xid >= ${row.snapshot_xmin}::xid8`.execute(app.store.db);
+        expect(Number(changed.rows[0]!.n)).toBe(0);
+      } finally {
+        await app.close();
+      }
+    });
+  }
+});
