@@ -27,7 +27,7 @@ export async function startApp(opts: { env?: Record<string, string>; store?: Sto
   let owned: TestStore | undefined;
   const store = opts.store ?? (owned = await createTestStore()).store;
   const config = loadConfig({ LOG_LEVEL: 'silent', ETL_CRON: 'off', DEMO: 'false', AUTO_CLOSE_DAYS: 'off', DUCKDB_PATH: ':memory:', ...opts.env });
-  const app = await createApp({ config, store, logger: createLogger('silent'), etl: opts.etl });
+  const app = await createApp({ config, store, logger: createLogger(process.env.TEST_LOG_LEVEL === 'error' ? 'error' : 'silent'), etl: opts.etl });
   await app.listen(0, '127.0.0.1');
   const addr = app.getHttpServer().address() as { port: number };
   return {

@@ -58,7 +58,7 @@ export class AnalyticsService {
     const adrMeasures = stripComments(stats('adr_measures.sql'));
     const fill = (name: string) => stats(name).replaceAll('{{measures}}', measures).replaceAll('{{adr_measures}}', adrMeasures);
     this.sql = Object.fromEntries(
-      ['summary', 'by_dimension', 'flows', 'trend', 'breakdown', 'overdue', 'traders', 'benchmark_traders'].map((n) => [n, fill(`${n}.sql`)]),
+      ['summary', 'by_dimension', 'flows', 'trend', 'breakdown', 'overdue', 'traders', 'top_traders', 'benchmark_traders'].map((n) => [n, fill(`${n}.sql`)]),
     );
   }
 
@@ -246,10 +246,7 @@ export class AnalyticsService {
         return rows.slice(0, limit).map((r) => ({ code: String(r.key), label: labels ? label(labels, String(r.key)) : String(r.key), count: Number(r.count), share: share(Number(r.count), of) }));
       };
       const byProblem = await named('problem', PROBLEMS, received);
-      const traderRows = await q(
-        `SELECT f.trader_id AS "traderId", any_value(t.name) AS "name", count(*)::INTEGER AS "count" FROM complaint_facts f LEFT JOIN traders t ON t.id = f.trader_id WHERE ${w.where} GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT ${TOP}`,
-        w.params,
-      );
+      const traderRows = await this.run(q, 'top_traders', w, {}, { limit: TOP });
       return {
         adrBody: { id: String(body.id), name: (body.name as string | null) ?? null, country: (body.country as string | null) ?? null },
         years,
