@@ -191,7 +191,7 @@ describe('failures and publication', () => {
     const next = await runEtl(c);
     expect(next.status).toBe('succeeded');
     expect((await summary(c, 'traderId=T-ETL-FAIL')).complaints).toBe(1);
-    expect((await summary(c)).complaints).toBe(before.complaints + 1);
+    expect((await summary(c)).complaints).toBe(Number(before.complaints) + 1);
   });
 
   test('readers see the old snapshot while a run is publishing, and runs never overlap', async () => {
