@@ -11,7 +11,7 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import { sqlPath } from '../api/src/common/paths.js';
 
 /** Bump when sql/duckdb/schema.sql changes: a store of another version is rebuilt in full. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export type Row = Record<string, unknown>;
 export type Params = Record<string, DuckDBValue>;
@@ -47,12 +47,14 @@ export interface Snapshot {
   snapshotXmin: string;
   storeId: string;
   schemaVersion: number;
+  replyDays: number;
 }
 
 export class AnalyticsDb {
   private readers: DuckDBConnection[] = [];
   private waiting: Array<(c: DuckDBConnection) => void> = [];
   private writerBusy: Promise<unknown> = Promise.resolve();
+  private closed = false;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -73,6 +75,11 @@ export class AnalyticsDb {
       return c;
     };
     const writer = await connect();
+    // A store written by another version of schema.sql is dropped: the next run rebuilds it.
+    const version = await query(writer, 'SELECT max(schema_version) AS v FROM snapshot').then((r) => Number(r[0]?.v ?? SCHEMA_VERSION), () => -1);
+    if (version !== SCHEMA_VERSION) {
+      for (const t of ['complaint_facts', 'traders', 'adr_bodies', 'snapshot']) await writer.run(`DROP TABLE IF EXISTS ${t}`);
+    }
     for (const s of statements(duckdbSql('schema.sql'))) await writer.run(s);
     const readers: DuckDBConnection[] = [];
     for (let i = 0; i < (opts.readers ?? 4); i++) readers.push(await connect());
@@ -128,12 +135,19 @@ export class AnalyticsDb {
     this.writer.interrupt();
   }
 
-  close(): void {
+  /** Waits for the queries in flight (at most `graceMs`), then closes the database. */
+  async close(graceMs = 5000): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const deadline = Date.now() + graceMs;
+    await Promise.race([this.writerBusy, new Promise((r) => setTimeout(r, graceMs))]);
+    while (this.readers.length < this.idle.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     for (const c of [this.writer, ...this.idle]) c.closeSync();
     this.instance.closeSync();
   }
 
   private acquire(): Promise<DuckDBConnection> {
+    if (this.closed) return Promise.reject(new Error('the analytics store is closed'));
     const c = this.readers.pop();
     if (c) return Promise.resolve(c);
     return new Promise((resolve) => this.waiting.push(resolve));
@@ -148,7 +162,7 @@ export class AnalyticsDb {
 
 export async function readSnapshot(q: (text: string) => Promise<Row[]>): Promise<Snapshot | null> {
   const [row] = await q(
-    `SELECT etl_run_id, strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS finished_at, complaints, snapshot_xmin, store_id, schema_version FROM snapshot`,
+    `SELECT etl_run_id, strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS finished_at, complaints, snapshot_xmin, store_id, schema_version, reply_days FROM snapshot`,
   );
   if (!row) return null;
   return {
@@ -158,5 +172,6 @@ export async function readSnapshot(q: (text: string) => Promise<Row[]>): Promise
     snapshotXmin: String(row.snapshot_xmin),
     storeId: String(row.store_id),
     schemaVersion: Number(row.schema_version),
+    replyDays: Number(row.reply_days),
   };
 }

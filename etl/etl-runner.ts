@@ -28,11 +28,13 @@ export interface EtlRun {
 }
 
 /** The transforms, in order; each file writes one table of sql/duckdb/. `snapshot` is last. */
-export const TRANSFORMS = ['traders.sql', 'adr_bodies.sql', 'complaint_facts.sql'] as const;
+export const TRANSFORMS = ['traders.sql', 'adr_bodies.sql', 'complaint_facts.sql', 'complaint_facts_overdue.sql'] as const;
 
 export interface EtlRunnerOptions {
   /** Scratch space for the extract files (removed after each run). */
   workDir: string;
+  /** TRADER_REPLY_DAYS: the timely-reply flags depend on it, so a change forces a full run. */
+  traderReplyDays: number;
   /** Fault injection for tests: runs inside the DuckDB transaction, just before it commits. */
   beforePublish?: () => Promise<void>;
 }
@@ -60,12 +62,18 @@ export function toEtlRun(r: EtlRunRow): EtlRun {
 
 export class EtlRunner {
   private active: { id: number; done: Promise<EtlRun> } | null = null;
+  private readonly listeners: Array<(run: EtlRun) => void> = [];
 
   constructor(
     private readonly store: Store,
     private readonly analytics: AnalyticsDb,
     private readonly options: EtlRunnerOptions,
   ) {}
+
+  /** Called after every successful publication (e.g. to compute the common answers ahead). */
+  onPublished(listener: (run: EtlRun) => void): void {
+    this.listeners.push(listener);
+  }
 
   get running(): number | null {
     return this.active?.id ?? null;
@@ -135,7 +143,7 @@ export class EtlRunner {
   }
 
   private async canExtend(s: Snapshot | null): Promise<boolean> {
-    if (!s || s.schemaVersion !== SCHEMA_VERSION) return false;
+    if (!s || s.schemaVersion !== SCHEMA_VERSION || s.replyDays !== this.options.traderReplyDays) return false;
     const r = await sql<{ store_id: string; ok: boolean }>`
       select (select system_identifier::text from pg_control_system()) || '/' || current_database() as store_id,
              exists (select 1 from etl_runs where id = ${s.etlRunId} and status = 'succeeded') as ok`.execute(this.store.db);
@@ -150,14 +158,16 @@ export class EtlRunner {
       dir = await mkdtemp(path.join(this.options.workDir, `run-${run.id}-`));
       const since = run.kind === 'incremental' ? published!.snapshotXmin : null;
       const extracted = await extract(this.store, dir, since);
-      const { rowsRead, complaints, finishedAt } = await this.publish(run, extracted, published);
+      const { rowsRead, complaints, finishedAt } = await this.publish(run, extracted);
       const row = await this.store.db
         .updateTable('etl_runs')
         .set({ status: 'succeeded', finished_at: finishedAt, rows_read: rowsRead, complaints, snapshot_xmin: extracted.snapshotXmin, snapshot_at: extracted.snapshotAt })
         .where('id', '=', String(run.id))
         .returningAll()
         .executeTakeFirstOrThrow();
-      return toEtlRun(row);
+      const done = toEtlRun(row);
+      for (const l of this.listeners) l(done);
+      return done;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const row = await this.store.db
@@ -174,38 +184,40 @@ export class EtlRunner {
   }
 
   /** Transform and publish: everything inside one DuckDB transaction. */
-  private async publish(run: EtlRun, x: Extracted, published: Snapshot | null) {
+  private async publish(run: EtlRun, x: Extracted) {
     return this.analytics.write(async (q) => {
       const exec = async (file: string, params?: Params, fill?: Record<string, string>) => {
         let text = duckdbSql(file);
         for (const [k, v] of Object.entries(fill ?? {})) text = text.replaceAll(`{{${k}}}`, v);
         let last: Row[] = [];
-        for (const s of statements(text)) last = await q(s, s.includes('$') ? params : undefined);
+        for (const s of statements(text)) last = await q(s, s.includes('$') && params ? only(params, s) : undefined);
         return last;
       };
-      if (run.kind === 'full') {
-        if (published && published.schemaVersion !== SCHEMA_VERSION) {
-          for (const t of ['complaint_facts', 'traders', 'adr_bodies', 'snapshot']) await q(`DROP TABLE IF EXISTS ${t}`);
-          await exec('schema.sql');
-        }
-        await q('DELETE FROM complaint_facts');
-      }
+      if (run.kind === 'full') await q('DELETE FROM complaint_facts');
       const quote = (f: string) => `'${f.replaceAll("'", "''")}'`;
       await exec('load_extract.sql', undefined, { complaints: quote(x.files.complaints), traders: quote(x.files.traders), adr_bodies: quote(x.files.adrBodies) });
       const [read] = await q('SELECT count(*)::INTEGER AS n FROM extract_complaints');
-      for (const t of TRANSFORMS) await exec(t);
-      await this.options.beforePublish?.();
+      // The instant this snapshot describes: overdue is judged at it and it is asOf.finishedAt.
       const finishedAt = new Date();
-      await exec('snapshot.sql', {
+      const params: Params = {
         etl_run_id: run.id,
-        finished_at: finishedAt.toISOString().replace('T', ' ').replace('Z', ''),
+        as_of: finishedAt.toISOString().replace('T', ' ').replace('Z', ''),
         snapshot_xmin: x.snapshotXmin,
         store_id: x.storeId,
         schema_version: SCHEMA_VERSION,
-      });
+        reply_days: this.options.traderReplyDays,
+      };
+      for (const t of TRANSFORMS) await exec(t, params);
+      await this.options.beforePublish?.();
+      await exec('snapshot.sql', params);
       const [snap] = await q('SELECT complaints FROM snapshot');
       for (const t of ['extract_complaints', 'extract_traders', 'extract_adr_bodies']) await q(`DROP TABLE ${t}`);
       return { rowsRead: Number(read?.n ?? 0), complaints: Number(snap?.complaints ?? 0), finishedAt };
     });
   }
+}
+
+/** The named parameters one statement uses (DuckDB refuses values it has no placeholder for). */
+function only(params: Params, statement: string): Params {
+  return Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`\\$${k}\\b`).test(statement)));
 }

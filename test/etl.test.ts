@@ -5,6 +5,9 @@
  * transaction that commits late (real PostgreSQL only: PGlite has one connection).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { loadConfig, ConfigError } from '../api/src/config/config.js';
@@ -229,6 +232,41 @@ describe('failures and publication', () => {
       await other.close();
     }
   });
+});
+
+describe('the analytics file across restarts', () => {
+  test('a restart serves the published snapshot at once; a new TRADER_REPLY_DAYS forces a full run', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'odr-etl-'));
+    const t = await createTestStore();
+    const env = { DUCKDB_PATH: path.join(dir, 'analytics.duckdb'), DATA_DIR: dir };
+    try {
+      await seedDemo(t.store, { traderReplyDays: 10 }, { complaints: 400, seed: 11 });
+      const first = await startApp({ store: t.store, env });
+      const run1 = await runEtl(client(first.baseUrl));
+      const s1 = await summary(client(first.baseUrl));
+      await first.close();
+
+      const second = await startApp({ store: t.store, env });
+      const c2 = client(second.baseUrl);
+      const s2 = await summary(c2);
+      expect(s2).toEqual(s1);
+      expect(s2.asOf.etlRunId).toBe(run1.id);
+      expect((await runEtl(c2)).kind).toBe('incremental');
+      await second.close();
+
+      const third = await startApp({ store: t.store, env: { ...env, TRADER_REPLY_DAYS: '1' } });
+      const c3 = client(third.baseUrl);
+      const run3 = await runEtl(c3);
+      expect(run3.kind).toBe('full');
+      const s3 = await summary(c3);
+      expect(s3.complaints).toBe(s1.complaints);
+      expect(Number(s3.timelyTraderResponseRate)).toBeLessThan(Number(s1.timelyTraderResponseRate));
+      await third.close();
+    } finally {
+      await t.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('schedule (ETL_CRON)', () => {

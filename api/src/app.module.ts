@@ -49,7 +49,7 @@ class AnalyticsDbCloser implements OnApplicationShutdown {
   constructor(@Inject(AnalyticsDb) private readonly db: AnalyticsDb, private readonly runner: EtlRunner) {}
   async onApplicationShutdown(): Promise<void> {
     await this.runner.settle();
-    this.db.close();
+    await this.db.close();
   }
 }
 
@@ -73,10 +73,18 @@ export class AppModule {
         {
           provide: EtlRunner,
           useFactory: (store: Store, db: AnalyticsDb, config: Config) =>
-            new EtlRunner(store, db, { workDir: path.join(config.dataDir, 'etl-work'), ...deps.etl }),
+            new EtlRunner(store, db, { workDir: path.join(config.dataDir, 'etl-work'), traderReplyDays: config.traderReplyDays, ...deps.etl }),
           inject: [STORE, AnalyticsDb, CONFIG],
         },
-        { provide: AnalyticsService, useFactory: (db: AnalyticsDb, config: Config) => new AnalyticsService(db, { traderReplyDays: config.traderReplyDays }), inject: [AnalyticsDb, CONFIG] },
+        {
+          provide: AnalyticsService,
+          useFactory: (db: AnalyticsDb, runner: EtlRunner, config: Config, logger: Logger) => {
+            const service = new AnalyticsService(db, { traderReplyDays: config.traderReplyDays });
+            runner.onPublished(() => void service.prewarm().catch((err: Error) => logger.warn({ err: err.message }, 'analytics prewarm failed')));
+            return service;
+          },
+          inject: [AnalyticsDb, EtlRunner, CONFIG, LOGGER],
+        },
         EtlScheduler,
         AnalyticsDbCloser,
       ],

@@ -3,14 +3,34 @@
 DELETE FROM complaint_facts WHERE id IN (SELECT id FROM extract_complaints);
 INSERT INTO complaint_facts
 SELECT
-  id, source, filed_at, consumer_country, trader_id, trader_country,
-  consumer_country <> trader_country AS cross_border,
+  id, source, filed_at, consumer_country, trader_id, trader_country, cross_border,
   sector, problem, stage, status, closure,
   sent_at, replied_at, trader_decision, adr_body_id, agreed_at, accepted_at, refused_at,
   refusal_ground, closed_at, adr_result, discontinued_reason, complied, due_at,
   CASE WHEN closed_at IS NOT NULL THEN (epoch_us(closed_at) - epoch_us(filed_at)) / 86400e6 END AS days_to_close,
-  CASE WHEN replied_at IS NOT NULL AND sent_at IS NOT NULL THEN (epoch_us(replied_at) - epoch_us(sent_at)) / 1e6 END AS reply_seconds,
-  CASE WHEN closure IN ('adr_outcome', 'adr_discontinued') AND agreed_at IS NOT NULL
-       THEN (epoch_us(closed_at) - epoch_us(agreed_at)) / 86400e6 END AS adr_days
-FROM extract_complaints
+  reply_seconds,
+  adr_days,
+  cross_border::UTINYINT,
+  (status = 'closed')::UTINYINT,
+  coalesce(closure IN ('settled_directly', 'adr_outcome'), false)::UTINYINT,
+  (sent_at IS NOT NULL)::UTINYINT,
+  (replied_at IS NOT NULL)::UTINYINT,
+  coalesce(reply_seconds <= $reply_days * 86400, false)::UTINYINT,
+  (agreed_at IS NOT NULL)::UTINYINT,
+  (accepted_at IS NOT NULL)::UTINYINT,
+  (refused_at IS NOT NULL)::UTINYINT,
+  coalesce(closure = 'adr_outcome', false)::UTINYINT,
+  coalesce(closure = 'adr_discontinued', false)::UTINYINT,
+  coalesce(adr_days <= 90, false)::UTINYINT,
+  (complied IS NOT NULL)::UTINYINT,
+  coalesce(complied, false)::UTINYINT,
+  0  -- x_overdue: set for open cases by overdue.sql
+FROM (
+  SELECT *,
+    consumer_country <> trader_country AS cross_border,
+    CASE WHEN replied_at IS NOT NULL AND sent_at IS NOT NULL THEN (epoch_us(replied_at) - epoch_us(sent_at)) / 1e6 END AS reply_seconds,
+    CASE WHEN closure IN ('adr_outcome', 'adr_discontinued') AND agreed_at IS NOT NULL
+         THEN (epoch_us(closed_at) - epoch_us(agreed_at)) / 86400e6 END AS adr_days
+  FROM extract_complaints
+)
 ORDER BY filed_at, id;

@@ -26,10 +26,26 @@ CREATE TABLE IF NOT EXISTS complaint_facts (
   discontinued_reason VARCHAR,
   complied            BOOLEAN,
   due_at              TIMESTAMP,
-  -- derived once here so that every query reads the same numbers (domain.md §4)
+  -- Derived once here so that every query reads the same numbers (domain.md §4).
   days_to_close       DOUBLE,                  -- (closing event − filedAt) / 86 400 s
   reply_seconds       DOUBLE,                  -- trader_replied − sent_to_trader, in seconds
-  adr_days            DOUBLE                   -- ADR conclusion − receipt, in days
+  adr_days            DOUBLE,                  -- ADR conclusion − receipt, in days
+  -- 0/1 flags: measures are sums of small integers, the fastest aggregate DuckDB has.
+  x_cross_border      UTINYINT NOT NULL,
+  x_closed            UTINYINT NOT NULL,
+  x_resolved          UTINYINT NOT NULL,       -- settled_directly or adr_outcome
+  x_sent              UTINYINT NOT NULL,
+  x_replied           UTINYINT NOT NULL,
+  x_timely            UTINYINT NOT NULL,       -- replied within TRADER_REPLY_DAYS (snapshot.reply_days)
+  x_agreed            UTINYINT NOT NULL,       -- an ADR body received it
+  x_accepted          UTINYINT NOT NULL,
+  x_refused           UTINYINT NOT NULL,
+  x_outcome           UTINYINT NOT NULL,
+  x_discontinued      UTINYINT NOT NULL,
+  x_within_90         UTINYINT NOT NULL,       -- ADR concluded within 90 days of receipt
+  x_compliance        UTINYINT NOT NULL,       -- a compliance report exists
+  x_complied          UTINYINT NOT NULL,       -- the latest report says complied
+  x_overdue           UTINYINT NOT NULL        -- open and past its deadline at snapshot.finished_at (reset every run)
 );
 
 CREATE TABLE IF NOT EXISTS traders (id VARCHAR PRIMARY KEY, name VARCHAR, country VARCHAR, sector VARCHAR);
@@ -42,5 +58,6 @@ CREATE TABLE IF NOT EXISTS snapshot (
   complaints      INTEGER NOT NULL,
   snapshot_xmin   VARCHAR NOT NULL,            -- watermark for the next incremental run
   store_id        VARCHAR NOT NULL,
-  schema_version  INTEGER NOT NULL
+  schema_version  INTEGER NOT NULL,
+  reply_days      INTEGER NOT NULL             -- TRADER_REPLY_DAYS the x_timely flags were computed with
 );

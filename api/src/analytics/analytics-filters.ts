@@ -23,8 +23,6 @@ const LIST_COLUMNS = {
   source: 'source',
 } as const satisfies Partial<Record<keyof AnalyticsFilters, string>>;
 
-/** Overdue at the published snapshot's instant (domain.md §4: counted at the `asOf` time). */
-export const OVERDUE_SQL = `(status = 'open' AND due_at < (SELECT finished_at FROM snapshot))`;
 
 export function filtersWhere(f: AnalyticsFilters, prefix = 'f'): SqlWhere {
   const parts: string[] = [];
@@ -39,9 +37,9 @@ export function filtersWhere(f: AnalyticsFilters, prefix = 'f'): SqlWhere {
     const values = f[key];
     if (values?.length) parts.push(`${column} IN (${values.map((v) => bind(v)).join(', ')})`);
   }
-  if (f.overdue === true) parts.push(OVERDUE_SQL);
-  if (f.overdue === false) parts.push(`NOT coalesce(${OVERDUE_SQL}, false)`);
-  if (f.crossBorder !== undefined) parts.push(f.crossBorder ? 'cross_border' : 'NOT cross_border');
+  // x_overdue is judged at the snapshot's instant (domain.md §4: counted at the asOf time).
+  if (f.overdue !== undefined) parts.push(`x_overdue = ${f.overdue ? 1 : 0}`);
+  if (f.crossBorder !== undefined) parts.push(`x_cross_border = ${f.crossBorder ? 1 : 0}`);
   // Boundaries are ISO text with a zone; the connection's TimeZone is UTC, so the cast to
   // TIMESTAMP gives the UTC instant that filed_at holds.
   if (f.from !== undefined) parts.push(`filed_at >= CAST(CAST(${bind(f.from)} AS TIMESTAMPTZ) AS TIMESTAMP)`);

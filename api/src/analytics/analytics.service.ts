@@ -28,6 +28,8 @@ const stripComments = (s: string) => s.replace(/^\s*--.*$/gm, '').trim();
 export const MIN_CLOSED_FOR_RATES = 10;
 export const MIN_PEERS = 5;
 const TOP = 10;
+/** Answers kept per snapshot (small JSON documents). */
+const CACHE_ENTRIES = 1000;
 
 export interface AnalyticsOptions {
   traderReplyDays: number;
@@ -49,6 +51,8 @@ const share = (n: number, d: number) => (d === 0 ? null : n / d);
 
 export class AnalyticsService {
   private readonly sql: Record<string, string>;
+  private readonly cache = new Map<string, unknown>();
+  private cachedRunId = -1;
 
   constructor(
     private readonly analytics: AnalyticsDb,
@@ -62,15 +66,45 @@ export class AnalyticsService {
     );
   }
 
-  /** Runs `fn` on the published snapshot; 503 before the first successful run. */
-  private async onSnapshot<T>(fn: (q: Q, asOf: AsOf) => Promise<T>): Promise<T & { asOf: AsOf }> {
+  /**
+   * Runs `fn` on the published snapshot; 503 before the first successful run. Answers are kept
+   * per snapshot (a snapshot never changes, so a kept answer is exact until the next run
+   * publishes): the dashboard's many readers asking the same views cost one query each.
+   */
+  private async onSnapshot<T>(key: string, fn: (q: Q, asOf: AsOf) => Promise<T>): Promise<T & { asOf: AsOf }> {
     return this.analytics.read(async (q) => {
       const s = await readSnapshot(q);
       if (!s) throw new AnalyticsNotBuilt();
+      if (s.etlRunId !== this.cachedRunId) {
+        this.cache.clear();
+        this.cachedRunId = s.etlRunId;
+      }
+      const kept = this.cache.get(key) as (T & { asOf: AsOf }) | undefined;
+      if (kept) {
+        // Least recently used goes first: re-insert on every hit.
+        this.cache.delete(key);
+        this.cache.set(key, kept);
+        return kept;
+      }
       const asOf: AsOf = { etlRunId: s.etlRunId, finishedAt: s.finishedAt, complaints: s.complaints };
-      const body = await fn(q, asOf);
-      return { asOf, ...body };
+      const body = { asOf, ...(await fn(q, asOf)) };
+      this.cache.set(key, body);
+      if (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+      return body;
     });
+  }
+
+  /** Computes the dashboard's unfiltered views ahead of the first reader (after each publication). */
+  async prewarm(): Promise<void> {
+    await this.summary({});
+    for (const side of ['consumer', 'trader'] as const) await this.countries({ side });
+    await this.flows({});
+    for (const interval of ['month', 'quarter', 'year'] as const) await this.trend({ interval });
+    await this.sectors({});
+    await this.problems({});
+    await this.outcomes({});
+    await this.overdue({});
+    await this.traders({ limit: 50 });
   }
 
   private run(q: Q, name: string, w: SqlWhere, fill: Record<string, string> = {}, extra: Params = {}): Promise<Row[]> {
@@ -80,7 +114,7 @@ export class AnalyticsService {
   }
 
   async summary(f: AnalyticsFilters) {
-    return this.onSnapshot(async (q) => {
+    return this.onSnapshot(key('summary', f), async (q) => {
       const [row] = await this.run(q, 'summary', filtersWhere(f));
       return row!;
     });
@@ -88,7 +122,7 @@ export class AnalyticsService {
 
   async countries(query: CountriesQuery) {
     const { side, ...f } = query;
-    return this.onSnapshot(async (q) => {
+    return this.onSnapshot(key('countries', query), async (q) => {
       const rows = await this.run(q, 'by_dimension', filtersWhere(f), { dimension: side === 'consumer' ? 'consumer_country' : 'trader_country' });
       const items = rows.map(({ key, ...m }) => {
         const population = POPULATION_MILLIONS[key as Country] ?? null;
@@ -99,7 +133,7 @@ export class AnalyticsService {
   }
 
   async flows(f: AnalyticsFilters) {
-    return this.onSnapshot(async (q) => {
+    return this.onSnapshot(key('flows', f), async (q) => {
       const rows = await this.run(q, 'flows', filtersWhere(f));
       return { items: rows.map((r) => ({ consumerCountry: String(r.consumerCountry), traderCountry: String(r.traderCountry), crossBorder: r.consumerCountry !== r.traderCountry, complaints: Number(r.complaints) })) };
     });
@@ -107,7 +141,7 @@ export class AnalyticsService {
 
   async trend(query: TrendQuery) {
     const { interval, ...f } = query;
-    return this.onSnapshot(async (q, asOf) => {
+    return this.onSnapshot(key('trend', query), async (q, asOf) => {
       const rows = await this.run(q, 'trend', filtersWhere(f), { interval });
       const current = periodOf(asOf.finishedAt.slice(0, 10), interval);
       const items = rows.map(({ start, ...m }) => {
@@ -127,7 +161,7 @@ export class AnalyticsService {
   }
 
   private async byCode(f: AnalyticsFilters, column: 'sector' | 'problem', labels: Readonly<Record<string, { en: string }>>) {
-    return this.onSnapshot(async (q) => {
+    return this.onSnapshot(key(column, f), async (q) => {
       const rows = await this.run(q, 'by_dimension', filtersWhere(f), { dimension: column });
       const total = rows.reduce((s, r) => s + Number(r.complaints), 0);
       return { items: rows.map(({ key, ...m }) => ({ code: String(key), label: label(labels, String(key)), share: share(Number(m.complaints), total), ...m })) };
@@ -135,7 +169,7 @@ export class AnalyticsService {
   }
 
   async outcomes(f: AnalyticsFilters) {
-    return this.onSnapshot(async (q) => {
+    return this.onSnapshot(key('outcomes', f), async (q) => {
       const w = filtersWhere(f);
       const breakdown = async (column: string) => (await this.run(q, 'breakdown', w, { column })).map((r) => ({ key: String(r.key), count: Number(r.count) }));
       const [summary] = await this.run(q, 'summary', w);
@@ -160,7 +194,7 @@ export class AnalyticsService {
   }
 
   async overdue(f: AnalyticsFilters) {
-    return this.onSnapshot(async (q) => {
+    return this.onSnapshot(key('overdue', f), async (q) => {
       const rows = await this.run(q, 'overdue', filtersWhere(f));
       const order = ['filed', 'with_trader', 'trader_replied', 'at_adr_body', 'adr_in_progress'];
       const byStage = new Map(rows.map((r) => [String(r.stage), r]));
@@ -176,7 +210,7 @@ export class AnalyticsService {
 
   async traders(query: TradersQuery) {
     const { limit, ...f } = query;
-    return this.onSnapshot(async (q) => {
+    return this.onSnapshot(key('traders', query), async (q) => {
       const rows = await this.run(q, 'traders', filtersWhere(f), {}, { limit });
       const items = rows.map((r) => {
         const ratesShown = Number(r.closed) >= MIN_CLOSED_FOR_RATES;
@@ -196,7 +230,7 @@ export class AnalyticsService {
    * every peer figure is withheld. Only quartiles and the trader's percentile leave the server.
    */
   async benchmark(traderId: string, year: number): Promise<BenchmarkBody> {
-    return this.onSnapshot(async (q) => {
+    return this.onSnapshot(key('benchmark', { traderId, year }), async (q) => {
       const rows = await this.run(q, 'benchmark_traders', { where: 'true', params: {} }, {}, { year });
       const me = rows.find((r) => r.traderId === traderId);
       let sector: string | null = me ? String(me.sector) : null;
@@ -231,7 +265,7 @@ export class AnalyticsService {
   /** domain.md §4 "ADR body activity report", over the cases the body received in the years. */
   async adrReport(adrBodyId: string, query: AdrReportQuery): Promise<AdrReport> {
     const years = reportYears(query);
-    return this.onSnapshot(async (q) => {
+    return this.onSnapshot(key('adrReport', { adrBodyId, years }), async (q) => {
       const [body] = await q('SELECT id, name, country FROM adr_bodies WHERE id = $id', { id: adrBodyId });
       if (!body) throw new ApiError(404, `no ADR body "${adrBodyId}"`);
       const w: SqlWhere = {
@@ -273,6 +307,12 @@ export class AnalyticsService {
       };
     });
   }
+}
+
+/** The cache key of one question: the endpoint and its parameters in a canonical order. */
+function key(endpoint: string, params: object): string {
+  const entries = Object.entries(params).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b));
+  return `${endpoint}?${JSON.stringify(entries)}`;
 }
 
 function pick<K extends string>(row: Row, keys: readonly K[]): Record<K, unknown> {

@@ -1,18 +1,19 @@
 -- The measures of domain.md §4 over the rows of one group: the only place they are defined for
--- analytics. Ratios divide by nullif(…, 0), so an empty denominator gives null, never 0 or NaN.
--- {{reply_seconds}}: TRADER_REPLY_DAYS × 86 400 (an integer from the configuration).
+-- analytics. Counts are sums of the 0/1 flags complaint_facts.sql derives; ratios divide by
+-- nullif(…, 0), so an empty denominator gives null, never 0 or NaN.
 count(*)::INTEGER AS "complaints",
-count(*) FILTER (WHERE cross_border)::INTEGER AS "crossBorder",
-count(*) FILTER (WHERE cross_border) / nullif(count(*), 0) AS "crossBorderShare",
-count(*) FILTER (WHERE status = 'closed')::INTEGER AS "closed",
-count(*) FILTER (WHERE closure IN ('settled_directly', 'adr_outcome'))::INTEGER AS "resolved",
-count(*) FILTER (WHERE closure IN ('settled_directly', 'adr_outcome')) / nullif(count(*) FILTER (WHERE status = 'closed'), 0) AS "resolutionRate",
-count(*) FILTER (WHERE sent_at IS NOT NULL)::INTEGER AS "sentToTrader",
-count(*) FILTER (WHERE replied_at IS NOT NULL)::INTEGER AS "traderReplied",
-count(*) FILTER (WHERE replied_at IS NOT NULL) / nullif(count(*) FILTER (WHERE sent_at IS NOT NULL), 0) AS "traderResponseRate",
-count(*) FILTER (WHERE reply_seconds <= {{reply_seconds}}) / nullif(count(*) FILTER (WHERE sent_at IS NOT NULL), 0) AS "timelyTraderResponseRate",
-count(*) FILTER (WHERE agreed_at IS NOT NULL)::INTEGER AS "adrAgreed",
-count(*) FILTER (WHERE agreed_at IS NOT NULL) / nullif(count(*), 0) AS "adrAgreementRate",
-quantile_cont(days_to_close, 0.5) AS "medianDaysToClose",
-quantile_cont(days_to_close, 0.9) AS "p90DaysToClose",
-count(*) FILTER (WHERE status = 'open' AND due_at < (SELECT finished_at FROM snapshot))::INTEGER AS "overdue"
+coalesce(sum(x_cross_border), 0)::INTEGER AS "crossBorder",
+sum(x_cross_border) / nullif(count(*), 0) AS "crossBorderShare",
+coalesce(sum(x_closed), 0)::INTEGER AS "closed",
+coalesce(sum(x_resolved), 0)::INTEGER AS "resolved",
+sum(x_resolved) / nullif(sum(x_closed), 0) AS "resolutionRate",
+coalesce(sum(x_sent), 0)::INTEGER AS "sentToTrader",
+coalesce(sum(x_replied), 0)::INTEGER AS "traderReplied",
+sum(x_replied) / nullif(sum(x_sent), 0) AS "traderResponseRate",
+sum(x_timely) / nullif(sum(x_sent), 0) AS "timelyTraderResponseRate",
+coalesce(sum(x_agreed), 0)::INTEGER AS "adrAgreed",
+sum(x_agreed) / nullif(count(*), 0) AS "adrAgreementRate",
+-- One aggregate for both quantiles (DuckDB computes an identical aggregate once).
+quantile_cont(days_to_close, [0.5, 0.9])[1] AS "medianDaysToClose",
+quantile_cont(days_to_close, [0.5, 0.9])[2] AS "p90DaysToClose",
+coalesce(sum(x_overdue), 0)::INTEGER AS "overdue"

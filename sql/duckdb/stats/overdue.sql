@@ -2,7 +2,7 @@
 SELECT
   stage AS "stage",
   count(*)::INTEGER AS "open",
-  count(*) FILTER (WHERE due_at < (SELECT finished_at FROM snapshot))::INTEGER AS "overdue"
+  coalesce(sum(x_overdue), 0)::INTEGER AS "overdue"
 FROM complaint_facts
 WHERE ({{where}}) AND status = 'open'
 GROUP BY 1

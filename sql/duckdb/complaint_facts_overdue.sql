@@ -1,0 +1,5 @@
+-- complaint_facts.x_overdue: open cases past their stage deadline at this snapshot's instant.
+-- Deadlines pass with time, so every run re-judges every open case, changed or not.
+UPDATE complaint_facts
+SET x_overdue = coalesce(status = 'open' AND due_at < $as_of::TIMESTAMP, false)::UTINYINT
+WHERE status = 'open' OR x_overdue = 1;
