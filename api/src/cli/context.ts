@@ -1,7 +1,9 @@
 /** What every CLI command needs: the validated configuration and an open, migrated store. */
+import { existsSync } from 'node:fs';
 import { loadConfig, type Config } from '../config/config.js';
 import { migrate } from '../db/migrate.js';
 import { openStore, type Store } from '../db/store.js';
+import { AnalyticsDb } from '../../../etl/analytics-db.js';
 
 export async function withStore<T>(fn: (store: Store, config: Config) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
   const config = loadConfig();
@@ -11,6 +13,42 @@ export async function withStore<T>(fn: (store: Store, config: Config) => Promise
     return await fn(store, config);
   } finally {
     await store.close();
+  }
+}
+
+export const NO_SNAPSHOT = 'no analytics snapshot yet: run `odr etl` first';
+
+/**
+ * Opens the analytics store (DuckDB) for one command and closes it after. DuckDB lets one process
+ * at a time open the file: when the server (or another `odr etl`) holds it, this fails with a
+ * message saying so and what to do instead (`instead`). With `mustExist`, a missing file means
+ * that no ETL run has published anything yet: say so rather than create an empty store.
+ */
+export async function withAnalyticsDb<T>(
+  config: Config,
+  opts: { instead: string; mustExist?: boolean },
+  fn: (db: AnalyticsDb) => Promise<T>,
+): Promise<T> {
+  const file = config.duckdbPath;
+  if (opts.mustExist && file !== ':memory:' && !existsSync(file)) throw new Error(NO_SNAPSHOT);
+  let db: AnalyticsDb;
+  try {
+    // One reader is plenty for a command; two threads as the server uses.
+    db = await AnalyticsDb.open(file, { readers: 1 });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (/could not set lock/i.test(message)) {
+      const holder = /\(PID (\d+)\)/.exec(message)?.[1];
+      throw new Error(
+        `the analytics store ${file} is in use by another process${holder ? ` (PID ${holder})` : ''}: is the server running? ${opts.instead}`,
+      );
+    }
+    throw new Error(`cannot open the analytics store ${file}: ${message}`);
+  }
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
   }
 }
 

@@ -6,9 +6,11 @@ import 'reflect-metadata';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { ApiError } from '../common/errors.js';
 import { ConfigError } from '../config/config.js';
+import { addEtlCommand } from './etl.command.js';
 import { addExportCommand } from './export.command.js';
 import { ingestCommand } from './ingest.command.js';
 import { migrateCommand } from './migrate.command.js';
+import { addReportCommand } from './report.command.js';
 import { seedCommand } from './seed.command.js';
 
 export function positiveInt(value: string): number {
@@ -44,6 +46,8 @@ program
   .action(ingestCommand);
 
   addExportCommand(program);
+  addEtlCommand(program);
+  addReportCommand(program);
   return program;
 }
 
