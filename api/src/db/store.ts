@@ -2,7 +2,7 @@
  * The case store: PostgreSQL through `pg` when DATABASE_URL is set, else PGlite under DATA_DIR.
  * Queries go through one Kysely instance either way; only the bulk COPY differs.
  */
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -90,14 +90,22 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Store> {
 export async function openPglite(dataDir: string | null): Promise<Store> {
   const { PGlite } = await import('@electric-sql/pglite');
   let url = 'memory://';
+  let unlock = () => {};
   if (dataDir) {
     const dir = path.join(dataDir, 'pglite');
     mkdirSync(dir, { recursive: true });
+    unlock = lockDataDir(dir);
     url = dir;
   }
-  const pglite = await PGlite.create(url, {
-    parsers: { [OID.INT8]: identity, [OID.NUMERIC]: identity, [OID.DATE]: identity },
-  });
+  let pglite;
+  try {
+    pglite = await PGlite.create(url, {
+      parsers: { [OID.INT8]: identity, [OID.NUMERIC]: identity, [OID.DATE]: identity },
+    });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   const lock = new Lock();
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite, lock) });
   return {
@@ -142,8 +150,47 @@ export async function openPglite(dataDir: string | null): Promise<Store> {
     async close() {
       await db.destroy();
       await pglite.close();
+      unlock();
     },
   };
+}
+
+/**
+ * PGlite does not lock its folder, and two processes writing one folder corrupt it: a lock file
+ * with the owner's pid keeps a second process (a CLI command beside the server) out. A lock left
+ * by a process that no longer runs is taken over.
+ */
+function lockDataDir(dir: string): () => void {
+  const file = path.join(dir, 'odr.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: 'wx' });
+      return () => {
+        try {
+          unlinkSync(file);
+        } catch {
+          // already gone
+        }
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number(readFileSync(file, 'utf8').trim());
+      if (owner && owner !== process.pid && isRunning(owner)) {
+        throw new Error(`the embedded store ${dir} is in use by another process (PID ${owner}): is the server running? Stop it, or use its HTTP API`);
+      }
+      unlinkSync(file);
+    }
+  }
+  throw new Error(`cannot lock the embedded store ${dir}`);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export async function openStore(opts: { databaseUrl?: string; dataDir: string | null }): Promise<Store> {
