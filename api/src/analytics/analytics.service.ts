@@ -75,11 +75,14 @@ export class AnalyticsService {
     return this.analytics.read(async (q) => {
       const s = await readSnapshot(q);
       if (!s) throw new AnalyticsNotBuilt();
-      if (s.etlRunId !== this.cachedRunId) {
+      // Run ids only grow: a newer snapshot empties the cache; a reader still on an older one
+      // (its transaction began before the publication) neither reads nor fills it.
+      if (s.etlRunId > this.cachedRunId) {
         this.cache.clear();
         this.cachedRunId = s.etlRunId;
       }
-      const kept = this.cache.get(key) as (T & { asOf: AsOf }) | undefined;
+      const current = s.etlRunId === this.cachedRunId;
+      const kept = current ? (this.cache.get(key) as (T & { asOf: AsOf }) | undefined) : undefined;
       if (kept) {
         // Least recently used goes first: re-insert on every hit.
         this.cache.delete(key);
@@ -88,6 +91,8 @@ export class AnalyticsService {
       }
       const asOf: AsOf = { etlRunId: s.etlRunId, finishedAt: s.finishedAt, complaints: s.complaints };
       const body = { asOf, ...(await fn(q, asOf)) };
+      // The publication may have happened while this answer was computed.
+      if (s.etlRunId !== this.cachedRunId) return body;
       this.cache.set(key, body);
       if (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
       return body;
