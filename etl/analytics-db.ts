@@ -6,6 +6,7 @@
  * queries on its own threads, so no request blocks the event loop.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { sqlPath } from '../api/src/common/paths.js';
@@ -63,10 +64,17 @@ export class AnalyticsDb {
   ) {}
 
   /** `file` ':memory:' keeps everything in memory (tests). */
+  /**
+   * `memoryLimit` (DuckDB syntax, e.g. '2GB'): beyond it DuckDB spills sorts and joins to
+   * `<file>.tmp/` instead of growing (unbounded it takes up to 80 % of the machine's memory).
+   */
   static async open(file: string, opts: { readers?: number; threads?: number; memoryLimit?: string } = {}): Promise<AnalyticsDb> {
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-    const options: Record<string, string> = { threads: String(opts.threads ?? 2) };
+    const options: Record<string, string> = { threads: String(opts.threads ?? Math.max(1, Math.min(availableParallelism(), 8))) };
     if (opts.memoryLimit) options.memory_limit = opts.memoryLimit;
+    if (file !== ':memory:') {
+      mkdirSync(path.dirname(file), { recursive: true });
+      options.temp_directory = `${file}.tmp`;
+    }
     const instance = await DuckDBInstance.create(file, options);
     // Every timestamp in the store is UTC; the session zone must agree for casts from text.
     const connect = async () => {

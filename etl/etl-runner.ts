@@ -193,7 +193,12 @@ export class EtlRunner {
         for (const s of statements(text)) last = await q(s, s.includes('$') && params ? only(params, s) : undefined);
         return last;
       };
-      if (run.kind === 'full') await q('DELETE FROM complaint_facts');
+      // A full run builds a new table rather than deleting ten million rows one by one; readers
+      // keep the old one until the commit.
+      if (run.kind === 'full') {
+        await q('DROP TABLE complaint_facts');
+        await exec('schema.sql');
+      }
       const quote = (f: string) => `'${f.replaceAll("'", "''")}'`;
       await exec('load_extract.sql', undefined, { complaints: quote(x.files.complaints), traders: quote(x.files.traders), adr_bodies: quote(x.files.adrBodies) });
       const [read] = await q('SELECT count(*)::INTEGER AS n FROM extract_complaints');

@@ -181,11 +181,15 @@ describe('failures and publication', () => {
     const before = await summary(c);
     await postBulk(c, [validComplaint({ trader: { id: 'T-ETL-FAIL', name: 'Fail Ltd', country: 'IE' } })]);
     fail = true;
+    const full = await runEtl(c, 'full=true');
     const run = await runEtl(c);
     fail = false;
+    // A failed full run (which replaces the whole fact table) and a failed increment alike.
+    expect(full).toMatchObject({ kind: 'full', status: 'failed', error: 'disk full (injected)' });
     expect(run).toMatchObject({ status: 'failed', error: 'disk full (injected)' });
     const during = await summary(c);
     expect(during).toEqual(before);
+    expect((await c.get('/api/v1/stats/trend?interval=year')).status).toBe(200);
     const runs = await c.get('/api/v1/etl/runs');
     expect(runs.body.items[0]).toMatchObject({ id: run.id, status: 'failed', error: 'disk full (injected)' });
     expect((await c.get('/api/health')).body.lastEtlRun).toMatchObject({ id: run.id, status: 'failed' });

@@ -69,7 +69,7 @@ export class AppModule {
         { provide: RegistryExporter, useFactory: (store: Store, config: Config) => new RegistryExporter(store, config.dataDir), inject: [STORE, CONFIG] },
         ComplaintsService,
         AutoCloseJob,
-        { provide: AnalyticsDb, useFactory: (config: Config) => AnalyticsDb.open(config.duckdbPath), inject: [CONFIG] },
+        { provide: AnalyticsDb, useFactory: (config: Config) => AnalyticsDb.open(config.duckdbPath, { memoryLimit: config.duckdbMemoryLimit }), inject: [CONFIG] },
         {
           provide: EtlRunner,
           useFactory: (store: Store, db: AnalyticsDb, config: Config) =>

@@ -34,7 +34,7 @@ export async function withAnalyticsDb<T>(
   let db: AnalyticsDb;
   try {
     // One reader is plenty for a command; two threads as the server uses.
-    db = await AnalyticsDb.open(file, { readers: 1 });
+    db = await AnalyticsDb.open(file, { readers: 1, memoryLimit: config.duckdbMemoryLimit });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (/could not set lock/i.test(message)) {

@@ -30,6 +30,10 @@ const envSchema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   DUCKDB_PATH: z.string().min(1).optional(),
+  DUCKDB_MEMORY_LIMIT: z
+    .string()
+    .default('2GB')
+    .refine((v) => /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(v), 'DUCKDB_MEMORY_LIMIT must be a size such as 512MB or 2GB'),
   ETL_CRON: onOff('*/5 * * * *').refine((v) => v === 'off' || validCron(v), 'ETL_CRON must be off or a cron expression of 5 or 6 fields, e.g. */5 * * * *'),
   ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
   DEMO: z.enum(['true', 'false'], { error: 'DEMO must be true or false' }).optional(),
@@ -57,6 +61,7 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   duckdbPath: string;
+  duckdbMemoryLimit: string;
   etlCron: string | null;
   adminToken: string | undefined;
   demo: boolean;
@@ -86,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     dataDir,
     duckdbPath: e.DUCKDB_PATH === ':memory:' ? ':memory:' : path.resolve(e.DUCKDB_PATH ?? path.join(dataDir, 'analytics.duckdb')),
+    duckdbMemoryLimit: e.DUCKDB_MEMORY_LIMIT,
     etlCron: e.ETL_CRON === 'off' ? null : e.ETL_CRON,
     adminToken: e.ADMIN_TOKEN,
     demo: e.DEMO ? e.DEMO === 'true' : e.DATABASE_URL === undefined,
