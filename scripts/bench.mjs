@@ -3,19 +3,22 @@
 // its figures and its ratio to its baseline, and writes a JSON line under bench/out/). Builds
 // first (`npx tsc -p tsconfig.build.json`, or `-p .` without it) when dist/ is missing. With no
 // name every bench runs in order; the ingest bench keeps its database so that the registry
-// bench reuses it instead of loading the store again.
-//   npm run bench                      ingest, then registry (1 000 000 complaints each)
+// bench reuses it instead of loading the store again. The analytics bench generates its own
+// store straight into PostgreSQL (database odr_bench_analytics, kept and reused between runs).
+//   npm run bench                      ingest, then registry (1 000 000 complaints each), then analytics (10 000 000)
 //   npm run bench -- ingest            only the ingest bench
 //   npm run bench -- registry --complaints 100000 --requests 300
+//   npm run bench -- analytics --complaints 100000
 // Needs a PostgreSQL server: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), a role
-// that may create databases; each bench creates its own throw-away database and drops it.
+// that may create databases; the ingest and registry benches create throw-away databases and drop
+// them; the analytics bench keeps odr_bench_analytics[_N] (drop it by hand to reclaim ~8 GB).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BENCHES = ['ingest', 'registry'];
+const BENCHES = ['ingest', 'registry', 'analytics'];
 
 const argv = process.argv.slice(2);
 const names = argv.filter((a, i) => !a.startsWith('--') && !(i > 0 && argv[i - 1].startsWith('--') && !argv[i - 1].includes('=') && !BENCHES.includes(a)));
