@@ -62,7 +62,7 @@ export class AnalyticsService {
     const adrMeasures = stripComments(stats('adr_measures.sql'));
     const fill = (name: string) => stats(name).replaceAll('{{measures}}', measures).replaceAll('{{adr_measures}}', adrMeasures);
     this.sql = Object.fromEntries(
-      ['summary', 'by_dimension', 'flows', 'trend', 'breakdown', 'overdue', 'traders', 'top_traders', 'benchmark_traders'].map((n) => [n, fill(`${n}.sql`)]),
+      ['summary', 'by_dimension', 'flows', 'trend', 'breakdown', 'overdue', 'traders', 'top_traders', 'benchmark_traders', 'outcomes', 'adr_summary'].map((n) => [n, fill(`${n}.sql`)]),
     );
   }
 
@@ -176,23 +176,19 @@ export class AnalyticsService {
   async outcomes(f: AnalyticsFilters) {
     return this.onSnapshot(key('outcomes', f), async (q) => {
       const w = filtersWhere(f);
-      const breakdown = async (column: string) => (await this.run(q, 'breakdown', w, { column })).map((r) => ({ key: String(r.key), count: Number(r.count) }));
-      const [summary] = await this.run(q, 'summary', w);
+      const [summary] = await this.run(q, 'adr_summary', w);
       const s = summary!;
-      const shares = <K extends string>(rows: { key: string; count: number }[], name: K, of: number) =>
-        rows.map((r) => ({ [name]: r.key, count: r.count, share: share(r.count, of) }) as Record<K, string> & { count: number; share: number | null });
-      const closures = await breakdown('closure');
-      const decisions = await breakdown('trader_decision');
-      const results = await breakdown('adr_result');
-      const grounds = await breakdown('refusal_ground');
-      const reasons = await breakdown('discontinued_reason');
+      const rows = await this.run(q, 'outcomes', w);
+      const of = (column: string) => rows.filter((r) => r.column === column).map((r) => ({ key: String(r.key), count: Number(r.count) }));
+      const shares = <K extends string>(column: string, name: K, total: number) =>
+        of(column).map((r) => ({ [name]: r.key, count: r.count, share: share(r.count, total) }) as Record<K, string> & { count: number; share: number | null });
       return {
         closed: Number(s.closed),
-        closures: shares(closures, 'closure', Number(s.closed)),
-        traderDecisions: shares(decisions, 'decision', Number(s.traderReplied)),
-        adrResults: shares(results, 'result', Number(s.adrOutcomes)),
-        refusalGrounds: shares(grounds, 'ground', Number(s.adrRefused)),
-        discontinuedReasons: shares(reasons, 'reason', Number(s.adrDiscontinued)),
+        closures: shares('closure', 'closure', Number(s.closed)),
+        traderDecisions: shares('trader_decision', 'decision', Number(s.traderReplied)),
+        adrResults: shares('adr_result', 'result', Number(s.adrOutcomes)),
+        refusalGrounds: shares('refusal_ground', 'ground', Number(s.adrRefused)),
+        discontinuedReasons: shares('discontinued_reason', 'reason', Number(s.adrDiscontinued)),
         ...pick(s, ['adrReceived', 'adrAccepted', 'adrRefused', 'adrRefusalRate', 'adrOutcomes', 'adrDiscontinued', 'adrDiscontinuedShare', 'adrAverageDays', 'adrWithin90DaysShare', 'complianceReported', 'complianceRate']),
       };
     });

@@ -1,0 +1,15 @@
+-- GET /stats/outcomes: how many cases fall in each value of the outcome columns, in one scan
+-- (one grouping set per column; nulls left out).
+SELECT
+  CASE WHEN grouping(closure) = 0 THEN 'closure'
+       WHEN grouping(trader_decision) = 0 THEN 'trader_decision'
+       WHEN grouping(adr_result) = 0 THEN 'adr_result'
+       WHEN grouping(refusal_ground) = 0 THEN 'refusal_ground'
+       ELSE 'discontinued_reason' END AS "column",
+  coalesce(closure, trader_decision, adr_result, refusal_ground, discontinued_reason) AS "key",
+  count(*)::INTEGER AS "count"
+FROM complaint_facts
+WHERE {{where}}
+GROUP BY GROUPING SETS ((closure), (trader_decision), (adr_result), (refusal_ground), (discontinued_reason))
+HAVING coalesce(closure, trader_decision, adr_result, refusal_ground, discontinued_reason) IS NOT NULL
+ORDER BY 1, 3 DESC, 2
