@@ -12,7 +12,7 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import { sqlPath } from '../api/src/common/paths.js';
 
 /** Bump when sql/duckdb/schema.sql changes: a store of another version is rebuilt in full. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export type Row = Record<string, unknown>;
 export type Params = Record<string, DuckDBValue>;
@@ -43,6 +43,8 @@ function plain(row: Record<string, unknown>): Row {
 
 export interface Snapshot {
   etlRunId: number;
+  /** The last run that changed any figure: answers computed on it still hold. */
+  dataRunId: number;
   finishedAt: string;
   complaints: number;
   snapshotXmin: string;
@@ -170,11 +172,12 @@ export class AnalyticsDb {
 
 export async function readSnapshot(q: (text: string) => Promise<Row[]>): Promise<Snapshot | null> {
   const [row] = await q(
-    `SELECT etl_run_id, strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS finished_at, complaints, snapshot_xmin, store_id, schema_version, reply_days FROM snapshot`,
+    `SELECT etl_run_id, data_run_id, strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS finished_at, complaints, snapshot_xmin, store_id, schema_version, reply_days FROM snapshot`,
   );
   if (!row) return null;
   return {
     etlRunId: Number(row.etl_run_id),
+    dataRunId: Number(row.data_run_id),
     finishedAt: String(row.finished_at),
     complaints: Number(row.complaints),
     snapshotXmin: String(row.snapshot_xmin),

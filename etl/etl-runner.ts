@@ -62,7 +62,7 @@ export function toEtlRun(r: EtlRunRow): EtlRun {
 
 export class EtlRunner {
   private active: { id: number; done: Promise<EtlRun> } | null = null;
-  private readonly listeners: Array<(run: EtlRun) => void> = [];
+  private readonly listeners: Array<(run: EtlRun, change: { dataChanged: boolean }) => void> = [];
 
   constructor(
     private readonly store: Store,
@@ -71,7 +71,7 @@ export class EtlRunner {
   ) {}
 
   /** Called after every successful publication (e.g. to compute the common answers ahead). */
-  onPublished(listener: (run: EtlRun) => void): void {
+  onPublished(listener: (run: EtlRun, change: { dataChanged: boolean }) => void): void {
     this.listeners.push(listener);
   }
 
@@ -158,7 +158,7 @@ export class EtlRunner {
       dir = await mkdtemp(path.join(this.options.workDir, `run-${run.id}-`));
       const since = run.kind === 'incremental' ? published!.snapshotXmin : null;
       const extracted = await extract(this.store, dir, since);
-      const { rowsRead, complaints, finishedAt } = await this.publish(run, extracted);
+      const { rowsRead, complaints, finishedAt, dataChanged } = await this.publish(run, extracted);
       const row = await this.store.db
         .updateTable('etl_runs')
         .set({ status: 'succeeded', finished_at: finishedAt, rows_read: rowsRead, complaints, snapshot_xmin: extracted.snapshotXmin, snapshot_at: extracted.snapshotAt })
@@ -166,7 +166,7 @@ export class EtlRunner {
         .returningAll()
         .executeTakeFirstOrThrow();
       const done = toEtlRun(row);
-      for (const l of this.listeners) l(done);
+      for (const l of this.listeners) l(done, { dataChanged });
       return done;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -212,12 +212,20 @@ export class EtlRunner {
         schema_version: SCHEMA_VERSION,
         reply_days: this.options.traderReplyDays,
       };
-      for (const t of TRANSFORMS) await exec(t, params);
+      // Did any figure change? New or changed complaints, reference data, or an open case that
+      // passed its deadline. If not, answers computed on the previous snapshot still hold.
+      let changes = run.kind === 'full' ? 1 : Number(read?.n ?? 0);
+      for (const t of TRANSFORMS) {
+        const rows = await exec(t, params);
+        if (t !== 'complaint_facts.sql') changes += Number(rows[0]?.changed ?? rows[0]?.Count ?? 0);
+      }
+      const [previous] = await q('SELECT data_run_id FROM snapshot');
+      const dataChanged = changes > 0 || previous === undefined;
       await this.options.beforePublish?.();
-      await exec('snapshot.sql', params);
+      await exec('snapshot.sql', { ...params, data_run_id: dataChanged ? run.id : Number(previous!.data_run_id) });
       const [snap] = await q('SELECT complaints FROM snapshot');
-      for (const t of ['extract_complaints', 'extract_traders', 'extract_adr_bodies']) await q(`DROP TABLE ${t}`);
-      return { rowsRead: Number(read?.n ?? 0), complaints: Number(snap?.complaints ?? 0), finishedAt };
+      for (const t of ['extract_complaints', 'extract_traders', 'extract_adr_bodies', 'traders_changed', 'adr_bodies_changed']) await q(`DROP TABLE ${t}`);
+      return { rowsRead: Number(read?.n ?? 0), complaints: Number(snap?.complaints ?? 0), finishedAt, dataChanged };
     });
   }
 }

@@ -48,12 +48,13 @@ CREATE TABLE IF NOT EXISTS complaint_facts (
   x_overdue           UTINYINT NOT NULL        -- open and past its deadline at snapshot.finished_at (reset every run)
 );
 
-CREATE TABLE IF NOT EXISTS traders (id VARCHAR PRIMARY KEY, name VARCHAR, country VARCHAR, sector VARCHAR);
-CREATE TABLE IF NOT EXISTS adr_bodies (id VARCHAR PRIMARY KEY, name VARCHAR, country VARCHAR);
+CREATE TABLE IF NOT EXISTS traders (id VARCHAR NOT NULL, name VARCHAR, country VARCHAR, sector VARCHAR);
+CREATE TABLE IF NOT EXISTS adr_bodies (id VARCHAR NOT NULL, name VARCHAR, country VARCHAR);
 
 -- One row: what the published snapshot is. Read in the same transaction as the figures.
 CREATE TABLE IF NOT EXISTS snapshot (
   etl_run_id      BIGINT NOT NULL,
+  data_run_id     BIGINT NOT NULL,             -- the last run that changed any figure (answers are kept per data_run_id)
   finished_at     TIMESTAMP NOT NULL,          -- UTC; overdue is judged at this instant
   complaints      INTEGER NOT NULL,
   snapshot_xmin   VARCHAR NOT NULL,            -- watermark for the next incremental run

@@ -75,27 +75,29 @@ export class AnalyticsService {
     return this.analytics.read(async (q) => {
       const s = await readSnapshot(q);
       if (!s) throw new AnalyticsNotBuilt();
-      // Run ids only grow: a newer snapshot empties the cache; a reader still on an older one
-      // (its transaction began before the publication) neither reads nor fills it.
-      if (s.etlRunId > this.cachedRunId) {
+      // Answers are kept per data version: a run that changed no figure (data_run_id unchanged)
+      // keeps them and only the asOf stamp moves. Versions only grow; a reader still on an older
+      // snapshot (its transaction began before a publication) neither reads nor fills the cache.
+      if (s.dataRunId > this.cachedRunId) {
         this.cache.clear();
-        this.cachedRunId = s.etlRunId;
+        this.cachedRunId = s.dataRunId;
       }
-      const current = s.etlRunId === this.cachedRunId;
-      const kept = current ? (this.cache.get(key) as (T & { asOf: AsOf }) | undefined) : undefined;
+      const asOf: AsOf = { etlRunId: s.etlRunId, finishedAt: s.finishedAt, complaints: s.complaints };
+      const current = s.dataRunId === this.cachedRunId;
+      const kept = current ? (this.cache.get(key) as T | undefined) : undefined;
       if (kept) {
         // Least recently used goes first: re-insert on every hit.
         this.cache.delete(key);
         this.cache.set(key, kept);
-        return kept;
+        return { asOf, ...kept };
       }
-      const asOf: AsOf = { etlRunId: s.etlRunId, finishedAt: s.finishedAt, complaints: s.complaints };
-      const body = { asOf, ...(await fn(q, asOf)) };
+      const body = await fn(q, asOf);
       // The publication may have happened while this answer was computed.
-      if (s.etlRunId !== this.cachedRunId) return body;
-      this.cache.set(key, body);
-      if (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-      return body;
+      if (s.dataRunId === this.cachedRunId) {
+        this.cache.set(key, body);
+        if (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+      }
+      return { asOf, ...body };
     });
   }
 
@@ -146,15 +148,13 @@ export class AnalyticsService {
 
   async trend(query: TrendQuery) {
     const { interval, ...f } = query;
-    return this.onSnapshot(key('trend', query), async (q, asOf) => {
+    const body = await this.onSnapshot(key('trend', query), async (q) => {
       const rows = await this.run(q, 'trend', filtersWhere(f), { interval });
-      const current = periodOf(asOf.finishedAt.slice(0, 10), interval);
-      const items = rows.map(({ start, ...m }) => {
-        const period = periodOf(String(start), interval);
-        return { period, start: String(start), incomplete: period === current, ...m };
-      });
-      return { interval, items };
+      return { interval, items: rows.map(({ start, ...m }) => ({ period: periodOf(String(start), interval), start: String(start), ...m })) };
     });
+    // Judged against this answer's asOf, not the kept one's: a period ends without any data change.
+    const current = periodOf(body.asOf.finishedAt.slice(0, 10), interval);
+    return { ...body, items: body.items.map((i) => ({ ...i, incomplete: i.period === current })) };
   }
 
   async sectors(f: AnalyticsFilters) {
