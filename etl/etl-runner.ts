@@ -28,7 +28,9 @@ export interface EtlRun {
 }
 
 /** The transforms, in order; each file writes one table of sql/duckdb/. `snapshot` is last. */
-export const TRANSFORMS = ['traders.sql', 'adr_bodies.sql', 'complaint_facts.sql', 'complaint_facts_overdue.sql'] as const;
+export const TRANSFORMS = ['traders.sql', 'adr_bodies.sql', 'complaint_facts.sql', 'complaint_facts_overdue.sql', 'open_facts.sql'] as const;
+/** The transforms whose last statement tells how many rows changed without a complaint changing. */
+const SIDE_CHANGES: ReadonlySet<string> = new Set(['traders.sql', 'adr_bodies.sql', 'complaint_facts_overdue.sql']);
 
 export interface EtlRunnerOptions {
   /** Scratch space for the extract files (removed after each run). */
@@ -217,7 +219,7 @@ export class EtlRunner {
       let changes = run.kind === 'full' ? 1 : Number(read?.n ?? 0);
       for (const t of TRANSFORMS) {
         const rows = await exec(t, params);
-        if (t !== 'complaint_facts.sql') changes += Number(rows[0]?.changed ?? rows[0]?.Count ?? 0);
+        if (SIDE_CHANGES.has(t)) changes += Number(rows[0]?.changed ?? rows[0]?.Count ?? 0);
       }
       const [previous] = await q('SELECT data_run_id FROM snapshot');
       const dataChanged = changes > 0 || previous === undefined;

@@ -62,7 +62,7 @@ export class AnalyticsService {
     const adrMeasures = stripComments(stats('adr_measures.sql'));
     const fill = (name: string) => stats(name).replaceAll('{{measures}}', measures).replaceAll('{{adr_measures}}', adrMeasures);
     this.sql = Object.fromEntries(
-      ['summary', 'by_dimension', 'flows', 'trend', 'breakdown', 'overdue', 'traders', 'top_traders', 'benchmark_traders', 'outcomes', 'adr_summary'].map((n) => [n, fill(`${n}.sql`)]),
+      ['summary', 'by_dimension', 'flows', 'trend', 'overdue', 'traders', 'top_traders', 'benchmark_traders', 'outcomes', 'adr_summary', 'adr_report_breakdowns'].map((n) => [n, fill(`${n}.sql`)]),
     );
   }
 
@@ -232,7 +232,7 @@ export class AnalyticsService {
    */
   async benchmark(traderId: string, year: number): Promise<BenchmarkBody> {
     return this.onSnapshot(key('benchmark', { traderId, year }), async (q) => {
-      const rows = await this.run(q, 'benchmark_traders', { where: 'true', params: {} }, {}, { year });
+      const rows = await this.run(q, 'benchmark_traders', { where: 'true', params: {} }, {}, { year, trader: traderId });
       const me = rows.find((r) => r.traderId === traderId);
       let sector: string | null = me ? String(me.sector) : null;
       if (!me) {
@@ -273,14 +273,15 @@ export class AnalyticsService {
         where: 'adr_body_id = $body AND agreed_at >= make_timestamp($y0, 1, 1, 0, 0, 0) AND agreed_at < make_timestamp($y1 + 1, 1, 1, 0, 0, 0)',
         params: { body: adrBodyId, y0: years[0]!, y1: years[years.length - 1]! },
       };
-      const [s] = await this.run(q, 'summary', w);
+      const [s] = await this.run(q, 'adr_summary', w);
       const m = s!;
       const received = Number(m.adrReceived);
-      const named = async (column: string, labels: Readonly<Record<string, { en: string }>> | null, of: number, limit?: number) => {
-        const rows = await this.run(q, 'breakdown', w, { column });
-        return rows.slice(0, limit).map((r) => ({ code: String(r.key), label: labels ? label(labels, String(r.key)) : String(r.key), count: Number(r.count), share: share(Number(r.count), of) }));
-      };
-      const byProblem = await named('problem', PROBLEMS, received);
+      const breakdowns = await this.run(q, 'adr_report_breakdowns', w);
+      const named = (column: string, labels: Readonly<Record<string, { en: string }>> | null, of: number) =>
+        breakdowns
+          .filter((r) => r.column === column)
+          .map((r) => ({ code: String(r.key), label: labels ? label(labels, String(r.key)) : String(r.key), count: Number(r.count), share: share(Number(r.count), of) }));
+      const byProblem = named('problem', PROBLEMS, received);
       const traderRows = await this.run(q, 'top_traders', w, {}, { limit: TOP });
       return {
         adrBody: { id: String(body.id), name: (body.name as string | null) ?? null, country: (body.country as string | null) ?? null },
@@ -290,15 +291,15 @@ export class AnalyticsService {
         domestic: received - Number(m.crossBorder),
         crossBorder: Number(m.crossBorder),
         byProblem,
-        bySector: await named('sector', SECTORS, received),
+        bySector: named('sector', SECTORS, received),
         refused: Number(m.adrRefused),
         refusalRate: m.adrRefusalRate as number | null,
-        refusalGrounds: await named('refusal_ground', REFUSAL_GROUNDS, Number(m.adrRefused)),
+        refusalGrounds: named('refusal_ground', REFUSAL_GROUNDS, Number(m.adrRefused)),
         outcomes: Number(m.adrOutcomes),
-        outcomeShares: await named('adr_result', null, Number(m.adrOutcomes)),
+        outcomeShares: named('adr_result', null, Number(m.adrOutcomes)),
         discontinued: Number(m.adrDiscontinued),
         discontinuedShare: m.adrDiscontinuedShare as number | null,
-        discontinuedReasons: await named('discontinued_reason', null, Number(m.adrDiscontinued)),
+        discontinuedReasons: named('discontinued_reason', null, Number(m.adrDiscontinued)),
         averageDays: m.adrAverageDays as number | null,
         within90DaysShare: m.adrWithin90DaysShare as number | null,
         complianceReported: Number(m.complianceReported),

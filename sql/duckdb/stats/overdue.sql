@@ -3,6 +3,6 @@ SELECT
   stage AS "stage",
   count(*)::INTEGER AS "open",
   coalesce(sum(x_overdue), 0)::INTEGER AS "overdue"
-FROM complaint_facts
-WHERE ({{where}}) AND status = 'open'
+FROM open_facts
+WHERE ({{where}})
 GROUP BY 1

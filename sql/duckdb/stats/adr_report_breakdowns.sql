@@ -1,0 +1,15 @@
+-- The ADR activity report's breakdowns of the cases a body received, in one scan (one grouping
+-- set per column; nulls left out).
+SELECT
+  CASE WHEN grouping(problem) = 0 THEN 'problem'
+       WHEN grouping(sector) = 0 THEN 'sector'
+       WHEN grouping(refusal_ground) = 0 THEN 'refusal_ground'
+       WHEN grouping(adr_result) = 0 THEN 'adr_result'
+       ELSE 'discontinued_reason' END AS "column",
+  coalesce(problem, sector, refusal_ground, adr_result, discontinued_reason) AS "key",
+  count(*)::INTEGER AS "count"
+FROM complaint_facts
+WHERE {{where}}
+GROUP BY GROUPING SETS ((problem), (sector), (refusal_ground), (adr_result), (discontinued_reason))
+HAVING coalesce(problem, sector, refusal_ground, adr_result, discontinued_reason) IS NOT NULL
+ORDER BY 1, 3 DESC, 2
