@@ -9,6 +9,8 @@ const run = (cmd, args, env = {}) => {
 };
 const extra = process.argv.slice(2);
 run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
+// The dashboard has its own tsconfig (DOM, bundler resolution); svelte-check covers .ts and .svelte.
+run('npx', ['svelte-check', '--tsconfig', 'dashboard/tsconfig.json', '--threshold', 'error', '--output', 'human']);
 const { TEST_DATABASE_URL, ...rest } = process.env;
 console.log('\n▶ suite on PGlite (embedded)');
 run('npx', ['vitest', 'run', ...extra], { TEST_DATABASE_URL: '' });

@@ -30,7 +30,20 @@ export function dashboardDir(): string {
   return existsSync(path.join(built, 'index.html')) ? built : path.join(PROJECT_ROOT, 'dashboard', 'public');
 }
 
-export async function createApp(deps: AppDeps): Promise<NestExpressApplication> {
+/**
+ * The dashboard is a single-page app: its own paths (/countries, /registry/123…) are client
+ * routes, so a browser asking for one gets index.html and the app picks the view. Only GET/HEAD
+ * requests for HTML outside /api, so API clients still get the API's JSON 404.
+ */
+export function spaFallback(dir: string): express.RequestHandler {
+  const index = path.join(dir, 'index.html');
+  return (req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path === '/api' || req.path.startsWith('/api/') || !req.accepts('html')) return next();
+    res.sendFile(index);
+  };
+}
+
+export async function createApp(deps: AppDeps, opts: { dashboardDir?: string } = {}): Promise<NestExpressApplication> {
   CONTROLLERS_REF.list = CONTROLLERS;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(deps), {
     bodyParser: false,
@@ -44,7 +57,10 @@ export async function createApp(deps: AppDeps): Promise<NestExpressApplication> 
   const swaggerDir = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   app.use('/api/docs/assets', express.static(swaggerDir, { index: false }));
   app.use('/api/docs/init.js', (_req: express.Request, res: express.Response) => res.type('application/javascript').send(DOCS_INIT_JS));
-  app.use(express.static(dashboardDir(), { index: 'index.html' }));
+  const dashboard = opts.dashboardDir ?? dashboardDir();
+  app.use(express.static(dashboard, { index: 'index.html' }));
+  // The placeholder page (no built dashboard) has no client routes to fall back to.
+  if (path.basename(dashboard) !== 'public') app.use(spaFallback(dashboard));
   app.enableShutdownHooks();
   return app;
 }

@@ -1,0 +1,70 @@
+/**
+ * Pure shaping of the overview's answers: KPI changes against the previous period, and chart
+ * rows with their tooltips (denominators included) in the chosen language.
+ */
+import type { Schemas } from './api.js';
+import type { BarRow, TrendPoint } from './specs.js';
+import { codeLabel, formatNumber, formatPercent, t, type Lang } from './i18n.js';
+
+export type Summary = Schemas['StatsSummary'];
+export type KpiKey = 'complaints' | 'crossBorderShare' | 'resolutionRate' | 'traderResponseRate' | 'medianDaysToClose';
+export const KPI_KEYS: readonly KpiKey[] = ['complaints', 'crossBorderShare', 'resolutionRate', 'traderResponseRate', 'medianDaysToClose'];
+
+export function kpiValue(lang: Lang, key: KpiKey, s: Summary): string {
+  const v = s[key];
+  if (key === 'complaints') return formatNumber(lang, v);
+  if (key === 'medianDaysToClose') return v == null ? '—' : t(lang, 'kpi.days', formatNumber(lang, v, 1));
+  return formatPercent(lang, v);
+}
+
+/**
+ * The change against the previous period: relative for counts, percentage points for rates,
+ * days for durations. Undefined when either side has no value.
+ */
+export function kpiChange(lang: Lang, key: KpiKey, now: Summary, before: Summary): { text: string; direction: 'up' | 'down' | 'flat' } | undefined {
+  const a = now[key];
+  const b = before[key];
+  if (a == null || b == null) return undefined;
+  const sign = (n: number): string => (n > 0 ? '+' : n < 0 ? '−' : '±');
+  const direction = a > b ? 'up' : a < b ? 'down' : 'flat';
+  let text: string;
+  if (key === 'complaints') {
+    if (b === 0) return undefined;
+    const rel = (a - b) / b;
+    text = sign(rel) + formatPercent(lang, Math.abs(rel));
+  } else if (key === 'medianDaysToClose') {
+    text = sign(a - b) + t(lang, 'kpi.days', formatNumber(lang, Math.abs(a - b), 1));
+  } else {
+    text = `${sign(a - b)}${formatNumber(lang, Math.abs(a - b) * 100, 1)} pp`;
+  }
+  return { text: `${text} ${t(lang, 'kpi.vsPrevious')}`, direction };
+}
+
+export function trendPoints(lang: Lang, items: Schemas['StatsTrend']['items']): TrendPoint[] {
+  return items.map((i) => ({
+    start: i.start,
+    period: i.period,
+    value: i.complaints,
+    incomplete: i.incomplete,
+    tip: `${i.period}: ${formatNumber(lang, i.complaints)}${i.incomplete ? ` (${t(lang, 'chart.incomplete')})` : ''}`,
+  }));
+}
+
+/** "41.0 % — 1 230 of 3 000" */
+const shareTip = (lang: Lang, share: number | null, count: number, of: number): string =>
+  `${formatPercent(lang, share)} — ${t(lang, 'words.of', formatNumber(lang, count), formatNumber(lang, of))}`;
+
+export function closureRows(lang: Lang, o: Schemas['StatsOutcomes']): (BarRow & { code: string; count: number })[] {
+  return o.closures.map((c) => ({ code: c.closure, label: codeLabel(lang, c.closure), value: c.share ?? 0, count: c.count, tip: shareTip(lang, c.share, c.count, o.closed) }));
+}
+
+/**
+ * The `limit` codes with most complaints, share of all complaints in the filter; labels from the
+ * shared code lists in `lang` (the API's labels are English).
+ */
+export function topCodeRows(lang: Lang, items: Schemas['StatsByCode']['items'], total: number, label: (code: string) => string, limit = 10): (BarRow & { code: string; share: number | null })[] {
+  return [...items]
+    .sort((a, b) => b.complaints - a.complaints)
+    .slice(0, limit)
+    .map((i) => ({ code: i.code, label: label(i.code), value: i.complaints, share: i.share, tip: shareTip(lang, i.share, i.complaints, total) }));
+}

@@ -1,0 +1,81 @@
+/**
+ * The chart specs are pure functions: compiled with vega-lite here, so a spec vega-lite rejects
+ * or warns about fails in `npm test`, not in a browser.
+ */
+import { describe, expect, it } from 'vitest';
+import { compile } from 'vega-lite';
+import { barSpec, trendSpec, OKABE_ITO, type TrendPoint } from './specs.js';
+import { describeFilters, filtersFromQuery, previousPeriod, withParams } from './filters.js';
+import { kpiChange, topCodeRows, closureRows, type Summary } from './overview.js';
+
+const compiles = (spec: Parameters<typeof compile>[0]) => {
+  const warnings: string[] = [];
+  const logger = { level: () => logger, error: (...m: unknown[]) => { warnings.push(`error ${m.join(' ')}`); return logger; }, warn: (...m: unknown[]) => { warnings.push(`warn ${m.join(' ')}`); return logger; }, info: () => logger, debug: () => logger };
+  const out = compile(spec, { logger: logger as never });
+  expect(warnings).toEqual([]);
+  return out.spec;
+};
+
+const point = (period: string, value: number, incomplete = false): TrendPoint => ({ start: `${period}-01`, period, value, incomplete, tip: `${period}: ${value}` });
+
+describe('chart specs', () => {
+  it('trend: solid complete months, a dashed segment into the incomplete one, labelled', () => {
+    const spec = trendSpec([point('2024-01', 10), point('2024-02', 12), point('2024-03', 4, true)], { x: 'Month', y: 'Complaints', incomplete: 'incomplete' });
+    const vg = compiles(spec);
+    expect(JSON.stringify(vg)).toContain('"strokeDash"');
+    const layers = (spec as { layer: { data: { values: TrendPoint[] } }[] }).layer;
+    expect(layers[0]!.data.values.map((p) => p.period)).toEqual(['2024-01', '2024-02']);
+    expect(layers[1]!.data.values.map((p) => p.period)).toEqual(['2024-02', '2024-03']);
+    expect(layers[3]!.data.values.map((p) => p.period)).toEqual(['2024-03']);
+  });
+
+  it('trend without an incomplete period has no dashed segment', () => {
+    const spec = trendSpec([point('2024-01', 10), point('2024-02', 12)], { x: 'Month', y: 'Complaints', incomplete: 'incomplete' });
+    compiles(spec);
+    expect((spec as { layer: { data: { values: unknown[] } }[] }).layer[1]!.data.values).toEqual([]);
+  });
+
+  it('bars: sorted longest first, tooltip carries the denominator, Okabe-Ito palette', () => {
+    const spec = barSpec([{ label: 'Airline', value: 0.41, tip: '41 % — 1,230 of 3,000' }], { x: 'Share' }, { percent: true });
+    const vg = JSON.stringify(compiles(spec));
+    expect(vg).toContain('1,230 of 3,000');
+    expect(JSON.stringify(spec)).toContain(OKABE_ITO[0]);
+  });
+});
+
+describe('filters', () => {
+  it('reads only well-formed API filters from the query', () => {
+    const f = filtersFromQuery(new URLSearchParams('from=2024-01-01&to=bad&consumerCountry=IT&crossBorder=maybe&lang=it&cursor=x'));
+    expect(f).toEqual({ from: '2024-01-01', consumerCountry: 'IT' });
+  });
+  it('the previous period has the same length and ends where the period starts', () => {
+    expect(previousPeriod({ from: '2024-07-01', to: '2025-01-01' })).toEqual({ from: '2024-01-01', to: '2024-07-01' });
+    expect(previousPeriod({ from: '2024-01-01', to: '2025-01-01' })).toEqual({ from: '2023-01-01', to: '2024-01-01' });
+    expect(previousPeriod({ from: '2024-03-10', to: '2024-03-20' })).toEqual({ from: '2024-02-29', to: '2024-03-10' });
+    expect(previousPeriod({ from: '2024-01-01' })).toBeUndefined();
+  });
+  it('says the filters in words, in both languages', () => {
+    expect(describeFilters('en', { consumerCountry: 'IT', crossBorder: 'true' })).toBe('consumers in Italy, cross-border');
+    expect(describeFilters('it', { consumerCountry: 'IT', crossBorder: 'true' })).toBe('consumatori in Italia, transfrontalieri');
+    expect(describeFilters('it', {})).toBe('tutti i reclami');
+  });
+  it('withParams sets and removes keys', () => {
+    expect(withParams(new URLSearchParams('a=1&b=2'), { a: undefined, c: '3' }).toString()).toBe('b=2&c=3');
+  });
+});
+
+describe('overview shaping', () => {
+  const summary = (over: Partial<Summary>): Summary => ({ complaints: 100, crossBorderShare: 0.5, resolutionRate: 0.2, traderResponseRate: 0.4, medianDaysToClose: 30, ...over }) as Summary;
+  it('KPI change: relative for counts, points for rates, days for durations', () => {
+    expect(kpiChange('en', 'complaints', summary({ complaints: 110 }), summary({}))).toEqual({ text: '+10.0% vs previous period', direction: 'up' });
+    expect(kpiChange('en', 'resolutionRate', summary({ resolutionRate: 0.15 }), summary({}))!.text).toBe('−5.0 pp vs previous period');
+    expect(kpiChange('en', 'medianDaysToClose', summary({ medianDaysToClose: null }), summary({}))).toBeUndefined();
+  });
+  it('top codes and closures carry their denominators in the tooltip', () => {
+    const items = [{ code: 'a', complaints: 5, share: 0.05 }, { code: 'b', complaints: 50, share: 0.5 }] as never;
+    const rows = topCodeRows('en', items, 100, (c) => c.toUpperCase(), 1);
+    expect(rows).toEqual([{ code: 'b', label: 'B', value: 50, share: 0.5, tip: '50.0% — 50 of 100' }]);
+    const closures = closureRows('en', { closed: 40, closures: [{ closure: 'withdrawn', count: 10, share: 0.25 }] } as never);
+    expect(closures[0]).toMatchObject({ label: 'Withdrawn', value: 0.25, tip: '25.0% — 10 of 40' });
+  });
+});
