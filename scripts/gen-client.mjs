@@ -18,41 +18,9 @@ const HEADER = `/**
 /* eslint-disable */
 `;
 
-/**
- * zod puts named schemas (`.meta({ id })`) in a `$defs` inside each response schema, with refs
- * like `#/$defs/AsOf` that OpenAPI tools resolve against the document root and cannot find. This
- * moves them into `components.schemas` (zod renders a name identically everywhere; a clash
- * fails loudly) and rewrites the refs, so the types share one named type per schema.
- */
-export function hoistDefs(doc) {
-  const schemas = {};
-  const walk = (node) => {
-    if (Array.isArray(node)) return node.map(walk);
-    if (!node || typeof node !== 'object') return node;
-    const out = {};
-    for (const [k, v] of Object.entries(node)) {
-      if (k === '$defs') {
-        for (const [name, def] of Object.entries(v)) {
-          const hoisted = walk(def);
-          if (schemas[name] && JSON.stringify(schemas[name]) !== JSON.stringify(hoisted)) throw new Error(`two different schemas named ${name}`);
-          schemas[name] = hoisted;
-        }
-      } else if (k === '$ref' && typeof v === 'string') {
-        out[k] = v.replace(/^#\/\$defs\//, '#/components/schemas/');
-      } else {
-        out[k] = walk(v);
-      }
-    }
-    return out;
-  };
-  const out = walk(doc);
-  out.components = { ...out.components, schemas: { ...out.components?.schemas, ...schemas } };
-  return out;
-}
-
 /** The TypeScript types of an OpenAPI document, as the file's text. */
 export async function renderClientTypes(doc) {
-  const ast = await openapiTS(hoistDefs(doc), { alphabetize: true, silent: true });
+  const ast = await openapiTS(doc, { alphabetize: true, silent: true });
   return HEADER + astToString(ast);
 }
 

@@ -33,6 +33,18 @@ describe('OpenAPI document and docs', () => {
     expect(documented.sort()).toEqual(served.sort());
   });
 
+  it('every $ref resolves inside the document (named schemas live in components.schemas)', () => {
+    const text = JSON.stringify(doc);
+    const schemas = (doc as { components?: { schemas?: Record<string, unknown> } }).components?.schemas ?? {};
+    const refs = [...text.matchAll(/"\$ref":"([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(10);
+    for (const r of refs) {
+      expect(r, r).toMatch(/^#\/components\/schemas\//);
+      expect(schemas[r.replace('#/components/schemas/', '')], r).toBeDefined();
+    }
+    expect(text).not.toContain('$defs');
+  });
+
   it('carries the contract routes with their parameters and error answers', () => {
     expect(doc.openapi).toMatch(/^3\./);
     const list = doc.paths['/api/v1/complaints']!.get!;
@@ -41,7 +53,10 @@ describe('OpenAPI document and docs', () => {
       expect(names).toContain(n);
     }
     const create = doc.paths['/api/v1/complaints']!.post!;
-    expect(JSON.stringify(create.requestBody)).toContain('externalRef');
+    const body = JSON.stringify(create.requestBody);
+    const ref = /"\$ref":"#\/components\/schemas\/([^"]+)"/.exec(body)?.[1];
+    const schemas = (doc as { components?: { schemas?: Record<string, unknown> } }).components?.schemas ?? {};
+    expect(body + (ref ? JSON.stringify(schemas[ref]) : '')).toContain('externalRef');
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['200', '201', '409', '422']));
     const bulk = doc.paths['/api/v1/complaints/bulk']!.post!;
     expect(Object.keys((bulk.requestBody as { content: object }).content)).toEqual(expect.arrayContaining(['application/x-ndjson', 'text/csv']));

@@ -9,9 +9,36 @@ import { routeDoc, routeInputs } from './route-docs.js';
 
 type JsonSchema = Record<string, unknown>;
 
+/**
+ * zod puts named schemas (`.meta({ id })`) in a `$defs` inside each schema, referenced as
+ * `#/$defs/X`; in an OpenAPI document `#` is the document, so they move to components.schemas
+ * (one shared definition per name) and the refs follow.
+ */
+function hoistDefs(node: unknown, components: Record<string, JsonSchema>): unknown {
+  if (Array.isArray(node)) return node.map((n) => hoistDefs(n, components));
+  if (node === null || typeof node !== 'object') return node;
+  const out: JsonSchema = {};
+  for (const [k, v] of Object.entries(node as JsonSchema)) {
+    if (k === '$defs') {
+      for (const [name, def] of Object.entries(v as JsonSchema)) {
+        const hoisted = hoistDefs(def, components) as JsonSchema;
+        if (components[name] && JSON.stringify(components[name]) !== JSON.stringify(hoisted)) throw new Error(`two different schemas named ${name} in the OpenAPI document`);
+        components[name] = hoisted;
+      }
+    } else if (k === '$ref' && typeof v === 'string') {
+      out[k] = v.replace(/^#\/\$defs\//, '#/components/schemas/');
+    } else {
+      out[k] = hoistDefs(v, components);
+    }
+  }
+  return out;
+}
+
+let components: Record<string, JsonSchema> = {};
+
 const toSchema = (s: z.ZodType, io: 'input' | 'output'): JsonSchema => {
   const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
-  return rest;
+  return hoistDefs(rest, components) as JsonSchema;
 };
 
 function joinPath(...parts: string[]): string {
@@ -20,6 +47,7 @@ function joinPath(...parts: string[]): string {
 }
 
 export function buildOpenApi(controllers: Type[], version: string): JsonSchema {
+  components = {};
   const paths: Record<string, Record<string, unknown>> = {};
   for (const ctrl of controllers) {
     const prefix = String(Reflect.getMetadata(PATH_METADATA, ctrl) ?? '');
@@ -71,5 +99,6 @@ export function buildOpenApi(controllers: Type[], version: string): JsonSchema {
     info: { title: 'ODR Observatory API', version, description: 'Complaints and their lifecycle in, case registry and analytics out. Errors: { statusCode, error, message, details? }.' },
     servers: [{ url: '/' }],
     paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
+    components: { schemas: Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b))) },
   };
 }
