@@ -106,6 +106,60 @@ describe('dashboard e2e', () => {
     await shot('overview-it');
   });
 
+  /** Waits until every chart card on the page has drawn its chart (svg or canvas). */
+  const allCardsDrawn = async (count: number) => {
+    const cards = w!.page.locator('section.card');
+    await expect.poll(() => cards.count()).toBe(count);
+    for (let i = 0; i < count; i++) await cards.nth(i).locator('.chart svg, .chart canvas').first().waitFor({ timeout: 20_000 });
+    return cards;
+  };
+
+  it('resolution: funnel, backlog and outcome shares render', async () => {
+    w = await openPage(browser);
+    const { page } = w;
+    await page.goto(`${server.baseUrl}/resolution`);
+    const cards = await allCardsDrawn(5);
+    const funnel = await cards.first().locator('.chart').textContent();
+    expect(funnel).toContain('Sent to the trader');
+    expect(funnel).toContain('Settled directly');
+    expect(await page.locator('[data-testid="backlog-summary"]').textContent()).toMatch(/open cases/);
+    await shot('resolution');
+    // A filter applies here too: the URL changes and the funnel is redrawn.
+    await page.selectOption('select[name="consumerCountry"]', 'IT');
+    await expect.poll(() => new URL(page.url()).searchParams.get('consumerCountry')).toBe('IT');
+    await expect.poll(() => cards.first().locator('.card-title').textContent()).toContain('consumers in Italy');
+    await allCardsDrawn(5);
+    // A chart's info icon opens its entry on "About these figures", keeping the filters.
+    await cards.nth(1).locator('a.info').click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/about');
+    expect(new URL(page.url()).hash).toBe('#overdue');
+    expect(new URL(page.url()).searchParams.get('consumerCountry')).toBe('IT');
+    await expect.poll(() => page.locator('#overdue').isVisible()).toBe(true);
+  });
+
+  it('resolution in Italian', async () => {
+    w = await openPage(browser);
+    const { page } = w;
+    await page.goto(`${server.baseUrl}/resolution?lang=it`);
+    const cards = await allCardsDrawn(5);
+    expect(await cards.first().locator('.card-title').textContent()).toContain('Percorso dei reclami');
+    expect(await cards.first().locator('.chart').textContent()).toContain('Inviato al professionista');
+    await shot('resolution-it');
+  });
+
+  it('cross-border: flows heatmap and share over time render; a cell filters by both countries', async () => {
+    w = await openPage(browser);
+    const { page } = w;
+    await page.goto(`${server.baseUrl}/cross-border`);
+    const cards = await allCardsDrawn(2);
+    expect(await cards.first().locator('.card-title').textContent()).toContain('consumer country');
+    await shot('cross-border');
+    await cards.first().locator('.mark-rect path').first().click();
+    await expect.poll(() => new URL(page.url()).searchParams.get('traderCountry')).not.toBeNull();
+    expect(new URL(page.url()).searchParams.get('consumerCountry')).not.toBeNull();
+    await allCardsDrawn(2);
+  });
+
   it('on a 390 px phone the navigation is a menu', async () => {
     w = await openPage(browser, { width: 390, height: 844 });
     const { page } = w;
@@ -124,5 +178,55 @@ describe('dashboard e2e', () => {
     // (a string: the root tsconfig has no DOM types)
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await shot('phone-overview');
+    // The new views fit the phone too (wide tables scroll inside their card).
+    for (const view of ['/resolution', '/cross-border', '/etl', '/about']) {
+      await page.goto(`${server.baseUrl}${view}`);
+      await page.locator('main h1').waitFor();
+      if (view === '/resolution' || view === '/cross-border') await page.locator('section.card .chart svg').first().waitFor();
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth'), view).toBeLessThanOrEqual(390);
+    }
+    await shot('phone-about');
+  });
+
+  it('data freshness: the last runs, "run now", and 409 while a run is in progress', async () => {
+    w = await openPage(browser);
+    const { page } = w;
+    await page.goto(`${server.baseUrl}/etl`);
+    const rows = page.locator('[data-testid="etl-runs"] tbody tr');
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(1);
+    const before = await rows.count();
+    expect(await page.locator('[data-testid="etl-status"]').first().textContent()).toBe('succeeded');
+    await page.click('[data-testid="etl-run-now"]');
+    await expect.poll(async () => (await page.locator('[data-testid="etl-message"]').textContent()) ?? '').toMatch(/^Run \d+ started\.$/);
+    await expect.poll(() => rows.count()).toBe(before + 1);
+    await expect.poll(() => page.locator('[data-testid="etl-status"]').first().textContent(), { timeout: 30_000 }).toBe('succeeded');
+    await shot('etl');
+    // While another run is in progress the server answers 409: said in words, not as a failure.
+    await page.route('**/api/v1/etl/runs', (route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill({ status: 409, contentType: 'application/json', body: JSON.stringify({ statusCode: 409, error: 'Conflict', message: 'ETL run 99 is in progress', runningRunId: 99 }) })
+        : route.continue(),
+    );
+    await page.click('[data-testid="etl-run-now"]');
+    await expect.poll(async () => (await page.locator('[data-testid="etl-message"]').textContent()) ?? '').toContain('already in progress (run 99)');
+    // Chromium logs every non-2xx fetch as a console error; this 409 is the expected, handled one.
+    const expected = 'console: Failed to load resource: the server responded with a status of 409 (Conflict)';
+    expect(w.errors.filter((e) => e === expected)).toHaveLength(1);
+    w.errors.splice(w.errors.indexOf(expected), 1);
+  });
+
+  it('about these figures: definitions, deadlines, sources, suppression and retention in both languages', async () => {
+    w = await openPage(browser);
+    const { page } = w;
+    await page.goto(`${server.baseUrl}/about`);
+    const about = page.locator('[data-testid="about"]');
+    await about.waitFor();
+    const en = (await about.textContent()) ?? '';
+    for (const words of ['Resolution rate = resolved / closed', '10 days', '30 days', '21 days', '90 days', 'Eurostat', 'at least 10 closed', 'fewer than 5 peers', 'RETENTION_MONTHS']) expect(en).toContain(words);
+    await shot('about');
+    await page.click('[data-testid="lang-switch"]');
+    await expect.poll(() => new URL(page.url()).searchParams.get('lang')).toBe('it');
+    const it = (await about.textContent()) ?? '';
+    for (const words of ['Tasso di risoluzione = risolti / chiusi', 'Termini di legge', '21 giorni', 'meno di 5 pari', 'RETENTION_MONTHS']) expect(it).toContain(words);
   });
 });

@@ -49,5 +49,13 @@ export function interceptLinks(event: MouseEvent): void {
   if (!a || a.target || a.hasAttribute('download') || a.origin !== location.origin || a.pathname.startsWith('/api/')) return;
   event.preventDefault();
   route.go(a.pathname, new URLSearchParams(a.search));
-  scrollTo(0, 0);
+  if (a.hash) {
+    // An in-page entry (a chart's info link to "About these figures"): keep the hash and scroll
+    // to it once the view has rendered.
+    history.replaceState(null, '', location.pathname + location.search + a.hash);
+    const id = decodeURIComponent(a.hash.slice(1));
+    requestAnimationFrame(() => document.getElementById(id)?.scrollIntoView());
+  } else {
+    scrollTo(0, 0);
+  }
 }

@@ -38,13 +38,15 @@ export interface TrendPoint {
  * A line of counts per month; the segment into the incomplete current period is dashed and the
  * point labelled, so a half-month is not read as a drop.
  */
-export function trendSpec(points: readonly TrendPoint[], words: { x: string; y: string; incomplete: string }): TopLevelSpec {
+export function trendSpec(points: readonly TrendPoint[], words: { x: string; y: string; incomplete: string }, opts: { percent?: boolean } = {}): TopLevelSpec {
   const complete = points.filter((p) => !p.incomplete);
   const last = complete.at(-1);
   const open = points.filter((p) => p.incomplete);
   const dashed = last && open.length ? [last, ...open] : [];
   const x = { field: 'start', type: 'temporal', timeUnit: 'yearmonth', title: words.x, axis: { format: '%b %Y', labelOverlap: true } } as const;
-  const y = { field: 'value', type: 'quantitative', title: words.y } as const;
+  const y = opts.percent
+    ? ({ field: 'value', type: 'quantitative', title: words.y, axis: { format: '.0%' } } as const)
+    : ({ field: 'value', type: 'quantitative', title: words.y } as const);
   return {
     ...BASE,
     height: 240,
@@ -78,7 +80,7 @@ export function barSpec(rows: readonly BarRow[], words: { x: string }, opts: { p
     ...BASE,
     // A height per bar, as a number: a discrete `{ step }` height cannot combine with the
     // container width's fit (vega-lite drops fit-y with a warning).
-    height: Math.max(60, rows.length * 22),
+    height: Math.max(120, rows.length * 22 + 40),
     data: { values: [...rows] },
     mark: { type: 'bar', cornerRadiusEnd: 2 },
     encoding: {
@@ -89,5 +91,121 @@ export function barSpec(rows: readonly BarRow[], words: { x: string }, opts: { p
         { field: 'tip', type: 'nominal', title: words.x },
       ],
     },
+  };
+}
+
+export interface FunnelRow {
+  /** the step's code (filed, sent_to_trader, …) */
+  step: string;
+  label: string;
+  value: number;
+  /** 'main' for the path through ADR, 'direct' for the direct-settlement branch */
+  branch: 'main' | 'direct';
+  /** the conversion against the step it follows, already formatted ("82.0 % of sent") */
+  rate: string;
+  tip: string;
+}
+
+/**
+ * The lifecycle funnel: horizontal bars in lifecycle order (not by length) with each step's
+ * conversion written beside its bar; direct settlement is its own colour, a branch off "replied".
+ */
+export function funnelSpec(rows: readonly FunnelRow[], words: { x: string; main: string; direct: string }): TopLevelSpec {
+  const values = rows.map((r) => ({ ...r, branchLabel: r.branch === 'direct' ? words.direct : words.main }));
+  const y = { field: 'label', type: 'nominal', sort: rows.map((r) => r.label), title: null, axis: { labelLimit: 220 } } as const;
+  const x = { field: 'value', type: 'quantitative', title: words.x, axis: { format: ',d', labelOverlap: 'greedy' } } as const;
+  return {
+    ...BASE,
+    height: rows.length * 30 + 70,
+    data: { values },
+    layer: [
+      {
+        mark: { type: 'bar', cornerRadiusEnd: 2 },
+        encoding: {
+          y,
+          x,
+          color: { field: 'branchLabel', type: 'nominal', title: null, scale: { domain: [words.main, words.direct], range: [OKABE_ITO[0], OKABE_ITO[1]] }, legend: { orient: 'bottom', labelLimit: 400 } },
+          tooltip: [
+            { field: 'label', type: 'nominal', title: ' ' },
+            { field: 'tip', type: 'nominal', title: words.x },
+          ],
+        },
+      },
+      { mark: { type: 'text', align: 'left', dx: 4, color: '#333' }, encoding: { y, x, text: { field: 'rate', type: 'nominal' } } },
+    ],
+  };
+}
+
+export interface StackRow {
+  /** the category's code (a stage) */
+  code: string;
+  label: string;
+  /** the part's label (e.g. "within deadline", "overdue") */
+  part: string;
+  value: number;
+  tip: string;
+}
+
+/**
+ * Horizontal stacked bars in the given category order, the parts coloured in `parts` order
+ * (Okabe-Ito sky blue then vermillion: the overdue part stands out without relying on red/green).
+ */
+export function stackedBarSpec(rows: readonly StackRow[], words: { x: string }, order: { categories: readonly string[]; parts: readonly string[] }): TopLevelSpec {
+  return {
+    ...BASE,
+    height: order.categories.length * 30 + 70,
+    data: { values: rows.map((r) => ({ ...r, partOrder: order.parts.indexOf(r.part) })) },
+    mark: { type: 'bar' },
+    encoding: {
+      y: { field: 'label', type: 'nominal', sort: [...order.categories], title: null, axis: { labelLimit: 220 } },
+      x: { field: 'value', type: 'quantitative', title: words.x, stack: 'zero', axis: { format: ',d', labelOverlap: 'greedy' } },
+      color: { field: 'part', type: 'nominal', title: null, scale: { domain: [...order.parts], range: [OKABE_ITO[4], OKABE_ITO[5], OKABE_ITO[1]] }, legend: { orient: 'bottom' } },
+      order: { field: 'partOrder', type: 'quantitative' },
+      tooltip: [
+        { field: 'label', type: 'nominal', title: ' ' },
+        { field: 'part', type: 'nominal', title: '  ' },
+        { field: 'tip', type: 'nominal', title: words.x },
+      ],
+    },
+  };
+}
+
+export interface FlowCell {
+  consumerCountry: string;
+  traderCountry: string;
+  value: number;
+  /** consumer country = trader country: the diagonal */
+  domestic: boolean;
+  tip: string;
+}
+
+/**
+ * Flows as a heatmap: consumer country (rows) × trader country (columns), one sequential scheme
+ * (blues), the domestic diagonal outlined so it reads apart from the cross-border cells.
+ */
+export function heatmapSpec(cells: readonly FlowCell[], words: { x: string; y: string; value: string; tooltip: string }): TopLevelSpec {
+  const rowsCount = new Set(cells.map((c) => c.consumerCountry)).size;
+  const x = { field: 'traderCountry', type: 'nominal', sort: 'ascending', title: words.x, axis: { labelAngle: 0, labelFontSize: 10, orient: 'top' } } as const;
+  const y = { field: 'consumerCountry', type: 'nominal', sort: 'ascending', title: words.y, axis: { labelFontSize: 10 } } as const;
+  return {
+    ...BASE,
+    height: Math.max(80, rowsCount * 16),
+    data: { values: [...cells] },
+    layer: [
+      {
+        mark: { type: 'rect' },
+        encoding: {
+          x,
+          y,
+          color: { field: 'value', type: 'quantitative', title: words.value, scale: { scheme: 'blues', type: 'sqrt' }, legend: { orient: 'bottom', format: ',d' } },
+          tooltip: [{ field: 'tip', type: 'nominal', title: words.tooltip }],
+        },
+      },
+      {
+        transform: [{ filter: 'datum.domestic' }],
+        mark: { type: 'rect', filled: false, stroke: '#000', strokeWidth: 1.5 },
+        encoding: { x, y },
+      },
+    ],
   };
 }
