@@ -32,8 +32,8 @@ const envSchema = z.object({
   DUCKDB_PATH: z.string().min(1).optional(),
   DUCKDB_MEMORY_LIMIT: z
     .string()
-    .default('2GB')
-    .refine((v) => /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(v), 'DUCKDB_MEMORY_LIMIT must be a size such as 512MB or 2GB'),
+    .optional()
+    .refine((v) => v === undefined || /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(v), 'DUCKDB_MEMORY_LIMIT must be a size such as 512MB or 2GB'),
   ETL_CRON: onOff('*/5 * * * *').refine((v) => v === 'off' || validCron(v), 'ETL_CRON must be off or a cron expression of 5 or 6 fields, e.g. */5 * * * *'),
   ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
   DEMO: z.enum(['true', 'false'], { error: 'DEMO must be true or false' }).optional(),
@@ -61,7 +61,8 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   duckdbPath: string;
-  duckdbMemoryLimit: string;
+  /** Unset: DuckDB's own default, 80 % of the machine's memory. */
+  duckdbMemoryLimit: string | undefined;
   etlCron: string | null;
   adminToken: string | undefined;
   demo: boolean;
