@@ -41,6 +41,12 @@ export interface EtlRunnerOptions {
   beforePublish?: () => Promise<void>;
 }
 
+/** What a publication changed: any figure (dataChanged), or complaints themselves (rowsChanged). */
+export interface PublishedChange {
+  dataChanged: boolean;
+  rowsChanged: boolean;
+}
+
 export class EtlAlreadyRunning extends Error {
   constructor(readonly runId: number) {
     super(`ETL run ${runId} is still in progress`);
@@ -64,7 +70,7 @@ export function toEtlRun(r: EtlRunRow): EtlRun {
 
 export class EtlRunner {
   private active: { id: number; done: Promise<EtlRun> } | null = null;
-  private readonly listeners: Array<(run: EtlRun, change: { dataChanged: boolean }) => void> = [];
+  private readonly listeners: Array<(run: EtlRun, change: PublishedChange) => void> = [];
 
   constructor(
     private readonly store: Store,
@@ -73,7 +79,7 @@ export class EtlRunner {
   ) {}
 
   /** Called after every successful publication (e.g. to compute the common answers ahead). */
-  onPublished(listener: (run: EtlRun, change: { dataChanged: boolean }) => void): void {
+  onPublished(listener: (run: EtlRun, change: PublishedChange) => void): void {
     this.listeners.push(listener);
   }
 
@@ -160,7 +166,7 @@ export class EtlRunner {
       dir = await mkdtemp(path.join(this.options.workDir, `run-${run.id}-`));
       const since = run.kind === 'incremental' ? published!.snapshotXmin : null;
       const extracted = await extract(this.store, dir, since);
-      const { rowsRead, complaints, finishedAt, dataChanged } = await this.publish(run, extracted);
+      const { rowsRead, complaints, finishedAt, dataChanged, rowsChanged } = await this.publish(run, extracted);
       const row = await this.store.db
         .updateTable('etl_runs')
         .set({ status: 'succeeded', finished_at: finishedAt, rows_read: rowsRead, complaints, snapshot_xmin: extracted.snapshotXmin, snapshot_at: extracted.snapshotAt })
@@ -168,7 +174,7 @@ export class EtlRunner {
         .returningAll()
         .executeTakeFirstOrThrow();
       const done = toEtlRun(row);
-      for (const l of this.listeners) l(done, { dataChanged });
+      for (const l of this.listeners) l(done, { dataChanged, rowsChanged });
       return done;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -216,7 +222,8 @@ export class EtlRunner {
       };
       // Did any figure change? New or changed complaints, reference data, or an open case that
       // passed its deadline. If not, answers computed on the previous snapshot still hold.
-      let changes = run.kind === 'full' ? 1 : Number(read?.n ?? 0);
+      const rowsChanged = run.kind === 'full' || Number(read?.n ?? 0) > 0;
+      let changes = rowsChanged ? 1 : 0;
       for (const t of TRANSFORMS) {
         const rows = await exec(t, params);
         if (SIDE_CHANGES.has(t)) changes += Number(rows[0]?.changed ?? rows[0]?.Count ?? 0);
@@ -227,7 +234,7 @@ export class EtlRunner {
       await exec('snapshot.sql', { ...params, data_run_id: dataChanged ? run.id : Number(previous!.data_run_id) });
       const [snap] = await q('SELECT complaints FROM snapshot');
       for (const t of ['extract_complaints', 'extract_traders', 'extract_adr_bodies', 'traders_changed', 'adr_bodies_changed']) await q(`DROP TABLE ${t}`);
-      return { rowsRead: Number(read?.n ?? 0), complaints: Number(snap?.complaints ?? 0), finishedAt, dataChanged };
+      return { rowsRead: Number(read?.n ?? 0), complaints: Number(snap?.complaints ?? 0), finishedAt, dataChanged, rowsChanged };
     });
   }
 }

@@ -80,7 +80,7 @@ export class AppModule {
           provide: AnalyticsService,
           useFactory: (db: AnalyticsDb, runner: EtlRunner, config: Config, logger: Logger) => {
             const service = new AnalyticsService(db, { traderReplyDays: config.traderReplyDays });
-            runner.onPublished((_run, { dataChanged }) => dataChanged && void service.prewarm().catch((err: Error) => logger.warn({ err: err.message }, 'analytics prewarm failed')));
+            runner.onPublished((_run, change) => void service.prewarmAfter(change).catch((err: Error) => logger.warn({ err: err.message }, 'analytics prewarm failed')));
             return service;
           },
           inject: [AnalyticsDb, EtlRunner, CONFIG, LOGGER],

@@ -30,6 +30,8 @@ export const MIN_PEERS = 5;
 const TOP = 10;
 /** Answers kept per snapshot (small JSON documents). */
 const CACHE_ENTRIES = 1000;
+/** Prewarm at most this often when only deadlines passed. */
+const PREWARM_EVERY_MS = 5 * 60_000;
 
 export interface AnalyticsOptions {
   traderReplyDays: number;
@@ -53,6 +55,7 @@ export class AnalyticsService {
   private readonly sql: Record<string, string>;
   private readonly cache = new Map<string, unknown>();
   private cachedRunId = -1;
+  private lastPrewarm = 0;
 
   constructor(
     private readonly analytics: AnalyticsDb,
@@ -101,7 +104,20 @@ export class AnalyticsService {
     });
   }
 
-  /** Computes the dashboard's unfiltered views ahead of the first reader (after each publication). */
+  /**
+   * After a publication: recompute the unfiltered views ahead of the first reader when complaints
+   * changed. When only deadlines passed (overdue flags flipped, which with many open cases happens
+   * on nearly every run), at most every PREWARM_EVERY_MS: a short ETL_CRON must not mean a
+   * machine busy re-computing figures nobody asked for.
+   */
+  async prewarmAfter(change: { dataChanged: boolean; rowsChanged: boolean }): Promise<void> {
+    if (!change.dataChanged) return;
+    if (!change.rowsChanged && Date.now() - this.lastPrewarm < PREWARM_EVERY_MS) return;
+    this.lastPrewarm = Date.now();
+    await this.prewarm();
+  }
+
+  /** Computes the dashboard's unfiltered views ahead of the first reader. */
   async prewarm(): Promise<void> {
     await this.summary({});
     for (const side of ['consumer', 'trader'] as const) await this.countries({ side });
