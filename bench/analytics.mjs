@@ -28,8 +28,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { ADR_BODIES, DATASET_END, ensureAnalyticsDataset } from './analytics-data.mjs';
 import {
-  OUT_DIR, ROOT, cpuMs, dbUrl, fmt, machineInfo, mib, num, parseArgs, percentile, rssBytes, sleep, startSampler,
-  startServer, summarize, table, writeResult,
+  OUT_DIR, ROOT, api, cpuMs, dbUrl, fmt, machineInfo, mib, num, parseArgs, percentile, rssBytes, sleep, startSampler,
+  startServer, summarize, table, whereSql, writeResult,
 } from './lib.mjs';
 
 const GOALS = { fullS: 30, incrementalS: 2, p95Ms: 50, ratio: 50, idleCpuPct: 5 };
@@ -110,18 +110,6 @@ async function filterSets() {
   return list.map(([name, query, where], index) => ({ index, name, query, where }));
 }
 
-/** `[['x = $', v], ['y <> z']]` → { sql: 'x = $1 AND y <> z', params: [v] } (numbering after `params`). */
-function whereSql(where, params = []) {
-  const parts = where.map(([expr, ...vals]) => {
-    let out = expr;
-    for (const v of vals) {
-      params.push(v);
-      out = out.replace('$', `$${params.length}`);
-    }
-    return out;
-  });
-  return { sql: parts.length ? parts.join(' AND ') : 'true', params };
-}
 
 // ───────────────────────────── PostgreSQL equivalents ─────────────────────────────
 
@@ -222,18 +210,6 @@ const ENDPOINTS = [
 ];
 
 // ───────────────────────────── the server and the ETL ─────────────────────────────
-
-async function api(server, method, urlPath, body) {
-  const r = await fetch(`${server.url}${urlPath}`, {
-    method,
-    headers: { ...server.headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    body: body !== undefined ? JSON.stringify(body) : undefined,
-  });
-  const text = await r.text();
-  let json;
-  try { json = JSON.parse(text); } catch { json = text; }
-  return { status: r.status, body: json };
-}
 
 function start(env = {}, label = 'analytics-server') {
   return startServer({ databaseUrl: dbUrl(database), label, env: { DATA_DIR, DUCKDB_PATH, ETL_CRON: 'off', ...env } });

@@ -327,6 +327,21 @@ export function startSampler({ pid, databaseName, everyMs = 100 }) {
   };
 }
 
+// ───────────────────────────── SQL ─────────────────────────────
+
+/** `[['x = $', v], ['y <> z']]` → { sql: 'x = $1 AND y <> z', params: [v] } (numbering after `params`). */
+export function whereSql(where, params = []) {
+  const parts = where.map(([expr, ...vals]) => {
+    let out = expr;
+    for (const v of vals) {
+      params.push(v);
+      out = out.replace('$', `$${params.length}`);
+    }
+    return out;
+  });
+  return { sql: parts.length ? parts.join(' AND ') : 'true', params };
+}
+
 // ───────────────────────────── HTTP ─────────────────────────────
 
 export async function api(server, method, urlPath, body) {

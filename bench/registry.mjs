@@ -19,7 +19,7 @@ import path from 'node:path';
 import pg from 'pg';
 import {
   ROOT, createDatabase, databaseExists, dbUrl, dropDatabase, ensureDataset, fmt, machineInfo, num, parseArgs,
-  postFile, putReferenceData, startServer, summarize, table, writeResult,
+  postFile, putReferenceData, startServer, summarize, table, whereSql, writeResult,
 } from './lib.mjs';
 
 const GOAL_P95_MS = 30;
@@ -125,18 +125,6 @@ async function scenarios() {
   return { list: only ? list.filter((s) => [...only].some((o) => s.name.startsWith(o))) : list, picked };
 }
 
-/** `[['x = $', v], ['y <> z']]` → { sql: 'x = $1 AND y <> z', params: [v] } */
-function whereSql(where, params = []) {
-  const parts = where.map(([expr, ...vals]) => {
-    let out = expr;
-    for (const v of vals) {
-      params.push(v);
-      out = out.replace('$', `$${params.length}`);
-    }
-    return out;
-  });
-  return { sql: parts.length ? parts.join(' AND ') : 'true', params };
-}
 
 // ───────────────────────────── measuring ─────────────────────────────
 
