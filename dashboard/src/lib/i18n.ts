@@ -163,6 +163,10 @@ const en = {
   'about.closedTerm': "Closed and resolved",
   'about.adrTerm': "ADR measures",
   'about.roundingTerm': "Rounding, empty ratios and trends",
+  // [en] --- countries view (Countries.svelte) ---
+  // [en] --- traders view (Traders.svelte) ---
+  // [en] --- ADR bodies view (AdrBodies.svelte) ---
+  // [en] --- registry sorting, accessibility ---
   'lang.switch': 'Italiano',
   'error.api': 'The server answered {0}',
   notAvailable: '—',
@@ -324,6 +328,10 @@ const it: Record<MessageKey, string> = {
   'about.closedTerm': "Chiusi e risolti",
   'about.adrTerm': "Misure ADR",
   'about.roundingTerm': "Arrotondamenti, rapporti vuoti e andamenti",
+  // [it] --- countries view (Countries.svelte) ---
+  // [it] --- traders view (Traders.svelte) ---
+  // [it] --- ADR bodies view (AdrBodies.svelte) ---
+  // [it] --- registry sorting, accessibility ---
   'lang.switch': 'English',
   'error.api': 'Il server ha risposto {0}',
   notAvailable: '—',
