@@ -167,6 +167,16 @@ const en = {
   // [en] --- traders view (Traders.svelte) ---
   // [en] --- ADR bodies view (AdrBodies.svelte) ---
   // [en] --- registry sorting, accessibility ---
+  'registry.search': 'Search',
+  'registry.searchHint': 'reference, trader or words',
+  'registry.searchButton': 'Search',
+  'registry.status': 'Status',
+  'registry.stages': 'Open at stage',
+  'registry.closures': 'Closed as',
+  'registry.overdueOnly': 'Overdue only',
+  'registry.export': 'Download these cases',
+  'registry.sortOldest': 'Sort oldest first',
+  'registry.sortNewest': 'Sort newest first',
   'lang.switch': 'Italiano',
   'error.api': 'The server answered {0}',
   notAvailable: '—',
@@ -332,6 +342,16 @@ const it: Record<MessageKey, string> = {
   // [it] --- traders view (Traders.svelte) ---
   // [it] --- ADR bodies view (AdrBodies.svelte) ---
   // [it] --- registry sorting, accessibility ---
+  'registry.search': 'Cerca',
+  'registry.searchHint': 'riferimento, professionista o parole',
+  'registry.searchButton': 'Cerca',
+  'registry.status': 'Stato',
+  'registry.stages': 'Aperti nella fase',
+  'registry.closures': 'Chiusi come',
+  'registry.overdueOnly': 'Solo in ritardo',
+  'registry.export': 'Scarica questi casi',
+  'registry.sortOldest': 'Ordina dal più vecchio',
+  'registry.sortNewest': 'Ordina dal più recente',
   'lang.switch': 'English',
   'error.api': 'Il server ha risposto {0}',
   notAvailable: '—',
