@@ -138,6 +138,12 @@ describe('dashboard e2e', () => {
         if (view === '/registry') await page.locator('[data-testid="case-link"]').first().waitFor();
         await page.waitForLoadState('networkidle');
         expect(await seriousAxeViolations(page), `${view} (${lang})`).toEqual([]);
+        // A chart's data table, once opened, too.
+        if (view === '/') {
+          await page.locator('section.card button[aria-expanded]').first().click();
+          await page.locator('section.card .data-table').first().waitFor();
+          expect(await seriousAxeViolations(page), `${view} (${lang}) with a data table open`).toEqual([]);
+        }
       }
     }
   });

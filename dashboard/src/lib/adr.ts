@@ -156,38 +156,9 @@ export function caseloadPoints(lang: Lang, items: readonly TrendItem[]): Caseloa
   }));
 }
 
-const X_BY_INTERVAL = {
-  month: { timeUnit: 'utcyearmonth', tickCount: 'month', format: '%b %Y' },
-  quarter: { timeUnit: 'utcyearquarter', tickCount: { interval: 'month', step: 3 }, format: '' },
-  year: { timeUnit: 'utcyear', tickCount: 'year', format: '%Y' },
-} as const;
-
-type Encoded = { encoding?: Record<string, unknown> };
-
-/**
- * The caseload line: trendSpec's layers (solid, dashed into the incomplete period, points with
- * tooltips, the "incomplete" label) with the x axis bucketed and labelled by the interval, in UTC
- * like the API's buckets. `quarterFormat` is the language's quarter label ("Q%q %Y").
- */
+/** The caseload line: trendSpec bucketed by the chosen interval. */
 export function caseloadSpec(points: readonly CaseloadPoint[], words: { x: string; y: string; incomplete: string; quarterFormat: string }, interval: Interval): TopLevelSpec {
-  const spec = trendSpec(points, words);
-  const b = X_BY_INTERVAL[interval];
-  const x = {
-    field: 'start',
-    type: 'temporal',
-    timeUnit: b.timeUnit,
-    title: words.x,
-    axis: { format: b.format || words.quarterFormat, labelOverlap: true, tickCount: b.tickCount },
-  };
-  // Counts of disputes are whole: no 0.5 ticks on a body's small numbers.
-  const y = { field: 'value', type: 'quantitative', title: words.y, axis: { format: ',d', tickMinStep: 1 } };
-  if (!('layer' in spec)) return spec;
-  // Layers without data (no incomplete period: no dashed segment, no label) are dropped: vega
-  // would draw an empty, unlabelled mark group, which axe reports (svg-img-alt).
-  const layer = (spec.layer as (Encoded & { data?: { values?: unknown[] } })[])
-    .filter((l) => !Array.isArray(l.data?.values) || l.data.values.length > 0)
-    .map((l) => (l.encoding ? { ...l, encoding: { ...l.encoding, x, y } } : l));
-  return { ...spec, layer } as TopLevelSpec;
+  return trendSpec(points, words, { interval });
 }
 
 // ---- the report as a document ----------------------------------------------------------------
@@ -314,13 +285,6 @@ export function reportSections(lang: Lang, r: AdrReport): ReportSection[] {
 
 export type ReportBar = BarRow & { code: string; count: number; share: number | null };
 
-/** barSpec for counts of disputes, with whole-number ticks only (a body's counts are small: 0, 1, 2). */
-export function countBarSpec(rows: readonly BarRow[], words: { x: string }): TopLevelSpec {
-  const spec = barSpec(rows, words);
-  if (!('encoding' in spec) || !spec.encoding) return spec;
-  const x = spec.encoding.x as Record<string, unknown> & { axis?: Record<string, unknown> };
-  return { ...spec, encoding: { ...spec.encoding, x: { ...x, axis: { ...x.axis, tickMinStep: 1 } } } } as TopLevelSpec;
-}
 
 /** Bars for the report's charts: disputes by type of complaint (counts), outcome shares (shares of outcomes). */
 export function reportCharts(lang: Lang, r: AdrReport): { problems: ReportBar[]; outcomes: ReportBar[] } {

@@ -34,38 +34,45 @@ export interface TrendPoint {
   tip: string;
 }
 
+/** How the time axis buckets and labels the periods, in UTC like the API's buckets. */
+const X_BY_INTERVAL = {
+  month: { timeUnit: 'utcyearmonth', tickCount: 'month', format: '%b %Y' },
+  quarter: { timeUnit: 'utcyearquarter', tickCount: { interval: 'month', step: 3 }, format: '' },
+  year: { timeUnit: 'utcyear', tickCount: 'year', format: '%Y' },
+} as const;
+export type TrendInterval = keyof typeof X_BY_INTERVAL;
+
 /**
- * A line of counts per month; the segment into the incomplete current period is dashed and the
- * point labelled, so a half-month is not read as a drop.
+ * A line of counts (or shares) per period; the segment into the incomplete current period is
+ * dashed and the point labelled, so a half-month is not read as a drop. Counts get whole-number
+ * ticks only. Layers without data are left out: vega would draw an empty, unlabelled mark group
+ * (axe: svg-img-alt). `quarterFormat` labels quarters in the chosen language ("Q%q %Y").
  */
-export function trendSpec(points: readonly TrendPoint[], words: { x: string; y: string; incomplete: string }, opts: { percent?: boolean } = {}): TopLevelSpec {
+export function trendSpec(
+  points: readonly TrendPoint[],
+  words: { x: string; y: string; incomplete: string; quarterFormat?: string },
+  opts: { percent?: boolean; interval?: TrendInterval } = {},
+): TopLevelSpec {
   const complete = points.filter((p) => !p.incomplete);
   const last = complete.at(-1);
   const open = points.filter((p) => p.incomplete);
   const dashed = last && open.length ? [last, ...open] : [];
-  const x = { field: 'start', type: 'temporal', timeUnit: 'yearmonth', title: words.x, axis: { format: '%b %Y', labelOverlap: true } } as const;
+  const b = X_BY_INTERVAL[opts.interval ?? 'month'];
+  const x = { field: 'start', type: 'temporal', timeUnit: b.timeUnit, title: words.x, axis: { format: b.format || (words.quarterFormat ?? 'Q%q %Y'), labelOverlap: true, tickCount: b.tickCount } } as const;
   const y = opts.percent
     ? ({ field: 'value', type: 'quantitative', title: words.y, axis: { format: '.0%' } } as const)
-    : ({ field: 'value', type: 'quantitative', title: words.y } as const);
-  return {
-    ...BASE,
-    height: 240,
-    layer: [
-      { data: { values: complete }, mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y } },
-      { data: { values: dashed }, mark: { type: 'line', strokeWidth: 2, strokeDash: [5, 4] }, encoding: { x, y } },
-      {
-        data: { values: [...points] },
-        mark: { type: 'point', filled: true, size: 40 },
-        encoding: { x, y, tooltip: [{ field: 'tip', type: 'nominal', title: words.y }] },
-      },
-      {
-        data: { values: open },
-        mark: { type: 'text', dy: -12, align: 'right', fontStyle: 'italic', color: '#555' },
-        encoding: { x, y, text: { value: words.incomplete } },
-      },
-    ],
-  };
+    : ({ field: 'value', type: 'quantitative', title: words.y, axis: { format: ',d', tickMinStep: 1 } } as const);
+  const line = (values: readonly TrendPoint[], dash?: number[]): Layer => ({ data: { values: [...values] }, mark: { type: 'line', strokeWidth: 2, ...(dash ? { strokeDash: dash } : {}) }, encoding: { x, y } });
+  const layers: [readonly TrendPoint[], Layer][] = [
+    [complete, line(complete)],
+    [dashed, line(dashed, [5, 4])],
+    [points, { data: { values: [...points] }, mark: { type: 'point', filled: true, size: 40 }, encoding: { x, y, tooltip: [{ field: 'tip', type: 'nominal', title: words.y }] } }],
+    [open, { data: { values: open }, mark: { type: 'text', dy: -12, align: 'right', fontStyle: 'italic', color: '#555' }, encoding: { x, y, text: { value: words.incomplete } } }],
+  ];
+  return { ...BASE, height: 240, layer: layers.filter(([values]) => values.length > 0).map(([, layer]) => layer) };
 }
+
+type Layer = Extract<TopLevelSpec, { layer: unknown }>['layer'][number];
 
 export interface BarRow {
   label: string;
@@ -85,7 +92,7 @@ export function barSpec(rows: readonly BarRow[], words: { x: string }, opts: { p
     mark: { type: 'bar', cornerRadiusEnd: 2 },
     encoding: {
       y: { field: 'label', type: 'nominal', sort: '-x', title: null, axis: { labelLimit: 220 } },
-      x: { field: 'value', type: 'quantitative', title: words.x, axis: opts.percent ? { format: '.0%' } : { format: ',d' } },
+      x: { field: 'value', type: 'quantitative', title: words.x, axis: opts.percent ? { format: '.0%' } : { format: ',d', tickMinStep: 1 } },
       tooltip: [
         { field: 'label', type: 'nominal', title: ' ' },
         { field: 'tip', type: 'nominal', title: words.x },
