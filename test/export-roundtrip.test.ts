@@ -19,7 +19,7 @@ import { complaintInput } from '../api/src/complaints/complaint.schema.js';
 import { RegistryExporter } from '../api/src/registry/registry.export.js';
 import type { Store } from '../api/src/db/store.js';
 import { addDays, ev, minimalComplaint, validComplaint, type TestComplaint } from './support/complaints.js';
-import { client, counts, expectError, putAdrBody, startApp, type Client, type RunningApp } from './support/http.js';
+import { adminHeaders, client, counts, expectError, putAdrBody, startApp, type Client, type RunningApp } from './support/http.js';
 
 const DEMO = generateDemo({ complaints: 1500, seed: 11 });
 const FORMATS = ['csv', 'ndjson', 'parquet'] as const;
@@ -80,7 +80,7 @@ interface Download {
   bytes: Buffer;
 }
 async function download(app: RunningApp, query: string): Promise<Download> {
-  const res = await fetch(`${app.baseUrl}/api/v1/complaints/export?${query}`);
+  const res = await fetch(`${app.baseUrl}/api/v1/complaints/export?${query}`, { headers: adminHeaders });
   return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
 }
 
@@ -250,7 +250,7 @@ describe('export contents', () => {
 
   it('answers 400 for bad parameters before sending anything', async () => {
     for (const q of ['format=xlsx', 'format=csv&limit=5', 'format=csv&cursor=abc', 'stage=nope', 'format=csv&from=2024-02-01&to=2024-01-01', 'sort=filedAt']) {
-      const res = await fetch(`${A.baseUrl}/api/v1/complaints/export?${q}`);
+      const res = await fetch(`${A.baseUrl}/api/v1/complaints/export?${q}`, { headers: adminHeaders });
       const body = await res.text();
       expectError({ status: res.status, headers: res.headers, text: body, body: JSON.parse(body) }, 400);
     }

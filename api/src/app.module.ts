@@ -1,4 +1,5 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown, type Type } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -22,6 +23,9 @@ import { ReferenceController } from './reference/reference.controller.js';
 import { RegistryController } from './registry/registry.controller.js';
 import { RegistryExporter } from './registry/registry.export.js';
 import { RegistryService } from './registry/registry.service.js';
+import { AuthGuard } from './access/auth.guard.js';
+import { TokenService } from './access/token.service.js';
+import { TokensController } from './access/tokens.controller.js';
 
 /** Every controller, in one list: the OpenAPI document is built from it. */
 export const CONTROLLERS: Type[] = [
@@ -33,6 +37,7 @@ export const CONTROLLERS: Type[] = [
   BatchesController,
   AnalyticsController,
   EtlController,
+  TokensController,
 ];
 
 export interface AppDeps {
@@ -64,6 +69,8 @@ export class AppModule {
         { provide: CONFIG, useValue: deps.config },
         { provide: STORE, useValue: deps.store },
         { provide: LOGGER, useValue: deps.logger },
+        { provide: TokenService, useFactory: (store: Store, config: Config) => new TokenService(store, config.adminToken), inject: [STORE, CONFIG] },
+        { provide: APP_GUARD, useClass: AuthGuard },
         { provide: IngestService, useFactory: (store: Store, config: Config) => new IngestService(store, { traderReplyDays: config.traderReplyDays }), inject: [STORE, CONFIG] },
         { provide: RegistryService, useFactory: (store: Store) => new RegistryService(store), inject: [STORE] },
         { provide: RegistryExporter, useFactory: (store: Store, config: Config) => new RegistryExporter(store, config.dataDir), inject: [STORE, CONFIG] },

@@ -12,6 +12,10 @@ import { createLogger } from '../../api/src/common/logger.js';
 import type { Store } from '../../api/src/db/store.js';
 import { createTestStore, type TestStore } from './store.js';
 
+/** ADMIN_TOKEN of every test app (unless a test sets its own); `client()` sends it by default. */
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+export const adminHeaders = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+
 export interface RunningApp {
   baseUrl: string;
   store: Store;
@@ -26,7 +30,7 @@ export interface RunningApp {
 export async function startApp(opts: { env?: Record<string, string>; store?: Store; etl?: AppDeps['etl'] } = {}): Promise<RunningApp> {
   let owned: TestStore | undefined;
   const store = opts.store ?? (owned = await createTestStore()).store;
-  const config = loadConfig({ LOG_LEVEL: 'silent', ETL_CRON: 'off', DEMO: 'false', AUTO_CLOSE_DAYS: 'off', DUCKDB_PATH: ':memory:', ...opts.env });
+  const config = loadConfig({ LOG_LEVEL: 'silent', ETL_CRON: 'off', DEMO: 'false', AUTO_CLOSE_DAYS: 'off', DUCKDB_PATH: ':memory:', ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...opts.env });
   const app = await createApp({ config, store, logger: createLogger(process.env.TEST_LOG_LEVEL === 'error' ? 'error' : 'silent'), etl: opts.etl });
   await app.listen(0, '127.0.0.1');
   const addr = app.getHttpServer().address() as { port: number };
@@ -60,9 +64,11 @@ async function toAnswer(res: Response): Promise<Answer> {
   return { status: res.status, headers: res.headers, text, body };
 }
 
-export function client(baseUrl: string) {
+/** Calls as the bearer of `token` (default: the test admin; null: no token at all). */
+export function client(baseUrl: string, token: string | null = TEST_ADMIN_TOKEN) {
   const call = async (method: string, path: string, body?: RequestInit['body'], contentType?: string, extra: RequestInit = {}): Promise<Answer> => {
     const headers: Record<string, string> = {};
+    if (token !== null) headers.authorization = `Bearer ${token}`;
     if (contentType) headers['content-type'] = contentType;
     const res = await fetch(baseUrl + path, { method, body, headers, ...extra });
     return toAnswer(res);
@@ -71,6 +77,7 @@ export function client(baseUrl: string) {
     get: (path: string) => call('GET', path),
     postJson: (path: string, body: unknown) => call('POST', path, JSON.stringify(body), 'application/json'),
     putJson: (path: string, body: unknown) => call('PUT', path, JSON.stringify(body), 'application/json'),
+    delete: (path: string) => call('DELETE', path),
     postRaw: (path: string, body: RequestInit['body'], contentType?: string, extra?: RequestInit) => call('POST', path, body, contentType, extra),
     ndjson: (body: string, query = '') => call('POST', `/api/v1/complaints/bulk${query}`, body, 'application/x-ndjson'),
     csv: (body: string, query = '') => call('POST', `/api/v1/complaints/bulk${query}`, body, 'text/csv'),
@@ -99,7 +106,7 @@ export function findStackTraces(value: unknown, path = '$'): string[] {
 }
 
 const REASON: Record<number, string> = {
-  400: 'Bad Request', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity',
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests',
 };
 
 /** The contract's error shape, with the given status, and no stack trace anywhere. */

@@ -5,6 +5,7 @@ import { notFound } from '../common/errors.js';
 import type { Store } from '../db/store.js';
 import { errorResponses } from '../openapi/common-responses.js';
 import { ApiDoc, ZParams } from '../openapi/route-docs.js';
+import { Access } from '../access/access.decorator.js';
 
 export const batchBody = z
   .object({
@@ -31,6 +32,7 @@ export class BatchesController {
   constructor(@Inject(STORE) private readonly store: Store) {}
 
   @Get(':batchId')
+  @Access('admin', 'ingest')
   @ApiDoc({ summary: "A batch's counts, caller and time", tags: ['ingest'], responses: { 200: { description: 'the batch', schema: batchBody }, ...errorResponses(400, 404) } })
   async get(@ZParams(params) p: { batchId: string }): Promise<z.infer<typeof batchBody>> {
     const b = await this.store.db.selectFrom('ingest_batches').selectAll().where('id', '=', p.batchId).executeTakeFirst();

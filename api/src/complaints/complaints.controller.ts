@@ -13,6 +13,7 @@ import { complaintInput, eventInput, type ComplaintInput, type ParsedComplaint }
 import { bulkQuery, complaintIdParams, erasure, eventIdParams, ingestSummary, voidInput } from './complaints.dto.js';
 import { ComplaintsService } from './complaints.service.js';
 import type { LifecycleEvent } from '../domain/lifecycle.js';
+import { Access } from '../access/access.decorator.js';
 
 /** Until access control lands every caller writes as the default source (contract "Access"). */
 export const DEFAULT_SOURCE = 'default';
@@ -35,6 +36,7 @@ export class ComplaintsController {
   ) {}
 
   @Post()
+  @Access('admin', 'ingest')
   @ApiDoc({
     summary: 'File one complaint (idempotent by source + externalRef)',
     description: 'New → 201. The same complaint again → 200, nothing written. The same complaint with more events → 200, the new events appended. Other content under the same reference → 409.',
@@ -51,6 +53,7 @@ export class ComplaintsController {
   }
 
   @Post('bulk')
+  @Access('admin', 'ingest')
   @HttpCode(200)
   @ApiDoc({
     summary: 'Load many complaints, all or nothing',
@@ -79,6 +82,7 @@ export class ComplaintsController {
   }
 
   @Post(':id/events')
+  @Access('admin', 'ingest', 'trader', 'adr_body')
   @ApiDoc({
     summary: 'Append a lifecycle event',
     description: 'Checked against the lifecycle (domain.md §1): an event the current stage does not allow → 409 naming the stage and the allowed next events.',
@@ -90,6 +94,7 @@ export class ComplaintsController {
   }
 
   @Post(':id/events/:eventId/void')
+  @Access('admin')
   @HttpCode(200)
   @ApiDoc({ summary: 'Void a wrongly recorded event (admin; measures ignore it)', tags: ['ingest'], responses: { 200: { description: 'voided; the case as it now stands', schema: caseDetail }, ...errorResponses(400, 404, 409, 415, 422) } })
   async voidEvent(@ZParams(eventIdParams) p: { id: string; eventId: string }, @ZBody(voidInput) body: { reason: string }) {
@@ -97,6 +102,7 @@ export class ComplaintsController {
   }
 
   @Delete(':id/personal-data')
+  @Access('admin')
   @ApiDoc({ summary: "Erase the consumer's personal data now (GDPR request); statistics stay", tags: ['ingest'], responses: { 200: { description: 'erased', schema: erasure }, ...errorResponses(400, 404) } })
   async erase(@ZParams(complaintIdParams) p: { id: string }) {
     return this.complaints.erasePersonalData(p.id);

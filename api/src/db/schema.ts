@@ -129,7 +129,34 @@ export interface EtlRunsTable {
   error: string | null;
 }
 
+export interface ApiTokensTable {
+  id: string;
+  role: 'admin' | 'regulator' | 'trader' | 'adr_body' | 'ingest';
+  trader_id: string | null;
+  adr_body_id: string | null;
+  source: string | null;
+  label: string;
+  token_hash: string;
+  created_at: DefaultedTimestamp;
+  created_by: string;
+  revoked_at: Timestamp | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: DefaultedTimestamp;
+  token_id: string | null;
+  role: string | null;
+  actor: string;
+  action: string;
+  target: string | null;
+  rows: ColumnType<string | null, number | string | null | undefined, number | string | null>;
+  detail: ColumnType<unknown, string | null | undefined, string | null>;
+}
+
 export interface DB {
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
   traders: TradersTable;
   adr_bodies: AdrBodiesTable;
   ingest_batches: IngestBatchesTable;
@@ -147,3 +174,5 @@ export type AdrBodyRow = Selectable<AdrBodiesTable>;
 export type BatchRow = Selectable<IngestBatchesTable>;
 
 export type EtlRunRow = Selectable<EtlRunsTable>;
+export type ApiTokenRow = Selectable<ApiTokensTable>;
+export type AuditRow = Selectable<AuditLogTable>;

@@ -5,12 +5,14 @@ import { errorResponses } from '../openapi/common-responses.js';
 import { ApiDoc, ZQuery } from '../openapi/route-docs.js';
 import { etlRun, etlRunsBody, etlStartQuery } from '../analytics/analytics.dto.js';
 import { EtlAlreadyRunning, EtlRunner, type EtlRun } from '../../../etl/etl-runner.js';
+import { Access } from '../access/access.decorator.js';
 
 @Controller('api/v1/etl/runs')
 export class EtlController {
   constructor(private readonly runner: EtlRunner) {}
 
   @Post()
+  @Access('admin')
   @HttpCode(202)
   @ApiDoc({
     summary: 'Start an ETL run now (incremental unless full=true)',
@@ -31,6 +33,7 @@ export class EtlController {
   }
 
   @Get()
+  @Access('admin', 'regulator', 'trader', 'adr_body')
   @ApiDoc({ summary: 'Recent ETL runs, newest first', tags: ['etl'], responses: { 200: { description: 'the last 50 runs', schema: etlRunsBody } } })
   async list() {
     return { items: await this.runner.recentRuns(50), running: this.runner.running };

@@ -7,6 +7,7 @@ import { AnalyticsDb } from '../../../etl/analytics-db.js';
 import { EtlRunner } from '../../../etl/etl-runner.js';
 import type { Store } from '../db/store.js';
 import { ApiDoc } from '../openapi/route-docs.js';
+import { Public } from '../access/access.decorator.js';
 
 export const healthBody = z
   .object({
@@ -30,6 +31,7 @@ export class HealthController {
   ) {}
 
   @Get('health')
+  @Public()
   @ApiDoc({ summary: 'Liveness and dependencies (no token needed)', tags: ['health'], responses: { 200: { description: 'serving', schema: healthBody }, 503: { description: 'cannot serve', schema: healthBody } } })
   async health(@Res({ passthrough: true }) res: Response): Promise<z.infer<typeof healthBody>> {
     let postgres: z.infer<typeof healthBody>['postgres'] = { status: 'up', kind: this.store.kind };

@@ -13,11 +13,15 @@ export const errorBody = z
 
 const WHY: Record<number, string> = {
   400: 'malformed request (query, path or JSON syntax)',
+  401: 'no bearer token, or a token that is unknown or revoked',
+  403: "the token's role may not do this",
   404: 'not found',
   409: 'conflicts with the stored case (lifecycle or idempotency)',
   413: 'body larger than the configured limit',
   415: 'unsupported content type',
   422: 'well-formed but invalid content; details name line, field and problem',
+  429: 'too many requests for this token; Retry-After says when to try again',
+  503: 'a dependency (the database, the analytics snapshot) is not available; Retry-After says when to try again',
 };
 
 export function errorResponses(...codes: number[]): RouteDoc['responses'] {

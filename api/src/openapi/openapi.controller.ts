@@ -4,6 +4,7 @@ import { Controller, Get, Header } from '@nestjs/common';
 import { PROJECT_ROOT } from '../common/paths.js';
 import { buildOpenApi } from './openapi.js';
 import { ApiDoc } from './route-docs.js';
+import { Public } from '../access/access.decorator.js';
 
 const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
 
@@ -12,6 +13,7 @@ let cached: Record<string, unknown> | undefined;
 @Controller('api')
 export class OpenApiController {
   @Get('openapi.json')
+  @Public()
   @ApiDoc({ summary: 'This document', tags: ['meta'], responses: { 200: { description: 'OpenAPI 3.1', content: 'application/json' } } })
   document() {
     // Imported lazily: the controller list imports this controller.
@@ -19,6 +21,7 @@ export class OpenApiController {
   }
 
   @Get('docs')
+  @Public()
   @Header('content-type', 'text/html; charset=utf-8')
   @ApiDoc({ summary: 'Browsable API documentation (Swagger UI)', tags: ['meta'], responses: { 200: { description: 'HTML page', content: 'text/html' } } })
   docs() {

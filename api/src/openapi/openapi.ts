@@ -6,6 +6,8 @@ import { RequestMethod, type Type } from '@nestjs/common';
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants.js';
 import { z } from 'zod';
 import { routeDoc, routeInputs } from './route-docs.js';
+import { accessRule } from '../access/access.decorator.js';
+import { errorResponses } from './common-responses.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -76,8 +78,13 @@ export function buildOpenApi(controllers: Type[], version: string): JsonSchema {
         : doc.requestContent
           ? { required: true, content: Object.fromEntries(Object.entries(doc.requestContent).map(([type, c]) => [type, { schema: { type: 'string', format: 'binary', description: c.description } }])) }
           : undefined;
+      // Access (contract "Access"): the roles that may call it, as declared by @Access/@Public;
+      // a route with neither has no `x-roles` (and the guard refuses it), which the access test catches.
+      const rule = accessRule(handler);
+      const guarded = rule !== undefined && !rule.public;
+      const documented = guarded ? { ...errorResponses(401, 403), ...doc.responses } : doc.responses;
       const responses = Object.fromEntries(
-        Object.entries(doc.responses).map(([status, r]) => [
+        Object.entries(documented).map(([status, r]) => [
           status,
           { description: r.description, ...(r.schema ? { content: { [r.content ?? 'application/json']: { schema: toSchema(r.schema, 'output') } } } : r.content ? { content: { [r.content]: {} } } : {}) },
         ]),
@@ -91,6 +98,7 @@ export function buildOpenApi(controllers: Type[], version: string): JsonSchema {
         ...(parameters.length ? { parameters } : {}),
         ...(requestBody ? { requestBody } : {}),
         responses,
+        ...(rule ? { security: guarded ? [{ bearer: [] }] : [], 'x-roles': rule.public ? ['public'] : [...rule.roles] } : {}),
       };
     }
   }
@@ -99,6 +107,9 @@ export function buildOpenApi(controllers: Type[], version: string): JsonSchema {
     info: { title: 'ODR Observatory API', version, description: 'Complaints and their lifecycle in, case registry and analytics out. Errors: { statusCode, error, message, details? }.' },
     servers: [{ url: '/' }],
     paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
-    components: { schemas: Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b))) },
+    components: {
+      schemas: Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b))),
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a token from POST /api/v1/tokens, or ADMIN_TOKEN' } },
+    },
   };
 }

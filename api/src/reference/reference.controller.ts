@@ -9,6 +9,7 @@ import {
   type AdrBodyInput, type ListQuery, type TraderInput,
 } from './reference.dto.js';
 import { ReferenceRepository } from './reference.repository.js';
+import { Access } from '../access/access.decorator.js';
 
 function page<T extends { id: string }>(rows: T[], limit: number) {
   const items = rows.slice(0, limit);
@@ -23,6 +24,7 @@ export class ReferenceController {
   }
 
   @Put('traders/:traderId')
+  @Access('admin')
   @ApiDoc({ summary: 'Create or update a trader', tags: ['reference data'], responses: { 200: { description: 'updated', schema: trader }, 201: { description: 'created', schema: trader }, ...errorResponses(400, 415, 422) } })
   async putTrader(@ZParams(traderIdParams) p: { traderId: string }, @ZBody(traderInput) body: TraderInput, @Res({ passthrough: true }) res: Response) {
     const { created, trader } = await this.repo.upsertTrader(p.traderId, body);
@@ -31,12 +33,14 @@ export class ReferenceController {
   }
 
   @Get('traders')
+  @Access('admin', 'regulator')
   @ApiDoc({ summary: 'List traders (name search, country, keyset paging by id)', tags: ['reference data'], responses: { 200: { description: 'a page of traders', schema: traderPage }, ...errorResponses(400) } })
   async listTraders(@ZQuery(listQuery) q: ListQuery) {
     return page(await this.repo.listTraders(q), q.limit);
   }
 
   @Put('adr-bodies/:adrBodyId')
+  @Access('admin')
   @ApiDoc({ summary: 'Create or update an ADR body', tags: ['reference data'], responses: { 200: { description: 'updated', schema: adrBody }, 201: { description: 'created', schema: adrBody }, ...errorResponses(400, 415, 422) } })
   async putAdrBody(@ZParams(adrBodyIdParams) p: { adrBodyId: string }, @ZBody(adrBodyInput) body: AdrBodyInput, @Res({ passthrough: true }) res: Response) {
     const { created, adrBody } = await this.repo.upsertAdrBody(p.adrBodyId, body);
@@ -45,6 +49,7 @@ export class ReferenceController {
   }
 
   @Get('adr-bodies')
+  @Access('admin', 'regulator', 'trader', 'adr_body')
   @ApiDoc({ summary: 'List ADR bodies', tags: ['reference data'], responses: { 200: { description: 'a page of ADR bodies', schema: adrBodyPage }, ...errorResponses(400) } })
   async listAdrBodies(@ZQuery(listQuery) q: ListQuery) {
     return page(await this.repo.listAdrBodies(q), q.limit);

@@ -12,6 +12,7 @@ import { ApiDoc, ZParams, ZQuery } from '../openapi/route-docs.js';
 import { casePage, registryExportQuery, registryListQuery, type RegistryExportQuery, type RegistryListQuery } from './registry.dto.js';
 import { RegistryExporter } from './registry.export.js';
 import { RegistryService } from './registry.service.js';
+import { Access } from '../access/access.decorator.js';
 
 @Controller('api/v1/complaints')
 export class RegistryController {
@@ -23,6 +24,7 @@ export class RegistryController {
   ) {}
 
   @Get()
+  @Access('admin', 'regulator', 'trader', 'adr_body')
   @ApiDoc({
     summary: 'The case registry: filtered, keyset-paged case summaries',
     description: 'Newest first by default. Pass `nextCursor` as `cursor` for the next page (same sort); pages stay stable while cases arrive. `total` is exact up to 10 000 matches (`totalExact`), an estimate beyond.',
@@ -35,6 +37,7 @@ export class RegistryController {
 
   // Declared before ':id' so that "export" is never read as an id.
   @Get('export')
+  @Access('admin', 'regulator', 'trader', 'adr_body')
   @ApiDoc({
     summary: 'Download the matching cases as CSV, NDJSON or Parquet (streamed)',
     description: 'Same filters as the registry list. The file ingests back unchanged through POST /api/v1/complaints/bulk; the filters and the UTC time are stamped in its name (Content-Disposition).',
@@ -68,6 +71,7 @@ export class RegistryController {
   }
 
   @Get(':id')
+  @Access('admin', 'regulator', 'trader', 'adr_body')
   @ApiDoc({ summary: 'One case with its event timeline, derived status, durations and deadlines', tags: ['registry'], responses: { 200: { description: 'the case', schema: caseDetail }, ...errorResponses(400, 404) } })
   async detail(@ZParams(complaintIdParams) p: { id: string }) {
     return this.complaints.detail(p.id);

@@ -1,0 +1,42 @@
+/**
+ * The one gate (a global guard): a route's @Access/@Public rule decides. No rule → 403 (deny by
+ * default); no or unknown token → 401 with `WWW-Authenticate: Bearer`; a role the rule does not
+ * list → 403. The caller is put on the request for the route and for the audit log.
+ */
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiError } from '../common/errors.js';
+import { accessRule } from './access.decorator.js';
+import type { RequestWithCaller } from './caller.decorator.js';
+import { TokenService } from './token.service.js';
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(private readonly tokens: TokenService) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const rule = accessRule(ctx.getHandler());
+    if (!rule) throw new ApiError(403, 'this route has no access rule, so it is closed to everyone');
+    if (rule.public) return true;
+    const req = ctx.switchToHttp().getRequest<RequestWithCaller>();
+    const res = ctx.switchToHttp().getResponse<Response>();
+    const header = req.headers.authorization;
+    const token = header ? BEARER.exec(header)?.[1] : undefined;
+    if (!token) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      throw new ApiError(401, header ? 'the Authorization header must be "Bearer <token>"' : 'a bearer token is required (Authorization: Bearer <token>)');
+    }
+    const caller = await this.tokens.resolve(token);
+    if (!caller) {
+      res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
+      throw new ApiError(401, 'the token is not valid or has been revoked');
+    }
+    if (!rule.roles.includes(caller.role)) {
+      throw new ApiError(403, `the ${caller.role} role may not do this; allowed: ${rule.roles.join(', ')}`);
+    }
+    req.caller = caller;
+    return true;
+  }
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { referenceId, text } from '../complaints/complaint.schema.js';
+import { ROLES } from './roles.js';
+
+/** A new token: the binding each role needs, and nothing it does not. */
+export const tokenInput = z
+  .strictObject({
+    role: z.enum(ROLES, { error: `role must be one of ${ROLES.join(', ')}` }),
+    label: text(200).meta({ description: 'who holds it, e.g. "Consumer authority IT, analyst desk"' }),
+    traderId: referenceId('traderId').optional().meta({ description: 'required for (and only for) role trader' }),
+    adrBodyId: referenceId('adrBodyId').optional().meta({ description: 'required for (and only for) role adr_body' }),
+    source: referenceId('source').optional().meta({ description: 'required for (and only for) role ingest' }),
+  })
+  .superRefine((t, ctx) => {
+    const needs = { trader: 'traderId', adr_body: 'adrBodyId', ingest: 'source' } as const;
+    for (const [role, field] of Object.entries(needs) as [keyof typeof needs, (typeof needs)[keyof typeof needs]][]) {
+      if (t.role === role && t[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `is required for role ${role}` });
+      if (t.role !== role && t[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `is only for role ${role}` });
+    }
+  })
+  .meta({ id: 'TokenInput' });
+export type TokenInput = z.infer<typeof tokenInput>;
+
+export const tokenIdParams = z.object({ tokenId: z.uuid({ error: 'tokenId must be a UUID' }) });
+
+export const tokenInfoBody = z
+  .object({
+    id: z.string(),
+    role: z.enum(ROLES),
+    label: z.string(),
+    traderId: z.string().nullable(),
+    adrBodyId: z.string().nullable(),
+    source: z.string().nullable(),
+    createdAt: z.string(),
+    createdBy: z.string(),
+    revokedAt: z.string().nullable(),
+  })
+  .meta({ id: 'TokenInfo' });
+export const newTokenBody = tokenInfoBody.extend({ token: z.string().meta({ description: 'the secret: shown this once, stored only as a hash' }) }).meta({ id: 'NewToken' });
+export const tokenListBody = z.object({ items: z.array(tokenInfoBody) }).meta({ id: 'TokenList' });
