@@ -1,5 +1,5 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown, type Type } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -26,6 +26,14 @@ import { RegistryService } from './registry/registry.service.js';
 import { AuthGuard } from './access/auth.guard.js';
 import { TokenService } from './access/token.service.js';
 import { TokensController } from './access/tokens.controller.js';
+import { AuditController } from './audit/audit.controller.js';
+import { AuditInterceptor } from './audit/audit.interceptor.js';
+import { AuditService } from './audit/audit.service.js';
+import { RetentionJob } from './jobs/retention.job.js';
+import { RateLimiter } from './common/rate-limit.js';
+import { SessionController } from './access/session.controller.js';
+import { DemoController } from './demo/demo.controller.js';
+import { DemoTokens } from './demo/demo-tokens.js';
 
 /** Every controller, in one list: the OpenAPI document is built from it. */
 export const CONTROLLERS: Type[] = [
@@ -38,6 +46,9 @@ export const CONTROLLERS: Type[] = [
   AnalyticsController,
   EtlController,
   TokensController,
+  AuditController,
+  SessionController,
+  DemoController,
 ];
 
 export interface AppDeps {
@@ -71,11 +82,16 @@ export class AppModule {
         { provide: LOGGER, useValue: deps.logger },
         { provide: TokenService, useFactory: (store: Store, config: Config) => new TokenService(store, config.adminToken), inject: [STORE, CONFIG] },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: AuditService, useFactory: (store: Store) => new AuditService(store), inject: [STORE] },
+        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+        { provide: RateLimiter, useFactory: (config: Config) => new RateLimiter(config.rateLimitPerMinute ?? Number.POSITIVE_INFINITY), inject: [CONFIG] },
+        DemoTokens,
         { provide: IngestService, useFactory: (store: Store, config: Config) => new IngestService(store, { traderReplyDays: config.traderReplyDays }), inject: [STORE, CONFIG] },
         { provide: RegistryService, useFactory: (store: Store) => new RegistryService(store), inject: [STORE] },
         { provide: RegistryExporter, useFactory: (store: Store, config: Config) => new RegistryExporter(store, config.dataDir), inject: [STORE, CONFIG] },
         ComplaintsService,
         AutoCloseJob,
+        RetentionJob,
         { provide: AnalyticsDb, useFactory: (config: Config) => AnalyticsDb.open(config.duckdbPath, { memoryLimit: config.duckdbMemoryLimit }), inject: [CONFIG] },
         {
           provide: EtlRunner,

@@ -9,6 +9,7 @@ import { openStore } from './db/store.js';
 import { migrate } from './db/migrate.js';
 import { createApp } from './server.js';
 import { seedDemoIfEmpty } from './demo/demo-seed.js';
+import { DemoTokens } from './demo/demo-tokens.js';
 import { AnalyticsDb } from '../../etl/analytics-db.js';
 import { EtlRunner } from '../../etl/etl-runner.js';
 
@@ -31,6 +32,13 @@ async function main(): Promise<void> {
   if (config.demo) await seedDemoIfEmpty(store, config, logger);
 
   const app = await createApp({ config, store, logger });
+  if (config.demo) {
+    // One token per role, before the first request: the dashboard signs in with the regulator's.
+    for (const t of await app.get(DemoTokens).ensure()) {
+      const bound = t.traderId ?? t.adrBodyId ?? t.source;
+      logger.info({ demoToken: { role: t.role, traderId: t.traderId, adrBodyId: t.adrBodyId, source: t.source } }, `DEMO TOKEN (demo mode only) ${t.role}${bound ? ` [${bound}]` : ''}: ${t.token}`);
+    }
+  }
   await app.listen(config.port, config.host);
   logger.info({ url: `http://${config.host}:${config.port}/` }, 'ODR Observatory is serving');
   // No published snapshot yet (a new store, or a lost analytics file): build one now rather

@@ -1,6 +1,7 @@
 /**
- * Builds the HTTP application (used by main.ts and by the tests): Nest on Express, JSON logs with
- * request ids, one error filter, the dashboard and the API docs as static files.
+ * Builds the HTTP application (used by main.ts and by the tests): Nest on Express, security
+ * headers, CORS only when configured, JSON logs with request ids, a per-token rate limit on the
+ * API, one error filter, the dashboard and the API docs as static files.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -8,12 +9,15 @@ import { createRequire } from 'node:module';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
+import helmet from 'helmet';
 import type { LoggerService } from '@nestjs/common';
 import { AppModule, CONTROLLERS, type AppDeps } from './app.module.js';
 import { ApiExceptionFilter } from './common/http-exception.filter.js';
 import { requestLogger, type Logger } from './common/logger.js';
 import { PROJECT_ROOT } from './common/paths.js';
 import { CONTROLLERS_REF, DOCS_INIT_JS } from './openapi/openapi.controller.js';
+import { TokenService } from './access/token.service.js';
+import { rateLimit, RateLimiter } from './common/rate-limit.js';
 
 class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
@@ -43,6 +47,35 @@ export function spaFallback(dir: string): express.RequestHandler {
   };
 }
 
+/**
+ * Helmet's headers with a Content-Security-Policy the dashboard and the Swagger UI satisfy: every
+ * script, style sheet and request from this origin, no eval (the charts use vega-interpreter),
+ * inline styles allowed (Svelte style attributes, vega's SVG, Swagger UI), images also as data:
+ * and blob: URLs (chart downloads). No upgrade-insecure-requests: the default deployment is plain
+ * HTTP on 127.0.0.1.
+ */
+export function securityHeaders(): express.RequestHandler {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+  });
+}
+
 export async function createApp(deps: AppDeps, opts: { dashboardDir?: string } = {}): Promise<NestExpressApplication> {
   CONTROLLERS_REF.list = CONTROLLERS;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(deps), {
@@ -50,7 +83,21 @@ export async function createApp(deps: AppDeps, opts: { dashboardDir?: string } =
     logger: new PinoNestLogger(deps.logger),
   });
   app.disable('x-powered-by');
+  app.use(securityHeaders());
+  // No CORS headers at all unless CORS_ORIGINS names the origins that may call from a browser.
+  if (deps.config.corsOrigins.length) {
+    app.enableCors({
+      origin: deps.config.corsOrigins,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type'],
+      exposedHeaders: ['Content-Disposition', 'Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'],
+      maxAge: 600,
+    });
+  }
   app.use(requestLogger(deps.logger));
+  // Only the API is limited: health, the OpenAPI document, the docs and the dashboard are not.
+  // Before the body parser, so a refused request's body is never read.
+  if (deps.config.rateLimitPerMinute !== null) app.use('/api/v1', rateLimit(app.get(RateLimiter), app.get(TokenService)));
   // JSON bodies only; bulk bodies (NDJSON, CSV, Parquet) are streamed by their route.
   app.useBodyParser('json', { limit: deps.config.bodyLimitBytes });
   app.useGlobalFilters(new ApiExceptionFilter(deps.logger));

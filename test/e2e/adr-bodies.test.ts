@@ -31,7 +31,7 @@ describe('ADR bodies view e2e', () => {
   let pick: Pick;
 
   const api = async <T>(p: string): Promise<T> => {
-    const res = await fetch(`${server.baseUrl}${p}`);
+    const res = await server.fetch(p);
     expect(res.status, p).toBe(200);
     return (await res.json()) as T;
   };

@@ -35,7 +35,7 @@ describe('countries view e2e', () => {
     await bars().locator('.chart svg').waitFor({ timeout: 20_000 });
   };
   const countriesWithComplaints = async (query: string) => {
-    const body = (await (await fetch(`${server.baseUrl}/api/v1/stats/countries?${query}`)).json()) as { items: { country: string; complaints: number }[] };
+    const body = (await (await server.fetch(`/api/v1/stats/countries?${query}`)).json()) as { items: { country: string; complaints: number }[] };
     return body.items.filter((i) => i.complaints > 0);
   };
 

@@ -1,9 +1,10 @@
 /** The dashboard in headless Chromium against the real server on the demo data. */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { parse } from 'csv-parse/sync';
-import { launchBrowser, openPage, SCREENSHOTS, seriousAxeViolations, startServer, type Server, type WatchedPage } from './support.js';
+import { launchBrowser, openPage, SCREENSHOTS, seriousAxeViolations, startServer, switchRole, type Server, type WatchedPage } from './support.js';
 
 describe('dashboard e2e', () => {
   let server: Server;
@@ -103,18 +104,24 @@ describe('dashboard e2e', () => {
     await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('filedAt');
     expect(await page.locator('th[aria-sort]').getAttribute('aria-sort')).toBe('ascending');
     // Oldest first: the first row is the API's oldest case.
-    const oldest = (await (await fetch(`${server.baseUrl}/api/v1/complaints?sort=filedAt&limit=1`)).json()) as { items: { externalRef: string }[] };
+    const oldest = (await (await server.fetch('/api/v1/complaints?sort=filedAt&limit=1')).json()) as { items: { externalRef: string }[] };
     await expect.poll(async () => (await links.allTextContents())[0]).toBe(oldest.items[0]!.externalRef);
     expect(await page.locator('table.registry tbody tr td:nth-child(2)').first().textContent()).not.toBe(newest);
     // Overdue only: the total equals the API's for the same query, and every row says overdue.
     await page.check('input[name="overdue"]');
     await expect.poll(() => new URL(page.url()).searchParams.get('overdue')).toBe('true');
-    const overdue = (await (await fetch(`${server.baseUrl}/api/v1/complaints?overdue=true&limit=1`)).json()) as { total: number };
+    const overdue = (await (await server.fetch('/api/v1/complaints?overdue=true&limit=1')).json()) as { total: number };
     await expect.poll(async () => (await page.locator('[data-testid="registry-total"]').textContent()) ?? '').toContain(`${overdue.total.toLocaleString('en-GB')} cases`);
     if (overdue.total > 0) expect(await page.locator('table.registry tbody tr .overdue').count()).toBe(Math.min(50, overdue.total));
-    const exportUrl = new URL((await page.locator('[data-testid="export-csv"]').getAttribute('href'))!, server.baseUrl);
+    // The export is fetched with the token (a plain link carries none) and saved from a Blob.
+    const exportRequest = page.waitForRequest((r) => r.url().includes('/api/v1/complaints/export'));
+    const downloaded = page.waitForEvent('download');
+    await page.click('[data-testid="export-csv"]');
+    const exportUrl = new URL((await exportRequest).url());
     expect(Object.fromEntries(exportUrl.searchParams)).toEqual({ overdue: 'true', format: 'csv' });
-    const csv = await (await fetch(exportUrl)).text();
+    const download = await downloaded;
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8');
     expect(parse(csv, { columns: true })).toHaveLength(overdue.total);
     // Free text by reference.
     const ref = oldest.items[0]!.externalRef;
@@ -128,7 +135,7 @@ describe('dashboard e2e', () => {
   it('axe: no serious or critical accessibility violation on any view, in both languages', async () => {
     w = await openPage(browser);
     const { page } = w;
-    const caseId = ((await (await fetch(`${server.baseUrl}/api/v1/complaints?limit=1`)).json()) as { items: { id: string }[] }).items[0]!.id;
+    const caseId = ((await (await server.fetch('/api/v1/complaints?limit=1')).json()) as { items: { id: string }[] }).items[0]!.id;
     for (const lang of ['en', 'it']) {
       for (const view of ['/', '/resolution', '/cross-border', '/registry', `/registry/${caseId}`, '/etl', '/about']) {
         await page.goto(`${server.baseUrl}${view}?lang=${lang}`);
@@ -250,6 +257,10 @@ describe('dashboard e2e', () => {
     const { page } = w;
     await page.goto(`${server.baseUrl}/etl`);
     const rows = page.locator('[data-testid="etl-runs"] tbody tr');
+    await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(1);
+    // "Run now" is the administrator's: the demo regulator (the default) has no such button.
+    expect(await page.locator('[data-testid="etl-run-now"]').count()).toBe(0);
+    await switchRole(page, 'admin');
     await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(1);
     const before = await rows.count();
     expect(await page.locator('[data-testid="etl-status"]').first().textContent()).toBe('succeeded');

@@ -4,7 +4,7 @@
  * uncaught exceptions are collected so a test can assert there were none.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,15 +24,46 @@ async function freePort(): Promise<number> {
   });
 }
 
+export type Role = 'admin' | 'regulator' | 'trader' | 'adr_body' | 'ingest';
+export const ROLES: readonly Role[] = ['admin', 'regulator', 'trader', 'adr_body', 'ingest'];
+export interface DemoToken {
+  role: Role;
+  label: string;
+  token: string;
+  traderId?: string;
+  adrBodyId?: string;
+  source?: string;
+}
+
 export interface Server {
   baseUrl: string;
+  /** demo mode: one token per role (GET /api/v1/demo/session); empty otherwise */
+  demoTokens: Partial<Record<Role, DemoToken>>;
+  /** the token for a role: the demo one, or ADMIN_TOKEN for admin outside demo mode */
+  tokenOf(role: Role): string;
+  /** fetch with that role's bearer token (default: the demo regulator, whom the dashboard opens as) */
+  fetch(p: string, role?: Role): Promise<Response>;
+  /** the JSON of a 200 answer for that role */
+  get<T>(p: string, role?: Role): Promise<T>;
   stop(): Promise<void>;
 }
 
-export async function startServer(complaints = 3000): Promise<Server> {
+export interface ServerOptions {
+  complaints?: number;
+  /** false: DEMO=false (sign-in form, no switcher); the demo data is seeded by DEMO_COMPLAINTS only in demo mode */
+  demo?: boolean;
+  adminToken?: string;
+}
+
+export const E2E_ADMIN_TOKEN = 'e2e-admin-token-0123456789abcdef';
+
+export async function startServer(opts: number | ServerOptions = 3000): Promise<Server> {
+  const { complaints = 3000, demo = true, adminToken } = typeof opts === 'number' ? { complaints: opts } : opts;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'odr-e2e-'));
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_COMPLAINTS: String(complaints), ETL_CRON: 'off', LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_COMPLAINTS: String(complaints), ETL_CRON: 'off', LOG_LEVEL: 'warn', DEMO: String(demo) };
+  if (adminToken) env.ADMIN_TOKEN = adminToken;
+  else delete env.ADMIN_TOKEN;
   delete env.DATABASE_URL;
   const child: ChildProcess = spawn(process.execPath, ['scripts/start.mjs'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -40,20 +71,41 @@ export async function startServer(complaints = 3000): Promise<Server> {
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 200_000;
-  // Ready when the first ETL run has published a snapshot (analytics answer 503 before).
+  // Ready when the first ETL run has published a snapshot (analytics answer 503 before); an empty
+  // store outside demo mode has nothing to publish, so there listening is enough.
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}:\n${log}`);
     if (Date.now() > deadline) throw new Error(`server not ready in time:\n${log}`);
     try {
       const health = (await (await fetch(`${baseUrl}/api/health`)).json()) as { analytics?: { status?: string } };
-      if (health.analytics?.status === 'up') break;
+      if (health.analytics?.status === 'up' || (!demo && health.analytics?.status)) break;
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 300));
   }
+  const demoTokens: Partial<Record<Role, DemoToken>> = {};
+  if (demo) {
+    const res = await fetch(`${baseUrl}/api/v1/demo/session`);
+    if (res.status !== 200) throw new Error(`GET /api/v1/demo/session answered ${res.status} in demo mode`);
+    for (const t of ((await res.json()) as { tokens: DemoToken[] }).tokens) demoTokens[t.role] = t;
+  }
+  const tokenOf = (role: Role): string => {
+    const t = demoTokens[role]?.token ?? (role === 'admin' ? adminToken : undefined);
+    if (!t) throw new Error(`no ${role} token on this server`);
+    return t;
+  };
+  const authFetch = (p: string, role: Role = 'regulator') => fetch(`${baseUrl}${p}`, { headers: { authorization: `Bearer ${tokenOf(role)}` } });
   return {
     baseUrl,
+    demoTokens,
+    tokenOf,
+    fetch: authFetch,
+    async get<T>(p: string, role: Role = 'regulator'): Promise<T> {
+      const res = await authFetch(p, role);
+      if (res.status !== 200) throw new Error(`GET ${p} as ${role}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as T;
+    },
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
@@ -78,8 +130,13 @@ export interface WatchedPage {
   errors: string[];
 }
 
-export async function openPage(browser: Browser, viewport = { width: 1280, height: 900 }): Promise<WatchedPage> {
+/**
+ * A page in a fresh context. With `token`, the tab starts signed in with it (the dashboard keeps
+ * its token in sessionStorage under 'odr.token'), as if the user had signed in before.
+ */
+export async function openPage(browser: Browser, viewport = { width: 1280, height: 900 }, token?: string): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport });
+  if (token) await context.addInitScript(`sessionStorage.getItem('odr.token') || sessionStorage.setItem('odr.token', ${JSON.stringify(token)})`);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
@@ -89,6 +146,14 @@ export async function openPage(browser: Browser, viewport = { width: 1280, heigh
   return { page, context, errors };
 }
 
+/** The demo role switcher's choice, then waits until the top bar says so. */
+export async function switchRole(page: Page, role: Role): Promise<void> {
+  const select = page.locator('[data-testid="role-switcher"]');
+  const value = await select.locator(`option[data-role="${role}"]`).getAttribute('value');
+  await select.selectOption(value!);
+  await page.locator(`[data-testid="signed-in-as"][data-role="${role}"]`).waitFor();
+}
+
 export interface AxeViolation {
   id: string;
   impact: string | null;
@@ -96,12 +161,17 @@ export interface AxeViolation {
   nodes: string[];
 }
 
+let axeScript: string | undefined;
+const axeSource = (): string => (axeScript ??= readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8'));
+
 /**
  * Runs axe-core (WCAG 2 A/AA rules) on the page as it is now and returns the serious and critical
  * violations, each with the selectors of the offending nodes; a test expects none.
  */
 export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ path: path.resolve('node_modules/axe-core/axe.min.js') });
+  // Evaluated through the DevTools protocol, not added as a <script>: the server's
+  // Content-Security-Policy (script-src 'self') blocks inline scripts, as it should.
+  if (!(await page.evaluate<boolean>(`typeof window.axe !== 'undefined'`))) await page.evaluate(axeSource());
   // A string: the root tsconfig has no DOM types, and axe is a global of the page.
   const result = await page.evaluate<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }>(
     `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] })`,

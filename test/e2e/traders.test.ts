@@ -41,7 +41,7 @@ describe('traders e2e', () => {
   let suppressedCase!: Benchmark;
   let shownCase!: Benchmark;
   const get = async <T>(p: string): Promise<T> => {
-    const res = await fetch(`${server.baseUrl}${p}`);
+    const res = await server.fetch(p);
     expect(res.status, p).toBe(200);
     return (await res.json()) as T;
   };

@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import { sql } from 'kysely';
 import { createApp } from '../../api/src/server.js';
 import type { AppDeps } from '../../api/src/app.module.js';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '../../api/src/config/config.js';
 import { createLogger } from '../../api/src/common/logger.js';
 import type { Store } from '../../api/src/db/store.js';
@@ -19,6 +20,8 @@ export const adminHeaders = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
 export interface RunningApp {
   baseUrl: string;
   store: Store;
+  /** The Nest application (to reach a provider, e.g. a job or the rate limiter). */
+  app: NestExpressApplication;
   close(): Promise<void>;
 }
 
@@ -30,13 +33,14 @@ export interface RunningApp {
 export async function startApp(opts: { env?: Record<string, string>; store?: Store; etl?: AppDeps['etl'] } = {}): Promise<RunningApp> {
   let owned: TestStore | undefined;
   const store = opts.store ?? (owned = await createTestStore()).store;
-  const config = loadConfig({ LOG_LEVEL: 'silent', ETL_CRON: 'off', DEMO: 'false', AUTO_CLOSE_DAYS: 'off', DUCKDB_PATH: ':memory:', ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...opts.env });
+  const config = loadConfig({ LOG_LEVEL: 'silent', ETL_CRON: 'off', DEMO: 'false', AUTO_CLOSE_DAYS: 'off', RETENTION_CRON: 'off', RATE_LIMIT_PER_MINUTE: 'off', DUCKDB_PATH: ':memory:', ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...opts.env });
   const app = await createApp({ config, store, logger: createLogger(process.env.TEST_LOG_LEVEL === 'error' ? 'error' : 'silent'), etl: opts.etl });
   await app.listen(0, '127.0.0.1');
   const addr = app.getHttpServer().address() as { port: number };
   return {
     baseUrl: `http://127.0.0.1:${addr.port}`,
     store,
+    app,
     async close() {
       await app.close();
       await owned?.close();

@@ -6,6 +6,7 @@ import { ApiError } from '../common/errors.js';
 import { ApiDoc, ZBody, ZParams } from '../openapi/route-docs.js';
 import { errorResponses } from '../openapi/common-responses.js';
 import { Access } from './access.decorator.js';
+import { Audited } from '../audit/audit.decorator.js';
 import { CurrentCaller } from './caller.decorator.js';
 import { actorOf, type Caller } from './roles.js';
 import { TokenService } from './token.service.js';
@@ -20,6 +21,7 @@ export class TokensController {
 
   @Post()
   @Access('admin')
+  @Audited('tokens.create')
   @ApiDoc({ summary: 'Issue a token (the secret is in this answer only)', tags: ['access'], responses: { 201: { description: 'issued', schema: newTokenBody }, ...errorResponses(400, 401, 403, 415, 422) } })
   async create(@ZBody(tokenInput) body: TokenInput, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) res: Response) {
     await this.checkBinding(body);
@@ -37,6 +39,7 @@ export class TokensController {
 
   @Delete(':tokenId')
   @Access('admin')
+  @Audited('tokens.revoke')
   @ApiDoc({ summary: 'Revoke a token (at once here, within 5 s on every instance)', tags: ['access'], responses: { 200: { description: 'revoked', schema: tokenInfoBody }, ...errorResponses(400, 401, 403, 404) } })
   async revoke(@ZParams(tokenIdParams) p: { tokenId: string }) {
     const info = await this.tokens.revoke(p.tokenId);

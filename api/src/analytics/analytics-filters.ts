@@ -4,6 +4,7 @@
  */
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { AnalyticsFilters } from './analytics.dto.js';
+import type { Scope } from '../access/scope.js';
 
 export interface SqlWhere {
   where: string;
@@ -24,7 +25,8 @@ const LIST_COLUMNS = {
 } as const satisfies Partial<Record<keyof AnalyticsFilters, string>>;
 
 
-export function filtersWhere(f: AnalyticsFilters, prefix = 'f'): SqlWhere {
+/** The filters, ANDed with the caller's scope (so a filter can only narrow the scope). */
+export function filtersWhere(f: AnalyticsFilters, prefix = 'f', scope?: Scope): SqlWhere {
   const parts: string[] = [];
   const params: Record<string, DuckDBValue> = {};
   let n = 0;
@@ -44,5 +46,8 @@ export function filtersWhere(f: AnalyticsFilters, prefix = 'f'): SqlWhere {
   // TIMESTAMP gives the UTC instant that filed_at holds.
   if (f.from !== undefined) parts.push(`filed_at >= CAST(CAST(${bind(f.from)} AS TIMESTAMPTZ) AS TIMESTAMP)`);
   if (f.to !== undefined) parts.push(`filed_at < CAST(CAST(${bind(f.to)} AS TIMESTAMPTZ) AS TIMESTAMP)`);
+  if (scope?.traderId !== undefined) parts.push(`trader_id = ${bind(scope.traderId)}`);
+  if (scope?.adrBodyId !== undefined) parts.push(`adr_body_id = ${bind(scope.adrBodyId)}`);
+  if (scope?.source !== undefined) parts.push(`source = ${bind(scope.source)}`);
   return { where: parts.length ? parts.join(' AND ') : 'true', params };
 }

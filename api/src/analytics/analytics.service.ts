@@ -9,6 +9,7 @@ import { ApiError, badRequest } from '../common/errors.js';
 import { POPULATION_MILLIONS, PROBLEMS, REFUSAL_GROUNDS, SECTORS, type Country } from '../domain/codes.js';
 import { readSnapshot, type AnalyticsDb, type Params, type Row } from '../../../etl/analytics-db.js';
 import { filtersWhere, type SqlWhere } from './analytics-filters.js';
+import { assertAdrBodyVisible, assertTraderVisible, scopeKey, UNRESTRICTED, type Scope } from '../access/scope.js';
 import {
   BENCHMARK_MEASURES,
   type AdrReport,
@@ -136,17 +137,17 @@ export class AnalyticsService {
     return q(text, { ...w.params, ...extra });
   }
 
-  async summary(f: AnalyticsFilters) {
-    return this.onSnapshot(key('summary', f), async (q) => {
-      const [row] = await this.run(q, 'summary', filtersWhere(f));
+  async summary(f: AnalyticsFilters, scope: Scope = UNRESTRICTED) {
+    return this.onSnapshot(key('summary', f, scope), async (q) => {
+      const [row] = await this.run(q, 'summary', filtersWhere(f, 'f', scope));
       return row!;
     });
   }
 
-  async countries(query: CountriesQuery) {
+  async countries(query: CountriesQuery, scope: Scope = UNRESTRICTED) {
     const { side, ...f } = query;
-    return this.onSnapshot(key('countries', query), async (q) => {
-      const rows = await this.run(q, 'by_dimension', filtersWhere(f), { dimension: side === 'consumer' ? 'consumer_country' : 'trader_country' });
+    return this.onSnapshot(key('countries', query, scope), async (q) => {
+      const rows = await this.run(q, 'by_dimension', filtersWhere(f, 'f', scope), { dimension: side === 'consumer' ? 'consumer_country' : 'trader_country' });
       const items = rows.map(({ key, ...m }) => {
         const population = POPULATION_MILLIONS[key as Country] ?? null;
         return { country: String(key), population, complaintsPerMillion: population ? Number(m.complaints) / population : null, ...m };
@@ -155,17 +156,17 @@ export class AnalyticsService {
     });
   }
 
-  async flows(f: AnalyticsFilters) {
-    return this.onSnapshot(key('flows', f), async (q) => {
-      const rows = await this.run(q, 'flows', filtersWhere(f));
+  async flows(f: AnalyticsFilters, scope: Scope = UNRESTRICTED) {
+    return this.onSnapshot(key('flows', f, scope), async (q) => {
+      const rows = await this.run(q, 'flows', filtersWhere(f, 'f', scope));
       return { items: rows.map((r) => ({ consumerCountry: String(r.consumerCountry), traderCountry: String(r.traderCountry), crossBorder: r.consumerCountry !== r.traderCountry, complaints: Number(r.complaints) })) };
     });
   }
 
-  async trend(query: TrendQuery) {
+  async trend(query: TrendQuery, scope: Scope = UNRESTRICTED) {
     const { interval, ...f } = query;
-    const body = await this.onSnapshot(key('trend', query), async (q) => {
-      const rows = await this.run(q, 'trend', filtersWhere(f), { interval });
+    const body = await this.onSnapshot(key('trend', query, scope), async (q) => {
+      const rows = await this.run(q, 'trend', filtersWhere(f, 'f', scope), { interval });
       return { interval, items: rows.map(({ start, ...m }) => ({ period: periodOf(String(start), interval), start: String(start), ...m })) };
     });
     // Judged against this answer's asOf, not the kept one's: a period ends without any data change.
@@ -173,25 +174,25 @@ export class AnalyticsService {
     return { ...body, items: body.items.map((i) => ({ ...i, incomplete: i.period === current })) };
   }
 
-  async sectors(f: AnalyticsFilters) {
-    return this.byCode(f, 'sector', SECTORS);
+  async sectors(f: AnalyticsFilters, scope: Scope = UNRESTRICTED) {
+    return this.byCode(f, 'sector', SECTORS, scope);
   }
 
-  async problems(f: AnalyticsFilters) {
-    return this.byCode(f, 'problem', PROBLEMS);
+  async problems(f: AnalyticsFilters, scope: Scope = UNRESTRICTED) {
+    return this.byCode(f, 'problem', PROBLEMS, scope);
   }
 
-  private async byCode(f: AnalyticsFilters, column: 'sector' | 'problem', labels: Readonly<Record<string, { en: string }>>) {
-    return this.onSnapshot(key(column, f), async (q) => {
-      const rows = await this.run(q, 'by_dimension', filtersWhere(f), { dimension: column });
+  private async byCode(f: AnalyticsFilters, column: 'sector' | 'problem', labels: Readonly<Record<string, { en: string }>>, scope: Scope) {
+    return this.onSnapshot(key(column, f, scope), async (q) => {
+      const rows = await this.run(q, 'by_dimension', filtersWhere(f, 'f', scope), { dimension: column });
       const total = rows.reduce((s, r) => s + Number(r.complaints), 0);
       return { items: rows.map(({ key, ...m }) => ({ code: String(key), label: label(labels, String(key)), share: share(Number(m.complaints), total), ...m })) };
     });
   }
 
-  async outcomes(f: AnalyticsFilters) {
-    return this.onSnapshot(key('outcomes', f), async (q) => {
-      const w = filtersWhere(f);
+  async outcomes(f: AnalyticsFilters, scope: Scope = UNRESTRICTED) {
+    return this.onSnapshot(key('outcomes', f, scope), async (q) => {
+      const w = filtersWhere(f, 'f', scope);
       const [summary] = await this.run(q, 'adr_summary', w);
       const s = summary!;
       const rows = await this.run(q, 'outcomes', w);
@@ -210,9 +211,9 @@ export class AnalyticsService {
     });
   }
 
-  async overdue(f: AnalyticsFilters) {
-    return this.onSnapshot(key('overdue', f), async (q) => {
-      const rows = await this.run(q, 'overdue', filtersWhere(f));
+  async overdue(f: AnalyticsFilters, scope: Scope = UNRESTRICTED) {
+    return this.onSnapshot(key('overdue', f, scope), async (q) => {
+      const rows = await this.run(q, 'overdue', filtersWhere(f, 'f', scope));
       const order = ['filed', 'with_trader', 'trader_replied', 'at_adr_body', 'adr_in_progress'];
       const byStage = new Map(rows.map((r) => [String(r.stage), r]));
       const items = order.map((stage) => {
@@ -225,10 +226,10 @@ export class AnalyticsService {
     });
   }
 
-  async traders(query: TradersQuery) {
+  async traders(query: TradersQuery, scope: Scope = UNRESTRICTED) {
     const { limit, ...f } = query;
-    return this.onSnapshot(key('traders', query), async (q) => {
-      const rows = await this.run(q, 'traders', filtersWhere(f), {}, { limit });
+    return this.onSnapshot(key('traders', query, scope), async (q) => {
+      const rows = await this.run(q, 'traders', filtersWhere(f, 'f', scope), {}, { limit });
       const items = rows.map((r) => {
         const ratesShown = Number(r.closed) >= MIN_CLOSED_FOR_RATES;
         const out: Row = { ...r, name: r.name ?? null, country: r.country ?? null, ratesShown };
@@ -246,8 +247,11 @@ export class AnalyticsService {
    * least MIN_CLOSED_FOR_RATES closed complaints in the year; fewer than MIN_PEERS peers and
    * every peer figure is withheld. Only quartiles and the trader's percentile leave the server.
    */
-  async benchmark(traderId: string, year: number): Promise<BenchmarkBody> {
-    return this.onSnapshot(key('benchmark', { traderId, year }), async (q) => {
+  async benchmark(traderId: string, year: number, scope: Scope = UNRESTRICTED): Promise<BenchmarkBody> {
+    // Before the cache: another trader's benchmark is a 404 whether or not it was computed.
+    assertTraderVisible(scope, traderId);
+    // The answer depends on the trader and year only (peers are never scoped), so it is shared.
+    return this.onSnapshot(key('benchmark', { traderId, year }, UNRESTRICTED), async (q) => {
       const rows = await this.run(q, 'benchmark_traders', { where: 'true', params: {} }, {}, { year, trader: traderId });
       const me = rows.find((r) => r.traderId === traderId);
       let sector: string | null = me ? String(me.sector) : null;
@@ -280,9 +284,11 @@ export class AnalyticsService {
   }
 
   /** domain.md §4 "ADR body activity report", over the cases the body received in the years. */
-  async adrReport(adrBodyId: string, query: AdrReportQuery): Promise<AdrReport> {
+  async adrReport(adrBodyId: string, query: AdrReportQuery, scope: Scope = UNRESTRICTED): Promise<AdrReport> {
+    assertAdrBodyVisible(scope, adrBodyId);
     const years = reportYears(query);
-    return this.onSnapshot(key('adrReport', { adrBodyId, years }), async (q) => {
+    // Depends on the body and years only (every reader allowed to see it sees the same report).
+    return this.onSnapshot(key('adrReport', { adrBodyId, years }, UNRESTRICTED), async (q) => {
       const [body] = await q('SELECT id, name, country FROM adr_bodies WHERE id = $id', { id: adrBodyId });
       if (!body) throw new ApiError(404, `no ADR body "${adrBodyId}"`);
       const w: SqlWhere = {
@@ -327,10 +333,13 @@ export class AnalyticsService {
   }
 }
 
-/** The cache key of one question: the endpoint and its parameters in a canonical order. */
-function key(endpoint: string, params: object): string {
+/**
+ * The cache key of one question: the endpoint, the caller's forced scope (one caller's answer is
+ * never served to another outside it) and the parameters in a canonical order.
+ */
+function key(endpoint: string, params: object, scope: Scope): string {
   const entries = Object.entries(params).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b));
-  return `${endpoint}?${JSON.stringify(entries)}`;
+  return `${endpoint}@${scopeKey(scope)}?${JSON.stringify(entries)}`;
 }
 
 function pick<K extends string>(row: Row, keys: readonly K[]): Record<K, unknown> {

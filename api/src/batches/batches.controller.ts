@@ -6,6 +6,9 @@ import type { Store } from '../db/store.js';
 import { errorResponses } from '../openapi/common-responses.js';
 import { ApiDoc, ZParams } from '../openapi/route-docs.js';
 import { Access } from '../access/access.decorator.js';
+import { CurrentCaller } from '../access/caller.decorator.js';
+import type { Caller } from '../access/roles.js';
+import { scopeOf } from '../access/scope.js';
 
 export const batchBody = z
   .object({
@@ -33,10 +36,17 @@ export class BatchesController {
 
   @Get(':batchId')
   @Access('admin', 'ingest')
-  @ApiDoc({ summary: "A batch's counts, caller and time", tags: ['ingest'], responses: { 200: { description: 'the batch', schema: batchBody }, ...errorResponses(400, 404) } })
-  async get(@ZParams(params) p: { batchId: string }): Promise<z.infer<typeof batchBody>> {
+  @ApiDoc({
+    summary: "A batch's counts, caller and time",
+    description: 'An ingest token reads only the batches of its own source; any other is a 404.',
+    tags: ['ingest'],
+    responses: { 200: { description: 'the batch', schema: batchBody }, ...errorResponses(400, 404) },
+  })
+  async get(@ZParams(params) p: { batchId: string }, @CurrentCaller() caller: Caller): Promise<z.infer<typeof batchBody>> {
+    const scope = scopeOf(caller);
     const b = await this.store.db.selectFrom('ingest_batches').selectAll().where('id', '=', p.batchId).executeTakeFirst();
-    if (!b) throw notFound(`no batch ${p.batchId}`);
+    // A feed's batches are those of its source (every write of an ingest token lands there).
+    if (!b || (scope.source !== undefined && b.source !== scope.source)) throw notFound(`no batch ${p.batchId}`);
     return {
       batchId: b.id, status: b.status, source: b.source, caller: b.caller, format: b.format, received: b.received,
       inserted: b.inserted, updated: b.updated, duplicates: b.duplicates, rejected: b.rejected, error: b.error,

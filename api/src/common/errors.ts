@@ -43,3 +43,13 @@ export function formatBytes(n: number): string {
 
 /** How many problems an answer lists at most (contract: first 1,000). */
 export const MAX_DETAILS = 1000;
+
+/**
+ * JSON.parse's complaint by position only: newer Node versions quote the text around the error,
+ * which on a complaint line may be a consumer's name or address (never echoed in errors).
+ */
+export function jsonProblem(err: Error): string {
+  const pos = /position (\d+)/.exec(err.message)?.[1];
+  const end = /end of (JSON|data) input/i.test(err.message);
+  return `not valid JSON${pos !== undefined ? ` (at character ${Number(pos) + 1})` : end ? ' (it ends too early)' : ''}`;
+}

@@ -5,7 +5,7 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { ApiError } from './errors.js';
+import { ApiError, jsonProblem } from './errors.js';
 
 interface BodyParserError {
   type?: string;
@@ -19,12 +19,12 @@ export function toApiError(err: unknown): ApiError {
     const status = err.getStatus();
     const res = err.getResponse();
     const message = typeof res === 'string' ? res : String((res as { message?: unknown }).message ?? err.message);
-    if (status === 400 && (err.cause as BodyParserError | undefined)?.type === 'entity.parse.failed') return new ApiError(400, `the body is not valid JSON: ${message}`);
+    if (status === 400 && (err.cause as BodyParserError | undefined)?.type === 'entity.parse.failed') return new ApiError(400, `the body is ${jsonProblem(new Error(message))}`);
     return new ApiError(status, status === 404 ? 'no such route' : message);
   }
   const bp = err as BodyParserError;
   if (bp?.type === 'entity.too.large') return new ApiError(413, `the request body is larger than the limit of ${Math.round((bp.limit ?? 0) / 1024)} KB`);
-  if (bp?.type === 'entity.parse.failed') return new ApiError(400, `the body is not valid JSON: ${(err as Error).message}`);
+  if (bp?.type === 'entity.parse.failed') return new ApiError(400, `the body is ${jsonProblem(err as Error)}`);
   if (bp?.type === 'encoding.unsupported' || bp?.type === 'charset.unsupported') return new ApiError(415, (err as Error).message);
   return new ApiError(500, 'internal error: the request could not be completed; see the server log for the request id');
 }

@@ -14,10 +14,18 @@ import { bulkQuery, complaintIdParams, erasure, eventIdParams, ingestSummary, vo
 import { ComplaintsService } from './complaints.service.js';
 import type { LifecycleEvent } from '../domain/lifecycle.js';
 import { Access } from '../access/access.decorator.js';
+import { Audited } from '../audit/audit.decorator.js';
+import { CurrentCaller } from '../access/caller.decorator.js';
+import { actorOf, type Caller } from '../access/roles.js';
+import { assertEventAllowed, EVENTS_BY_ROLE, onlySourceOf, scopeOf, writeSource } from '../access/scope.js';
 
-/** Until access control lands every caller writes as the default source (contract "Access"). */
+/** The source of an admin's complaint that names none (an ingest token's is its own source). */
 export const DEFAULT_SOURCE = 'default';
-const CALLER = 'anonymous';
+
+const EVENT_RULES = (Object.entries(EVENTS_BY_ROLE) as [string, 'any' | readonly string[]][])
+  .filter(([, types]) => types === 'any' || types.length > 0)
+  .map(([role, types]) => `${role}: ${types === 'any' ? 'any event' : types.join(', ')}`)
+  .join('; ');
 
 const BULK_TYPES: Record<string, IngestFormat> = {
   'application/x-ndjson': 'ndjson',
@@ -37,36 +45,40 @@ export class ComplaintsController {
 
   @Post()
   @Access('admin', 'ingest')
+  @Audited('complaints.create')
   @ApiDoc({
     summary: 'File one complaint (idempotent by source + externalRef)',
-    description: 'New → 201. The same complaint again → 200, nothing written. The same complaint with more events → 200, the new events appended. Other content under the same reference → 409.',
+    description: 'New → 201. The same complaint again → 200, nothing written. The same complaint with more events → 200, the new events appended. Other content under the same reference → 409. An ingest token writes only its own source: a complaint naming another → 403; none → the token\u2019s source.',
     tags: ['ingest'],
-    responses: { 201: { description: 'stored', schema: caseDetail }, 200: { description: 'already stored (duplicate or extended)', schema: caseDetail }, ...errorResponses(400, 409, 413, 415, 422) },
+    responses: { 201: { description: 'stored', schema: caseDetail }, 200: { description: 'already stored (duplicate or extended)', schema: caseDetail }, ...errorResponses(400, 403, 409, 413, 415, 422) },
   })
-  async create(@ZBody(complaintInput) valid: ParsedComplaint, @Body() raw: ComplaintInput, @Res({ passthrough: true }) res: Response) {
+  async create(@ZBody(complaintInput) valid: ParsedComplaint, @Body() raw: ComplaintInput, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) res: Response) {
+    const source = writeSource(caller, valid.source, DEFAULT_SOURCE);
     const result = await this.ingestService.ingest({
-      items: oneItem(raw), format: 'json', defaultSource: DEFAULT_SOURCE, caller: CALLER, single: true,
+      items: oneItem(raw), format: 'json', defaultSource: source, onlySource: onlySourceOf(caller), caller: actorOf(caller), single: true,
     });
-    const id = await this.complaints.idByRef(valid.source ?? DEFAULT_SOURCE, valid.externalRef);
+    const id = await this.complaints.idByRef(source, valid.externalRef);
     res.status(result.verdict === 'inserted' ? 201 : 200);
-    return this.complaints.detail(id!);
+    return this.complaints.detail(id!, scopeOf(caller));
   }
 
   @Post('bulk')
   @Access('admin', 'ingest')
+  @Audited('complaints.bulk')
   @HttpCode(200)
   @ApiDoc({
     summary: 'Load many complaints, all or nothing',
-    description: 'NDJSON (one complaint per line), CSV (header row, milestone columns) or Parquet (a registry export). Any bad line → 422 listing every problem (first 1,000) and nothing is written.',
+    description: 'NDJSON (one complaint per line), CSV (header row, milestone columns) or Parquet (a registry export). Any bad line → 422 listing every problem (first 1,000) and nothing is written. An ingest token writes only its own source: `source` or a line naming another → 403 and nothing is written; lines naming none take the token\u2019s source.',
     tags: ['ingest'],
     requestContent: {
       'application/x-ndjson': { description: 'one complaint JSON object per line' },
       'text/csv': { description: 'RFC 4180, UTF-8, header row of the contract columns' },
       'application/vnd.apache.parquet': { description: 'a Parquet registry export' },
     },
-    responses: { 200: { description: 'stored', schema: ingestSummary }, ...errorResponses(400, 413, 415, 422) },
+    responses: { 200: { description: 'stored', schema: ingestSummary }, ...errorResponses(400, 403, 413, 415, 422) },
   })
-  async bulk(@ZQuery(bulkQuery) q: { source?: string }, @Req() req: Request) {
+  async bulk(@ZQuery(bulkQuery) q: { source?: string }, @CurrentCaller() caller: Caller, @Req() req: Request) {
+    const source = writeSource(caller, q.source, DEFAULT_SOURCE);
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const format = BULK_TYPES[type];
     if (!format) {
@@ -77,32 +89,36 @@ export class ComplaintsController {
     const body = limitBytes(req, limit);
     const items: AsyncIterable<ReaderItem> =
       format === 'ndjson' ? readNdjson(body) : format === 'csv' ? readCsv(body) : await readParquetUpload(body, this.config.dataDir);
-    const { verdict: _v, ...summary } = await this.ingestService.ingest({ items, format, defaultSource: q.source ?? DEFAULT_SOURCE, caller: CALLER });
+    const { verdict: _v, ...summary } = await this.ingestService.ingest({ items, format, defaultSource: source, onlySource: onlySourceOf(caller), caller: actorOf(caller) });
     return summary;
   }
 
   @Post(':id/events')
   @Access('admin', 'ingest', 'trader', 'adr_body')
+  @Audited('events.append')
   @ApiDoc({
     summary: 'Append a lifecycle event',
-    description: 'Checked against the lifecycle (domain.md §1): an event the current stage does not allow → 409 naming the stage and the allowed next events.',
+    description: `Checked against the lifecycle (domain.md §1): an event the current stage does not allow → 409 naming the stage and the allowed next events. Event types by role (another type → 403): ${EVENT_RULES}. Each on the caller's own cases (trader: its cases; ADR body: cases transmitted to it; ingest: complaints of its source); another case → 404.`,
     tags: ['ingest'],
-    responses: { 201: { description: 'appended; the case as it now stands', schema: caseDetail }, ...errorResponses(400, 404, 409, 415, 422) },
+    responses: { 201: { description: 'appended; the case as it now stands', schema: caseDetail }, ...errorResponses(400, 403, 404, 409, 415, 422) },
   })
-  async appendEvent(@ZParams(complaintIdParams) p: { id: string }, @ZBody(eventInput) event: LifecycleEvent) {
-    return this.complaints.appendEvent(p.id, event);
+  async appendEvent(@ZParams(complaintIdParams) p: { id: string }, @ZBody(eventInput) event: LifecycleEvent, @CurrentCaller() caller: Caller) {
+    assertEventAllowed(caller, event.type);
+    return this.complaints.appendEvent(p.id, event, scopeOf(caller));
   }
 
   @Post(':id/events/:eventId/void')
   @Access('admin')
+  @Audited('events.void')
   @HttpCode(200)
   @ApiDoc({ summary: 'Void a wrongly recorded event (admin; measures ignore it)', tags: ['ingest'], responses: { 200: { description: 'voided; the case as it now stands', schema: caseDetail }, ...errorResponses(400, 404, 409, 415, 422) } })
-  async voidEvent(@ZParams(eventIdParams) p: { id: string; eventId: string }, @ZBody(voidInput) body: { reason: string }) {
-    return this.complaints.voidEvent(p.id, p.eventId, body.reason, CALLER);
+  async voidEvent(@ZParams(eventIdParams) p: { id: string; eventId: string }, @ZBody(voidInput) body: { reason: string }, @CurrentCaller() caller: Caller) {
+    return this.complaints.voidEvent(p.id, p.eventId, body.reason, actorOf(caller));
   }
 
   @Delete(':id/personal-data')
   @Access('admin')
+  @Audited('complaints.erase-personal-data')
   @ApiDoc({ summary: "Erase the consumer's personal data now (GDPR request); statistics stay", tags: ['ingest'], responses: { 200: { description: 'erased', schema: erasure }, ...errorResponses(400, 404) } })
   async erase(@ZParams(complaintIdParams) p: { id: string }) {
     return this.complaints.erasePersonalData(p.id);

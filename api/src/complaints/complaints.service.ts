@@ -8,6 +8,7 @@ import { ApiError, notFound } from '../common/errors.js';
 import type { Config } from '../config/config.js';
 import type { Store } from '../db/store.js';
 import { allowedNextEvents, applyEvent, deriveLenient, stageDeadline, type LifecycleEvent } from '../domain/lifecycle.js';
+import { canRead, maskDetail, UNRESTRICTED, type Scope } from '../access/scope.js';
 import { toCaseDetail, type CaseDetail } from './case-view.js';
 import { ComplaintsRepository, eventRowToLifecycle, rowToMilestones } from './complaints.repository.js';
 
@@ -18,22 +19,24 @@ export class ComplaintsService {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
-  async detail(id: string): Promise<CaseDetail> {
+  /** The case as `scope` may read it; outside the scope it does not exist (404). */
+  async detail(id: string, scope: Scope = UNRESTRICTED): Promise<CaseDetail> {
     const repo = new ComplaintsRepository(this.store.db);
     const row = await repo.findById(id);
-    if (!row) throw notFound(`no complaint ${id}`);
-    return toCaseDetail(row, await repo.events(id), allowedNextEvents(rowToMilestones(row)), this.config.traderReplyDays);
+    if (!row || !canRead(scope, row)) throw notFound(`no complaint ${id}`);
+    return maskDetail(scope, toCaseDetail(row, await repo.events(id), allowedNextEvents(rowToMilestones(row)), this.config.traderReplyDays));
   }
 
   async idByRef(source: string, externalRef: string): Promise<string | undefined> {
     return (await new ComplaintsRepository(this.store.db).findByRef(source, externalRef))?.id;
   }
 
-  async appendEvent(id: string, event: LifecycleEvent): Promise<CaseDetail> {
+  /** Appends to a case inside `scope` (the event type was checked against the role beforehand). */
+  async appendEvent(id: string, event: LifecycleEvent, scope: Scope = UNRESTRICTED): Promise<CaseDetail> {
     await this.store.db.transaction().execute(async (trx) => {
       const repo = new ComplaintsRepository(trx);
       const row = await repo.findById(id, { forUpdate: true });
-      if (!row) throw notFound(`no complaint ${id}`);
+      if (!row || !canRead(scope, row)) throw notFound(`no complaint ${id}`);
       const current = rowToMilestones(row);
       const r = applyEvent(current, row.filed_at.toISOString(), event);
       if (!r.ok) {
@@ -46,7 +49,7 @@ export class ComplaintsService {
       await repo.appendEvent(id, event);
       await repo.saveMilestones(id, r.milestones, stageDeadline(r.milestones, row.filed_at.toISOString(), this.config.traderReplyDays));
     });
-    return this.detail(id);
+    return this.detail(id, scope);
   }
 
   async voidEvent(id: string, eventId: string, reason: string, by: string): Promise<CaseDetail> {

@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from './config.js';
 describe('configuration', () => {
   it('has the contract defaults and the embedded store without DATABASE_URL', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: undefined, demo: true, etlCron: '*/5 * * * *', traderReplyDays: 10, autoCloseDays: null, retentionMonths: 6, rateLimitPerMinute: 600 });
+    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: undefined, demo: true, etlCron: '*/5 * * * *', traderReplyDays: 10, autoCloseDays: null, retentionMonths: 6, retentionCron: '30 3 * * *', rateLimitPerMinute: 600, corsOrigins: [] });
     expect(c.dataDir).toBe(path.resolve('./data'));
     expect(c.duckdbPath).toBe(path.resolve('./data/analytics.duckdb'));
     expect(c.bodyLimitBytes).toBe(1024 * 1024);
@@ -17,6 +17,11 @@ describe('configuration', () => {
     expect(c).toMatchObject({ demo: false, etlCron: null, autoCloseDays: 30, rateLimitPerMinute: null });
   });
 
+  it('reads the retention schedule and the CORS origins', () => {
+    const c = loadConfig({ RETENTION_CRON: 'off', CORS_ORIGINS: 'https://a.example.org, http://localhost:5173/' });
+    expect(c).toMatchObject({ retentionCron: null, corsOrigins: ['https://a.example.org', 'http://localhost:5173'] });
+  });
+
   it.each([
     [{ PORT: 'abc' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -26,6 +31,10 @@ describe('configuration', () => {
     [{ DEMO: 'yes' }, 'DEMO'],
     [{ TRADER_REPLY_DAYS: '-1' }, 'TRADER_REPLY_DAYS'],
     [{ BULK_BODY_LIMIT_MB: 'big' }, 'BULK_BODY_LIMIT_MB'],
+    [{ RETENTION_CRON: 'daily' }, 'RETENTION_CRON'],
+    [{ RATE_LIMIT_PER_MINUTE: '0' }, 'RATE_LIMIT_PER_MINUTE'],
+    [{ CORS_ORIGINS: 'https://a.example.org/path' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: '*' }, 'CORS_ORIGINS'],
   ])('refuses %o naming the variable', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(name));

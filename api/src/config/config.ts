@@ -46,12 +46,24 @@ const envSchema = z.object({
     .refine((v) => v === 'off' || /^[1-9]\d*$/.test(v), 'AUTO_CLOSE_DAYS must be off or a number of days')
     .transform((v) => (v === 'off' ? null : Number(v))),
   RETENTION_MONTHS: positiveInt('RETENTION_MONTHS').default(6),
+  RETENTION_CRON: onOff('30 3 * * *').refine((v) => v === 'off' || validCron(v), 'RETENTION_CRON must be off or a cron expression of 5 or 6 fields, e.g. 30 3 * * *'),
   RATE_LIMIT_PER_MINUTE: z
     .string()
     .default('600')
     .refine((v) => v === 'off' || /^[1-9]\d*$/.test(v), 'RATE_LIMIT_PER_MINUTE must be off or a number')
     .transform((v) => (v === 'off' ? null : Number(v))),
   BODY_LIMIT_MB: z.coerce.number({ error: 'BODY_LIMIT_MB must be a number' }).positive('BODY_LIMIT_MB must be positive').default(1),
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined) return [];
+      const origins = v.split(',').map((s) => s.trim().replace(/\/$/, '')).filter(Boolean);
+      for (const o of origins) {
+        if (!/^https?:\/\/[^/\s]+$/.test(o)) ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin such as https://dashboard.example.org (scheme and host, no path)` });
+      }
+      return origins;
+    }),
   BULK_BODY_LIMIT_MB: z.coerce.number({ error: 'BULK_BODY_LIMIT_MB must be a number' }).positive('BULK_BODY_LIMIT_MB must be positive').default(1024),
 });
 
@@ -71,6 +83,10 @@ export interface Config {
   traderReplyDays: number;
   autoCloseDays: number | null;
   retentionMonths: number;
+  /** When the retention job runs (UTC); null: never, not even at start-up. */
+  retentionCron: string | null;
+  /** Origins allowed to call the API from a browser; empty: no CORS headers at all. */
+  corsOrigins: string[];
   rateLimitPerMinute: number | null;
   bodyLimitBytes: number;
   bulkBodyLimitBytes: number;
@@ -101,6 +117,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     traderReplyDays: e.TRADER_REPLY_DAYS,
     autoCloseDays: e.AUTO_CLOSE_DAYS,
     retentionMonths: e.RETENTION_MONTHS,
+    retentionCron: e.RETENTION_CRON === 'off' ? null : e.RETENTION_CRON,
+    corsOrigins: e.CORS_ORIGINS,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: Math.round(e.BODY_LIMIT_MB * 1024 * 1024),
     bulkBodyLimitBytes: Math.round(e.BULK_BODY_LIMIT_MB * 1024 * 1024),

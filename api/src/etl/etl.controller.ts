@@ -6,6 +6,7 @@ import { ApiDoc, ZQuery } from '../openapi/route-docs.js';
 import { etlRun, etlRunsBody, etlStartQuery } from '../analytics/analytics.dto.js';
 import { EtlAlreadyRunning, EtlRunner, type EtlRun } from '../../../etl/etl-runner.js';
 import { Access } from '../access/access.decorator.js';
+import { Audited } from '../audit/audit.decorator.js';
 
 @Controller('api/v1/etl/runs')
 export class EtlController {
@@ -13,6 +14,7 @@ export class EtlController {
 
   @Post()
   @Access('admin')
+  @Audited('etl.start')
   @HttpCode(202)
   @ApiDoc({
     summary: 'Start an ETL run now (incremental unless full=true)',

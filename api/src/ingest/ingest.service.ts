@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { ApiError, MAX_DETAILS, type ErrorDetail } from '../common/errors.js';
+import { foreignSource } from '../access/scope.js';
 import { complaintInput } from '../complaints/complaint.schema.js';
 import { normaliseComplaint } from '../complaints/normalize.js';
 import { PATH_TO_COLUMN } from '../complaints/formats/csv-columns.js';
@@ -18,6 +19,11 @@ export interface IngestRequest {
   items: AsyncIterable<ReaderItem>;
   format: IngestFormat | 'json';
   defaultSource: string;
+  /**
+   * The only source this request may write (an ingest token's): a line naming another makes the
+   * whole request a 403, nothing written. Undefined: any source.
+   */
+  onlySource?: string;
   caller: string;
   /** One complaint from POST /complaints: a conflict is 409 rather than a 422 line error. */
   single?: boolean;
@@ -82,6 +88,8 @@ export class IngestService {
     const errors: ErrorDetail[] = [];
     let errorCount = 0;
     let received = 0;
+    // The first line naming a source this caller may not write; nothing is copied after it.
+    let forbidden: ApiError | undefined;
     const addErrors = (details: ErrorDetail[]) => {
       errorCount += details.length;
       for (const d of details) if (errors.length < MAX_DETAILS) errors.push(d);
@@ -106,19 +114,25 @@ export class IngestService {
         const fieldOf = item.fieldOf ?? ((p: string) => p);
         let problems = item.problems;
         let line: string | null = null;
-        if (item.input !== undefined) {
+        const named = (item.input as { source?: unknown } | undefined)?.source;
+        if (req.onlySource !== undefined && typeof named === 'string' && named.trim() !== req.onlySource) {
+          // Judged on the raw line, so a foreign line is refused even when it is otherwise invalid.
+          forbidden ??= foreignSource(req.onlySource, named, req.single ? undefined : item.line);
+        } else if (item.input !== undefined) {
           const parsed = complaintInput.safeParse(item.input, { reportInput: true });
           if (!parsed.success) {
             problems = [...problems, ...issuesToDetails(parsed.error.issues, item.line, fieldOf)];
           } else if (problems.length === 0) {
             const n = normaliseComplaint(parsed.data, { defaultSource: req.defaultSource, traderReplyDays: settings.traderReplyDays });
-            if (n.ok) line = toCopyLine(n.complaint, item.line);
+            if (n.ok && req.onlySource !== undefined && n.complaint.source !== req.onlySource) {
+              forbidden ??= foreignSource(req.onlySource, n.complaint.source, req.single ? undefined : item.line);
+            } else if (n.ok) line = toCopyLine(n.complaint, item.line);
             else problems = n.problems.map((p) => ({ line: item.line, field: fieldOf(p.field), message: p.message }));
           }
         }
         phases.validateMs += performance.now() - t1;
         if (problems.length) addErrors(problems.map((p) => ({ ...p, line: item.line })));
-        if (line !== null && errorCount === 0) {
+        if (line !== null && errorCount === 0 && !forbidden) {
           buffer += line;
           if (++count === COPY_CHUNK_LINES) {
             yield buffer;
@@ -127,7 +141,7 @@ export class IngestService {
           }
         }
       }
-      if (buffer && errorCount === 0) yield buffer;
+      if (buffer && errorCount === 0 && !forbidden) yield buffer;
       req.onProgress?.(received);
     }
 
@@ -140,6 +154,8 @@ export class IngestService {
           const tCopy = performance.now();
           await session.copyCsv(STAGING_TABLE, STAGING_COLUMNS, copyLines());
           phases.copyMs = performance.now() - tCopy - phases.parseMs - phases.validateMs;
+          // Writing another feed's source is refused outright, before any line error.
+          if (forbidden) throw forbidden;
           if (errorCount > 0) throw this.rejection(req, errors, errorCount, received, batchId);
 
           const tMerge = performance.now();

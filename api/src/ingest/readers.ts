@@ -7,7 +7,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { parse as parseCsv, CsvError } from 'csv-parse';
 import type { ComplaintInput } from '../complaints/complaint.schema.js';
 import { csvRecordToInput, CSV_COLUMNS, isCsvColumn, type CsvColumn, type CsvRecord } from '../complaints/formats/csv-columns.js';
-import { payloadTooLarge, type ErrorDetail } from '../common/errors.js';
+import { jsonProblem, payloadTooLarge, type ErrorDetail } from '../common/errors.js';
 
 export type IngestFormat = 'ndjson' | 'csv' | 'parquet';
 
@@ -42,7 +42,7 @@ export async function* readNdjson(source: AsyncIterable<Buffer>): AsyncGenerator
     try {
       value = JSON.parse(trimmed);
     } catch (err) {
-      return { line, problems: [{ line, field: '(line)', message: `not valid JSON: ${(err as Error).message}` }] };
+      return { line, problems: [{ line, field: '(line)', message: jsonProblem(err as Error) }] };
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       return { line, problems: [{ line, field: '(line)', message: 'each line must be one JSON object (a complaint)' }] };

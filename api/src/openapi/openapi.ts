@@ -82,7 +82,7 @@ export function buildOpenApi(controllers: Type[], version: string): JsonSchema {
       // a route with neither has no `x-roles` (and the guard refuses it), which the access test catches.
       const rule = accessRule(handler);
       const guarded = rule !== undefined && !rule.public;
-      const documented = guarded ? { ...errorResponses(401, 403), ...doc.responses } : doc.responses;
+      const documented = guarded ? { ...errorResponses(401, 403, 429), ...doc.responses } : doc.responses;
       const responses = Object.fromEntries(
         Object.entries(documented).map(([status, r]) => [
           status,

@@ -10,6 +10,7 @@ import {
 } from './reference.dto.js';
 import { ReferenceRepository } from './reference.repository.js';
 import { Access } from '../access/access.decorator.js';
+import { Audited } from '../audit/audit.decorator.js';
 
 function page<T extends { id: string }>(rows: T[], limit: number) {
   const items = rows.slice(0, limit);
@@ -25,6 +26,7 @@ export class ReferenceController {
 
   @Put('traders/:traderId')
   @Access('admin')
+  @Audited('traders.put')
   @ApiDoc({ summary: 'Create or update a trader', tags: ['reference data'], responses: { 200: { description: 'updated', schema: trader }, 201: { description: 'created', schema: trader }, ...errorResponses(400, 415, 422) } })
   async putTrader(@ZParams(traderIdParams) p: { traderId: string }, @ZBody(traderInput) body: TraderInput, @Res({ passthrough: true }) res: Response) {
     const { created, trader } = await this.repo.upsertTrader(p.traderId, body);
@@ -41,6 +43,7 @@ export class ReferenceController {
 
   @Put('adr-bodies/:adrBodyId')
   @Access('admin')
+  @Audited('adr-bodies.put')
   @ApiDoc({ summary: 'Create or update an ADR body', tags: ['reference data'], responses: { 200: { description: 'updated', schema: adrBody }, 201: { description: 'created', schema: adrBody }, ...errorResponses(400, 415, 422) } })
   async putAdrBody(@ZParams(adrBodyIdParams) p: { adrBodyId: string }, @ZBody(adrBodyInput) body: AdrBodyInput, @Res({ passthrough: true }) res: Response) {
     const { created, adrBody } = await this.repo.upsertAdrBody(p.adrBodyId, body);

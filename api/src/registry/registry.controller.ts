@@ -13,6 +13,10 @@ import { casePage, registryExportQuery, registryListQuery, type RegistryExportQu
 import { RegistryExporter } from './registry.export.js';
 import { RegistryService } from './registry.service.js';
 import { Access } from '../access/access.decorator.js';
+import { Audited } from '../audit/audit.decorator.js';
+import { CurrentCaller } from '../access/caller.decorator.js';
+import type { Caller } from '../access/roles.js';
+import { MASKING_NOTE, scopeOf } from '../access/scope.js';
 
 @Controller('api/v1/complaints')
 export class RegistryController {
@@ -27,29 +31,30 @@ export class RegistryController {
   @Access('admin', 'regulator', 'trader', 'adr_body')
   @ApiDoc({
     summary: 'The case registry: filtered, keyset-paged case summaries',
-    description: 'Newest first by default. Pass `nextCursor` as `cursor` for the next page (same sort); pages stay stable while cases arrive. `total` is exact up to 10 000 matches (`totalExact`), an estimate beyond.',
+    description: `Newest first by default. Pass \`nextCursor\` as \`cursor\` for the next page (same sort); pages stay stable while cases arrive. \`total\` is exact up to 10 000 matches (\`totalExact\`), an estimate beyond. Traders see only their own cases, ADR bodies only the cases transmitted to them (filters narrow that, never widen it). ${MASKING_NOTE}`,
     tags: ['registry'],
     responses: { 200: { description: 'one page of cases', schema: casePage }, ...errorResponses(400) },
   })
-  async list(@ZQuery(registryListQuery) q: RegistryListQuery) {
-    return this.registry.list(q);
+  async list(@ZQuery(registryListQuery) q: RegistryListQuery, @CurrentCaller() caller: Caller) {
+    return this.registry.list(q, new Date(), scopeOf(caller));
   }
 
   // Declared before ':id' so that "export" is never read as an id.
   @Get('export')
   @Access('admin', 'regulator', 'trader', 'adr_body')
+  @Audited('registry.export')
   @ApiDoc({
     summary: 'Download the matching cases as CSV, NDJSON or Parquet (streamed)',
-    description: 'Same filters as the registry list. The file ingests back unchanged through POST /api/v1/complaints/bulk; the filters and the UTC time are stamped in its name (Content-Disposition).',
+    description: `Same filters and the same scope as the registry list. The file ingests back unchanged through POST /api/v1/complaints/bulk; the filters and the UTC time are stamped in its name (Content-Disposition). ${MASKING_NOTE}`,
     tags: ['registry'],
     responses: {
       200: { description: 'the file: text/csv, application/x-ndjson or application/vnd.apache.parquet' },
       ...errorResponses(400),
     },
   })
-  async export(@ZQuery(registryExportQuery) q: RegistryExportQuery, @Res() res: Response): Promise<void> {
+  async export(@ZQuery(registryExportQuery) q: RegistryExportQuery, @CurrentCaller() caller: Caller, @Res() res: Response): Promise<void> {
     const { format, ...filters } = q;
-    const download = this.exporter.open(format, filters);
+    const download = this.exporter.open(format, filters, new Date(), scopeOf(caller));
     // The first chunk is produced before anything is sent, so a failure up to there is still
     // an ordinary JSON error; later failures cut the download (the log says why).
     const first = await download.chunks.next();
@@ -72,8 +77,13 @@ export class RegistryController {
 
   @Get(':id')
   @Access('admin', 'regulator', 'trader', 'adr_body')
-  @ApiDoc({ summary: 'One case with its event timeline, derived status, durations and deadlines', tags: ['registry'], responses: { 200: { description: 'the case', schema: caseDetail }, ...errorResponses(400, 404) } })
-  async detail(@ZParams(complaintIdParams) p: { id: string }) {
-    return this.complaints.detail(p.id);
+  @ApiDoc({
+    summary: 'One case with its event timeline, derived status, durations and deadlines',
+    description: `A case outside the caller's scope (another trader's, one not transmitted to this ADR body) is a 404, as if it did not exist. ${MASKING_NOTE}`,
+    tags: ['registry'],
+    responses: { 200: { description: 'the case', schema: caseDetail }, ...errorResponses(400, 404) },
+  })
+  async detail(@ZParams(complaintIdParams) p: { id: string }, @CurrentCaller() caller: Caller) {
+    return this.complaints.detail(p.id, scopeOf(caller));
   }
 }

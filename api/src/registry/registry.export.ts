@@ -14,6 +14,8 @@ import { stringify } from 'csv-stringify/sync';
 import { toComplaintInput, type ExportedComplaint } from '../complaints/formats/complaint-json.js';
 import { complaintToCsvRecord, CSV_COLUMNS } from '../complaints/formats/csv-columns.js';
 import type { Store } from '../db/store.js';
+import { auditNote } from '../audit/audit-note.js';
+import { maskExported, UNRESTRICTED, type Scope } from '../access/scope.js';
 import { writeParquet } from './parquet-writer.js';
 import type { ExportFormat, RegistryFilters } from './registry.dto.js';
 import { RegistryRepository, type ExportEvent, type Keyset } from './registry.repository.js';
@@ -70,12 +72,14 @@ export class RegistryExporter {
     private readonly opts: { pageSize?: number; searchDescription?: boolean } = {},
   ) {}
 
-  /** The matching cases in the ingest JSON shape, a page at a time, oldest first. */
-  async *complaints(f: RegistryFilters, now: Date = new Date()): AsyncGenerator<ExportedComplaint[]> {
+  /** The matching cases inside `scope` in the ingest JSON shape, masked as it says, a page at a time, oldest first. */
+  async *complaints(f: RegistryFilters, now: Date = new Date(), scope: Scope = UNRESTRICTED): AsyncGenerator<ExportedComplaint[]> {
     checkRange(f);
     const limit = this.opts.pageSize ?? EXPORT_PAGE_SIZE;
     const repo = new RegistryRepository(this.store.db);
-    const ctx = await filterContext(repo, f, now, this.opts.searchDescription ?? true);
+    const ctx = await filterContext(repo, f, now, this.opts.searchDescription ?? true, scope);
+    // The audit log's row count of this export (a no-op outside an audited request).
+    const note = auditNote();
     let after: Keyset | undefined;
     for (;;) {
       const rows = await repo.exportPage(f, ctx, { after, limit });
@@ -86,7 +90,8 @@ export class RegistryExporter {
         if (list) list.push(e);
         else byCase.set(e.complaint_id, [e]);
       }
-      yield rows.map((r) => toComplaintInput(r, byCase.get(r.id) ?? []));
+      if (note) note.rows += rows.length;
+      yield rows.map((r) => maskExported(scope, toComplaintInput(r, byCase.get(r.id) ?? [])));
       if (rows.length < limit) return;
       const last = rows.at(-1)!;
       after = { filedAt: last.filed_key, id: last.id };
@@ -94,9 +99,9 @@ export class RegistryExporter {
   }
 
   /** Header row, then one row per case (RFC 4180, `\n` line ends, quoted where needed). */
-  async *csv(f: RegistryFilters, now?: Date): AsyncGenerator<string> {
+  async *csv(f: RegistryFilters, now?: Date, scope?: Scope): AsyncGenerator<string> {
     let text = stringify([[...CSV_COLUMNS]]);
-    for await (const page of this.complaints(f, now)) {
+    for await (const page of this.complaints(f, now, scope)) {
       text += stringify(page.map(complaintToCsvRecord), { columns: [...CSV_COLUMNS] });
       yield text;
       text = '';
@@ -105,9 +110,9 @@ export class RegistryExporter {
   }
 
   /** One complaint per line, exactly the ingest shape. */
-  async *ndjson(f: RegistryFilters, now?: Date): AsyncGenerator<string> {
+  async *ndjson(f: RegistryFilters, now?: Date, scope?: Scope): AsyncGenerator<string> {
     let any = false;
-    for await (const page of this.complaints(f, now)) {
+    for await (const page of this.complaints(f, now, scope)) {
       any = true;
       yield page.map((c) => `${JSON.stringify(c)}\n`).join('');
     }
@@ -115,14 +120,14 @@ export class RegistryExporter {
   }
 
   /** Builds the Parquet file under DATA_DIR/tmp, streams it, deletes it (also when abandoned). */
-  async *parquet(f: RegistryFilters, now?: Date): AsyncGenerator<Buffer> {
+  async *parquet(f: RegistryFilters, now?: Date, scope?: Scope): AsyncGenerator<Buffer> {
     const dir = path.join(this.dataDir, 'tmp');
     await mkdir(dir, { recursive: true });
     const file = path.join(dir, `export-${randomUUID()}.parquet`);
     try {
       const exporter = this;
       async function* records() {
-        for await (const page of exporter.complaints(f, now)) yield page.map(complaintToCsvRecord);
+        for await (const page of exporter.complaints(f, now, scope)) yield page.map(complaintToCsvRecord);
       }
       await writeParquet(file, records(), dir);
       for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) yield chunk as Buffer;
@@ -131,8 +136,8 @@ export class RegistryExporter {
     }
   }
 
-  open(format: ExportFormat, f: RegistryFilters, now: Date = new Date()): ExportDownload {
-    const chunks = format === 'csv' ? this.csv(f, now) : format === 'ndjson' ? this.ndjson(f, now) : this.parquet(f, now);
+  open(format: ExportFormat, f: RegistryFilters, now: Date = new Date(), scope: Scope = UNRESTRICTED): ExportDownload {
+    const chunks = format === 'csv' ? this.csv(f, now, scope) : format === 'ndjson' ? this.ndjson(f, now, scope) : this.parquet(f, now, scope);
     return { format, contentType: EXPORT_TYPES[format].contentType, fileName: exportFileName(f, format, now), chunks };
   }
 }

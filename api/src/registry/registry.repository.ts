@@ -10,6 +10,7 @@ import type { SummaryRow } from '../complaints/case-view.js';
 import { COMPLAINT_JSON_COLUMNS, type ComplaintJsonEvent, type ComplaintJsonRow } from '../complaints/formats/complaint-json.js';
 import { normaliseName } from '../complaints/normalize.js';
 import type { RegistryFilters } from './registry.dto.js';
+import type { Scope } from '../access/scope.js';
 
 /** Position in (filed_at, id) order: `filedAt` is PostgreSQL's own text of it (microseconds kept). */
 export interface Keyset {
@@ -22,6 +23,8 @@ export interface FilterContext {
   now: Date;
   /** `q` also searches the description (callers allowed to read it). */
   searchDescription: boolean;
+  /** The caller's scope: ANDed with the filters, so filters only ever narrow it. */
+  scope?: Scope;
   /**
    * The traders whose name matches `q`, looked up beforehand (`traderIdsNamed`) so that the
    * search is an OR of indexable conditions; absent: matched by a sub-query instead.
@@ -80,6 +83,10 @@ export function registryWhere(eb: Eb, f: RegistryFilters, ctx: FilterContext): E
   if (f.from !== undefined) all.push(eb('filed_at', '>=', at(f.from)));
   if (f.to !== undefined) all.push(eb('filed_at', '<', at(f.to)));
   if (f.q !== undefined) all.push(searchExpression(eb, f.q, ctx));
+  const s = ctx.scope;
+  if (s?.traderId !== undefined) all.push(eb('trader_id', '=', s.traderId));
+  if (s?.adrBodyId !== undefined) all.push(eb('adr_body_id', '=', s.adrBodyId));
+  if (s?.source !== undefined) all.push(eb('source', '=', s.source));
   return eb.and(all);
 }
 

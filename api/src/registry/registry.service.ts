@@ -5,6 +5,7 @@
 import { badRequest } from '../common/errors.js';
 import { toCaseSummary } from '../complaints/case-view.js';
 import type { Store } from '../db/store.js';
+import { UNRESTRICTED, type Scope } from '../access/scope.js';
 import type { CasePage, RegistryFilters, RegistryListQuery, RegistrySort } from './registry.dto.js';
 import { RegistryRepository, type FilterContext, type Keyset, type PageRow } from './registry.repository.js';
 
@@ -14,7 +15,7 @@ export const EXACT_COUNT_CAP = 10_000;
 export interface RegistryOptions {
   /** Exact count up to this many matches (tests lower it). */
   exactCountCap?: number;
-  /** Until access control lands every caller may search descriptions. */
+  /** false: `q` never searches descriptions (whatever the caller's scope allows). */
   searchDescription?: boolean;
 }
 
@@ -49,9 +50,12 @@ export function checkRange(f: RegistryFilters): void {
   }
 }
 
-/** The instant and caller rights the filters are judged with, and `q`'s traders looked up. */
-export async function filterContext(repo: RegistryRepository, f: RegistryFilters, now: Date, searchDescription: boolean): Promise<FilterContext> {
-  return { now, searchDescription, qTraderIds: f.q !== undefined ? await repo.traderIdsNamed(f.q) : undefined };
+/**
+ * The instant and caller rights the filters are judged with, and `q`'s traders looked up. The
+ * description is searched only for callers who may read it (a match would reveal its words).
+ */
+export async function filterContext(repo: RegistryRepository, f: RegistryFilters, now: Date, searchDescription: boolean, scope: Scope): Promise<FilterContext> {
+  return { now, scope, searchDescription: searchDescription && scope.personalData, qTraderIds: f.q !== undefined ? await repo.traderIdsNamed(f.q) : undefined };
 }
 
 export class RegistryService {
@@ -66,12 +70,13 @@ export class RegistryService {
     this.searchDescription = opts.searchDescription ?? true;
   }
 
-  async list(query: RegistryListQuery, now: Date = new Date()): Promise<CasePage> {
+  /** One page of the cases inside `scope` (summaries carry no personal data: nothing to mask). */
+  async list(query: RegistryListQuery, now: Date = new Date(), scope: Scope = UNRESTRICTED): Promise<CasePage> {
     const { sort, limit, cursor, ...filters } = query;
     checkRange(filters);
     const after = cursor !== undefined ? decodeCursor(cursor, sort) : undefined;
     const repo = new RegistryRepository(this.store.db);
-    const ctx = await filterContext(repo, filters, now, this.searchDescription);
+    const ctx = await filterContext(repo, filters, now, this.searchDescription, scope);
     const page = (sparse: boolean) => repo.page(filters, ctx, { ascending: sort === 'filedAt', after, limit: limit + 1, sparse });
     let rows: PageRow[];
     let total: { total: number; totalExact: boolean };

@@ -89,6 +89,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log: every write, token change, export and retention run, newest first
+         * @description Who (token id, role, actor), what (action, target), when, how many rows. Filter by action, actor, tokenId and time (`from` inclusive, `to` exclusive); pass `nextCursor` as `cursor` for the next page.
+         */
+        get: operations["Audit.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/batches/{batchId}": {
         parameters: {
             query?: never;
@@ -96,7 +116,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A batch's counts, caller and time */
+        /**
+         * A batch's counts, caller and time
+         * @description An ingest token reads only the batches of its own source; any other is a 404.
+         */
         get: operations["Batches.get"];
         put?: never;
         post?: never;
@@ -115,13 +138,13 @@ export interface paths {
         };
         /**
          * The case registry: filtered, keyset-paged case summaries
-         * @description Newest first by default. Pass `nextCursor` as `cursor` for the next page (same sort); pages stay stable while cases arrive. `total` is exact up to 10 000 matches (`totalExact`), an estimate beyond.
+         * @description Newest first by default. Pass `nextCursor` as `cursor` for the next page (same sort); pages stay stable while cases arrive. `total` is exact up to 10 000 matches (`totalExact`), an estimate beyond. Traders see only their own cases, ADR bodies only the cases transmitted to them (filters narrow that, never widen it). Regulators read every case with personal data masked: consumer.name, consumer.email, consumer.address and description are null in JSON answers and left out (empty) in exports; free text (q) does not search descriptions for them.
          */
         get: operations["Registry.list"];
         put?: never;
         /**
          * File one complaint (idempotent by source + externalRef)
-         * @description New → 201. The same complaint again → 200, nothing written. The same complaint with more events → 200, the new events appended. Other content under the same reference → 409.
+         * @description New → 201. The same complaint again → 200, nothing written. The same complaint with more events → 200, the new events appended. Other content under the same reference → 409. An ingest token writes only its own source: a complaint naming another → 403; none → the token’s source.
          */
         post: operations["Complaints.create"];
         delete?: never;
@@ -137,7 +160,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One case with its event timeline, derived status, durations and deadlines */
+        /**
+         * One case with its event timeline, derived status, durations and deadlines
+         * @description A case outside the caller's scope (another trader's, one not transmitted to this ADR body) is a 404, as if it did not exist. Regulators read every case with personal data masked: consumer.name, consumer.email, consumer.address and description are null in JSON answers and left out (empty) in exports; free text (q) does not search descriptions for them.
+         */
         get: operations["Registry.detail"];
         put?: never;
         post?: never;
@@ -158,7 +184,7 @@ export interface paths {
         put?: never;
         /**
          * Append a lifecycle event
-         * @description Checked against the lifecycle (domain.md §1): an event the current stage does not allow → 409 naming the stage and the allowed next events.
+         * @description Checked against the lifecycle (domain.md §1): an event the current stage does not allow → 409 naming the stage and the allowed next events. Event types by role (another type → 403): admin: any event; ingest: any event; trader: trader_replied, settled_directly; adr_body: adr_accepted, adr_refused, adr_outcome, adr_discontinued, compliance_reported. Each on the caller's own cases (trader: its cases; ADR body: cases transmitted to it; ingest: complaints of its source); another case → 404.
          */
         post: operations["Complaints.appendEvent"];
         delete?: never;
@@ -212,7 +238,7 @@ export interface paths {
         put?: never;
         /**
          * Load many complaints, all or nothing
-         * @description NDJSON (one complaint per line), CSV (header row, milestone columns) or Parquet (a registry export). Any bad line → 422 listing every problem (first 1,000) and nothing is written.
+         * @description NDJSON (one complaint per line), CSV (header row, milestone columns) or Parquet (a registry export). Any bad line → 422 listing every problem (first 1,000) and nothing is written. An ingest token writes only its own source: `source` or a line naming another → 403 and nothing is written; lines naming none take the token’s source.
          */
         post: operations["Complaints.bulk"];
         delete?: never;
@@ -230,9 +256,29 @@ export interface paths {
         };
         /**
          * Download the matching cases as CSV, NDJSON or Parquet (streamed)
-         * @description Same filters as the registry list. The file ingests back unchanged through POST /api/v1/complaints/bulk; the filters and the UTC time are stamped in its name (Content-Disposition).
+         * @description Same filters and the same scope as the registry list. The file ingests back unchanged through POST /api/v1/complaints/bulk; the filters and the UTC time are stamped in its name (Content-Disposition). Regulators read every case with personal data masked: consumer.name, consumer.email, consumer.address and description are null in JSON answers and left out (empty) in exports; free text (q) does not search descriptions for them.
          */
         get: operations["Registry.export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/demo/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The demo tokens, one per role (demo mode only; 404 otherwise)
+         * @description Lets the dashboard open signed in as the demo regulator and switch roles. The same tokens are printed in the start-up log and kept across restarts of the same DATA_DIR.
+         */
+        get: operations["Demo.session"];
         put?: never;
         post?: never;
         delete?: never;
@@ -262,6 +308,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller behind the token: role and binding */
+        get: operations["Session.me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/adr-bodies/{adrBodyId}/report": {
         parameters: {
             query?: never;
@@ -269,7 +332,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An ADR body’s activity report (Directive 2013/11/EU Art. 7(2) yearly, Art. 19(3) two-yearly) */
+        /**
+         * An ADR body’s activity report (Directive 2013/11/EU Art. 7(2) yearly, Art. 19(3) two-yearly)
+         * @description An ADR body reads only its own report (another body’s → 404).
+         */
         get: operations["Analytics.adrReport"];
         put?: never;
         post?: never;
@@ -286,7 +352,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The measures per country, consumer or trader side, with complaints per million inhabitants */
+        /**
+         * The measures per country, consumer or trader side, with complaints per million inhabitants
+         * @description A trader’s figures cover only its own cases, an ADR body’s only the cases transmitted to it; filters narrow that scope, never widen it.
+         */
         get: operations["Analytics.countries"];
         put?: never;
         post?: never;
@@ -303,7 +372,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Complaints per consumer country × trader country */
+        /**
+         * Complaints per consumer country × trader country
+         * @description A trader’s figures cover only its own cases, an ADR body’s only the cases transmitted to it; filters narrow that scope, never widen it.
+         */
         get: operations["Analytics.flows"];
         put?: never;
         post?: never;
@@ -320,7 +392,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Closure reasons, trader decisions, ADR results, refusal grounds and discontinuation reasons, with shares */
+        /**
+         * Closure reasons, trader decisions, ADR results, refusal grounds and discontinuation reasons, with shares
+         * @description A trader’s figures cover only its own cases, an ADR body’s only the cases transmitted to it; filters narrow that scope, never widen it.
+         */
         get: operations["Analytics.outcomes"];
         put?: never;
         post?: never;
@@ -337,7 +412,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Open cases by stage and those past their stage deadline at asOf */
+        /**
+         * Open cases by stage and those past their stage deadline at asOf
+         * @description A trader’s figures cover only its own cases, an ADR body’s only the cases transmitted to it; filters narrow that scope, never widen it.
+         */
         get: operations["Analytics.overdue"];
         put?: never;
         post?: never;
@@ -354,7 +432,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The measures per problem type */
+        /**
+         * The measures per problem type
+         * @description A trader’s figures cover only its own cases, an ADR body’s only the cases transmitted to it; filters narrow that scope, never widen it.
+         */
         get: operations["Analytics.problems"];
         put?: never;
         post?: never;
@@ -371,7 +452,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The measures per sector */
+        /**
+         * The measures per sector
+         * @description A trader’s figures cover only its own cases, an ADR body’s only the cases transmitted to it; filters narrow that scope, never widen it.
+         */
         get: operations["Analytics.sectors"];
         put?: never;
         post?: never;
@@ -388,7 +472,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every measure of domain.md §4 over the filtered complaints */
+        /**
+         * Every measure of domain.md §4 over the filtered complaints
+         * @description A trader’s figures cover only its own cases, an ADR body’s only the cases transmitted to it; filters narrow that scope, never widen it.
+         */
         get: operations["Analytics.summary"];
         put?: never;
         post?: never;
@@ -405,7 +492,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The regulators’ trader table: traders ranked by complaints; rates only from 10 closed complaints */
+        /**
+         * The regulators’ trader table: traders ranked by complaints; rates only from 10 closed complaints
+         * @description A trader’s figures cover only its own cases, an ADR body’s only the cases transmitted to it; filters narrow that scope, never widen it.
+         */
         get: operations["Analytics.traders"];
         put?: never;
         post?: never;
@@ -422,7 +512,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A trader against its sector peers (quartiles and percentile; withheld below 5 peers) */
+        /**
+         * A trader against its sector peers (quartiles and percentile; withheld below 5 peers)
+         * @description A trader reads only its own benchmark (another trader’s → 404). With `peers.suppressed: true` no peer figure is sent at all (count, quartiles and percentile are null); the benchmark exists as JSON only.
+         */
         get: operations["Analytics.benchmark"];
         put?: never;
         post?: never;
@@ -439,7 +532,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The measures per month, quarter or year of filing; the period holding asOf is flagged incomplete */
+        /**
+         * The measures per month, quarter or year of filing; the period holding asOf is flagged incomplete
+         * @description A trader’s figures cover only its own cases, an ADR body’s only the cases transmitted to it; filters narrow that scope, never widen it.
+         */
         get: operations["Analytics.trend"];
         put?: never;
         post?: never;
@@ -611,6 +707,24 @@ export interface components {
             etlRunId: number;
             /** @description when the ETL run that built this snapshot finished (UTC); overdue is judged at this instant */
             finishedAt: string;
+        };
+        AuditEntry: {
+            action: string;
+            actor: string;
+            at: string;
+            /** @description identifiers, counts and codes only; never personal data */
+            detail: {
+                [key: string]: unknown;
+            } | null;
+            id: string;
+            role: string | null;
+            rows: number | null;
+            target: string | null;
+            tokenId: string | null;
+        };
+        AuditPage: {
+            items: components["schemas"]["AuditEntry"][];
+            nextCursor: string | null;
         };
         Batch: {
             batchId: string;
@@ -914,6 +1028,18 @@ export interface components {
                 website?: string;
             };
         };
+        DemoSession: {
+            tokens: components["schemas"]["DemoToken"][];
+        };
+        DemoToken: {
+            adrBodyId?: string;
+            label: string;
+            /** @enum {string} */
+            role: "admin" | "regulator" | "trader" | "adr_body" | "ingest";
+            source?: string;
+            token: string;
+            traderId?: string;
+        };
         Erasure: {
             id: string;
             personalDataErasedAt: string;
@@ -991,6 +1117,20 @@ export interface components {
             /** @description the secret: shown this once, stored only as a hash */
             token: string;
             traderId: string | null;
+        };
+        Session: {
+            adrBodyId: string | null;
+            /** @description the bound ADR body’s name (role adr_body) */
+            adrBodyName: string | null;
+            /** @description the server runs in demo mode (GET /api/v1/demo/session lists one token per role) */
+            demo: boolean;
+            label: string;
+            /** @enum {string} */
+            role: "admin" | "regulator" | "trader" | "adr_body" | "ingest";
+            source: string | null;
+            traderId: string | null;
+            /** @description the bound trader’s name (role trader) */
+            traderName: string | null;
         };
         StatsByCode: {
             asOf: components["schemas"]["AsOf"];
@@ -1513,6 +1653,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "Reference.putAdrBody": {
@@ -1593,6 +1742,86 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "Audit.list": {
+        parameters: {
+            query?: {
+                /** @description what was done; comma-separated values match any of them (complaints.create, complaints.bulk, events.append, events.void, complaints.erase-personal-data, traders.put, adr-bodies.put, tokens.create, tokens.revoke, etl.start, registry.export, retention.erase) */
+                action?: string;
+                /** @description part of the actor, any case (e.g. "trader:T-000042" or a token label) */
+                actor?: string;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description at or after (inclusive) */
+                from?: string;
+                /** @description page size, 1–1000 (default 100) */
+                limit?: string;
+                /** @description before (exclusive) */
+                to?: string;
+                /** @description the token's id (admin-token for ADMIN_TOKEN) */
+                tokenId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            /** @description malformed request (query, path or JSON syntax) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no bearer token, or a token that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "Batches.get": {
@@ -1644,6 +1873,15 @@ export interface operations {
             };
             /** @description not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1728,6 +1966,15 @@ export interface operations {
             };
             /** @description the token's role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1831,6 +2078,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "Registry.detail": {
@@ -1882,6 +2138,15 @@ export interface operations {
             };
             /** @description not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2075,6 +2340,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "Complaints.voidEvent": {
@@ -2165,6 +2439,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "Complaints.erase": {
@@ -2216,6 +2499,15 @@ export interface operations {
             };
             /** @description not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2306,6 +2598,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "Registry.export": {
@@ -2384,6 +2685,44 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "Demo.session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one token per role */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DemoSession"];
+                };
+            };
+            /** @description not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "Etl.list": {
@@ -2415,6 +2754,15 @@ export interface operations {
             };
             /** @description the token's role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2492,6 +2840,62 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "Session.me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the caller */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Session"];
+                };
+            };
+            /** @description no bearer token, or a token that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token's role may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "Analytics.adrReport": {
@@ -2550,6 +2954,15 @@ export interface operations {
             };
             /** @description not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2644,6 +3057,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description a dependency (the database, the analytics snapshot) is not available; Retry-After says when to try again */
             503: {
                 headers: {
@@ -2722,6 +3144,15 @@ export interface operations {
             };
             /** @description the token's role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2814,6 +3245,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description a dependency (the database, the analytics snapshot) is not available; Retry-After says when to try again */
             503: {
                 headers: {
@@ -2892,6 +3332,15 @@ export interface operations {
             };
             /** @description the token's role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2984,6 +3433,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description a dependency (the database, the analytics snapshot) is not available; Retry-After says when to try again */
             503: {
                 headers: {
@@ -3069,6 +3527,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description a dependency (the database, the analytics snapshot) is not available; Retry-After says when to try again */
             503: {
                 headers: {
@@ -3147,6 +3614,15 @@ export interface operations {
             };
             /** @description the token's role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3241,6 +3717,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description a dependency (the database, the analytics snapshot) is not available; Retry-After says when to try again */
             503: {
                 headers: {
@@ -3304,6 +3789,15 @@ export interface operations {
             };
             /** @description not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3398,6 +3892,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description a dependency (the database, the analytics snapshot) is not available; Retry-After says when to try again */
             503: {
                 headers: {
@@ -3438,6 +3941,15 @@ export interface operations {
             };
             /** @description the token's role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3514,6 +4026,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "Tokens.revoke": {
@@ -3572,6 +4093,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     "Reference.listTraders": {
@@ -3621,6 +4151,15 @@ export interface operations {
             };
             /** @description the token's role may not do this */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3701,6 +4240,15 @@ export interface operations {
             };
             /** @description well-formed but invalid content; details name line, field and problem */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { clip } from '../complaints/complaint.schema.js';
+import { strictQuery } from '../registry/registry.dto.js';
+import { AUDIT_ACTION_NAMES } from './audit.actions.js';
+
+const when = (description: string) =>
+  z
+    .string()
+    .trim()
+    .transform((v, ctx) => {
+      const ok = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(v) && !Number.isNaN(Date.parse(v));
+      if (!ok) {
+        ctx.addIssue({ code: 'custom', message: `"${clip(v)}" is not a date or date-time: use YYYY-MM-DD or ISO-8601 with a time zone` });
+        return z.NEVER;
+      }
+      return new Date(v.length === 10 ? `${v}T00:00:00Z` : v);
+    })
+    .meta({ description, example: '2026-01-01' });
+
+export const auditQuery = strictQuery({
+  action: z
+    .string()
+    .transform((raw, ctx) => {
+      const parts = raw.split(',').map((s) => s.trim());
+      const unknown = parts.filter((p) => !(AUDIT_ACTION_NAMES as string[]).includes(p));
+      if (unknown.length) {
+        ctx.addIssue({ code: 'custom', message: `unknown action "${clip(unknown[0]!)}": use one of ${AUDIT_ACTION_NAMES.join(', ')}` });
+        return z.NEVER;
+      }
+      return [...new Set(parts)];
+    })
+    .optional()
+    .meta({ description: `what was done; comma-separated values match any of them (${AUDIT_ACTION_NAMES.join(', ')})` }),
+  actor: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional()
+    .meta({ description: 'part of the actor, any case (e.g. "trader:T-000042" or a token label)' }),
+  tokenId: z.string().trim().min(1).max(100, 'must be at most 100 characters').optional()
+    .meta({ description: "the token's id (admin-token for ADMIN_TOKEN)" }),
+  from: when('at or after (inclusive)').optional(),
+  to: when('before (exclusive)').optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,4}$/, 'must be a whole number from 1 to 1000')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'must be a whole number from 1 to 1000').max(1000, 'must be a whole number from 1 to 1000'))
+    .default(100)
+    .meta({ description: 'page size, 1–1000 (default 100)' }),
+  cursor: z.string().regex(/^[1-9]\d{0,18}$/, 'is not a cursor of the audit log').optional()
+    .meta({ description: 'nextCursor of the previous page' }),
+});
+export type AuditQueryInput = z.output<typeof auditQuery>;
+
+export const auditItem = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    tokenId: z.string().nullable(),
+    role: z.string().nullable(),
+    actor: z.string(),
+    action: z.string(),
+    target: z.string().nullable(),
+    rows: z.number().int().nullable(),
+    detail: z.record(z.string(), z.unknown()).nullable().meta({ description: 'identifiers, counts and codes only; never personal data' }),
+  })
+  .meta({ id: 'AuditEntry' });
+export const auditPage = z.object({ items: z.array(auditItem), nextCursor: z.string().nullable() }).meta({ id: 'AuditPage' });
