@@ -6,7 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../api/src/access/roles.js';
-import { TOKEN_CACHE_MS } from '../api/src/access/token.service.js';
+import type { ExecutionContext } from '@nestjs/common';
+import { Access } from '../api/src/access/access.decorator.js';
+import { AuthGuard } from '../api/src/access/auth.guard.js';
+import { TOKEN_CACHE_MS, TokenService } from '../api/src/access/token.service.js';
+import { createTestStore } from './support/store.js';
 import { client, expectError, putAdrBody, startApp, TEST_ADMIN_TOKEN, type RunningApp } from './support/http.js';
 
 interface Operation {
@@ -162,5 +166,32 @@ describe('access', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('access: token cache and the guard', () => {
+  it('keeps known tokens working through a database outage; an unknown one is a 503 then', async () => {
+    const { store, close } = await createTestStore();
+    let now = 1_000_000;
+    const tokens = new TokenService(store, undefined, () => now);
+    const issued = await tokens.create({ role: 'regulator', label: 'outage' }, 'test');
+    expect((await tokens.resolve(issued.token))?.role).toBe('regulator');
+    await close();
+    // Long past the cache's life, with the store gone: the last known answer stands.
+    now += 60 * TOKEN_CACHE_MS;
+    expect((await tokens.resolve(issued.token))?.tokenId).toBe(issued.id);
+    await expect(tokens.resolve('odr_never-seen')).rejects.toMatchObject({ statusCode: 503 });
+  });
+
+  it('denies a route that declares no rule (deny by default), even to an admin', async () => {
+    const guard = new AuthGuard(new TokenService(undefined as never, TEST_ADMIN_TOKEN));
+    const handler = () => undefined;
+    const ctx = {
+      getHandler: () => handler,
+      switchToHttp: () => ({ getRequest: () => ({ headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } }), getResponse: () => ({ setHeader: () => undefined }) }),
+    } as unknown as ExecutionContext;
+    await expect(guard.canActivate(ctx)).rejects.toMatchObject({ statusCode: 403 });
+    Access('admin')(handler, 'handler', { value: handler });
+    await expect(guard.canActivate(ctx)).resolves.toBe(true);
   });
 });
