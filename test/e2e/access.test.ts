@@ -5,12 +5,10 @@
  * the dashboard asks for a token and never offers the switcher. Figures are compared with the
  * API's own answers for the same token (the API's scoping is not restated here).
  */
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
-  E2E_ADMIN_TOKEN, launchBrowser, openPage, ROLES, SCREENSHOTS, seriousAxeViolations, startServer, switchRole,
-  type Role, type Server, type WatchedPage,
+  dashboardSuite, E2E_ADMIN_TOKEN, openPage, type Role, ROLES, seriousAxeViolations, switchRole, type WatchedPage,
 } from './support.js';
 
 const ALL = ['/', '/countries', '/cross-border', '/resolution', '/traders', '/adr-bodies', '/registry', '/etl', '/about'];
@@ -35,37 +33,21 @@ const takeExpected = (w: WatchedPage, status: number) => {
 interface Session { role: Role; traderId: string | null; traderName: string | null; adrBodyId: string | null; adrBodyName: string | null; demo: boolean }
 
 describe('access e2e: demo mode', () => {
-  let server: Server;
-  let browser: Browser;
-  let w: WatchedPage | undefined;
-  beforeAll(async () => {
-    server = await startServer(3000);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-  afterEach(async () => {
-    const errors = w?.errors ?? [];
-    await w?.context.close();
-    w = undefined;
-    expect(errors, 'console errors').toEqual([]);
-  });
-  const shot = (name: string) => w!.page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  const e2e = dashboardSuite(3000);
+  const shot = (name: string) => e2e.shot(name);
 
   it('one demo token per role, bound as promised, and stable in the API', async () => {
-    expect(Object.keys(server.demoTokens).sort()).toEqual([...ROLES].sort());
-    expect(server.demoTokens.trader!.traderId).toBeTruthy();
-    expect(server.demoTokens.adr_body!.adrBodyId).toBeTruthy();
-    expect(server.demoTokens.ingest!.source).toBe('demo');
-    for (const role of ROLES) expect((await server.get<Session>('/api/v1/session', role)).role).toBe(role);
+    expect(Object.keys(e2e.server.demoTokens).sort()).toEqual([...ROLES].sort());
+    expect(e2e.server.demoTokens.trader!.traderId).toBeTruthy();
+    expect(e2e.server.demoTokens.adr_body!.adrBodyId).toBeTruthy();
+    expect(e2e.server.demoTokens.ingest!.source).toBe('demo');
+    for (const role of ROLES) expect((await e2e.server.get<Session>('/api/v1/session', role)).role).toBe(role);
   });
 
   it('opens as the demo regulator; the switcher shows each role its views and nothing else', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/`);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/`);
     await page.locator('[data-testid="signed-in-as"][data-role="regulator"]').waitFor();
     await expectNav(page, 'regulator');
     await page.locator('[data-testid="kpi-complaints-value"]').waitFor();
@@ -79,35 +61,35 @@ describe('access e2e: demo mode', () => {
   });
 
   it('a view the role may not use, opened by URL, says so', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/about`);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/about`);
     await page.locator('[data-testid="signed-in-as"][data-role="regulator"]').waitFor();
     const forbidden: Partial<Record<Role, string>> = { trader: '/countries', adr_body: '/traders', ingest: '/registry' };
     for (const [role, view] of Object.entries(forbidden) as [Role, string][]) {
       await switchRole(page, role);
       // A reload keeps the tab's token: still that role.
-      await page.goto(`${server.baseUrl}${view}`);
+      await page.goto(`${e2e.server.baseUrl}${view}`);
       await page.locator(`[data-testid="signed-in-as"][data-role="${role}"]`).waitFor();
       await expect.poll(() => page.locator('main h1').textContent()).toBe('Not available for your role');
       expect(await page.locator('[data-testid="not-available"]').textContent()).toContain('cannot use this view');
     }
     // In Italian too.
-    await page.goto(`${server.baseUrl}/registry?lang=it`);
+    await page.goto(`${e2e.server.baseUrl}/registry?lang=it`);
     await expect.poll(() => page.locator('main h1').textContent()).toBe('Non disponibile per il tuo ruolo');
   });
 
   it('the trader sees its own cases only: the API’s count for its token, its benchmark, no other trader', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    const me = await server.get<Session>('/api/v1/session', 'trader');
-    const own = await server.get<{ total: number; items: { traderId: string }[] }>('/api/v1/complaints?limit=1', 'trader');
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    const me = await e2e.server.get<Session>('/api/v1/session', 'trader');
+    const own = await e2e.server.get<{ total: number; items: { traderId: string }[] }>('/api/v1/complaints?limit=1', 'trader');
     // Other traders' names, as the regulator sees them.
-    const others = (await server.get<{ items: { traderId: string; name: string | null }[] }>('/api/v1/stats/traders?limit=30')).items
+    const others = (await e2e.server.get<{ items: { traderId: string; name: string | null }[] }>('/api/v1/stats/traders?limit=30')).items
       .filter((t) => t.traderId !== me.traderId && t.name && t.name !== me.traderName)
       .map((t) => t.name!);
     expect(others.length).toBeGreaterThan(0);
-    await page.goto(`${server.baseUrl}/registry`);
+    await page.goto(`${e2e.server.baseUrl}/registry`);
     await page.locator('[data-testid="signed-in-as"]').waitFor();
     await switchRole(page, 'trader');
     await expect.poll(async () => (await page.locator('[data-testid="registry-total"]').textContent()) ?? '').toContain(`${own.total.toLocaleString('en-GB')} cases`);
@@ -119,12 +101,12 @@ describe('access e2e: demo mode', () => {
     expect(await page.locator('#benchmark-heading').textContent()).toContain(me.traderName ?? me.traderId!);
     expect(await page.locator('[data-testid="trader-table"], [data-testid="trader-search"], [data-testid="trader-link"]').count()).toBe(0);
     // A traderId in the URL does not show another trader's benchmark.
-    const other = (await server.get<{ items: { traderId: string }[] }>('/api/v1/stats/traders?limit=5')).items.find((t) => t.traderId !== me.traderId)!;
-    await page.goto(`${server.baseUrl}/traders?traderId=${encodeURIComponent(other.traderId)}`);
+    const other = (await e2e.server.get<{ items: { traderId: string }[] }>('/api/v1/stats/traders?limit=5')).items.find((t) => t.traderId !== me.traderId)!;
+    await page.goto(`${e2e.server.baseUrl}/traders?traderId=${encodeURIComponent(other.traderId)}`);
     await page.locator('[data-testid="own-figures"]').waitFor();
     expect(await page.locator('#benchmark-heading').textContent()).not.toContain(other.traderId);
     for (const view of ['/registry', '/traders', '/']) {
-      await page.goto(`${server.baseUrl}${view}`);
+      await page.goto(`${e2e.server.baseUrl}${view}`);
       await page.locator('main h1').first().waitFor();
       await page.waitForLoadState('networkidle');
       const text = (await page.locator('body').textContent()) ?? '';
@@ -134,25 +116,25 @@ describe('access e2e: demo mode', () => {
   });
 
   it('the ADR body sees its own body’s report, with no picker', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    const me = await server.get<Session>('/api/v1/session', 'adr_body');
-    await page.goto(`${server.baseUrl}/about`);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    const me = await e2e.server.get<Session>('/api/v1/session', 'adr_body');
+    await page.goto(`${e2e.server.baseUrl}/about`);
     await page.locator('[data-testid="signed-in-as"]').waitFor();
     await switchRole(page, 'adr_body');
     await page.click('#main-nav a[href^="/adr-bodies"]');
     await page.locator('[data-testid="adr-report-title"]').waitFor();
     expect(await page.locator('[data-testid="adr-report-title"]').textContent()).toContain(me.adrBodyName ?? me.adrBodyId!);
     expect(await page.locator('[data-testid="adr-body-select"], [data-testid="adr-body-list"]').count()).toBe(0);
-    const own = await server.get<{ total: number }>('/api/v1/complaints?limit=1', 'adr_body');
+    const own = await e2e.server.get<{ total: number }>('/api/v1/complaints?limit=1', 'adr_body');
     await page.click('#main-nav a[href^="/registry"]');
     await expect.poll(async () => (await page.locator('[data-testid="registry-total"]').textContent()) ?? '').toContain(`${own.total.toLocaleString('en-GB')} case`);
   });
 
   it('the ingest feed: data freshness without the runs list or "run now", and about', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/etl`);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/etl`);
     await page.locator('[data-testid="signed-in-as"]').waitFor();
     await switchRole(page, 'ingest');
     await page.locator('[data-testid="etl-ingest"]').waitFor();
@@ -160,9 +142,9 @@ describe('access e2e: demo mode', () => {
   });
 
   it('signs in with a pasted token through the form; a bad token is said in words; axe clean', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/`);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/`);
     await page.locator('[data-testid="signed-in-as"][data-role="regulator"]').waitFor();
     await page.click('[data-testid="sign-out"]');
     await expect.poll(() => new URL(page.url()).pathname).toBe('/sign-in');
@@ -172,10 +154,10 @@ describe('access e2e: demo mode', () => {
     await field.fill('odr_not-a-real-token');
     await page.click('[data-testid="sign-in-submit"]');
     await expect.poll(async () => (await page.locator('[data-testid="sign-in-error"]').textContent()) ?? '').toContain('not valid or has been revoked');
-    takeExpected(w, 401);
+    takeExpected(e2e.w, 401);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await shot('access-sign-in-error');
-    await field.fill(server.tokenOf('trader'));
+    await field.fill(e2e.server.tokenOf('trader'));
     await page.click('[data-testid="sign-in-submit"]');
     await page.locator('[data-testid="signed-in-as"][data-role="trader"]').waitFor();
     await expectNav(page, 'trader');
@@ -184,40 +166,24 @@ describe('access e2e: demo mode', () => {
 });
 
 describe('access e2e: outside demo mode', () => {
-  let server: Server;
-  let browser: Browser;
-  let w: WatchedPage | undefined;
-  beforeAll(async () => {
-    server = await startServer({ demo: false, adminToken: E2E_ADMIN_TOKEN });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-  afterEach(async () => {
-    const errors = w?.errors ?? [];
-    await w?.context.close();
-    w = undefined;
-    expect(errors, 'console errors').toEqual([]);
-  });
+  const e2e = dashboardSuite({ demo: false, adminToken: E2E_ADMIN_TOKEN });
 
   it('asks for a token, never offers the switcher, and signs in with one', async () => {
-    expect((await fetch(`${server.baseUrl}/api/v1/demo/session`)).status).toBe(404);
-    w = await openPage(browser);
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/registry`);
+    expect((await fetch(`${e2e.server.baseUrl}/api/v1/demo/session`)).status).toBe(404);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/registry`);
     await page.locator('[data-testid="sign-in-form"]').waitFor();
     expect(new URL(page.url()).pathname).toBe('/sign-in');
     // The dashboard asked whether this is a demo server: 404, handled.
-    takeExpected(w, 404);
+    takeExpected(e2e.w, 404);
     expect(await page.locator('[data-testid="role-switcher"]').count()).toBe(0);
     expect(await page.locator('#main-nav a').count()).toBe(0);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.getByLabel('Access token').fill('odr_wrong');
     await page.click('[data-testid="sign-in-submit"]');
     await page.locator('[data-testid="sign-in-error"]').waitFor();
-    takeExpected(w, 401);
+    takeExpected(e2e.w, 401);
     await page.getByLabel('Access token').fill(E2E_ADMIN_TOKEN);
     await page.click('[data-testid="sign-in-submit"]');
     await page.locator('[data-testid="signed-in-as"][data-role="admin"]').waitFor();
@@ -231,11 +197,11 @@ describe('access e2e: outside demo mode', () => {
   });
 
   it('in Italian', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/?lang=it`);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/?lang=it`);
     await page.locator('[data-testid="sign-in-form"]').waitFor();
-    takeExpected(w, 404);
+    takeExpected(e2e.w, 404);
     expect(await page.locator('main h1').textContent()).toBe('Accedi');
     expect(await page.getByLabel('Token di accesso').count()).toBe(1);
     expect(await seriousAxeViolations(page)).toEqual([]);

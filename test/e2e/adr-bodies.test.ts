@@ -7,9 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openPage, seriousAxeViolations, SCREENSHOTS, startServer, type Server, type WatchedPage } from './support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dashboardSuite, openPage, SCREENSHOTS, seriousAxeViolations } from './support.js';
 import { adrReportToCsv } from '../../api/src/analytics/adr-report.format.js';
 import type { AdrReport } from '../../api/src/analytics/analytics.dto.js';
 
@@ -25,21 +24,17 @@ interface Pick {
 }
 
 describe('ADR bodies view e2e', () => {
-  let server: Server;
-  let browser: Browser;
-  let w: WatchedPage | undefined;
+  const e2e = dashboardSuite(3000);
   let pick: Pick;
 
   const api = async <T>(p: string): Promise<T> => {
-    const res = await server.fetch(p);
+    const res = await e2e.server.fetch(p);
     expect(res.status, p).toBe(200);
     return (await res.json()) as T;
   };
   const reportOf = (id: string, query: string) => api<AdrReport>(`/api/v1/stats/adr-bodies/${encodeURIComponent(id)}/report?${query}`);
 
   beforeAll(async () => {
-    server = await startServer(3000);
-    browser = await launchBrowser();
     // The body and year with the most disputes received, and another year of that body.
     const bodies = (await api<{ items: { id: string; name: string }[] }>('/api/v1/adr-bodies?limit=1000')).items;
     const now = new Date().getUTCFullYear();
@@ -55,29 +50,19 @@ describe('ADR bodies view e2e', () => {
     const other = best.year === now - 1 ? now - 2 : now - 1;
     pick = { ...best, other, otherReport: await reportOf(best.id, `year=${other}`) };
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-  afterEach(async () => {
-    const errors = w?.errors ?? [];
-    await w?.context.close();
-    w = undefined;
-    expect(errors, 'console errors').toEqual([]);
-  });
-  const shot = (name: string) => w!.page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-  const param = (name: string) => new URL(w!.page.url()).searchParams.get(name);
-  const text = (testId: string) => w!.page.locator(`[data-testid="${testId}"]`).textContent();
+  const shot = (name: string) => e2e.shot(name);
+  const param = (name: string) => new URL(e2e.w!.page.url()).searchParams.get(name);
+  const text = (testId: string) => e2e.w!.page.locator(`[data-testid="${testId}"]`).textContent();
   /** The report for the URL's body and period has rendered (its title names the years). */
   const reportShown = async (years: string) => {
     await expect.poll(async () => (await text('adr-report-title').catch(() => null)) ?? '', { timeout: 20_000 }).toContain(years);
   };
-  const url = (query: string) => `${server.baseUrl}/adr-bodies?${query}`;
+  const url = (query: string) => `${e2e.server.baseUrl}/adr-bodies?${query}`;
 
   it('choose a body: the caseload draws and the report shows the API’s numbers; the year changes them', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/adr-bodies`);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/adr-bodies`);
     // No body is preselected: the view asks for one.
     await page.locator('[data-testid="adr-body-list"] li').first().waitFor();
     expect(await page.locator('main').textContent()).toContain('Choose the ADR body');
@@ -135,8 +120,8 @@ describe('ADR bodies view e2e', () => {
   });
 
   it('downloads: JSON is the API’s answer, CSV is the CLI’s', async () => {
-    w = await openPage(browser);
-    const { page } = w;
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
     await page.goto(url(`adrBodyId=${encodeURIComponent(pick.id)}&year=${pick.year}`));
     await reportShown(String(pick.year));
 
@@ -154,8 +139,8 @@ describe('ADR bodies view e2e', () => {
   });
 
   it('print: the navigation, filter bar and buttons are hidden; the report remains', async () => {
-    w = await openPage(browser);
-    const { page } = w;
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
     await page.goto(url(`adrBodyId=${encodeURIComponent(pick.id)}&year=${pick.year}`));
     await reportShown(String(pick.year));
     await page.locator('.caseload section.card .chart svg').first().waitFor({ timeout: 20_000 });
@@ -171,15 +156,15 @@ describe('ADR bodies view e2e', () => {
     await shot('adr-bodies-print');
     await page.pdf({ path: path.join(SCREENSHOTS, 'adr-bodies-report.pdf'), format: 'A4', preferCSSPageSize: true });
     // The rules reaching the shell hold only while this view is shown: another view prints as before.
-    await page.goto(`${server.baseUrl}/resolution`);
+    await page.goto(`${e2e.server.baseUrl}/resolution`);
     await page.locator('main h1').waitFor();
     expect(await page.locator('#main-nav').isVisible()).toBe(true);
     await page.emulateMedia({ media: 'screen' });
   });
 
   it('in Italian', async () => {
-    w = await openPage(browser);
-    const { page } = w;
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
     await page.goto(url(`adrBodyId=${encodeURIComponent(pick.id)}&year=${pick.year}&lang=it`));
     await reportShown(String(pick.year));
     const body = (await page.locator('main').textContent()) ?? '';
@@ -192,9 +177,9 @@ describe('ADR bodies view e2e', () => {
   });
 
   it('accessible (axe) with the chooser and with the report', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/adr-bodies`);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/adr-bodies`);
     await page.locator('[data-testid="adr-body-list"] li').first().waitFor();
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.goto(url(`adrBodyId=${encodeURIComponent(pick.id)}&year=${pick.year}`));
@@ -208,9 +193,9 @@ describe('ADR bodies view e2e', () => {
   });
 
   it('fits a 390 px phone without scrolling sideways', async () => {
-    w = await openPage(browser, { width: 390, height: 844 });
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/adr-bodies`);
+    e2e.w = await openPage(e2e.browser, { width: 390, height: 844 });
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/adr-bodies`);
     await page.locator('[data-testid="adr-body-list"] li').first().waitFor();
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await page.goto(url(`adrBodyId=${encodeURIComponent(pick.id)}&year=${pick.year}`));

@@ -1,48 +1,30 @@
 /** The countries view (map of Europe + ranked bars) in headless Chromium against the demo data. */
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openPage, SCREENSHOTS, seriousAxeViolations, startServer, type Server, type WatchedPage } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { dashboardSuite, openPage, seriousAxeViolations } from './support.js';
 
 describe('countries view e2e', () => {
-  let server: Server;
-  let browser: Browser;
-  let w: WatchedPage | undefined;
-  beforeAll(async () => {
-    server = await startServer(3000);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-  afterEach(async () => {
-    const errors = w?.errors ?? [];
-    await w?.context.close();
-    w = undefined;
-    expect(errors, 'console errors').toEqual([]);
-  });
-  const shot = (name: string) => w!.page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-  const map = () => w!.page.locator('[data-testid="countries-map"]');
-  const bars = () => w!.page.locator('[data-testid="countries-bars"]');
+  const e2e = dashboardSuite(3000);
+  const shot = (name: string) => e2e.shot(name);
+  const map = () => e2e.w!.page.locator('[data-testid="countries-map"]');
+  const bars = () => e2e.w!.page.locator('[data-testid="countries-bars"]');
   /** The countries drawn in blue (with complaints in the filter) and in grey (without). */
   const withData = () => map().locator('.with_data_marks path');
   const noData = () => map().locator('.no_data_marks path');
-  const param = (name: string) => new URL(w!.page.url()).searchParams.get(name);
+  const param = (name: string) => new URL(e2e.w!.page.url()).searchParams.get(name);
   /** Waits until both cards have drawn their chart. */
   const drawn = async () => {
     await map().locator('.chart svg').waitFor({ timeout: 20_000 });
     await bars().locator('.chart svg').waitFor({ timeout: 20_000 });
   };
   const countriesWithComplaints = async (query: string) => {
-    const body = (await (await server.fetch(`/api/v1/stats/countries?${query}`)).json()) as { items: { country: string; complaints: number }[] };
+    const body = (await (await e2e.server.fetch(`/api/v1/stats/countries?${query}`)).json()) as { items: { country: string; complaints: number }[] };
     return body.items.filter((i) => i.complaints > 0);
   };
 
   it('draws a country per shape, switches measure and side in the URL', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/countries`);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/countries`);
     await drawn();
     const consumers = await countriesWithComplaints('side=consumer');
     expect(consumers.length).toBeGreaterThan(5);
@@ -82,9 +64,9 @@ describe('countries view e2e', () => {
   });
 
   it('a click on a country filters by it, on the chosen side; a bar does the same', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/countries`);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/countries`);
     await drawn();
     const all = await withData().count();
     // Germany: large, its shape's centre inside it, and with complaints in the demo data.
@@ -110,9 +92,9 @@ describe('countries view e2e', () => {
   });
 
   it('?lang=it shows Italian words', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/countries?lang=it&measure=perMillion`);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/countries?lang=it&measure=perMillion`);
     await drawn();
     expect(await page.locator('html').getAttribute('lang')).toBe('it');
     expect(await map().locator('.card-title').textContent()).toContain('Reclami per milione di abitanti per paese del consumatore, mappa, tutti i reclami');
@@ -123,21 +105,21 @@ describe('countries view e2e', () => {
   });
 
   it('has no serious or critical accessibility violation', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/countries`);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/countries`);
     await drawn();
     expect(await seriousAxeViolations(page)).toEqual([]);
     // The Italian page too (its own words, its own lengths).
-    await page.goto(`${server.baseUrl}/countries?lang=it&side=trader&measure=crossBorderShare`);
+    await page.goto(`${e2e.server.baseUrl}/countries?lang=it&side=trader&measure=crossBorderShare`);
     await drawn();
     expect(await seriousAxeViolations(page)).toEqual([]);
   });
 
   it('on a 390 px phone the map and the bars stack without sideways scrolling', async () => {
-    w = await openPage(browser, { width: 390, height: 844 });
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/countries`);
+    e2e.w = await openPage(e2e.browser, { width: 390, height: 844 });
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/countries`);
     await drawn();
     await expect.poll(() => withData().count()).toBeGreaterThan(5);
     // (a string: the root tsconfig has no DOM types)

@@ -1,36 +1,18 @@
 /** The dashboard in headless Chromium against the real server on the demo data. */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { launchBrowser, openPage, SCREENSHOTS, seriousAxeViolations, startServer, switchRole, type Server, type WatchedPage } from './support.js';
+import { dashboardSuite, openPage, seriousAxeViolations, switchRole } from './support.js';
 
 describe('dashboard e2e', () => {
-  let server: Server;
-  let browser: Browser;
-  let w: WatchedPage | undefined;
-  beforeAll(async () => {
-    server = await startServer(3000);
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-  afterEach(async () => {
-    const errors = w?.errors ?? [];
-    await w?.context.close();
-    w = undefined;
-    expect(errors, 'console errors').toEqual([]);
-  });
-  const shot = (name: string) => w!.page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-  const kpi = (key: string) => w!.page.locator(`[data-testid="kpi-${key}-value"]`);
+  const e2e = dashboardSuite(3000);
+  const shot = (name: string) => e2e.shot(name);
+  const kpi = (key: string) => e2e.w!.page.locator(`[data-testid="kpi-${key}-value"]`);
 
   it('overview: KPI tiles and every chart card render', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/`);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/`);
     await expect.poll(() => kpi('complaints').textContent()).toBe('3,000');
     const cards = page.locator('section.card');
     await expect.poll(() => cards.count()).toBe(4);
@@ -42,9 +24,9 @@ describe('dashboard e2e', () => {
   });
 
   it('a filter changes the URL and the numbers; back restores them', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/`);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/`);
     await expect.poll(() => kpi('complaints').textContent()).toBe('3,000');
     await page.selectOption('select[name="consumerCountry"]', 'IT');
     await expect.poll(() => new URL(page.url()).searchParams.get('consumerCountry')).toBe('IT');
@@ -64,14 +46,14 @@ describe('dashboard e2e', () => {
     await expect.poll(() => new URL(page.url()).searchParams.get('sector')).not.toBeNull();
     await expect.poll(() => kpi('complaints').textContent()).not.toBe('3,000');
     // A period gives each KPI its change against the previous period of equal length.
-    await page.goto(`${server.baseUrl}/?from=2025-01-01&to=2025-07-01`);
+    await page.goto(`${e2e.server.baseUrl}/?from=2025-01-01&to=2025-07-01`);
     await expect.poll(async () => (await page.locator('[data-testid="kpi-complaints"] .change').textContent()) ?? '').toMatch(/vs previous period/);
   });
 
   it('registry pages with the cursor and a case opens with its timeline', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/registry`);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/registry`);
     const links = page.locator('[data-testid="case-link"]');
     await expect.poll(() => links.count()).toBe(50);
     expect(await page.locator('[data-testid="registry-total"]').textContent()).toContain('3,000');
@@ -94,9 +76,9 @@ describe('dashboard e2e', () => {
   });
 
   it('registry: sort by filing date, its own filters and the export link follow the URL', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/registry`);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/registry`);
     const links = page.locator('[data-testid="case-link"]');
     await expect.poll(() => links.count()).toBe(50);
     const newest = await page.locator('table.registry tbody tr td:nth-child(2)').first().textContent();
@@ -104,13 +86,13 @@ describe('dashboard e2e', () => {
     await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('filedAt');
     expect(await page.locator('th[aria-sort]').getAttribute('aria-sort')).toBe('ascending');
     // Oldest first: the first row is the API's oldest case.
-    const oldest = (await (await server.fetch('/api/v1/complaints?sort=filedAt&limit=1')).json()) as { items: { externalRef: string }[] };
+    const oldest = (await (await e2e.server.fetch('/api/v1/complaints?sort=filedAt&limit=1')).json()) as { items: { externalRef: string }[] };
     await expect.poll(async () => (await links.allTextContents())[0]).toBe(oldest.items[0]!.externalRef);
     expect(await page.locator('table.registry tbody tr td:nth-child(2)').first().textContent()).not.toBe(newest);
     // Overdue only: the total equals the API's for the same query, and every row says overdue.
     await page.check('input[name="overdue"]');
     await expect.poll(() => new URL(page.url()).searchParams.get('overdue')).toBe('true');
-    const overdue = (await (await server.fetch('/api/v1/complaints?overdue=true&limit=1')).json()) as { total: number };
+    const overdue = (await (await e2e.server.fetch('/api/v1/complaints?overdue=true&limit=1')).json()) as { total: number };
     await expect.poll(async () => (await page.locator('[data-testid="registry-total"]').textContent()) ?? '').toContain(`${overdue.total.toLocaleString('en-GB')} cases`);
     if (overdue.total > 0) expect(await page.locator('table.registry tbody tr .overdue').count()).toBe(Math.min(50, overdue.total));
     // The export is fetched with the token (a plain link carries none) and saved from a Blob.
@@ -133,12 +115,12 @@ describe('dashboard e2e', () => {
   });
 
   it('axe: no serious or critical accessibility violation on any view, in both languages', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    const caseId = ((await (await server.fetch('/api/v1/complaints?limit=1')).json()) as { items: { id: string }[] }).items[0]!.id;
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    const caseId = ((await (await e2e.server.fetch('/api/v1/complaints?limit=1')).json()) as { items: { id: string }[] }).items[0]!.id;
     for (const lang of ['en', 'it']) {
       for (const view of ['/', '/resolution', '/cross-border', '/registry', `/registry/${caseId}`, '/etl', '/about']) {
-        await page.goto(`${server.baseUrl}${view}?lang=${lang}`);
+        await page.goto(`${e2e.server.baseUrl}${view}?lang=${lang}`);
         await page.locator('main h1').first().waitFor();
         // Charts drawn and tables filled: axe judges the page as a user meets it.
         if (['/', '/resolution', '/cross-border'].includes(view)) await page.locator('section.card .chart svg').first().waitFor();
@@ -156,9 +138,9 @@ describe('dashboard e2e', () => {
   });
 
   it('?lang=it shows Italian words and numbers', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/?lang=it`);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/?lang=it`);
     // Intl's Italian groups from five digits (CLDR): 3000, but 12.345.
     await expect.poll(() => kpi('complaints').textContent()).toBe('3000');
     const text = (await page.locator('body').textContent()) ?? '';
@@ -172,16 +154,16 @@ describe('dashboard e2e', () => {
 
   /** Waits until every chart card on the page has drawn its chart (svg or canvas). */
   const allCardsDrawn = async (count: number) => {
-    const cards = w!.page.locator('section.card');
+    const cards = e2e.w!.page.locator('section.card');
     await expect.poll(() => cards.count()).toBe(count);
     for (let i = 0; i < count; i++) await cards.nth(i).locator('.chart svg, .chart canvas').first().waitFor({ timeout: 20_000 });
     return cards;
   };
 
   it('resolution: funnel, backlog and outcome shares render', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/resolution`);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/resolution`);
     const cards = await allCardsDrawn(5);
     const funnel = await cards.first().locator('.chart').textContent();
     expect(funnel).toContain('Sent to the trader');
@@ -202,9 +184,9 @@ describe('dashboard e2e', () => {
   });
 
   it('resolution in Italian', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/resolution?lang=it`);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/resolution?lang=it`);
     const cards = await allCardsDrawn(5);
     expect(await cards.first().locator('.card-title').textContent()).toContain('Percorso dei reclami');
     expect(await cards.first().locator('.chart').textContent()).toContain('Inviato al professionista');
@@ -212,9 +194,9 @@ describe('dashboard e2e', () => {
   });
 
   it('cross-border: flows heatmap and share over time render; a cell filters by both countries', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/cross-border`);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/cross-border`);
     const cards = await allCardsDrawn(2);
     expect(await cards.first().locator('.card-title').textContent()).toContain('consumer country');
     await shot('cross-border');
@@ -225,9 +207,9 @@ describe('dashboard e2e', () => {
   });
 
   it('on a 390 px phone the navigation is a menu', async () => {
-    w = await openPage(browser, { width: 390, height: 844 });
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/registry`);
+    e2e.w = await openPage(e2e.browser, { width: 390, height: 844 });
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/registry`);
     const nav = page.locator('#main-nav');
     expect(await nav.isVisible()).toBe(false);
     await page.click('.menu-button');
@@ -244,7 +226,7 @@ describe('dashboard e2e', () => {
     await shot('phone-overview');
     // The new views fit the phone too (wide tables scroll inside their card).
     for (const view of ['/resolution', '/cross-border', '/etl', '/about']) {
-      await page.goto(`${server.baseUrl}${view}`);
+      await page.goto(`${e2e.server.baseUrl}${view}`);
       await page.locator('main h1').waitFor();
       if (view === '/resolution' || view === '/cross-border') await page.locator('section.card .chart svg').first().waitFor();
       expect(await page.evaluate<number>('document.documentElement.scrollWidth'), view).toBeLessThanOrEqual(390);
@@ -253,9 +235,9 @@ describe('dashboard e2e', () => {
   });
 
   it('data freshness: the last runs, "run now", and 409 while a run is in progress', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/etl`);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/etl`);
     const rows = page.locator('[data-testid="etl-runs"] tbody tr');
     await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(1);
     // "Run now" is the administrator's: the demo regulator (the default) has no such button.
@@ -279,14 +261,14 @@ describe('dashboard e2e', () => {
     await expect.poll(async () => (await page.locator('[data-testid="etl-message"]').textContent()) ?? '').toContain('already in progress (run 99)');
     // Chromium logs every non-2xx fetch as a console error; this 409 is the expected, handled one.
     const expected = 'console: Failed to load resource: the server responded with a status of 409 (Conflict)';
-    expect(w.errors.filter((e) => e === expected)).toHaveLength(1);
-    w.errors.splice(w.errors.indexOf(expected), 1);
+    expect(e2e.w.errors.filter((e) => e === expected)).toHaveLength(1);
+    e2e.w.errors.splice(e2e.w.errors.indexOf(expected), 1);
   });
 
   it('about these figures: definitions, deadlines, sources, suppression and retention in both languages', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/about`);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/about`);
     const about = page.locator('[data-testid="about"]');
     await about.waitFor();
     const en = (await about.textContent()) ?? '';

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = path.resolve('test-results/e2e');
@@ -180,3 +181,41 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.map(String).join(' ')) }));
 }
+
+export interface DashboardSuite {
+  server: Server;
+  browser: Browser;
+  /** the page the running test opened (closed after it, failing the test on any console error) */
+  w: WatchedPage | undefined;
+  shot(name: string): Promise<Buffer>;
+}
+
+/**
+ * One e2e file's harness, registered in its describe block: the server (started once) and the
+ * browser, closed at the end; after each test its page is closed and the test fails on any
+ * console error or uncaught exception the page saw.
+ */
+export function dashboardSuite(opts: number | ServerOptions = 3000): DashboardSuite {
+  const suite: DashboardSuite = {
+    server: undefined as unknown as Server,
+    browser: undefined as unknown as Browser,
+    w: undefined,
+    shot: (name) => suite.w!.page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true }),
+  };
+  beforeAll(async () => {
+    suite.server = await startServer(opts);
+    suite.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.server?.stop();
+  });
+  afterEach(async () => {
+    const errors = suite.w?.errors ?? [];
+    await suite.w?.context.close();
+    suite.w = undefined;
+    expect(errors, 'console errors').toEqual([]);
+  });
+  return suite;
+}
+

@@ -9,10 +9,8 @@
  * start in ~20 s. The cases are found through the API, not hard-coded: the demo is generated
  * relative to today, so which trader has which figures moves with the date.
  */
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, openPage, seriousAxeViolations, SCREENSHOTS, startServer, type Server, type WatchedPage } from './support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dashboardSuite, openPage, seriousAxeViolations } from './support.js';
 
 interface Benchmark {
   year: number;
@@ -34,22 +32,18 @@ const pct = (lang: string, v: number | null) => (v === null ? '—' : new Intl.N
 const num = (lang: string, v: number, digits = 0) => new Intl.NumberFormat(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
 
 describe('traders e2e', () => {
-  let server: Server;
-  let browser: Browser;
-  let w: WatchedPage | undefined;
+  const e2e = dashboardSuite(100_000);
   let asOfYear: number;
   let suppressedCase!: Benchmark;
   let shownCase!: Benchmark;
   const get = async <T>(p: string): Promise<T> => {
-    const res = await server.fetch(p);
+    const res = await e2e.server.fetch(p);
     expect(res.status, p).toBe(200);
     return (await res.json()) as T;
   };
   const benchmark = (traderId: string, year: number) => get<Benchmark>(`/api/v1/stats/traders/${encodeURIComponent(traderId)}/benchmark?year=${year}`);
 
   beforeAll(async () => {
-    server = await startServer(100_000);
-    browser = await launchBrowser();
     const health = await get<{ analytics: { asOf: { finishedAt: string } } }>('/api/health');
     asOfYear = new Date(health.analytics.asOf.finishedAt).getUTCFullYear();
     // A withheld and a shown peer group, both for traders with complaints in the year.
@@ -66,18 +60,8 @@ describe('traders e2e', () => {
     expect(suppressedCase, 'a withheld benchmark in the demo data').toBeDefined();
     expect(shownCase, 'a shown benchmark in the demo data').toBeDefined();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-  afterEach(async () => {
-    const errors = w?.errors ?? [];
-    await w?.context.close();
-    w = undefined;
-    expect(errors, 'console errors').toEqual([]);
-  });
-  const shot = (name: string) => w!.page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-  const testid = (id: string) => w!.page.locator(`[data-testid="${id}"]`);
+  const shot = (name: string) => e2e.shot(name);
+  const testid = (id: string) => e2e.w!.page.locator(`[data-testid="${id}"]`);
   /** The benchmark's own figures shown on the page equal the API's answer. */
   const expectOwnFigures = async (b: Benchmark, lang = 'en-GB') => {
     await expect.poll(() => testid('own-complaints').textContent()).toBe(num(lang, b.own.complaints));
@@ -89,16 +73,16 @@ describe('traders e2e', () => {
   };
   /** Each of the three benchmark charts has drawn its svg. */
   const chartsDrawn = async () => {
-    const cards = w!.page.locator('[data-testid="benchmark"] section.card');
+    const cards = e2e.w!.page.locator('[data-testid="benchmark"] section.card');
     await expect.poll(() => cards.count()).toBe(3);
     for (let i = 0; i < 3; i++) await cards.nth(i).locator('.chart svg').first().waitFor({ timeout: 20_000 });
     return cards;
   };
 
   it('the trader table links to a benchmark; the year changes it; the figures are the API’s', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/traders`);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/traders`);
     await expect.poll(() => testid('benchmark-choose').isVisible()).toBe(true);
     const links = testid('trader-link');
     await expect.poll(() => links.count()).toBe(50);
@@ -133,10 +117,10 @@ describe('traders e2e', () => {
   });
 
   it('withheld peers are said so explicitly, with the trader’s own figures', async () => {
-    w = await openPage(browser);
-    const { page } = w;
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
     const b = suppressedCase;
-    await page.goto(`${server.baseUrl}/traders?traderId=${encodeURIComponent(b.traderId)}&year=${b.year}`);
+    await page.goto(`${e2e.server.baseUrl}/traders?traderId=${encodeURIComponent(b.traderId)}&year=${b.year}`);
     await expectOwnFigures(b);
     expect(await testid('withheld').textContent()).toContain(`Peer figures withheld: fewer than 5 peers with at least 10 closed complaints in ${b.year}.`);
     expect(await testid('peer-count').textContent()).toBe('withheld: fewer than 5 peers');
@@ -151,10 +135,10 @@ describe('traders e2e', () => {
   });
 
   it('shown peers: quartiles, peer count and percentile in words equal the API’s', async () => {
-    w = await openPage(browser);
-    const { page } = w;
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
     const b = shownCase;
-    await page.goto(`${server.baseUrl}/traders?traderId=${encodeURIComponent(b.traderId)}&year=${b.year}`);
+    await page.goto(`${e2e.server.baseUrl}/traders?traderId=${encodeURIComponent(b.traderId)}&year=${b.year}`);
     await expectOwnFigures(b);
     expect(await testid('withheld').count()).toBe(0);
     expect(await testid('peer-count').textContent()).toBe(num('en-GB', b.peers.count!));
@@ -176,9 +160,9 @@ describe('traders e2e', () => {
   });
 
   it('the picker finds a trader by name; the table sorts by keyboard', async () => {
-    w = await openPage(browser);
-    const { page } = w;
-    await page.goto(`${server.baseUrl}/traders`);
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    await page.goto(`${e2e.server.baseUrl}/traders`);
     await expect.poll(() => testid('trader-link').count()).toBe(50);
     const name = (await testid('trader-link').nth(2).textContent())!;
     const id = (await testid('trader-link').nth(2).getAttribute('data-trader-id'))!;
@@ -208,25 +192,25 @@ describe('traders e2e', () => {
   });
 
   it('in Italian', async () => {
-    w = await openPage(browser);
-    const { page } = w;
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
     const b = shownCase;
-    await page.goto(`${server.baseUrl}/traders?lang=it&traderId=${encodeURIComponent(b.traderId)}&year=${b.year}`);
+    await page.goto(`${e2e.server.baseUrl}/traders?lang=it&traderId=${encodeURIComponent(b.traderId)}&year=${b.year}`);
     await expectOwnFigures(b, 'it-IT');
     await chartsDrawn();
     const text = (await page.locator('main').textContent()) ?? '';
     for (const words of ['Professionisti per numero di reclami', 'Anno del confronto', 'Tasso di risoluzione', 'giorni alla chiusura', 'pari']) expect(text).toContain(words);
     expect(await testid('percentile-resolutionRate').textContent()).toMatch(/^percentile \d+ su \d+ pari/);
-    await page.goto(`${server.baseUrl}/traders?lang=it&traderId=${encodeURIComponent(suppressedCase.traderId)}&year=${suppressedCase.year}`);
+    await page.goto(`${e2e.server.baseUrl}/traders?lang=it&traderId=${encodeURIComponent(suppressedCase.traderId)}&year=${suppressedCase.year}`);
     await expect.poll(async () => (await testid('withheld').textContent()) ?? '').toContain('Cifre dei pari oscurate: meno di 5 pari');
     await shot('traders-it');
   });
 
   it('on a 390 px phone nothing scrolls sideways; the table scrolls in its card', async () => {
-    w = await openPage(browser, { width: 390, height: 844 });
-    const { page } = w;
+    e2e.w = await openPage(e2e.browser, { width: 390, height: 844 });
+    const { page } = e2e.w;
     for (const b of [shownCase, suppressedCase]) {
-      await page.goto(`${server.baseUrl}/traders?traderId=${encodeURIComponent(b.traderId)}&year=${b.year}`);
+      await page.goto(`${e2e.server.baseUrl}/traders?traderId=${encodeURIComponent(b.traderId)}&year=${b.year}`);
       await expect.poll(() => testid('trader-link').count()).toBe(50);
       await chartsDrawn();
       // (a string: the root tsconfig has no DOM types)
