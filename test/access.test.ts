@@ -106,6 +106,12 @@ describe('access', () => {
     expect(seen.length).toBeGreaterThan(100);
   });
 
+  it('outside demo mode the public demo session says so and hands out no token', async () => {
+    const a = await client(app.baseUrl, null).get('/api/v1/demo/session');
+    expect(a.status).toBe(200);
+    expect(a.body).toEqual({ demo: false, tokens: [] });
+  });
+
   it('ADMIN_TOKEN is an admin; a malformed Authorization header is a 401 that says how', async () => {
     expect((await client(app.baseUrl, TEST_ADMIN_TOKEN).get('/api/v1/tokens')).status).toBe(200);
     const res = await fetch(`${app.baseUrl}/api/v1/tokens`, { headers: { authorization: `Basic ${TEST_ADMIN_TOKEN}` } });

@@ -275,7 +275,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The demo tokens, one per role (demo mode only; 404 otherwise)
+         * Whether this is a demo server, and its demo tokens, one per role (none outside demo mode)
          * @description Lets the dashboard open signed in as the demo regulator and switch roles. The same tokens are printed in the start-up log and kept across restarts of the same DATA_DIR.
          */
         get: operations["Demo.session"];
@@ -1029,6 +1029,9 @@ export interface components {
             };
         };
         DemoSession: {
+            /** @description whether the server runs in demo mode */
+            demo: boolean;
+            /** @description one per role in demo mode; empty otherwise */
             tokens: components["schemas"]["DemoToken"][];
         };
         DemoToken: {
@@ -2705,22 +2708,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description one token per role */
+            /** @description demo mode and its tokens */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["DemoSession"];
-                };
-            };
-            /** @description not found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
