@@ -116,6 +116,22 @@ describe('odr CLI', () => {
     expect(bad.err).toMatch(/format/);
   });
 
+  it('audits its loads and exports as the CLI, with the rows they moved', async () => {
+    const store = await openStore({ databaseUrl: process.env.DATABASE_URL, dataDir: dir });
+    try {
+      const rows = await store.db.selectFrom('audit_log').select(['actor', 'role', 'action', 'rows', 'token_id']).orderBy('id').execute();
+      const exports = rows.filter((r) => r.action === 'registry.export');
+      const loads = rows.filter((r) => r.action === 'complaints.bulk');
+      expect(rows.every((r) => r.role === 'cli' && r.token_id === null && r.actor.startsWith('cli ('))).toBe(true);
+      // The seed load (300 inserted), then re-sends that wrote nothing; the exports: all 300, then Italy's.
+      expect(loads.map((r) => Number(r.rows))).toEqual([300, 0, 0, 0]);
+      expect(exports.map((r) => Number(r.rows))[0]).toBe(300);
+      expect(exports).toHaveLength(2);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses a bad file as a whole, printing line and field, and exits 1', async () => {
     const bad = path.join(dir, 'bad.ndjson');
     const good = { externalRef: 'CLI-1', filedAt: '2024-01-01T00:00:00Z', consumer: { country: 'IT' }, trader: { id: 'T-CLI', name: 'Cli Srl', country: 'IT' }, sector: 'airlines', problem: 'delivery' };

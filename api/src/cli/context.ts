@@ -1,5 +1,7 @@
 /** What every CLI command needs: the validated configuration and an open, migrated store. */
 import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { AuditService, type AuditEntry } from '../audit/audit.service.js';
 import { loadConfig, type Config } from '../config/config.js';
 import { migrate } from '../db/migrate.js';
 import { openStore, type Store } from '../db/store.js';
@@ -53,3 +55,19 @@ export async function withAnalyticsDb<T>(
 }
 
 export const out = (line: string) => process.stdout.write(`${line}\n`);
+
+/** The CLI acts as the store's administrator, without a token; its writes and exports are audited as `cli (<os user>)`. */
+export const CLI_ACTOR = `cli (${safeUser()})`;
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown user';
+  }
+}
+
+export function auditCli(store: Store, e: Omit<AuditEntry, 'tokenId' | 'role' | 'actor'>): Promise<void> {
+  return new AuditService(store).record({ tokenId: null, role: 'cli', actor: CLI_ACTOR, ...e });
+}
+

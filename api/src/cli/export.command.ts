@@ -4,7 +4,8 @@ import { Command } from 'commander';
 import { parseOrThrow } from '../openapi/route-docs.js';
 import { registryExportQuery, registryFilterShape, type RegistryExportQuery } from '../registry/registry.dto.js';
 import { RegistryExporter } from '../registry/registry.export.js';
-import { out, withStore } from './context.js';
+import { withAuditNote } from '../audit/audit-note.js';
+import { auditCli, out, withStore } from './context.js';
 
 /** `--consumer-country` ↔ `consumerCountry`: the CLI takes the registry's filters by the same names. */
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -30,12 +31,18 @@ export async function exportCommand(opts: Record<string, string>): Promise<void>
     const download = new RegistryExporter(store, config.dataDir).open(format, filters);
     const stream = createWriteStream(file!);
     let bytes = 0;
-    for await (const chunk of download.chunks) {
-      bytes += chunk.length;
-      if (!stream.write(chunk)) await once(stream, 'drain');
-    }
+    // The exporter counts the rows it writes into the note (as for an audited HTTP export).
+    const note = { rows: 0 };
+    await withAuditNote(note, async () => {
+      for await (const chunk of download.chunks) {
+        bytes += chunk.length;
+        if (!stream.write(chunk)) await once(stream, 'drain');
+      }
+    });
     stream.end();
     await once(stream, 'finish');
-    out(`wrote ${file} (${format}, ${bytes} bytes)`);
+    const { q, ...named } = filters;
+    await auditCli(store, { action: 'registry.export', rows: note.rows, detail: { format, filters: { ...named, ...(q !== undefined ? { q: '(text search)' } : {}) } } });
+    out(`wrote ${file} (${format}, ${note.rows} cases, ${bytes} bytes)`);
   });
 }

@@ -5,7 +5,7 @@ import { loadReferenceData } from '../demo/demo-seed.js';
 import { IngestService } from '../ingest/ingest.service.js';
 import { readParquetFile } from '../ingest/parquet-reader.js';
 import { readCsv, readNdjson, type IngestFormat } from '../ingest/readers.js';
-import { out, withStore } from './context.js';
+import { auditCli, CLI_ACTOR, out, withStore } from './context.js';
 import { progressBar } from './progress.js';
 
 const BY_EXTENSION: Record<string, IngestFormat> = { '.csv': 'csv', '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.parquet': 'parquet' };
@@ -44,8 +44,9 @@ export async function ingestCommand(files: string[], opts: { format?: string; so
       }
       const items = format === 'csv' ? readCsv(counted()) : format === 'ndjson' ? readNdjson(counted()) : readParquetFile(file);
       try {
-        const r = await ingest.ingest({ items, format, defaultSource: opts.source, caller: 'cli' });
+        const r = await ingest.ingest({ items, format, defaultSource: opts.source, caller: CLI_ACTOR });
         bar.stop();
+        await auditCli(store, { action: 'complaints.bulk', target: r.batchId, rows: r.inserted + r.updated, detail: { format, file: path.basename(file), received: r.received, inserted: r.inserted, updated: r.updated, duplicates: r.duplicates } });
         out(`${file}: received ${r.received}, inserted ${r.inserted}, updated ${r.updated}, duplicates ${r.duplicates}, rejected 0 (batch ${r.batchId})`);
       } catch (err) {
         bar.stop();
