@@ -12,6 +12,11 @@ import { TokenService } from './token.service.js';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
+/** The token of an `Authorization: Bearer <token>` header, if the request has one. */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header ? BEARER.exec(header)?.[1] : undefined;
+}
+
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(private readonly tokens: TokenService) {}
@@ -23,7 +28,7 @@ export class AuthGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<RequestWithCaller>();
     const res = ctx.switchToHttp().getResponse<Response>();
     const header = req.headers.authorization;
-    const token = header ? BEARER.exec(header)?.[1] : undefined;
+    const token = bearerToken(header);
     if (!token) {
       res.setHeader('WWW-Authenticate', 'Bearer');
       throw new ApiError(401, header ? 'the Authorization header must be "Bearer <token>"' : 'a bearer token is required (Authorization: Bearer <token>)');

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { bearerToken } from '../access/auth.guard.js';
 import type { TokenService } from '../access/token.service.js';
 import { ApiError } from './errors.js';
 
@@ -49,11 +50,9 @@ export class RateLimiter {
   }
 }
 
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
-
 /** Whose budget a request spends: its token's id, else its client address. */
 async function keyOf(req: Request, tokens: TokenService): Promise<string> {
-  const token = req.headers.authorization ? BEARER.exec(req.headers.authorization)?.[1] : undefined;
+  const token = bearerToken(req.headers.authorization);
   if (token) {
     try {
       const caller = await tokens.resolve(token);
