@@ -24,7 +24,10 @@ SELECT
   coalesce(adr_days <= 90, false)::UTINYINT,
   (complied IS NOT NULL)::UTINYINT,
   coalesce(complied, false)::UTINYINT,
-  0  -- x_overdue: set for open cases by overdue.sql
+  0,  -- x_overdue: set for open cases by overdue.sql
+  date_trunc('month', filed_at)::DATE,
+  date_trunc('quarter', filed_at)::DATE,
+  date_trunc('year', filed_at)::DATE
 FROM (
   SELECT *,
     consumer_country <> trader_country AS cross_border,

@@ -1,9 +1,9 @@
 -- GET /stats/trend: the measures per UTC month, quarter or year of filing.
--- {{interval}}: month | quarter | year (checked by the API).
+-- {{interval}}: month | quarter | year (checked by the API): the filed_<interval> column.
 SELECT
-  strftime(date_trunc('{{interval}}', filed_at), '%Y-%m-%d') AS "start",
+  strftime(filed_{{interval}}, '%Y-%m-%d') AS "start",
 {{measures}}
 FROM complaint_facts
 WHERE {{where}}
-GROUP BY date_trunc('{{interval}}', filed_at)
+GROUP BY filed_{{interval}}
 ORDER BY 1
