@@ -166,7 +166,7 @@ async function etl() {
   writeFileSync(empty, '');
   await c.end();
   const quote = (f) => `'${f.replaceAll("'", "''")}'`;
-  const loadSql = (complaintsFile) => duckdbSql('load_extract.sql').replaceAll('{{complaints}}', quote(complaintsFile)).replaceAll('{{traders}}', quote(refs.traders)).replaceAll('{{adr_bodies}}', quote(refs.adr_bodies));
+  const loadSql = (complaintsFile) => duckdbSql('load_extract.sql').replaceAll('{{complaints}}', quote(complaintsFile)).replaceAll('{{traders}}', quote(refs.traders)).replaceAll('{{adr_bodies}}', quote(refs.adr_bodies)).replaceAll('{{complaints_relation}}', 'TABLE');
 
   const rows = [];
   const replay = async (label, { full, file, fresh = false, variant = null }) => {

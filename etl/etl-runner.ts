@@ -28,7 +28,9 @@ export interface EtlRun {
 }
 
 /** The transforms, in order; each file writes one table of sql/duckdb/. `snapshot` is last. */
-export const TRANSFORMS = ['traders.sql', 'adr_bodies.sql', 'complaint_facts.sql', 'complaint_facts_overdue.sql', 'open_facts.sql'] as const;
+export const TRANSFORMS = ['traders.sql', 'adr_bodies.sql', 'complaint_facts_delete.sql', 'complaint_facts.sql', 'complaint_facts_overdue.sql', 'open_facts.sql'] as const;
+/** Skipped on a full run: complaint_facts starts empty. */
+const INCREMENTAL_ONLY: ReadonlySet<string> = new Set(['complaint_facts_delete.sql']);
 /** The transforms whose last statement tells how many rows changed without a complaint changing. */
 const SIDE_CHANGES: ReadonlySet<string> = new Set(['traders.sql', 'adr_bodies.sql', 'complaint_facts_overdue.sql']);
 
@@ -208,8 +210,17 @@ export class EtlRunner {
         await exec('schema.sql');
       }
       const quote = (f: string) => `'${f.replaceAll("'", "''")}'`;
-      await exec('load_extract.sql', undefined, { complaints: quote(x.files.complaints), traders: quote(x.files.traders), adr_bodies: quote(x.files.adrBodies) });
-      const [read] = await q('SELECT count(*)::INTEGER AS n FROM extract_complaints');
+      const full = run.kind === 'full';
+      await exec('load_extract.sql', undefined, {
+        complaints: quote(x.files.complaints),
+        traders: quote(x.files.traders),
+        adr_bodies: quote(x.files.adrBodies),
+        complaints_relation: full ? 'VIEW' : 'TABLE',
+      });
+      // A full run's extract is a view over the file: counted in complaint_facts after the
+      // INSERT (the table started empty) rather than by parsing the file twice.
+      const countRead = () => q(`SELECT count(*)::INTEGER AS n FROM ${full ? 'complaint_facts' : 'extract_complaints'}`).then((r) => Number(r[0]?.n ?? 0));
+      let rowsRead = full ? 0 : await countRead();
       // The instant this snapshot describes: overdue is judged at it and it is asOf.finishedAt.
       const finishedAt = new Date();
       const params: Params = {
@@ -222,19 +233,22 @@ export class EtlRunner {
       };
       // Did any figure change? New or changed complaints, reference data, or an open case that
       // passed its deadline. If not, answers computed on the previous snapshot still hold.
-      const rowsChanged = run.kind === 'full' || Number(read?.n ?? 0) > 0;
+      const rowsChanged = full || rowsRead > 0;
       let changes = rowsChanged ? 1 : 0;
       for (const t of TRANSFORMS) {
+        if (full && INCREMENTAL_ONLY.has(t)) continue;
         const rows = await exec(t, params);
         if (SIDE_CHANGES.has(t)) changes += Number(rows[0]?.changed ?? rows[0]?.Count ?? 0);
+        if (full && t === 'complaint_facts.sql') rowsRead = await countRead();
       }
       const [previous] = await q('SELECT data_run_id FROM snapshot');
       const dataChanged = changes > 0 || previous === undefined;
       await this.options.beforePublish?.();
       await exec('snapshot.sql', { ...params, data_run_id: dataChanged ? run.id : Number(previous!.data_run_id) });
       const [snap] = await q('SELECT complaints FROM snapshot');
-      for (const t of ['extract_complaints', 'extract_traders', 'extract_adr_bodies', 'traders_changed', 'adr_bodies_changed']) await q(`DROP TABLE ${t}`);
-      return { rowsRead: Number(read?.n ?? 0), complaints: Number(snap?.complaints ?? 0), finishedAt, dataChanged, rowsChanged };
+      await q(`DROP ${full ? 'VIEW' : 'TABLE'} extract_complaints`);
+      for (const t of ['extract_traders', 'extract_adr_bodies', 'traders_changed', 'adr_bodies_changed']) await q(`DROP TABLE ${t}`);
+      return { rowsRead, complaints: Number(snap?.complaints ?? 0), finishedAt, dataChanged, rowsChanged };
     });
   }
 }

@@ -1,6 +1,6 @@
--- complaint_facts: replace every extracted complaint (new or changed) by its current row.
--- A full run starts from an empty table, so the same statements rebuild everything.
-DELETE FROM complaint_facts WHERE id IN (SELECT id FROM extract_complaints);
+-- complaint_facts: insert every extracted complaint (new or changed) as its current row; an
+-- increment first deletes their previous rows (complaint_facts_delete.sql). A full run starts
+-- from an empty table, so the same statement rebuilds everything.
 INSERT INTO complaint_facts
 SELECT
   id, source, filed_at, consumer_country, trader_id, trader_country, cross_border,

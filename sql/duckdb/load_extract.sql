@@ -1,6 +1,8 @@
 -- Stages the extract files (CSV written by PostgreSQL's COPY) as temporary tables.
 -- {{complaints}}, {{traders}}, {{adr_bodies}}: quoted file paths filled in by the runner.
-CREATE OR REPLACE TEMP TABLE extract_complaints AS
+-- {{complaints_relation}}: VIEW on a full run (the INSERT reads the file once, no temporary copy
+-- of ten million rows: −7 s measured), TABLE on an increment (read by both DELETE and INSERT).
+CREATE OR REPLACE TEMP {{complaints_relation}} extract_complaints AS
 SELECT * FROM read_csv({{complaints}}, header = false, auto_detect = false, nullstr = '', columns = {
   'id': 'BIGINT', 'source': 'VARCHAR', 'filed_at': 'TIMESTAMP', 'consumer_country': 'VARCHAR',
   'trader_id': 'VARCHAR', 'trader_country': 'VARCHAR', 'sector': 'VARCHAR', 'problem': 'VARCHAR',
