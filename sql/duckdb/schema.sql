@@ -50,7 +50,11 @@ CREATE TABLE IF NOT EXISTS complaint_facts (
   -- request cost more than the measures).
   filed_month         DATE NOT NULL,
   filed_quarter       DATE NOT NULL,
-  filed_year          DATE NOT NULL
+  filed_year          DATE NOT NULL,
+  -- days_to_close's bucket, monotone in it: 2k for exactly k days, 2k + 1 for between k and
+  -- k + 1. The exact quantiles count per bucket first and then look only at the values of the
+  -- buckets holding the ranks they need (stats/days_to_close_quantiles.sql).
+  dtc_bucket          INTEGER
 );
 
 CREATE TABLE IF NOT EXISTS traders (id VARCHAR NOT NULL, name VARCHAR, country VARCHAR, sector VARCHAR);

@@ -24,7 +24,8 @@ sector_counts AS (
 ),
 measures AS (
   SELECT trader_id,
-{{measures}}
+{{measures}},
+{{quantile_cont}}
   FROM year_facts
   GROUP BY trader_id
 )

@@ -3,7 +3,8 @@
 WITH ranked AS (
   SELECT
     trader_id AS "traderId",
-{{measures}}
+{{measures}},
+{{quantile_cont}}
   FROM complaint_facts
   WHERE {{where}}
   GROUP BY trader_id
