@@ -12,7 +12,7 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import { sqlPath } from '../api/src/common/paths.js';
 
 /** Bump when sql/duckdb/schema.sql changes: a store of another version is rebuilt in full. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 export type Row = Record<string, unknown>;
 export type Params = Record<string, DuckDBValue>;
@@ -88,7 +88,7 @@ export class AnalyticsDb {
     // A store written by another version of schema.sql is dropped: the next run rebuilds it.
     const version = await query(writer, 'SELECT max(schema_version) AS v FROM snapshot').then((r) => Number(r[0]?.v ?? SCHEMA_VERSION), () => -1);
     if (version !== SCHEMA_VERSION) {
-      for (const t of ['complaint_facts', 'open_facts', 'traders', 'adr_bodies', 'snapshot']) await writer.run(`DROP TABLE IF EXISTS ${t}`);
+      for (const t of ['complaint_facts', 'open_facts', 'trader_years', 'traders', 'adr_bodies', 'snapshot']) await writer.run(`DROP TABLE IF EXISTS ${t}`);
     }
     for (const s of statements(duckdbSql('schema.sql'))) await writer.run(s);
     const readers: DuckDBConnection[] = [];

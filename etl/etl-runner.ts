@@ -28,7 +28,9 @@ export interface EtlRun {
 }
 
 /** The transforms, in order; each file writes one table of sql/duckdb/. `snapshot` is last. */
-export const TRANSFORMS = ['traders.sql', 'adr_bodies.sql', 'complaint_facts_delete.sql', 'complaint_facts.sql', 'complaint_facts_overdue.sql', 'open_facts.sql'] as const;
+export const TRANSFORMS = ['traders.sql', 'adr_bodies.sql', 'complaint_facts_delete.sql', 'complaint_facts.sql', 'trader_years.sql', 'complaint_facts_overdue.sql', 'open_facts.sql'] as const;
+/** trader_years.sql's measures: the stats' own definitions (stats/measures.sql, quantile_cont.sql). */
+const TRADER_YEARS_FILL = { measures: duckdbSql('stats/measures.sql'), quantile_cont: duckdbSql('stats/quantile_cont.sql') };
 /** Skipped on a full run: complaint_facts starts empty. */
 const INCREMENTAL_ONLY: ReadonlySet<string> = new Set(['complaint_facts_delete.sql']);
 /** The transforms whose last statement tells how many rows changed without a complaint changing. */
@@ -235,10 +237,17 @@ export class EtlRunner {
       // passed its deadline. If not, answers computed on the previous snapshot still hold.
       const rowsChanged = full || rowsRead > 0;
       let changes = rowsChanged ? 1 : 0;
+      let tradersChanged = false;
       for (const t of TRANSFORMS) {
         if (full && INCREMENTAL_ONLY.has(t)) continue;
-        const rows = await exec(t, params);
+        // trader_years: every pair on a full run or when a registered sector (the tie-break) may
+        // have changed, else the pairs of the extracted complaints; the measures as defined once.
+        const rows: Row[] =
+          t === 'trader_years.sql'
+            ? await exec(t, params, { ...TRADER_YEARS_FILL, all: full || tradersChanged ? 'TRUE' : 'FALSE' })
+            : await exec(t, params);
         if (SIDE_CHANGES.has(t)) changes += Number(rows[0]?.changed ?? rows[0]?.Count ?? 0);
+        if (t === 'traders.sql') tradersChanged = Number(rows[0]?.changed ?? 0) > 0;
         if (full && t === 'complaint_facts.sql') rowsRead = await countRead();
       }
       const [previous] = await q('SELECT data_run_id FROM snapshot');
@@ -247,7 +256,7 @@ export class EtlRunner {
       await exec('snapshot.sql', { ...params, data_run_id: dataChanged ? run.id : Number(previous!.data_run_id) });
       const [snap] = await q('SELECT complaints FROM snapshot');
       await q(`DROP ${full ? 'VIEW' : 'TABLE'} extract_complaints`);
-      for (const t of ['extract_traders', 'extract_adr_bodies', 'traders_changed', 'adr_bodies_changed']) await q(`DROP TABLE ${t}`);
+      for (const t of ['extract_traders', 'extract_adr_bodies', 'traders_changed', 'adr_bodies_changed', 'touched_trader_years']) await q(`DROP TABLE ${t}`);
       return { rowsRead, complaints: Number(snap?.complaints ?? 0), finishedAt, dataChanged, rowsChanged };
     });
   }

@@ -18,3 +18,5 @@ SELECT * FROM read_csv({{traders}}, header = false, auto_detect = false, nullstr
 CREATE OR REPLACE TEMP TABLE extract_adr_bodies AS
 SELECT * FROM read_csv({{adr_bodies}}, header = false, auto_detect = false, nullstr = '',
   columns = { 'id': 'VARCHAR', 'name': 'VARCHAR', 'country': 'VARCHAR' });
+-- The (trader, year) pairs whose benchmark measures this run recomputes (complaint_facts_delete.sql).
+CREATE OR REPLACE TEMP TABLE touched_trader_years (trader_id VARCHAR NOT NULL, filed_year DATE NOT NULL);

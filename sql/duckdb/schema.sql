@@ -57,6 +57,19 @@ CREATE TABLE IF NOT EXISTS complaint_facts (
   dtc_bucket          INTEGER
 );
 
+-- The trader benchmark's inputs per trader and year of filing (domain.md §4), kept by the ETL
+-- (trader_years.sql) so that a request reads one sector's rows instead of aggregating the year.
+CREATE TABLE IF NOT EXISTS trader_years (
+  trader_id            VARCHAR NOT NULL,
+  year                 INTEGER NOT NULL,
+  sector               VARCHAR NOT NULL,       -- the sector most of its complaints that year name (ties: registered, then alphabetical)
+  "complaints"         INTEGER NOT NULL,
+  "closed"             INTEGER NOT NULL,
+  "resolutionRate"     DOUBLE,
+  "traderResponseRate" DOUBLE,
+  "medianDaysToClose"  DOUBLE
+);
+
 CREATE TABLE IF NOT EXISTS traders (id VARCHAR NOT NULL, name VARCHAR, country VARCHAR, sector VARCHAR);
 CREATE TABLE IF NOT EXISTS adr_bodies (id VARCHAR NOT NULL, name VARCHAR, country VARCHAR);
 

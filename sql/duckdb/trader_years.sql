@@ -1,0 +1,31 @@
+-- trader_years: the benchmark's measures per trader and year, recomputed for the (trader, year)
+-- pairs whose complaints this run extracted (touched_trader_years: old and new rows), or for
+-- all of them (the runner fills in TRUE for a full run, or the traders' registered sectors, the tie-break,
+-- changed). An increment joins on filed_year so that DuckDB's join filter skips, by the row
+-- groups' min/max, the years nothing touched (complaint_facts is ordered by filing).
+-- The measures are filled in from stats/measures.sql and stats/quantile_cont.sql (defined once).
+DELETE FROM trader_years t
+WHERE {{all}} OR EXISTS (SELECT 1 FROM touched_trader_years x WHERE x.trader_id = t.trader_id AND year(x.filed_year) = t.year);
+INSERT INTO trader_years
+WITH scope AS (
+  SELECT f.* FROM complaint_facts f WHERE {{all}}
+  UNION ALL
+  SELECT f.* FROM complaint_facts f JOIN touched_trader_years x ON x.trader_id = f.trader_id AND x.filed_year = f.filed_year
+  WHERE NOT {{all}}
+),
+picks AS (
+  SELECT f.trader_id, year(f.filed_year) AS year, f.sector,
+         row_number() OVER (PARTITION BY f.trader_id, year(f.filed_year)
+                            ORDER BY count(*) DESC, coalesce(f.sector = any_value(t.sector), false) DESC, f.sector) AS pick
+  FROM scope f LEFT JOIN traders t ON t.id = f.trader_id
+  GROUP BY f.trader_id, year(f.filed_year), f.sector
+),
+measures AS (
+  SELECT trader_id, year(filed_year) AS year,
+{{measures}},
+{{quantile_cont}}
+  FROM scope
+  GROUP BY trader_id, year(filed_year)
+)
+SELECT m.trader_id, m.year, p.sector, m."complaints", m."closed", m."resolutionRate", m."traderResponseRate", m."medianDaysToClose"
+FROM measures m JOIN picks p ON p.trader_id = m.trader_id AND p.year = m.year AND p.pick = 1;
