@@ -29,8 +29,8 @@ export interface EtlRun {
 
 /** The transforms, in order; each file writes one table of sql/duckdb/. `snapshot` is last. */
 export const TRANSFORMS = ['traders.sql', 'adr_bodies.sql', 'complaint_facts_delete.sql', 'complaint_facts.sql', 'trader_years.sql', 'complaint_facts_overdue.sql', 'open_facts.sql'] as const;
-/** trader_years.sql's measures: the stats' own definitions (stats/measures.sql, quantile_cont.sql). */
-const TRADER_YEARS_FILL = { measures: duckdbSql('stats/measures.sql'), quantile_cont: duckdbSql('stats/quantile_cont.sql') };
+/** trader_years.sql's measures: the stats' own definitions (stats/measures.sql). */
+const TRADER_YEARS_FILL = { measures: duckdbSql('stats/measures.sql') };
 /** Skipped on a full run: complaint_facts starts empty. */
 const INCREMENTAL_ONLY: ReadonlySet<string> = new Set(['complaint_facts_delete.sql']);
 /** The transforms whose last statement tells how many rows changed without a complaint changing. */

@@ -7,7 +7,7 @@ SELECT
   sector, problem, stage, status, closure,
   sent_at, replied_at, trader_decision, adr_body_id, agreed_at, accepted_at, refused_at,
   refusal_ground, closed_at, adr_result, discontinued_reason, complied, due_at,
-  days_to_close,
+  CASE WHEN closed_at IS NOT NULL THEN (epoch_us(closed_at) - epoch_us(filed_at)) / 86400e6 END AS days_to_close,
   reply_seconds,
   adr_days,
   cross_border::UTINYINT,
@@ -27,12 +27,10 @@ SELECT
   0,  -- x_overdue: set for open cases by overdue.sql
   date_trunc('month', filed_at)::DATE,
   date_trunc('quarter', filed_at)::DATE,
-  date_trunc('year', filed_at)::DATE,
-  2 * floor(days_to_close)::INTEGER + (days_to_close > floor(days_to_close))::INTEGER
+  date_trunc('year', filed_at)::DATE
 FROM (
   SELECT *,
     consumer_country <> trader_country AS cross_border,
-    CASE WHEN closed_at IS NOT NULL THEN (epoch_us(closed_at) - epoch_us(filed_at)) / 86400e6 END AS days_to_close,
     CASE WHEN replied_at IS NOT NULL AND sent_at IS NOT NULL THEN (epoch_us(replied_at) - epoch_us(sent_at)) / 1e6 END AS reply_seconds,
     CASE WHEN closure IN ('adr_outcome', 'adr_discontinued') AND agreed_at IS NOT NULL
          THEN (epoch_us(closed_at) - epoch_us(agreed_at)) / 86400e6 END AS adr_days

@@ -50,11 +50,7 @@ CREATE TABLE IF NOT EXISTS complaint_facts (
   -- request cost more than the measures).
   filed_month         DATE NOT NULL,
   filed_quarter       DATE NOT NULL,
-  filed_year          DATE NOT NULL,
-  -- days_to_close's bucket, monotone in it: 2k for exactly k days, 2k + 1 for between k and
-  -- k + 1. The exact quantiles count per bucket first and then look only at the values of the
-  -- buckets holding the ranks they need (stats/days_to_close_quantiles.sql).
-  dtc_bucket          INTEGER
+  filed_year          DATE NOT NULL
 );
 
 -- The trader benchmark's inputs per trader and year of filing (domain.md §4), kept by the ETL

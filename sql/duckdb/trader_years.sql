@@ -3,7 +3,7 @@
 -- all of them (the runner fills in TRUE for a full run, or the traders' registered sectors, the tie-break,
 -- changed). An increment joins on filed_year so that DuckDB's join filter skips, by the row
 -- groups' min/max, the years nothing touched (complaint_facts is ordered by filing).
--- The measures are filled in from stats/measures.sql and stats/quantile_cont.sql (defined once).
+-- The measures are filled in from stats/measures.sql (defined once).
 DELETE FROM trader_years t
 WHERE {{all}} OR EXISTS (SELECT 1 FROM touched_trader_years x WHERE x.trader_id = t.trader_id AND year(x.filed_year) = t.year);
 INSERT INTO trader_years
@@ -22,8 +22,7 @@ picks AS (
 ),
 measures AS (
   SELECT trader_id, year(filed_year) AS year,
-{{measures}},
-{{quantile_cont}}
+{{measures}}
   FROM scope
   GROUP BY trader_id, year(filed_year)
 )

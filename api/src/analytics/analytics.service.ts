@@ -64,17 +64,7 @@ export class AnalyticsService {
   ) {
     const measures = stripComments(stats('measures.sql')).replaceAll('{{reply_seconds}}', String(options.traderReplyDays * 86_400));
     const adrMeasures = stripComments(stats('adr_measures.sql'));
-    const quantiles = stripComments(stats('days_to_close_quantiles.sql'));
-    // {{quantiles(GROUP | HISTOGRAMS)}}: the exact quantiles per GROUP of the filtered rows, as a
-    // subquery of g and the two measures; HISTOGRAMS is a query of g and dtc_histogram.
-    const fillQuantiles = (text: string) =>
-      text.replace(/\{\{quantiles\((.*?)\)\}\}/gs, (_, args: string) => {
-        const [group, histograms] = args.split('|').map((a) => a.trim());
-        return quantiles.replaceAll('{{histograms}}', histograms!).replaceAll('{{group}}', group!);
-      });
-    const quantileCont = stripComments(stats('quantile_cont.sql'));
-    const fill = (name: string) =>
-      fillQuantiles(stats(name).replaceAll('{{measures}}', measures).replaceAll('{{adr_measures}}', adrMeasures).replaceAll('{{quantile_cont}}', quantileCont));
+    const fill = (name: string) => stats(name).replaceAll('{{measures}}', measures).replaceAll('{{adr_measures}}', adrMeasures);
     this.sql = Object.fromEntries(
       ['summary', 'by_dimension', 'flows', 'trend', 'overdue', 'traders', 'top_traders', 'benchmark_traders', 'outcomes', 'adr_summary', 'adr_report_breakdowns'].map((n) => [n, fill(`${n}.sql`)]),
     );

@@ -3,8 +3,7 @@
 WITH ranked AS (
   SELECT
     trader_id AS "traderId",
-{{measures}},
-{{quantile_cont}}
+{{measures}}
   FROM complaint_facts
   WHERE {{where}}
   GROUP BY trader_id
