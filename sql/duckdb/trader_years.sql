@@ -1,8 +1,8 @@
 -- trader_years: the benchmark's measures per trader and year, recomputed for the (trader, year)
 -- pairs whose complaints this run extracted (touched_trader_years: old and new rows), or for
--- all of them (the runner fills in TRUE for a full run, or the traders' registered sectors, the tie-break,
--- changed). An increment joins on filed_year so that DuckDB's join filter skips, by the row
--- groups' min/max, the years nothing touched (complaint_facts is ordered by filing).
+-- all of them (the runner fills in TRUE on a full run, or when the traders' registered sectors,
+-- the tie-break, changed). An increment joins on filed_year so that DuckDB's join filter skips,
+-- by the row groups' min/max, the years nothing touched (complaint_facts is ordered by filing).
 -- The measures are filled in from stats/measures.sql (defined once).
 DELETE FROM trader_years t
 WHERE {{all}} OR EXISTS (SELECT 1 FROM touched_trader_years x WHERE x.trader_id = t.trader_id AND year(x.filed_year) = t.year);
