@@ -44,8 +44,12 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Store> {
     getTypeParser: (oid: number, format?: 'text' | 'binary') =>
       oid === OID.INT8 || oid === OID.NUMERIC || oid === OID.DATE ? identity : pg.types.getTypeParser(oid, format),
   };
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types, application_name: 'odr-observatory' });
-  // An idle client losing its server must not crash the process; the next query reconnects.
+  // connectionTimeoutMillis: a server that does not answer (network cut, host down) fails a request
+  // in 5 s with a 503 rather than holding it; keepAlive notices a dead peer on idle connections.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types, application_name: 'odr-observatory', connectionTimeoutMillis: 5_000, keepAlive: true });
+  // An idle client losing its server (restart, outage) must not crash the process: the pool drops
+  // it on this event, and so does a release after a connection error (pg-pool checks the client is
+  // still queryable), so no broken client is handed out again and the next query reconnects.
   pool.on('error', () => {});
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {

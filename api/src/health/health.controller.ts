@@ -12,6 +12,7 @@ import { Public } from '../access/access.decorator.js';
 export const healthBody = z
   .object({
     status: z.enum(['ok', 'degraded']),
+    reason: z.string().optional().meta({ description: 'why the status is degraded, in plain words' }),
     postgres: z.object({ status: z.enum(['up', 'down']), kind: z.enum(['postgres', 'pglite']), error: z.string().optional() }),
     analytics: z.object({
       status: z.enum(['up', 'down', 'not_built']),
@@ -49,7 +50,11 @@ export class HealthController {
     }
     const lastEtlRun = postgres.status === 'up' ? await withTimeout(this.etl.lastRun(), 2000).catch(() => null) : null;
     const reasons = [postgres.status === 'down' && 'postgres', analytics.status === 'down' && 'analytics'].filter(Boolean);
-    const body: z.infer<typeof healthBody> = { status: reasons.length ? 'degraded' : 'ok', postgres, analytics, lastEtlRun };
+    const why = [
+      postgres.status === 'down' && `PostgreSQL is unreachable (${postgres.error}): writes answer 503, analytics are served from the last snapshot`,
+      analytics.status === 'down' && `the analytics store cannot be read (${analytics.error})`,
+    ].filter((s): s is string => typeof s === 'string');
+    const body: z.infer<typeof healthBody> = { status: reasons.length ? 'degraded' : 'ok', ...(why.length ? { reason: why.join('; ') } : {}), postgres, analytics, lastEtlRun };
     if (postgres.status === 'down') res.status(503);
     return body;
   }
