@@ -51,6 +51,13 @@ export interface PublishedChange {
   rowsChanged: boolean;
 }
 
+/** Thrown at a step boundary once the runner is stopping: the DuckDB transaction rolls back. */
+export class EtlAborted extends Error {
+  constructor(reason: string) {
+    super(`aborted: ${reason}`);
+  }
+}
+
 export class EtlAlreadyRunning extends Error {
   constructor(readonly runId: number) {
     super(`ETL run ${runId} is still in progress`);
@@ -74,6 +81,8 @@ export function toEtlRun(r: EtlRunRow): EtlRun {
 
 export class EtlRunner {
   private active: { id: number; done: Promise<EtlRun> } | null = null;
+  /** Set by stop(): the run in progress ends at its next step, no new run starts. */
+  private stopping: string | null = null;
   private readonly listeners: Array<(run: EtlRun, change: PublishedChange) => void> = [];
 
   constructor(
@@ -96,6 +105,7 @@ export class EtlRunner {
    * one. Runs never overlap in one process: while one runs, this throws EtlAlreadyRunning.
    */
   async start(opts: { full: boolean; trigger: EtlTrigger }): Promise<{ run: EtlRun; done: Promise<EtlRun> }> {
+    if (this.stopping) throw new EtlAborted(this.stopping);
     if (this.active) throw new EtlAlreadyRunning(this.active.id);
     // Claimed synchronously above; released when the run settles.
     const claim = { id: -1, done: Promise.resolve(null as unknown as EtlRun) };
@@ -129,6 +139,20 @@ export class EtlRunner {
   /** Waits for the active run, if any (shutdown). */
   async settle(): Promise<void> {
     await this.active?.done.catch(() => undefined);
+  }
+
+  /**
+   * Shutdown: the run in progress stops at its next step (between extract and the transforms, or
+   * between two transforms) and is recorded failed; its DuckDB transaction rolls back, so the
+   * previous snapshot stays published. No run starts afterwards. Resolves when nothing runs.
+   */
+  async stop(reason = 'the server is shutting down'): Promise<void> {
+    this.stopping ??= reason;
+    await this.settle();
+  }
+
+  private checkpoint(): void {
+    if (this.stopping) throw new EtlAborted(this.stopping);
   }
 
   async recentRuns(limit: number): Promise<EtlRun[]> {
@@ -169,7 +193,9 @@ export class EtlRunner {
       await mkdir(this.options.workDir, { recursive: true });
       dir = await mkdtemp(path.join(this.options.workDir, `run-${run.id}-`));
       const since = run.kind === 'incremental' ? published!.snapshotXmin : null;
+      this.checkpoint();
       const extracted = await extract(this.store, dir, since);
+      this.checkpoint();
       const { rowsRead, complaints, finishedAt, dataChanged, rowsChanged } = await this.publish(run, extracted);
       const row = await this.store.db
         .updateTable('etl_runs')
@@ -240,6 +266,7 @@ export class EtlRunner {
       let tradersChanged = false;
       for (const t of TRANSFORMS) {
         if (full && INCREMENTAL_ONLY.has(t)) continue;
+        this.checkpoint();
         // trader_years: every pair on a full run or when a registered sector (the tie-break) may
         // have changed, else the pairs of the extracted complaints; the measures as defined once.
         const rows: Row[] =
@@ -253,6 +280,7 @@ export class EtlRunner {
       const [previous] = await q('SELECT data_run_id FROM snapshot');
       const dataChanged = changes > 0 || previous === undefined;
       await this.options.beforePublish?.();
+      this.checkpoint();
       await exec('snapshot.sql', { ...params, data_run_id: dataChanged ? run.id : Number(previous!.data_run_id) });
       const [snap] = await q('SELECT complaints FROM snapshot');
       await q(`DROP ${full ? 'VIEW' : 'TABLE'} extract_complaints`);

@@ -59,12 +59,15 @@ export interface AppDeps {
   etl?: Partial<EtlRunnerOptions>;
 }
 
-/** Closes the DuckDB store after everything that reads or writes it has stopped. */
+/**
+ * Closes the DuckDB store after everything that reads or writes it has stopped: a running ETL is
+ * aborted at its next step (its transaction rolls back, the previous snapshot stays) and awaited.
+ */
 @Injectable()
 class AnalyticsDbCloser implements OnApplicationShutdown {
   constructor(@Inject(AnalyticsDb) private readonly db: AnalyticsDb, private readonly runner: EtlRunner) {}
   async onApplicationShutdown(): Promise<void> {
-    await this.runner.settle();
+    await this.runner.stop();
     await this.db.close();
   }
 }

@@ -8,6 +8,8 @@ import { createLogger } from './common/logger.js';
 import { openStore } from './db/store.js';
 import { migrate } from './db/migrate.js';
 import { createApp } from './server.js';
+import { drainHttpServer } from './common/shutdown.js';
+import type { Server } from 'node:http';
 import { seedDemoIfEmpty } from './demo/demo-seed.js';
 import { DemoTokens } from './demo/demo-tokens.js';
 import { AnalyticsDb } from '../../etl/analytics-db.js';
@@ -51,14 +53,30 @@ async function main(): Promise<void> {
       .catch((err: Error) => logger.error({ err: err.message }, 'first ETL run could not start'));
   }
 
+  // SIGTERM/SIGINT: stop accepting, let requests in flight finish (SHUTDOWN_GRACE_MS at most),
+  // then the Nest shutdown hooks (cron stopped, a running ETL aborted at its next step so the
+  // previous snapshot stays, DuckDB closed), then the case store. Exit 0 when all that is done.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
-    await app.close();
-    await store.close();
-    process.exit(0);
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: no new connections, finishing requests in flight');
+    // A hook that hangs must not keep a stopped server alive for ever.
+    setTimeout(() => {
+      logger.error('shutdown did not finish in time: exiting anyway');
+      process.exit(1);
+    }, config.shutdownGraceMs + 30_000).unref();
+    try {
+      const { cut } = await drainHttpServer(app.getHttpServer() as Server, config.shutdownGraceMs);
+      if (cut) logger.warn({ connections: cut }, 'requests still running at the end of the grace period were cut');
+      await app.close();
+      await store.close();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, 'shutdown failed');
+      process.exit(1);
+    }
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -108,6 +108,7 @@ export async function createApp(deps: AppDeps, opts: { dashboardDir?: string } =
   app.use(express.static(dashboard, { index: 'index.html' }));
   // The placeholder page (no built dashboard) has no client routes to fall back to.
   if (path.basename(dashboard) !== 'public') app.use(spaFallback(dashboard));
-  app.enableShutdownHooks();
+  // No enableShutdownHooks(): main.ts owns SIGTERM/SIGINT (drain HTTP first, then close, exit 0);
+  // Nest's own handler would race it and end the process by re-raising the signal.
   return app;
 }

@@ -64,6 +64,7 @@ const envSchema = z.object({
       }
       return origins;
     }),
+  SHUTDOWN_GRACE_MS: positiveInt('SHUTDOWN_GRACE_MS').default(10_000),
   BULK_BODY_LIMIT_MB: z.coerce.number({ error: 'BULK_BODY_LIMIT_MB must be a number' }).positive('BULK_BODY_LIMIT_MB must be positive').default(1024),
 });
 
@@ -90,6 +91,8 @@ export interface Config {
   rateLimitPerMinute: number | null;
   bodyLimitBytes: number;
   bulkBodyLimitBytes: number;
+  /** After SIGTERM, how long requests in flight may take before their connections are cut. */
+  shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -122,5 +125,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: Math.round(e.BODY_LIMIT_MB * 1024 * 1024),
     bulkBodyLimitBytes: Math.round(e.BULK_BODY_LIMIT_MB * 1024 * 1024),
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };
 }

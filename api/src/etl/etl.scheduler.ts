@@ -42,6 +42,6 @@ export class EtlScheduler implements OnApplicationBootstrap, OnApplicationShutdo
 
   async onApplicationShutdown(): Promise<void> {
     if (this.registry.doesExist('cron', JOB)) this.registry.getCronJob(JOB).stop();
-    await this.runner.settle();
+    await this.runner.stop();
   }
 }
