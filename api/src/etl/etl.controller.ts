@@ -4,7 +4,7 @@ import { ApiError } from '../common/errors.js';
 import { errorResponses } from '../openapi/common-responses.js';
 import { ApiDoc, ZQuery } from '../openapi/route-docs.js';
 import { etlRun, etlRunsBody, etlStartQuery } from '../analytics/analytics.dto.js';
-import { EtlAlreadyRunning, EtlRunner, type EtlRun } from '../../../etl/etl-runner.js';
+import { EtlAborted, EtlAlreadyRunning, EtlRunner, type EtlRun } from '../../../etl/etl-runner.js';
 import { Access } from '../access/access.decorator.js';
 import { Audited } from '../audit/audit.decorator.js';
 
@@ -30,6 +30,7 @@ export class EtlController {
       return await done;
     } catch (err) {
       if (err instanceof EtlAlreadyRunning) throw new ApiError(409, `ETL run ${err.runId} is in progress; try again when it has ended`, undefined, { runningRunId: err.runId });
+      if (err instanceof EtlAborted) throw new ApiError(503, 'the server is shutting down, so no ETL run starts here; try again shortly');
       throw err;
     }
   }
