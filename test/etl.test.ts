@@ -15,6 +15,8 @@ import { seedDemo } from '../api/src/demo/demo-seed.js';
 import { client, startApp, type RunningApp } from './support/http.js';
 import { onRealPostgres, createTestStore, type TestStore } from './support/store.js';
 import { validComplaint, ndjson, addDays, uniqueRef, type TestComplaint } from './support/complaints.js';
+import { EtlRunner } from '../etl/etl-runner.js';
+import { AnalyticsDb } from '../etl/analytics-db.js';
 
 type Client = ReturnType<typeof client>;
 
@@ -362,4 +364,41 @@ describe('watermark', () => {
       }
     });
   }
+});
+
+describe('shutdown during a run (issue 6)', () => {
+  test('stop() aborts the run at its next step: recorded failed, the previous snapshot stays, no new run starts', async () => {
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    let release!: () => void;
+    let gate: Promise<void> | null = null;
+    const app = await startApp({
+      etl: {
+        beforePublish: async () => {
+          if (!gate) return;
+          entered();
+          await gate;
+        },
+      },
+    });
+    try {
+      const c = client(app.baseUrl);
+      await postBulk(c, [validComplaint()]);
+      const first = await runEtl(c, 'full=true');
+      expect(first.status).toBe('succeeded');
+      await postBulk(c, [validComplaint()]);
+      gate = new Promise((resolve) => (release = resolve));
+      const runner = app.app.get(EtlRunner);
+      const { run, done } = await runner.start({ full: false, trigger: 'api' });
+      await inside;
+      const stopped = runner.stop();
+      release();
+      await stopped;
+      expect(await done).toMatchObject({ id: run.id, status: 'failed', error: 'aborted: the server is shutting down' });
+      expect((await app.app.get(AnalyticsDb).snapshot())?.etlRunId).toBe(first.id);
+      await expect(runner.start({ full: false, trigger: 'api' })).rejects.toThrow(/aborted/);
+    } finally {
+      await app.close();
+    }
+  });
 });
