@@ -1091,6 +1091,8 @@ export interface components {
                 /** @enum {string} */
                 status: "up" | "down";
             };
+            /** @description why the status is degraded, in plain words */
+            reason?: string;
             /** @enum {string} */
             status: "ok" | "degraded";
         };
