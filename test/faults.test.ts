@@ -273,6 +273,24 @@ describe.skipIf(!PG_BIN)('faults against a throw-away PostgreSQL cluster', () =>
     expect(rs.map((r) => r.status)).toEqual(rs.map(() => 200));
   }, 60_000);
 
+  it('PostgreSQL stopped during a bulk upload: the upload fails (nothing stored), the server stays up and recovers', async () => {
+    const before = await counts();
+    const up = slowUpload(app, ndjsonLines(2000), { slices: 10, pauseMs: 100, onSlice: (i) => i === 4 && cluster.stop('immediate') });
+    const answer = await up.answer.catch((err: Error) => ({ status: 0, body: err.message }));
+    await up.written.catch(() => undefined);
+    expect(answer.status, answer.body).toBe(503);
+    expect(JSON.parse(answer.body)).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
+    expect(app.child?.exitCode, app.log).toBeNull();
+    expect(((await (await app.fetch('/api/health')).json()) as { status: string }).status).toBe('degraded');
+    cluster.start();
+    const t0 = Date.now();
+    while ((await app.fetch('/api/health')).status !== 200) {
+      expect(Date.now() - t0).toBeLessThan(10_000);
+      await sleep(100);
+    }
+    expect(await counts()).toEqual(before);
+  }, 60_000);
+
   it('a client cutting its upload half-way writes nothing', async () => {
     const before = await counts();
     const up = slowUpload(app, ndjsonLines(2000), { slices: 10, pauseMs: 80, onSlice: (i, req) => i === 4 && req.destroy() });

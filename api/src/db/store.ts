@@ -51,6 +51,10 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Store> {
   // it on this event, and so does a release after a connection error (pg-pool checks the client is
   // still queryable), so no broken client is handed out again and the next query reconnects.
   pool.on('error', () => {});
+  // A client in use (a request's transaction, a bulk COPY) also emits 'error' when its connection
+  // dies, and the pool listens only while it is idle: without a listener of its own that event
+  // would crash the process. The query in progress fails (→ 503) and the release drops the client.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'postgres',
