@@ -94,7 +94,10 @@ class App {
   readonly dataDir = mkdtempSync(path.join(tmpdir(), 'odr-faults-data-'));
   port = 0;
 
-  constructor(private readonly databaseUrl: string) {}
+  constructor(
+    private readonly databaseUrl: string,
+    private readonly extraEnv: NodeJS.ProcessEnv = {},
+  ) {}
 
   get base(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -105,6 +108,7 @@ class App {
     const env: NodeJS.ProcessEnv = {
       ...process.env, PORT: String(this.port), HOST: '127.0.0.1', DATABASE_URL: this.databaseUrl, DATA_DIR: this.dataDir,
       DEMO: 'false', ETL_CRON: 'off', ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: 'off', SHUTDOWN_GRACE_MS: '10000',
+      ...this.extraEnv,
     };
     const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
@@ -291,6 +295,36 @@ describe.skipIf(!PG_BIN)('faults against a throw-away PostgreSQL cluster', () =>
     expect(await counts()).toEqual(before);
   }, 60_000);
 
+  it('the scheduled ETL during an outage fails to start and says so in the log; the next tick after recovery succeeds', async () => {
+    // A second instance with its own DuckDB file and an ETL every second.
+    const scheduled = new App(cluster.url('odr'), { ETL_CRON: '* * * * * *' });
+    try {
+      await scheduled.start();
+      cluster.stop('fast');
+      await sleep(2500);
+      expect(scheduled.child?.exitCode, scheduled.log).toBeNull();
+      expect(scheduled.log).toMatch(/ETL run could not start/);
+      expect((await scheduled.fetch('/api/v1/stats/summary')).status).toBe(200);
+      cluster.start();
+      const back = new Date();
+      const t0 = Date.now();
+      for (;;) {
+        const r = await db.query(`select id from etl_runs where trigger = 'schedule' and status = 'succeeded' and started_at > $1`, [back]).catch(() => ({ rows: [] }));
+        if (r.rows.length) break;
+        expect(Date.now() - t0, scheduled.log).toBeLessThan(10_000);
+        await sleep(200);
+      }
+      // SIGTERM with the schedule still ticking: a run in progress is aborted, the process exits 0.
+      scheduled.child?.kill('SIGTERM');
+      expect(await scheduled.exit, scheduled.log).toEqual({ code: 0, signal: null });
+      const left = await db.query(`select id from etl_runs where status = 'running'`);
+      expect(left.rows).toEqual([]);
+    } finally {
+      if (scheduled.child?.exitCode === null) await scheduled.kill9();
+      rmSync(scheduled.dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('a client cutting its upload half-way writes nothing', async () => {
     const before = await counts();
     const up = slowUpload(app, ndjsonLines(2000), { slices: 10, pauseMs: 80, onSlice: (i, req) => i === 4 && req.destroy() });
@@ -322,10 +356,11 @@ describe.skipIf(!PG_BIN)('faults against a throw-away PostgreSQL cluster', () =>
     const published = await summary();
     const watcher = new pg.Client({ connectionString: cluster.url('odr') });
     await watcher.connect();
+    const last = Number((await watcher.query<{ id: string | null }>('select max(id) as id from etl_runs')).rows[0]!.id ?? 0);
     void app.fetch('/api/v1/etl/runs?full=true', { method: 'POST' }).catch(() => undefined);
     let killed: number | null = null;
     for (const t0 = Date.now(); Date.now() - t0 < 10_000 && killed === null; ) {
-      const r = await watcher.query<{ id: string }>(`select id from etl_runs where status = 'running'`);
+      const r = await watcher.query<{ id: string }>(`select id from etl_runs where status = 'running' and id > $1`, [last]);
       if (r.rows[0]) {
         app.child?.kill('SIGKILL');
         killed = Number(r.rows[0].id);
