@@ -4,7 +4,7 @@
  * (the CLI's formatter; the browser build of csv-stringify is exercised by the e2e download).
  */
 import { describe, expect, it } from 'vitest';
-import { compile } from 'vega-lite';
+import { compiles } from './compile-spec.testing.js';
 import { barSpec } from './specs.js';
 import {
   adrStateFromQuery, caseloadPoints, caseloadSpec, fillPeriods, parsePeriodValue, periodOptions, periodQuery, periodUrlChanges, periodValue,
@@ -13,14 +13,6 @@ import {
 } from './adr.js';
 import { reportCsv } from './adr-csv.js';
 import { adrReportToCsv } from '../../../api/src/analytics/adr-report.format.js';
-
-const compiles = (spec: Parameters<typeof compile>[0]) => {
-  const warnings: string[] = [];
-  const logger = { level: () => logger, error: (...m: unknown[]) => { warnings.push(`error ${m.join(' ')}`); return logger; }, warn: (...m: unknown[]) => { warnings.push(`warn ${m.join(' ')}`); return logger; }, info: () => logger, debug: () => logger };
-  const out = compile(spec, { logger: logger as never });
-  expect(warnings).toEqual([]);
-  return out.spec;
-};
 
 const asOf = { etlRunId: 7, finishedAt: '2025-03-01T08:30:15.123Z', complaints: 3000 };
 

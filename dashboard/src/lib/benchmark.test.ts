@@ -3,7 +3,7 @@
  * each spec carries checked — above all that withheld peers leave no peer figure in the chart.
  */
 import { describe, expect, it } from 'vitest';
-import { compile } from 'vega-lite';
+import { compiles } from './compile-spec.testing.js';
 import {
   benchmarkRows,
   benchmarkSpec,
@@ -17,14 +17,6 @@ import {
   type BenchmarkRow,
   type TraderRow,
 } from './benchmark.js';
-
-const compiles = (spec: Parameters<typeof compile>[0]) => {
-  const warnings: string[] = [];
-  const logger = { level: () => logger, error: (...m: unknown[]) => { warnings.push(`error ${m.join(' ')}`); return logger; }, warn: (...m: unknown[]) => { warnings.push(`warn ${m.join(' ')}`); return logger; }, info: () => logger, debug: () => logger };
-  const out = compile(spec, { logger: logger as never });
-  expect(warnings).toEqual([]);
-  return out.spec;
-};
 
 const asOf = { etlRunId: 3, finishedAt: '2026-03-10T08:00:00Z', complaints: 3000 };
 const own = { complaints: 220, closed: 200, resolutionRate: 0.55, traderResponseRate: 0.8125, medianDaysToClose: 24.5 };

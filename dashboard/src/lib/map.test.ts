@@ -4,7 +4,7 @@
  * update), the rows per measure, and the choropleth spec compiled by vega-lite without warnings.
  */
 import { describe, expect, it } from 'vitest';
-import { compile } from 'vega-lite';
+import { compiles } from './compile-spec.testing.js';
 import type { Topology } from 'topojson-specification';
 import world from 'world-atlas/countries-50m.json' with { type: 'json' };
 import { COUNTRIES } from '../../../api/src/domain/codes.js';
@@ -13,14 +13,6 @@ import { europeFeatures, NUMERIC_TO_ALPHA2 } from './map-geometry.js';
 import { choroplethSpec, countryRows, countryShapes, filterKeyOf, measureFromQuery, sideFromQuery, NO_DATA_GREY, type EuropeGeometry } from './map.js';
 import europeJson from './map-europe.json' with { type: 'json' };
 import type { Schemas } from './api.js';
-
-const compiles = (spec: Parameters<typeof compile>[0]) => {
-  const warnings: string[] = [];
-  const logger = { level: () => logger, error: (...m: unknown[]) => { warnings.push(`error ${m.join(' ')}`); return logger; }, warn: (...m: unknown[]) => { warnings.push(`warn ${m.join(' ')}`); return logger; }, info: () => logger, debug: () => logger };
-  const out = compile(spec, { logger: logger as never });
-  expect(warnings).toEqual([]);
-  return out.spec;
-};
 
 // d3-geo (what vega draws shapes with) ships no types: the two functions used, typed here.
 type Bounds = [[number, number], [number, number]];

@@ -3,21 +3,13 @@
  * or warns about fails in `npm test`, not in a browser.
  */
 import { describe, expect, it } from 'vitest';
-import { compile } from 'vega-lite';
+import { compiles } from './compile-spec.testing.js';
 import { barSpec, funnelSpec, heatmapSpec, stackedBarSpec, trendSpec, OKABE_ITO, type TrendPoint } from './specs.js';
 import { adrResultRows, backlogRows, backlogStack, funnelRows, refusalGroundRows } from './resolution.js';
 import { crossBorderSharePoints, flowCells } from './flows.js';
 import type { Schemas } from './api.js';
 import { describeFilters, filtersFromQuery, previousPeriod, withParams } from './filters.js';
 import { kpiChange, topCodeRows, closureRows, type Summary } from './overview.js';
-
-const compiles = (spec: Parameters<typeof compile>[0]) => {
-  const warnings: string[] = [];
-  const logger = { level: () => logger, error: (...m: unknown[]) => { warnings.push(`error ${m.join(' ')}`); return logger; }, warn: (...m: unknown[]) => { warnings.push(`warn ${m.join(' ')}`); return logger; }, info: () => logger, debug: () => logger };
-  const out = compile(spec, { logger: logger as never });
-  expect(warnings).toEqual([]);
-  return out.spec;
-};
 
 const point = (period: string, value: number, incomplete = false): TrendPoint => ({ start: `${period}-01`, period, value, incomplete, tip: `${period}: ${value}` });
 
