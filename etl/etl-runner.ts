@@ -3,6 +3,10 @@
  * DuckDB transaction, record the outcome. Incremental unless asked otherwise or unless the
  * published snapshot cannot be extended (none yet, another schema version, another database, or
  * a run PostgreSQL does not know as succeeded): then full.
+ *
+ * Runs never overlap, in one process or across instances: a run holds the ETL lock (a PostgreSQL
+ * advisory lock, run-lock.ts) from before its record is written until it has ended. With shared
+ * snapshots the committed store is then copied to SNAPSHOT_DIR for every instance.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,6 +15,9 @@ import type { Store } from '../api/src/db/store.js';
 import type { EtlRunRow } from '../api/src/db/schema.js';
 import { AnalyticsDb, duckdbSql, SCHEMA_VERSION, statements, type Params, type Row, type Snapshot } from './analytics-db.js';
 import { extract, type Extracted } from './extract.js';
+import { tryEtlLock, type HeldLock } from './run-lock.js';
+import type { SharedSnapshots } from './shared-snapshots.js';
+import type { WorkStore } from './work-store.js';
 
 export type EtlKind = 'full' | 'incremental';
 export type EtlTrigger = 'schedule' | 'api' | 'cli' | 'start-up';
@@ -43,6 +50,8 @@ export interface EtlRunnerOptions {
   traderReplyDays: number;
   /** Fault injection for tests: runs inside the DuckDB transaction, just before it commits. */
   beforePublish?: () => Promise<void>;
+  /** Shared snapshots: where a committed run is published for every instance. */
+  shared?: SharedSnapshots;
 }
 
 /** What a publication changed: any figure (dataChanged), or complaints themselves (rowsChanged). */
@@ -58,9 +67,17 @@ export class EtlAborted extends Error {
   }
 }
 
+/** `runId` null: another instance holds the ETL lock and its run is not recorded yet. */
 export class EtlAlreadyRunning extends Error {
+  constructor(readonly runId: number | null) {
+    super(runId === null ? 'another instance is starting an ETL run' : `ETL run ${runId} is still in progress`);
+  }
+}
+
+/** A scheduled tick another instance has already served (every instance's cron fires). */
+export class EtlTickTaken extends Error {
   constructor(readonly runId: number) {
-    super(`ETL run ${runId} is still in progress`);
+    super(`this tick's scheduled run is ${runId}, started by another instance`);
   }
 }
 
@@ -87,7 +104,7 @@ export class EtlRunner {
 
   constructor(
     private readonly store: Store,
-    private readonly analytics: AnalyticsDb,
+    private readonly work: WorkStore,
     private readonly options: EtlRunnerOptions,
   ) {}
 
@@ -96,22 +113,35 @@ export class EtlRunner {
     this.listeners.push(listener);
   }
 
-  get running(): number | null {
-    return this.active?.id ?? null;
-  }
-
   /**
    * Starts a run and returns its record at once (status `running`) with a promise of the final
-   * one. Runs never overlap in one process: while one runs, this throws EtlAlreadyRunning.
+   * one. Runs never overlap: while one runs here or on another instance, this throws
+   * EtlAlreadyRunning. `tick` (the scheduler's fire time): when another instance has already
+   * started a scheduled run at or after it, this throws EtlTickTaken, so one tick is one run.
    */
-  async start(opts: { full: boolean; trigger: EtlTrigger }): Promise<{ run: EtlRun; done: Promise<EtlRun> }> {
+  async start(opts: { full: boolean; trigger: EtlTrigger; tick?: Date }): Promise<{ run: EtlRun; done: Promise<EtlRun> }> {
     if (this.stopping) throw new EtlAborted(this.stopping);
     if (this.active) throw new EtlAlreadyRunning(this.active.id);
     // Claimed synchronously above; released when the run settles.
     const claim = { id: -1, done: Promise.resolve(null as unknown as EtlRun) };
     this.active = claim;
+    let lock: HeldLock | null = null;
+    let work: Awaited<ReturnType<WorkStore['open']>> | null = null;
+    const release = async () => {
+      await work?.release().catch(() => undefined);
+      await lock?.release();
+    };
     try {
-      const published = await this.analytics.snapshot();
+      lock = await tryEtlLock(this.store);
+      if (!lock) throw new EtlAlreadyRunning(await this.runningElsewhere());
+      // With the lock held, a run still marked running belongs to a process that stopped.
+      await this.failInterruptedRuns(lock);
+      if (opts.tick) {
+        const [taken] = await this.store.db.selectFrom('etl_runs').select('id').where('trigger', '=', 'schedule').where('started_at', '>=', opts.tick).limit(1).execute();
+        if (taken) throw new EtlTickTaken(Number(taken.id));
+      }
+      work = await this.work.open();
+      const published = await work.db.snapshot();
       const kind: EtlKind = opts.full || !(await this.canExtend(published)) ? 'full' : 'incremental';
       const row = await this.store.db
         .insertInto('etl_runs')
@@ -120,18 +150,26 @@ export class EtlRunner {
         .executeTakeFirstOrThrow();
       const run = toEtlRun(row);
       claim.id = run.id;
-      claim.done = this.execute(run, published).finally(() => {
+      claim.done = this.execute(run, published, work.db, lock).finally(async () => {
+        await release();
         if (this.active === claim) this.active = null;
       });
       return { run, done: claim.done };
     } catch (err) {
+      await release();
       this.active = null;
       throw err;
     }
   }
 
+  /** The run another instance has recorded as running, if any. */
+  private async runningElsewhere(): Promise<number | null> {
+    const [row] = await this.store.db.selectFrom('etl_runs').select('id').where('status', '=', 'running').orderBy('id', 'desc').limit(1).execute();
+    return row ? Number(row.id) : null;
+  }
+
   /** Starts a run and waits for its end. */
-  async runNow(opts: { full: boolean; trigger: EtlTrigger }): Promise<EtlRun> {
+  async runNow(opts: { full: boolean; trigger: EtlTrigger; tick?: Date }): Promise<EtlRun> {
     const { done } = await this.start(opts);
     return done;
   }
@@ -167,15 +205,23 @@ export class EtlRunner {
 
   /**
    * A run left `running` by a process that stopped (crash, kill) never finishes: mark it failed.
-   * Called at start-up, before this process runs anything.
+   * Only while holding the ETL lock, since without it the run may be another instance's, alive.
+   * Without `held`, takes the lock for the moment (start-up) and does nothing when it is taken.
    */
-  async failInterruptedRuns(): Promise<number> {
-    const r = await this.store.db
-      .updateTable('etl_runs')
-      .set({ status: 'failed', finished_at: new Date(), error: 'interrupted: the process stopped during the run' })
-      .where('status', '=', 'running')
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows);
+  async failInterruptedRuns(held?: HeldLock): Promise<number> {
+    if (!held && this.active) return 0;
+    const lock = held ?? (await tryEtlLock(this.store));
+    if (!lock) return 0;
+    try {
+      const r = await this.store.db
+        .updateTable('etl_runs')
+        .set({ status: 'failed', finished_at: new Date(), error: 'interrupted: the process stopped during the run' })
+        .where('status', '=', 'running')
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    } finally {
+      if (!held) await lock.release();
+    }
   }
 
   private async canExtend(s: Snapshot | null): Promise<boolean> {
@@ -187,7 +233,7 @@ export class EtlRunner {
     return row !== undefined && row.ok && row.store_id === s.storeId;
   }
 
-  private async execute(run: EtlRun, published: Snapshot | null): Promise<EtlRun> {
+  private async execute(run: EtlRun, published: Snapshot | null, db: AnalyticsDb, lock: HeldLock): Promise<EtlRun> {
     let dir: string | undefined;
     try {
       await mkdir(this.options.workDir, { recursive: true });
@@ -196,7 +242,8 @@ export class EtlRunner {
       this.checkpoint();
       const extracted = await extract(this.store, dir, since);
       this.checkpoint();
-      const { rowsRead, complaints, finishedAt, dataChanged, rowsChanged } = await this.publish(run, extracted);
+      const { rowsRead, complaints, finishedAt, dataChanged, rowsChanged, dataRunId } = await this.publish(db, run, extracted, lock);
+      if (this.options.shared) await this.options.shared.publish(db, { etlRunId: run.id, dataRunId, rowsChanged });
       const row = await this.store.db
         .updateTable('etl_runs')
         .set({ status: 'succeeded', finished_at: finishedAt, rows_read: rowsRead, complaints, snapshot_xmin: extracted.snapshotXmin, snapshot_at: extracted.snapshotAt })
@@ -222,8 +269,8 @@ export class EtlRunner {
   }
 
   /** Transform and publish: everything inside one DuckDB transaction. */
-  private async publish(run: EtlRun, x: Extracted) {
-    return this.analytics.write(async (q) => {
+  private async publish(db: AnalyticsDb, run: EtlRun, x: Extracted, lock: HeldLock) {
+    return db.write(async (q) => {
       const exec = async (file: string, params?: Params, fill?: Record<string, string>) => {
         let text = duckdbSql(file);
         for (const [k, v] of Object.entries(fill ?? {})) text = text.replaceAll(`{{${k}}}`, v);
@@ -281,11 +328,14 @@ export class EtlRunner {
       const dataChanged = changes > 0 || previous === undefined;
       await this.options.beforePublish?.();
       this.checkpoint();
-      await exec('snapshot.sql', { ...params, data_run_id: dataChanged ? run.id : Number(previous!.data_run_id) });
+      // Its connection may have died (and the lock with it): then another instance may be running.
+      if (!(await lock.alive())) throw new Error('the ETL lock was lost (the connection holding it ended); this run is not published');
+      const dataRunId = dataChanged ? run.id : Number(previous!.data_run_id);
+      await exec('snapshot.sql', { ...params, data_run_id: dataRunId });
       const [snap] = await q('SELECT complaints FROM snapshot');
       await q(`DROP ${full ? 'VIEW' : 'TABLE'} extract_complaints`);
       for (const t of ['extract_traders', 'extract_adr_bodies', 'traders_changed', 'adr_bodies_changed', 'touched_trader_years']) await q(`DROP TABLE ${t}`);
-      return { rowsRead, complaints: Number(snap?.complaints ?? 0), finishedAt, dataChanged, rowsChanged };
+      return { rowsRead, complaints: Number(snap?.complaints ?? 0), finishedAt, dataChanged, rowsChanged, dataRunId };
     });
   }
 }

@@ -16,7 +16,8 @@ import { client, startApp, type RunningApp } from './support/http.js';
 import { onRealPostgres, createTestStore, type TestStore } from './support/store.js';
 import { validComplaint, ndjson, addDays, uniqueRef, type TestComplaint } from './support/complaints.js';
 import { EtlRunner } from '../etl/etl-runner.js';
-import { AnalyticsDb } from '../etl/analytics-db.js';
+import type { AnalyticsStores } from '../etl/analytics-stores.js';
+import { ANALYTICS } from '../api/src/app.tokens.js';
 
 type Client = ReturnType<typeof client>;
 
@@ -395,7 +396,7 @@ describe('shutdown during a run (issue 6)', () => {
       release();
       await stopped;
       expect(await done).toMatchObject({ id: run.id, status: 'failed', error: 'aborted: the server is shutting down' });
-      expect((await app.app.get(AnalyticsDb).snapshot())?.etlRunId).toBe(first.id);
+      expect((await app.app.get<AnalyticsStores>(ANALYTICS).source.snapshot())?.etlRunId).toBe(first.id);
       await expect(runner.start({ full: false, trigger: 'api' })).rejects.toThrow(/aborted/);
     } finally {
       await app.close();

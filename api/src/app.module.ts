@@ -3,7 +3,7 @@ import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { CONFIG, LOGGER, STORE } from './app.tokens.js';
+import { ANALYTICS, CONFIG, LOGGER, STORE } from './app.tokens.js';
 import { BatchesController } from './batches/batches.controller.js';
 import { ComplaintsController } from './complaints/complaints.controller.js';
 import { ComplaintsService } from './complaints/complaints.service.js';
@@ -16,8 +16,8 @@ import { AnalyticsController } from './analytics/analytics.controller.js';
 import { AnalyticsService } from './analytics/analytics.service.js';
 import { EtlController } from './etl/etl.controller.js';
 import { EtlScheduler } from './etl/etl.scheduler.js';
-import { AnalyticsDb } from '../../etl/analytics-db.js';
-import { EtlRunner, type EtlRunnerOptions } from '../../etl/etl-runner.js';
+import { openAnalyticsStores, type AnalyticsStores } from '../../etl/analytics-stores.js';
+import { EtlRunner, type EtlRunnerOptions, type PublishedChange } from '../../etl/etl-runner.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
 import { ReferenceController } from './reference/reference.controller.js';
 import { RegistryController } from './registry/registry.controller.js';
@@ -60,15 +60,16 @@ export interface AppDeps {
 }
 
 /**
- * Closes the DuckDB store after everything that reads or writes it has stopped: a running ETL is
- * aborted at its next step (its transaction rolls back, the previous snapshot stays) and awaited.
+ * Closes the analytics stores after everything that reads or writes them has stopped: a running
+ * ETL is aborted at its next step (its transaction rolls back, the previous snapshot stays) and
+ * awaited.
  */
 @Injectable()
-class AnalyticsDbCloser implements OnApplicationShutdown {
-  constructor(@Inject(AnalyticsDb) private readonly db: AnalyticsDb, private readonly runner: EtlRunner) {}
+class AnalyticsCloser implements OnApplicationShutdown {
+  constructor(@Inject(ANALYTICS) private readonly stores: AnalyticsStores, private readonly runner: EtlRunner) {}
   async onApplicationShutdown(): Promise<void> {
     await this.runner.stop();
-    await this.db.close();
+    await this.stores.source.close();
   }
 }
 
@@ -95,24 +96,36 @@ export class AppModule {
         ComplaintsService,
         AutoCloseJob,
         RetentionJob,
-        { provide: AnalyticsDb, useFactory: (config: Config) => AnalyticsDb.open(config.duckdbPath, { memoryLimit: config.duckdbMemoryLimit }), inject: [CONFIG] },
+        {
+          provide: ANALYTICS,
+          useFactory: (config: Config, logger: Logger) => openAnalyticsStores(config, (err) => logger.error({ err: err.message }, 'shared snapshots: reading the newest failed; retrying')),
+          inject: [CONFIG, LOGGER],
+        },
         {
           provide: EtlRunner,
-          useFactory: (store: Store, db: AnalyticsDb, config: Config) =>
-            new EtlRunner(store, db, { workDir: path.join(config.dataDir, 'etl-work'), traderReplyDays: config.traderReplyDays, ...deps.etl }),
-          inject: [STORE, AnalyticsDb, CONFIG],
+          useFactory: (store: Store, stores: AnalyticsStores, config: Config) =>
+            new EtlRunner(store, stores.work, { workDir: path.join(config.dataDir, 'etl-work'), traderReplyDays: config.traderReplyDays, shared: stores.shared ?? undefined, ...deps.etl }),
+          inject: [STORE, ANALYTICS, CONFIG],
         },
         {
           provide: AnalyticsService,
-          useFactory: (db: AnalyticsDb, runner: EtlRunner, config: Config, logger: Logger) => {
-            const service = new AnalyticsService(db, { traderReplyDays: config.traderReplyDays });
-            runner.onPublished((_run, change) => void service.prewarmAfter(change).catch((err: Error) => logger.warn({ err: err.message }, 'analytics prewarm failed')));
+          useFactory: (stores: AnalyticsStores, runner: EtlRunner, config: Config, logger: Logger) => {
+            const service = new AnalyticsService(stores.source, { traderReplyDays: config.traderReplyDays });
+            const prewarm = (change: PublishedChange) => void service.prewarmAfter(change).catch((err: Error) => logger.warn({ err: err.message }, 'analytics prewarm failed'));
+            // Shared snapshots: every instance computes ahead when it opens a newer snapshot.
+            if (stores.shared) {
+              let dataRunId = stores.shared.served?.dataRunId ?? 0;
+              stores.shared.onLoaded((m) => {
+                prewarm({ dataChanged: m.dataRunId !== dataRunId, rowsChanged: m.rowsChanged });
+                dataRunId = m.dataRunId;
+              });
+            } else runner.onPublished((_run, change) => prewarm(change));
             return service;
           },
-          inject: [AnalyticsDb, EtlRunner, CONFIG, LOGGER],
+          inject: [ANALYTICS, EtlRunner, CONFIG, LOGGER],
         },
         EtlScheduler,
-        AnalyticsDbCloser,
+        AnalyticsCloser,
       ],
     };
   }

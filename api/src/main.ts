@@ -12,8 +12,9 @@ import { drainHttpServer } from './common/shutdown.js';
 import type { Server } from 'node:http';
 import { seedDemoIfEmpty } from './demo/demo-seed.js';
 import { DemoTokens } from './demo/demo-tokens.js';
-import { AnalyticsDb } from '../../etl/analytics-db.js';
-import { EtlRunner } from '../../etl/etl-runner.js';
+import { ANALYTICS } from './app.tokens.js';
+import type { AnalyticsStores } from '../../etl/analytics-stores.js';
+import { EtlAlreadyRunning, EtlRunner } from '../../etl/etl-runner.js';
 
 async function main(): Promise<void> {
   let config;
@@ -45,12 +46,15 @@ async function main(): Promise<void> {
   logger.info({ url: `http://${config.host}:${config.port}/` }, 'ODR Observatory is serving');
   // No published snapshot yet (a new store, or a lost analytics file): build one now rather
   // than wait for the schedule, so the first page has figures.
-  if (!(await app.get(AnalyticsDb).snapshot())) {
+  if (!(await app.get<AnalyticsStores>(ANALYTICS).source.snapshot())) {
     app
       .get(EtlRunner)
       .runNow({ full: true, trigger: 'start-up' })
       .then((run) => logger.info({ etlRun: run }, `first ETL run ${run.status}`))
-      .catch((err: Error) => logger.error({ err: err.message }, 'first ETL run could not start'));
+      .catch((err: Error) =>
+        // Several instances starting together: one builds it, the others serve it once published.
+        err instanceof EtlAlreadyRunning ? logger.info({ err: err.message }, 'first ETL run left to the instance already running one') : logger.error({ err: err.message }, 'first ETL run could not start'),
+      );
   }
 
   // SIGTERM/SIGINT: stop accepting, let requests in flight finish (SHUTDOWN_GRACE_MS at most),

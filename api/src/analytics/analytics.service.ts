@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { sqlPath } from '../common/paths.js';
 import { ApiError, badRequest } from '../common/errors.js';
 import { POPULATION_MILLIONS, PROBLEMS, REFUSAL_GROUNDS, SECTORS, type Country } from '../domain/codes.js';
-import { readSnapshot, type AnalyticsDb, type Params, type Row } from '../../../etl/analytics-db.js';
+import { readSnapshot, type Params, type Row } from '../../../etl/analytics-db.js';
+import type { SnapshotSource } from '../../../etl/snapshot-source.js';
 import { filtersWhere, type SqlWhere } from './analytics-filters.js';
 import { assertAdrBodyVisible, assertTraderVisible, scopeKey, UNRESTRICTED, type Scope } from '../access/scope.js';
 import {
@@ -59,7 +60,7 @@ export class AnalyticsService {
   private lastPrewarm = 0;
 
   constructor(
-    private readonly analytics: AnalyticsDb,
+    private readonly analytics: SnapshotSource,
     options: AnalyticsOptions,
   ) {
     const measures = stripComments(stats('measures.sql')).replaceAll('{{reply_seconds}}', String(options.traderReplyDays * 86_400));

@@ -6,7 +6,11 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
-import { EtlRunner } from '../../../etl/etl-runner.js';
+import { openAnalyticsStores } from '../../../etl/analytics-stores.js';
+import { EtlRunner, type EtlRun } from '../../../etl/etl-runner.js';
+import type { SharedSnapshots } from '../../../etl/shared-snapshots.js';
+import { residentWorkStore, type WorkStore } from '../../../etl/work-store.js';
+import type { Config } from '../config/config.js';
 import { out, withAnalyticsDb, withStore } from './context.js';
 
 export function addEtlCommand(program: Command): void {
@@ -20,16 +24,29 @@ export function addEtlCommand(program: Command): void {
 
 export async function etlCommand(opts: { full?: boolean }): Promise<void> {
   const config = loadConfig();
-  // The analytics store first: its lock tells whether the server is running, before the case
-  // store (an embedded one has no lock of its own) is touched.
-  const run = await withAnalyticsDb(config, { instead: 'Start a run there with POST /api/v1/etl/runs.' }, (db) =>
-    withStore(async (store) => {
-      const runner = new EtlRunner(store, db, { workDir: path.join(config.dataDir, 'etl-work'), traderReplyDays: config.traderReplyDays });
-      const started = await runner.start({ full: opts.full === true, trigger: 'cli' });
-      if (process.stderr.isTTY) process.stderr.write(`ETL run ${started.run.id} (${started.run.kind}) started…\n`);
-      return started.done;
-    }),
-  );
+  let run: EtlRun;
+  if (config.snapshotDir) {
+    // Shared snapshots: the run takes the ETL lock like a server's and publishes for every instance.
+    const stores = await openAnalyticsStores(config, () => undefined);
+    try {
+      run = await runOnce(config, stores.work, stores.shared, opts);
+    } finally {
+      await stores.source.close();
+    }
+  } else {
+    // The analytics store first: its lock tells whether the server is running, before the case
+    // store (an embedded one has no lock of its own) is touched.
+    run = await withAnalyticsDb(config, { instead: 'Start a run there with POST /api/v1/etl/runs.' }, (db) => runOnce(config, residentWorkStore(db), null, opts));
+  }
   out(JSON.stringify(run, null, 2));
   if (run.status !== 'succeeded') throw new Error(`ETL run ${run.id} ${run.status}: ${run.error ?? 'no error recorded'}`);
+}
+
+function runOnce(config: Config, work: WorkStore, shared: SharedSnapshots | null, opts: { full?: boolean }): Promise<EtlRun> {
+  return withStore(async (store) => {
+    const runner = new EtlRunner(store, work, { workDir: path.join(config.dataDir, 'etl-work'), traderReplyDays: config.traderReplyDays, shared: shared ?? undefined });
+    const started = await runner.start({ full: opts.full === true, trigger: 'cli' });
+    if (process.stderr.isTTY) process.stderr.write(`ETL run ${started.run.id} (${started.run.kind}) started…\n`);
+    return started.done;
+  });
 }

@@ -30,6 +30,7 @@ const envSchema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   DUCKDB_PATH: z.string().min(1).optional(),
+  SNAPSHOT_DIR: z.string().min(1).optional(),
   DUCKDB_MEMORY_LIMIT: z
     .string()
     .optional()
@@ -76,6 +77,8 @@ export interface Config {
   duckdbPath: string;
   /** Unset: DuckDB's own default, 80 % of the machine's memory. */
   duckdbMemoryLimit: string | undefined;
+  /** Shared snapshots for several instances (etl/shared-snapshots.ts); null: one instance. */
+  snapshotDir: string | null;
   etlCron: string | null;
   adminToken: string | undefined;
   demo: boolean;
@@ -104,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.SNAPSHOT_DIR && e.DUCKDB_PATH === ':memory:') throw new ConfigError('Invalid configuration:\n  DUCKDB_PATH: must be a file when SNAPSHOT_DIR is set (the ETL copies it there to publish)');
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     port: e.PORT,
@@ -112,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     duckdbPath: e.DUCKDB_PATH === ':memory:' ? ':memory:' : path.resolve(e.DUCKDB_PATH ?? path.join(dataDir, 'analytics.duckdb')),
     duckdbMemoryLimit: e.DUCKDB_MEMORY_LIMIT,
+    snapshotDir: e.SNAPSHOT_DIR ? path.resolve(e.SNAPSHOT_DIR) : null,
     etlCron: e.ETL_CRON === 'off' ? null : e.ETL_CRON,
     adminToken: e.ADMIN_TOKEN,
     demo: e.DEMO ? e.DEMO === 'true' : e.DATABASE_URL === undefined,

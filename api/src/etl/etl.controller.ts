@@ -29,7 +29,8 @@ export class EtlController {
       res.status(200);
       return await done;
     } catch (err) {
-      if (err instanceof EtlAlreadyRunning) throw new ApiError(409, `ETL run ${err.runId} is in progress; try again when it has ended`, undefined, { runningRunId: err.runId });
+      if (err instanceof EtlAlreadyRunning)
+        throw new ApiError(409, `${err.runId === null ? 'another instance is starting an ETL run' : `ETL run ${err.runId} is in progress`}; try again when it has ended`, undefined, { runningRunId: err.runId });
       if (err instanceof EtlAborted) throw new ApiError(503, 'the server is shutting down, so no ETL run starts here; try again shortly');
       throw err;
     }
@@ -39,6 +40,8 @@ export class EtlController {
   @Access('admin', 'regulator', 'trader', 'adr_body')
   @ApiDoc({ summary: 'Recent ETL runs, newest first', tags: ['etl'], responses: { 200: { description: 'the last 50 runs', schema: etlRunsBody } } })
   async list() {
-    return { items: await this.runner.recentRuns(50), running: this.runner.running };
+    // Any instance's run: the records, not this process, say what runs.
+    const items = await this.runner.recentRuns(50);
+    return { items, running: items.find((r) => r.status === 'running')?.id ?? null };
   }
 }

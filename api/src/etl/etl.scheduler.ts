@@ -1,6 +1,7 @@
 /**
  * ETL_CRON: runs the incremental ETL on its schedule through @nestjs/schedule (`off` disables
- * it). A tick that finds a run in progress is skipped, so runs never overlap in one process.
+ * it). Every instance's cron fires; the ETL lock lets one of them run and the others skip the
+ * tick (a run in progress anywhere, or this tick's run already started elsewhere).
  */
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
@@ -8,7 +9,7 @@ import { CronJob } from 'cron';
 import type { Logger } from 'pino';
 import { CONFIG, LOGGER } from '../app.tokens.js';
 import type { Config } from '../config/config.js';
-import { EtlAlreadyRunning, EtlRunner } from '../../../etl/etl-runner.js';
+import { EtlAlreadyRunning, EtlRunner, EtlTickTaken } from '../../../etl/etl-runner.js';
 
 const JOB = 'etl';
 
@@ -30,12 +31,15 @@ export class EtlScheduler implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async tick(): Promise<void> {
+    // The fire time, to the second: every instance's tick names the same one.
+    const tick = new Date(Math.floor(Date.now() / 1000) * 1000);
     try {
-      const run = await this.runner.runNow({ full: false, trigger: 'schedule' });
+      const run = await this.runner.runNow({ full: false, trigger: 'schedule', tick });
       const log = run.status === 'succeeded' ? this.logger.info.bind(this.logger) : this.logger.error.bind(this.logger);
       log({ etlRun: run }, `ETL run ${run.id} ${run.status}`);
     } catch (err) {
       if (err instanceof EtlAlreadyRunning) this.logger.info({ running: err.runId }, 'ETL tick skipped: a run is in progress');
+      else if (err instanceof EtlTickTaken) this.logger.debug({ run: err.runId }, 'ETL tick skipped: another instance ran it');
       else this.logger.error({ err: (err as Error).message }, 'ETL run could not start');
     }
   }

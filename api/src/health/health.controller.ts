@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { STORE } from '../app.tokens.js';
+import { ANALYTICS, STORE } from '../app.tokens.js';
 import { asOf, etlRun } from '../analytics/analytics.dto.js';
-import { AnalyticsDb } from '../../../etl/analytics-db.js';
+import type { AnalyticsStores } from '../../../etl/analytics-stores.js';
 import { EtlRunner } from '../../../etl/etl-runner.js';
 import type { Store } from '../db/store.js';
 import { ApiDoc } from '../openapi/route-docs.js';
@@ -27,13 +27,13 @@ export const healthBody = z
 export class HealthController {
   constructor(
     @Inject(STORE) private readonly store: Store,
-    private readonly analytics: AnalyticsDb,
+    @Inject(ANALYTICS) private readonly analytics: AnalyticsStores,
     private readonly etl: EtlRunner,
   ) {}
 
   @Get('health')
   @Public()
-  @ApiDoc({ summary: 'Liveness and dependencies (no token needed)', tags: ['health'], responses: { 200: { description: 'serving', schema: healthBody }, 503: { description: 'cannot serve', schema: healthBody } } })
+  @ApiDoc({ summary: 'Liveness and dependencies (no token needed)', tags: ['health'], responses: { 200: { description: 'serving (status ok, or degraded with a reason: e.g. PostgreSQL down while the analytics snapshot is served)', schema: healthBody }, 503: { description: 'cannot serve: PostgreSQL down and no analytics snapshot', schema: healthBody } } })
   async health(@Res({ passthrough: true }) res: Response): Promise<z.infer<typeof healthBody>> {
     let postgres: z.infer<typeof healthBody>['postgres'] = { status: 'up', kind: this.store.kind };
     try {
@@ -43,7 +43,7 @@ export class HealthController {
     }
     let analytics: z.infer<typeof healthBody>['analytics'];
     try {
-      const s = await withTimeout(this.analytics.snapshot(), 2000);
+      const s = await withTimeout(this.analytics.source.snapshot(), 2000);
       analytics = s ? { status: 'up', asOf: { etlRunId: s.etlRunId, finishedAt: s.finishedAt, complaints: s.complaints } } : { status: 'not_built', asOf: null };
     } catch (err) {
       analytics = { status: 'down', error: (err as Error).message };
@@ -55,7 +55,9 @@ export class HealthController {
       analytics.status === 'down' && `the analytics store cannot be read (${analytics.error})`,
     ].filter((s): s is string => typeof s === 'string');
     const body: z.infer<typeof healthBody> = { status: reasons.length ? 'degraded' : 'ok', ...(why.length ? { reason: why.join('; ') } : {}), postgres, analytics, lastEtlRun };
-    if (postgres.status === 'down') res.status(503);
+    // 503 only when this process can serve nothing: with PostgreSQL down it still serves the
+    // analytics snapshot, and a load balancer must not drain every instance of a shared outage.
+    if (postgres.status === 'down' && analytics.status !== 'up') res.status(503);
     return body;
   }
 }

@@ -1564,7 +1564,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description serving */
+            /** @description serving (status ok, or degraded with a reason: e.g. PostgreSQL down while the analytics snapshot is served) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1573,7 +1573,7 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description cannot serve */
+            /** @description cannot serve: PostgreSQL down and no analytics snapshot */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,198 @@
+/**
+ * Shared snapshots (SNAPSHOT_DIR): how several instances serve the same analytics.
+ *
+ * DuckDB lets one process write a database file, and a process that has a file open does not see
+ * it replaced. So a published snapshot is an immutable file, `run-<id>.duckdb`, and `current.json`
+ * (replaced atomically by a rename) names the newest. The instance that ran the ETL (one at a
+ * time: the ETL lock) copies its work store there after the commit; every instance, itself
+ * included, polls the manifest and opens a newer file read-only, swapping it in once open: a
+ * request reads one snapshot from start to end, and the previous file closes when its last
+ * reader is done. Old files are deleted once two newer ones exist (an instance still reading one
+ * keeps its open handle: on POSIX a deleted file lives until it is closed).
+ */
+import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { AnalyticsDb, readSnapshot, type Params, type Row, type Snapshot } from './analytics-db.js';
+import type { SnapshotSource } from './snapshot-source.js';
+
+const MANIFEST = 'current.json';
+const FILE = /^run-(\d+)\.duckdb$/;
+/** Leftovers of a copy that a crash interrupted are removed after this long. */
+const STALE_PART_MS = 60 * 60_000;
+
+const manifestSchema = z.object({
+  etlRunId: z.number().int().positive(),
+  /** The last run that changed a figure (answers kept for it still hold). */
+  dataRunId: z.number().int().positive(),
+  /** Whether complaints changed (the unfiltered answers are then recomputed ahead). */
+  rowsChanged: z.boolean(),
+  file: z.string().regex(FILE),
+  publishedAt: z.string(),
+});
+export type Manifest = z.infer<typeof manifestSchema>;
+
+export interface SharedSnapshotsOptions {
+  memoryLimit?: string;
+  /** How often the manifest is read (ms); a new snapshot is served at most this long after it is published. */
+  pollMs?: number;
+  /** Reported, not thrown: a poll that fails is retried at the next one. */
+  onError?: (err: Error) => void;
+}
+
+interface Opened {
+  manifest: Manifest;
+  db: AnalyticsDb;
+  /** Requests reading this snapshot now. */
+  users: number;
+  retired: boolean;
+}
+
+export class SharedSnapshots implements SnapshotSource {
+  private current: Opened | null = null;
+  private refreshing: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  private readonly listeners: Array<(m: Manifest) => void> = [];
+
+  private constructor(
+    readonly dir: string,
+    /** Answers "no snapshot yet" before the first publication: an empty store of the same schema. */
+    private readonly empty: AnalyticsDb,
+    private readonly options: SharedSnapshotsOptions,
+  ) {}
+
+  static async open(dir: string, options: SharedSnapshotsOptions = {}): Promise<SharedSnapshots> {
+    mkdirSync(dir, { recursive: true });
+    const shared = new SharedSnapshots(path.resolve(dir), await AnalyticsDb.open(':memory:', { readers: 1, threads: 1 }), options);
+    await shared.refresh();
+    shared.timer = setInterval(() => void shared.refresh().catch((err: Error) => options.onError?.(err)), options.pollMs ?? 1000);
+    shared.timer.unref();
+    return shared;
+  }
+
+  /** Called after a newer snapshot is opened here (e.g. to compute the common answers ahead). */
+  onLoaded(listener: (m: Manifest) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** The manifest of the snapshot served here, or null before the first publication. */
+  get served(): Manifest | null {
+    return this.current?.manifest ?? null;
+  }
+
+  async read<T>(fn: (q: (text: string, params?: Params) => Promise<Row[]>) => Promise<T>): Promise<T> {
+    const entry = this.current;
+    if (!entry) return this.empty.read(fn);
+    entry.users++;
+    try {
+      return await entry.db.read(fn);
+    } finally {
+      entry.users--;
+      if (entry.retired && entry.users === 0) void entry.db.close(0);
+    }
+  }
+
+  async snapshot(): Promise<Snapshot | null> {
+    return this.read((q) => readSnapshot(q));
+  }
+
+  /** Reads the manifest and opens the snapshot it names when it is newer than the one served. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.load().finally(() => (this.refreshing = null));
+    return this.refreshing;
+  }
+
+  private async load(): Promise<void> {
+    if (this.closed) return;
+    const manifest = await this.readManifest();
+    if (!manifest || (this.current && manifest.etlRunId <= this.current.manifest.etlRunId)) return;
+    const db = await AnalyticsDb.open(path.join(this.dir, manifest.file), {
+      readOnly: true,
+      memoryLimit: this.options.memoryLimit,
+      // Each process spills to a folder of its own: the snapshot folder is shared.
+      tempDirectory: path.join(tmpdir(), `odr-snapshots-${process.pid}`),
+    });
+    if (this.closed) {
+      await db.close(0);
+      return;
+    }
+    const previous = this.current;
+    this.current = { manifest, db, users: 0, retired: false };
+    if (previous) {
+      previous.retired = true;
+      if (previous.users === 0) await previous.db.close(0);
+    }
+    for (const l of this.listeners) l(manifest);
+  }
+
+  private async readManifest(): Promise<Manifest | null> {
+    let text: string;
+    try {
+      text = await readFile(path.join(this.dir, MANIFEST), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    const parsed = manifestSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) throw new Error(`${path.join(this.dir, MANIFEST)} is not a snapshot manifest: ${parsed.error.message}`);
+    return parsed.data;
+  }
+
+  /**
+   * The ETL's last step on the instance that ran it: copy the committed work store into the
+   * folder, name it in the manifest, serve it here at once, and delete files no one needs.
+   */
+  async publish(work: AnalyticsDb, info: Omit<Manifest, 'file' | 'publishedAt'>): Promise<Manifest> {
+    const file = `run-${info.etlRunId}.duckdb`;
+    const part = path.join(this.dir, `${file}.part-${process.pid}`);
+    try {
+      await work.copyTo(part);
+      await rename(part, path.join(this.dir, file));
+    } catch (err) {
+      await rm(part, { force: true });
+      throw err;
+    }
+    const manifest: Manifest = { ...info, file, publishedAt: new Date().toISOString() };
+    const manifestPart = path.join(this.dir, `${MANIFEST}.part-${process.pid}`);
+    await writeFile(manifestPart, `${JSON.stringify(manifest, null, 2)}\n`);
+    await rename(manifestPart, path.join(this.dir, MANIFEST));
+    await this.refresh();
+    this.prune(manifest.etlRunId);
+    return manifest;
+  }
+
+  /** Keeps the newest file and the one before it (instances may still be swapping to it). */
+  private prune(newest: number): void {
+    const now = Date.now();
+    const files = readdirSync(this.dir);
+    const runs = files.flatMap((f) => (FILE.exec(f) ? [Number(FILE.exec(f)![1])] : [])).filter((id) => id <= newest).sort((a, b) => b - a);
+    const remove = [...runs.slice(2).map((id) => `run-${id}.duckdb`), ...files.filter((f) => f.includes('.part-') && now - mtime(path.join(this.dir, f)) > STALE_PART_MS)];
+    for (const f of remove) {
+      try {
+        unlinkSync(path.join(this.dir, f));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') this.options.onError?.(err as Error);
+      }
+    }
+  }
+
+  async close(graceMs = 5000): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.refreshing?.catch(() => undefined);
+    await this.current?.db.close(graceMs);
+    this.current = null;
+    await this.empty.close(0);
+  }
+}
+
+function mtime(file: string): number {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return Date.now();
+  }
+}
