@@ -10,6 +10,7 @@
 //   npm run bench -- registry --complaints 100000 --requests 300
 //   npm run bench -- analytics --complaints 100000
 //   npm run bench -- dashboard         Overview painted in Chromium + initial JS size (needs `npm run build`)
+//   npm run bench -- scale-out         ETL runs with shared snapshots (two instances) against one instance, 1 000 000 complaints
 // Needs a PostgreSQL server: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), a role
 // that may create databases; the ingest and registry benches create throw-away databases and drop
 // them; the analytics bench keeps odr_bench_analytics[_N] (drop it by hand to reclaim ~8 GB).
@@ -19,7 +20,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BENCHES = ['ingest', 'registry', 'analytics', 'dashboard'];
+const BENCHES = ['ingest', 'registry', 'analytics', 'dashboard', 'scale-out'];
 
 const argv = process.argv.slice(2);
 const names = argv.filter((a, i) => !a.startsWith('--') && !(i > 0 && argv[i - 1].startsWith('--') && !argv[i - 1].includes('=') && !BENCHES.includes(a)));
