@@ -137,6 +137,8 @@ export class EtlRunner {
       // With the lock held, a run still marked running belongs to a process that stopped.
       await this.failInterruptedRuns(lock);
       if (opts.tick) {
+        // started_at is PostgreSQL's clock and tick the instance's: kept in step by NTP, a skew
+        // under a second at worst skips or repeats a tick, never overlaps runs (the lock does that).
         const [taken] = await this.store.db.selectFrom('etl_runs').select('id').where('trigger', '=', 'schedule').where('started_at', '>=', opts.tick).limit(1).execute();
         if (taken) throw new EtlTickTaken(Number(taken.id));
       }
