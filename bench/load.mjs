@@ -481,7 +481,7 @@ function cpuSnapshot() {
   return { procs, busyMs: busyTicks * 10, at: performance.now() };
 }
 
-function cpuDiff(a, b, serverPid) {
+function cpuDiff(a, b, serverPid, pgBackendMs) {
   const per = [];
   for (const [pid, p] of b.procs) {
     const d = p.ms - (a.procs.get(pid)?.ms ?? 0);
@@ -490,16 +490,20 @@ function cpuDiff(a, b, serverPid) {
   const isServer = (p) => p.pid === serverPid;
   const isBench = (p) => p.pid === process.pid;
   const isPg = (p) => p.cmd.startsWith('postgres:') || p.cmd.includes('/postgresql/');
+  // The server's own backends come from the sampler (pg's pool closes idle clients, and a backend
+  // that has exited is in neither snapshot); here PostgreSQL's other processes (background
+  // workers, autovacuum, other databases' backends).
+  const isOurBackend = (p) => isPg(p) && p.cmd.includes(` ${database} `);
   const sum = (f) => Math.round(per.filter(f).reduce((s, p) => s + p.ms, 0));
   const others = per.filter((p) => !isServer(p) && !isBench(p) && !isPg(p)).sort((x, y) => y.ms - x.ms);
   const machineBusyMs = b.busyMs - a.busyMs;
   const serverMs = sum(isServer);
   const benchMs = sum(isBench);
-  const postgresMs = sum(isPg);
+  const postgresOtherMs = sum((p) => isPg(p) && !isOurBackend(p));
   return {
-    wallMs: Math.round(b.at - a.at), machineBusyMs, serverMs, postgresMs, benchMs,
+    wallMs: Math.round(b.at - a.at), machineBusyMs, serverMs, pgBackendMs, postgresOtherMs, benchMs,
     // Includes processes that started and ended within the run (not seen by either snapshot).
-    otherMs: Math.max(0, machineBusyMs - serverMs - postgresMs - benchMs),
+    otherMs: Math.max(0, machineBusyMs - serverMs - pgBackendMs - postgresOtherMs - benchMs),
     topOthers: others.slice(0, 5).map((p) => ({ ms: Math.round(p.ms), cmd: p.cmd.slice(0, 120) })),
   };
 }
@@ -565,8 +569,9 @@ try {
   const classResults = Object.fromEntries(await Promise.all(Object.entries(instances).map(async ([k, inst]) => [k, await inst])));
   clearInterval(progress);
   const wallS = (performance.now() - runStartedAt) / 1000;
-  const machineCpu = cpuDiff(cpu0, cpuSnapshot(), server.pid);
+  const cpu1 = cpuSnapshot();
   const usage = await sampler.stop();
+  const machineCpu = cpuDiff(cpu0, cpu1, server.pid, usage.pgBackendCpuMs);
   const benchCpu = process.cpuUsage(benchCpu0);
   const load1 = os.loadavg();
 
@@ -661,7 +666,7 @@ try {
   log(`load benchmark — ${fmt(store.stored)} complaints (+ this run's), ${fmt(wallS, 1)} s; ${machine.cpu}, ${machine.cores} cores; load average ${load0.map((x) => x.toFixed(1)).join(' ')} → ${load1.map((x) => x.toFixed(1)).join(' ')}`);
   log(table(['endpoint', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx (not 429)', 'timeouts/socket', '429'], rows));
   const cs = (v) => `${fmt(v / 1000, 1)} s`;
-  log(`CPU over the run (${cs(machineCpu.wallMs * machine.cores)} on ${machine.cores} cores): busy ${cs(machineCpu.machineBusyMs)} = server ${cs(machineCpu.serverMs)} + PostgreSQL ${cs(machineCpu.postgresMs)} (its backends for the server ${cs(usage.pgBackendCpuMs)}) + this load generator ${cs(machineCpu.benchMs)} + other processes ${cs(machineCpu.otherMs)}; server peak RSS ${fmt(usage.peakRssBytes / 2 ** 20)} MiB`);
+  log(`CPU over the run (${cs(machineCpu.wallMs * machine.cores)} on ${machine.cores} cores): busy ${cs(machineCpu.machineBusyMs)} = server ${cs(machineCpu.serverMs)} + its PostgreSQL backends ${cs(machineCpu.pgBackendMs)} + PostgreSQL's other processes ${cs(machineCpu.postgresOtherMs)} + this load generator ${cs(machineCpu.benchMs)} + other processes ${cs(machineCpu.otherMs)}; server peak RSS ${fmt(usage.peakRssBytes / 2 ** 20)} MiB`);
   if (machineCpu.topOthers.length) log(`  other processes: ${machineCpu.topOthers.map((p) => `${cs(p.ms)} ${p.cmd.slice(0, 70)}`).join(' | ')}`);
   log(`ETL runs during the load: ${etlDuring.length ? etlDuring.map((r) => `#${r.id} ${r.kind} ${r.status} ${r.finishedAt && r.startedAt ? `${fmt((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000, 1)} s` : ''} (${fmt(r.rowsRead ?? 0)} rows)`).join(', ') : 'none'}`);
   log(`acknowledged: ${fmt(acked.single.length)} single + ${fmt(acked.bulkComplaints)} in ${fmt(acked.bulkBatches.length)} batches = ${fmt(ackedComplaints)}; stored for ${source}: ${fmt(storedRefs.size)}; missing: ${fmt(missing.length)}${verification.storedNotAcked ? ` (stored but not acknowledged: ${verification.storedNotAcked}, requests cut by the end of the run)` : ''}`);
