@@ -481,12 +481,40 @@ function cpuSnapshot() {
   return { procs, busyMs: busyTicks * 10, at: performance.now() };
 }
 
-function cpuDiff(a, b, serverPid, pgBackendMs) {
-  const per = [];
-  for (const [pid, p] of b.procs) {
-    const d = p.ms - (a.procs.get(pid)?.ms ?? 0);
-    if (d > 0) per.push({ pid: Number(pid), ms: d, cmd: p.cmd });
-  }
+/**
+ * Snapshots every 2 s over the run, each process's CPU summed interval by interval, so that a
+ * process living a few seconds within the run (a test worker) is seen too.
+ */
+function startProcWatch(everyMs = 2000) {
+  const first = cpuSnapshot();
+  let prev = first;
+  const perPid = new Map(); // pid → { ms, cmd }
+  const step = () => {
+    const now = cpuSnapshot();
+    for (const [pid, p] of now.procs) {
+      // A pid not in the previous snapshot was born since: all its CPU is within the run.
+      const d = p.ms - (prev.procs.get(pid)?.ms ?? 0);
+      if (d <= 0) continue;
+      const e = perPid.get(pid) ?? { ms: 0, cmd: p.cmd };
+      e.ms += d;
+      e.cmd = p.cmd;
+      perPid.set(pid, e);
+    }
+    prev = now;
+  };
+  const timer = setInterval(step, everyMs);
+  timer.unref?.();
+  return {
+    stop() {
+      clearInterval(timer);
+      step();
+      return { first, last: prev, perPid };
+    },
+  };
+}
+
+function cpuDiff({ first: a, last: b, perPid }, serverPid, pgBackendMs) {
+  const per = [...perPid].map(([pid, p]) => ({ pid: Number(pid), ms: p.ms, cmd: p.cmd }));
   const isServer = (p) => p.pid === serverPid;
   const isBench = (p) => p.pid === process.pid;
   const isPg = (p) => p.cmd.startsWith('postgres:') || p.cmd.includes('/postgresql/');
@@ -502,7 +530,7 @@ function cpuDiff(a, b, serverPid, pgBackendMs) {
   const postgresOtherMs = sum((p) => isPg(p) && !isOurBackend(p));
   return {
     wallMs: Math.round(b.at - a.at), machineBusyMs, serverMs, pgBackendMs, postgresOtherMs, benchMs,
-    // Includes processes that started and ended within the run (not seen by either snapshot).
+    // Includes processes that lived less than a snapshot interval (2 s).
     otherMs: Math.max(0, machineBusyMs - serverMs - pgBackendMs - postgresOtherMs - benchMs),
     topOthers: others.slice(0, 5).map((p) => ({ ms: Math.round(p.ms), cmd: p.cmd.slice(0, 120) })),
   };
@@ -554,7 +582,7 @@ try {
   const load0 = os.loadavg();
   const sampler = startSampler({ pid: server.pid, databaseName: database, everyMs: 250 });
   const benchCpu0 = process.cpuUsage();
-  const cpu0 = cpuSnapshot();
+  const procWatch = startProcWatch();
   const etlBefore = (await call(server, server.token, 'GET', '/api/v1/etl/runs')).body.items.map((r) => r.id);
   log(`running ${seconds} s …`);
   runStartedAt = performance.now();
@@ -569,9 +597,9 @@ try {
   const classResults = Object.fromEntries(await Promise.all(Object.entries(instances).map(async ([k, inst]) => [k, await inst])));
   clearInterval(progress);
   const wallS = (performance.now() - runStartedAt) / 1000;
-  const cpu1 = cpuSnapshot();
+  const procs = procWatch.stop();
   const usage = await sampler.stop();
-  const machineCpu = cpuDiff(cpu0, cpu1, server.pid, usage.pgBackendCpuMs);
+  const machineCpu = cpuDiff(procs, server.pid, usage.pgBackendCpuMs);
   const benchCpu = process.cpuUsage(benchCpu0);
   const load1 = os.loadavg();
 
