@@ -208,8 +208,14 @@ function filterOf(store, { registry }) {
   };
   const r = rnd();
   if (r < 0.2) return {};
-  if (r < 0.75) return one();
-  return { ...one(), ...one() };
+  const a = one();
+  if (r < 0.75) return a;
+  // Two filters on different things (two periods could make `from` after `to`: a 400, rightly).
+  const dates = (f) => 'from' in f || 'to' in f;
+  for (;;) {
+    const b = one();
+    if (!Object.keys(b).some((k) => k in a) && !(dates(a) && dates(b))) return { ...a, ...b };
+  }
 }
 const qs = (o) => new URLSearchParams(o).toString();
 
