@@ -9,6 +9,7 @@
  *                       [--registry 4] [--analytics 4] [--single 2] [--bulk 1] [--batch 500]
  *                       [--etl-cron '*\/30 * * * * *'] [--rate-limit 1000000] [--timeout 10]
  *                       [--bulk-timeout 60] [--seed 1] [--keep] [--only a,b]
+ *                       [--ref-share 0.05]
  *
  * One autocannon instance per endpoint class, all started together and run for the same time,
  * each with a few connections (the flags above) so that no class alone saturates the 2-core
@@ -50,7 +51,7 @@ import {
 
 const args = parseArgs(process.argv.slice(2));
 if (args.help) {
-  console.log("usage: node bench/load.mjs [--seconds 60] [--complaints 1000000] [--database odr_bench_dashboard] [--registry 4] [--analytics 4] [--single 2] [--bulk 1] [--batch 500] [--etl-cron '*/30 * * * * *'] [--rate-limit 1000000] [--timeout 10] [--bulk-timeout 60] [--seed 1] [--keep] [--only single,bulk,registry,analytics]");
+  console.log("usage: node bench/load.mjs [--seconds 60] [--complaints 1000000] [--database odr_bench_dashboard] [--registry 4] [--analytics 4] [--single 2] [--bulk 1] [--batch 500] [--etl-cron '*/30 * * * * *'] [--rate-limit 1000000] [--timeout 10] [--bulk-timeout 60] [--seed 1] [--keep] [--only single,bulk,registry,analytics] [--ref-share 0.05]");
   process.exit(0);
 }
 const seconds = num(args.seconds, 60);
@@ -63,6 +64,8 @@ const rateLimit = typeof args.rateLimit === 'string' ? args.rateLimit : '1000000
 const timeoutS = num(args.timeout, 10);
 const bulkTimeoutS = num(args.bulkTimeout, 60);
 const keep = Boolean(args.keep);
+/** Share of the registry's first pages that look a case up by its reference (`q`). */
+const refShare = num(args.refShare, 0.05);
 const CLASSES = ['single', 'bulk', 'registry', 'analytics'];
 /** `--only registry,analytics`: some classes alone (what one class sustains without the others). */
 const only = typeof args.only === 'string' ? new Set(args.only.split(',')) : null;
@@ -349,7 +352,7 @@ function registry(server, token, store) {
   const firstPage = (req, context) => {
     // 5 %: a case looked up by its reference (`q`), reported as its own row: `q` also matches the
     // trader's name as a substring, which no index answers (see bench/RESULTS.md, registry).
-    const byRef = rnd() < 0.05;
+    const byRef = rnd() < refShare;
     const f = byRef ? { q: pick(store.cases).external_ref } : filterOf(store, { registry: true });
     if (rnd() < 0.1) f.sort = 'filedAt';
     context.filter = f;
@@ -568,7 +571,7 @@ const server = await startServer({
 });
 let failed = false;
 const result = {
-  bench: 'load', at: new Date().toISOString(), complaints, database, source, seconds, connections, only: only ? [...only] : null, batchSize, etlCron, rateLimit,
+  bench: 'load', at: new Date().toISOString(), complaints, database, source, seconds, connections, only: only ? [...only] : null, refShare, batchSize, etlCron, rateLimit,
   timeoutS, bulkTimeoutS, machine, storeBefore: store.stored,
 };
 try {
