@@ -40,13 +40,14 @@
  * when an acknowledged complaint is missing.
  */
 import autocannon from 'autocannon';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ensureAnalyticsDataset } from './analytics-data.mjs';
 import {
-  OUT_DIR, ROOT, cpuMs, dbUrl, fmt, machineInfo, num, parseArgs, sleep, startSampler, startServer, summarize, table, withClient, writeResult,
+  OUT_DIR, ROOT, dbUrl, fmt, machineInfo, num, parseArgs, sleep, startSampler, startServer, summarize, table, withClient, writeResult,
 } from './lib.mjs';
 
 const args = parseArgs(process.argv.slice(2));
@@ -474,40 +475,58 @@ function serverErrors(logFile) {
  * the difference over the run says who else used the two cores (another engineer's tests run on
  * this machine too), not only the server, PostgreSQL and this load generator.
  */
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+const tickMs = (t) => (t * 1000) / CLK_TCK;
+
 function cpuSnapshot() {
   const procs = new Map();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
-    const ms = cpuMs(Number(pid));
-    if (ms === null) continue;
+    let stat;
     let cmd = '';
-    try { cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim(); } catch { /* gone */ }
-    procs.set(pid, { ms, cmd: cmd || `[pid ${pid}]` });
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+    } catch { if (!stat) continue; }
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the command: state ppid … utime(11) stime(12) cutime(13) cstime(14): the last two
+    // are the CPU of children that have exited and been waited for.
+    procs.set(pid, {
+      ppid: f[1], own: tickMs(Number(f[11]) + Number(f[12])), kids: tickMs(Number(f[13]) + Number(f[14])),
+      cmd: cmd || `[${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}]`,
+    });
   }
   const [, ...t] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-  // user nice system idle iowait irq softirq steal: busy = all but idle and iowait (USER_HZ ticks).
-  const busyTicks = t[0] + t[1] + t[2] + t[5] + t[6] + t[7];
-  return { procs, busyMs: busyTicks * 10, at: performance.now() };
+  // user nice system idle iowait irq softirq steal: busy = all but idle and iowait.
+  return { procs, busyMs: tickMs(t[0] + t[1] + t[2] + t[5] + t[6] + t[7]), at: performance.now() };
 }
 
 /**
- * Snapshots every 2 s over the run, each process's CPU summed interval by interval, so that a
- * process living a few seconds within the run (a test worker) is seen too.
+ * Snapshots every 2 s over the run; each process gets its own CPU interval by interval plus that
+ * of its children that exited in between (PostgreSQL's parallel workers, a test runner's
+ * workers), less what those children were already counted for while they were seen.
  */
 function startProcWatch(everyMs = 2000) {
   const first = cpuSnapshot();
   let prev = first;
   const perPid = new Map(); // pid → { ms, cmd }
+  const add = (pid, ms, cmd) => {
+    const e = perPid.get(pid) ?? { ms: 0, cmd };
+    e.ms += ms;
+    if (cmd) e.cmd = cmd;
+    perPid.set(pid, e);
+  };
   const step = () => {
     const now = cpuSnapshot();
     for (const [pid, p] of now.procs) {
       // A pid not in the previous snapshot was born since: all its CPU is within the run.
-      const d = p.ms - (prev.procs.get(pid)?.ms ?? 0);
-      if (d <= 0) continue;
-      const e = perPid.get(pid) ?? { ms: 0, cmd: p.cmd };
-      e.ms += d;
-      e.cmd = p.cmd;
-      perPid.set(pid, e);
+      const before = prev.procs.get(pid);
+      add(pid, p.own - (before?.own ?? 0) + (p.kids - (before?.kids ?? 0)), p.cmd);
+    }
+    for (const [pid, p] of prev.procs) {
+      // Gone (waited for): its whole CPU moved into the parent's `kids`; what was seen of it
+      // already counts under its own pid.
+      if (!now.procs.has(pid) && now.procs.has(p.ppid)) add(p.ppid, -(p.own + p.kids));
     }
     prev = now;
   };
@@ -522,25 +541,26 @@ function startProcWatch(everyMs = 2000) {
   };
 }
 
-function cpuDiff({ first: a, last: b, perPid }, serverPid, pgBackendMs) {
-  const per = [...perPid].map(([pid, p]) => ({ pid: Number(pid), ms: p.ms, cmd: p.cmd }));
+function cpuDiff({ first: a, last: b, perPid }, serverPid) {
+  const per = [...perPid].map(([pid, p]) => ({ pid: Number(pid), ms: Math.max(0, p.ms), cmd: p.cmd ?? '' }));
   const isServer = (p) => p.pid === serverPid;
   const isBench = (p) => p.pid === process.pid;
   const isPg = (p) => p.cmd.startsWith('postgres:') || p.cmd.includes('/postgresql/');
-  // The server's own backends come from the sampler (pg's pool closes idle clients, and a backend
-  // that has exited is in neither snapshot); here PostgreSQL's other processes (background
-  // workers, autovacuum, other databases' backends).
+  // PostgreSQL's backends for the bench database (those seen by a snapshot); the rest of
+  // PostgreSQL is the postmaster with its exited children (parallel workers, closed backends),
+  // its background processes and other databases' backends (another engineer's tests).
   const isOurBackend = (p) => isPg(p) && p.cmd.includes(` ${database} `);
   const sum = (f) => Math.round(per.filter(f).reduce((s, p) => s + p.ms, 0));
-  const others = per.filter((p) => !isServer(p) && !isBench(p) && !isPg(p)).sort((x, y) => y.ms - x.ms);
-  const machineBusyMs = b.busyMs - a.busyMs;
+  const others = per.filter((p) => !isServer(p) && !isBench(p) && !isPg(p) && p.ms > 0).sort((x, y) => y.ms - x.ms);
+  const machineBusyMs = Math.round(b.busyMs - a.busyMs);
   const serverMs = sum(isServer);
   const benchMs = sum(isBench);
-  const postgresOtherMs = sum((p) => isPg(p) && !isOurBackend(p));
+  const postgresMs = sum(isPg);
+  const pgBackendMs = sum(isOurBackend);
   return {
-    wallMs: Math.round(b.at - a.at), machineBusyMs, serverMs, pgBackendMs, postgresOtherMs, benchMs,
-    // Includes processes that lived less than a snapshot interval (2 s).
-    otherMs: Math.max(0, machineBusyMs - serverMs - pgBackendMs - postgresOtherMs - benchMs),
+    wallMs: Math.round(b.at - a.at), machineBusyMs, serverMs, postgresMs, pgBackendMs, postgresOtherMs: postgresMs - pgBackendMs, benchMs,
+    // The rest: kernel threads, other users' work, orphans: the machine's busy time less the above.
+    otherMs: Math.max(0, machineBusyMs - serverMs - postgresMs - benchMs),
     topOthers: others.slice(0, 5).map((p) => ({ ms: Math.round(p.ms), cmd: p.cmd.slice(0, 120) })),
   };
 }
@@ -608,7 +628,7 @@ try {
   const wallS = (performance.now() - runStartedAt) / 1000;
   const procs = procWatch.stop();
   const usage = await sampler.stop();
-  const machineCpu = cpuDiff(procs, server.pid, usage.pgBackendCpuMs);
+  const machineCpu = cpuDiff(procs, server.pid);
   const benchCpu = process.cpuUsage(benchCpu0);
   const load1 = os.loadavg();
 
@@ -703,7 +723,7 @@ try {
   log(`load benchmark — ${fmt(store.stored)} complaints (+ this run's), ${fmt(wallS, 1)} s; ${machine.cpu}, ${machine.cores} cores; load average ${load0.map((x) => x.toFixed(1)).join(' ')} → ${load1.map((x) => x.toFixed(1)).join(' ')}`);
   log(table(['endpoint', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx (not 429)', 'timeouts/socket', '429'], rows));
   const cs = (v) => `${fmt(v / 1000, 1)} s`;
-  log(`CPU over the run (${cs(machineCpu.wallMs * machine.cores)} on ${machine.cores} cores): busy ${cs(machineCpu.machineBusyMs)} = server ${cs(machineCpu.serverMs)} + its PostgreSQL backends ${cs(machineCpu.pgBackendMs)} + PostgreSQL's other processes ${cs(machineCpu.postgresOtherMs)} + this load generator ${cs(machineCpu.benchMs)} + other processes ${cs(machineCpu.otherMs)}; server peak RSS ${fmt(usage.peakRssBytes / 2 ** 20)} MiB`);
+  log(`CPU over the run (${cs(machineCpu.wallMs * machine.cores)} on ${machine.cores} cores): busy ${cs(machineCpu.machineBusyMs)} = server ${cs(machineCpu.serverMs)} + PostgreSQL ${cs(machineCpu.postgresMs)} (backends of ${database} ${cs(machineCpu.pgBackendMs)}, parallel workers and the rest ${cs(machineCpu.postgresOtherMs)}) + this load generator ${cs(machineCpu.benchMs)} + other processes ${cs(machineCpu.otherMs)}; server peak RSS ${fmt(usage.peakRssBytes / 2 ** 20)} MiB`);
   if (machineCpu.topOthers.length) log(`  other processes: ${machineCpu.topOthers.map((p) => `${cs(p.ms)} ${p.cmd.slice(0, 70)}`).join(' | ')}`);
   log(`ETL runs during the load: ${etlDuring.length ? etlDuring.map((r) => `#${r.id} ${r.kind} ${r.status} ${r.finishedAt && r.startedAt ? `${fmt((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000, 1)} s` : ''} (${fmt(r.rowsRead ?? 0)} rows)`).join(', ') : 'none'}`);
   log(`acknowledged: ${fmt(acked.single.length)} single + ${fmt(acked.bulkComplaints)} in ${fmt(acked.bulkBatches.length)} batches = ${fmt(ackedComplaints)}; stored for ${source}: ${fmt(storedRefs.size)}; missing: ${fmt(missing.length)}${verification.storedNotAcked ? ` (stored but not acknowledged: ${verification.storedNotAcked}, requests cut by the end of the run)` : ''}`);
