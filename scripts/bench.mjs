@@ -5,22 +5,24 @@
 // name every bench runs in order; the ingest bench keeps its database so that the registry
 // bench reuses it instead of loading the store again. The analytics bench generates its own
 // store straight into PostgreSQL (database odr_bench_analytics, kept and reused between runs).
-//   npm run bench                      ingest, then registry (1 000 000 complaints each), then analytics (10 000 000), then dashboard (1 000 000)
+//   npm run bench                      ingest, then registry (1 000 000 complaints each), then analytics (10 000 000), then dashboard and load (1 000 000)
 //   npm run bench -- ingest            only the ingest bench
 //   npm run bench -- registry --complaints 100000 --requests 300
 //   npm run bench -- analytics --complaints 100000
 //   npm run bench -- dashboard         Overview painted in Chromium + initial JS size (needs `npm run build`)
 //   npm run bench -- scale-out         ETL runs with shared snapshots (two instances) against one instance, 1 000 000 complaints
+//   npm run bench -- load              60 s mixed workload (bulk + single ingest, registry, analytics) on the 1 M store
 // Needs a PostgreSQL server: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), a role
 // that may create databases; the ingest and registry benches create throw-away databases and drop
-// them; the analytics bench keeps odr_bench_analytics[_N] (drop it by hand to reclaim ~8 GB).
+// them; the analytics bench keeps odr_bench_analytics[_N] (drop it by hand to reclaim ~8 GB); the
+// dashboard and load benches share odr_bench_dashboard (kept; the load bench deletes what it ingested).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const BENCHES = ['ingest', 'registry', 'analytics', 'dashboard', 'scale-out'];
+const BENCHES = ['ingest', 'registry', 'analytics', 'dashboard', 'scale-out', 'load'];
 
 const argv = process.argv.slice(2);
 const names = argv.filter((a, i) => !a.startsWith('--') && !(i > 0 && argv[i - 1].startsWith('--') && !argv[i - 1].includes('=') && !BENCHES.includes(a)));
