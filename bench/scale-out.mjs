@@ -26,11 +26,12 @@ const database = args.database ?? 'odr_bench_dashboard';
 const log = (...m) => console.log(...m);
 const url = dbUrl(database);
 
-/** Waits until no ETL run is recorded as running (e.g. the start-up build). */
+/** Waits until a snapshot is served (the start-up build has published) and no run is running. */
 async function idle(server) {
   for (;;) {
+    const built = (await api(server, 'GET', '/api/v1/stats/summary')).status === 200;
     const r = await api(server, 'GET', '/api/v1/etl/runs');
-    if (r.status === 200 && r.body.running === null) return;
+    if (built && r.status === 200 && r.body.running === null) return;
     await sleep(200);
   }
 }

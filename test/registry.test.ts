@@ -265,6 +265,35 @@ describe('registry list: q', () => {
   });
 });
 
+describe('registry list: externalRef', () => {
+  const byRef = async (query: string) => walk(query);
+
+  it('finds exactly the case with that reference, and nothing for a prefix or another source', async () => {
+    const one = await byRef(`externalRef=${encodeURIComponent(ref(17))}`);
+    expect(one.refs).toEqual([ref(17)]);
+    expect(one.totals).toEqual([1]);
+    // Exact, unlike q: a prefix is not a reference.
+    expect((await byRef(`externalRef=${encodeURIComponent(`REG-${RUN}-001`)}`)).refs).toEqual([]);
+    expect((await byRef(`externalRef=${encodeURIComponent(ref(17))}&source=elsewhere`)).refs).toEqual([]);
+    expect((await byRef(`externalRef=${encodeURIComponent(INJECTION)}`)).refs).toEqual([]);
+  });
+
+  it('combines with the other filters and with q', async () => {
+    const [open] = await oracle(`status = 'open' AND external_ref = '${ref(40)}'`);
+    expect((await byRef(`externalRef=${ref(40)}&status=open`)).refs).toEqual(open ? [open] : []);
+    expect((await byRef(`externalRef=${ref(40)}&q=${encodeURIComponent(`REG-${RUN}-004`)}`)).refs).toEqual([ref(40)]);
+    expect((await byRef(`externalRef=${ref(40)}&q=zzz-nothing`)).refs).toEqual([]);
+  });
+
+  it('refuses an empty value and control characters, naming the parameter', async () => {
+    for (const bad of ['', '%20', 'a%01b']) {
+      const a = await api.get(`/api/v1/complaints?externalRef=${bad}`);
+      expectError(a, 400);
+      expect(a.body.details?.map((d: { field: string }) => d.field)).toEqual(['externalRef']);
+    }
+  });
+});
+
 describe('registry list: paging', () => {
   it('walks every page in order, each case once, for both sorts and several page sizes', async () => {
     for (const limit of [1, 4, 7, 50]) {

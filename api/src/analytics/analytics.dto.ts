@@ -6,8 +6,8 @@ import { z } from 'zod';
 import { registryFilterShape, strictQuery, type RegistryFilters } from '../registry/registry.dto.js';
 import { ID_PATTERN } from '../complaints/complaint.schema.js';
 
-const { q: _q, ...filterShape } = registryFilterShape;
-export type AnalyticsFilters = Omit<RegistryFilters, 'q'>;
+const { q: _q, externalRef: _ref, ...filterShape } = registryFilterShape;
+export type AnalyticsFilters = Omit<RegistryFilters, 'q' | 'externalRef'>;
 
 const year = (description: string) =>
   z

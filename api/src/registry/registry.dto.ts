@@ -91,6 +91,14 @@ export const registryFilterShape = {
   source: listOf(id('source'), 'feed the complaint came from').optional(),
   from: boundary('filed at or after (inclusive)').optional(),
   to: boundary('filed before (exclusive)').optional(),
+  externalRef: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(200, 'must be at most 200 characters')
+    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'must not contain control characters')
+    .optional()
+    .meta({ description: 'exactly this reference (externalRef): the indexed way to look a case up; q also scans trader names and descriptions' }),
   q: z
     .string()
     .trim()
@@ -157,6 +165,7 @@ export type RegistryFilters = {
   source?: string[];
   from?: string;
   to?: string;
+  externalRef?: string;
   q?: string;
 };
 export type RegistryListQuery = RegistryFilters & { sort: RegistrySort; limit: number; cursor?: string };

@@ -39,7 +39,7 @@ export interface ExportDownload {
 
 const FILTER_ORDER = [
   'status', 'stage', 'closure', 'overdue', 'consumerCountry', 'traderCountry', 'sector', 'problem',
-  'traderId', 'adrBodyId', 'crossBorder', 'source', 'from', 'to', 'q',
+  'traderId', 'adrBodyId', 'crossBorder', 'source', 'from', 'to', 'externalRef', 'q',
 ] as const satisfies readonly (keyof RegistryFilters)[];
 
 /** Letters, digits and `.-+` only; anything else becomes `-`. */

@@ -82,6 +82,8 @@ export function registryWhere(eb: Eb, f: RegistryFilters, ctx: FilterContext): E
   if (f.crossBorder !== undefined) all.push(eb('consumer_country', f.crossBorder ? '<>' : '=', eb.ref('trader_country')));
   if (f.from !== undefined) all.push(eb('filed_at', '>=', at(f.from)));
   if (f.to !== undefined) all.push(eb('filed_at', '<', at(f.to)));
+  // The unique (source, external_ref) index and the prefix index both answer an equality.
+  if (f.externalRef !== undefined) all.push(eb('complaints.external_ref', '=', f.externalRef));
   if (f.q !== undefined) all.push(searchExpression(eb, f.q, ctx));
   const s = ctx.scope;
   if (s?.traderId !== undefined) all.push(eb('trader_id', '=', s.traderId));

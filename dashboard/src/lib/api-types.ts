@@ -1909,6 +1909,8 @@ export interface operations {
                 crossBorder?: "true" | "false";
                 /** @description nextCursor of the previous page (same sort) */
                 cursor?: string;
+                /** @description exactly this reference (externalRef): the indexed way to look a case up; q also scans trader names and descriptions */
+                externalRef?: string;
                 /** @description filed at or after (inclusive) */
                 from?: string;
                 /** @description page size, 1–500 (default 50) */
@@ -2625,6 +2627,8 @@ export interface operations {
                 consumerCountry?: string | string[];
                 /** @description true: consumer and trader in different countries */
                 crossBorder?: "true" | "false";
+                /** @description exactly this reference (externalRef): the indexed way to look a case up; q also scans trader names and descriptions */
+                externalRef?: string;
                 /** @description csv (the ingest columns), ndjson (the ingest JSON shape) or parquet */
                 format?: "csv" | "ndjson" | "parquet";
                 /** @description filed at or after (inclusive) */
