@@ -11,13 +11,14 @@
  * Each mode: a full run, incremental runs with nothing changed (median of --rounds), and an
  * incremental run after 1 % of the complaints were re-written (`updated_at = updated_at`: the
  * update trigger moves their changed_xid, so they are re-extracted, and no figure changes).
+ * Every run starts on quiet servers (their prewarm after the previous publication done).
  * Prints each figure, the ratio shared / baseline, the snapshot file's size.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ensureAnalyticsDataset } from './analytics-data.mjs';
-import { api, dbUrl, fmt, machineInfo, mib, num, parseArgs, sleep, startServer, table, withClient, writeResult } from './lib.mjs';
+import { api, cpuMs, dbUrl, fmt, machineInfo, mib, num, parseArgs, sleep, startServer, table, withClient, writeResult } from './lib.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 const complaints = num(args.complaints, 1_000_000);
@@ -33,6 +34,18 @@ async function idle(server) {
     const r = await api(server, 'GET', '/api/v1/etl/runs');
     if (built && r.status === 200 && r.body.running === null) return;
     await sleep(200);
+  }
+}
+
+/**
+ * Waits until the servers are quiet (< 5 % of a core over a second): after a publication each
+ * computes the unfiltered views ahead (its prewarm), which would otherwise overlap the next run.
+ */
+async function quiet(...servers) {
+  for (;;) {
+    const before = servers.map((s) => cpuMs(s.pid));
+    await sleep(1000);
+    if (servers.every((s, i) => cpuMs(s.pid) - before[i] < 50)) return;
   }
 }
 
@@ -67,6 +80,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 async function measure(leader, follower) {
   const out = {};
   const step = async (name, full) => {
+    await quiet(...[leader, follower].filter(Boolean));
     const t0 = performance.now();
     const { ms, run } = await timedRun(leader, full);
     const lag = follower ? (await servedAfter(follower, run.id, t0)) - ms : null;

@@ -112,6 +112,13 @@ describe('dashboard e2e', () => {
     await page.press('input[name="q"]', 'Enter');
     await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe(ref);
     await expect.poll(async () => (await links.allTextContents())[0]).toBe(ref);
+    // The same case by its exact reference (the indexed look-up): only it.
+    await page.fill('input[name="q"]', '');
+    await page.fill('input[name="externalRef"]', ref);
+    await page.press('input[name="externalRef"]', 'Enter');
+    await expect.poll(() => new URL(page.url()).searchParams.get('externalRef')).toBe(ref);
+    expect(new URL(page.url()).searchParams.get('q')).toBeNull();
+    await expect.poll(async () => await links.allTextContents()).toEqual([ref]);
   });
 
   it('axe: no serious or critical accessibility violation on any view, in both languages', async () => {

@@ -314,6 +314,7 @@ const en = {
   // [en] --- registry sorting, accessibility ---
   'registry.search': 'Search',
   'registry.searchHint': 'reference, trader or words',
+  'registry.referenceHint': 'exact reference (fastest)',
   'registry.searchButton': 'Search',
   'registry.status': 'Status',
   'registry.stages': 'Open at stage',
@@ -660,6 +661,7 @@ const it: Record<MessageKey, string> = {
   // [it] --- registry sorting, accessibility ---
   'registry.search': 'Cerca',
   'registry.searchHint': 'riferimento, professionista o parole',
+  'registry.referenceHint': 'riferimento esatto (più rapido)',
   'registry.searchButton': 'Cerca',
   'registry.status': 'Stato',
   'registry.stages': 'Aperti nella fase',

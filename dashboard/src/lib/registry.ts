@@ -1,15 +1,17 @@
 /**
- * The registry's own URL state on top of the global filters: free text, status, stage or
+ * The registry's own URL state on top of the global filters: free text, a reference, status, stage or
  * closure, overdue and the sort, under the API's parameter names (contract "Case registry"), so a
  * registry view is a shareable link too. Unknown values are dropped, not sent to the API.
  */
 import { CLOSURES, STAGES, STATUSES } from '../../../api/src/domain/codes.js';
 
-export const REGISTRY_KEYS = ['q', 'status', 'stage', 'closure', 'overdue', 'sort'] as const;
+export const REGISTRY_KEYS = ['q', 'externalRef', 'status', 'stage', 'closure', 'overdue', 'sort'] as const;
 export type RegistryKey = (typeof REGISTRY_KEYS)[number];
 
 export interface RegistryParams {
   q?: string;
+  /** exactly this reference: an index lookup, where `q` reads the whole registry */
+  externalRef?: string;
   status?: (typeof STATUSES)[number];
   stage?: (typeof STAGES)[number];
   closure?: (typeof CLOSURES)[number];
@@ -24,6 +26,8 @@ export function registryParamsFromQuery(query: URLSearchParams): RegistryParams 
   const p: RegistryParams = {};
   const q = query.get('q')?.trim();
   if (q) p.q = q.slice(0, 200);
+  const ref = query.get('externalRef')?.trim();
+  if (ref) p.externalRef = ref.slice(0, 200);
   const status = oneOf(STATUSES, query.get('status') ?? undefined);
   if (status) p.status = status;
   const stage = oneOf(STAGES, query.get('stage') ?? undefined);
