@@ -159,6 +159,8 @@ export class SharedSnapshots implements SnapshotSource {
     const manifestPart = path.join(this.dir, `${MANIFEST}.part-${process.pid}`);
     await writeFile(manifestPart, `${JSON.stringify(manifest, null, 2)}\n`);
     await rename(manifestPart, path.join(this.dir, MANIFEST));
+    // A poll in flight may have read the manifest before the rename: let it end, then read again.
+    await this.refreshing?.catch(() => undefined);
     await this.refresh();
     this.prune(manifest.etlRunId);
     return manifest;
