@@ -75,7 +75,18 @@ const boundary = (description: string) =>
     })
     .meta({ description, example: '2024-01-01' });
 
-/** The filters of the list and of the export (and, without `q`, of analytics). */
+/** Text a user types (a reference, words): trimmed, 1–200 characters, no control characters. */
+const searchText = (description: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(200, 'must be at most 200 characters')
+    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'must not contain control characters')
+    .optional()
+    .meta({ description });
+
+/** The filters of the list and of the export (and, without `q` and `externalRef`, of analytics). */
 export const registryFilterShape = {
   status: listOf(oneOf(STATUSES, 'status'), 'open or closed').optional(),
   stage: listOf(oneOf(STAGES, 'stage'), `stage (${STAGES.join(', ')})`).optional(),
@@ -91,22 +102,8 @@ export const registryFilterShape = {
   source: listOf(id('source'), 'feed the complaint came from').optional(),
   from: boundary('filed at or after (inclusive)').optional(),
   to: boundary('filed before (exclusive)').optional(),
-  externalRef: z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(200, 'must be at most 200 characters')
-    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'must not contain control characters')
-    .optional()
-    .meta({ description: 'exactly this reference (externalRef): the indexed way to look a case up; q also scans trader names and descriptions' }),
-  q: z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(200, 'must be at most 200 characters')
-    .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), 'must not contain control characters')
-    .optional()
-    .meta({ description: 'reference (exact or prefix), trader name, or words of the description' }),
+  externalRef: searchText('exactly this reference (externalRef): the indexed way to look a case up; q also scans trader names and descriptions'),
+  q: searchText('reference (exact or prefix), trader name, or words of the description'),
 };
 
 export const REGISTRY_SORTS = ['-filedAt', 'filedAt'] as const;
