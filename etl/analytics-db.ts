@@ -3,7 +3,8 @@
  * same process. Publication is a DuckDB transaction: readers keep the snapshot their transaction
  * began with while the next one is built, and a failed or killed run never commits, so the
  * previous snapshot stays in service (DuckDB's WAL drops uncommitted work on reopen). DuckDB runs
- * queries on its own threads, so no request blocks the event loop.
+ * queries on its own threads, so no request blocks the event loop. With shared snapshots the same
+ * class also opens a published snapshot file read-only (etl/shared-snapshots.ts).
  */
 import { constants, mkdirSync, readFileSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
