@@ -3,10 +3,12 @@
  * Bulk-ingest benchmark (contract "Complaints (ingest)"): N generated complaints as one NDJSON
  * upload to POST /api/v1/complaints/bulk on the real server (child process, fresh PostgreSQL
  * database), against a raw COPY of the same lines into a plain (external_ref PK, doc jsonb)
- * table. Then the same file again: the idempotent re-send path.
+ * table. Then the schema floor (bench/floor-copy.mjs: the stored rows COPYed straight into copies
+ * of the case store's tables, which bounds what any ingest path can reach), and the same file
+ * again: the idempotent re-send path.
  *
- *   node bench/ingest.mjs [--complaints 1000000] [--seed 1] [--no-baseline] [--no-resend]
- *                         [--keep-db NAME] [--cpu-prof] [--no-preload]
+ *   node bench/ingest.mjs [--complaints 1000000] [--seed 1] [--no-baseline] [--no-floor]
+ *                         [--no-resend] [--keep-db NAME] [--cpu-prof] [--no-preload]
  *
  * The server runs with bench/server-preload.mjs (Node's 300 s requestTimeout off, else a
  * long upload is cut with 408); --no-preload runs it exactly as shipped.
@@ -19,13 +21,14 @@ import {
   parseArgs, postFile, putReferenceData, rssBytes, startSampler, startServer, table, tail, writeResult,
 } from './lib.mjs';
 import { baselineCopy } from './baseline-copy.mjs';
+import { floorCopy } from './floor-copy.mjs';
 
 const GOAL_RATIO = 0.6;
 const GOAL_RSS_MB = 300;
 
 const args = parseArgs(process.argv.slice(2));
 if (args.help) {
-  console.log('usage: node bench/ingest.mjs [--complaints N] [--seed S] [--no-baseline] [--no-resend] [--keep-db NAME] [--cpu-prof] [--no-preload]');
+  console.log('usage: node bench/ingest.mjs [--complaints N] [--seed S] [--no-baseline] [--no-floor] [--no-resend] [--keep-db NAME] [--cpu-prof] [--no-preload]');
   process.exit(0);
 }
 const complaints = num(args.complaints, 1_000_000);
@@ -85,6 +88,13 @@ async function main() {
 
     result.ours = await runBulk('ours');
     if (result.ours.inserted !== complaints) throw new Error(`inserted ${result.ours.inserted}, expected ${complaints}`);
+    if (!args.noFloor) {
+      log('floor: the stored rows COPYed (binary) into copies of complaints + complaint_events, same indexes and keys …');
+      const f = await floorCopy({ url: dbUrl(database), dir: OUT_DIR });
+      if (f.complaints !== complaints) throw new Error(`floor: ${f.complaints} complaints stored, expected ${complaints}`);
+      result.floor = { ms: Math.round(f.ms), complaintsMs: Math.round(f.complaintsMs), eventsMs: Math.round(f.eventsMs), events: f.events, rowsPerSec: Math.round(complaints / (f.ms / 1000)), pgBackendCpuMs: f.pgBackendCpuMs };
+      log(`  ${fmt(f.ms / 1000, 1)} s (complaints ${fmt(f.complaintsMs / 1000, 1)} s, ${fmt(f.events)} events ${fmt(f.eventsMs / 1000, 1)} s)`);
+    }
     if (!args.noResend) {
       result.resend = await runBulk('re-send');
       if (result.resend.inserted !== 0) throw new Error(`re-send inserted ${result.resend.inserted}, expected 0`);
@@ -112,6 +122,10 @@ async function main() {
   log(`ingest benchmark — ${fmt(complaints)} complaints, ${fmt(mib(dataset.bytes))} MiB NDJSON — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, PostgreSQL ${machine.postgres}; load average ${result.loadavgStart.map((x) => x.toFixed(1)).join(' ')} → ${result.loadavgEnd.map((x) => x.toFixed(1)).join(' ')}${server === null && result.requestTimeoutOff ? '; server requestTimeout off (bench/server-preload.mjs)' : ''}`);
   const rows = [];
   if (b) rows.push(['baseline: raw COPY (ref PK, doc jsonb)', fmt(b.ms / 1000, 1), fmt(b.rowsPerSec), '—', '—', fmt(b.clientCpuMs / 1000, 1), fmt(b.pgBackendCpuMs / 1000, 1)]);
+  if (result.floor) {
+    const f = result.floor;
+    rows.push(['floor: stored rows COPYed into the same tables', fmt(f.ms / 1000, 1), fmt(f.rowsPerSec), b ? fmt(f.rowsPerSec / b.rowsPerSec, 2) : '—', '—', '—', fmt(f.pgBackendCpuMs / 1000, 1)]);
+  }
   rows.push(['ours: POST /complaints/bulk', fmt(o.ms / 1000, 1), fmt(o.rowsPerSec), b ? fmt(result.ratio, 2) : '—', `${o.peakRssMiB}`, fmt(o.serverCpuMs / 1000, 1), fmt(o.pgBackendCpuMs / 1000, 1)]);
   if (result.resend) {
     const r = result.resend;
@@ -128,6 +142,7 @@ async function main() {
   }
   if (phaseRows.length) log(table(['phases', 'parse', 'validate', 'copy', 'merge', 'received', 'inserted', 'duplicates'], phaseRows));
   log('');
+  if (result.floor && b) log(`schema floor: PostgreSQL alone needs ${fmt(result.floor.ms / 1000, 1)} s to write these rows into the case store's tables and indexes, so no ingest path can exceed a ratio of ${fmt(result.floor.rowsPerSec / b.rowsPerSec, 2)} here; ours reaches ${fmt((100 * o.rowsPerSec) / result.floor.rowsPerSec)} % of that floor's speed`);
   log(`goal ratio ≥ ${GOAL_RATIO}: ${result.ratio === null ? 'n/a (no baseline)' : `${fmt(result.ratio, 2)} — ${result.goals.ratio.met ? 'met' : `MISSED (${fmt((1 - result.ratio / GOAL_RATIO) * 100)} % short)`}`}`);
   log(`goal peak RSS < ${GOAL_RSS_MB} MB: ${result.goals.peakRssMiB.value} MiB (idle before the upload: ${result.idleRssMiB} MiB) — ${result.goals.peakRssMiB.met ? 'met' : 'MISSED'}`);
   const file = writeResult('ingest', result);

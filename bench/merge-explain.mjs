@@ -9,8 +9,8 @@
  *
  *   node bench/merge-explain.mjs [--complaints 1000000] [--seed 1] [--no-explain] [--no-resend] [--keep-db NAME]
  *        [--set work_mem=256MB,temp_buffers=1GB]        session settings (what-if for a proposal)
- *        [--override 06_insert_complaints.sql=bench/sql/….sql]   replace one statement (what-if)
- *        [--analyze "ANALYZE staging_complaints (…)"]   replace the ANALYZE statement (what-if)
+ *        [--override 09_insert_complaints.sql=bench/sql/….sql]   replace one statement (what-if)
+ *        [--analyze "ANALYZE staging_chunk (…)"]     replace the ANALYZE statement (what-if)
  *        [--prepare "ALTER TABLE …; …"]                  SQL run on the fresh database after migrating (what-if)
  */
 import { randomUUID, createHash } from 'node:crypto';
@@ -36,7 +36,7 @@ const overrides = Object.fromEntries(
 );
 const settings = typeof args.set === 'string' ? args.set.split(',').map((kv) => kv.split('=').map((x) => x.trim())) : [];
 /** The app's own ANALYZE statement (inline in ingest.repository.js), unless --analyze replaces it. */
-const appAnalyze = /'(ANALYZE staging_complaints[^']*)'/.exec(readFileSync(path.join(ROOT, 'dist', 'api', 'src', 'ingest', 'ingest.repository.js'), 'utf8'))?.[1] ?? 'ANALYZE staging_complaints';
+const appAnalyze = /`ANALYZE \$\{CHUNK_TABLE\}([^`]*)`/.exec(readFileSync(path.join(ROOT, 'dist', 'api', 'src', 'ingest', 'ingest.repository.js'), 'utf8'))?.[1]?.replace(/^/, 'ANALYZE staging_chunk') ?? 'ANALYZE staging_chunk';
 const analyzeSql = typeof args.analyze === 'string' ? args.analyze : appAnalyze;
 /** `SET LOCAL …` statements the app runs at the start of the ingest transaction (ingest.repository.js). */
 const appSetLocal = [...readFileSync(path.join(ROOT, 'dist', 'api', 'src', 'ingest', 'ingest.repository.js'), 'utf8').matchAll(/["'`](SET LOCAL [^"'`]+?'[^']*'|SET LOCAL [^"'`]+)["'`]/g)].map((m) => m[1]);
@@ -44,7 +44,7 @@ const sqlFile = (name) => readFileSync(overrides[name] ? path.resolve(overrides[
 
 const { complaintInput } = await import(dist('api/src/complaints/complaint.schema.js'));
 const { normaliseComplaint } = await import(dist('api/src/complaints/normalize.js'));
-const { toCopyLine, STAGING_COLUMNS, STAGING_TABLE } = await import(dist('api/src/ingest/staging.js'));
+const { toCopyLine, STAGING_COLUMNS, CHUNK_TABLE } = await import(dist('api/src/ingest/staging.js'));
 
 /** The staging rows of the dataset as the server would COPY them (CSV), cached. */
 async function stagingCsv(dataset) {
@@ -130,25 +130,30 @@ async function pass(label, csvFile) {
     await client.query('BEGIN');
     for (const stmt of appSetLocal) await client.query(stmt);
     await step('01 create staging', sqlFile('01_create_staging.sql'), [], { explainable: false });
+    await step('02 create chunk', sqlFile('02_create_chunk.sql'), [], { explainable: false });
+    await step('03 create batch refs', sqlFile('03_create_batch_refs.sql'), [], { explainable: false });
     {
+      // The whole batch as one chunk (the server merges 10 000 rows at a time).
       const t0 = performance.now();
       const cols = STAGING_COLUMNS.map((c) => `"${c}"`).join(', ');
-      const copy = client.query(copyStreams.from(`COPY "${STAGING_TABLE}" (${cols}) FROM STDIN WITH (FORMAT csv)`));
+      const copy = client.query(copyStreams.from(`COPY "${CHUNK_TABLE}" (${cols}) FROM STDIN WITH (FORMAT csv)`));
       await pipeline(createReadStream(csvFile, { highWaterMark: 1 << 20 }), copy);
-      steps.push(['COPY into staging', performance.now() - t0, copy.rowCount]);
+      steps.push(['COPY into the chunk', performance.now() - t0, copy.rowCount]);
     }
-    await step('02 repeated refs', sqlFile('02_repeated_refs.sql'));
-    await step('03 unknown ADR bodies', sqlFile('03_unknown_adr_bodies.sql'));
-    await step('ANALYZE staging', analyzeSql, [], { explainable: false });
-    await step('04 resolve traders', sqlFile('04_resolve_traders.sql'));
-    await step('05 insert traders', sqlFile('05_insert_traders.sql'));
-    await step('06 insert complaints + events', sqlFile('06_insert_complaints.sql'), [batchId]);
+    await step('04 stage chunk', sqlFile('04_stage_chunk.sql'));
+    await step('05 set aside repeats', sqlFile('05_set_aside_repeats.sql'));
+    await step('ANALYZE chunk', analyzeSql, [], { explainable: false });
+    await step('06 unknown ADR bodies', sqlFile('06_unknown_adr_bodies.sql'));
+    await step('07 resolve traders', sqlFile('07_resolve_traders.sql'));
+    await step('08 insert traders', sqlFile('08_insert_traders.sql'));
+    await step('09 insert complaints + events', sqlFile('09_insert_complaints.sql'), [batchId]);
     if (label !== 'fresh load') {
-      await step('07 match existing', sqlFile('07_match_existing.sql'), [batchId]);
+      await step('10 match existing', sqlFile('10_match_existing.sql'), [batchId]);
       await step('   verdict counts', 'SELECT verdict, count(*)::int AS n FROM staging_matches GROUP BY verdict');
       await step('   bad lines', `SELECT line, verdict, differing FROM staging_matches WHERE verdict IN ('conflict', 'events_differ') ORDER BY line LIMIT 1000`);
-      await step('08 extend existing', sqlFile('08_extend_existing.sql'), [batchId]);
+      await step('11 extend existing', sqlFile('11_extend_existing.sql'), [batchId]);
     }
+    await step('12 repeated refs', sqlFile('12_repeated_refs.sql'));
     await step('COMMIT', 'COMMIT', [], { explainable: false });
     steps.push(['total (transaction)', performance.now() - tAll, null]);
   } catch (err) {

@@ -540,6 +540,80 @@ describe('all or nothing on 1,000 lines', () => {
   });
 });
 
+describe('a batch merged in chunks (3 lines each here; 10,000 in service)', () => {
+  const chunked = (text: string): Promise<IngestSummary> =>
+    new IngestService(store, { traderReplyDays: 10, chunkLines: 3 }).ingest({ items: readNdjson(chunks(text)), format: 'ndjson', defaultSource: SOURCE, caller: 'test' });
+  const d = (n: number) => addDays(FILED_AT, n);
+
+  it('lands whole: every chunk inserted with its events, then a re-send is all duplicates', async () => {
+    const lines = Array.from({ length: 10 }, (_, i) => validComplaint({ events: i % 2 ? [ev.sent(d(0.1)), ev.replied(d(2))] : [] }));
+    const before = await counts(store);
+    expect(await chunked(ndjson(lines))).toMatchObject({ received: 10, inserted: 10, updated: 0, duplicates: 0 });
+    const after = await counts(store);
+    expect(after.complaints - before.complaints).toBe(10);
+    expect(after.events - before.events).toBe(5 * 2);
+    expect((await eventsOf((await storedByRef(lines[9]!.externalRef))!.id)).map((e) => e.type)).toEqual(['sent_to_trader', 'trader_replied']);
+    expect(await chunked(ndjson(lines))).toMatchObject({ received: 10, inserted: 0, updated: 0, duplicates: 10 });
+    expect(await counts(store)).toEqual(after);
+  });
+
+  it('a line repeating an earlier chunk\'s line: identical → duplicate, stored once with the first line\'s events', async () => {
+    const c = validComplaint({ events: [ev.sent(d(0.1))] });
+    const lines = [c, validComplaint(), validComplaint(), validComplaint(), c, validComplaint(), validComplaint(), c];
+    const before = await counts(store);
+    expect(await chunked(ndjson(lines))).toMatchObject({ received: 8, inserted: 6, duplicates: 2 });
+    expect((await counts(store)).complaints - before.complaints).toBe(6);
+    expect(await eventsOf((await storedByRef(c.externalRef))!.id)).toHaveLength(1);
+  });
+
+  it('a line repeating an earlier chunk\'s line with more events → 422 naming both lines; nothing of any chunk stored', async () => {
+    const c = validComplaint({ events: [ev.sent(d(0.1))] });
+    const lines = [c, validComplaint(), validComplaint(), validComplaint(), { ...c, events: [...c.events!, ev.withdrawn(d(1))] }];
+    const before = await counts(store);
+    const e = await rejection(chunked(ndjson(lines)));
+    expect(e.statusCode).toBe(422);
+    expectDetail(e, 5, 'externalRef', /line 1\b/);
+    expect(await counts(store)).toEqual(before);
+  });
+
+  it('a stored case extended in chunk 1 and repeated identically in chunk 3: one update, events appended once', async () => {
+    const c = validComplaint({ events: [ev.sent(d(0.1))] });
+    await chunked(ndjson([c]));
+    const row = (await storedByRef(c.externalRef))!;
+    const extended = { ...c, events: [...c.events!, ev.replied(d(3), 'direct_talks'), ev.settled(d(9))] };
+    const lines = [extended, validComplaint(), validComplaint(), validComplaint(), validComplaint(), validComplaint(), extended];
+    expect(await chunked(ndjson(lines))).toMatchObject({ received: 7, inserted: 5, updated: 1, duplicates: 1 });
+    expect((await eventsOf(row.id)).map((e) => [e.seq, e.type])).toEqual([[1, 'sent_to_trader'], [2, 'trader_replied'], [3, 'settled_directly']]);
+    expect((await storedByRef(c.externalRef))!).toMatchObject({ stage: 'closed', closure: 'settled_directly', event_count: 3 });
+  });
+
+  it('a conflict with a stored case in the last chunk → 422 naming its line; the earlier chunks are not stored', async () => {
+    const stored = validComplaint();
+    await chunked(ndjson([stored]));
+    const before = await counts(store);
+    const lines = [...Array.from({ length: 6 }, () => validComplaint()), { ...stored, sector: 'airlines' }];
+    const e = await rejection(chunked(ndjson(lines)));
+    expect(e.statusCode).toBe(422);
+    expectDetail(e, 7, 'sector', /differ/);
+    expect(await counts(store)).toEqual(before);
+  });
+
+  it('a problem found by a chunk\'s merge and bad lines after it are all listed, in line order', async () => {
+    const before = await counts(store);
+    const lines = [
+      validComplaint(), validComplaint(), validComplaint(),
+      validComplaint(), validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(1)), ev.agreed(d(2), 'ADR-NOBODY')] }), validComplaint(),
+      validComplaint(), validComplaint({ consumer: { country: 'US' } }),
+    ];
+    const e = await rejection(chunked(ndjson(lines)));
+    expect(e.statusCode).toBe(422);
+    expectDetail(e, 5, 'adrBodyId', /unknown ADR body/);
+    expectDetail(e, 8, 'consumer.country', /US/);
+    expect((e.details ?? []).map((x) => x.line)).toEqual([5, 8]);
+    expect(await counts(store)).toEqual(before);
+  });
+});
+
 // ─────────────────────────────── aliases, traders, text ───────────────────────────────
 
 describe('aliases and traders', () => {

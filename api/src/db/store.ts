@@ -19,7 +19,7 @@ export type StoreKind = 'postgres' | 'pglite';
 export interface Session {
   readonly db: Kysely<DB>;
   /** Streams CSV text (FORMAT csv, no header) into `table (columns)`. */
-  copyCsv(table: string, columns: readonly string[], chunks: AsyncIterable<string>): Promise<void>;
+  copyCsv(table: string, columns: readonly string[], chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>): Promise<void>;
   /** Writes the rows of `select` (no bind parameters) as CSV (no header) to `file`. */
   copyOutCsv(select: string, file: string): Promise<void>;
 }
@@ -128,7 +128,7 @@ export async function openPglite(dataDir: string | null): Promise<Store> {
           async copyCsv(table, columns, chunks) {
             // PGlite reads COPY input from a blob; send it in chunks of a few MB.
             const statement = `COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`;
-            let parts: string[] = [];
+            let parts: Array<string | Uint8Array> = [];
             let size = 0;
             const flush = async () => {
               if (size === 0) return;

@@ -1,7 +1,7 @@
 /**
- * Bulk and single ingestion, one path for both: validate each line at the edge, stream the valid
- * ones into a staging table with COPY, then check and merge in SQL — all inside one transaction,
- * so a batch lands whole or not at all.
+ * Bulk and single ingestion, one path for both: validate each line at the edge, COPY the valid
+ * ones into a staging table chunk by chunk, and check and merge each chunk in SQL while the next
+ * one is validated — all inside one transaction, so a batch lands whole or not at all.
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
@@ -13,7 +13,8 @@ import { PATH_TO_COLUMN } from '../complaints/formats/csv-columns.js';
 import type { Store } from '../db/store.js';
 import { IngestRepository } from './ingest.repository.js';
 import type { IngestFormat, ReaderItem } from './readers.js';
-import { STAGING_COLUMNS, STAGING_TABLE, toCopyLine } from './staging.js';
+import { readAhead } from './read-ahead.js';
+import { CHUNK_TABLE, STAGING_COLUMNS, toCopyLine } from './staging.js';
 
 export interface IngestRequest {
   items: AsyncIterable<ReaderItem>;
@@ -48,9 +49,27 @@ export interface IngestSummary {
 
 export interface IngestSettings {
   traderReplyDays: number;
+  /** Rows merged per chunk; tests make it tiny to cross chunk boundaries. */
+  chunkLines?: number;
 }
 
-const COPY_CHUNK_LINES = 500;
+/**
+ * Rows per merge chunk: large enough that the per-chunk statements cost little, small enough that
+ * the two chunks in memory (one merging, one validated) stay a few MB each.
+ */
+const MERGE_CHUNK_LINES = 10_000;
+
+/**
+ * Lines per part of a chunk: a chunk is held as UTF-8 Buffers of this many lines, outside V8's
+ * heap, so its rows do not linger there (promoted) until a major GC while the chunk waits.
+ */
+const PART_LINES = 200;
+
+interface StagedChunk {
+  /** COPY (CSV) text of the chunk's valid rows. */
+  parts: Buffer[];
+  lines: number;
+}
 
 /** `['events', 2, 'at']` → `events[2].at` */
 export function pathToField(path: readonly PropertyKey[]): string {
@@ -96,11 +115,13 @@ export class IngestService {
     };
 
     const settings = this.settings;
-    // Validated rows as COPY text; once a line is bad nothing more is copied, but every line is
-    // still read so the answer lists all problems.
-    async function* copyLines(): AsyncGenerator<string> {
-      let buffer = '';
-      let count = 0;
+    const chunkLines = settings.chunkLines ?? MERGE_CHUNK_LINES;
+    // Validated rows as COPY text, a chunk at a time; once a line is bad nothing more is yielded,
+    // but every line is still read so the answer lists all problems.
+    async function* validatedChunks(): AsyncGenerator<StagedChunk> {
+      let parts: Buffer[] = [];
+      let text = '';
+      let lines = 0;
       const iterator = req.items[Symbol.asyncIterator]();
       for (;;) {
         const t0 = performance.now();
@@ -133,15 +154,21 @@ export class IngestService {
         phases.validateMs += performance.now() - t1;
         if (problems.length) addErrors(problems.map((p) => ({ ...p, line: item.line })));
         if (line !== null && errorCount === 0 && !forbidden) {
-          buffer += line;
-          if (++count === COPY_CHUNK_LINES) {
-            yield buffer;
-            buffer = '';
-            count = 0;
+          text += line;
+          if (++lines % PART_LINES === 0) {
+            parts.push(Buffer.from(text));
+            text = '';
+          }
+          if (lines === chunkLines) {
+            if (text) parts.push(Buffer.from(text));
+            yield { parts, lines };
+            parts = [];
+            text = '';
+            lines = 0;
           }
         }
       }
-      if (buffer && errorCount === 0 && !forbidden) yield buffer;
+      if (lines > 0 && errorCount === 0 && !forbidden) yield { parts: text ? [...parts, Buffer.from(text)] : parts, lines };
       req.onProgress?.(received);
     }
 
@@ -151,56 +178,66 @@ export class IngestService {
         session.db.transaction().execute(async (trx) => {
           const repo = new IngestRepository(trx);
           await repo.createStaging();
-          const tCopy = performance.now();
-          await session.copyCsv(STAGING_TABLE, STAGING_COLUMNS, copyLines());
-          phases.copyMs = performance.now() - tCopy - phases.parseMs - phases.validateMs;
+          let inserted = 0;
+          let updated = 0;
+          let duplicates = 0;
+          let analyzed = false;
+          // Each chunk is merged while the next one is validated (readAhead): the server's CPU
+          // and PostgreSQL's work side by side instead of one after the other.
+          for await (const chunk of readAhead(validatedChunks())) {
+            if (errorCount > 0 || forbidden) continue;
+            const tCopy = performance.now();
+            await repo.clearChunk();
+            await session.copyCsv(CHUNK_TABLE, STAGING_COLUMNS, chunk.parts);
+            const tMerge = performance.now();
+            phases.copyMs += tMerge - tCopy;
+            const staged = await repo.stageChunk(chunk.lines);
+            if (!analyzed) {
+              // The first chunk's statistics stand for the others (same size, same shape).
+              await repo.analyzeChunk();
+              analyzed = true;
+            }
+            for (const u of await repo.unknownAdrBodies()) {
+              addErrors([{ line: u.line, field: mergeField('adrBodyId'), message: `unknown ADR body "${u.adr_body_id}": register it first (PUT /api/v1/adr-bodies/${u.adr_body_id})` }]);
+            }
+            if (errorCount === 0) {
+              await repo.upsertTraders();
+              const added = await repo.insertNew(batchId);
+              inserted += added;
+              if (added < staged) {
+                const m = await repo.matchExisting(batchId);
+                for (const b of m.bad) {
+                  addErrors([{
+                    line: b.line,
+                    field: b.verdict === 'conflict' ? mergeField(b.differing[0]!) : 'events',
+                    message: b.verdict === 'conflict'
+                      ? `a different complaint is already stored under this source and reference (differs in: ${b.differing.map(mergeField).join(', ')})`
+                      : 'the events differ from the ones already stored under this reference: a re-sent case may only add events after the stored ones',
+                  }]);
+                }
+                if (errorCount === 0) {
+                  await repo.extendExisting(batchId);
+                  duplicates += m.duplicates;
+                  updated += m.extended;
+                }
+              }
+            }
+            phases.mergeMs += performance.now() - tMerge;
+          }
           // Writing another feed's source is refused outright, before any line error.
           if (forbidden) throw forbidden;
           if (errorCount > 0) throw this.rejection(req, errors, errorCount, received, batchId);
 
-          const tMerge = performance.now();
-          let duplicates = 0;
           // The first line of a reference counts; identical repeats are duplicates.
-          const repeats = await repo.repeatedRefs();
-          const drop: number[] = [];
-          for (const r of repeats) {
+          const tRepeats = performance.now();
+          for (const r of await repo.repeatedRefs()) {
             for (let i = 1; i < r.lines.length; i++) {
-              if (r.hashes[i] === r.hashes[0]) {
-                duplicates++;
-                drop.push(r.lines[i]!);
-              } else {
-                addErrors([{ line: r.lines[i]!, field: mergeField('externalRef'), message: `reference "${r.external_ref}" already appears on line ${r.lines[0]} of this batch with different content` }]);
-              }
+              if (r.hashes[i] === r.hashes[0]) duplicates++;
+              else addErrors([{ line: r.lines[i]!, field: mergeField('externalRef'), message: `reference "${r.external_ref}" already appears on line ${r.lines[0]} of this batch with different content` }]);
             }
           }
-          await repo.dropLines(drop);
-          for (const u of await repo.unknownAdrBodies()) {
-            addErrors([{ line: u.line, field: mergeField('adrBodyId'), message: `unknown ADR body "${u.adr_body_id}": register it first (PUT /api/v1/adr-bodies/${u.adr_body_id})` }]);
-          }
+          phases.mergeMs += performance.now() - tRepeats;
           if (errorCount > 0) throw this.rejection(req, errors, errorCount, received, batchId);
-
-          const staged = received - duplicates;
-          await repo.analyzeStaging();
-          await repo.upsertTraders();
-          const inserted = await repo.insertNew(batchId);
-          let updated = 0;
-          if (inserted < staged) {
-            const m = await repo.matchExisting(batchId);
-            for (const b of m.bad) {
-              addErrors([{
-                line: b.line,
-                field: b.verdict === 'conflict' ? mergeField(b.differing[0]!) : 'events',
-                message: b.verdict === 'conflict'
-                  ? `a different complaint is already stored under this source and reference (differs in: ${b.differing.map(mergeField).join(', ')})`
-                  : 'the events differ from the ones already stored under this reference: a re-sent case may only add events after the stored ones',
-              }]);
-            }
-            if (errorCount > 0) throw this.rejection(req, errors, errorCount, received, batchId);
-            await repo.extendExisting(batchId);
-            duplicates += m.duplicates;
-            updated = m.extended;
-          }
-          phases.mergeMs = performance.now() - tMerge;
           await trx
             .insertInto('ingest_batches')
             .values({
@@ -222,6 +259,8 @@ export class IngestService {
   }
 
   private rejection(req: IngestRequest, errors: ErrorDetail[], count: number, received: number, batchId: string): ApiError {
+    // Problems found in SQL (a chunk's merge) and in later lines' validation arrive interleaved.
+    errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     if (req.single) {
       const conflict = errors.find((e) => e.message.startsWith('a different complaint') || e.message.startsWith('the events differ'));
       const details = errors.map(({ field, message }) => ({ field, message }));

@@ -1,12 +1,13 @@
 /**
  * The staging row: one normalised complaint as COPY text. The column list here is the one the
- * COPY statement names; sql/postgres/ingest/staging.sql declares the same columns.
+ * COPY statement names; sql/postgres/ingest/01_create_staging.sql declares the same columns.
  */
 import type { NormalizedComplaint } from '../complaints/normalize.js';
 
 type Value = string | number | boolean | null;
 
-export const STAGING_TABLE = 'staging_complaints';
+/** The COPY target: one chunk of the batch (sql/postgres/ingest/02_create_chunk.sql). */
+export const CHUNK_TABLE = 'staging_chunk';
 
 /** [column, value of a staged complaint] — the order of the COPY columns. */
 const COLUMNS: ReadonlyArray<readonly [string, (c: NormalizedComplaint, line: number) => Value]> = [

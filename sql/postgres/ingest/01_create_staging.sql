@@ -1,5 +1,7 @@
--- One batch's validated rows, before they touch the case store. Temporary: it lives and dies
--- with the ingest transaction, so an aborted upload leaves nothing behind.
+-- Every validated row of one batch, kept to judge references repeated within the batch
+-- (12_repeated_refs.sql). Rows reach the case store chunk by chunk through staging_chunk
+-- (02_create_chunk.sql). Temporary: it lives and dies with the ingest transaction, so an aborted
+-- upload leaves nothing behind.
 CREATE TEMP TABLE staging_complaints (
   line                integer NOT NULL,
   source              text NOT NULL,

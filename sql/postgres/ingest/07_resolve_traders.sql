@@ -1,6 +1,6 @@
 -- Complaints naming a trader without an id: match a known trader on normalised name + country,
 -- else derive a stable id from them so the same name always lands on the same trader.
-UPDATE staging_complaints s
+UPDATE staging_chunk s
 SET trader_id = coalesce(
   (SELECT t.id FROM traders t
    WHERE t.name_norm = s.trader_name_norm AND t.country = s.trader_country

@@ -5,7 +5,7 @@ WITH appended AS (
   SELECT m.complaint_id, m.max_seq + (e.i - m.stored_count), e.event->>'type', (e.event->>'at')::timestamptz,
          e.event - 'type' - 'at', $1::uuid
   FROM staging_matches m
-  JOIN staging_complaints s ON s.line = m.line
+  JOIN staging_chunk s ON s.line = m.line
   CROSS JOIN LATERAL jsonb_array_elements(s.events) WITH ORDINALITY AS e(event, i)
   WHERE m.verdict = 'extend' AND e.i > m.stored_count
 )
@@ -17,5 +17,5 @@ UPDATE complaints c SET
   discontinued_reason = s.discontinued_reason, complied = s.complied, compliance_at = s.compliance_at,
   event_count = s.event_count, last_event_at = s.last_event_at, due_at = s.due_at, updated_at = now()
 FROM staging_matches m
-JOIN staging_complaints s ON s.line = m.line
+JOIN staging_chunk s ON s.line = m.line
 WHERE m.verdict = 'extend' AND c.id = m.complaint_id

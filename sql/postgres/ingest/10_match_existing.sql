@@ -39,9 +39,15 @@ WITH matched AS (
                FROM complaint_events e WHERE e.complaint_id = c.id AND e.voided_at IS NULL) x
       WHERE NOT x.superseded) AS stored_latest,
     (SELECT coalesce(max(e.seq), 0) FROM complaint_events e WHERE e.complaint_id = c.id) AS max_seq
-  FROM staging_complaints s
-  JOIN complaints c ON c.source = s.source AND c.external_ref = s.external_ref
-  WHERE c.batch_id IS DISTINCT FROM $1::uuid
+  FROM staging_chunk s
+  -- One probe of the (source, external_ref) key per staged line. LIMIT 1 (the key is unique)
+  -- keeps the planner from turning this into a hash join over the whole store, which it prefers
+  -- on fresh statistics and which costs a scan of every complaint per chunk.
+  CROSS JOIN LATERAL (
+    SELECT * FROM complaints c
+    WHERE c.source = s.source AND c.external_ref = s.external_ref AND c.batch_id IS DISTINCT FROM $1::uuid
+    LIMIT 1
+  ) c
 )
 SELECT line, complaint_id, differing, max_seq, jsonb_array_length(stored_events) AS stored_count,
   CASE
