@@ -35,11 +35,13 @@ export interface EtlRun {
 }
 
 /** The transforms, in order; each file writes one table of sql/duckdb/. `snapshot` is last. */
-export const TRANSFORMS = ['traders.sql', 'adr_bodies.sql', 'complaint_facts_delete.sql', 'complaint_facts.sql', 'trader_years.sql', 'complaint_facts_overdue.sql', 'open_facts.sql'] as const;
+export const TRANSFORMS = ['traders.sql', 'adr_bodies.sql', 'complaint_facts_delete.sql', 'complaint_facts.sql', 'trader_years.sql', 'complaint_facts_overdue.sql', 'open_facts.sql', 'open_facts_update.sql'] as const;
 /** trader_years.sql's measures: the stats' own definitions (stats/measures.sql). */
 const TRADER_YEARS_FILL = { measures: duckdbSql('stats/measures.sql') };
-/** Skipped on a full run: complaint_facts starts empty. */
-const INCREMENTAL_ONLY: ReadonlySet<string> = new Set(['complaint_facts_delete.sql']);
+/** Skipped on a full run: complaint_facts starts empty, open_facts is built whole. */
+const INCREMENTAL_ONLY: ReadonlySet<string> = new Set(['complaint_facts_delete.sql', 'open_facts_update.sql']);
+/** Skipped on an increment, which updates the table in place instead. */
+const FULL_ONLY: ReadonlySet<string> = new Set(['open_facts.sql']);
 /** The transforms whose last statement tells how many rows changed without a complaint changing. */
 const SIDE_CHANGES: ReadonlySet<string> = new Set(['traders.sql', 'adr_bodies.sql', 'complaint_facts_overdue.sql']);
 
@@ -314,7 +316,7 @@ export class EtlRunner {
       let changes = rowsChanged ? 1 : 0;
       let tradersChanged = false;
       for (const t of TRANSFORMS) {
-        if (full && INCREMENTAL_ONLY.has(t)) continue;
+        if (full ? INCREMENTAL_ONLY.has(t) : FULL_ONLY.has(t)) continue;
         this.checkpoint();
         // trader_years: every pair on a full run or when a registered sector (the tie-break) may
         // have changed, else the pairs of the extracted complaints; the measures as defined once.
