@@ -8,7 +8,7 @@
  * again: the idempotent re-send path.
  *
  *   node bench/ingest.mjs [--complaints 1000000] [--seed 1] [--no-baseline] [--no-floor]
- *                         [--no-resend] [--keep-db NAME] [--cpu-prof] [--no-preload]
+ *                         [--no-resend] [--keep-db NAME] [--cpu-prof] [--no-preload] [--node-args="FLAGS"]
  *
  * The server runs with bench/server-preload.mjs (Node's 300 s requestTimeout off, else a
  * long upload is cut with 408); --no-preload runs it exactly as shipped.
@@ -24,7 +24,8 @@ import { baselineCopy } from './baseline-copy.mjs';
 import { floorCopy } from './floor-copy.mjs';
 
 const GOAL_RATIO = 0.6;
-const GOAL_RSS_MB = 300;
+/** The issue's 300 MB, in bytes (= 286.1 MiB; RSS is reported in MiB). */
+const GOAL_RSS_BYTES = 300e6;
 
 const args = parseArgs(process.argv.slice(2));
 if (args.help) {
@@ -58,7 +59,12 @@ async function main() {
     }
 
     // ── ours: the real server ──
-    const nodeArgs = args.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(OUT_DIR, 'prof')}`] : [];
+    const nodeArgs = [
+      ...(args.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.join(OUT_DIR, 'prof')}`] : []),
+      // What-ifs on the server's Node flags, e.g. --node-args=--max-semi-space-size=4
+      ...(typeof args.nodeArgs === 'string' ? args.nodeArgs.split(' ').filter(Boolean) : []),
+    ];
+    result.nodeArgs = nodeArgs;
     server = await startServer({ databaseUrl: dbUrl(database), nodeArgs, label: 'ingest-server', preload: !args.noPreload });
     result.requestTimeoutOff = server.preload;
     const tRef = performance.now();
@@ -80,7 +86,7 @@ async function main() {
         rowsPerSec: Math.round(complaints / (r.ms / 1000)),
         received: r.body.received, inserted: r.body.inserted, updated: r.body.updated, duplicates: r.body.duplicates,
         phases: r.body.phases ?? null,
-        peakRssMiB: Math.round(mib(s.peakRssBytes)), rssSamples: s.samples, serverCpuMs: s.serverCpuMs, pgBackendCpuMs: s.pgBackendCpuMs,
+        peakRssMiB: Math.round(mib(s.peakRssBytes)), peakRssBytes: s.peakRssBytes, rssSamples: s.samples, serverCpuMs: s.serverCpuMs, pgBackendCpuMs: s.pgBackendCpuMs,
       };
       log(`  ${r.status} in ${fmt(r.ms / 1000, 1)} s, ${fmt(out.rowsPerSec)} rows/s; received ${fmt(out.received)}, inserted ${fmt(out.inserted)}, duplicates ${fmt(out.duplicates)}; peak RSS ${out.peakRssMiB} MiB`);
       return out;
@@ -116,7 +122,7 @@ async function main() {
   result.ratio = b ? o.rowsPerSec / b.rowsPerSec : null;
   result.goals = {
     ratio: { goal: `>= ${GOAL_RATIO}`, value: result.ratio, met: result.ratio === null ? null : result.ratio >= GOAL_RATIO },
-    peakRssMiB: { goal: `< ${GOAL_RSS_MB}`, value: Math.max(o.peakRssMiB, result.resend?.peakRssMiB ?? 0), met: Math.max(o.peakRssMiB, result.resend?.peakRssMiB ?? 0) < GOAL_RSS_MB },
+    peakRssMiB: { goal: `< ${fmt(mib(GOAL_RSS_BYTES), 1)} MiB (300 MB)`, value: Math.max(o.peakRssMiB, result.resend?.peakRssMiB ?? 0), met: Math.max(o.peakRssBytes, result.resend?.peakRssBytes ?? 0) < GOAL_RSS_BYTES },
   };
   log('');
   log(`ingest benchmark — ${fmt(complaints)} complaints, ${fmt(mib(dataset.bytes))} MiB NDJSON — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, PostgreSQL ${machine.postgres}; load average ${result.loadavgStart.map((x) => x.toFixed(1)).join(' ')} → ${result.loadavgEnd.map((x) => x.toFixed(1)).join(' ')}${server === null && result.requestTimeoutOff ? '; server requestTimeout off (bench/server-preload.mjs)' : ''}`);
@@ -144,7 +150,7 @@ async function main() {
   log('');
   if (result.floor && b) log(`schema floor: PostgreSQL alone needs ${fmt(result.floor.ms / 1000, 1)} s to write these rows into the case store's tables and indexes, so no ingest path can exceed a ratio of ${fmt(result.floor.rowsPerSec / b.rowsPerSec, 2)} here; ours reaches ${fmt((100 * o.rowsPerSec) / result.floor.rowsPerSec)} % of that floor's speed`);
   log(`goal ratio ≥ ${GOAL_RATIO}: ${result.ratio === null ? 'n/a (no baseline)' : `${fmt(result.ratio, 2)} — ${result.goals.ratio.met ? 'met' : `MISSED (${fmt((1 - result.ratio / GOAL_RATIO) * 100)} % short)`}`}`);
-  log(`goal peak RSS < ${GOAL_RSS_MB} MB: ${result.goals.peakRssMiB.value} MiB (idle before the upload: ${result.idleRssMiB} MiB) — ${result.goals.peakRssMiB.met ? 'met' : 'MISSED'}`);
+  log(`goal peak RSS < 300 MB (${fmt(mib(GOAL_RSS_BYTES), 1)} MiB): ${result.goals.peakRssMiB.value} MiB = ${fmt(Math.max(o.peakRssBytes, result.resend?.peakRssBytes ?? 0) / 1e6)} MB (idle before the upload: ${result.idleRssMiB} MiB) — ${result.goals.peakRssMiB.met ? 'met' : 'MISSED'}`);
   const file = writeResult('ingest', result);
   log(`result: ${path.relative(ROOT, file)}`);
 }

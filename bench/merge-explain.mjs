@@ -133,7 +133,7 @@ async function pass(label, csvFile) {
     await step('02 create chunk', sqlFile('02_create_chunk.sql'), [], { explainable: false });
     await step('03 create batch refs', sqlFile('03_create_batch_refs.sql'), [], { explainable: false });
     {
-      // The whole batch as one chunk (the server merges 10 000 rows at a time).
+      // The whole batch as one chunk (the server merges 10 000 rows at a time: MERGE_CHUNK_LINES).
       const t0 = performance.now();
       const cols = STAGING_COLUMNS.map((c) => `"${c}"`).join(', ');
       const copy = client.query(copyStreams.from(`COPY "${CHUNK_TABLE}" (${cols}) FROM STDIN WITH (FORMAT csv)`));

@@ -3,6 +3,7 @@
  * migrate, load the demo data into an empty embedded store, serve API + dashboard.
  */
 import 'reflect-metadata';
+import './common/heap.js';
 import { loadConfig, ConfigError } from './config/config.js';
 import { createLogger } from './common/logger.js';
 import { openStore } from './db/store.js';

@@ -13,6 +13,7 @@ import { PATH_TO_COLUMN } from '../complaints/formats/csv-columns.js';
 import type { Store } from '../db/store.js';
 import { IngestRepository } from './ingest.repository.js';
 import type { IngestFormat, ReaderItem } from './readers.js';
+import { ChunkBufferPool, type ChunkBuffer } from './chunk-buffer.js';
 import { readAhead } from './read-ahead.js';
 import { CHUNK_TABLE, STAGING_COLUMNS, toCopyLine } from './staging.js';
 
@@ -59,15 +60,9 @@ export interface IngestSettings {
  */
 const MERGE_CHUNK_LINES = 10_000;
 
-/**
- * Lines per part of a chunk: a chunk is held as UTF-8 Buffers of this many lines, outside V8's
- * heap, so its rows do not linger there (promoted) until a major GC while the chunk waits.
- */
-const PART_LINES = 200;
-
 interface StagedChunk {
-  /** COPY (CSV) text of the chunk's valid rows. */
-  parts: Buffer[];
+  /** COPY (CSV) text of the chunk's valid rows; back to the pool once copied. */
+  buffer: ChunkBuffer;
   lines: number;
 }
 
@@ -116,11 +111,11 @@ export class IngestService {
 
     const settings = this.settings;
     const chunkLines = settings.chunkLines ?? MERGE_CHUNK_LINES;
+    const pool = new ChunkBufferPool();
     // Validated rows as COPY text, a chunk at a time; once a line is bad nothing more is yielded,
     // but every line is still read so the answer lists all problems.
     async function* validatedChunks(): AsyncGenerator<StagedChunk> {
-      let parts: Buffer[] = [];
-      let text = '';
+      let buffer = pool.take();
       let lines = 0;
       const iterator = req.items[Symbol.asyncIterator]();
       for (;;) {
@@ -154,21 +149,15 @@ export class IngestService {
         phases.validateMs += performance.now() - t1;
         if (problems.length) addErrors(problems.map((p) => ({ ...p, line: item.line })));
         if (line !== null && errorCount === 0 && !forbidden) {
-          text += line;
-          if (++lines % PART_LINES === 0) {
-            parts.push(Buffer.from(text));
-            text = '';
-          }
-          if (lines === chunkLines) {
-            if (text) parts.push(Buffer.from(text));
-            yield { parts, lines };
-            parts = [];
-            text = '';
+          buffer.append(line);
+          if (++lines === chunkLines) {
+            yield { buffer, lines };
+            buffer = pool.take();
             lines = 0;
           }
         }
       }
-      if (lines > 0 && errorCount === 0 && !forbidden) yield { parts: text ? [...parts, Buffer.from(text)] : parts, lines };
+      if (lines > 0 && errorCount === 0 && !forbidden) yield { buffer, lines };
       req.onProgress?.(received);
     }
 
@@ -188,7 +177,8 @@ export class IngestService {
             if (errorCount > 0 || forbidden) continue;
             const tCopy = performance.now();
             await repo.clearChunk();
-            await session.copyCsv(CHUNK_TABLE, STAGING_COLUMNS, chunk.parts);
+            await session.copyCsv(CHUNK_TABLE, STAGING_COLUMNS, [chunk.buffer.bytes()]);
+            pool.give(chunk.buffer);
             const tMerge = performance.now();
             phases.copyMs += tMerge - tCopy;
             const staged = await repo.stageChunk(chunk.lines);
