@@ -11,7 +11,7 @@
  *      an empty increment, and the commit of each.
  *
  *   node bench/analytics-explain.mjs [--complaints 10000000] [--database NAME] [--duckdb FILE]
- *        [--csv FILE] [--no-etl] [--no-endpoints]
+ *        [--csv FILE] [--no-etl] [--no-endpoints] [--increments-only]
  *
  * The ETL part also times what-ifs: a full run that deletes every row of complaint_facts
  * instead of recreating it, without the INSERT's ORDER BY, or reading the CSV in the INSERT; an
@@ -39,7 +39,7 @@ const dist = (p) => pathToFileURL(path.join(ROOT, 'dist', p)).href;
 
 const { AnalyticsDb, statements, duckdbSql, SCHEMA_VERSION } = await import(dist('etl/analytics-db.js'));
 const { AnalyticsService } = await import(dist('api/src/analytics/analytics.service.js'));
-const { TRANSFORMS } = await import(dist('etl/etl-runner.js'));
+const { transformsFor, TRADER_YEARS_FILL } = await import(dist('etl/etl-runner.js'));
 
 function freshCopy() {
   for (const f of [copy, `${copy}.wal`]) rmSync(f, { force: true });
@@ -146,7 +146,7 @@ async function extractCsv() {
 }
 
 async function etl() {
-  const csv = await extractCsv();
+  const csv = args.incrementsOnly ? null : await extractCsv();
   // Reference files as the runner writes them.
   const refs = {};
   const c = new pg.Client({ connectionString: dbUrl(database) });
@@ -202,9 +202,11 @@ async function etl() {
         const names = Object.keys(params).filter((k) => new RegExp(`\\$${k}\\b`).test(text));
         return names.length ? Object.fromEntries(names.map((k) => [k, params[k]])) : undefined;
       };
-      for (const t of [...TRANSFORMS, 'snapshot.sql']) {
+      // A new store file is built as a full run is (there is nothing to update).
+      for (const t of [...transformsFor(full || fresh), 'snapshot.sql']) {
         if (variant === 'no-reference' && (t === 'traders.sql' || t === 'adr_bodies.sql')) continue; // what-if: reference data unchanged, not rewritten
-        for (let s of statements(duckdbSql(t))) {
+        const text = duckdbSql(t).replaceAll('{{measures}}', TRADER_YEARS_FILL.measures).replaceAll('{{all}}', full || fresh ? 'TRUE' : 'FALSE');
+        for (let s of statements(text)) {
           if (variant === 'no-order' && /^INSERT INTO complaint_facts/.test(s)) s = s.replace(/ORDER BY filed_at, id\s*$/, ''); // what-if: no sort
           if (variant === 'direct' && /^INSERT INTO complaint_facts/.test(s)) s = s.replace('FROM extract_complaints', 'FROM extract_complaints_csv'); // what-if: read the CSV in the INSERT
           await step(`${t}: ${s.slice(0, 60).replace(/\s+/g, ' ')}`, s, only(s));
@@ -223,11 +225,13 @@ async function etl() {
     rows.push([`── ${label}`, fmt(total, 0)]);
     for (const [name, ms] of steps) if (name !== '(before COMMIT)') rows.push([`   ${name}`, fmt(ms, 0)]);
   };
-  await replay('first build (a new store file, as at start-up)', { full: false, file: csv.file, fresh: true });
-  await replay('rebuild (full=true) on the store', { full: true, file: csv.file });
-  await replay('what-if: rebuild deleting every row of complaint_facts instead', { full: true, file: csv.file, variant: 'delete-rows' });
-  await replay('what-if: rebuild without ORDER BY filed_at, id', { full: true, file: csv.file, variant: 'no-order' });
-  await replay('what-if: rebuild, the INSERT reading the CSV (ids only in the temp table)', { full: true, file: csv.file, variant: 'direct' });
+  if (!args.incrementsOnly) {
+    await replay('first build (a new store file, as at start-up)', { full: false, file: csv.file, fresh: true });
+    await replay('rebuild (full=true) on the store', { full: true, file: csv.file });
+    await replay('what-if: rebuild deleting every row of complaint_facts instead', { full: true, file: csv.file, variant: 'delete-rows' });
+    await replay('what-if: rebuild without ORDER BY filed_at, id', { full: true, file: csv.file, variant: 'no-order' });
+    await replay('what-if: rebuild, the INSERT reading the CSV (ids only in the temp table)', { full: true, file: csv.file, variant: 'direct' });
+  }
   await replay('increment: 1 % of the rows (every 100th id: spread over all row groups)', { full: false, file: onePct });
   await replay('increment: no rows', { full: false, file: empty });
   await replay('what-if: increment of no rows, traders and ADR bodies left as they are', { full: false, file: empty, variant: 'no-reference' });

@@ -37,11 +37,16 @@ export interface EtlRun {
 /** The transforms, in order; each file writes one table of sql/duckdb/. `snapshot` is last. */
 export const TRANSFORMS = ['traders.sql', 'adr_bodies.sql', 'complaint_facts_delete.sql', 'complaint_facts.sql', 'trader_years.sql', 'complaint_facts_overdue.sql', 'open_facts.sql', 'open_facts_update.sql'] as const;
 /** trader_years.sql's measures: the stats' own definitions (stats/measures.sql). */
-const TRADER_YEARS_FILL = { measures: duckdbSql('stats/measures.sql') };
+export const TRADER_YEARS_FILL = { measures: duckdbSql('stats/measures.sql') };
 /** Skipped on a full run: complaint_facts starts empty, open_facts is built whole. */
 const INCREMENTAL_ONLY: ReadonlySet<string> = new Set(['complaint_facts_delete.sql', 'open_facts_update.sql']);
 /** Skipped on an increment, which updates the table in place instead. */
 const FULL_ONLY: ReadonlySet<string> = new Set(['open_facts.sql']);
+
+/** The transforms a full run or an increment applies, in order. */
+export function transformsFor(full: boolean): string[] {
+  return TRANSFORMS.filter((t) => !(full ? INCREMENTAL_ONLY.has(t) : FULL_ONLY.has(t)));
+}
 /** The transforms whose last statement tells how many rows changed without a complaint changing. */
 const SIDE_CHANGES: ReadonlySet<string> = new Set(['traders.sql', 'adr_bodies.sql', 'complaint_facts_overdue.sql']);
 
@@ -315,8 +320,7 @@ export class EtlRunner {
       const rowsChanged = full || rowsRead > 0;
       let changes = rowsChanged ? 1 : 0;
       let tradersChanged = false;
-      for (const t of TRANSFORMS) {
-        if (full ? INCREMENTAL_ONLY.has(t) : FULL_ONLY.has(t)) continue;
+      for (const t of transformsFor(full)) {
         this.checkpoint();
         // trader_years: every pair on a full run or when a registered sector (the tie-break) may
         // have changed, else the pairs of the extracted complaints; the measures as defined once.
