@@ -30,8 +30,13 @@ export async function listMigrations(): Promise<Migration[]> {
 export async function migrate(store: Store): Promise<Migration[]> {
   const applied: Migration[] = [];
   await store.session(async ({ db }) => {
-    await sql`create table if not exists schema_migrations (
-      version integer primary key, name text not null, applied_at timestamptz not null default now())`.execute(db);
+    // Under the lock too: two instances starting at once would otherwise both create the table,
+    // and CREATE … IF NOT EXISTS is not safe against that (a unique violation in pg_type).
+    await db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(trx);
+      await sql`create table if not exists schema_migrations (
+        version integer primary key, name text not null, applied_at timestamptz not null default now())`.execute(trx);
+    });
     for (const m of await listMigrations()) {
       const done = await db.transaction().execute(async (trx) => {
         await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(trx);
