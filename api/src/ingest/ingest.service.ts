@@ -104,9 +104,11 @@ export class IngestService {
     let received = 0;
     // The first line naming a source this caller may not write; nothing is copied after it.
     let forbidden: ApiError | undefined;
-    const addErrors = (details: ErrorDetail[]) => {
+    /** Records problems; returns how many there are in all so far. */
+    const addErrors = (details: ErrorDetail[]): number => {
       errorCount += details.length;
       for (const d of details) if (errors.length < MAX_DETAILS) errors.push(d);
+      return errorCount;
     };
 
     const settings = this.settings;
@@ -181,37 +183,11 @@ export class IngestService {
             pool.give(chunk.buffer);
             const tMerge = performance.now();
             phases.copyMs += tMerge - tCopy;
-            const staged = await repo.stageChunk(chunk.lines);
-            if (!analyzed) {
-              // The first chunk's statistics stand for the others (same size, same shape).
-              await repo.analyzeChunk();
-              analyzed = true;
-            }
-            for (const u of await repo.unknownAdrBodies()) {
-              addErrors([{ line: u.line, field: mergeField('adrBodyId'), message: `unknown ADR body "${u.adr_body_id}": register it first (PUT /api/v1/adr-bodies/${u.adr_body_id})` }]);
-            }
-            if (errorCount === 0) {
-              await repo.upsertTraders();
-              const added = await repo.insertNew(batchId);
-              inserted += added;
-              if (added < staged) {
-                const m = await repo.matchExisting(batchId);
-                for (const b of m.bad) {
-                  addErrors([{
-                    line: b.line,
-                    field: b.verdict === 'conflict' ? mergeField(b.differing[0]!) : 'events',
-                    message: b.verdict === 'conflict'
-                      ? `a different complaint is already stored under this source and reference (differs in: ${b.differing.map(mergeField).join(', ')})`
-                      : 'the events differ from the ones already stored under this reference: a re-sent case may only add events after the stored ones',
-                  }]);
-                }
-                if (errorCount === 0) {
-                  await repo.extendExisting(batchId);
-                  duplicates += m.duplicates;
-                  updated += m.extended;
-                }
-              }
-            }
+            const merged = await this.mergeChunk(repo, batchId, chunk.lines, !analyzed, mergeField, addErrors);
+            analyzed = true;
+            inserted += merged.inserted;
+            updated += merged.updated;
+            duplicates += merged.duplicates;
             phases.mergeMs += performance.now() - tMerge;
           }
           // Writing another feed's source is refused outright, before any line error.
@@ -246,6 +222,40 @@ export class IngestService {
     }
     const verdict = outcome.inserted ? 'inserted' : outcome.updated ? 'updated' : 'duplicate';
     return { batchId, received, ...outcome, phases: roundPhases(phases), ...(req.single ? { verdict } : {}) };
+  }
+
+  /**
+   * Checks and merges the chunk just COPYed: sets aside repeated references, refuses unknown ADR
+   * bodies, inserts new complaints with their events, judges and extends stored ones. Problems go
+   * to `addErrors`; once there are any, nothing more is written (the transaction will roll back).
+   */
+  private async mergeChunk(
+    repo: IngestRepository, batchId: string, copied: number, analyze: boolean,
+    mergeField: (p: string) => string, addErrors: (details: ErrorDetail[]) => number,
+  ): Promise<{ inserted: number; updated: number; duplicates: number }> {
+    const none = { inserted: 0, updated: 0, duplicates: 0 };
+    const staged = await repo.stageChunk(copied);
+    // The first chunk's statistics stand for the others (same size, same shape).
+    if (analyze) await repo.analyzeChunk();
+    const unknown = (await repo.unknownAdrBodies()).map((u) => ({
+      line: u.line, field: mergeField('adrBodyId'),
+      message: `unknown ADR body "${u.adr_body_id}": register it first (PUT /api/v1/adr-bodies/${u.adr_body_id})`,
+    }));
+    if (addErrors(unknown) > 0) return none;
+    await repo.upsertTraders();
+    const inserted = await repo.insertNew(batchId);
+    if (inserted === staged) return { ...none, inserted };
+    const m = await repo.matchExisting(batchId);
+    const bad = m.bad.map((b) => ({
+      line: b.line,
+      field: b.verdict === 'conflict' ? mergeField(b.differing[0]!) : 'events',
+      message: b.verdict === 'conflict'
+        ? `a different complaint is already stored under this source and reference (differs in: ${b.differing.map(mergeField).join(', ')})`
+        : 'the events differ from the ones already stored under this reference: a re-sent case may only add events after the stored ones',
+    }));
+    if (addErrors(bad) > 0) return none;
+    await repo.extendExisting(batchId);
+    return { inserted, updated: m.extended, duplicates: m.duplicates };
   }
 
   private rejection(req: IngestRequest, errors: ErrorDetail[], count: number, received: number, batchId: string): ApiError {
