@@ -1100,6 +1100,7 @@ export interface components {
             batchId: string;
             duplicates: number;
             inserted: number;
+            /** @description milliseconds spent reading and parsing, validating, copying into PostgreSQL and merging; validation runs while the previous chunk is copied and merged, so the phases add up to more than the wall time */
             phases: {
                 copyMs: number;
                 mergeMs: number;
