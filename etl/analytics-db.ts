@@ -15,7 +15,7 @@ import { sqlPath } from '../api/src/common/paths.js';
 import type { SnapshotSource } from './snapshot-source.js';
 
 /** Bump when sql/duckdb/schema.sql changes: a store of another version is rebuilt in full. */
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 export type Row = Record<string, unknown>;
 export type Params = Record<string, DuckDBValue>;
@@ -107,7 +107,7 @@ export class AnalyticsDb implements SnapshotSource {
     // A store written by another version of schema.sql is dropped: the next run rebuilds it.
     const version = await query(writer, 'SELECT max(schema_version) AS v FROM snapshot').then((r) => Number(r[0]?.v ?? SCHEMA_VERSION), () => -1);
     if (version !== SCHEMA_VERSION) {
-      for (const t of ['complaint_facts', 'open_facts', 'trader_years', 'traders', 'adr_bodies', 'snapshot']) await writer.run(`DROP TABLE IF EXISTS ${t}`);
+      for (const t of ['complaint_facts', 'open_facts', 'trader_years', 'trader_keys', 'traders', 'adr_bodies', 'snapshot']) await writer.run(`DROP TABLE IF EXISTS ${t}`);
     }
     for (const s of statements(duckdbSql('schema.sql'))) await writer.run(s);
     const readers: DuckDBConnection[] = [];

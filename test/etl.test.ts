@@ -51,6 +51,8 @@ async function caseId(app: RunningApp, ref: string): Promise<string> {
 describe('incremental runs', () => {
   let app: RunningApp;
   let c: Client;
+  const traderKeys = () =>
+    app.app.get<AnalyticsStores>(ANALYTICS).source.read((q) => q('SELECT trader_id, trader_key FROM trader_keys ORDER BY trader_key')) as Promise<{ trader_id: string; trader_key: number }[]>;
   beforeAll(async () => {
     app = await startApp();
     c = client(app.baseUrl);
@@ -132,11 +134,19 @@ describe('incremental runs', () => {
 
   test('full=true rebuilds to the same figures as the increments', async () => {
     const inc = await summary(c);
+    const keysBefore = await traderKeys();
     const run = await runEtl(c, 'full=true');
     expect(run).toMatchObject({ kind: 'full', status: 'succeeded', rowsRead: await pgCount(app) });
     const { asOf: _a, ...full } = await summary(c);
     const { asOf: _b, ...incremental } = inc;
     expect(full).toEqual(incremental);
+    // Trader keys (the integer analytics filter traders by) are given once: the traders first
+    // seen by increments kept theirs through the rebuild, and no two traders share one.
+    const keysAfter = await traderKeys();
+    expect(keysAfter).toEqual(keysBefore);
+    expect(keysAfter.map((k) => k.trader_key)).toEqual([...new Set(keysAfter.map((k) => k.trader_key))]);
+    expect(keysAfter.map((k) => k.trader_id)).toEqual(expect.arrayContaining(['T-ETL-NEW', 'T-ETL-OLD']));
+    for (const id of ['T-ETL-NEW', 'T-ETL-OLD']) expect((await summary(c, `traderId=${id}`)).complaints).toBe(await pgCount(app, `trader_id = '${id}'`));
   });
 
   test('GET /etl/runs lists the runs newest first with the contract fields', async () => {

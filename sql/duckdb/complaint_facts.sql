@@ -4,9 +4,9 @@
 INSERT INTO complaint_facts
 SELECT
   id, source, filed_at, consumer_country, trader_id, trader_country, cross_border,
-  sector, problem, stage, status, closure,
-  sent_at, replied_at, trader_decision, adr_body_id, agreed_at, accepted_at, refused_at,
-  refusal_ground, closed_at, adr_result, discontinued_reason, complied, due_at,
+  sector, problem, stage, status, coalesce(closure, ''),
+  sent_at, replied_at, coalesce(trader_decision, ''), adr_body_id, agreed_at, accepted_at, refused_at,
+  coalesce(refusal_ground, ''), closed_at, coalesce(adr_result, ''), coalesce(discontinued_reason, ''), complied, due_at,
   CASE WHEN closed_at IS NOT NULL THEN (epoch_us(closed_at) - epoch_us(filed_at)) / 86400e6 END AS days_to_close,
   reply_seconds,
   adr_days,
@@ -27,13 +27,17 @@ SELECT
   0,  -- x_overdue: set for open cases by overdue.sql
   date_trunc('month', filed_at)::DATE,
   date_trunc('quarter', filed_at)::DATE,
-  date_trunc('year', filed_at)::DATE
+  date_trunc('year', filed_at)::DATE,
+  CASE WHEN closed_at IS NOT NULL
+       THEN (2 * floor(close_us / 3600e6) + CASE WHEN close_us % 3600000000 = 0 THEN 0 ELSE 1 END)::INTEGER END,
+  trader_key  -- left join: a trader without a key fails the insert (NOT NULL) instead of losing rows
 FROM (
-  SELECT *,
+  SELECT e.*, k.trader_key,
+    epoch_us(closed_at) - epoch_us(filed_at) AS close_us,
     consumer_country <> trader_country AS cross_border,
     CASE WHEN replied_at IS NOT NULL AND sent_at IS NOT NULL THEN (epoch_us(replied_at) - epoch_us(sent_at)) / 1e6 END AS reply_seconds,
     CASE WHEN closure IN ('adr_outcome', 'adr_discontinued') AND agreed_at IS NOT NULL
          THEN (epoch_us(closed_at) - epoch_us(agreed_at)) / 86400e6 END AS adr_days
-  FROM extract_complaints
+  FROM extract_complaints e LEFT JOIN trader_keys k ON k.trader_id = e.trader_id
 )
 ORDER BY filed_at, id;

@@ -12,20 +12,22 @@ CREATE TABLE IF NOT EXISTS complaint_facts (
   problem             VARCHAR NOT NULL,
   stage               VARCHAR NOT NULL,
   status              VARCHAR NOT NULL,
-  closure             VARCHAR,
+  closure             VARCHAR NOT NULL,    -- '' when none (see below)
   sent_at             TIMESTAMP,
   replied_at          TIMESTAMP,
-  trader_decision     VARCHAR,
+  trader_decision     VARCHAR NOT NULL,    -- '' when none (see below)
   adr_body_id         VARCHAR,
   agreed_at           TIMESTAMP,
   accepted_at         TIMESTAMP,
   refused_at          TIMESTAMP,
-  refusal_ground      VARCHAR,
+  refusal_ground      VARCHAR NOT NULL,    -- '' when none (see below)
   closed_at           TIMESTAMP,
-  adr_result          VARCHAR,
-  discontinued_reason VARCHAR,
+  adr_result          VARCHAR NOT NULL,    -- '' when none (see below)
+  discontinued_reason VARCHAR NOT NULL,    -- '' when none (see below)
   complied            BOOLEAN,
   due_at              TIMESTAMP,
+  -- The optional codes above hold '' rather than NULL: one NULL in a text column makes DuckDB
+  -- group and filter it 5–8× slower (closure at 10 M rows: 155 ms to group with NULLs, 20 without).
   -- Derived once here so that every query reads the same numbers (domain.md §4).
   days_to_close       DOUBLE,                  -- (closing event − filedAt) / 86 400 s
   reply_seconds       DOUBLE,                  -- trader_replied − sent_to_trader, in seconds
@@ -50,8 +52,18 @@ CREATE TABLE IF NOT EXISTS complaint_facts (
   -- request cost more than the measures).
   filed_month         DATE NOT NULL,
   filed_quarter       DATE NOT NULL,
-  filed_year          DATE NOT NULL
+  filed_year          DATE NOT NULL,
+  -- days_to_close by the hour, for quantiles without sorting (api/src/analytics/close-quantiles.ts):
+  -- 2h when the case closed exactly h hours after filing (the automatic closure at 30 days is
+  -- one value shared by most cases), 2h + 1 when between h and h + 1 hours. Null when open.
+  close_bucket        INTEGER,
+  -- trader_keys' integer for trader_id: a filter or a grouping on an integer costs ~6 ms where
+  -- trader_id's text costs ~60 ms at 10 M rows (50 000 distinct values compress poorly).
+  trader_key          INTEGER NOT NULL
 );
+
+-- A stable integer per trader (trader_keys.sql): given once, never changed or reused in a store.
+CREATE TABLE IF NOT EXISTS trader_keys (trader_id VARCHAR NOT NULL, trader_key INTEGER NOT NULL);
 
 -- The trader benchmark's inputs per trader and year of filing (domain.md §4), kept by the ETL
 -- (trader_years.sql) so that a request reads one sector's rows instead of aggregating the year.

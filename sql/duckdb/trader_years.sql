@@ -4,8 +4,11 @@
 -- the tie-break, changed). An increment joins on filed_year so that DuckDB's join filter skips,
 -- by the row groups' min/max, the years nothing touched (complaint_facts is ordered by filing).
 -- The measures are filled in from stats/measures.sql (defined once).
-DELETE FROM trader_years t
-WHERE {{all}} OR EXISTS (SELECT 1 FROM touched_trader_years x WHERE x.trader_id = t.trader_id AND year(x.filed_year) = t.year);
+-- Two deletes rather than `{{all}} OR EXISTS (…)`: with the OR, DuckDB probes every row of
+-- trader_years (~0.1 s per increment even when nothing was touched); the join reads only the pairs.
+DELETE FROM trader_years WHERE {{all}};
+DELETE FROM trader_years t USING touched_trader_years x
+WHERE NOT {{all}} AND x.trader_id = t.trader_id AND year(x.filed_year) = t.year;
 INSERT INTO trader_years
 WITH scope AS (
   SELECT f.* FROM complaint_facts f WHERE {{all}}

@@ -1,7 +1,8 @@
 /**
  * Analytics over the published DuckDB snapshot. Every answer reads its figures and its `asOf`
  * in one read transaction, so they always describe the same snapshot. The SQL lives in
- * sql/duckdb/stats/; the measures are defined once, in measures.sql and adr_measures.sql.
+ * sql/duckdb/stats/; the measures are defined once, in measures.sql and adr_measures.sql, and the
+ * quantiles of days to close in close-quantiles.ts.
  */
 import { readFileSync } from 'node:fs';
 import { sqlPath } from '../common/paths.js';
@@ -9,7 +10,8 @@ import { ApiError, badRequest } from '../common/errors.js';
 import { POPULATION_MILLIONS, PROBLEMS, REFUSAL_GROUNDS, SECTORS, type Country } from '../domain/codes.js';
 import { readSnapshot, type Params, type Row } from '../../../etl/analytics-db.js';
 import type { SnapshotSource } from '../../../etl/snapshot-source.js';
-import { filtersWhere, type SqlWhere } from './analytics-filters.js';
+import { filtersWhere, traderIdsOf, type SqlWhere } from './analytics-filters.js';
+import { closeQuantiles, NO_CLOSED } from './close-quantiles.js';
 import { assertAdrBodyVisible, assertTraderVisible, scopeKey, UNRESTRICTED, type Scope } from '../access/scope.js';
 import {
   BENCHMARK_MEASURES,
@@ -63,9 +65,11 @@ export class AnalyticsService {
     private readonly analytics: SnapshotSource,
     options: AnalyticsOptions,
   ) {
-    const measures = stripComments(stats('measures.sql')).replaceAll('{{reply_seconds}}', String(options.traderReplyDays * 86_400));
+    const additive = stripComments(stats('measures.sql')).replaceAll('{{reply_seconds}}', String(options.traderReplyDays * 86_400));
+    const measures = `${additive},\n${stripComments(stats('close_quantiles.sql'))}`;
     const adrMeasures = stripComments(stats('adr_measures.sql'));
-    const fill = (name: string) => stats(name).replaceAll('{{measures}}', measures).replaceAll('{{adr_measures}}', adrMeasures);
+    const fill = (name: string) =>
+      stats(name).replaceAll('{{additive_measures}}', additive).replaceAll('{{measures}}', measures).replaceAll('{{adr_measures}}', adrMeasures);
     this.sql = Object.fromEntries(
       ['summary', 'by_dimension', 'flows', 'trend', 'overdue', 'traders', 'top_traders', 'benchmark_traders', 'outcomes', 'adr_summary', 'adr_report_breakdowns'].map((n) => [n, fill(`${n}.sql`)]),
     );
@@ -132,6 +136,18 @@ export class AnalyticsService {
     await this.traders({ limit: 50 });
   }
 
+  /** The filters as SQL, with the trader keys they need looked up in the snapshot being read. */
+  private async where(q: Q, f: AnalyticsFilters, scope: Scope): Promise<SqlWhere> {
+    const ids = traderIdsOf(f, scope);
+    const keys = new Map<string, number>();
+    if (ids.length) {
+      const params = Object.fromEntries(ids.map((id, i) => [`k${i}`, id]));
+      const rows = await q(`SELECT trader_id, trader_key FROM trader_keys WHERE trader_id IN (${Object.keys(params).map((p) => `$${p}`).join(', ')})`, params);
+      for (const r of rows) keys.set(String(r.trader_id), Number(r.trader_key));
+    }
+    return filtersWhere(f, 'f', scope, keys);
+  }
+
   private run(q: Q, name: string, w: SqlWhere, fill: Record<string, string> = {}, extra: Params = {}): Promise<Row[]> {
     let text = this.sql[name]!.replaceAll('{{where}}', w.where);
     for (const [k, v] of Object.entries(fill)) text = text.replaceAll(`{{${k}}}`, v);
@@ -140,15 +156,16 @@ export class AnalyticsService {
 
   async summary(f: AnalyticsFilters, scope: Scope = UNRESTRICTED) {
     return this.onSnapshot(key('summary', f, scope), async (q) => {
-      const [row] = await this.run(q, 'summary', filtersWhere(f, 'f', scope));
-      return row!;
+      const w = await this.where(q, f, scope);
+      const [row] = await this.run(q, 'summary', w);
+      return { ...row!, ...(await closeQuantiles(q, w, null)).get('') ?? NO_CLOSED };
     });
   }
 
   async countries(query: CountriesQuery, scope: Scope = UNRESTRICTED) {
     const { side, ...f } = query;
     return this.onSnapshot(key('countries', query, scope), async (q) => {
-      const rows = await this.run(q, 'by_dimension', filtersWhere(f, 'f', scope), { dimension: side === 'consumer' ? 'consumer_country' : 'trader_country' });
+      const rows = await this.run(q, 'by_dimension', await this.where(q, f, scope), { dimension: side === 'consumer' ? 'consumer_country' : 'trader_country' });
       const items = rows.map(({ key, ...m }) => {
         const population = POPULATION_MILLIONS[key as Country] ?? null;
         return { country: String(key), population, complaintsPerMillion: population ? Number(m.complaints) / population : null, ...m };
@@ -159,7 +176,7 @@ export class AnalyticsService {
 
   async flows(f: AnalyticsFilters, scope: Scope = UNRESTRICTED) {
     return this.onSnapshot(key('flows', f, scope), async (q) => {
-      const rows = await this.run(q, 'flows', filtersWhere(f, 'f', scope));
+      const rows = await this.run(q, 'flows', await this.where(q, f, scope));
       return { items: rows.map((r) => ({ consumerCountry: String(r.consumerCountry), traderCountry: String(r.traderCountry), crossBorder: r.consumerCountry !== r.traderCountry, complaints: Number(r.complaints) })) };
     });
   }
@@ -167,7 +184,8 @@ export class AnalyticsService {
   async trend(query: TrendQuery, scope: Scope = UNRESTRICTED) {
     const { interval, ...f } = query;
     const body = await this.onSnapshot(key('trend', query, scope), async (q) => {
-      const rows = await this.run(q, 'trend', filtersWhere(f, 'f', scope), { interval });
+      const w = await this.where(q, f, scope);
+      const rows = await this.run(q, 'trend', w, { interval });
       return { interval, items: rows.map(({ start, ...m }) => ({ period: periodOf(String(start), interval), start: String(start), ...m })) };
     });
     // Judged against this answer's asOf, not the kept one's: a period ends without any data change.
@@ -185,7 +203,7 @@ export class AnalyticsService {
 
   private async byCode(f: AnalyticsFilters, column: 'sector' | 'problem', labels: Readonly<Record<string, { en: string }>>, scope: Scope) {
     return this.onSnapshot(key(column, f, scope), async (q) => {
-      const rows = await this.run(q, 'by_dimension', filtersWhere(f, 'f', scope), { dimension: column });
+      const rows = await this.run(q, 'by_dimension', await this.where(q, f, scope), { dimension: column });
       const total = rows.reduce((s, r) => s + Number(r.complaints), 0);
       return { items: rows.map(({ key, ...m }) => ({ code: String(key), label: label(labels, String(key)), share: share(Number(m.complaints), total), ...m })) };
     });
@@ -193,7 +211,7 @@ export class AnalyticsService {
 
   async outcomes(f: AnalyticsFilters, scope: Scope = UNRESTRICTED) {
     return this.onSnapshot(key('outcomes', f, scope), async (q) => {
-      const w = filtersWhere(f, 'f', scope);
+      const w = await this.where(q, f, scope);
       const [summary] = await this.run(q, 'adr_summary', w);
       const s = summary!;
       const rows = await this.run(q, 'outcomes', w);
@@ -214,7 +232,7 @@ export class AnalyticsService {
 
   async overdue(f: AnalyticsFilters, scope: Scope = UNRESTRICTED) {
     return this.onSnapshot(key('overdue', f, scope), async (q) => {
-      const rows = await this.run(q, 'overdue', filtersWhere(f, 'f', scope));
+      const rows = await this.run(q, 'overdue', await this.where(q, f, scope));
       const order = ['filed', 'with_trader', 'trader_replied', 'at_adr_body', 'adr_in_progress'];
       const byStage = new Map(rows.map((r) => [String(r.stage), r]));
       const items = order.map((stage) => {
@@ -230,7 +248,8 @@ export class AnalyticsService {
   async traders(query: TradersQuery, scope: Scope = UNRESTRICTED) {
     const { limit, ...f } = query;
     return this.onSnapshot(key('traders', query, scope), async (q) => {
-      const rows = await this.run(q, 'traders', filtersWhere(f, 'f', scope), {}, { limit });
+      const w = await this.where(q, f, scope);
+      const rows = await this.run(q, 'traders', w, {}, { limit });
       const items = rows.map((r) => {
         const ratesShown = Number(r.closed) >= MIN_CLOSED_FOR_RATES;
         const out: Row = { ...r, name: r.name ?? null, country: r.country ?? null, ratesShown };

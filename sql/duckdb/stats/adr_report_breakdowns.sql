@@ -1,5 +1,5 @@
 -- The ADR activity report's breakdowns of the cases a body received, in one scan (one grouping
--- set per column; nulls left out).
+-- set per column; '', no value, left out).
 SELECT
   CASE WHEN grouping(problem) = 0 THEN 'problem'
        WHEN grouping(sector) = 0 THEN 'sector'
@@ -11,5 +11,5 @@ SELECT
 FROM complaint_facts
 WHERE {{where}}
 GROUP BY GROUPING SETS ((problem), (sector), (refusal_ground), (adr_result), (discontinued_reason))
-HAVING coalesce(problem, sector, refusal_ground, adr_result, discontinued_reason) IS NOT NULL
+HAVING coalesce(problem, sector, refusal_ground, adr_result, discontinued_reason) <> ''
 ORDER BY 1, 3 DESC, 2

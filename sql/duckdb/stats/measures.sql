@@ -1,6 +1,7 @@
 -- The measures of domain.md §4 over the rows of one group: the only place they are defined for
 -- analytics. Counts are sums of the 0/1 flags complaint_facts.sql derives; ratios divide by
--- nullif(…, 0), so an empty denominator gives null, never 0 or NaN.
+-- nullif(…, 0), so an empty denominator gives null, never 0 or NaN. medianDaysToClose and
+-- p90DaysToClose are in close_quantiles.sql.
 count(*)::INTEGER AS "complaints",
 coalesce(sum(x_cross_border), 0)::INTEGER AS "crossBorder",
 sum(x_cross_border) / nullif(count(*), 0) AS "crossBorderShare",
@@ -13,7 +14,4 @@ sum(x_replied) / nullif(sum(x_sent), 0) AS "traderResponseRate",
 sum(x_timely) / nullif(sum(x_sent), 0) AS "timelyTraderResponseRate",
 coalesce(sum(x_agreed), 0)::INTEGER AS "adrAgreed",
 sum(x_agreed) / nullif(count(*), 0) AS "adrAgreementRate",
--- One aggregate for both quantiles (DuckDB computes an identical aggregate once).
-quantile_cont(days_to_close, [0.5, 0.9])[1] AS "medianDaysToClose",
-quantile_cont(days_to_close, [0.5, 0.9])[2] AS "p90DaysToClose",
 coalesce(sum(x_overdue), 0)::INTEGER AS "overdue"

@@ -1,5 +1,5 @@
 -- GET /stats/outcomes: how many cases fall in each value of the outcome columns, in one scan
--- (one grouping set per column; nulls left out).
+-- (one grouping set per column; '', no value, left out).
 SELECT
   CASE WHEN grouping(closure) = 0 THEN 'closure'
        WHEN grouping(trader_decision) = 0 THEN 'trader_decision'
@@ -11,5 +11,5 @@ SELECT
 FROM complaint_facts
 WHERE {{where}}
 GROUP BY GROUPING SETS ((closure), (trader_decision), (adr_result), (refusal_ground), (discontinued_reason))
-HAVING coalesce(closure, trader_decision, adr_result, refusal_ground, discontinued_reason) IS NOT NULL
+HAVING coalesce(closure, trader_decision, adr_result, refusal_ground, discontinued_reason) <> ''
 ORDER BY 1, 3 DESC, 2

@@ -1,6 +1,6 @@
 -- GET /stats/summary
 SELECT
-{{measures}},
+{{additive_measures}},
 {{adr_measures}}
 FROM complaint_facts
 WHERE {{where}}
