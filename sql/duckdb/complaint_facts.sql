@@ -5,7 +5,7 @@ INSERT INTO complaint_facts
 SELECT
   id, source, filed_at, consumer_country, trader_id, trader_country, cross_border,
   sector, problem, stage, status, coalesce(closure, ''),
-  sent_at, replied_at, coalesce(trader_decision, ''), adr_body_id, agreed_at, accepted_at, refused_at,
+  sent_at, replied_at, coalesce(trader_decision, ''), coalesce(adr_body_id, ''), agreed_at, accepted_at, refused_at,
   coalesce(refusal_ground, ''), closed_at, coalesce(adr_result, ''), coalesce(discontinued_reason, ''), complied, due_at,
   CASE WHEN closed_at IS NOT NULL THEN (epoch_us(closed_at) - epoch_us(filed_at)) / 86400e6 END AS days_to_close,
   reply_seconds,

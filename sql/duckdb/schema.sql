@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS complaint_facts (
   sent_at             TIMESTAMP,
   replied_at          TIMESTAMP,
   trader_decision     VARCHAR NOT NULL,    -- '' when none (see below)
-  adr_body_id         VARCHAR,
+  adr_body_id         VARCHAR NOT NULL,    -- '' when none (see below)
   agreed_at           TIMESTAMP,
   accepted_at         TIMESTAMP,
   refused_at          TIMESTAMP,
@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS complaint_facts (
   complied            BOOLEAN,
   due_at              TIMESTAMP,
   -- The optional codes above hold '' rather than NULL: one NULL in a text column makes DuckDB
-  -- group and filter it 5–8× slower (closure at 10 M rows: 155 ms to group with NULLs, 20 without).
+  -- group and filter it 5–8× slower (closure at 10 M rows: 155 ms to group with NULLs, 20 without,
+  -- filtering on closure 105 ms against 19). Filters never ask for '': a code is never empty.
   -- Derived once here so that every query reads the same numbers (domain.md §4).
   days_to_close       DOUBLE,                  -- (closing event − filedAt) / 86 400 s
   reply_seconds       DOUBLE,                  -- trader_replied − sent_to_trader, in seconds
