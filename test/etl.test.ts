@@ -149,6 +149,23 @@ describe('incremental runs', () => {
     for (const id of ['T-ETL-NEW', 'T-ETL-OLD']) expect((await summary(c, `traderId=${id}`)).complaints).toBe(await pgCount(app, `trader_id = '${id}'`));
   });
 
+  test('close_bucket orders days to close by the hour, exact hours apart (the summary quantiles read it)', async () => {
+    const HOUR_US = 3_600_000_000n;
+    const expected = new Map(
+      (await sql<{ id: string; us: string }>`select id::text as id, (extract(epoch from closed_at - filed_at) * 1000000)::bigint::text as us from complaints where closed_at is not null`.execute(app.store.db)).rows.map((r) => {
+        const us = BigInt(r.us);
+        const h = us >= 0n ? us / HOUR_US : -((-us + HOUR_US - 1n) / HOUR_US); // floor
+        return [r.id, Number(2n * h + (us === h * HOUR_US ? 0n : 1n))];
+      }),
+    );
+    const facts = (await app.app.get<AnalyticsStores>(ANALYTICS).source.read((q) => q('SELECT id::VARCHAR AS id, close_bucket FROM complaint_facts WHERE closed_at IS NOT NULL'))) as { id: string; close_bucket: number }[];
+    expect(facts.length).toBe(expected.size);
+    for (const f of facts) expect(f.close_bucket, `complaint ${f.id}`).toBe(expected.get(f.id));
+    // Both kinds occur in the demo data: cases closed on a whole hour (the automatic closure) and between.
+    expect(facts.some((f) => f.close_bucket % 2 === 0)).toBe(true);
+    expect(facts.some((f) => f.close_bucket % 2 === 1)).toBe(true);
+  });
+
   test('GET /etl/runs lists the runs newest first with the contract fields', async () => {
     const r = await c.get('/api/v1/etl/runs');
     expect(r.status).toBe(200);

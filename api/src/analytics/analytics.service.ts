@@ -11,7 +11,7 @@ import { POPULATION_MILLIONS, PROBLEMS, REFUSAL_GROUNDS, SECTORS, type Country }
 import { readSnapshot, type Params, type Row } from '../../../etl/analytics-db.js';
 import type { SnapshotSource } from '../../../etl/snapshot-source.js';
 import { filtersWhere, traderIdsOf, type SqlWhere } from './analytics-filters.js';
-import { closeQuantiles, NO_CLOSED } from './close-quantiles.js';
+import { summaryQuantiles } from './close-quantiles.js';
 import { assertAdrBodyVisible, assertTraderVisible, scopeKey, UNRESTRICTED, type Scope } from '../access/scope.js';
 import {
   BENCHMARK_MEASURES,
@@ -158,7 +158,7 @@ export class AnalyticsService {
     return this.onSnapshot(key('summary', f, scope), async (q) => {
       const w = await this.where(q, f, scope);
       const [row] = await this.run(q, 'summary', w);
-      return { ...row!, ...(await closeQuantiles(q, w, null)).get('') ?? NO_CLOSED };
+      return { ...row!, ...(await summaryQuantiles(q, w, Number(row!.closed))) };
     });
   }
 

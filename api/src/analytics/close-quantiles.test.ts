@@ -6,7 +6,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query, type Params } from '../../../etl/analytics-db.js';
-import { closeQuantiles } from './close-quantiles.js';
+import { closeQuantiles, HISTOGRAM_FROM, summaryQuantiles } from './close-quantiles.js';
 
 const HOUR_US = 3_600_000_000;
 const DAY_US = 24 * HOUR_US;
@@ -110,6 +110,18 @@ describe('closeQuantiles', () => {
       const got = await closeQuantiles(q, { where, params }, null);
       expect(got.get(''), where).toEqual((await expected(where, params, false)).get(''));
     }
+  });
+
+  it('summaryQuantiles: quantile_cont below HISTOGRAM_FROM closed cases, the histogram from it on, the same figures', async () => {
+    for (const [where, params] of [['true', {}], ['k = $k', { k: 1 }]] as const) {
+      const want = (await expected(where, params, false)).get('');
+      const [{ n }] = (await q(`SELECT count(days_to_close)::INTEGER AS n FROM complaint_facts WHERE ${where}`, params)) as [{ n: number }];
+      expect(n).toBeLessThan(HISTOGRAM_FROM);
+      expect(await summaryQuantiles(q, { where, params }, n), where).toEqual(want);
+      // Told the set is large, it takes the histogram's way.
+      expect(await summaryQuantiles(q, { where, params }, HISTOGRAM_FROM), where).toEqual(want);
+    }
+    expect(await summaryQuantiles(q, { where: 'false', params: {} }, 0)).toEqual({ medianDaysToClose: null, p90DaysToClose: null });
   });
 
   it('leaves out groups and sets without a closed case', async () => {
