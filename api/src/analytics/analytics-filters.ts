@@ -39,9 +39,10 @@ function traderKeyIn(ids: readonly string[], keys: ReadonlyMap<string, number>):
 
 /**
  * The filters, ANDed with the caller's scope (so a filter can only narrow the scope).
- * `traderKeys` maps the ids of traderIdsOf(f, scope) to their trader_key.
+ * `traderKeys` maps the ids of traderIdsOf(f, scope) to their trader_key (required: an id missing
+ * from it matches nothing).
  */
-export function filtersWhere(f: AnalyticsFilters, prefix = 'f', scope?: Scope, traderKeys: ReadonlyMap<string, number> = new Map()): SqlWhere {
+export function filtersWhere(f: AnalyticsFilters, scope: Scope | undefined, traderKeys: ReadonlyMap<string, number>, prefix = 'f'): SqlWhere {
   const parts: string[] = [];
   const params: Record<string, DuckDBValue> = {};
   let n = 0;

@@ -145,7 +145,7 @@ export class AnalyticsService {
       const rows = await q(`SELECT trader_id, trader_key FROM trader_keys WHERE trader_id IN (${Object.keys(params).map((p) => `$${p}`).join(', ')})`, params);
       for (const r of rows) keys.set(String(r.trader_id), Number(r.trader_key));
     }
-    return filtersWhere(f, 'f', scope, keys);
+    return filtersWhere(f, scope, keys);
   }
 
   private run(q: Q, name: string, w: SqlWhere, fill: Record<string, string> = {}, extra: Params = {}): Promise<Row[]> {
