@@ -29,9 +29,10 @@ export const NO_CLOSED: CloseQuantiles = { medianDaysToClose: null, p90DaysToClo
 
 type Q = (text: string, params?: Params) => Promise<Row[]>;
 
-const HISTOGRAM = readFileSync(sqlPath('duckdb', 'stats', 'close_histogram.sql'), 'utf8');
-const VALUES = readFileSync(sqlPath('duckdb', 'stats', 'close_values.sql'), 'utf8');
-const QUANTILE_CONT = `SELECT\n${readFileSync(sqlPath('duckdb', 'stats', 'close_quantiles.sql'), 'utf8').replace(/^\s*--.*$/gm, '').trim()}\nFROM complaint_facts\nWHERE {{where}}`;
+const stats = (name: string) => readFileSync(sqlPath('duckdb', 'stats', name), 'utf8');
+const HISTOGRAM = stats('close_histogram.sql');
+const VALUES = stats('close_values.sql');
+const QUANTILE_CONT = stats('close_quantiles_small.sql').replaceAll('{{quantiles}}', stats('close_quantiles.sql').replace(/^\s*--.*$/gm, '').trim());
 
 /**
  * From this many closed cases on, the histogram. Below it, sorting the values costs less than the
