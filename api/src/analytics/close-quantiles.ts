@@ -17,9 +17,7 @@
  * (stats/close_quantiles.sql): a histogram per group multiplies the buckets and measured slower.
  * The results equal quantile_cont's to the last bit (close-quantiles.test.ts).
  */
-import { readFileSync } from 'node:fs';
-import { sqlPath } from '../common/paths.js';
-import type { Params, Row } from '../../../etl/analytics-db.js';
+import { duckdbSql, type Params, type Row } from '../../../etl/analytics-db.js';
 import type { SqlWhere } from './analytics-filters.js';
 
 /** The quantiles of days_to_close the measures report, by name. */
@@ -29,10 +27,9 @@ export const NO_CLOSED: CloseQuantiles = { medianDaysToClose: null, p90DaysToClo
 
 type Q = (text: string, params?: Params) => Promise<Row[]>;
 
-const stats = (name: string) => readFileSync(sqlPath('duckdb', 'stats', name), 'utf8');
-const HISTOGRAM = stats('close_histogram.sql');
-const VALUES = stats('close_values.sql');
-const QUANTILE_CONT = stats('close_quantiles_small.sql').replaceAll('{{quantiles}}', stats('close_quantiles.sql').replace(/^\s*--.*$/gm, '').trim());
+const HISTOGRAM = duckdbSql('stats/close_histogram.sql');
+const VALUES = duckdbSql('stats/close_values.sql');
+const QUANTILE_CONT = duckdbSql('stats/close_quantiles_small.sql').replaceAll('{{quantiles}}', duckdbSql('stats/close_quantiles.sql'));
 
 /**
  * From this many closed cases on, the histogram. Below it, sorting the values costs less than the
