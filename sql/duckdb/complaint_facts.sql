@@ -1,6 +1,13 @@
 -- complaint_facts: insert every extracted complaint (new or changed) as its current row; an
 -- increment first deletes their previous rows (complaint_facts_delete.sql). A full run starts
 -- from an empty table, so the same statement rebuilds everything.
+--
+-- The join to trader_keys must hash trader_keys (50 000 rows) and stream the extract through it.
+-- DuckDB cannot estimate the CSV's row count and, once trader_keys is a stored table with
+-- statistics, turns the join around and hashes the ten million extracted rows instead: 32 s
+-- against 18 s for a full run at 10 M, measured. So the build-side optimizer is off for this
+-- statement only.
+SET disabled_optimizers = 'build_side_probe_side';
 INSERT INTO complaint_facts
 SELECT
   id, source, filed_at, consumer_country, trader_id, trader_country, cross_border,
@@ -41,3 +48,4 @@ FROM (
   FROM extract_complaints e LEFT JOIN trader_keys k ON k.trader_id = e.trader_id
 )
 ORDER BY filed_at, id;
+RESET disabled_optimizers;
