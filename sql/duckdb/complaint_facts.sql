@@ -14,7 +14,7 @@ SELECT
   sector, problem, stage, status, coalesce(closure, ''),
   sent_at, replied_at, coalesce(trader_decision, ''), coalesce(adr_body_id, ''), agreed_at, accepted_at, refused_at,
   coalesce(refusal_ground, ''), closed_at, coalesce(adr_result, ''), coalesce(discontinued_reason, ''), complied, due_at,
-  CASE WHEN closed_at IS NOT NULL THEN (epoch_us(closed_at) - epoch_us(filed_at)) / 86400e6 END AS days_to_close,
+  close_us,
   reply_seconds,
   adr_days,
   cross_border::UTINYINT,

@@ -30,7 +30,10 @@ CREATE TABLE IF NOT EXISTS complaint_facts (
   -- group and filter it 5–8× slower (closure at 10 M rows: 155 ms to group with NULLs, 20 without,
   -- filtering on closure 105 ms against 19). Filters never ask for '': a code is never empty.
   -- Derived once here so that every query reads the same numbers (domain.md §4).
-  days_to_close       DOUBLE,                  -- (closing event − filedAt) / 86 400 s
+  -- Microseconds from filing to the closing event (days: / 86 400 000 000). An integer: DuckDB's
+  -- quantile_cont gathers and sorts it ~2× faster than the same durations as DOUBLE days (by
+  -- sector at 10 M rows: 240 → 134 ms, by month 299 → 148 ms, measured).
+  close_us            BIGINT,
   reply_seconds       DOUBLE,                  -- trader_replied − sent_to_trader, in seconds
   adr_days            DOUBLE,                  -- ADR conclusion − receipt, in days
   -- 0/1 flags: measures are sums of small integers, the fastest aggregate DuckDB has.
@@ -54,7 +57,7 @@ CREATE TABLE IF NOT EXISTS complaint_facts (
   filed_month         DATE NOT NULL,
   filed_quarter       DATE NOT NULL,
   filed_year          DATE NOT NULL,
-  -- days_to_close by the hour, for quantiles without sorting (api/src/analytics/close-quantiles.ts):
+  -- close_us by the hour, for quantiles without sorting (api/src/analytics/close-quantiles.ts):
   -- 2h when the case closed exactly h hours after filing (the automatic closure at 30 days is
   -- one value shared by most cases), 2h + 1 when between h and h + 1 hours. Null when open.
   close_bucket        INTEGER,

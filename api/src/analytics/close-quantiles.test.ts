@@ -36,7 +36,7 @@ describe('closeQuantiles', () => {
   beforeAll(async () => {
     instance = await DuckDBInstance.create(':memory:');
     conn = await instance.connect();
-    await conn.run('CREATE TABLE complaint_facts (g VARCHAR, k INTEGER, days_to_close DOUBLE, close_bucket INTEGER)');
+    await conn.run('CREATE TABLE complaint_facts (g VARCHAR, k INTEGER, close_us BIGINT, close_bucket INTEGER)');
     const next = random(20261125);
     const rows: [string, number, number | null][] = [];
     const add = (g: string, us: number | null) => rows.push([g, Math.floor(next() * 4), us]);
@@ -67,7 +67,7 @@ describe('closeQuantiles', () => {
         appender.appendNull();
         appender.appendNull();
       } else {
-        appender.appendDouble(us / DAY_US);
+        appender.appendBigInt(BigInt(us));
         appender.appendInteger(bucketOf(us));
       }
       appender.endRow();
@@ -82,8 +82,8 @@ describe('closeQuantiles', () => {
 
   async function expected(where: string, params: Record<string, string | number>, grouped: boolean) {
     const rows = await q(
-      `SELECT ${grouped ? 'g' : `''`} AS g, quantile_cont(days_to_close, [0.5, 0.9]) AS qs
-       FROM complaint_facts WHERE (${where}) AND days_to_close IS NOT NULL GROUP BY ALL`,
+      `SELECT ${grouped ? 'g' : `''`} AS g, list_transform(quantile_cont(close_us, [0.5, 0.9]), x -> x / 86400e6) AS qs
+       FROM complaint_facts WHERE (${where}) AND close_us IS NOT NULL GROUP BY ALL`,
       params,
     );
     return new Map(rows.map((r) => {
@@ -115,7 +115,7 @@ describe('closeQuantiles', () => {
   it('summaryQuantiles: quantile_cont below HISTOGRAM_FROM closed cases, the histogram from it on, the same figures', async () => {
     for (const [where, params] of [['true', {}], ['k = $k', { k: 1 }]] as const) {
       const want = (await expected(where, params, false)).get('');
-      const [{ n }] = (await q(`SELECT count(days_to_close)::INTEGER AS n FROM complaint_facts WHERE ${where}`, params)) as [{ n: number }];
+      const [{ n }] = (await q(`SELECT count(close_us)::INTEGER AS n FROM complaint_facts WHERE ${where}`, params)) as [{ n: number }];
       expect(n).toBeLessThan(HISTOGRAM_FROM);
       expect(await summaryQuantiles(q, { where, params }, n), where).toEqual(want);
       // Told the set is large, it takes the histogram's way.

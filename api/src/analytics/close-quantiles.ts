@@ -3,7 +3,7 @@
  * linearly interpolated) without gathering and sorting every value as quantile_cont does (~250 ms
  * at 10 M closed complaints, most of a request's time).
  *
- * complaint_facts.close_bucket orders days_to_close by the hour: bucket 2h holds exactly h hours
+ * complaint_facts.close_bucket orders close_us (microseconds to close) by the hour: bucket 2h holds exactly h hours
  * (one value: the automatic closure at 30 days is most cases' value), bucket 2h + 1 the values
  * strictly between h and h + 1 hours. Step 1 counts the closed complaints per bucket and group
  * (close_histogram.sql); a running sum then tells which bucket holds each rank percentile_cont
@@ -20,7 +20,7 @@
 import { duckdbSql, type Params, type Row } from '../../../etl/analytics-db.js';
 import type { SqlWhere } from './analytics-filters.js';
 
-/** The quantiles of days_to_close the measures report, by name. */
+/** The quantiles of the days to close the measures report, by name. */
 export const CLOSE_QUANTILES = { medianDaysToClose: 0.5, p90DaysToClose: 0.9 } as const;
 export type CloseQuantiles = Record<keyof typeof CLOSE_QUANTILES, number | null>;
 export const NO_CLOSED: CloseQuantiles = { medianDaysToClose: null, p90DaysToClose: null };
@@ -49,15 +49,17 @@ export async function summaryQuantiles(q: Q, w: SqlWhere, closed: number): Promi
   return (await closeQuantiles(q, w, null)).get('') ?? { ...NO_CLOSED };
 }
 
-/** One rank (0-based, in ascending order of days_to_close) located in the histogram. */
+/** One rank (0-based, in ascending order of close_us) located in the histogram. */
 interface Located {
   bucket: number;
   /** The rank's place among the bucket's values, 0-based. */
   offset: number;
 }
 
-/** The value every case of an even bucket has: exactly h hours, in days (as days_to_close computes it). */
-const evenBucketValue = (bucket: number) => bucket / 2 / 24;
+const HOUR_US = 3_600_000_000;
+const DAY_US = 86_400_000_000;
+/** The value every case of an even bucket has: exactly h hours, in microseconds. */
+const evenBucketValue = (bucket: number) => (bucket / 2) * HOUR_US;
 const isEven = (bucket: number) => bucket % 2 === 0;
 
 /** Locates 0-based rank `rank` in a histogram sorted by bucket (`starts`: each bucket's first rank). */
@@ -140,9 +142,9 @@ export async function closeQuantiles(q: Q, w: SqlWhere, group: string | null): P
     for (const { name, lo, hi, fraction } of plan.picks) {
       const a = valueAt(lo);
       const b = valueAt(hi);
-      // As quantile_cont interpolates, to the last bit (percentile_cont's lo + fraction × (hi − lo)
-      // can differ in the last place).
-      out[name] = fraction === 0 ? a : a * (1 - fraction) + b * fraction;
+      // As quantile_cont interpolates (a·(1 − f) + b·f in doubles), then days as
+      // close_quantiles.sql divides: to the last bit. Microseconds stay below 2^53, exact as doubles.
+      out[name] = (fraction === 0 ? a : a * (1 - fraction) + b * fraction) / DAY_US;
     }
     result.set(g, out);
   }
@@ -175,7 +177,7 @@ async function oddBucketValues(q: Q, w: SqlWhere, groupSql: string, needed: Map<
     const k = `${Number(r.b)}\u0000${String(r.g)}`;
     let list = lists.get(k);
     if (!list) lists.set(k, (list = []));
-    list.push(Number(r.d));
+    list.push(Number(r.us));
   }
   for (const [k, list] of lists) out.set(k, Float64Array.from(list).sort());
   return out;

@@ -4,6 +4,7 @@
 -- close_values.sql (api/src/analytics/close-quantiles.ts): quantile_cont gathers and sorts every
 -- value (~300 ms of the unfiltered summary's ~400 ms at 10 M complaints), counting them per
 -- close_bucket costs a fraction of that. Per group the buckets multiply (84 months × ~5 000) and
--- the histogram was slower than quantile_cont, measured.
-quantile_cont(days_to_close, [0.5, 0.9])[1] AS "medianDaysToClose",
-quantile_cont(days_to_close, [0.5, 0.9])[2] AS "p90DaysToClose"
+-- the histogram was slower than quantile_cont, measured. Over the integer close_us, then divided
+-- into days: ~2× faster than over DOUBLE days (by sector at 10 M rows 240 → 134 ms).
+quantile_cont(close_us, [0.5, 0.9])[1] / 86400e6 AS "medianDaysToClose",
+quantile_cont(close_us, [0.5, 0.9])[2] / 86400e6 AS "p90DaysToClose"
