@@ -205,7 +205,8 @@ async function etl() {
       // A new store file is built as a full run is (there is nothing to update).
       for (const t of [...transformsFor(full || fresh), 'snapshot.sql']) {
         if (variant === 'no-reference' && (t === 'traders.sql' || t === 'adr_bodies.sql')) continue; // what-if: reference data unchanged, not rewritten
-        const text = duckdbSql(t).replaceAll('{{measures}}', TRADER_YEARS_FILL.measures).replaceAll('{{all}}', full || fresh ? 'TRUE' : 'FALSE');
+        let text = duckdbSql(t).replaceAll('{{all}}', full || fresh ? 'TRUE' : 'FALSE');
+        for (const [k, v] of Object.entries(TRADER_YEARS_FILL)) text = text.replaceAll(`{{${k}}}`, v);
         for (let s of statements(text)) {
           if (variant === 'no-order' && /^INSERT INTO complaint_facts/.test(s)) s = s.replace(/ORDER BY filed_at, id\s*$/, ''); // what-if: no sort
           if (variant === 'direct' && /^INSERT INTO complaint_facts/.test(s)) s = s.replace('FROM extract_complaints', 'FROM extract_complaints_csv'); // what-if: read the CSV in the INSERT

@@ -36,8 +36,12 @@ export interface EtlRun {
 
 /** The transforms, in order; each file writes one table of sql/duckdb/. `snapshot` is last. */
 export const TRANSFORMS = ['traders.sql', 'trader_keys.sql', 'adr_bodies.sql', 'complaint_facts_delete.sql', 'complaint_facts.sql', 'trader_years.sql', 'complaint_facts_overdue.sql', 'open_facts.sql', 'open_facts_update.sql'] as const;
-/** trader_years.sql's measures: the stats' own definitions (stats/measures.sql). */
-export const TRADER_YEARS_FILL = { measures: `${duckdbSql('stats/measures.sql')},\n${duckdbSql('stats/close_quantiles.sql')}` };
+/** trader_years.sql's measures: the stats' own definitions (stats/measures.sql over flag groups, stats/close_quantiles.sql). */
+export const TRADER_YEARS_FILL = {
+  measures: duckdbSql('stats/measures.sql'),
+  flag_counts: duckdbSql('stats/flag_counts.sql'),
+  close_quantiles: duckdbSql('stats/close_quantiles.sql'),
+};
 /** Skipped on a full run: complaint_facts starts empty, open_facts is built whole. */
 const INCREMENTAL_ONLY: ReadonlySet<string> = new Set(['complaint_facts_delete.sql', 'open_facts_update.sql']);
 /** Skipped on an increment, which updates the table in place instead. */

@@ -17,35 +17,44 @@ SELECT
   close_us,
   reply_seconds,
   adr_days,
-  cross_border::UTINYINT,
-  (status = 'closed')::UTINYINT,
-  coalesce(closure IN ('settled_directly', 'adr_outcome'), false)::UTINYINT,
-  (sent_at IS NOT NULL)::UTINYINT,
-  (replied_at IS NOT NULL)::UTINYINT,
-  coalesce(reply_seconds <= $reply_days * 86400, false)::UTINYINT,
-  (agreed_at IS NOT NULL)::UTINYINT,
-  (accepted_at IS NOT NULL)::UTINYINT,
-  (refused_at IS NOT NULL)::UTINYINT,
-  coalesce(closure = 'adr_outcome', false)::UTINYINT,
-  coalesce(closure = 'adr_discontinued', false)::UTINYINT,
-  coalesce(adr_days <= 90, false)::UTINYINT,
-  (complied IS NOT NULL)::UTINYINT,
-  coalesce(complied, false)::UTINYINT,
-  0,  -- x_overdue: set for open cases by overdue.sql
+  x_cross_border, x_closed, x_resolved, x_sent, x_replied, x_timely, x_agreed, x_accepted, x_refused,
+  x_outcome, x_discontinued, x_within_90, x_compliance, x_complied, x_overdue,
   date_trunc('month', filed_at)::DATE,
   date_trunc('quarter', filed_at)::DATE,
   date_trunc('year', filed_at)::DATE,
   CASE WHEN closed_at IS NOT NULL
        THEN (2 * floor(close_us / 3600e6) + CASE WHEN close_us % 3600000000 = 0 THEN 0 ELSE 1 END)::INTEGER END,
-  trader_key  -- left join: a trader without a key fails the insert (NOT NULL) instead of losing rows
+  trader_key,  -- left join: a trader without a key fails the insert (NOT NULL) instead of losing rows
+  -- x_bits: bit k = the k-th flag, in schema.sql's order (value 2^k)
+  (x_cross_border + 2 * x_closed + 4 * x_resolved + 8 * x_sent + 16 * x_replied + 32 * x_timely
+   + 64 * x_agreed + 128 * x_accepted + 256 * x_refused + 512 * x_outcome + 1024 * x_discontinued
+   + 2048 * x_within_90 + 4096 * x_compliance + 8192 * x_complied + 16384 * x_overdue)::USMALLINT
 FROM (
-  SELECT e.*, k.trader_key,
-    epoch_us(closed_at) - epoch_us(filed_at) AS close_us,
-    consumer_country <> trader_country AS cross_border,
-    CASE WHEN replied_at IS NOT NULL AND sent_at IS NOT NULL THEN (epoch_us(replied_at) - epoch_us(sent_at)) / 1e6 END AS reply_seconds,
-    CASE WHEN closure IN ('adr_outcome', 'adr_discontinued') AND agreed_at IS NOT NULL
-         THEN (epoch_us(closed_at) - epoch_us(agreed_at)) / 86400e6 END AS adr_days
-  FROM extract_complaints e LEFT JOIN trader_keys k ON k.trader_id = e.trader_id
+  SELECT *,
+    cross_border::USMALLINT AS x_cross_border,
+    (status = 'closed')::USMALLINT AS x_closed,
+    coalesce(closure IN ('settled_directly', 'adr_outcome'), false)::USMALLINT AS x_resolved,
+    (sent_at IS NOT NULL)::USMALLINT AS x_sent,
+    (replied_at IS NOT NULL)::USMALLINT AS x_replied,
+    coalesce(reply_seconds <= $reply_days * 86400, false)::USMALLINT AS x_timely,
+    (agreed_at IS NOT NULL)::USMALLINT AS x_agreed,
+    (accepted_at IS NOT NULL)::USMALLINT AS x_accepted,
+    (refused_at IS NOT NULL)::USMALLINT AS x_refused,
+    coalesce(closure = 'adr_outcome', false)::USMALLINT AS x_outcome,
+    coalesce(closure = 'adr_discontinued', false)::USMALLINT AS x_discontinued,
+    coalesce(adr_days <= 90, false)::USMALLINT AS x_within_90,
+    (complied IS NOT NULL)::USMALLINT AS x_compliance,
+    coalesce(complied, false)::USMALLINT AS x_complied,
+    0::USMALLINT AS x_overdue  -- set for open cases by complaint_facts_overdue.sql
+  FROM (
+    SELECT e.*, k.trader_key,
+      epoch_us(closed_at) - epoch_us(filed_at) AS close_us,
+      consumer_country <> trader_country AS cross_border,
+      CASE WHEN replied_at IS NOT NULL AND sent_at IS NOT NULL THEN (epoch_us(replied_at) - epoch_us(sent_at)) / 1e6 END AS reply_seconds,
+      CASE WHEN closure IN ('adr_outcome', 'adr_discontinued') AND agreed_at IS NOT NULL
+           THEN (epoch_us(closed_at) - epoch_us(agreed_at)) / 86400e6 END AS adr_days
+    FROM extract_complaints e LEFT JOIN trader_keys k ON k.trader_id = e.trader_id
+  )
 )
 ORDER BY filed_at, id;
 RESET disabled_optimizers;

@@ -7,5 +7,5 @@ INSERT INTO open_facts
 SELECT * FROM complaint_facts
 WHERE status = 'open' AND id IN (SELECT id FROM extract_complaints WHERE status = 'open');
 UPDATE open_facts
-SET x_overdue = 1 - x_overdue
+SET x_overdue = 1 - x_overdue, x_bits = CASE WHEN x_overdue = 1 THEN x_bits - 16384 ELSE x_bits + 16384 END
 WHERE x_overdue <> coalesce(due_at < $as_of::TIMESTAMP, false)::UTINYINT;

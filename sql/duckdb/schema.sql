@@ -63,7 +63,14 @@ CREATE TABLE IF NOT EXISTS complaint_facts (
   close_bucket        INTEGER,
   -- trader_keys' integer for trader_id: a filter or a grouping on an integer costs ~6 ms where
   -- trader_id's text costs ~60 ms at 10 M rows (50 000 distinct values compress poorly).
-  trader_key          INTEGER NOT NULL
+  trader_key          INTEGER NOT NULL,
+  -- The 0/1 flags above packed in one integer, bit k = flag k in the order they are declared
+  -- (x_cross_border bit 0 … x_overdue bit 14; complaint_facts.sql packs, stats/measures.sql and
+  -- stats/adr_measures.sql unpack). A set of rows shares a few dozen values: the measures count
+  -- rows per value first and sum those few groups (stats/flag_groups.sql), 2–4× faster than
+  -- summing fifteen flag columns over every row (the summary's measures at 10 M rows 97 → 34 ms,
+  -- by month 200 → 43 ms, measured).
+  x_bits              USMALLINT NOT NULL
 );
 
 -- A stable integer per trader (trader_keys.sql): given once, never changed or reused in a store.

@@ -3,7 +3,8 @@
 -- all of them (the runner fills in TRUE on a full run, or when the traders' registered sectors,
 -- the tie-break, changed). An increment joins on filed_year so that DuckDB's join filter skips,
 -- by the row groups' min/max, the years nothing touched (complaint_facts is ordered by filing).
--- The measures are filled in from stats/measures.sql (defined once).
+-- The measures are filled in from stats/measures.sql over flag groups, the median from
+-- stats/close_quantiles.sql (defined once).
 -- Two deletes rather than `{{all}} OR EXISTS (…)`: with the OR, DuckDB probes every row of
 -- trader_years (~0.1 s per increment even when nothing was touched); the join reads only the pairs.
 DELETE FROM trader_years WHERE {{all}};
@@ -23,11 +24,24 @@ picks AS (
   FROM scope f LEFT JOIN traders t ON t.id = f.trader_id
   GROUP BY f.trader_id, year(f.filed_year), f.sector
 ),
-measures AS (
-  SELECT trader_id, year(filed_year) AS year,
-{{measures}}
+flags AS (
+  SELECT trader_id, year(filed_year) AS year, x_bits, count(*) AS n, sum(adr_days) AS adr_days_sum, count(adr_days) AS adr_days_n
   FROM scope
-  GROUP BY trader_id, year(filed_year)
+  GROUP BY ALL
+),
+measures AS (
+  SELECT trader_id, year,
+{{measures}}
+  FROM (SELECT trader_id, year, n, {{flag_counts}}, adr_days_sum, adr_days_n FROM flags)
+  GROUP BY trader_id, year
+),
+quantiles AS (
+  SELECT trader_id, year(filed_year) AS year,
+{{close_quantiles}}
+  FROM scope
+  GROUP BY ALL
 )
-SELECT m.trader_id, m.year, p.sector, m."complaints", m."closed", m."resolutionRate", m."traderResponseRate", m."medianDaysToClose"
-FROM measures m JOIN picks p ON p.trader_id = m.trader_id AND p.year = m.year AND p.pick = 1;
+SELECT m.trader_id, m.year, p.sector, m."complaints", m."closed", m."resolutionRate", m."traderResponseRate", q."medianDaysToClose"
+FROM measures m
+JOIN picks p ON p.trader_id = m.trader_id AND p.year = m.year AND p.pick = 1
+JOIN quantiles q ON q.trader_id = m.trader_id AND q.year = m.year;

@@ -28,6 +28,9 @@ import {
 const stats = (name: string) => readFileSync(sqlPath('duckdb', 'stats', name), 'utf8');
 const stripComments = (s: string) => s.replace(/^\s*--.*$/gm, '').trim();
 
+/** The {{group}} of a query over the whole filtered set (no grouping column). */
+const WHOLE_SET = { group: 'NULL' };
+
 /** Thresholds of domain.md §4. */
 export const MIN_CLOSED_FOR_RATES = 10;
 export const MIN_PEERS = 5;
@@ -65,13 +68,19 @@ export class AnalyticsService {
     private readonly analytics: SnapshotSource,
     options: AnalyticsOptions,
   ) {
-    const additive = stripComments(stats('measures.sql')).replaceAll('{{reply_seconds}}', String(options.traderReplyDays * 86_400));
-    const measures = `${additive},\n${stripComments(stats('close_quantiles.sql'))}`;
-    const adrMeasures = stripComments(stats('adr_measures.sql'));
-    const fill = (name: string) =>
-      stats(name).replaceAll('{{additive_measures}}', additive).replaceAll('{{measures}}', measures).replaceAll('{{adr_measures}}', adrMeasures);
+    // The fragments, outermost first: a query's {{by_dimension}} brings {{flag_groups}}, which
+    // brings {{flag_counts}}; {{where}} and {{group}} are filled per request (run()).
+    const fragments: [string, string][] = [
+      ['by_dimension', stats('by_dimension.sql')],
+      ['flag_groups', stats('flag_groups.sql')],
+      ['flag_counts', stripComments(stats('flag_counts.sql'))],
+      ['measures', stripComments(stats('measures.sql'))],
+      ['adr_measures', stripComments(stats('adr_measures.sql'))],
+      ['close_quantiles', stripComments(stats('close_quantiles.sql'))],
+    ];
+    const fill = (name: string) => fragments.reduce((text, [k, v]) => text.replaceAll(`{{${k}}}`, v), stats(name));
     this.sql = Object.fromEntries(
-      ['summary', 'by_dimension', 'flows', 'trend', 'overdue', 'traders', 'top_traders', 'benchmark_traders', 'outcomes', 'adr_summary', 'adr_report_breakdowns'].map((n) => [n, fill(`${n}.sql`)]),
+      ['summary', 'by_dimension', 'flows', 'trend', 'overdue', 'trader_ranks', 'top_traders', 'benchmark_traders', 'outcomes', 'adr_summary', 'adr_report_breakdowns'].map((n) => [n, fill(`${n}.sql`)]),
     );
   }
 
@@ -157,7 +166,7 @@ export class AnalyticsService {
   async summary(f: AnalyticsFilters, scope: Scope = UNRESTRICTED) {
     return this.onSnapshot(key('summary', f, scope), async (q) => {
       const w = await this.where(q, f, scope);
-      const [row] = await this.run(q, 'summary', w);
+      const [row] = await this.run(q, 'summary', w, WHOLE_SET);
       return { ...row!, ...(await summaryQuantiles(q, w, Number(row!.closed))) };
     });
   }
@@ -165,7 +174,7 @@ export class AnalyticsService {
   async countries(query: CountriesQuery, scope: Scope = UNRESTRICTED) {
     const { side, ...f } = query;
     return this.onSnapshot(key('countries', query, scope), async (q) => {
-      const rows = await this.run(q, 'by_dimension', await this.where(q, f, scope), { dimension: side === 'consumer' ? 'consumer_country' : 'trader_country' });
+      const rows = await this.run(q, 'by_dimension', await this.where(q, f, scope), { group: side === 'consumer' ? 'consumer_country' : 'trader_country' });
       const items = rows.map(({ key, ...m }) => {
         const population = POPULATION_MILLIONS[key as Country] ?? null;
         return { country: String(key), population, complaintsPerMillion: population ? Number(m.complaints) / population : null, ...m };
@@ -185,7 +194,7 @@ export class AnalyticsService {
     const { interval, ...f } = query;
     const body = await this.onSnapshot(key('trend', query, scope), async (q) => {
       const w = await this.where(q, f, scope);
-      const rows = await this.run(q, 'trend', w, { interval });
+      const rows = await this.run(q, 'trend', w, { group: `filed_${interval}` });
       return { interval, items: rows.map(({ start, ...m }) => ({ period: periodOf(String(start), interval), start: String(start), ...m })) };
     });
     // Judged against this answer's asOf, not the kept one's: a period ends without any data change.
@@ -203,7 +212,7 @@ export class AnalyticsService {
 
   private async byCode(f: AnalyticsFilters, column: 'sector' | 'problem', labels: Readonly<Record<string, { en: string }>>, scope: Scope) {
     return this.onSnapshot(key(column, f, scope), async (q) => {
-      const rows = await this.run(q, 'by_dimension', await this.where(q, f, scope), { dimension: column });
+      const rows = await this.run(q, 'by_dimension', await this.where(q, f, scope), { group: column });
       const total = rows.reduce((s, r) => s + Number(r.complaints), 0);
       return { items: rows.map(({ key, ...m }) => ({ code: String(key), label: label(labels, String(key)), share: share(Number(m.complaints), total), ...m })) };
     });
@@ -212,7 +221,7 @@ export class AnalyticsService {
   async outcomes(f: AnalyticsFilters, scope: Scope = UNRESTRICTED) {
     return this.onSnapshot(key('outcomes', f, scope), async (q) => {
       const w = await this.where(q, f, scope);
-      const [summary] = await this.run(q, 'adr_summary', w);
+      const [summary] = await this.run(q, 'adr_summary', w, WHOLE_SET);
       const s = summary!;
       const rows = await this.run(q, 'outcomes', w);
       const of = (column: string) => rows.filter((r) => r.column === column).map((r) => ({ key: String(r.key), count: Number(r.count) }));
@@ -249,10 +258,15 @@ export class AnalyticsService {
     const { limit, ...f } = query;
     return this.onSnapshot(key('traders', query, scope), async (q) => {
       const w = await this.where(q, f, scope);
-      const rows = await this.run(q, 'traders', w, {}, { limit });
-      const items = rows.map((r) => {
-        const ratesShown = Number(r.closed) >= MIN_CLOSED_FOR_RATES;
-        const out: Row = { ...r, name: r.name ?? null, country: r.country ?? null, ratesShown };
+      const ranks = await this.run(q, 'trader_ranks', w, {}, { limit });
+      // The listed traders' measures: their keys (integers from the store) written inline.
+      const keys = ranks.map((r) => Math.trunc(Number(r.traderKey)));
+      const measured = keys.length ? await this.run(q, 'by_dimension', { where: `(${w.where}) AND trader_key IN (${keys.join(', ')})`, params: w.params }, { group: 'trader_key' }) : [];
+      const byKey = new Map(measured.map(({ key, ...m }) => [Number(key), m]));
+      const items = ranks.map(({ traderKey, traderId, name, country }) => {
+        const m = byKey.get(Number(traderKey))!;
+        const ratesShown = Number(m.closed) >= MIN_CLOSED_FOR_RATES;
+        const out: Row = { traderId, ...m, name: name ?? null, country: country ?? null, ratesShown };
         if (!ratesShown) {
           for (const k of ['crossBorderShare', 'resolutionRate', 'traderResponseRate', 'timelyTraderResponseRate', 'adrAgreementRate', 'medianDaysToClose', 'p90DaysToClose']) out[k] = null;
         }
@@ -315,7 +329,7 @@ export class AnalyticsService {
         where: 'adr_body_id = $body AND agreed_at >= make_timestamp($y0, 1, 1, 0, 0, 0) AND agreed_at < make_timestamp($y1 + 1, 1, 1, 0, 0, 0)',
         params: { body: adrBodyId, y0: years[0]!, y1: years[years.length - 1]! },
       };
-      const [s] = await this.run(q, 'adr_summary', w);
+      const [s] = await this.run(q, 'adr_summary', w, WHOLE_SET);
       const m = s!;
       const received = Number(m.adrReceived);
       const breakdowns = await this.run(q, 'adr_report_breakdowns', w);

@@ -1,8 +1,19 @@
--- GET /stats/countries, /stats/sectors, /stats/problems: the measures per value of one column.
-SELECT
-  {{dimension}} AS "key",
+-- GET /stats/countries, /stats/sectors, /stats/problems, and the trader table's listed traders:
+-- the measures per value of one column. The measures sum flag groups; the quantiles need every
+-- value, so they scan the rows again (two aggregates of one filter, joined per value).
+WITH measured AS (
+  SELECT "key",
 {{measures}}
-FROM complaint_facts
-WHERE {{where}}
-GROUP BY 1
+  FROM ({{flag_groups}})
+  GROUP BY "key"
+),
+quantiles AS (
+  SELECT {{group}} AS "key",
+{{close_quantiles}}
+  FROM complaint_facts
+  WHERE {{where}}
+  GROUP BY 1
+)
+SELECT m.*, q."medianDaysToClose", q."p90DaysToClose"
+FROM measured m LEFT JOIN quantiles q USING ("key")
 ORDER BY "complaints" DESC, "key"

@@ -1,6 +1,5 @@
--- GET /stats/summary
+-- GET /stats/summary (its quantiles: api/src/analytics/close-quantiles.ts)
 SELECT
-{{additive_measures}},
+{{measures}},
 {{adr_measures}}
-FROM complaint_facts
-WHERE {{where}}
+FROM ({{flag_groups}})

@@ -1,9 +1,5 @@
--- GET /stats/trend: the measures per UTC month, quarter or year of filing.
--- {{interval}}: month | quarter | year (checked by the API): the filed_<interval> column.
-SELECT
-  strftime(filed_{{interval}}, '%Y-%m-%d') AS "start",
-{{measures}}
-FROM complaint_facts
-WHERE {{where}}
-GROUP BY filed_{{interval}}
+-- GET /stats/trend: the measures per UTC month, quarter or year of filing: by_dimension.sql
+-- grouped by the filed_month, filed_quarter or filed_year column (checked by the API), in time order.
+SELECT strftime("key", '%Y-%m-%d') AS "start", * EXCLUDE ("key")
+FROM ({{by_dimension}})
 ORDER BY 1
