@@ -10,22 +10,21 @@
 SET disabled_optimizers = 'build_side_probe_side';
 INSERT INTO complaint_facts
 SELECT
-  id, source, filed_at, consumer_country, trader_id, trader_country, cross_border,
+  id, source, filed_at, consumer_country, trader_id, trader_country,
   sector, problem, stage, status, coalesce(closure, ''),
-  sent_at, replied_at, coalesce(trader_decision, ''), coalesce(adr_body_id, ''), agreed_at, accepted_at, refused_at,
-  coalesce(refusal_ground, ''), closed_at, coalesce(adr_result, ''), coalesce(discontinued_reason, ''), complied, due_at,
+  coalesce(trader_decision, ''), coalesce(adr_body_id, ''), agreed_at,
+  coalesce(refusal_ground, ''), coalesce(adr_result, ''), coalesce(discontinued_reason, ''), due_at,
   close_us,
-  reply_seconds,
   adr_days,
-  x_cross_border, x_closed, x_resolved, x_sent, x_replied, x_timely, x_agreed, x_accepted, x_refused,
-  x_outcome, x_discontinued, x_within_90, x_compliance, x_complied, x_overdue,
+  x_cross_border,
+  x_overdue,
   date_trunc('month', filed_at)::DATE,
   date_trunc('quarter', filed_at)::DATE,
   date_trunc('year', filed_at)::DATE,
   CASE WHEN closed_at IS NOT NULL
        THEN (2 * floor(close_us / 3600e6) + CASE WHEN close_us % 3600000000 = 0 THEN 0 ELSE 1 END)::INTEGER END,
   trader_key,  -- left join: a trader without a key fails the insert (NOT NULL) instead of losing rows
-  -- x_bits: bit k = the k-th flag, in schema.sql's order (value 2^k)
+  -- x_bits: flag k × 2^k, in schema.sql's order
   (x_cross_border + 2 * x_closed + 4 * x_resolved + 8 * x_sent + 16 * x_replied + 32 * x_timely
    + 64 * x_agreed + 128 * x_accepted + 256 * x_refused + 512 * x_outcome + 1024 * x_discontinued
    + 2048 * x_within_90 + 4096 * x_compliance + 8192 * x_complied + 16384 * x_overdue)::USMALLINT
@@ -45,7 +44,10 @@ FROM (
     coalesce(adr_days <= 90, false)::USMALLINT AS x_within_90,
     (complied IS NOT NULL)::USMALLINT AS x_compliance,
     coalesce(complied, false)::USMALLINT AS x_complied,
-    0::USMALLINT AS x_overdue  -- set for open cases by complaint_facts_overdue.sql
+    -- Judged at this snapshot's instant as complaint_facts_overdue.sql re-judges every row on
+    -- every run. Set here too because an UPDATE of the rows just inserted makes the commit
+    -- rewrite them: a full run at 10 M committed in 4.8 s with the update, 0.2 s without.
+    coalesce(status = 'open' AND due_at < $as_of::TIMESTAMP, false)::USMALLINT AS x_overdue
   FROM (
     SELECT e.*, k.trader_key,
       epoch_us(closed_at) - epoch_us(filed_at) AS close_us,

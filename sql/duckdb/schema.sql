@@ -1,56 +1,39 @@
 -- The analytics store (DuckDB). Bump SCHEMA_VERSION in etl/analytics-db.ts when this changes:
 -- the next run then rebuilds everything.
 CREATE TABLE IF NOT EXISTS complaint_facts (
+  -- Only what the analytics read: every column costs the full run its compression (the raw
+  -- milestones the flags below are derived from are not kept: 13.1 → 10.5 s to sort and store
+  -- ten million rows without 21 such columns, measured).
   id                  BIGINT NOT NULL,
   source              VARCHAR NOT NULL,
   filed_at            TIMESTAMP NOT NULL,      -- UTC
   consumer_country    VARCHAR NOT NULL,
   trader_id           VARCHAR NOT NULL,
   trader_country      VARCHAR NOT NULL,
-  cross_border        BOOLEAN NOT NULL,
   sector              VARCHAR NOT NULL,
   problem             VARCHAR NOT NULL,
   stage               VARCHAR NOT NULL,
   status              VARCHAR NOT NULL,
   closure             VARCHAR NOT NULL,    -- '' when none (see below)
-  sent_at             TIMESTAMP,
-  replied_at          TIMESTAMP,
   trader_decision     VARCHAR NOT NULL,    -- '' when none (see below)
   adr_body_id         VARCHAR NOT NULL,    -- '' when none (see below)
-  agreed_at           TIMESTAMP,
-  accepted_at         TIMESTAMP,
-  refused_at          TIMESTAMP,
+  agreed_at           TIMESTAMP,           -- the ADR report's year is the year of receipt
   refusal_ground      VARCHAR NOT NULL,    -- '' when none (see below)
-  closed_at           TIMESTAMP,
   adr_result          VARCHAR NOT NULL,    -- '' when none (see below)
   discontinued_reason VARCHAR NOT NULL,    -- '' when none (see below)
-  complied            BOOLEAN,
-  due_at              TIMESTAMP,
+  due_at              TIMESTAMP,           -- x_overdue is judged against it on every run
   -- The optional codes above hold '' rather than NULL: one NULL in a text column makes DuckDB
   -- group and filter it 5–8× slower (closure at 10 M rows: 155 ms to group with NULLs, 20 without,
   -- filtering on closure 105 ms against 19). Filters never ask for '': a code is never empty.
   -- Derived once here so that every query reads the same numbers (domain.md §4).
-  -- Microseconds from filing to the closing event (days: / 86 400 000 000). An integer: DuckDB's
-  -- quantile_cont gathers and sorts it ~2× faster than the same durations as DOUBLE days (by
-  -- sector at 10 M rows: 240 → 134 ms, by month 299 → 148 ms, measured).
+  -- Microseconds from filing to the closing event (days: / 86 400 000 000); null while open. An
+  -- integer: DuckDB's quantile_cont gathers and sorts it ~2× faster than the same durations as
+  -- DOUBLE days (by sector at 10 M rows: 240 → 134 ms, by month 299 → 148 ms, measured).
   close_us            BIGINT,
-  reply_seconds       DOUBLE,                  -- trader_replied − sent_to_trader, in seconds
   adr_days            DOUBLE,                  -- ADR conclusion − receipt, in days
-  -- 0/1 flags: measures are sums of small integers, the fastest aggregate DuckDB has.
+  -- The two 0/1 flags the filters read (crossBorder, overdue): their own columns for the
+  -- row groups' min/max. Every flag the measures read is in x_bits.
   x_cross_border      UTINYINT NOT NULL,
-  x_closed            UTINYINT NOT NULL,
-  x_resolved          UTINYINT NOT NULL,       -- settled_directly or adr_outcome
-  x_sent              UTINYINT NOT NULL,
-  x_replied           UTINYINT NOT NULL,
-  x_timely            UTINYINT NOT NULL,       -- replied within TRADER_REPLY_DAYS (snapshot.reply_days)
-  x_agreed            UTINYINT NOT NULL,       -- an ADR body received it
-  x_accepted          UTINYINT NOT NULL,
-  x_refused           UTINYINT NOT NULL,
-  x_outcome           UTINYINT NOT NULL,
-  x_discontinued      UTINYINT NOT NULL,
-  x_within_90         UTINYINT NOT NULL,       -- ADR concluded within 90 days of receipt
-  x_compliance        UTINYINT NOT NULL,       -- a compliance report exists
-  x_complied          UTINYINT NOT NULL,       -- the latest report says complied
   x_overdue           UTINYINT NOT NULL,       -- open and past its deadline at snapshot.finished_at (reset every run)
   -- The UTC period of filing, derived once: the trend groups by them (date_trunc per row and
   -- request cost more than the measures).
@@ -64,12 +47,15 @@ CREATE TABLE IF NOT EXISTS complaint_facts (
   -- trader_keys' integer for trader_id: a filter or a grouping on an integer costs ~6 ms where
   -- trader_id's text costs ~60 ms at 10 M rows (50 000 distinct values compress poorly).
   trader_key          INTEGER NOT NULL,
-  -- The 0/1 flags above packed in one integer, bit k = flag k in the order they are declared
-  -- (x_cross_border bit 0 … x_overdue bit 14; complaint_facts.sql packs, stats/measures.sql and
-  -- stats/adr_measures.sql unpack). A set of rows shares a few dozen values: the measures count
-  -- rows per value first and sum those few groups (stats/flag_groups.sql), 2–4× faster than
-  -- summing fifteen flag columns over every row (the summary's measures at 10 M rows 97 → 34 ms,
-  -- by month 200 → 43 ms, measured).
+  -- The measures' 0/1 flags (complaint_facts.sql derives them) packed in one integer, bit k =
+  -- flag k: 0 cross_border, 1 closed, 2 resolved (settled_directly or adr_outcome), 3 sent to
+  -- the trader, 4 trader replied, 5 replied within TRADER_REPLY_DAYS (snapshot.reply_days),
+  -- 6 an ADR body received it, 7 accepted, 8 refused, 9 ADR outcome, 10 ADR discontinued,
+  -- 11 ADR concluded within 90 days of receipt, 12 a compliance report exists, 13 the latest
+  -- report says complied, 14 overdue (as x_overdue). stats/flag_counts.sql unpacks them. A set
+  -- of rows shares a few dozen values: the measures count rows per value first and sum those
+  -- few groups (stats/flag_groups.sql), 2–4× faster than summing fifteen flag columns over
+  -- every row (the summary's measures at 10 M rows 97 → 34 ms, by month 200 → 43 ms, measured).
   x_bits              USMALLINT NOT NULL
 );
 

@@ -17,31 +17,30 @@ WITH scope AS (
   SELECT f.* FROM complaint_facts f JOIN touched_trader_years x ON x.trader_id = f.trader_id AND x.filed_year = f.filed_year
   WHERE NOT {{all}}
 ),
-picks AS (
-  SELECT f.trader_id, year(f.filed_year) AS year, f.sector,
-         row_number() OVER (PARTITION BY f.trader_id, year(f.filed_year)
-                            ORDER BY count(*) DESC, coalesce(f.sector = any_value(t.sector), false) DESC, f.sector) AS pick
-  FROM scope f LEFT JOIN traders t ON t.id = f.trader_id
-  GROUP BY f.trader_id, year(f.filed_year), f.sector
-),
-flags AS (
-  SELECT trader_id, year(filed_year) AS year, x_bits, count(*) AS n, sum(adr_days) AS adr_days_sum, count(adr_days) AS adr_days_n
+-- One row = a flag group of one (measures.sql sums flag groups; grouping 350 000 trader-years
+-- by their flags first would not shrink them), so measures and median take one pass. Grouped
+-- by the integer trader_key; the text id is joined to the few result rows.
+units AS (
+  SELECT trader_key, year(filed_year) AS year, sector, close_us, 1 AS n, x_bits,
+         adr_days AS adr_days_sum, (adr_days IS NOT NULL)::INTEGER AS adr_days_n
   FROM scope
-  GROUP BY ALL
 ),
-measures AS (
-  SELECT trader_id, year,
-{{measures}}
-  FROM (SELECT trader_id, year, n, {{flag_counts}}, adr_days_sum, adr_days_n FROM flags)
-  GROUP BY trader_id, year
-),
-quantiles AS (
-  SELECT trader_id, year(filed_year) AS year,
+measured AS (
+  SELECT trader_key, year,
+{{measures}},
 {{close_quantiles}}
-  FROM scope
-  GROUP BY ALL
+  FROM (SELECT trader_key, year, close_us, n, {{flag_counts}}, adr_days_sum, adr_days_n FROM units)
+  GROUP BY trader_key, year
+),
+picks AS (
+  SELECT c.trader_key, c.year, c.sector,
+         row_number() OVER (PARTITION BY c.trader_key, c.year
+                            ORDER BY c.n DESC, coalesce(c.sector = t.sector, false) DESC, c.sector) AS pick
+  FROM (SELECT trader_key, year, sector, count(*) AS n FROM units GROUP BY ALL) c
+  JOIN trader_keys k USING (trader_key)
+  LEFT JOIN traders t ON t.id = k.trader_id
 )
-SELECT m.trader_id, m.year, p.sector, m."complaints", m."closed", m."resolutionRate", m."traderResponseRate", q."medianDaysToClose"
-FROM measures m
-JOIN picks p ON p.trader_id = m.trader_id AND p.year = m.year AND p.pick = 1
-JOIN quantiles q ON q.trader_id = m.trader_id AND q.year = m.year;
+SELECT k.trader_id, m.year, p.sector, m."complaints", m."closed", m."resolutionRate", m."traderResponseRate", m."medianDaysToClose"
+FROM measured m
+JOIN picks p ON p.trader_key = m.trader_key AND p.year = m.year AND p.pick = 1
+JOIN trader_keys k ON k.trader_key = m.trader_key;
