@@ -80,7 +80,7 @@ export class AnalyticsService {
     ];
     const fill = (name: string) => fragments.reduce((text, [k, v]) => text.replaceAll(`{{${k}}}`, v), stats(name));
     this.sql = Object.fromEntries(
-      ['summary', 'by_dimension', 'flows', 'trend', 'overdue', 'trader_ranks', 'top_traders', 'benchmark_traders', 'outcomes', 'adr_summary', 'adr_report_breakdowns'].map((n) => [n, fill(`${n}.sql`)]),
+      ['summary', 'by_dimension', 'flows', 'trend', 'overdue', 'traders', 'top_traders', 'benchmark_traders', 'outcomes', 'adr_summary', 'adr_report_breakdowns'].map((n) => [n, fill(`${n}.sql`)]),
     );
   }
 
@@ -258,15 +258,10 @@ export class AnalyticsService {
     const { limit, ...f } = query;
     return this.onSnapshot(key('traders', query, scope), async (q) => {
       const w = await this.where(q, f, scope);
-      const ranks = await this.run(q, 'trader_ranks', w, {}, { limit });
-      // The listed traders' measures: their keys (integers from the store) written inline.
-      const keys = ranks.map((r) => Math.trunc(Number(r.traderKey)));
-      const measured = keys.length ? await this.run(q, 'by_dimension', { where: `(${w.where}) AND trader_key IN (${keys.join(', ')})`, params: w.params }, { group: 'trader_key' }) : [];
-      const byKey = new Map(measured.map(({ key, ...m }) => [Number(key), m]));
-      const items = ranks.map(({ traderKey, traderId, name, country }) => {
-        const m = byKey.get(Number(traderKey))!;
-        const ratesShown = Number(m.closed) >= MIN_CLOSED_FOR_RATES;
-        const out: Row = { traderId, ...m, name: name ?? null, country: country ?? null, ratesShown };
+      const rows = await this.run(q, 'traders', w, {}, { limit });
+      const items = rows.map((r) => {
+        const ratesShown = Number(r.closed) >= MIN_CLOSED_FOR_RATES;
+        const out: Row = { ...r, name: r.name ?? null, country: r.country ?? null, ratesShown };
         if (!ratesShown) {
           for (const k of ['crossBorderShare', 'resolutionRate', 'traderResponseRate', 'timelyTraderResponseRate', 'adrAgreementRate', 'medianDaysToClose', 'p90DaysToClose']) out[k] = null;
         }

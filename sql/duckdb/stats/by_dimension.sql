@@ -1,4 +1,4 @@
--- GET /stats/countries, /stats/sectors, /stats/problems, and the trader table's listed traders:
+-- GET /stats/countries, /stats/sectors, /stats/problems and /stats/trend (trend.sql):
 -- the measures per value of one column. The measures sum flag groups; the quantiles need every
 -- value, so they scan the rows again (two aggregates of one filter, joined per value).
 WITH measured AS (
