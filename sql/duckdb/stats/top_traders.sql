@@ -1,12 +1,18 @@
--- The traders named most often in a set of cases (the ADR report's "systematic problems").
+-- The traders named most often in a set of cases (the ADR report's "systematic problems"),
+-- counted per trader_key (an integer groups faster than the id's text); ids and names are
+-- joined to the listed few.
 WITH ranked AS (
-  SELECT trader_id AS "traderId", count(*)::INTEGER AS "count"
-  FROM complaint_facts
-  WHERE {{where}}
-  GROUP BY trader_id
-  ORDER BY "count" DESC, "traderId"
+  SELECT c.trader_key, k.trader_id AS "traderId", c."count"
+  FROM (
+    SELECT trader_key, count(*)::INTEGER AS "count"
+    FROM complaint_facts
+    WHERE {{where}}
+    GROUP BY trader_key
+  ) c
+  JOIN trader_keys k USING (trader_key)
+  ORDER BY c."count" DESC, "traderId"
   LIMIT $limit
 )
-SELECT r.*, t.name AS "name"
+SELECT r."traderId", r."count", t.name AS "name"
 FROM ranked r LEFT JOIN traders t ON t.id = r."traderId"
 ORDER BY r."count" DESC, r."traderId"
