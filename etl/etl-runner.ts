@@ -300,7 +300,7 @@ export class EtlRunner {
       const quote = (f: string) => `'${f.replaceAll("'", "''")}'`;
       const full = run.kind === 'full';
       await exec('load_extract.sql', undefined, {
-        complaints: quote(x.files.complaints),
+        complaints: `[${x.files.complaints.map(quote).join(', ')}]`,
         traders: quote(x.files.traders),
         adr_bodies: quote(x.files.adrBodies),
         complaints_relation: full ? 'VIEW' : 'TABLE',

@@ -2,8 +2,14 @@
  * Extract: one REPEATABLE READ transaction on PostgreSQL copies the complaints changed since the
  * watermark (or all of them), the traders and the ADR bodies to CSV files with `COPY … TO`, and
  * notes the snapshot it read — whose xmin becomes the next watermark.
+ *
+ * A full extract from a PostgreSQL server splits the complaints over several connections that
+ * share that one snapshot (pg_export_snapshot / SET TRANSACTION SNAPSHOT): COPY formats its rows
+ * on one core per connection, and formatting ten million rows is most of a full run's extract.
+ * PGlite has one connection: its extract stays whole.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
@@ -17,7 +23,8 @@ const EXTRACT_ADR_BODIES = pgSql('extract_adr_bodies.sql');
 const SNAPSHOT = pgSql('snapshot.sql');
 
 export interface ExtractFiles {
-  complaints: string;
+  /** One file per part of the complaints (one part unless the extract was split). */
+  complaints: string[];
   traders: string;
   adrBodies: string;
 }
@@ -31,29 +38,68 @@ export interface Extracted {
   bytes: number;
 }
 
+/** Connections a full extract from a PostgreSQL server uses: one per core, at most 4. */
+export const FULL_EXTRACT_PARTS = Math.max(1, Math.min(availableParallelism(), 4));
+
+export interface ExtractOptions {
+  /** Connections to split the complaints over (by id modulo `parts`); increments and PGlite use one. */
+  parts?: number;
+  /** Tests: runs once the snapshot is taken, before the complaints are read. */
+  afterSnapshot?: () => Promise<void>;
+}
+
 /** `sinceXmin` null: every complaint (a full run). */
-export async function extract(store: Store, dir: string, sinceXmin: string | null): Promise<Extracted> {
+export async function extract(store: Store, dir: string, sinceXmin: string | null, options: ExtractOptions = {}): Promise<Extracted> {
+  const parts = options.parts ?? (sinceXmin === null && store.kind === 'postgres' ? FULL_EXTRACT_PARTS : 1);
   if (sinceXmin !== null && !/^\d+$/.test(sinceXmin)) throw new Error(`bad watermark ${JSON.stringify(sinceXmin)}`);
+  if (!Number.isInteger(parts) || parts < 1 || (parts > 1 && store.kind !== 'postgres')) throw new Error(`cannot split the extract in ${parts} parts on ${store.kind}`);
   const files: ExtractFiles = {
-    complaints: path.join(dir, 'complaints.csv'),
+    complaints: Array.from({ length: parts }, (_, i) => path.join(dir, `complaints-${i}.csv`)),
     traders: path.join(dir, 'traders.csv'),
     adrBodies: path.join(dir, 'adr_bodies.csv'),
   };
   // COPY takes no bind parameters; the watermark is digits only (checked above).
   const complaintsQuery = sinceXmin === null ? EXTRACT_COMPLAINTS : `${EXTRACT_COMPLAINTS}\nWHERE changed_xid >= '${sinceXmin}'::xid8`;
+  const partQuery = (i: number) => (parts === 1 ? complaintsQuery : `${complaintsQuery}\nWHERE id % ${parts} = ${i}`);
   return store.session(async (s) => {
     await sql`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`.execute(s.db);
     try {
       await sql`SET LOCAL DateStyle = 'ISO, YMD'`.execute(s.db);
       const snap = await sql<{ xmin: string; at: Date; store_id: string }>`${sql.raw(SNAPSHOT)}`.execute(s.db);
       const head = snap.rows[0]!;
-      await s.copyOutCsv(complaintsQuery, files.complaints);
+      // Parts 1… are read on connections of their own, in this transaction's snapshot (held open
+      // until every part is written).
+      const snapshotId = parts > 1 ? (await sql<{ id: string }>`SELECT pg_export_snapshot() AS id`.execute(s.db)).rows[0]!.id : null;
+      await options.afterSnapshot?.();
+      const copies = [s.copyOutCsv(partQuery(0), files.complaints[0]!)];
+      for (let i = 1; i < parts; i++) copies.push(copyPartInSnapshot(store, snapshotId!, partQuery(i), files.complaints[i]!));
+      const settled = await Promise.allSettled(copies);
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
       await s.copyOutCsv(EXTRACT_TRADERS, files.traders);
       await s.copyOutCsv(EXTRACT_ADR_BODIES, files.adrBodies);
       await sql`COMMIT`.execute(s.db);
       let bytes = 0;
-      for (const f of Object.values(files)) bytes += (await stat(f)).size;
+      for (const f of [...files.complaints, files.traders, files.adrBodies]) bytes += (await stat(f)).size;
       return { files, snapshotXmin: head.xmin, snapshotAt: new Date(head.at), storeId: head.store_id, bytes };
+    } catch (err) {
+      await sql`ROLLBACK`.execute(s.db).catch(() => undefined);
+      throw err;
+    }
+  });
+}
+
+/** One part of a split extract: its own connection, reading the exported snapshot `snapshotId`. */
+async function copyPartInSnapshot(store: Store, snapshotId: string, query: string, file: string): Promise<void> {
+  // SET takes no bind parameters: the id is PostgreSQL's own (hex digits and dashes), checked.
+  if (!/^[0-9A-F-]+$/i.test(snapshotId)) throw new Error(`unexpected snapshot id ${JSON.stringify(snapshotId)}`);
+  await store.session(async (s) => {
+    await sql`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`.execute(s.db);
+    try {
+      await sql.raw(`SET TRANSACTION SNAPSHOT '${snapshotId}'`).execute(s.db);
+      await sql`SET LOCAL DateStyle = 'ISO, YMD'`.execute(s.db);
+      await s.copyOutCsv(query, file);
+      await sql`COMMIT`.execute(s.db);
     } catch (err) {
       await sql`ROLLBACK`.execute(s.db).catch(() => undefined);
       throw err;

@@ -5,7 +5,7 @@
  * transaction that commits late (real PostgreSQL only: PGlite has one connection).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -16,6 +16,7 @@ import { client, startApp, type RunningApp } from './support/http.js';
 import { onRealPostgres, createTestStore, type TestStore } from './support/store.js';
 import { validComplaint, ndjson, addDays, uniqueRef, type TestComplaint } from './support/complaints.js';
 import { EtlRunner } from '../etl/etl-runner.js';
+import { extract } from '../etl/extract.js';
 import type { AnalyticsStores } from '../etl/analytics-stores.js';
 import { ANALYTICS } from '../api/src/app.tokens.js';
 
@@ -394,6 +395,40 @@ describe('watermark', () => {
       await runEtl(c);
       expect((await summary(c, 'sector=food')).complaints).toBe(foodBefore + 1);
     });
+
+    test('a full extract split over connections reads one snapshot: every complaint once, nothing committed after it', async () => {
+      const before = (await app.store.db.selectFrom('complaints').select('id').execute()).map((r) => String(r.id)).sort();
+      // A complaint read by a helper connection (parts 1 and 2; part 0 is the first connection's).
+      const target = await app.store.db.selectFrom('complaints').select(['id', 'sector']).where('sector', '<>', 'food').where(sql<boolean>`id % 3 <> 0`).orderBy('id', 'desc').executeTakeFirstOrThrow();
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'odr-extract-'));
+      const late = new pg.Client({ connectionString: t.url });
+      await late.connect();
+      try {
+        const x = await extract(app.store, dir, null, {
+          parts: 3,
+          // Committed after the snapshot, before any part is read: no part may see it.
+          afterSnapshot: async () => void (await late.query(`UPDATE complaints SET sector = 'food' WHERE id = $1`, [target.id])),
+        });
+        expect(x.files.complaints).toHaveLength(3);
+        const read: string[] = [];
+        let sectorRead: string | undefined;
+        for (const [i, file] of x.files.complaints.entries()) {
+          for (const line of readFileSync(file, 'utf8').split('\n').filter(Boolean)) {
+            const fields = line.split(',');
+            expect(BigInt(fields[0]!) % 3n, `complaint ${fields[0]} in part ${i}`).toBe(BigInt(i));
+            read.push(fields[0]!);
+            if (fields[0] === String(target.id)) sectorRead = fields[6];
+          }
+        }
+        expect(read.sort()).toEqual(before);
+        expect(sectorRead).toBe(target.sector);
+      } finally {
+        await late.query(`UPDATE complaints SET sector = $2 WHERE id = $1`, [target.id, target.sector]);
+        await late.end();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
   } else {
     test('the extract reads in one REPEATABLE READ snapshot and keeps its xmin as the watermark', async () => {
       const app = await startApp();

@@ -1,5 +1,6 @@
 -- Stages the extract files (CSV written by PostgreSQL's COPY) as temporary tables.
--- {{complaints}}, {{traders}}, {{adr_bodies}}: quoted file paths filled in by the runner.
+-- The runner fills in the quoted file paths: a list of the complaints' parts, one file each for
+-- the traders and the ADR bodies.
 -- {{complaints_relation}}: VIEW on a full run (the INSERT reads the file once, no temporary copy
 -- of ten million rows: −7 s measured), TABLE on an increment (read by both DELETE and INSERT).
 CREATE OR REPLACE TEMP {{complaints_relation}} extract_complaints AS
