@@ -15,7 +15,7 @@ import { sqlPath } from '../api/src/common/paths.js';
 import type { SnapshotSource } from './snapshot-source.js';
 
 /** Bump when sql/duckdb/schema.sql changes: a store of another version is rebuilt in full. */
-export const SCHEMA_VERSION = 11;
+export const SCHEMA_VERSION = 12;
 
 export type Row = Record<string, unknown>;
 export type Params = Record<string, DuckDBValue>;

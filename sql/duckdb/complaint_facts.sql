@@ -10,7 +10,7 @@
 SET disabled_optimizers = 'build_side_probe_side';
 INSERT INTO complaint_facts
 SELECT
-  id, source, filed_at, consumer_country, trader_id, trader_country,
+  id, source, filed_at, consumer_country, trader_country,
   sector, problem, stage, status, coalesce(closure, ''),
   coalesce(trader_decision, ''), coalesce(adr_body_id, ''), agreed_at,
   coalesce(refusal_ground, ''), coalesce(adr_result, ''), coalesce(discontinued_reason, ''), due_at,

@@ -2,7 +2,10 @@
 -- complaint_facts.sql inserts their current ones. A full run starts from an empty table.
 -- Their (trader, year) pairs, old and new, are noted first: trader_years.sql recomputes them.
 INSERT INTO touched_trader_years
-SELECT trader_id, filed_year FROM complaint_facts WHERE id IN (SELECT id FROM extract_complaints)
+SELECT k.trader_id, f.trader_key, f.filed_year
+FROM complaint_facts f JOIN trader_keys k USING (trader_key)
+WHERE f.id IN (SELECT id FROM extract_complaints)
 UNION
-SELECT trader_id, date_trunc('year', filed_at)::DATE FROM extract_complaints;
+SELECT e.trader_id, k.trader_key, date_trunc('year', e.filed_at)::DATE
+FROM extract_complaints e JOIN trader_keys k ON k.trader_id = e.trader_id;
 DELETE FROM complaint_facts WHERE id IN (SELECT id FROM extract_complaints);

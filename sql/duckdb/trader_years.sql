@@ -14,7 +14,7 @@ INSERT INTO trader_years
 WITH scope AS (
   SELECT f.* FROM complaint_facts f WHERE {{all}}
   UNION ALL
-  SELECT f.* FROM complaint_facts f JOIN touched_trader_years x ON x.trader_id = f.trader_id AND x.filed_year = f.filed_year
+  SELECT f.* FROM complaint_facts f JOIN touched_trader_years x ON x.trader_key = f.trader_key AND x.filed_year = f.filed_year
   WHERE NOT {{all}}
 ),
 -- One row = a flag group of one (measures.sql sums flag groups; grouping 350 000 trader-years
