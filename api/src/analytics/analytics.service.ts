@@ -11,7 +11,7 @@ import { POPULATION_MILLIONS, PROBLEMS, REFUSAL_GROUNDS, SECTORS, type Country }
 import { readSnapshot, type Params, type Row } from '../../../etl/analytics-db.js';
 import type { SnapshotSource } from '../../../etl/snapshot-source.js';
 import { filtersWhere, traderIdsOf, type SqlWhere } from './analytics-filters.js';
-import { summaryQuantiles } from './close-quantiles.js';
+import { summaryQuantiles, type BucketCount } from './close-quantiles.js';
 import { assertAdrBodyVisible, assertTraderVisible, scopeKey, UNRESTRICTED, type Scope } from '../access/scope.js';
 import {
   BENCHMARK_MEASURES,
@@ -166,8 +166,8 @@ export class AnalyticsService {
   async summary(f: AnalyticsFilters, scope: Scope = UNRESTRICTED) {
     return this.onSnapshot(key('summary', f, scope), async (q) => {
       const w = await this.where(q, f, scope);
-      const [row] = await this.run(q, 'summary', w, WHOLE_SET);
-      return { ...row!, ...(await summaryQuantiles(q, w, Number(row!.closed))) };
+      const [{ closeHistogram, ...measures }] = (await this.run(q, 'summary', w)) as [Row & { closeHistogram: BucketCount[] | null }];
+      return { ...measures, ...(await summaryQuantiles(q, w, Number(measures.closed), closeHistogram ?? [])) };
     });
   }
 

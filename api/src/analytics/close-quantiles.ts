@@ -3,17 +3,18 @@
  * linearly interpolated) without gathering and sorting every value as quantile_cont does (~250 ms
  * at 10 M closed complaints, most of a request's time).
  *
- * complaint_facts.close_bucket orders close_us (microseconds to close) by the hour: bucket 2h holds exactly h hours
- * (one value: the automatic closure at 30 days is most cases' value), bucket 2h + 1 the values
- * strictly between h and h + 1 hours. Step 1 counts the closed complaints per bucket and group
- * (close_histogram.sql); a running sum then tells which bucket holds each rank percentile_cont
+ * complaint_facts.close_bucket orders close_us (microseconds to close) by the hour: bucket 2h
+ * holds exactly h hours (one value: the automatic closure at 30 days is most cases' value), bucket
+ * 2h + 1 the values strictly between h and h + 1 hours. Step 1 counts the closed complaints per
+ * bucket and group (close_histogram.sql; the summary counts them in its own scan, summary.sql);
+ * a running sum then tells which bucket holds each rank percentile_cont
  * needs. A rank in an even bucket is that bucket's value. Only a rank in an odd bucket needs
  * step 2, which reads the values of those (group, bucket) pairs alone (close_values.sql): a few
  * thousand rows at most at 10 M complaints.
  *
  * The summary uses it for large sets (10 M complaints: 403 → 150 ms unfiltered, 187 → 145 ms for
- * one sector); a set of fewer closed cases than HISTOGRAM_FROM costs less with quantile_cont in one
- * scan than with two or three scans here (summaryQuantiles). Grouped views keep quantile_cont
+ * one sector, before its histogram came with its measures); a set of fewer closed cases than
+ * HISTOGRAM_FROM costs less with quantile_cont in one scan (summaryQuantiles). Grouped views keep quantile_cont
  * (stats/close_quantiles.sql): a histogram per group multiplies the buckets and measured slower.
  * The results equal quantile_cont's to the last bit (close-quantiles.test.ts).
  */
@@ -39,14 +40,23 @@ const QUANTILE_CONT = duckdbSql('stats/close_quantiles_small.sql').replaceAll('{
  */
 export const HISTOGRAM_FROM = 200_000;
 
-/** The quantiles of the cases matching `w`, `closed` of them closed (known from the measures). */
-export async function summaryQuantiles(q: Q, w: SqlWhere, closed: number): Promise<CloseQuantiles> {
+/** A histogram's bucket: close_bucket `b` holds `n` closed cases. */
+export interface BucketCount {
+  b: number | bigint;
+  n: number | bigint;
+}
+
+/**
+ * The quantiles of the cases matching `w`, `closed` of them closed, `histogram` their count per
+ * close_bucket (both from the summary's own scan, summary.sql).
+ */
+export async function summaryQuantiles(q: Q, w: SqlWhere, closed: number, histogram: readonly BucketCount[]): Promise<CloseQuantiles> {
   if (closed === 0) return { ...NO_CLOSED };
   if (closed < HISTOGRAM_FROM) {
     const [row] = await q(QUANTILE_CONT.replaceAll('{{where}}', w.where), w.params);
     return { medianDaysToClose: (row?.medianDaysToClose as number | null) ?? null, p90DaysToClose: (row?.p90DaysToClose as number | null) ?? null };
   }
-  return (await closeQuantiles(q, w, null)).get('') ?? { ...NO_CLOSED };
+  return (await fromHistogram(q, w, `''`, histogram.map(({ b, n }) => ({ g: '', b, n })))).get('') ?? { ...NO_CLOSED };
 }
 
 /** One rank (0-based, in ascending order of close_us) located in the histogram. */
@@ -88,7 +98,11 @@ interface GroupPlan {
 export async function closeQuantiles(q: Q, w: SqlWhere, group: string | null): Promise<Map<string, CloseQuantiles>> {
   const groupSql = group ?? `''`;
   const histogram = await q(HISTOGRAM.replaceAll('{{group}}', groupSql).replaceAll('{{where}}', w.where), w.params);
+  return fromHistogram(q, w, groupSql, histogram);
+}
 
+/** Steps 1 (the histogram, given) and 2 (the values of the odd buckets that hold a rank). */
+async function fromHistogram(q: Q, w: SqlWhere, groupSql: string, histogram: readonly Row[]): Promise<Map<string, CloseQuantiles>> {
   const byGroup = new Map<string, { buckets: number[]; counts: number[] }>();
   for (const r of histogram) {
     const g = String(r.g);
