@@ -229,7 +229,7 @@ async function watchRun(during, { keepAs } = {}) {
   let copyLast = null;
   let csvBytes = 0;
   let csvGrewMs = null;
-  let linked = false;
+  const linked = new Set();
   let stop = false;
   const workDir = path.join(DATA_DIR, 'etl-work');
   const poll = (async () => {
@@ -239,11 +239,18 @@ async function watchRun(during, { keepAs } = {}) {
       if (r.rowCount > 0) { copyFirst ??= now; copyLast = now; }
       try {
         for (const d of readdirSync(workDir)) {
-          const f = path.join(workDir, d, 'complaints.csv');
-          if (existsSync(f)) {
-            const size = statSync(f).size;
-            if (size > csvBytes) { csvBytes = size; csvGrewMs = now; }
-            if (keepAs && !linked) { rmSync(keepAs, { force: true }); linkSync(f, keepAs); linked = true; }
+          // One file per part of the extract (complaints-0.csv …: a full run on PostgreSQL splits it).
+          const parts = readdirSync(path.join(workDir, d)).filter((n) => /^complaints(-\d+)?\.csv$/.test(n)).map((n) => path.join(workDir, d, n));
+          const size = parts.reduce((sum, f) => sum + (existsSync(f) ? statSync(f).size : 0), 0);
+          if (size > csvBytes) { csvBytes = size; csvGrewMs = now; }
+          // Kept as extract-N.csv (one part), or extract-N-0.csv, extract-N-1.csv … (complaints-0.csv …).
+          for (const f of keepAs ? parts : []) {
+            if (linked.has(f)) continue;
+            const part = path.basename(f).match(/-(\d+)\.csv$/)?.[1];
+            const to = part === undefined ? keepAs : keepAs.replace(/\.csv$/, `-${part}.csv`);
+            rmSync(to, { force: true });
+            linkSync(f, to);
+            linked.add(f);
           }
         }
       } catch { /* no run directory yet, or already removed */ }
