@@ -64,7 +64,7 @@ async function endpoints() {
     })),
   };
   // The service keeps answers per snapshot: each timed call gets a new service (an empty cache).
-  let service = new AnalyticsService(timed, { traderReplyDays: 10 });
+  let service = new AnalyticsService(timed);
   const filters = [
     ['no filter', {}],
     ['sector=airlines', { sector: ['airlines'] }],
@@ -93,7 +93,7 @@ async function endpoints() {
   const rows = [];
   for (const [name, fn] of calls) {
     current = name;
-    service = new AnalyticsService(timed, { traderReplyDays: 10 });
+    service = new AnalyticsService(timed);
     const n0 = timings.length;
     const t0 = performance.now();
     await fn();

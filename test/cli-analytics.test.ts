@@ -14,7 +14,6 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../api/src/cli/program.js';
 import { openStore, type Store } from '../api/src/db/store.js';
-import { loadConfig } from '../api/src/config/config.js';
 import { AnalyticsService } from '../api/src/analytics/analytics.service.js';
 import type { AdrReport, AdrReportQuery } from '../api/src/analytics/analytics.dto.js';
 import { ADR_REPORT_CSV_COLUMNS, formatCount, formatStamp, mdText } from '../api/src/analytics/adr-report.format.js';
@@ -69,7 +68,7 @@ describe('odr etl and odr report adr', () => {
   async function serviceReport(body: string, query: AdrReportQuery): Promise<AdrReport> {
     const db = await AnalyticsDb.open(duckdbPath, { readers: 1 });
     try {
-      return await new AnalyticsService(db, { traderReplyDays: loadConfig().traderReplyDays }).adrReport(body, query);
+      return await new AnalyticsService(db).adrReport(body, query);
     } finally {
       db.close();
     }

@@ -110,7 +110,7 @@ export class AppModule {
         {
           provide: AnalyticsService,
           useFactory: (stores: AnalyticsStores, runner: EtlRunner, config: Config, logger: Logger) => {
-            const service = new AnalyticsService(stores.source, { traderReplyDays: config.traderReplyDays });
+            const service = new AnalyticsService(stores.source);
             const prewarm = (change: PublishedChange) => void service.prewarmAfter(change).catch((err: Error) => logger.warn({ err: err.message }, 'analytics prewarm failed'));
             // Shared snapshots: every instance computes ahead when it opens a newer snapshot.
             if (stores.shared) {

@@ -40,9 +40,6 @@ const CACHE_ENTRIES = 1000;
 /** Prewarm at most this often when only deadlines passed. */
 const PREWARM_EVERY_MS = 5 * 60_000;
 
-export interface AnalyticsOptions {
-  traderReplyDays: number;
-}
 
 type Q = (text: string, params?: Params) => Promise<Row[]>;
 
@@ -66,7 +63,6 @@ export class AnalyticsService {
 
   constructor(
     private readonly analytics: SnapshotSource,
-    options: AnalyticsOptions,
   ) {
     // The fragments, outermost first: a query's {{by_dimension}} brings {{flag_groups}}, which
     // brings {{flag_counts}}; {{where}} and {{group}} are filled per request (run()).

@@ -64,7 +64,7 @@ export async function reportAdrCommand(opts: ReportAdrOptions, cmd: Command): Pr
     { instead: `Ask it with GET /api/v1/stats/adr-bodies/${encodeURIComponent(body)}/report.`, mustExist: true },
     async (db) => {
       try {
-        return await new AnalyticsService(db, { traderReplyDays: config.traderReplyDays }).adrReport(body, query);
+        return await new AnalyticsService(db).adrReport(body, query);
       } catch (err) {
         if (err instanceof AnalyticsNotBuilt) throw new Error(NO_SNAPSHOT);
         if (err instanceof ApiError && err.statusCode === 404) throw new Error(await unknownBody(db, body));
