@@ -218,7 +218,7 @@ function start(env = {}, label = 'analytics-server') {
 /**
  * Watches an ETL run from outside while `during` runs: the extract is the time the server's
  * `COPY (SELECT … FROM complaints …) TO STDOUT` is active on PostgreSQL; the extract file's size
- * is read from DATA_DIR/etl-work. With keepAs, the extract CSV is hard-linked there (it survives
+ * is read from DATA_DIR/etl-work. With keepAs, the extract CSVs are hard-linked there (it survives
  * the run's clean-up) for offline timing.
  */
 async function watchRun(during, { keepAs } = {}) {
@@ -243,7 +243,7 @@ async function watchRun(during, { keepAs } = {}) {
           const parts = readdirSync(path.join(workDir, d)).filter((n) => /^complaints(-\d+)?\.csv$/.test(n)).map((n) => path.join(workDir, d, n));
           const size = parts.reduce((sum, f) => sum + (existsSync(f) ? statSync(f).size : 0), 0);
           if (size > csvBytes) { csvBytes = size; csvGrewMs = now; }
-          // Kept as extract-N.csv (one part), or extract-N-0.csv, extract-N-1.csv … (complaints-0.csv …).
+          // Kept as extract-N-0.csv, extract-N-1.csv … (one per part: complaints-0.csv …).
           for (const f of keepAs ? parts : []) {
             if (linked.has(f)) continue;
             const part = path.basename(f).match(/-(\d+)\.csv$/)?.[1];

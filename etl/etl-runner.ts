@@ -268,6 +268,10 @@ export class EtlRunner {
       return done;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
+      // complaint_facts.sql switches an optimizer off for its INSERT with a SET, which DuckDB
+      // applies to the whole instance and keeps through a rollback: a run that failed before the
+      // file's RESET must not leave it off for every later query.
+      await db.write((q) => q('RESET disabled_optimizers')).catch(() => undefined);
       const row = await this.store.db
         .updateTable('etl_runs')
         .set({ status: 'failed', finished_at: new Date(), error: message.slice(0, 2000) })

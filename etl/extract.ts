@@ -38,11 +38,16 @@ export interface Extracted {
   bytes: number;
 }
 
-/** Connections a full extract from a PostgreSQL server uses: one per core, at most 4. */
-export const FULL_EXTRACT_PARTS = Math.max(1, Math.min(availableParallelism(), 4));
+/**
+ * Connections a full extract from a PostgreSQL server uses: one per core, at most 4, and at most
+ * the pool's size less two (the ETL lock holds one of its connections, and requests keep one).
+ */
+export function fullExtractParts(store: Store): number {
+  return Math.max(1, Math.min(availableParallelism(), 4, store.poolSize - 2));
+}
 
 export interface ExtractOptions {
-  /** Connections to split the complaints over (by id modulo `parts`); increments and PGlite use one. */
+  /** Connections to split a full extract over (by id modulo `parts`); increments and PGlite use one. */
   parts?: number;
   /** Tests: runs once the snapshot is taken, before the complaints are read. */
   afterSnapshot?: () => Promise<void>;
@@ -50,9 +55,11 @@ export interface ExtractOptions {
 
 /** `sinceXmin` null: every complaint (a full run). */
 export async function extract(store: Store, dir: string, sinceXmin: string | null, options: ExtractOptions = {}): Promise<Extracted> {
-  const parts = options.parts ?? (sinceXmin === null && store.kind === 'postgres' ? FULL_EXTRACT_PARTS : 1);
+  const parts = options.parts ?? (sinceXmin === null && store.kind === 'postgres' ? fullExtractParts(store) : 1);
   if (sinceXmin !== null && !/^\d+$/.test(sinceXmin)) throw new Error(`bad watermark ${JSON.stringify(sinceXmin)}`);
-  if (!Number.isInteger(parts) || parts < 1 || (parts > 1 && store.kind !== 'postgres')) throw new Error(`cannot split the extract in ${parts} parts on ${store.kind}`);
+  if (!Number.isInteger(parts) || parts < 1 || (parts > 1 && (store.kind !== 'postgres' || sinceXmin !== null))) {
+    throw new Error(`cannot split ${sinceXmin === null ? 'a full' : 'an incremental'} extract in ${parts} parts on ${store.kind}`);
+  }
   const files: ExtractFiles = {
     complaints: Array.from({ length: parts }, (_, i) => path.join(dir, `complaints-${i}.csv`)),
     traders: path.join(dir, 'traders.csv'),

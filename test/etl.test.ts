@@ -238,6 +238,9 @@ describe('failures and publication', () => {
     // A failed full run (which replaces the whole fact table) and a failed increment alike.
     expect(full).toMatchObject({ kind: 'full', status: 'failed', error: 'disk full (injected)' });
     expect(run).toMatchObject({ status: 'failed', error: 'disk full (injected)' });
+    // The INSERT's instance-wide optimizer switch (complaint_facts.sql) is not left behind.
+    const [setting] = (await app.app.get<AnalyticsStores>(ANALYTICS).source.read((q) => q(`SELECT current_setting('disabled_optimizers') AS v`))) as [{ v: string }];
+    expect(setting.v).toBe('');
     const during = await summary(c);
     expect(during).toEqual(before);
     expect((await c.get('/api/v1/stats/trend?interval=year')).status).toBe(200);

@@ -26,6 +26,8 @@ export interface Session {
 
 export interface Store {
   readonly kind: StoreKind;
+  /** Connections sessions and queries share (PGlite: one). */
+  readonly poolSize: number;
   readonly db: Kysely<DB>;
   session<T>(fn: (s: Session) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
@@ -83,6 +85,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Store> {
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     kind: 'postgres',
+    poolSize,
     db,
     async session(fn) {
       const client = await pool.connect();
@@ -143,6 +146,7 @@ export async function openPglite(dataDir: string | null): Promise<Store> {
   const db = new Kysely<DB>({ dialect: new PGliteDialect(pglite, lock) });
   return {
     kind: 'pglite',
+    poolSize: 1,
     db,
     async session(fn) {
       const release = await lock.acquire();

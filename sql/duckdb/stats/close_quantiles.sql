@@ -1,7 +1,7 @@
 -- medianDaysToClose and p90DaysToClose (domain.md §4: percentile_cont over closed complaints) as
 -- one DuckDB aggregate: for the grouped views (countries, sectors, problems, trend, traders) and
--- trader_years.sql. The summary gets the same figures from close_histogram.sql and
--- close_values.sql (api/src/analytics/close-quantiles.ts): quantile_cont gathers and sorts every
+-- trader_years.sql. The summary gets the same figures from its own count per close_bucket
+-- (summary.sql) and close_values.sql (api/src/analytics/close-quantiles.ts): quantile_cont gathers and sorts every
 -- value (~300 ms of the unfiltered summary's ~400 ms at 10 M complaints), counting them per
 -- close_bucket costs a fraction of that. Per group the buckets multiply (84 months × ~5 000) and
 -- the histogram was slower than quantile_cont, measured. Over the integer close_us, then divided
