@@ -14,7 +14,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { sqlPath } from '../api/src/common/paths.js';
-import type { Store } from '../api/src/db/store.js';
+import type { Session, Store } from '../api/src/db/store.js';
 
 const pgSql = (name: string) => readFileSync(sqlPath('postgres', 'etl', name), 'utf8').trim();
 const EXTRACT_COMPLAINTS = pgSql('extract_complaints.sql');
@@ -68,10 +68,8 @@ export async function extract(store: Store, dir: string, sinceXmin: string | nul
   // COPY takes no bind parameters; the watermark is digits only (checked above).
   const complaintsQuery = sinceXmin === null ? EXTRACT_COMPLAINTS : `${EXTRACT_COMPLAINTS}\nWHERE changed_xid >= '${sinceXmin}'::xid8`;
   const partQuery = (i: number) => (parts === 1 ? complaintsQuery : `${complaintsQuery}\nWHERE id % ${parts} = ${i}`);
-  return store.session(async (s) => {
-    await sql`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`.execute(s.db);
-    try {
-      await sql`SET LOCAL DateStyle = 'ISO, YMD'`.execute(s.db);
+  const read = await store.session((s) =>
+    inReadTransaction(s, null, async () => {
       const snap = await sql<{ xmin: string; at: Date; store_id: string }>`${sql.raw(SNAPSHOT)}`.execute(s.db);
       const head = snap.rows[0]!;
       // Parts 1… are read on connections of their own, in this transaction's snapshot (held open
@@ -79,37 +77,38 @@ export async function extract(store: Store, dir: string, sinceXmin: string | nul
       const snapshotId = parts > 1 ? (await sql<{ id: string }>`SELECT pg_export_snapshot() AS id`.execute(s.db)).rows[0]!.id : null;
       await options.afterSnapshot?.();
       const copies = [s.copyOutCsv(partQuery(0), files.complaints[0]!)];
-      for (let i = 1; i < parts; i++) copies.push(copyPartInSnapshot(store, snapshotId!, partQuery(i), files.complaints[i]!));
+      for (let i = 1; i < parts; i++) {
+        copies.push(store.session((t) => inReadTransaction(t, snapshotId, () => t.copyOutCsv(partQuery(i), files.complaints[i]!))));
+      }
       const settled = await Promise.allSettled(copies);
       const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
       await s.copyOutCsv(EXTRACT_TRADERS, files.traders);
       await s.copyOutCsv(EXTRACT_ADR_BODIES, files.adrBodies);
-      await sql`COMMIT`.execute(s.db);
-      let bytes = 0;
-      for (const f of [...files.complaints, files.traders, files.adrBodies]) bytes += (await stat(f)).size;
-      return { files, snapshotXmin: head.xmin, snapshotAt: new Date(head.at), storeId: head.store_id, bytes };
-    } catch (err) {
-      await sql`ROLLBACK`.execute(s.db).catch(() => undefined);
-      throw err;
-    }
-  });
+      return { snapshotXmin: head.xmin, snapshotAt: new Date(head.at), storeId: head.store_id };
+    }),
+  );
+  let bytes = 0;
+  for (const f of [...files.complaints, files.traders, files.adrBodies]) bytes += (await stat(f)).size;
+  return { files, ...read, bytes };
 }
 
-/** One part of a split extract: its own connection, reading the exported snapshot `snapshotId`. */
-async function copyPartInSnapshot(store: Store, snapshotId: string, query: string, file: string): Promise<void> {
+/**
+ * Runs `fn` in a REPEATABLE READ, read-only transaction on session `s` (times as ISO text for
+ * the CSV); with `snapshotId`, in that exported snapshot (a part of a split extract).
+ */
+async function inReadTransaction<T>(s: Session, snapshotId: string | null, fn: () => Promise<T>): Promise<T> {
   // SET takes no bind parameters: the id is PostgreSQL's own (hex digits and dashes), checked.
-  if (!/^[0-9A-F-]+$/i.test(snapshotId)) throw new Error(`unexpected snapshot id ${JSON.stringify(snapshotId)}`);
-  await store.session(async (s) => {
-    await sql`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`.execute(s.db);
-    try {
-      await sql.raw(`SET TRANSACTION SNAPSHOT '${snapshotId}'`).execute(s.db);
-      await sql`SET LOCAL DateStyle = 'ISO, YMD'`.execute(s.db);
-      await s.copyOutCsv(query, file);
-      await sql`COMMIT`.execute(s.db);
-    } catch (err) {
-      await sql`ROLLBACK`.execute(s.db).catch(() => undefined);
-      throw err;
-    }
-  });
+  if (snapshotId !== null && !/^[0-9A-F-]+$/i.test(snapshotId)) throw new Error(`unexpected snapshot id ${JSON.stringify(snapshotId)}`);
+  await sql`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`.execute(s.db);
+  try {
+    if (snapshotId !== null) await sql.raw(`SET TRANSACTION SNAPSHOT '${snapshotId}'`).execute(s.db);
+    await sql`SET LOCAL DateStyle = 'ISO, YMD'`.execute(s.db);
+    const out = await fn();
+    await sql`COMMIT`.execute(s.db);
+    return out;
+  } catch (err) {
+    await sql`ROLLBACK`.execute(s.db).catch(() => undefined);
+    throw err;
+  }
 }
