@@ -6,16 +6,44 @@
  * queries on its own threads, so no request blocks the event loop. With shared snapshots the same
  * class also opens a published snapshot file read-only (etl/shared-snapshots.ts).
  */
+import { createHash } from 'node:crypto';
 import { constants, mkdirSync, readFileSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { sqlPath } from '../api/src/common/paths.js';
+import { ADR_RESULTS, CLOSURES, COUNTRIES, PROBLEM_CODES, REFUSAL_GROUND_CODES, SECTOR_CODES, STAGES, STATUSES, TRADER_DECISIONS } from '../api/src/domain/codes.js';
 import type { SnapshotSource } from './snapshot-source.js';
 
-/** Bump when sql/duckdb/schema.sql changes: a store of another version is rebuilt in full. */
-export const SCHEMA_VERSION = 12;
+/** The code lists schema.sql's ENUM types are made of, by placeholder. */
+const ENUM_CODES: Readonly<Record<string, readonly string[]>> = {
+  countries: COUNTRIES,
+  sectors: SECTOR_CODES,
+  problems: PROBLEM_CODES,
+  stages: STAGES,
+  statuses: STATUSES,
+  closures: CLOSURES,
+  trader_decisions: TRADER_DECISIONS,
+  refusal_grounds: REFUSAL_GROUND_CODES,
+  adr_results: ADR_RESULTS,
+};
+/** The ENUM types schema.sql creates (dropped with the tables when a store is rebuilt). */
+const ENUM_TYPES = ['country_code', 'sector_code', 'problem_code', 'stage_code', 'status_code', 'closure_code', 'decision_code', 'refusal_code', 'adr_result_code'];
+
+/** schema.sql with its code lists filled in (codes are [a-z_A-Z] constants: quoted as they are). */
+export function schemaSql(): string {
+  let text = duckdbSql('schema.sql');
+  for (const [k, codes] of Object.entries(ENUM_CODES)) text = text.replaceAll(`{{${k}}}`, codes.map((c) => `'${c}'`).join(', '));
+  return text;
+}
+
+/**
+ * Bump the number when sql/duckdb/schema.sql changes: a store of another version is rebuilt in
+ * full. The code lists are part of the version, so adding a sector rebuilds the store too (its
+ * ENUM types would refuse the new code).
+ */
+export const SCHEMA_VERSION = `13-${createHash('sha256').update(JSON.stringify(ENUM_CODES)).digest('hex').slice(0, 12)}`;
 
 export type Row = Record<string, unknown>;
 export type Params = Record<string, DuckDBValue>;
@@ -52,7 +80,7 @@ export interface Snapshot {
   complaints: number;
   snapshotXmin: string;
   storeId: string;
-  schemaVersion: number;
+  schemaVersion: string;
   replyDays: number;
 }
 
@@ -105,11 +133,12 @@ export class AnalyticsDb implements SnapshotSource {
     }
     const writer = await connect();
     // A store written by another version of schema.sql is dropped: the next run rebuilds it.
-    const version = await query(writer, 'SELECT max(schema_version) AS v FROM snapshot').then((r) => Number(r[0]?.v ?? SCHEMA_VERSION), () => -1);
+    const version = await query(writer, 'SELECT max(schema_version) AS v FROM snapshot').then((r) => String(r[0]?.v ?? SCHEMA_VERSION), () => '');
     if (version !== SCHEMA_VERSION) {
       for (const t of ['complaint_facts', 'open_facts', 'trader_years', 'trader_keys', 'traders', 'adr_bodies', 'snapshot']) await writer.run(`DROP TABLE IF EXISTS ${t}`);
+      for (const t of ENUM_TYPES) await writer.run(`DROP TYPE IF EXISTS ${t}`);
     }
-    for (const s of statements(duckdbSql('schema.sql'))) await writer.run(s);
+    for (const s of statements(schemaSql())) await writer.run(s);
     const readers: DuckDBConnection[] = [];
     for (let i = 0; i < (opts.readers ?? 4); i++) readers.push(await connect());
     const db = new AnalyticsDb(file, instance, writer, readers);
@@ -223,7 +252,7 @@ export async function readSnapshot(q: (text: string) => Promise<Row[]>): Promise
     complaints: Number(row.complaints),
     snapshotXmin: String(row.snapshot_xmin),
     storeId: String(row.store_id),
-    schemaVersion: Number(row.schema_version),
+    schemaVersion: String(row.schema_version),
     replyDays: Number(row.reply_days),
   };
 }

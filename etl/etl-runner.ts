@@ -13,7 +13,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import type { Store } from '../api/src/db/store.js';
 import type { EtlRunRow } from '../api/src/db/schema.js';
-import { AnalyticsDb, duckdbSql, SCHEMA_VERSION, statements, type Params, type Row, type Snapshot } from './analytics-db.js';
+import { AnalyticsDb, duckdbSql, SCHEMA_VERSION, schemaSql, statements, type Params, type Row, type Snapshot } from './analytics-db.js';
 import { extract, type Extracted } from './extract.js';
 import { tryEtlLock, type HeldLock } from './run-lock.js';
 import type { SharedSnapshots } from './shared-snapshots.js';
@@ -299,7 +299,7 @@ export class EtlRunner {
       // keep the old one until the commit.
       if (run.kind === 'full') {
         await q('DROP TABLE complaint_facts');
-        await exec('schema.sql');
+        for (const st of statements(schemaSql())) await q(st);
       }
       const quote = (f: string) => `'${f.replaceAll("'", "''")}'`;
       const full = run.kind === 'full';

@@ -1,5 +1,21 @@
 -- The analytics store (DuckDB). Bump SCHEMA_VERSION in etl/analytics-db.ts when this changes:
--- the next run then rebuilds everything.
+-- the next run then rebuilds everything (a change of the code lists below rebuilds it too).
+--
+-- The coded columns are ENUMs of domain.md's code lists (api/src/domain/codes.ts fills in the
+-- {{…}} lists; '' stands for "none" in the optional ones). DuckDB stores an ENUM as a one-byte
+-- integer: grouping and filtering on it beat the same text column (at 10 M rows: grouping by
+-- sector 74 → 42 ms, a filter on one sector 32 → 17 ms; writing four such columns 3.6 → 1.9 s,
+-- measured), and a small integer range lets DuckDB aggregate into a perfect hash table.
+-- The free-form codes (source, adr_body_id, discontinued_reason) stay text.
+CREATE TYPE IF NOT EXISTS country_code AS ENUM ({{countries}});
+CREATE TYPE IF NOT EXISTS sector_code AS ENUM ({{sectors}});
+CREATE TYPE IF NOT EXISTS problem_code AS ENUM ({{problems}});
+CREATE TYPE IF NOT EXISTS stage_code AS ENUM ({{stages}});
+CREATE TYPE IF NOT EXISTS status_code AS ENUM ({{statuses}});
+CREATE TYPE IF NOT EXISTS closure_code AS ENUM ('', {{closures}});
+CREATE TYPE IF NOT EXISTS decision_code AS ENUM ('', {{trader_decisions}});
+CREATE TYPE IF NOT EXISTS refusal_code AS ENUM ('', {{refusal_grounds}});
+CREATE TYPE IF NOT EXISTS adr_result_code AS ENUM ('', {{adr_results}});
 CREATE TABLE IF NOT EXISTS complaint_facts (
   -- Only what the analytics read: every column costs the full run its compression (the raw
   -- milestones the flags below are derived from are not kept: 13.1 → 10.5 s to sort and store
@@ -7,18 +23,18 @@ CREATE TABLE IF NOT EXISTS complaint_facts (
   id                  BIGINT NOT NULL,
   source              VARCHAR NOT NULL,
   filed_at            TIMESTAMP NOT NULL,      -- UTC
-  consumer_country    VARCHAR NOT NULL,
-  trader_country      VARCHAR NOT NULL,
-  sector              VARCHAR NOT NULL,
-  problem             VARCHAR NOT NULL,
-  stage               VARCHAR NOT NULL,
-  status              VARCHAR NOT NULL,
-  closure             VARCHAR NOT NULL,    -- '' when none (see below)
-  trader_decision     VARCHAR NOT NULL,    -- '' when none (see below)
+  consumer_country    country_code NOT NULL,
+  trader_country      country_code NOT NULL,
+  sector              sector_code NOT NULL,
+  problem             problem_code NOT NULL,
+  stage               stage_code NOT NULL,
+  status              status_code NOT NULL,
+  closure             closure_code NOT NULL,    -- '' when none (see below)
+  trader_decision     decision_code NOT NULL,    -- '' when none (see below)
   adr_body_id         VARCHAR NOT NULL,    -- '' when none (see below)
   agreed_at           TIMESTAMP,           -- the ADR report's year is the year of receipt
-  refusal_ground      VARCHAR NOT NULL,    -- '' when none (see below)
-  adr_result          VARCHAR NOT NULL,    -- '' when none (see below)
+  refusal_ground      refusal_code NOT NULL,    -- '' when none (see below)
+  adr_result          adr_result_code NOT NULL,    -- '' when none (see below)
   discontinued_reason VARCHAR NOT NULL,    -- '' when none (see below)
   due_at              TIMESTAMP,           -- x_overdue is judged against it on every run
   -- The optional codes above hold '' rather than NULL: one NULL in a text column makes DuckDB
@@ -87,6 +103,6 @@ CREATE TABLE IF NOT EXISTS snapshot (
   complaints      INTEGER NOT NULL,
   snapshot_xmin   VARCHAR NOT NULL,            -- watermark for the next incremental run
   store_id        VARCHAR NOT NULL,
-  schema_version  INTEGER NOT NULL,
+  schema_version  VARCHAR NOT NULL,
   reply_days      INTEGER NOT NULL             -- TRADER_REPLY_DAYS the x_timely flags were computed with
 );

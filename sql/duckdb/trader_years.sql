@@ -33,10 +33,11 @@ measured AS (
   GROUP BY trader_key, year
 ),
 picks AS (
+  -- The sector as text: ties go alphabetically (an ENUM sorts in its list's order).
   SELECT c.trader_key, c.year, c.sector,
          row_number() OVER (PARTITION BY c.trader_key, c.year
                             ORDER BY c.n DESC, coalesce(c.sector = t.sector, false) DESC, c.sector) AS pick
-  FROM (SELECT trader_key, year, sector, count(*) AS n FROM units GROUP BY ALL) c
+  FROM (SELECT trader_key, year, sector::VARCHAR AS sector, n FROM (SELECT trader_key, year, sector, count(*) AS n FROM units GROUP BY ALL)) c
   JOIN trader_keys k USING (trader_key)
   LEFT JOIN traders t ON t.id = k.trader_id
 )

@@ -3,6 +3,12 @@
  * expression over `complaint_facts`, with every value a bound parameter, except trader ids: they
  * are matched by their integer trader_key (resolved by the caller, see traderIdsOf), written
  * inline, which DuckDB compares ten times faster than the text.
+ *
+ * The coded columns are ENUMs (sql/duckdb/schema.sql): a value is cast to the column's type, so
+ * DuckDB compares one-byte codes instead of casting every row to text (one sector at 10 M rows:
+ * 34 → 18 ms); several values compare their enum_code, as `IN` over ENUM values casts every row
+ * to text too (three countries: 59 → 31 ms, measured). The edge has checked every code against
+ * its list, so the casts cannot fail.
  */
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { AnalyticsFilters } from './analytics.dto.js';
@@ -13,17 +19,18 @@ export interface SqlWhere {
   params: Record<string, DuckDBValue>;
 }
 
+/** Each list filter's column, and its ENUM type (null: a text column). */
 const LIST_COLUMNS = {
-  status: 'status',
-  stage: 'stage',
-  closure: 'closure',
-  consumerCountry: 'consumer_country',
-  traderCountry: 'trader_country',
-  sector: 'sector',
-  problem: 'problem',
-  adrBodyId: 'adr_body_id',
-  source: 'source',
-} as const satisfies Partial<Record<keyof AnalyticsFilters, string>>;
+  status: ['status', 'status_code'],
+  stage: ['stage', 'stage_code'],
+  closure: ['closure', 'closure_code'],
+  consumerCountry: ['consumer_country', 'country_code'],
+  traderCountry: ['trader_country', 'country_code'],
+  sector: ['sector', 'sector_code'],
+  problem: ['problem', 'problem_code'],
+  adrBodyId: ['adr_body_id', null],
+  source: ['source', null],
+} as const satisfies Partial<Record<keyof AnalyticsFilters, readonly [string, string | null]>>;
 
 
 /** The trader ids a filter set names (its traderId list and the caller's scope): their keys are needed. */
@@ -51,12 +58,17 @@ export function filtersWhere(f: AnalyticsFilters, scope: Scope | undefined, trad
     params[name] = v;
     return `$${name}`;
   };
-  for (const [key, column] of Object.entries(LIST_COLUMNS) as [keyof typeof LIST_COLUMNS, string][]) {
+  for (const [key, [column, type]] of Object.entries(LIST_COLUMNS) as [keyof typeof LIST_COLUMNS, readonly [string, string | null]][]) {
     const values = f[key];
     if (!values?.length) continue;
-    // One value: `=`. Several: list_contains, which DuckDB evaluates ~3× faster than `IN (…)` on
-    // a text column (three sectors at 10 M rows: 22 against 67 ms).
-    parts.push(values.length === 1 ? `${column} = ${bind(values[0]!)}` : `list_contains([${values.map((v) => bind(v)).join(', ')}], ${column})`);
+    if (type) {
+      const coded = (v: string) => `CAST(${bind(v)} AS ${type})`;
+      parts.push(values.length === 1 ? `${column} = ${coded(values[0]!)}` : `enum_code(${column}) IN (${values.map((v) => `enum_code(${coded(v)})`).join(', ')})`);
+    } else {
+      // Several: list_contains, which DuckDB evaluates ~3× faster than `IN (…)` on a text column
+      // (three sectors at 10 M rows: 22 against 67 ms).
+      parts.push(values.length === 1 ? `${column} = ${bind(values[0]!)}` : `list_contains([${values.map((v) => bind(v)).join(', ')}], ${column})`);
+    }
   }
   if (f.traderId?.length) parts.push(traderKeyIn(f.traderId, traderKeys));
   // x_overdue is judged at the snapshot's instant (domain.md §4: counted at the asOf time).

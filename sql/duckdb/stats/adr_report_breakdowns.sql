@@ -1,15 +1,16 @@
 -- The ADR activity report's breakdowns of the cases a body received, in one scan (one grouping
--- set per column; '', no value, left out).
+-- set per column; '', no value, left out). The keys are text: the ENUM columns
+-- would otherwise not coalesce, nor sort alphabetically.
 SELECT
   CASE WHEN grouping(problem) = 0 THEN 'problem'
        WHEN grouping(sector) = 0 THEN 'sector'
        WHEN grouping(refusal_ground) = 0 THEN 'refusal_ground'
        WHEN grouping(adr_result) = 0 THEN 'adr_result'
        ELSE 'discontinued_reason' END AS "column",
-  coalesce(problem, sector, refusal_ground, adr_result, discontinued_reason) AS "key",
+  coalesce(problem::VARCHAR, sector::VARCHAR, refusal_ground::VARCHAR, adr_result::VARCHAR, discontinued_reason) AS "key",
   count(*)::INTEGER AS "count"
 FROM complaint_facts
 WHERE {{where}}
 GROUP BY GROUPING SETS ((problem), (sector), (refusal_ground), (adr_result), (discontinued_reason))
-HAVING coalesce(problem, sector, refusal_ground, adr_result, discontinued_reason) <> ''
+HAVING coalesce(problem::VARCHAR, sector::VARCHAR, refusal_ground::VARCHAR, adr_result::VARCHAR, discontinued_reason) <> ''
 ORDER BY 1, 3 DESC, 2

@@ -16,4 +16,5 @@ quantiles AS (
 )
 SELECT m.*, q."medianDaysToClose", q."p90DaysToClose"
 FROM measured m LEFT JOIN quantiles q USING ("key")
-ORDER BY "complaints" DESC, "key"
+-- Ties by the key as text: an ENUM column sorts in its code list's order, not alphabetically.
+ORDER BY "complaints" DESC, CAST("key" AS VARCHAR)

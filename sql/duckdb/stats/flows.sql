@@ -1,9 +1,9 @@
 -- GET /stats/flows: consumer country × trader country.
 SELECT
-  consumer_country AS "consumerCountry",
-  trader_country AS "traderCountry",
+  consumer_country::VARCHAR AS "consumerCountry",
+  trader_country::VARCHAR AS "traderCountry",
   count(*)::INTEGER AS "complaints"
 FROM complaint_facts
 WHERE {{where}}
-GROUP BY 1, 2
+GROUP BY consumer_country, trader_country
 ORDER BY "complaints" DESC, 1, 2
