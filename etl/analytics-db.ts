@@ -110,7 +110,13 @@ export class AnalyticsDb implements SnapshotSource {
     file: string,
     opts: { readers?: number; threads?: number; memoryLimit?: string; readOnly?: boolean; tempDirectory?: string } = {},
   ): Promise<AnalyticsDb> {
-    const options: Record<string, string> = { threads: String(opts.threads ?? Math.max(1, Math.min(availableParallelism(), 8))) };
+    const options: Record<string, string> = {
+      threads: String(opts.threads ?? Math.max(1, Math.min(availableParallelism(), 8))),
+      // Group keys spanning up to 2^20 values are counted in an array indexed by the key (a
+      // perfect hash table) instead of a hash table: a view's group column × flag class ×
+      // overdue (stats/flag_groups.sql) needs 17–19 bits; DuckDB's default stops at 12.
+      perfect_ht_threshold: '20',
+    };
     if (opts.memoryLimit) options.memory_limit = opts.memoryLimit;
     if (opts.readOnly) options.access_mode = 'READ_ONLY';
     if (file !== ':memory:') {
@@ -135,7 +141,7 @@ export class AnalyticsDb implements SnapshotSource {
     // A store written by another version of schema.sql is dropped: the next run rebuilds it.
     const version = await query(writer, 'SELECT max(schema_version) AS v FROM snapshot').then((r) => String(r[0]?.v ?? SCHEMA_VERSION), () => '');
     if (version !== SCHEMA_VERSION) {
-      for (const t of ['complaint_facts', 'open_facts', 'trader_years', 'trader_keys', 'traders', 'adr_bodies', 'snapshot']) await writer.run(`DROP TABLE IF EXISTS ${t}`);
+      for (const t of ['complaint_facts', 'open_facts', 'trader_years', 'trader_keys', 'traders', 'adr_bodies', 'snapshot', 'flag_classes', 'close_buckets', 'close_bucket_map']) await writer.run(`DROP TABLE IF EXISTS ${t}`);
       for (const t of ENUM_TYPES) await writer.run(`DROP TYPE IF EXISTS ${t}`);
     }
     for (const s of statements(schemaSql())) await writer.run(s);

@@ -35,7 +35,7 @@ export interface EtlRun {
 }
 
 /** The transforms, in order; each file writes one table of sql/duckdb/. `snapshot` is last. */
-export const TRANSFORMS = ['traders.sql', 'trader_keys.sql', 'adr_bodies.sql', 'complaint_facts_delete.sql', 'complaint_facts.sql', 'trader_years.sql', 'complaint_facts_overdue.sql', 'open_facts.sql', 'open_facts_update.sql'] as const;
+export const TRANSFORMS = ['traders.sql', 'trader_keys.sql', 'adr_bodies.sql', 'complaint_facts_delete.sql', 'close_buckets.sql', 'complaint_facts.sql', 'trader_years.sql', 'complaint_facts_overdue.sql', 'open_facts.sql', 'open_facts_update.sql'] as const;
 /** trader_years.sql's measures: the stats' own definitions (stats/measures.sql over flag groups, stats/close_quantiles.sql). */
 export const TRADER_YEARS_FILL = {
   measures: duckdbSql('stats/measures.sql'),
@@ -44,8 +44,8 @@ export const TRADER_YEARS_FILL = {
 };
 /** Skipped on a full run: complaint_facts starts empty, open_facts is built whole. */
 const INCREMENTAL_ONLY: ReadonlySet<string> = new Set(['complaint_facts_delete.sql', 'open_facts_update.sql']);
-/** Skipped on an increment, which updates the table in place instead. */
-const FULL_ONLY: ReadonlySet<string> = new Set(['open_facts.sql']);
+/** Skipped on an increment, which keeps the close buckets and updates open_facts in place instead. */
+const FULL_ONLY: ReadonlySet<string> = new Set(['close_buckets.sql', 'open_facts.sql']);
 
 /** The transforms a full run or an increment applies, in order. */
 export function transformsFor(full: boolean): string[] {
@@ -351,6 +351,7 @@ export class EtlRunner {
       const [snap] = await q('SELECT complaints FROM snapshot');
       await q(`DROP ${full ? 'VIEW' : 'TABLE'} extract_complaints`);
       for (const t of ['extract_traders', 'extract_adr_bodies', 'traders_changed', 'adr_bodies_changed', 'touched_trader_years']) await q(`DROP TABLE ${t}`);
+      if (full) await q('DROP TABLE close_bucket_plan');
       return { rowsRead, complaints: Number(snap?.complaints ?? 0), finishedAt, dataChanged, rowsChanged, dataRunId };
     });
   }

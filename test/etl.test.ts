@@ -150,24 +150,30 @@ describe('incremental runs', () => {
     for (const id of ['T-ETL-NEW', 'T-ETL-OLD']) expect((await summary(c, `traderId=${id}`)).complaints).toBe(await pgCount(app, `trader_id = '${id}'`));
   });
 
-  test('close_bucket orders days to close by the hour, exact hours apart (the summary quantiles read it)', async () => {
-    const HOUR_US = 3_600_000_000n;
-    const expected = new Map(
-      (await sql<{ id: string; us: string }>`select id::text as id, (extract(epoch from closed_at - filed_at) * 1000000)::bigint::text as us from complaints where closed_at is not null`.execute(app.store.db)).rows.map((r) => {
-        const us = BigInt(r.us);
-        const h = us >= 0n ? us / HOUR_US : -((-us + HOUR_US - 1n) / HOUR_US); // floor
-        return [r.id, Number(2n * h + (us === h * HOUR_US ? 0n : 1n))];
-      }),
-    );
-    const facts = (await app.app.get<AnalyticsStores>(ANALYTICS).source.read((q) => q('SELECT id::VARCHAR AS id, close_bucket, close_us::VARCHAR AS close_us FROM complaint_facts WHERE close_us IS NOT NULL'))) as { id: string; close_bucket: number; close_us: string }[];
-    expect(facts.length).toBe(expected.size);
-    for (const f of facts) expect(f.close_bucket, `complaint ${f.id}`).toBe(expected.get(f.id));
-    // close_us (the quantiles' input) is PostgreSQL's own duration to the microsecond.
-    const micros = new Map((await sql<{ id: string; us: string }>`select id::text as id, (extract(epoch from closed_at - filed_at) * 1000000)::bigint::text as us from complaints where closed_at is not null`.execute(app.store.db)).rows.map((r) => [r.id, r.us]));
-    for (const f of facts) expect(f.close_us, `complaint ${f.id}`).toBe(micros.get(f.id));
-    // Both kinds occur in the demo data: cases closed on a whole hour (the automatic closure) and between.
-    expect(facts.some((f) => f.close_bucket % 2 === 0)).toBe(true);
-    expect(facts.some((f) => f.close_bucket % 2 === 1)).toBe(true);
+  test('close_cb puts each closed case in the close bucket whose range holds its time to close; x_class is its flags', async () => {
+    const micros = new Map((await sql<{ id: string; us: string }>`select id::text as id, (extract(epoch from closed_at - filed_at) * 1000000)::bigint::text as us from complaints where closed_at is not null`.execute(app.store.db)).rows.map((r) => [r.id, BigInt(r.us)]));
+    const read = (text: string) => app.app.get<AnalyticsStores>(ANALYTICS).source.read((q) => q(text));
+    const facts = (await read('SELECT id::VARCHAR AS id, close_cb, close_us::VARCHAR AS close_us FROM complaint_facts WHERE close_us IS NOT NULL')) as { id: string; close_cb: number; close_us: string }[];
+    const buckets = (await read('SELECT close_cb, lo_us::VARCHAR AS lo, point_us::VARCHAR AS point FROM close_buckets ORDER BY close_cb')) as { close_cb: number; lo: string; point: string | null }[];
+    // Numbered in order of their ranges, from 0.
+    expect(buckets.map((b) => b.close_cb)).toEqual(buckets.map((_, i) => i));
+    expect(facts.length).toBe(micros.size);
+    for (const f of facts) {
+      // close_us (the quantiles' input) is PostgreSQL's own duration to the microsecond.
+      const us = micros.get(f.id)!;
+      expect(f.close_us, `complaint ${f.id}`).toBe(String(us));
+      const b = buckets[f.close_cb]!;
+      const next = buckets[f.close_cb + 1];
+      expect(BigInt(b.lo) <= us && (next === undefined || us < BigInt(next.lo)), `complaint ${f.id} in bucket ${f.close_cb}`).toBe(true);
+      if (b.point !== null) expect(String(us), `complaint ${f.id}: one-value bucket`).toBe(b.point);
+    }
+    // The demo data's automatic closures make a one-value bucket, and other cases fill ranges.
+    expect(facts.some((f) => buckets[f.close_cb]!.point !== null)).toBe(true);
+    expect(facts.some((f) => buckets[f.close_cb]!.point === null)).toBe(true);
+    // Every row's class is its flags without overdue.
+    const [classes] = (await read('SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE c.x_bits IS DISTINCT FROM f.x_bits - 16384 * f.x_overdue)::INTEGER AS wrong FROM complaint_facts f LEFT JOIN flag_classes c USING (x_class)')) as [{ n: number; wrong: number }];
+    expect(classes.n).toBeGreaterThan(0);
+    expect(classes.wrong).toBe(0);
   });
 
   test('x_bits holds x_cross_border in bit 0 and x_overdue in bit 14: the filters\' columns and the measures\' bits agree', async () => {

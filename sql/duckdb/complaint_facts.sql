@@ -2,6 +2,11 @@
 -- increment first deletes their previous rows (complaint_facts_delete.sql). A full run starts
 -- from an empty table, so the same statement rebuilds everything.
 --
+-- Each row's flag class (x_class, see schema.sql) needs the distinct flags of the rows before the
+-- rows are written, so the derived rows are materialised once in the statement (a full run
+-- reads the extract's file once; numbering the classes afterwards would be an UPDATE of every row,
+-- which the commit rewrites).
+--
 -- The join to trader_keys must hash trader_keys (50 000 rows) and stream the extract through it.
 -- DuckDB cannot estimate the CSV's row count and, once trader_keys is a stored table with
 -- statistics, turns the join around and hashes the ten million extracted rows instead: 32 s
@@ -10,55 +15,79 @@
 -- meanwhile run without it too (their joins pair small tables, written small side last), and a
 -- run that fails before the RESET below has it reset by the runner (a SET outlives a rollback).
 SET disabled_optimizers = 'build_side_probe_side';
-INSERT INTO complaint_facts
-SELECT
-  id, source, filed_at, consumer_country, trader_country,
-  sector, problem, stage, status, coalesce(closure, ''),
-  coalesce(trader_decision, ''), coalesce(adr_body_id, ''), agreed_at,
-  coalesce(refusal_ground, ''), coalesce(adr_result, ''), coalesce(discontinued_reason, ''), due_at,
-  close_us,
-  adr_days,
-  x_cross_border,
-  x_overdue,
-  date_trunc('month', filed_at)::DATE,
-  date_trunc('quarter', filed_at)::DATE,
-  date_trunc('year', filed_at)::DATE,
-  CASE WHEN closed_at IS NOT NULL
-       THEN (2 * floor(close_us / 3600e6) + CASE WHEN close_us % 3600000000 = 0 THEN 0 ELSE 1 END)::INTEGER END,
-  trader_key,  -- left join: a trader without a key fails the insert (NOT NULL) instead of losing rows
-  -- x_bits: flag k × 2^k, in schema.sql's order
-  (x_cross_border + 2 * x_closed + 4 * x_resolved + 8 * x_sent + 16 * x_replied + 32 * x_timely
-   + 64 * x_agreed + 128 * x_accepted + 256 * x_refused + 512 * x_outcome + 1024 * x_discontinued
-   + 2048 * x_within_90 + 4096 * x_compliance + 8192 * x_complied + 16384 * x_overdue)::USMALLINT
-FROM (
-  SELECT *,
-    cross_border::USMALLINT AS x_cross_border,
-    (status = 'closed')::USMALLINT AS x_closed,
-    coalesce(closure IN ('settled_directly', 'adr_outcome'), false)::USMALLINT AS x_resolved,
-    (sent_at IS NOT NULL)::USMALLINT AS x_sent,
-    (replied_at IS NOT NULL)::USMALLINT AS x_replied,
-    coalesce(reply_seconds <= $reply_days * 86400, false)::USMALLINT AS x_timely,
-    (agreed_at IS NOT NULL)::USMALLINT AS x_agreed,
-    (accepted_at IS NOT NULL)::USMALLINT AS x_accepted,
-    (refused_at IS NOT NULL)::USMALLINT AS x_refused,
-    coalesce(closure = 'adr_outcome', false)::USMALLINT AS x_outcome,
-    coalesce(closure = 'adr_discontinued', false)::USMALLINT AS x_discontinued,
-    coalesce(adr_days <= 90, false)::USMALLINT AS x_within_90,
-    (complied IS NOT NULL)::USMALLINT AS x_compliance,
-    coalesce(complied, false)::USMALLINT AS x_complied,
-    -- Judged at this snapshot's instant as complaint_facts_overdue.sql re-judges every row on
-    -- every run. Set here too because an UPDATE of the rows just inserted makes the commit
-    -- rewrite them: a full run at 10 M committed in 4.8 s with the update, 0.2 s without.
-    coalesce(status = 'open' AND due_at < $as_of::TIMESTAMP, false)::USMALLINT AS x_overdue
+INSERT INTO complaint_facts BY NAME
+WITH derived AS MATERIALIZED (
+  SELECT
+    id, source, filed_at, consumer_country, trader_country,
+    sector, problem, stage, status, coalesce(closure, '') AS closure,
+    coalesce(trader_decision, '') AS trader_decision, coalesce(adr_body_id, '') AS adr_body_id, agreed_at,
+    coalesce(refusal_ground, '') AS refusal_ground, coalesce(adr_result, '') AS adr_result,
+    coalesce(discontinued_reason, '') AS discontinued_reason, due_at,
+    close_us,
+    adr_days,
+    x_cross_border::UTINYINT AS x_cross_border,
+    x_overdue::UTINYINT AS x_overdue,
+    (year(filed_at) * 12 + month(filed_at) - 1)::USMALLINT AS filed_month,
+    (year(filed_at) * 4 + quarter(filed_at) - 1)::USMALLINT AS filed_quarter,
+    year(filed_at)::USMALLINT AS filed_year,
+    -- close_buckets.sql's hour bucket, looked up in its map (past the map's end: the last bucket)
+    CASE WHEN closed_at IS NOT NULL THEN (SELECT by_hour FROM close_bucket_map)[
+      least(greatest(0, 2 * (close_us // 3600000000) + (close_us % 3600000000 <> 0)::BIGINT),
+            len((SELECT by_hour FROM close_bucket_map)) - 1) + 1] END AS close_cb,
+    trader_key,  -- left join: a trader without a key fails the insert (NOT NULL) instead of losing rows
+    -- the flags but overdue: flag k × 2^k, in schema.sql's order (overdue, bit 14, is added below)
+    (x_cross_border + 2 * x_closed + 4 * x_resolved + 8 * x_sent + 16 * x_replied + 32 * x_timely
+     + 64 * x_agreed + 128 * x_accepted + 256 * x_refused + 512 * x_outcome + 1024 * x_discontinued
+     + 2048 * x_within_90 + 4096 * x_compliance + 8192 * x_complied)::USMALLINT AS x_flags
   FROM (
-    SELECT e.*, k.trader_key,
-      epoch_us(closed_at) - epoch_us(filed_at) AS close_us,
-      consumer_country <> trader_country AS cross_border,
-      CASE WHEN replied_at IS NOT NULL AND sent_at IS NOT NULL THEN (epoch_us(replied_at) - epoch_us(sent_at)) / 1e6 END AS reply_seconds,
-      CASE WHEN closure IN ('adr_outcome', 'adr_discontinued') AND agreed_at IS NOT NULL
-           THEN (epoch_us(closed_at) - epoch_us(agreed_at)) / 86400e6 END AS adr_days
-    FROM extract_complaints e LEFT JOIN trader_keys k ON k.trader_id = e.trader_id
+    SELECT *,
+      cross_border::USMALLINT AS x_cross_border,
+      (status = 'closed')::USMALLINT AS x_closed,
+      coalesce(closure IN ('settled_directly', 'adr_outcome'), false)::USMALLINT AS x_resolved,
+      (sent_at IS NOT NULL)::USMALLINT AS x_sent,
+      (replied_at IS NOT NULL)::USMALLINT AS x_replied,
+      coalesce(reply_seconds <= $reply_days * 86400, false)::USMALLINT AS x_timely,
+      (agreed_at IS NOT NULL)::USMALLINT AS x_agreed,
+      (accepted_at IS NOT NULL)::USMALLINT AS x_accepted,
+      (refused_at IS NOT NULL)::USMALLINT AS x_refused,
+      coalesce(closure = 'adr_outcome', false)::USMALLINT AS x_outcome,
+      coalesce(closure = 'adr_discontinued', false)::USMALLINT AS x_discontinued,
+      coalesce(adr_days <= 90, false)::USMALLINT AS x_within_90,
+      (complied IS NOT NULL)::USMALLINT AS x_compliance,
+      coalesce(complied, false)::USMALLINT AS x_complied,
+      -- Judged at this snapshot's instant as complaint_facts_overdue.sql re-judges every row on
+      -- every run. Set here too because an UPDATE of the rows just inserted makes the commit
+      -- rewrite them: a full run at 10 M committed in 4.8 s with the update, 0.2 s without.
+      coalesce(status = 'open' AND due_at < $as_of::TIMESTAMP, false)::USMALLINT AS x_overdue
+    FROM (
+      SELECT e.*, k.trader_key,
+        epoch_us(closed_at) - epoch_us(filed_at) AS close_us,
+        consumer_country <> trader_country AS cross_border,
+        CASE WHEN replied_at IS NOT NULL AND sent_at IS NOT NULL THEN (epoch_us(replied_at) - epoch_us(sent_at)) / 1e6 END AS reply_seconds,
+        CASE WHEN closure IN ('adr_outcome', 'adr_discontinued') AND agreed_at IS NOT NULL
+             THEN (epoch_us(closed_at) - epoch_us(agreed_at)) / 86400e6 END AS adr_days
+      FROM extract_complaints e LEFT JOIN trader_keys k ON k.trader_id = e.trader_id
+    )
   )
+),
+-- The rows' flag classes: those flag_classes knows, and the new ones numbered after them.
+new_classes AS (
+  SELECT x_flags,
+         ((SELECT coalesce(max(x_class) + 1, 0) FROM flag_classes) + row_number() OVER (ORDER BY x_flags) - 1)::USMALLINT AS x_class
+  FROM (SELECT DISTINCT x_flags FROM derived) d
+  WHERE x_flags NOT IN (SELECT x_bits FROM flag_classes)
+),
+classes AS (
+  SELECT x_bits AS x_flags, x_class FROM flag_classes
+  UNION ALL
+  SELECT x_flags, x_class FROM new_classes
 )
+SELECT d.* EXCLUDE (x_flags), c.x_class, (d.x_flags + 16384 * d.x_overdue)::USMALLINT AS x_bits
+FROM derived d JOIN classes c USING (x_flags)
 ORDER BY filed_at, id;
 RESET disabled_optimizers;
+-- The classes first seen in this run.
+INSERT INTO flag_classes
+SELECT DISTINCT x_class, (x_bits - 16384 * x_overdue)::USMALLINT
+FROM complaint_facts
+WHERE x_class > (SELECT coalesce(max(x_class), -1) FROM flag_classes);

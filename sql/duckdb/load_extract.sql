@@ -20,4 +20,4 @@ CREATE OR REPLACE TEMP TABLE extract_adr_bodies AS
 SELECT * FROM read_csv({{adr_bodies}}, header = false, auto_detect = false, nullstr = '',
   columns = { 'id': 'VARCHAR', 'name': 'VARCHAR', 'country': 'VARCHAR' });
 -- The (trader, year) pairs whose benchmark measures this run recomputes (complaint_facts_delete.sql).
-CREATE OR REPLACE TEMP TABLE touched_trader_years (trader_id VARCHAR NOT NULL, trader_key INTEGER NOT NULL, filed_year DATE NOT NULL);
+CREATE OR REPLACE TEMP TABLE touched_trader_years (trader_id VARCHAR NOT NULL, trader_key INTEGER NOT NULL, filed_year USMALLINT NOT NULL);

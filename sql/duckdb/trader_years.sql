@@ -9,7 +9,7 @@
 -- trader_years (~0.1 s per increment even when nothing was touched); the join reads only the pairs.
 DELETE FROM trader_years WHERE {{all}};
 DELETE FROM trader_years t USING touched_trader_years x
-WHERE NOT {{all}} AND x.trader_id = t.trader_id AND year(x.filed_year) = t.year;
+WHERE NOT {{all}} AND x.trader_id = t.trader_id AND x.filed_year = t.year;
 INSERT INTO trader_years
 WITH scope AS (
   SELECT f.* FROM complaint_facts f WHERE {{all}}
@@ -21,7 +21,7 @@ WITH scope AS (
 -- by their flags first would not shrink them), so measures and median take one pass. Grouped
 -- by the integer trader_key; the text id is joined to the few result rows.
 units AS (
-  SELECT trader_key, year(filed_year) AS year, sector, close_us, 1 AS n, x_bits,
+  SELECT trader_key, filed_year::INTEGER AS year, sector, close_us, 1 AS n, x_bits,
          adr_days AS adr_days_sum, (adr_days IS NOT NULL)::INTEGER AS adr_days_n
   FROM scope
 ),

@@ -11,7 +11,7 @@ import { POPULATION_MILLIONS, PROBLEMS, REFUSAL_GROUNDS, SECTORS, type Country }
 import { readSnapshot, type Params, type Row } from '../../../etl/analytics-db.js';
 import type { SnapshotSource } from '../../../etl/snapshot-source.js';
 import { filtersWhere, traderIdsOf, type SqlWhere } from './analytics-filters.js';
-import { summaryQuantiles, type BucketCount } from './close-quantiles.js';
+import { histogramQuantiles, NO_CLOSED, type BucketCount } from './close-quantiles.js';
 import { assertAdrBodyVisible, assertTraderVisible, scopeKey, UNRESTRICTED, type Scope } from '../access/scope.js';
 import {
   BENCHMARK_MEASURES,
@@ -28,8 +28,13 @@ import {
 const stats = (name: string) => readFileSync(sqlPath('duckdb', 'stats', name), 'utf8');
 const stripComments = (s: string) => s.replace(/^\s*--.*$/gm, '').trim();
 
-/** The {{group}} of a query over the whole filtered set (no grouping column). */
-const WHOLE_SET = { group: 'NULL' };
+/** The columns the grouped views group by; the ENUM ones give their integer code by enum_code. */
+type GroupColumn = 'consumer_country' | 'trader_country' | 'sector' | 'problem' | 'filed_month' | 'filed_quarter' | 'filed_year';
+const ENUM_GROUPS: ReadonlySet<GroupColumn> = new Set(['consumer_country', 'trader_country', 'sector', 'problem']);
+
+/** Months per trend interval: trend.sql turns a period's number into its first day with it. */
+const MONTHS = { month: 1, quarter: 3, year: 12 } as const;
+
 
 /** Thresholds of domain.md §4. */
 export const MIN_CLOSED_FOR_RATES = 10;
@@ -69,6 +74,8 @@ export class AnalyticsService {
     const fragments: [string, string][] = [
       ['by_dimension', stats('by_dimension.sql')],
       ['flag_groups', stats('flag_groups.sql')],
+      ['set_groups', stats('set_groups.sql')],
+      ['close_histogram', stats('close_histogram.sql')],
       ['flag_counts', stripComments(stats('flag_counts.sql'))],
       ['measures', stripComments(stats('measures.sql'))],
       ['adr_measures', stripComments(stats('adr_measures.sql'))],
@@ -159,18 +166,31 @@ export class AnalyticsService {
     return q(text, { ...w.params, ...extra });
   }
 
+  /**
+   * by_dimension.sql (or trend.sql around it) grouped by `column`: the measures per value, and
+   * the quantiles from each value's histogram (close-quantiles.ts) in their place.
+   */
+  private async byDimension(q: Q, w: SqlWhere, column: GroupColumn, name = 'by_dimension', fill: Record<string, string> = {}): Promise<Row[]> {
+    const code = (of: string) => (ENUM_GROUPS.has(column) ? `enum_code(${of})` : of);
+    const rows = (await this.run(q, name, w, { group: column, group_code: code(column), key_code: code('m."key"'), ...fill })) as (Row & { code: number | null; closeHistogram: BucketCount[] | null })[];
+    // A group without a closed case has no histogram row (code null): nulls.
+    const quantiles = await histogramQuantiles(q, w, code(column), new Map(rows.flatMap((r) => (r.code === null ? [] : [[Number(r.code), r.closeHistogram ?? []] as const]))));
+    return rows.map(({ closeHistogram: _, code: c, ...m }) => ({ ...m, ...(c === null ? NO_CLOSED : quantiles.get(Number(c))!) }));
+  }
+
   async summary(f: AnalyticsFilters, scope: Scope = UNRESTRICTED) {
     return this.onSnapshot(key('summary', f, scope), async (q) => {
       const w = await this.where(q, f, scope);
-      const [{ closeHistogram, ...measures }] = (await this.run(q, 'summary', w)) as [Row & { closeHistogram: BucketCount[] | null }];
-      return { ...measures, ...(await summaryQuantiles(q, w, Number(measures.closed), closeHistogram ?? [])) };
+      const [{ closeHistogram, ...measures }] = (await this.run(q, 'summary', w, { group_code: '0' })) as [Row & { closeHistogram: BucketCount[] | null }];
+      const quantiles = await histogramQuantiles(q, w, '0', new Map([[0, closeHistogram ?? []]]));
+      return { ...measures, ...quantiles.get(0)! };
     });
   }
 
   async countries(query: CountriesQuery, scope: Scope = UNRESTRICTED) {
     const { side, ...f } = query;
     return this.onSnapshot(key('countries', query, scope), async (q) => {
-      const rows = await this.run(q, 'by_dimension', await this.where(q, f, scope), { group: side === 'consumer' ? 'consumer_country' : 'trader_country' });
+      const rows = await this.byDimension(q, await this.where(q, f, scope), side === 'consumer' ? 'consumer_country' : 'trader_country');
       const items = rows.map(({ key, ...m }) => {
         const population = POPULATION_MILLIONS[key as Country] ?? null;
         return { country: String(key), population, complaintsPerMillion: population ? Number(m.complaints) / population : null, ...m };
@@ -190,8 +210,8 @@ export class AnalyticsService {
     const { interval, ...f } = query;
     const body = await this.onSnapshot(key('trend', query, scope), async (q) => {
       const w = await this.where(q, f, scope);
-      const rows = await this.run(q, 'trend', w, { group: `filed_${interval}` });
-      return { interval, items: rows.map(({ start, ...m }) => ({ period: periodOf(String(start), interval), start: String(start), ...m })) };
+      const rows = await this.byDimension(q, w, `filed_${interval}`, 'trend', { months: String(MONTHS[interval]) });
+      return { interval, items: rows.map(({ start, key: _, ...m }) => ({ period: periodOf(String(start), interval), start: String(start), ...m })) };
     });
     // Judged against this answer's asOf, not the kept one's: a period ends without any data change.
     const current = periodOf(body.asOf.finishedAt.slice(0, 10), interval);
@@ -208,7 +228,7 @@ export class AnalyticsService {
 
   private async byCode(f: AnalyticsFilters, column: 'sector' | 'problem', labels: Readonly<Record<string, { en: string }>>, scope: Scope) {
     return this.onSnapshot(key(column, f, scope), async (q) => {
-      const rows = await this.run(q, 'by_dimension', await this.where(q, f, scope), { group: column });
+      const rows = await this.byDimension(q, await this.where(q, f, scope), column);
       const total = rows.reduce((s, r) => s + Number(r.complaints), 0);
       return { items: rows.map(({ key, ...m }) => ({ code: String(key), label: label(labels, String(key)), share: share(Number(m.complaints), total), ...m })) };
     });
@@ -217,7 +237,7 @@ export class AnalyticsService {
   async outcomes(f: AnalyticsFilters, scope: Scope = UNRESTRICTED) {
     return this.onSnapshot(key('outcomes', f, scope), async (q) => {
       const w = await this.where(q, f, scope);
-      const [summary] = await this.run(q, 'adr_summary', w, WHOLE_SET);
+      const [summary] = await this.run(q, 'adr_summary', w);
       const s = summary!;
       const rows = await this.run(q, 'outcomes', w);
       const of = (column: string) => rows.filter((r) => r.column === column).map((r) => ({ key: String(r.key), count: Number(r.count) }));
@@ -320,7 +340,7 @@ export class AnalyticsService {
         where: 'adr_body_id = $body AND agreed_at >= make_timestamp($y0, 1, 1, 0, 0, 0) AND agreed_at < make_timestamp($y1 + 1, 1, 1, 0, 0, 0)',
         params: { body: adrBodyId, y0: years[0]!, y1: years[years.length - 1]! },
       };
-      const [s] = await this.run(q, 'adr_summary', w, WHOLE_SET);
+      const [s] = await this.run(q, 'adr_summary', w);
       const m = s!;
       const received = Number(m.adrReceived);
       const breakdowns = await this.run(q, 'adr_report_breakdowns', w);

@@ -1,14 +1,15 @@
 /**
- * closeQuantiles against DuckDB's own quantile_cont over the same rows: ties on whole hours (the
- * automatic closure at 30 days), many values inside one hour, ranks that straddle two buckets,
- * single-case and empty groups, and a filter.
+ * histogramQuantiles against DuckDB's own quantile_cont over the same rows: ties (the automatic
+ * closure at 30 days, a one-value bucket), many values inside one bucket, ranks that straddle two
+ * buckets, single-case and empty groups, and a filter.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query, type Params } from '../../../etl/analytics-db.js';
-import { closeQuantiles, HISTOGRAM_FROM, summaryQuantiles } from './close-quantiles.js';
+import { histogramQuantiles, NO_CLOSED, type CloseQuantiles } from './close-quantiles.js';
 
 const HOUR_US = 3_600_000_000;
+const GROUPS = ['a', 'b', 'c', 'dense', 'single', 'pair', 'open'];
 const DAY_US = 24 * HOUR_US;
 
 /** A deterministic generator (mulberry32), so that a failure can be replayed. */
@@ -22,13 +23,23 @@ function random(seed: number) {
   };
 }
 
-/** The bucket as schema.sql documents it, computed here independently of the ETL's SQL. */
+/**
+ * Buckets of the test's own (close_buckets.sql picks them from a sample; any ordered ranges give
+ * the same figures): 3-day ranges, with one-value buckets for exactly 2 hours and exactly 30 days.
+ */
+const POINTS = [2 * HOUR_US, 30 * DAY_US];
+const BUCKETS: { lo: number; point: number | null }[] = [
+  ...Array.from({ length: 45 }, (_, i) => ({ lo: i * 3 * DAY_US, point: null })),
+  ...POINTS.flatMap((p) => [{ lo: p, point: p }, { lo: p + 1, point: null }]),
+].sort((a, b) => a.lo - b.lo);
+BUCKETS[0]!.lo = Number.MIN_SAFE_INTEGER;
 function bucketOf(us: number): number {
-  const h = Math.floor(us / HOUR_US);
-  return 2 * h + (us - h * HOUR_US === 0 ? 0 : 1);
+  let b = 0;
+  while (b + 1 < BUCKETS.length && BUCKETS[b + 1]!.lo <= us) b++;
+  return b;
 }
 
-describe('closeQuantiles', () => {
+describe('histogramQuantiles', () => {
   let instance: DuckDBInstance;
   let conn: DuckDBConnection;
   const q = (text: string, params?: Params) => query(conn, text, params);
@@ -36,7 +47,9 @@ describe('closeQuantiles', () => {
   beforeAll(async () => {
     instance = await DuckDBInstance.create(':memory:');
     conn = await instance.connect();
-    await conn.run('CREATE TABLE complaint_facts (g VARCHAR, k INTEGER, close_us BIGINT, close_bucket INTEGER)');
+    await conn.run('CREATE TABLE complaint_facts (g VARCHAR, gk INTEGER, k INTEGER, close_us BIGINT, close_cb USMALLINT)');
+    await conn.run('CREATE TABLE close_buckets (close_cb USMALLINT, lo_us BIGINT, point_us BIGINT)');
+    for (const [i, b] of BUCKETS.entries()) await q('INSERT INTO close_buckets VALUES ($i, $lo, $point)', { i, lo: BigInt(b.lo), point: b.point === null ? null : BigInt(b.point) });
     const next = random(20261125);
     const rows: [string, number, number | null][] = [];
     const add = (g: string, us: number | null) => rows.push([g, Math.floor(next() * 4), us]);
@@ -62,13 +75,14 @@ describe('closeQuantiles', () => {
     const appender = await conn.createAppender('complaint_facts');
     for (const [g, k, us] of rows) {
       appender.appendVarchar(g);
+      appender.appendInteger(GROUPS.indexOf(g));
       appender.appendInteger(k);
       if (us === null) {
         appender.appendNull();
         appender.appendNull();
       } else {
         appender.appendBigInt(BigInt(us));
-        appender.appendInteger(bucketOf(us));
+        appender.appendUSmallInt(bucketOf(us));
       }
       appender.endRow();
     }
@@ -79,6 +93,20 @@ describe('closeQuantiles', () => {
     conn?.closeSync();
     instance?.closeSync();
   });
+
+  /** Step 1 as close_histogram.sql counts it, per group code (gk, or 0 for the whole set). */
+  async function quantiles(where: string, params: Record<string, string | number>, grouped: boolean): Promise<Map<string, CloseQuantiles>> {
+    const code = grouped ? 'gk' : '0';
+    const rows = await q(`SELECT ${code} AS code, close_cb AS b, count(*) AS n FROM complaint_facts WHERE (${where}) AND close_cb IS NOT NULL GROUP BY ALL ORDER BY random()`, params);
+    const histograms = new Map<number, { b: number; n: number }[]>();
+    for (const r of rows) {
+      const list = histograms.get(Number(r.code)) ?? [];
+      list.push({ b: Number(r.b), n: Number(r.n) });
+      histograms.set(Number(r.code), list);
+    }
+    const got = await histogramQuantiles(q, { where, params }, code, histograms);
+    return new Map([...got].map(([c, v]) => [grouped ? GROUPS[c]! : '', v]));
+  }
 
   async function expected(where: string, params: Record<string, string | number>, grouped: boolean) {
     const rows = await q(
@@ -93,11 +121,11 @@ describe('closeQuantiles', () => {
   }
 
   it('gives quantile_cont exactly, per group, with ties, dense buckets and straddled ranks', async () => {
-    const got = await closeQuantiles(q, { where: 'true', params: {} }, 'g');
+    const got = await quantiles('true', {}, true);
     const want = await expected('true', {}, true);
     expect([...got.keys()].sort()).toEqual(['a', 'b', 'c', 'dense', 'pair', 'single']);
     for (const [g, v] of want) expect(got.get(g), g).toEqual(v);
-    // The straddled pair: halfway between 2 hours and 7 days + 0.123456 s.
+    // The straddled pair: halfway between 2 hours (a one-value bucket) and 7 days + 0.123456 s.
     expect(got.get('pair')!.medianDaysToClose).toBeCloseTo((2 / 24 + 7 + 123_456 / DAY_US) / 2, 12);
   });
 
@@ -106,28 +134,16 @@ describe('closeQuantiles', () => {
       ['true', {}],
       ['k = $k', { k: 2 }],
       ['g IN ($g1, $g2) AND k <> $k', { g1: 'a', g2: 'dense', k: 0 }],
+      [`g = 'dense'`, {}],
     ] as const) {
-      const got = await closeQuantiles(q, { where, params }, null);
+      const got = await quantiles(where, params, false);
       expect(got.get(''), where).toEqual((await expected(where, params, false)).get(''));
     }
   });
 
-  it('summaryQuantiles: quantile_cont below HISTOGRAM_FROM closed cases, the histogram from it on, the same figures', async () => {
-    for (const [where, params] of [['true', {}], ['k = $k', { k: 1 }]] as const) {
-      const want = (await expected(where, params, false)).get('');
-      const [{ n }] = (await q(`SELECT count(close_us)::INTEGER AS n FROM complaint_facts WHERE ${where}`, params)) as [{ n: number }];
-      expect(n).toBeLessThan(HISTOGRAM_FROM);
-      // The histogram as summary.sql counts it, in no particular order.
-      const histogram = (await q(`SELECT close_bucket AS b, count(*) AS n FROM complaint_facts WHERE (${where}) AND close_bucket IS NOT NULL GROUP BY 1 ORDER BY random()`, params)) as { b: number; n: number }[];
-      expect(await summaryQuantiles(q, { where, params }, n, histogram), where).toEqual(want);
-      // Told the set is large, it takes the histogram's way.
-      expect(await summaryQuantiles(q, { where, params }, HISTOGRAM_FROM, histogram), where).toEqual(want);
-    }
-    expect(await summaryQuantiles(q, { where: 'false', params: {} }, 0, [])).toEqual({ medianDaysToClose: null, p90DaysToClose: null });
-  });
-
-  it('leaves out groups and sets without a closed case', async () => {
-    expect((await closeQuantiles(q, { where: `g = 'open'`, params: {} }, null)).size).toBe(0);
-    expect((await closeQuantiles(q, { where: 'false', params: {} }, 'g')).size).toBe(0);
+  it('gives nulls for a group or a set without a closed case', async () => {
+    const q0 = await histogramQuantiles(q, { where: `g = 'open'`, params: {} }, '0', new Map([[0, []]]));
+    expect(q0.get(0)).toEqual(NO_CLOSED);
+    expect((await quantiles('false', {}, true)).size).toBe(0);
   });
 });

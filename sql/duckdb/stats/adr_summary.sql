@@ -5,4 +5,4 @@ SELECT
   coalesce(sum(x_replied), 0)::INTEGER AS "traderReplied",
   coalesce(sum(x_cross_border), 0)::INTEGER AS "crossBorder",
 {{adr_measures}}
-FROM ({{flag_groups}})
+FROM ({{set_groups}})
