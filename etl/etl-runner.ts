@@ -35,7 +35,7 @@ export interface EtlRun {
 }
 
 /** The transforms, in order; each file writes one table of sql/duckdb/. `snapshot` is last. */
-export const TRANSFORMS = ['traders.sql', 'trader_keys.sql', 'adr_bodies.sql', 'complaint_facts_delete.sql', 'close_buckets.sql', 'complaint_facts.sql', 'trader_years.sql', 'complaint_facts_overdue.sql', 'open_facts.sql', 'open_facts_update.sql'] as const;
+export const TRANSFORMS = ['traders.sql', 'trader_keys.sql', 'adr_bodies.sql', 'adr_body_keys.sql', 'complaint_facts_delete.sql', 'close_buckets.sql', 'complaint_facts.sql', 'trader_years.sql', 'complaint_facts_overdue.sql', 'open_facts.sql', 'open_facts_update.sql'] as const;
 /** trader_years.sql's measures: the stats' own definitions (stats/measures.sql over flag groups, stats/close_quantiles.sql). */
 export const TRADER_YEARS_FILL = {
   measures: duckdbSql('stats/measures.sql'),

@@ -197,7 +197,7 @@ describe('odr etl and odr report adr', () => {
       const db = await AnalyticsDb.open(duckdbPath, { readers: 1 });
       try {
         const [top] = await db.read((q) =>
-          q('SELECT adr_body_id AS body, year(agreed_at)::INTEGER AS year, count(*)::INTEGER AS n FROM complaint_facts WHERE length(adr_body_id) > 0 GROUP BY ALL ORDER BY n DESC, body, year LIMIT 1'),
+          q('SELECT k.adr_body_id AS body, year(f.agreed_at)::INTEGER AS year, count(*)::INTEGER AS n FROM complaint_facts f JOIN adr_body_keys k USING (adr_body_key) GROUP BY ALL ORDER BY n DESC, body, year LIMIT 1'),
         );
         expect(top, 'the demo data has ADR cases').toBeDefined();
         body = String(top!.body);

@@ -6,7 +6,7 @@
 -- integer: grouping and filtering on it beat the same text column (at 10 M rows: grouping by
 -- sector 74 → 42 ms, a filter on one sector 32 → 17 ms; writing four such columns 3.6 → 1.9 s,
 -- measured), and a small integer range lets DuckDB aggregate into a perfect hash table.
--- The free-form codes (source, adr_body_id, discontinued_reason) stay text.
+-- The free-form codes (source, discontinued_reason) stay text; the ADR body is a key (adr_body_keys).
 CREATE TYPE IF NOT EXISTS country_code AS ENUM ({{countries}});
 CREATE TYPE IF NOT EXISTS sector_code AS ENUM ({{sectors}});
 CREATE TYPE IF NOT EXISTS problem_code AS ENUM ({{problems}});
@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS complaint_facts (
   status              status_code NOT NULL,
   closure             closure_code NOT NULL,    -- '' when none (see below)
   trader_decision     decision_code NOT NULL,    -- '' when none (see below)
-  adr_body_id         VARCHAR NOT NULL,    -- '' when none (see below)
+  adr_body_key        USMALLINT NOT NULL,  -- adr_body_keys' integer for the ADR body; 0 when none
   agreed_at           TIMESTAMP,           -- the ADR report's year is the year of receipt
   refusal_ground      refusal_code NOT NULL,    -- '' when none (see below)
   adr_result          adr_result_code NOT NULL,    -- '' when none (see below)
@@ -61,10 +61,12 @@ CREATE TABLE IF NOT EXISTS complaint_facts (
   -- share of the closed cases): the histogram the quantiles start from
   -- (api/src/analytics/close-quantiles.ts). Null when open.
   close_cb            USMALLINT,
-  -- The row's flag class (flag_classes): its flags without overdue (x_bits less bit 14),
-  -- numbered densely (a few dozen). The measures group by (group, x_class, x_overdue): small
-  -- integer ranges, which DuckDB counts in a perfect hash table (an array indexed by the values)
-  -- instead of hashing each row (stats/flag_groups.sql).
+  -- The row's flag class (flag_classes): its flags without overdue (x_bits less bit 14) and its
+  -- four outcome codes, numbered densely (a few hundred). The measures and the outcomes group by
+  -- (group, x_class, x_overdue): small integer ranges, which DuckDB counts in a perfect hash
+  -- table (an array indexed by the values) instead of hashing each row (stats/flag_groups.sql).
+  -- DuckDB sizes that table by each column's type for an ENUM (a byte each), so four ENUM
+  -- columns in one key no longer fit it: the class carries them.
   x_class             USMALLINT NOT NULL,
   -- The trader, as trader_keys' integer for its id: a filter or a grouping on an integer costs
   -- ~6 ms where the id's text costs ~60 ms at 10 M rows (50 000 distinct values compress poorly),
@@ -83,9 +85,12 @@ CREATE TABLE IF NOT EXISTS complaint_facts (
   x_bits              USMALLINT NOT NULL
 );
 
--- complaint_facts.x_class: the flag classes seen so far (complaint_facts.sql adds new ones;
--- a full run numbers them afresh). x_bits has bit 14 (overdue) clear: x_overdue is a column.
-CREATE TABLE IF NOT EXISTS flag_classes (x_class USMALLINT NOT NULL, x_bits USMALLINT NOT NULL);
+-- complaint_facts.x_class: the flag classes seen so far (complaint_facts.sql adds new ones; a
+-- number is never reused in a store). x_bits has bit 14 (overdue) clear: x_overdue is a column.
+CREATE TABLE IF NOT EXISTS flag_classes (
+  x_class USMALLINT NOT NULL, x_bits USMALLINT NOT NULL, closure closure_code NOT NULL,
+  trader_decision decision_code NOT NULL, adr_result adr_result_code NOT NULL, refusal_ground refusal_code NOT NULL
+);
 -- complaint_facts.close_cb: the buckets of close_us, chosen by a full run (close_buckets.sql).
 -- A bucket holds close_us from lo_us (inclusive) to the next bucket's lo_us; point_us is set
 -- when it holds one value only (an exact number of hours that many cases share, such as an
@@ -94,6 +99,8 @@ CREATE TABLE IF NOT EXISTS close_buckets (close_cb USMALLINT NOT NULL, lo_us BIG
 -- close_buckets as one list indexed by hour_bucket(close_us) + 1 (see close_buckets.sql), which
 -- complaint_facts.sql looks close_cb up in (an index per row, where a join cost ~0.5 s per full run).
 CREATE TABLE IF NOT EXISTS close_bucket_map (by_hour USMALLINT[] NOT NULL);
+-- A stable integer per ADR body (adr_body_keys.sql), from 1, as trader_keys.
+CREATE TABLE IF NOT EXISTS adr_body_keys (adr_body_id VARCHAR NOT NULL, adr_body_key USMALLINT NOT NULL);
 -- A stable integer per trader (trader_keys.sql): given once, never changed or reused in a store.
 CREATE TABLE IF NOT EXISTS trader_keys (trader_id VARCHAR NOT NULL, trader_key INTEGER NOT NULL);
 

@@ -10,7 +10,7 @@ import { ApiError, badRequest } from '../common/errors.js';
 import { POPULATION_MILLIONS, PROBLEMS, REFUSAL_GROUNDS, SECTORS, type Country } from '../domain/codes.js';
 import { readSnapshot, type Params, type Row } from '../../../etl/analytics-db.js';
 import type { SnapshotSource } from '../../../etl/snapshot-source.js';
-import { filtersWhere, traderIdsOf, type SqlWhere } from './analytics-filters.js';
+import { filtersWhere, keyedIdsOf, type SqlWhere } from './analytics-filters.js';
 import { histogramQuantiles, NO_CLOSED, type BucketCount } from './close-quantiles.js';
 import { assertAdrBodyVisible, assertTraderVisible, scopeKey, UNRESTRICTED, type Scope } from '../access/scope.js';
 import {
@@ -148,16 +148,10 @@ export class AnalyticsService {
     await this.traders({ limit: 50 });
   }
 
-  /** The filters as SQL, with the trader keys they need looked up in the snapshot being read. */
+  /** The filters as SQL, with the trader and ADR body keys they need looked up in the snapshot being read. */
   private async where(q: Q, f: AnalyticsFilters, scope: Scope): Promise<SqlWhere> {
-    const ids = traderIdsOf(f, scope);
-    const keys = new Map<string, number>();
-    if (ids.length) {
-      const params = Object.fromEntries(ids.map((id, i) => [`k${i}`, id]));
-      const rows = await q(`SELECT trader_id, trader_key FROM trader_keys WHERE trader_id IN (${Object.keys(params).map((p) => `$${p}`).join(', ')})`, params);
-      for (const r of rows) keys.set(String(r.trader_id), Number(r.trader_key));
-    }
-    return filtersWhere(f, scope, keys);
+    const ids = keyedIdsOf(f, scope);
+    return filtersWhere(f, scope, { traders: await keysOf(q, 'trader', ids.traders), adrBodies: await keysOf(q, 'adr_body', ids.adrBodies) });
   }
 
   private run(q: Q, name: string, w: SqlWhere, fill: Record<string, string> = {}, extra: Params = {}): Promise<Row[]> {
@@ -237,9 +231,9 @@ export class AnalyticsService {
   async outcomes(f: AnalyticsFilters, scope: Scope = UNRESTRICTED) {
     return this.onSnapshot(key('outcomes', f, scope), async (q) => {
       const w = await this.where(q, f, scope);
-      const [summary] = await this.run(q, 'adr_summary', w);
-      const s = summary!;
+      // One row per counted value, each carrying the summary (at least one row).
       const rows = await this.run(q, 'outcomes', w);
+      const s = rows[0]!;
       const of = (column: string) => rows.filter((r) => r.column === column).map((r) => ({ key: String(r.key), count: Number(r.count) }));
       const shares = <K extends string>(column: string, name: K, total: number) =>
         of(column).map((r) => ({ [name]: r.key, count: r.count, share: share(r.count, total) }) as Record<K, string> & { count: number; share: number | null });
@@ -334,11 +328,12 @@ export class AnalyticsService {
     const years = reportYears(query);
     // Depends on the body and years only (every reader allowed to see it sees the same report).
     return this.onSnapshot(key('adrReport', { adrBodyId, years }, UNRESTRICTED), async (q) => {
-      const [body] = await q('SELECT id, name, country FROM adr_bodies WHERE id = $id', { id: adrBodyId });
+      const [body] = await q('SELECT b.id, b.name, b.country, k.adr_body_key FROM adr_bodies b LEFT JOIN adr_body_keys k ON k.adr_body_id = b.id WHERE b.id = $id', { id: adrBodyId });
       if (!body) throw new ApiError(404, `no ADR body "${adrBodyId}"`);
       const w: SqlWhere = {
-        where: 'adr_body_id = $body AND agreed_at >= make_timestamp($y0, 1, 1, 0, 0, 0) AND agreed_at < make_timestamp($y1 + 1, 1, 1, 0, 0, 0)',
-        params: { body: adrBodyId, y0: years[0]!, y1: years[years.length - 1]! },
+        // The key is an integer from the store (inline, as the filters write keys); none matches nothing.
+        where: `adr_body_key = ${Math.trunc(Number(body.adr_body_key ?? -1))} AND agreed_at >= make_timestamp($y0, 1, 1, 0, 0, 0) AND agreed_at < make_timestamp($y1 + 1, 1, 1, 0, 0, 0)`,
+        params: { y0: years[0]!, y1: years[years.length - 1]! },
       };
       const [s] = await this.run(q, 'adr_summary', w);
       const m = s!;
@@ -376,6 +371,16 @@ export class AnalyticsService {
       };
     });
   }
+}
+
+/** The keys of these trader or ADR body ids (trader_keys, adr_body_keys); ids without one are left out. */
+async function keysOf(q: Q, of: 'trader' | 'adr_body', ids: readonly string[]): Promise<Map<string, number>> {
+  const keys = new Map<string, number>();
+  if (ids.length === 0) return keys;
+  const params = Object.fromEntries(ids.map((id, i) => [`k${i}`, id]));
+  const rows = await q(`SELECT ${of}_id AS id, ${of}_key AS key FROM ${of}_keys WHERE ${of}_id IN (${Object.keys(params).map((p) => `$${p}`).join(', ')})`, params);
+  for (const r of rows) keys.set(String(r.id), Number(r.key));
+  return keys;
 }
 
 /**

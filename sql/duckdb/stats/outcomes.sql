@@ -1,16 +1,41 @@
--- GET /stats/outcomes: how many cases fall in each value of the outcome columns, in one scan
--- (one grouping set per column; '', no value, left out). The keys are text: the ENUM columns
--- would otherwise not coalesce, nor sort alphabetically.
-SELECT
-  CASE WHEN grouping(closure) = 0 THEN 'closure'
-       WHEN grouping(trader_decision) = 0 THEN 'trader_decision'
-       WHEN grouping(adr_result) = 0 THEN 'adr_result'
-       WHEN grouping(refusal_ground) = 0 THEN 'refusal_ground'
-       ELSE 'discontinued_reason' END AS "column",
-  coalesce(closure::VARCHAR, trader_decision::VARCHAR, adr_result::VARCHAR, refusal_ground::VARCHAR, discontinued_reason) AS "key",
-  count(*)::INTEGER AS "count"
-FROM complaint_facts
-WHERE {{where}}
-GROUP BY GROUPING SETS ((closure), (trader_decision), (adr_result), (refusal_ground), (discontinued_reason))
-HAVING coalesce(closure::VARCHAR, trader_decision::VARCHAR, adr_result::VARCHAR, refusal_ground::VARCHAR, discontinued_reason) <> ''
-ORDER BY 1, 3 DESC, 2
+-- GET /stats/outcomes: the shares' denominators and the ADR measures (as adr_summary.sql), and
+-- how many cases fall in each value of the outcome columns ('' left out), in one scan: rows
+-- counted per flag class, which carries the four outcome codes (a perfect hash table: at 10 M
+-- rows with stage=closed 170 → ~40 ms against a summary scan plus one grouping set per column,
+-- measured). The discontinuation reason is free text: counted apart, over the discontinued cases.
+-- Every row carries the summary; a set without a counted value gives one row, its column null.
+WITH groups AS MATERIALIZED (
+  SELECT g.n, g.adr_days_sum, g.adr_days_n, (c.x_bits + 16384 * g.x_overdue)::INTEGER AS x_bits,
+         c.closure, c.trader_decision, c.adr_result, c.refusal_ground
+  FROM (
+    SELECT x_class, x_overdue, count(*) AS n, sum(adr_days) AS adr_days_sum, count(adr_days) AS adr_days_n
+    FROM complaint_facts
+    WHERE {{where}}
+    GROUP BY ALL
+  ) g
+  JOIN flag_classes c USING (x_class)
+),
+summary AS (
+  SELECT
+    coalesce(sum(x_closed), 0)::INTEGER AS "closed",
+    coalesce(sum(x_replied), 0)::INTEGER AS "traderReplied",
+{{adr_measures}}
+  FROM (SELECT n, adr_days_sum, adr_days_n, {{flag_counts}} FROM groups)
+),
+counts AS (
+  SELECT 'closure' AS "column", closure::VARCHAR AS "key", sum(n) AS "count" FROM groups GROUP BY closure
+  UNION ALL
+  SELECT 'trader_decision', trader_decision::VARCHAR, sum(n) FROM groups GROUP BY trader_decision
+  UNION ALL
+  SELECT 'adr_result', adr_result::VARCHAR, sum(n) FROM groups GROUP BY adr_result
+  UNION ALL
+  SELECT 'refusal_ground', refusal_ground::VARCHAR, sum(n) FROM groups GROUP BY refusal_ground
+  UNION ALL
+  SELECT 'discontinued_reason', discontinued_reason, count(*)
+  FROM complaint_facts
+  WHERE ({{where}}) AND closure = CAST('adr_discontinued' AS closure_code)
+  GROUP BY discontinued_reason
+)
+SELECT s.*, c."column", c."key", c."count"::INTEGER AS "count"
+FROM summary s LEFT JOIN (SELECT * FROM counts WHERE "key" <> '') c ON true
+ORDER BY c."column", c."count" DESC, c."key"
