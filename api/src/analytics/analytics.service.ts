@@ -29,7 +29,7 @@ const stats = (name: string) => readFileSync(sqlPath('duckdb', 'stats', name), '
 const stripComments = (s: string) => s.replace(/^\s*--.*$/gm, '').trim();
 
 /** The columns the grouped views group by; the ENUM ones give their integer code by enum_code. */
-type GroupColumn = 'consumer_country' | 'trader_country' | 'sector' | 'problem' | 'filed_month' | 'filed_quarter' | 'filed_year';
+type GroupColumn = 'consumer_country' | 'trader_country' | 'sector' | 'problem' | 'filed_month' | 'filed_quarter' | 'filed_year' | 'trader_key';
 const ENUM_GROUPS: ReadonlySet<GroupColumn> = new Set(['consumer_country', 'trader_country', 'sector', 'problem']);
 
 /** Months per trend interval: trend.sql turns a period's number into its first day with it. */
@@ -268,10 +268,17 @@ export class AnalyticsService {
     const { limit, ...f } = query;
     return this.onSnapshot(key('traders', query, scope), async (q) => {
       const w = await this.where(q, f, scope);
-      const rows = await this.run(q, 'traders', w, {}, { limit });
-      const items = rows.map((r) => {
-        const ratesShown = Number(r.closed) >= MIN_CLOSED_FOR_RATES;
-        const out: Row = { ...r, name: r.name ?? null, country: r.country ?? null, ratesShown };
+      const listed = await this.run(q, 'traders', w, {}, { limit });
+      if (listed.length === 0) return { minClosedForRates: MIN_CLOSED_FOR_RATES, items: [] };
+      // The listed traders' measures and quantiles, as the grouped views compute them. Their keys
+      // are integers from the store: written inline, as the filters write keys.
+      const keys = listed.map((r) => Math.trunc(Number(r.trader_key)));
+      const measured = await this.byDimension(q, { where: `(${w.where}) AND trader_key IN (${keys.join(', ')})`, params: w.params }, 'trader_key');
+      const byKey = new Map(measured.map(({ key, ...m }) => [Number(key), m]));
+      const items = listed.map(({ trader_key, traderId, name, country }) => {
+        const m = byKey.get(Number(trader_key))!;
+        const ratesShown = Number(m.closed) >= MIN_CLOSED_FOR_RATES;
+        const out: Row = { traderId, ...m, name: name ?? null, country: country ?? null, ratesShown };
         if (!ratesShown) {
           for (const k of ['crossBorderShare', 'resolutionRate', 'traderResponseRate', 'timelyTraderResponseRate', 'adrAgreementRate', 'medianDaysToClose', 'p90DaysToClose']) out[k] = null;
         }
