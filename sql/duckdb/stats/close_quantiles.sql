@@ -1,6 +1,6 @@
 -- medianDaysToClose and p90DaysToClose (domain.md §4: percentile_cont over closed complaints) as
--- one DuckDB aggregate, for views that read each row once anyway: the trader table
--- (stats/traders.sql) and trader_years.sql. The summary and the grouped views get the same
+-- one DuckDB aggregate, for trader_years.sql, which reads each row once anyway (350 000
+-- trader-years). The summary, the grouped views and the trader table get the same
 -- figures from their flag groups' histogram per close_cb (api/src/analytics/close-quantiles.ts):
 -- quantile_cont gathers and sorts every value (90–140 ms by sector at 10 M complaints), the
 -- histogram comes with the measures' scan. Over the integer close_us, then divided into days:
