@@ -35,7 +35,6 @@ const ENUM_GROUPS: ReadonlySet<GroupColumn> = new Set(['consumer_country', 'trad
 /** Months per trend interval: trend.sql turns a period's number into its first day with it. */
 const MONTHS = { month: 1, quarter: 3, year: 12 } as const;
 
-
 /** Thresholds of domain.md §4. */
 export const MIN_CLOSED_FOR_RATES = 10;
 export const MIN_PEERS = 5;
