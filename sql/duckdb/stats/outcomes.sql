@@ -1,26 +1,16 @@
 -- GET /stats/outcomes: the shares' denominators and the ADR measures (as adr_summary.sql), and
--- how many cases fall in each value of the outcome columns ('' left out), in one scan: rows
--- counted per flag class, which carries the four outcome codes (a perfect hash table: at 10 M
+-- how many cases fall in each value of the outcome columns ('' left out), in one scan: the set's
+-- flag groups (set_groups.sql), whose class carries the four outcome codes (a perfect hash table: at 10 M
 -- rows with stage=closed 170 → ~40 ms against a summary scan plus one grouping set per column,
 -- measured). The discontinuation reason is free text: counted apart, over the discontinued cases.
 -- Every row carries the summary; a set without a counted value gives one row, its column null.
-WITH groups AS MATERIALIZED (
-  SELECT g.n, g.adr_days_sum, g.adr_days_n, (c.x_bits + 16384 * g.x_overdue)::INTEGER AS x_bits,
-         c.closure, c.trader_decision, c.adr_result, c.refusal_ground
-  FROM (
-    SELECT x_class, x_overdue, count(*) AS n, sum(adr_days) AS adr_days_sum, count(adr_days) AS adr_days_n
-    FROM complaint_facts
-    WHERE {{where}}
-    GROUP BY ALL
-  ) g
-  JOIN flag_classes c USING (x_class)
-),
+WITH groups AS MATERIALIZED ({{set_groups}}),
 summary AS (
   SELECT
     coalesce(sum(x_closed), 0)::INTEGER AS "closed",
     coalesce(sum(x_replied), 0)::INTEGER AS "traderReplied",
 {{adr_measures}}
-  FROM (SELECT n, adr_days_sum, adr_days_n, {{flag_counts}} FROM groups)
+  FROM groups
 ),
 counts AS (
   SELECT 'closure' AS "column", closure::VARCHAR AS "key", sum(n) AS "count" FROM groups GROUP BY closure
