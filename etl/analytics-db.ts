@@ -39,11 +39,11 @@ export function schemaSql(): string {
 }
 
 /**
- * Bump the number when sql/duckdb/schema.sql changes: a store of another version is rebuilt in
- * full. The code lists are part of the version, so adding a sector rebuilds the store too (its
+ * Bump the number when the store's tables change (sql/duckdb/schema.sql, a table a transform
+ * creates): a store of another version is rebuilt in full. The code lists are part of the version, so adding a sector rebuilds the store too (its
  * ENUM types would refuse the new code).
  */
-export const SCHEMA_VERSION = `13-${createHash('sha256').update(JSON.stringify(ENUM_CODES)).digest('hex').slice(0, 12)}`;
+export const SCHEMA_VERSION = `14-${createHash('sha256').update(JSON.stringify(ENUM_CODES)).digest('hex').slice(0, 12)}`;
 
 export type Row = Record<string, unknown>;
 export type Params = Record<string, DuckDBValue>;
@@ -141,7 +141,7 @@ export class AnalyticsDb implements SnapshotSource {
     // A store written by another version of schema.sql is dropped: the next run rebuilds it.
     const version = await query(writer, 'SELECT max(schema_version) AS v FROM snapshot').then((r) => String(r[0]?.v ?? SCHEMA_VERSION), () => '');
     if (version !== SCHEMA_VERSION) {
-      for (const t of ['complaint_facts', 'open_facts', 'trader_years', 'trader_keys', 'traders', 'adr_bodies', 'snapshot', 'flag_classes', 'close_buckets', 'close_bucket_map', 'adr_body_keys']) await writer.run(`DROP TABLE IF EXISTS ${t}`);
+      for (const t of ['complaint_facts', 'open_facts', 'closed_facts', 'trader_years', 'trader_keys', 'traders', 'adr_bodies', 'snapshot', 'flag_classes', 'close_buckets', 'close_bucket_map', 'adr_body_keys']) await writer.run(`DROP TABLE IF EXISTS ${t}`);
       for (const t of ENUM_TYPES) await writer.run(`DROP TYPE IF EXISTS ${t}`);
     }
     for (const s of statements(schemaSql())) await writer.run(s);

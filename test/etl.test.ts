@@ -54,6 +54,18 @@ describe('incremental runs', () => {
   let c: Client;
   const traderKeys = () =>
     app.app.get<AnalyticsStores>(ANALYTICS).source.read((q) => q('SELECT trader_id, trader_key FROM trader_keys ORDER BY trader_key')) as Promise<{ trader_id: string; trader_key: number }[]>;
+  /** closed_facts (the quantiles' copy of the closed cases) against complaint_facts' closed rows: rows in one and not the other, and how many rows. */
+  const closedFactsDrift = async () => {
+    const [r] = (await app.app.get<AnalyticsStores>(ANALYTICS).source.read(async (q) => {
+      const columns = (await q(`SELECT column_name FROM duckdb_columns() WHERE table_name = 'closed_facts' ORDER BY column_index`)).map((x) => `"${String(x.column_name)}"`).join(', ');
+      return q(`WITH copy AS (SELECT ${columns} FROM closed_facts),
+                     facts AS (SELECT ${columns} FROM complaint_facts WHERE close_cb IS NOT NULL)
+                SELECT (SELECT count(*) FROM (FROM copy EXCEPT ALL FROM facts))::INTEGER AS extra,
+                       (SELECT count(*) FROM (FROM facts EXCEPT ALL FROM copy))::INTEGER AS missing,
+                       (SELECT count(*) FROM copy)::INTEGER AS n`);
+    })) as [{ extra: number; missing: number; n: number }];
+    return r;
+  };
   beforeAll(async () => {
     app = await startApp();
     c = client(app.baseUrl);
@@ -131,6 +143,8 @@ describe('incremental runs', () => {
     expect((await c.void(id, settledEvent.id, 'recorded on the wrong case')).status).toBe(200);
     await runEtl(c);
     expect(await summary(c, 'traderId=T-ETL-OLD')).toMatchObject({ complaints: 1, closed: 0, resolved: 0, resolutionRate: null, medianDaysToClose: null, traderReplied: 1 });
+    // The increments kept the quantiles' copy of the closed cases in step: the case closed, then reopened.
+    expect(await closedFactsDrift()).toEqual({ extra: 0, missing: 0, n: await pgCount(app, 'closed_at IS NOT NULL') });
   });
 
   test('full=true rebuilds to the same figures as the increments', async () => {
@@ -148,9 +162,10 @@ describe('incremental runs', () => {
     expect(keysAfter.map((k) => k.trader_key)).toEqual([...new Set(keysAfter.map((k) => k.trader_key))]);
     expect(keysAfter.map((k) => k.trader_id)).toEqual(expect.arrayContaining(['T-ETL-NEW', 'T-ETL-OLD']));
     for (const id of ['T-ETL-NEW', 'T-ETL-OLD']) expect((await summary(c, `traderId=${id}`)).complaints).toBe(await pgCount(app, `trader_id = '${id}'`));
+    expect(await closedFactsDrift()).toEqual({ extra: 0, missing: 0, n: await pgCount(app, 'closed_at IS NOT NULL') });
   });
 
-  test('close_cb puts each closed case in the close bucket whose range holds its time to close; x_class is its flags', async () => {
+  test('close_cb puts each closed case in the close bucket whose range holds its time to close; x_class is its flags and coarse bucket', async () => {
     const micros = new Map((await sql<{ id: string; us: string }>`select id::text as id, (extract(epoch from closed_at - filed_at) * 1000000)::bigint::text as us from complaints where closed_at is not null`.execute(app.store.db)).rows.map((r) => [r.id, BigInt(r.us)]));
     const read = (text: string) => app.app.get<AnalyticsStores>(ANALYTICS).source.read((q) => q(text));
     const facts = (await read('SELECT id::VARCHAR AS id, close_cb, close_us::VARCHAR AS close_us FROM complaint_facts WHERE close_us IS NOT NULL')) as { id: string; close_cb: number; close_us: string }[];
@@ -170,10 +185,28 @@ describe('incremental runs', () => {
     // The demo data's automatic closures make a one-value bucket, and other cases fill ranges.
     expect(facts.some((f) => buckets[f.close_cb]!.point !== null)).toBe(true);
     expect(facts.some((f) => buckets[f.close_cb]!.point === null)).toBe(true);
-    // Every row's class is its flags without overdue.
-    const [classes] = (await read('SELECT count(*)::INTEGER AS n, count(*) FILTER (WHERE c.x_bits IS DISTINCT FROM f.x_bits - 16384 * f.x_overdue)::INTEGER AS wrong FROM complaint_facts f LEFT JOIN flag_classes c USING (x_class)')) as [{ n: number; wrong: number }];
-    expect(classes.n).toBeGreaterThan(0);
-    expect(classes.wrong).toBe(0);
+    // Coarse buckets are runs of consecutive buckets, from 0; a one-value bucket is one alone.
+    const coarse = (await read('SELECT close_cb, close_cc FROM close_buckets ORDER BY close_cb')) as { close_cb: number; close_cc: number }[];
+    expect(coarse[0]!.close_cc).toBe(0);
+    for (const [i, b] of coarse.entries()) if (i > 0) expect([0, 1], `bucket ${i}`).toContain(b.close_cc - coarse[i - 1]!.close_cc);
+    for (const [i, b] of buckets.entries()) if (b.point !== null) expect(coarse.filter((x) => x.close_cc === coarse[i]!.close_cc).length, `one-value bucket ${i}`).toBe(1);
+    // Every row's class is its flags, overdue and its close bucket's coarse bucket (none when open),
+    // also after increments moved cases past their deadlines (open_facts keeps the open ones).
+    for (const table of ['complaint_facts', 'open_facts']) {
+      const [classes] = (await read(`SELECT count(*)::INTEGER AS n,
+          count(*) FILTER (WHERE c.x_bits IS DISTINCT FROM f.x_bits - 16384 * f.x_overdue OR c.x_overdue IS DISTINCT FROM f.x_overdue
+                             OR c.close_cc IS DISTINCT FROM b.close_cc)::INTEGER AS wrong
+        FROM ${table} f LEFT JOIN flag_classes c USING (x_class) LEFT JOIN close_buckets b ON b.close_cb = f.close_cb`)) as [{ n: number; wrong: number }];
+      expect(classes.n, table).toBeGreaterThan(0);
+      expect(classes.wrong, table).toBe(0);
+    }
+    // An open case's class has a twin differing in overdue alone, and is its twin's twin.
+    const [twins] = (await read(`SELECT count(*) FILTER (WHERE c.x_bits & 2 = 0)::INTEGER AS open,
+        count(*) FILTER (WHERE c.x_bits & 2 = 0 AND (t.x_class IS NULL OR t.x_twin <> c.x_class OR t.x_overdue = c.x_overdue OR t.x_bits <> c.x_bits))::INTEGER AS wrong,
+        count(*) FILTER (WHERE c.x_bits & 2 <> 0 AND c.x_twin IS NOT NULL)::INTEGER AS closed_with_twin
+      FROM flag_classes c LEFT JOIN flag_classes t ON t.x_class = c.x_twin`)) as [{ open: number; wrong: number; closed_with_twin: number }];
+    expect(twins).toEqual({ open: expect.any(Number), wrong: 0, closed_with_twin: 0 });
+    expect(twins.open).toBeGreaterThan(0);
   });
 
   test('x_bits holds x_cross_border in bit 0 and x_overdue in bit 14: the filters\' columns and the measures\' bits agree', async () => {

@@ -10,6 +10,11 @@
 -- value (point_us), which the quantiles read without looking at any row (most cases closing at
 -- the automatic closure's 30 days make one such bucket). A last bucket takes everything beyond the
 -- sample's longest time.
+--
+-- Coarse buckets (close_cc) join runs of 16 shares the same way, a one-value bucket staying
+-- alone: about 13 ranges besides those, few enough for a flag class to carry one (x_class in
+-- complaint_facts.sql), so that a view counts its histogram in the scan that counts its measures.
+-- A rank in a coarse range is located among its buckets by a second, small read of closed_facts.
 DELETE FROM close_buckets;
 DELETE FROM close_bucket_map;
 CREATE OR REPLACE TEMP TABLE close_bucket_plan AS
@@ -35,17 +40,25 @@ shared AS (
                / greatest(sum(CASE WHEN heavy THEN 0 ELSE n END) OVER (), 1)) AS share
   FROM marked
 ),
+-- A coarse bucket starts where a bucket starts (so a bucket never straddles two).
 starts AS (
   SELECT hb, heavy,
-         (heavy OR tail OR coalesce(lag(heavy) OVER (ORDER BY hb), true) OR share <> lag(share) OVER (ORDER BY hb)) AS starts
+         (heavy OR tail OR coalesce(lag(heavy) OVER (ORDER BY hb), true) OR share <> lag(share) OVER (ORDER BY hb)) AS starts,
+         (heavy OR tail OR coalesce(lag(heavy) OVER (ORDER BY hb), true) OR floor(share / 16) <> floor(lag(share) OVER (ORDER BY hb) / 16)) AS coarse_starts
   FROM shared
 )
-SELECT hb, heavy, starts, (sum(starts::INTEGER) OVER (ORDER BY hb) - 1)::USMALLINT AS close_cb FROM starts;
+SELECT hb, heavy, starts,
+       (sum(starts::INTEGER) OVER (ORDER BY hb) - 1)::USMALLINT AS close_cb,
+       (sum(coarse_starts::INTEGER) OVER (ORDER BY hb) - 1)::USMALLINT AS close_cc
+FROM starts;
 INSERT INTO close_buckets
 SELECT close_cb,
        -- the first bucket also takes anything below (a case closed before it was filed)
        CASE WHEN close_cb = 0 THEN -9223372036854775807 ELSE min((hb // 2) * 3600000000 + hb % 2) END,
-       CASE WHEN bool_and(heavy) AND count(*) = 1 AND min(hb) % 2 = 0 THEN min(hb // 2) * 3600000000 END
+       CASE WHEN bool_and(heavy) AND count(*) = 1 AND min(hb) % 2 = 0 THEN min(hb // 2) * 3600000000 END,
+       min(close_cc)
 FROM close_bucket_plan
 GROUP BY close_cb;
-INSERT INTO close_bucket_map SELECT list(close_cb ORDER BY hb) FROM close_bucket_plan;
+INSERT INTO close_bucket_map
+SELECT (SELECT list(close_cb ORDER BY hb) FROM close_bucket_plan),
+       (SELECT list(close_cc ORDER BY close_cb) FROM close_buckets);

@@ -2,8 +2,8 @@
 -- increment first deletes their previous rows (complaint_facts_delete.sql). A full run starts
 -- from an empty table, so the same statement rebuilds everything.
 --
--- Each row's flag class (x_class, see schema.sql) needs the distinct flags of the rows before the
--- rows are written, so the derived rows are materialised once in the statement (a full run
+-- Each row's flag class (x_class, see schema.sql: its flags, outcome codes and coarse close
+-- bucket) needs the distinct classes of the rows before the rows are written, so the derived rows are materialised once in the statement (a full run
 -- reads the extract's file once; numbering the classes afterwards would be an UPDATE of every row,
 -- which the commit rewrites).
 --
@@ -17,6 +17,10 @@
 SET disabled_optimizers = 'build_side_probe_side';
 INSERT INTO complaint_facts BY NAME
 WITH derived AS MATERIALIZED (
+  SELECT *,
+    -- the coarse bucket of close_cb (close_buckets.sql): part of the flag class, not a column
+    (SELECT coarse FROM close_bucket_map)[close_cb + 1] AS close_cc
+  FROM (
   SELECT
     id, source, filed_at, consumer_country, trader_country,
     sector, problem, stage, status, coalesce(closure, '') AS closure,
@@ -24,7 +28,7 @@ WITH derived AS MATERIALIZED (
     coalesce(refusal_ground, '') AS refusal_ground, coalesce(adr_result, '') AS adr_result,
     coalesce(discontinued_reason, '') AS discontinued_reason, due_at,
     close_us,
-    adr_days,
+    adr_us,
     x_cross_border::UTINYINT AS x_cross_border,
     x_overdue::UTINYINT AS x_overdue,
     (year(filed_at) * 12 + month(filed_at) - 1)::USMALLINT AS filed_month,
@@ -52,7 +56,7 @@ WITH derived AS MATERIALIZED (
       (refused_at IS NOT NULL)::USMALLINT AS x_refused,
       coalesce(closure = 'adr_outcome', false)::USMALLINT AS x_outcome,
       coalesce(closure = 'adr_discontinued', false)::USMALLINT AS x_discontinued,
-      coalesce(adr_days <= 90, false)::USMALLINT AS x_within_90,
+      coalesce(adr_us <= 90 * 86400000000, false)::USMALLINT AS x_within_90,
       (complied IS NOT NULL)::USMALLINT AS x_compliance,
       coalesce(complied, false)::USMALLINT AS x_complied,
       -- Judged at this snapshot's instant as complaint_facts_overdue.sql re-judges every row on
@@ -66,35 +70,62 @@ WITH derived AS MATERIALIZED (
         consumer_country <> trader_country AS cross_border,
         CASE WHEN replied_at IS NOT NULL AND sent_at IS NOT NULL THEN (epoch_us(replied_at) - epoch_us(sent_at)) / 1e6 END AS reply_seconds,
         CASE WHEN closure IN ('adr_outcome', 'adr_discontinued') AND agreed_at IS NOT NULL
-             THEN (epoch_us(closed_at) - epoch_us(agreed_at)) / 86400e6 END AS adr_days
+             THEN epoch_us(closed_at) - epoch_us(agreed_at) END AS adr_us
       FROM extract_complaints e
       LEFT JOIN trader_keys k ON k.trader_id = e.trader_id
       LEFT JOIN adr_body_keys b ON b.adr_body_id = e.adr_body_id
     )
   )
+  )
 ),
--- The rows' flag classes (flags and outcome codes): those flag_classes knows, and the new ones
--- numbered after them.
+-- The rows' flag classes (flags, outcome codes, coarse close bucket, overdue): those flag_classes
+-- knows, and the new ones numbered after them. An open case has no close bucket: matched as
+-- equal nulls.
 new_classes AS (
   SELECT d.*,
          ((SELECT coalesce(max(x_class) + 1, 0) FROM flag_classes)
-          + row_number() OVER (ORDER BY x_flags, closure, trader_decision, adr_result, refusal_ground) - 1)::USMALLINT AS x_class
-  FROM (SELECT DISTINCT x_flags, closure, trader_decision, adr_result, refusal_ground FROM derived) d
+          + row_number() OVER (ORDER BY x_flags, closure, trader_decision, adr_result, refusal_ground, close_cc, x_overdue) - 1)::USMALLINT AS x_class
+  FROM (SELECT DISTINCT x_flags, closure, trader_decision, adr_result, refusal_ground, close_cc, x_overdue FROM derived) d
   ANTI JOIN flag_classes c
     ON c.x_bits = d.x_flags AND c.closure = d.closure AND c.trader_decision = d.trader_decision
-   AND c.adr_result = d.adr_result AND c.refusal_ground = d.refusal_ground
+   AND c.adr_result = d.adr_result AND c.refusal_ground = d.refusal_ground AND c.close_cc IS NOT DISTINCT FROM d.close_cc
+   AND c.x_overdue = d.x_overdue
 ),
 classes AS (
-  SELECT x_bits AS x_flags, closure, trader_decision, adr_result, refusal_ground, x_class FROM flag_classes
+  SELECT x_bits AS x_flags, closure, trader_decision, adr_result, refusal_ground, close_cc, x_overdue, x_class FROM flag_classes
   UNION ALL
-  SELECT x_flags, closure, trader_decision, adr_result, refusal_ground, x_class FROM new_classes
+  SELECT x_flags, closure, trader_decision, adr_result, refusal_ground, close_cc, x_overdue, x_class FROM new_classes
 )
-SELECT d.* EXCLUDE (x_flags), c.x_class, (d.x_flags + 16384 * d.x_overdue)::USMALLINT AS x_bits
-FROM derived d JOIN classes c USING (x_flags, closure, trader_decision, adr_result, refusal_ground)
+SELECT d.* EXCLUDE (x_flags, close_cc), c.x_class, (d.x_flags + 16384 * d.x_overdue)::USMALLINT AS x_bits
+FROM derived d JOIN classes c
+  ON c.x_flags = d.x_flags AND c.closure = d.closure AND c.trader_decision = d.trader_decision
+ AND c.adr_result = d.adr_result AND c.refusal_ground = d.refusal_ground AND c.close_cc IS NOT DISTINCT FROM d.close_cc
+ AND c.x_overdue = d.x_overdue
 ORDER BY filed_at, id;
 RESET disabled_optimizers;
 -- The classes first seen in this run.
 INSERT INTO flag_classes
-SELECT DISTINCT x_class, (x_bits - 16384 * x_overdue)::USMALLINT, closure, trader_decision, adr_result, refusal_ground
+SELECT DISTINCT x_class, (x_bits - 16384 * x_overdue)::USMALLINT, closure, trader_decision, adr_result, refusal_ground,
+       (SELECT coarse FROM close_bucket_map)[close_cb + 1], x_overdue, NULL::USMALLINT
 FROM complaint_facts
 WHERE x_class > (SELECT coalesce(max(x_class), -1) FROM flag_classes);
+-- An open case's class has a twin that differs in x_overdue alone, which complaint_facts_overdue.sql
+-- moves a case to when its deadline passes (or is moved): those not seen in rows yet, numbered
+-- after the others, then every open class's x_twin.
+INSERT INTO flag_classes
+SELECT (SELECT max(x_class) FROM flag_classes) + row_number() OVER (ORDER BY x_class),
+       c.x_bits, c.closure, c.trader_decision, c.adr_result, c.refusal_ground, c.close_cc, 1 - c.x_overdue, NULL
+FROM flag_classes c
+WHERE c.x_bits & 2 = 0
+  AND NOT EXISTS (
+    SELECT 1 FROM flag_classes t
+    WHERE t.x_bits = c.x_bits AND t.closure = c.closure AND t.trader_decision = c.trader_decision
+      AND t.adr_result = c.adr_result AND t.refusal_ground = c.refusal_ground
+      AND t.close_cc IS NOT DISTINCT FROM c.close_cc AND t.x_overdue <> c.x_overdue);
+UPDATE flag_classes c
+SET x_twin = t.x_class
+FROM flag_classes t
+WHERE c.x_twin IS NULL AND c.x_bits & 2 = 0
+  AND t.x_bits = c.x_bits AND t.closure = c.closure AND t.trader_decision = c.trader_decision
+  AND t.adr_result = c.adr_result AND t.refusal_ground = c.refusal_ground
+  AND t.close_cc IS NOT DISTINCT FROM c.close_cc AND t.x_overdue <> c.x_overdue;

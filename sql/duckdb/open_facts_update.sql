@@ -6,6 +6,7 @@ DELETE FROM open_facts WHERE id IN (SELECT id FROM extract_complaints);
 INSERT INTO open_facts
 SELECT * FROM complaint_facts
 WHERE status = 'open' AND id IN (SELECT id FROM extract_complaints WHERE status = 'open');
-UPDATE open_facts
-SET x_overdue = 1 - x_overdue, x_bits = CASE WHEN x_overdue = 1 THEN x_bits - 16384 ELSE x_bits + 16384 END
-WHERE x_overdue <> coalesce(due_at < $as_of::TIMESTAMP, false)::UTINYINT;
+UPDATE open_facts f
+SET x_overdue = 1 - f.x_overdue, x_bits = CASE WHEN f.x_overdue = 1 THEN f.x_bits - 16384 ELSE f.x_bits + 16384 END, x_class = c.x_twin
+FROM flag_classes c
+WHERE c.x_class = f.x_class AND f.x_overdue <> coalesce(f.due_at < $as_of::TIMESTAMP, false)::UTINYINT;

@@ -45,7 +45,9 @@ CREATE TABLE IF NOT EXISTS complaint_facts (
   -- integer: DuckDB's quantile_cont gathers and sorts it ~2× faster than the same durations as
   -- DOUBLE days (by sector at 10 M rows: 240 → 134 ms, by month 299 → 148 ms, measured).
   close_us            BIGINT,
-  adr_days            DOUBLE,                  -- ADR conclusion − receipt, in days
+  -- ADR conclusion − receipt in integer microseconds: summed exactly, so an average is the same
+  -- whatever order rows and groups are added in (a full run and increments number classes apart).
+  adr_us              BIGINT,
   -- The two 0/1 flags the filters read (crossBorder, overdue): their own columns for the
   -- row groups' min/max. Every flag the measures read is in x_bits.
   x_cross_border      UTINYINT NOT NULL,
@@ -57,16 +59,17 @@ CREATE TABLE IF NOT EXISTS complaint_facts (
   filed_month         USMALLINT NOT NULL,
   filed_quarter       USMALLINT NOT NULL,
   filed_year          USMALLINT NOT NULL,
-  -- close_us's bucket in close_buckets (a few dozen ranges of close_us, each holding a similar
-  -- share of the closed cases): the histogram the quantiles start from
-  -- (api/src/analytics/close-quantiles.ts). Null when open.
+  -- close_us's bucket in close_buckets (about two hundred ranges of close_us, each holding a
+  -- similar share of the closed cases), which the quantiles locate their ranks in
+  -- (api/src/analytics/close-quantiles.ts, over closed_facts). Null when open.
   close_cb            USMALLINT,
-  -- The row's flag class (flag_classes): its flags without overdue (x_bits less bit 14) and its
-  -- four outcome codes, numbered densely (a few hundred). The measures and the outcomes group by
-  -- (group, x_class, x_overdue): small integer ranges, which DuckDB counts in a perfect hash
+  -- The row's flag class (flag_classes): its flags (x_bits), its four outcome codes and its
+  -- coarse close bucket, numbered densely (about a thousand). The measures and the outcomes group by
+  -- (group, x_class): small integer ranges, which DuckDB counts in a perfect hash
   -- table (an array indexed by the values) instead of hashing each row (stats/flag_groups.sql).
   -- DuckDB sizes that table by each column's type for an ENUM (a byte each), so four ENUM
-  -- columns in one key no longer fit it: the class carries them.
+  -- columns in one key no longer fit it: the class carries them. The coarse close bucket makes
+  -- the same count the quantiles' histogram as well (close-quantiles.ts): one scan, not two.
   x_class             USMALLINT NOT NULL,
   -- The trader, as trader_keys' integer for its id: a filter or a grouping on an integer costs
   -- ~6 ms where the id's text costs ~60 ms at 10 M rows (50 000 distinct values compress poorly),
@@ -86,19 +89,27 @@ CREATE TABLE IF NOT EXISTS complaint_facts (
 );
 
 -- complaint_facts.x_class: the flag classes seen so far (complaint_facts.sql adds new ones; a
--- number is never reused in a store). x_bits has bit 14 (overdue) clear: x_overdue is a column.
+-- number is never reused in a snapshot's store). x_bits: the flags but overdue (bit 14 clear),
+-- which is x_overdue. close_cc: the class's coarse close
+-- bucket (close_buckets), null for open cases. x_twin: for an open case's class, the class that
+-- differs in x_overdue alone (complaint_facts_overdue.sql). A full run numbers the classes afresh
+-- (its close buckets are new); an increment adds the new ones.
 CREATE TABLE IF NOT EXISTS flag_classes (
   x_class USMALLINT NOT NULL, x_bits USMALLINT NOT NULL, closure closure_code NOT NULL,
-  trader_decision decision_code NOT NULL, adr_result adr_result_code NOT NULL, refusal_ground refusal_code NOT NULL
+  trader_decision decision_code NOT NULL, adr_result adr_result_code NOT NULL, refusal_ground refusal_code NOT NULL,
+  close_cc USMALLINT, x_overdue UTINYINT NOT NULL, x_twin USMALLINT
 );
 -- complaint_facts.close_cb: the buckets of close_us, chosen by a full run (close_buckets.sql).
 -- A bucket holds close_us from lo_us (inclusive) to the next bucket's lo_us; point_us is set
 -- when it holds one value only (an exact number of hours that many cases share, such as an
--- automatic closure's): the quantiles read it without looking at any row.
-CREATE TABLE IF NOT EXISTS close_buckets (close_cb USMALLINT NOT NULL, lo_us BIGINT NOT NULL, point_us BIGINT);
--- close_buckets as one list indexed by hour_bucket(close_us) + 1 (see close_buckets.sql), which
--- complaint_facts.sql looks close_cb up in (an index per row, where a join cost ~0.5 s per full run).
-CREATE TABLE IF NOT EXISTS close_bucket_map (by_hour USMALLINT[] NOT NULL);
+-- automatic closure's): the quantiles read it without looking at any row. close_cc is its
+-- coarse bucket: a run of consecutive buckets (a one-value bucket is one alone), which the flag
+-- classes carry (x_class).
+CREATE TABLE IF NOT EXISTS close_buckets (close_cb USMALLINT NOT NULL, lo_us BIGINT NOT NULL, point_us BIGINT, close_cc USMALLINT NOT NULL);
+-- close_buckets as lists (see close_buckets.sql) which complaint_facts.sql looks up by index per
+-- row, where a join cost ~0.5 s per full run: close_cb by hour_bucket(close_us) + 1, close_cc
+-- by close_cb + 1.
+CREATE TABLE IF NOT EXISTS close_bucket_map (by_hour USMALLINT[] NOT NULL, coarse USMALLINT[] NOT NULL);
 -- A stable integer per ADR body (adr_body_keys.sql), from 1, as trader_keys.
 CREATE TABLE IF NOT EXISTS adr_body_keys (adr_body_id VARCHAR NOT NULL, adr_body_key USMALLINT NOT NULL);
 -- A stable integer per trader (trader_keys.sql): given once, never changed or reused in a store.

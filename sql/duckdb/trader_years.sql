@@ -22,14 +22,14 @@ WITH scope AS (
 -- by the integer trader_key; the text id is joined to the few result rows.
 units AS (
   SELECT trader_key, filed_year::INTEGER AS year, sector, close_us, 1 AS n, x_bits,
-         adr_days AS adr_days_sum, (adr_days IS NOT NULL)::INTEGER AS adr_days_n
+         adr_us AS adr_us_sum, (adr_us IS NOT NULL)::INTEGER AS adr_n
   FROM scope
 ),
 measured AS (
   SELECT trader_key, year,
 {{measures}},
 {{close_quantiles}}
-  FROM (SELECT trader_key, year, close_us, n, {{flag_counts}}, adr_days_sum, adr_days_n FROM units)
+  FROM (SELECT trader_key, year, close_us, n, {{flag_counts}}, adr_us_sum, adr_n FROM units)
   GROUP BY trader_key, year
 ),
 picks AS (

@@ -74,7 +74,6 @@ export class AnalyticsService {
       ['by_dimension', stats('by_dimension.sql')],
       ['flag_groups', stats('flag_groups.sql')],
       ['set_groups', stats('set_groups.sql')],
-      ['close_histogram', stats('close_histogram.sql')],
       ['flag_counts', stripComments(stats('flag_counts.sql'))],
       ['measures', stripComments(stats('measures.sql'))],
       ['adr_measures', stripComments(stats('adr_measures.sql'))],
@@ -165,16 +164,16 @@ export class AnalyticsService {
    */
   private async byDimension(q: Q, w: SqlWhere, column: GroupColumn, name = 'by_dimension', fill: Record<string, string> = {}): Promise<Row[]> {
     const code = (of: string) => (ENUM_GROUPS.has(column) ? `enum_code(${of})` : of);
-    const rows = (await this.run(q, name, w, { group: column, group_code: code(column), key_code: code('m."key"'), ...fill })) as (Row & { code: number | null; closeHistogram: BucketCount[] | null })[];
-    // A group without a closed case has no histogram row (code null): nulls.
-    const quantiles = await histogramQuantiles(q, w, code(column), new Map(rows.flatMap((r) => (r.code === null ? [] : [[Number(r.code), r.closeHistogram ?? []] as const]))));
-    return rows.map(({ closeHistogram: _, code: c, ...m }) => ({ ...m, ...(c === null ? NO_CLOSED : quantiles.get(Number(c))!) }));
+    const rows = (await this.run(q, name, w, { group: column, key_code: code(`"key"`), ...fill })) as (Row & { code: number; closeHistogram: BucketCount[] | null })[];
+    // A group without a closed case has no histogram (null): nulls.
+    const quantiles = await histogramQuantiles(q, w, code(column), new Map(rows.map((r) => [Number(r.code), r.closeHistogram ?? []] as const)));
+    return rows.map(({ closeHistogram: _, code: c, ...m }) => ({ ...m, ...(quantiles.get(Number(c)) ?? NO_CLOSED) }));
   }
 
   async summary(f: AnalyticsFilters, scope: Scope = UNRESTRICTED) {
     return this.onSnapshot(key('summary', f, scope), async (q) => {
       const w = await this.where(q, f, scope);
-      const [{ closeHistogram, ...measures }] = (await this.run(q, 'summary', w, { group_code: '0' })) as [Row & { closeHistogram: BucketCount[] | null }];
+      const [{ closeHistogram, ...measures }] = (await this.run(q, 'summary', w)) as [Row & { closeHistogram: BucketCount[] | null }];
       const quantiles = await histogramQuantiles(q, w, '0', new Map([[0, closeHistogram ?? []]]));
       return { ...measures, ...quantiles.get(0)! };
     });

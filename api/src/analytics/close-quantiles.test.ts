@@ -1,7 +1,7 @@
 /**
  * histogramQuantiles against DuckDB's own quantile_cont over the same rows: ties (the automatic
  * closure at 30 days, a one-value bucket), many values inside one bucket, ranks that straddle two
- * buckets, single-case and empty groups, and a filter.
+ * buckets or two coarse buckets, single-case and empty groups, and a filter.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +25,8 @@ function random(seed: number) {
 
 /**
  * Buckets of the test's own (close_buckets.sql picks them from a sample; any ordered ranges give
- * the same figures): 3-day ranges, with one-value buckets for exactly 2 hours and exactly 30 days.
+ * the same figures): 3-day ranges, with one-value buckets for exactly 2 hours and exactly 30 days;
+ * coarse buckets of up to four buckets, a one-value bucket alone.
  */
 const POINTS = [2 * HOUR_US, 30 * DAY_US];
 const BUCKETS: { lo: number; point: number | null }[] = [
@@ -33,6 +34,12 @@ const BUCKETS: { lo: number; point: number | null }[] = [
   ...POINTS.flatMap((p) => [{ lo: p, point: p }, { lo: p + 1, point: null }]),
 ].sort((a, b) => a.lo - b.lo);
 BUCKETS[0]!.lo = Number.MIN_SAFE_INTEGER;
+const COARSE: number[] = [];
+for (const [i, b] of BUCKETS.entries()) {
+  const prev = BUCKETS[i - 1];
+  const run = COARSE.filter((c) => c === COARSE[i - 1]).length;
+  COARSE.push(i === 0 ? 0 : COARSE[i - 1]! + (b.point !== null || prev!.point !== null || run === 4 ? 1 : 0));
+}
 function bucketOf(us: number): number {
   let b = 0;
   while (b + 1 < BUCKETS.length && BUCKETS[b + 1]!.lo <= us) b++;
@@ -48,8 +55,8 @@ describe('histogramQuantiles', () => {
     instance = await DuckDBInstance.create(':memory:');
     conn = await instance.connect();
     await conn.run('CREATE TABLE complaint_facts (g VARCHAR, gk INTEGER, k INTEGER, close_us BIGINT, close_cb USMALLINT)');
-    await conn.run('CREATE TABLE close_buckets (close_cb USMALLINT, lo_us BIGINT, point_us BIGINT)');
-    for (const [i, b] of BUCKETS.entries()) await q('INSERT INTO close_buckets VALUES ($i, $lo, $point)', { i, lo: BigInt(b.lo), point: b.point === null ? null : BigInt(b.point) });
+    await conn.run('CREATE TABLE close_buckets (close_cb USMALLINT, lo_us BIGINT, point_us BIGINT, close_cc USMALLINT)');
+    for (const [i, b] of BUCKETS.entries()) await q('INSERT INTO close_buckets VALUES ($i, $lo, $point, $cc)', { i, lo: BigInt(b.lo), point: b.point === null ? null : BigInt(b.point), cc: COARSE[i]! });
     const next = random(20261125);
     const rows: [string, number, number | null][] = [];
     const add = (g: string, us: number | null) => rows.push([g, Math.floor(next() * 4), us]);
@@ -87,6 +94,8 @@ describe('histogramQuantiles', () => {
       appender.endRow();
     }
     appender.closeSync();
+    // Steps 2 and 3 read the closed cases' copy (closed_facts.sql), sorted by bucket.
+    await conn.run('CREATE TABLE closed_facts AS SELECT * FROM complaint_facts WHERE close_cb IS NOT NULL ORDER BY close_cb');
   });
 
   afterAll(() => {
@@ -94,10 +103,10 @@ describe('histogramQuantiles', () => {
     instance?.closeSync();
   });
 
-  /** Step 1 as close_histogram.sql counts it, per group code (gk, or 0 for the whole set). */
+  /** Step 1 as by_dimension.sql and summary.sql count it (per coarse bucket), per group code (gk, or 0 for the whole set). */
   async function quantiles(where: string, params: Record<string, string | number>, grouped: boolean): Promise<Map<string, CloseQuantiles>> {
     const code = grouped ? 'gk' : '0';
-    const rows = await q(`SELECT ${code} AS code, close_cb AS b, count(*) AS n FROM complaint_facts WHERE (${where}) AND close_cb IS NOT NULL GROUP BY ALL ORDER BY random()`, params);
+    const rows = await q(`SELECT ${code} AS code, b.close_cc AS b, count(*) AS n FROM complaint_facts f JOIN close_buckets b USING (close_cb) WHERE (${where}) GROUP BY ALL ORDER BY random()`, params);
     const histograms = new Map<number, { b: number; n: number }[]>();
     for (const r of rows) {
       const list = histograms.get(Number(r.code)) ?? [];

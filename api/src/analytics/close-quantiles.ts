@@ -3,14 +3,20 @@
  * linearly interpolated) without gathering and sorting every value as quantile_cont does (90–140 ms
  * by sector at 10 M complaints, most of a request's time).
  *
- * complaint_facts.close_cb puts each closed case's close_us (microseconds to close) in one of a
- * few dozen ordered ranges (close_buckets, chosen by a full run: close_buckets.sql). Step 1 is the
- * histogram of a set, per group: its closed cases per close_cb, which the summary and the grouped
- * views count in the same scan as their measures (by_dimension.sql, summary.sql). A running sum
- * then tells which bucket holds each rank percentile_cont needs. A bucket of one value (point_us:
- * an exact number of hours many cases share, such as the automatic closure's 30 days) gives the
- * value at once. Only a rank in a bucket of many values needs step 2, which sorts the values of
- * those (group, bucket) pairs alone in DuckDB and returns the ones asked for (close_values.sql).
+ * complaint_facts.close_cb puts each closed case's close_us (microseconds to close) in one of
+ * about two hundred ordered ranges, and close_buckets joins runs of those into a dozen or so
+ * coarse buckets (close_cc); both are chosen by a full run (close_buckets.sql). A bucket of one
+ * value (point_us: an exact number of hours many cases share, such as the automatic closure's
+ * 30 days) is a coarse bucket of its own.
+ *
+ * Step 1 is the histogram of a set per coarse bucket, per group: the flag class carries the
+ * coarse bucket, so the summary and the grouped views count it in the scan that counts their
+ * measures (summary.sql, by_dimension.sql). A running sum tells which coarse bucket holds each
+ * rank percentile_cont needs; a one-value bucket gives the value at once. Step 2 counts the
+ * set's cases per bucket inside the coarse buckets still asked for (close_histogram.sql), which
+ * tells the bucket and the place in it. Step 3 sorts the values of those (group, bucket) pairs
+ * alone in DuckDB and returns the ones asked for (close_values.sql). Steps 2 and 3 read
+ * closed_facts, sorted by close_cb: only the row groups of those buckets.
  *
  * The results equal quantile_cont's to the last bit (close-quantiles.test.ts).
  */
@@ -24,15 +30,16 @@ export const NO_CLOSED: CloseQuantiles = { medianDaysToClose: null, p90DaysToClo
 
 type Q = (text: string, params?: Params) => Promise<Row[]>;
 
+const HISTOGRAM = duckdbSql('stats/close_histogram.sql');
 const VALUES = duckdbSql('stats/close_values.sql');
 
-/** A histogram's bucket: close_cb `b` holds `n` closed cases. */
+/** A histogram's bucket: bucket `b` (coarse in step 1, close_cb in step 2) holds `n` closed cases. */
 export interface BucketCount {
   b: number | bigint;
   n: number | bigint;
 }
 
-/** One rank (0-based, in ascending order of close_us) located in the histogram. */
+/** One rank (0-based, in ascending order of close_us) located in a histogram. */
 interface Located {
   bucket: number;
   /** The rank's place among the bucket's values, 0-based. */
@@ -40,50 +47,59 @@ interface Located {
 }
 
 const DAY_US = 86_400_000_000;
+/** Groups, buckets and places are integers: written into the SQL inline. */
+const int = (v: number) => String(Math.trunc(v));
 
-/** Locates 0-based rank `rank` in a histogram sorted by bucket (`starts`: each bucket's first rank). */
-function locate(buckets: readonly number[], starts: readonly number[], rank: number): Located {
-  let lo = 0;
-  let hi = buckets.length - 1;
-  // The last bucket whose first rank is ≤ rank.
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= rank) lo = mid;
-    else hi = mid - 1;
+/** A histogram as counts sorted by bucket, without empty buckets. */
+function sortedCounts(histogram: readonly BucketCount[]): { b: number; n: number }[] {
+  return histogram.map(({ b, n }) => ({ b: Number(b), n: Number(n) })).filter((x) => x.n > 0).sort((x, y) => x.b - y.b);
+}
+
+/** Locates 0-based rank `rank` in counts sorted by bucket (the rank must be below their total). */
+function locate(counts: readonly { b: number; n: number }[], rank: number): Located {
+  let first = 0;
+  for (const { b, n } of counts) {
+    if (rank < first + n) return { bucket: b, offset: rank - first };
+    first += n;
   }
-  return { bucket: buckets[lo]!, offset: rank - starts[lo]! };
+  throw new Error(`close quantiles: rank ${rank} beyond a histogram of ${first} cases`);
 }
 
 interface Pick {
   name: keyof CloseQuantiles;
-  lo: Located;
-  hi: Located;
+  lo: number;
+  hi: number;
   fraction: number;
 }
 
 /**
- * The quantiles of the closed cases matching `w`, per group, from each group's histogram.
- * `groupCode` is SQL giving each row its group as an integer (enum_code(column) for an ENUM
- * column, the column itself for an integer one, 0 for a whole set): step 2 selects the rows of
- * a group by it, with no cast per row. The histograms are keyed by that integer. A group whose
- * histogram is empty gets nulls.
+ * The quantiles of the closed cases matching `w`, per group, from each group's histogram per
+ * coarse bucket. `groupCode` is SQL giving each row its group as an integer (enum_code(column)
+ * for an ENUM column, the column itself for an integer one, 0 for a whole set): steps 2 and 3
+ * select the rows of a group by it, with no cast per row. The histograms are keyed by that
+ * integer. A group whose histogram is empty gets nulls.
  */
 export async function histogramQuantiles(q: Q, w: SqlWhere, groupCode: string, histograms: ReadonlyMap<number, readonly BucketCount[]>): Promise<Map<number, CloseQuantiles>> {
-  const points = new Map<number, number>();
-  for (const r of await q('SELECT close_cb, point_us FROM close_buckets WHERE point_us IS NOT NULL')) points.set(Number(r.close_cb), Number(r.point_us));
+  const points = new Map<number, number>(); // close_cb → its one value
+  const bucketsOf = new Map<number, number[]>(); // close_cc → its close_cb, in order
+  for (const r of await q('SELECT close_cb, close_cc, point_us FROM close_buckets ORDER BY close_cb')) {
+    if (r.point_us !== null) points.set(Number(r.close_cb), Number(r.point_us));
+    const cc = Number(r.close_cc);
+    bucketsOf.set(cc, [...(bucketsOf.get(cc) ?? []), Number(r.close_cb)]);
+  }
+  /** The one value of a coarse bucket that is a one-value bucket. */
+  const pointOf = (cc: number): number | undefined => {
+    const fine = bucketsOf.get(cc);
+    return fine?.length === 1 ? points.get(fine[0]!) : undefined;
+  };
 
+  // Step 1: each group's ranks, located in its coarse histogram.
   const plans = new Map<number, Pick[]>();
-  const ranks = new Map<string, { g: number; b: number; o: number }>(); // step 2's ranks, by key
-  const rankKey = (g: number, at: Located) => `${g}/${at.bucket}/${at.offset}`;
+  const known = new Map<string, number>(); // by `${g}/${rank}`: ranks in a one-value bucket, their value
+  const coarse = new Map<string, Located>(); // by `${g}/${rank}`: the others, in their coarse bucket
   for (const [g, histogram] of histograms) {
-    const sorted = histogram.map(({ b, n }) => ({ b: Number(b), n: Number(n) })).filter((x) => x.n > 0).sort((x, y) => x.b - y.b);
-    const buckets = sorted.map((x) => x.b);
-    const starts: number[] = [];
-    let total = 0;
-    for (const x of sorted) {
-      starts.push(total);
-      total += x.n;
-    }
+    const counts = sortedCounts(histogram);
+    const total = counts.reduce((sum, x) => sum + x.n, 0);
     if (total === 0) {
       plans.set(g, []);
       continue;
@@ -93,24 +109,40 @@ export async function histogramQuantiles(q: Q, w: SqlWhere, groupCode: string, h
       Object.entries(CLOSE_QUANTILES).map(([name, p]) => {
         // percentile_cont: position (n − 1)·p, between the order statistics floor and ceil of it.
         const position = (total - 1) * p;
-        const lo = locate(buckets, starts, Math.floor(position));
-        const hi = locate(buckets, starts, Math.ceil(position));
-        for (const at of [lo, hi]) if (!points.has(at.bucket)) ranks.set(rankKey(g, at), { g, b: at.bucket, o: at.offset });
-        return { name: name as keyof CloseQuantiles, lo, hi, fraction: position - Math.floor(position) };
+        const [lo, hi] = [Math.floor(position), Math.ceil(position)];
+        for (const rank of [lo, hi]) {
+          const at = locate(counts, rank);
+          const point = pointOf(at.bucket);
+          if (point === undefined) coarse.set(`${g}/${rank}`, at);
+          else known.set(`${g}/${rank}`, point);
+        }
+        return { name: name as keyof CloseQuantiles, lo, hi, fraction: position - lo };
       }),
     );
   }
 
+  // Step 2: those ranks located among the buckets of their coarse bucket.
+  const fine = await fineHistograms(q, w, groupCode, [...new Set([...coarse.values()].flatMap((at) => bucketsOf.get(at.bucket) ?? []))]);
+  const located = new Map<string, Located>(); // by `${g}/${rank}`: the rank's close_cb and place
+  const ranks = new Map<string, { g: number; b: number; o: number }>(); // step 3's, by `${g}/${b}/${o}`
+  for (const [key, at] of coarse) {
+    const g = Number(key.split('/')[0]);
+    const inCoarse = new Set(bucketsOf.get(at.bucket));
+    const b = locate((fine.get(g) ?? []).filter((x) => inCoarse.has(x.b)), at.offset);
+    located.set(key, b);
+    if (!points.has(b.bucket)) ranks.set(`${g}/${b.bucket}/${b.offset}`, { g, b: b.bucket, o: b.offset });
+  }
+
+  // Step 3: the values at the ranks inside buckets of many values.
   const values = await rankValues(q, w, groupCode, [...ranks.values()]);
 
   const result = new Map<number, CloseQuantiles>();
   for (const [g, picks] of plans) {
-    const valueAt = (at: Located): number => {
-      const point = points.get(at.bucket);
-      if (point !== undefined) return point;
-      const v = values.get(rankKey(g, at));
-      // Both steps read one snapshot, so this only fails on a bug.
-      if (v === undefined) throw new Error(`close quantiles: rank ${at.offset} of bucket ${at.bucket} (group "${g}") not found in step 2`);
+    const valueAt = (rank: number): number => {
+      const at = located.get(`${g}/${rank}`);
+      const v = known.get(`${g}/${rank}`) ?? (at && (points.get(at.bucket) ?? values.get(`${g}/${at.bucket}/${at.offset}`)));
+      // All three steps read one snapshot, so this only fails on a bug.
+      if (v === undefined) throw new Error(`close quantiles: rank ${rank} of group "${g}" not found (${at ? `place ${at.offset} of bucket ${at.bucket}` : 'not located'})`);
       return v;
     };
     const out = { ...NO_CLOSED };
@@ -126,12 +158,21 @@ export async function histogramQuantiles(q: Q, w: SqlWhere, groupCode: string, h
   return result;
 }
 
-/** Step 2: the value at each asked (group, bucket, place), keyed as histogramQuantiles keys them. */
+/** Step 2: each group's closed cases per close_cb, for these buckets only (sorted by bucket). */
+async function fineHistograms(q: Q, w: SqlWhere, groupCode: string, buckets: readonly number[]): Promise<Map<number, { b: number; n: number }[]>> {
+  const out = new Map<number, { b: number; n: number }[]>();
+  if (buckets.length === 0) return out;
+  const text = HISTOGRAM.replaceAll('{{group_code}}', groupCode).replaceAll('{{where}}', w.where).replaceAll('{{buckets}}', buckets.map(int).join(', '));
+  const byGroup = new Map<number, BucketCount[]>();
+  for (const r of await q(text, w.params)) byGroup.set(Number(r.g), [...(byGroup.get(Number(r.g)) ?? []), { b: Number(r.b), n: Number(r.n) }]);
+  for (const [g, counts] of byGroup) out.set(g, sortedCounts(counts));
+  return out;
+}
+
+/** Step 3: the value at each asked (group, bucket, place), keyed `${g}/${b}/${o}`. */
 async function rankValues(q: Q, w: SqlWhere, groupCode: string, ranks: readonly { g: number; b: number; o: number }[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (ranks.length === 0) return out;
-  // Groups, buckets and places are integers: written inline.
-  const int = (v: number) => String(Math.trunc(v));
   const text = VALUES.replaceAll('{{group_code}}', groupCode)
     .replaceAll('{{where}}', w.where)
     .replaceAll('{{buckets}}', [...new Set(ranks.map((r) => int(r.b)))].join(', '))

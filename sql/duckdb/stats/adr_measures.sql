@@ -7,7 +7,7 @@ sum(x_refused) / nullif(sum(x_accepted) + sum(x_refused), 0) AS "adrRefusalRate"
 coalesce(sum(x_outcome), 0)::INTEGER AS "adrOutcomes",
 coalesce(sum(x_discontinued), 0)::INTEGER AS "adrDiscontinued",
 sum(x_discontinued) / nullif(sum(x_accepted), 0) AS "adrDiscontinuedShare",
-sum(adr_days_sum) / nullif(sum(adr_days_n), 0) AS "adrAverageDays",
-sum(x_within_90) / nullif(sum(adr_days_n), 0) AS "adrWithin90DaysShare",
+sum(adr_us_sum) / 86400e6 / nullif(sum(adr_n), 0) AS "adrAverageDays",
+sum(x_within_90) / nullif(sum(adr_n), 0) AS "adrWithin90DaysShare",
 coalesce(sum(x_compliance), 0)::INTEGER AS "complianceReported",
 sum(x_complied) / nullif(sum(x_compliance), 0) AS "complianceRate"
