@@ -141,7 +141,7 @@ export class AnalyticsDb implements SnapshotSource {
     // A store written by another version of schema.sql is dropped: the next run rebuilds it.
     const version = await query(writer, 'SELECT max(schema_version) AS v FROM snapshot').then((r) => String(r[0]?.v ?? SCHEMA_VERSION), () => '');
     if (version !== SCHEMA_VERSION) {
-      for (const t of ['complaint_facts', 'open_facts', 'closed_facts', 'trader_years', 'trader_keys', 'traders', 'adr_bodies', 'snapshot', 'flag_classes', 'close_buckets', 'close_bucket_map', 'adr_body_keys']) await writer.run(`DROP TABLE IF EXISTS ${t}`);
+      for (const t of ['complaint_facts', 'open_facts', 'closed_facts', 'adr_facts', 'trader_years', 'trader_keys', 'traders', 'adr_bodies', 'snapshot', 'flag_classes', 'close_buckets', 'close_bucket_map', 'adr_body_keys']) await writer.run(`DROP TABLE IF EXISTS ${t}`);
       for (const t of ENUM_TYPES) await writer.run(`DROP TYPE IF EXISTS ${t}`);
     }
     for (const s of statements(schemaSql())) await writer.run(s);

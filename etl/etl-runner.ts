@@ -35,17 +35,17 @@ export interface EtlRun {
 }
 
 /** The transforms, in order; each file writes one table of sql/duckdb/. `snapshot` is last. */
-export const TRANSFORMS = ['traders.sql', 'trader_keys.sql', 'adr_bodies.sql', 'adr_body_keys.sql', 'complaint_facts_delete.sql', 'close_buckets.sql', 'complaint_facts.sql', 'trader_years.sql', 'complaint_facts_overdue.sql', 'open_facts.sql', 'open_facts_update.sql', 'closed_facts.sql', 'closed_facts_update.sql'] as const;
+export const TRANSFORMS = ['traders.sql', 'trader_keys.sql', 'adr_bodies.sql', 'adr_body_keys.sql', 'complaint_facts_delete.sql', 'close_buckets.sql', 'complaint_facts.sql', 'trader_years.sql', 'complaint_facts_overdue.sql', 'open_facts.sql', 'open_facts_update.sql', 'closed_facts.sql', 'closed_facts_update.sql', 'adr_facts.sql', 'adr_facts_update.sql'] as const;
 /** trader_years.sql's measures: the stats' own definitions (stats/measures.sql over flag groups, stats/close_quantiles.sql). */
 export const TRADER_YEARS_FILL = {
   measures: duckdbSql('stats/measures.sql'),
   flag_counts: duckdbSql('stats/flag_counts.sql'),
   close_quantiles: duckdbSql('stats/close_quantiles.sql'),
 };
-/** Skipped on a full run: complaint_facts starts empty, open_facts and closed_facts are built whole. */
-const INCREMENTAL_ONLY: ReadonlySet<string> = new Set(['complaint_facts_delete.sql', 'open_facts_update.sql', 'closed_facts_update.sql']);
-/** Skipped on an increment, which keeps the close buckets and updates open_facts and closed_facts in place instead. */
-const FULL_ONLY: ReadonlySet<string> = new Set(['close_buckets.sql', 'open_facts.sql', 'closed_facts.sql']);
+/** Skipped on a full run: complaint_facts starts empty, open_facts, closed_facts and adr_facts are built whole. */
+const INCREMENTAL_ONLY: ReadonlySet<string> = new Set(['complaint_facts_delete.sql', 'open_facts_update.sql', 'closed_facts_update.sql', 'adr_facts_update.sql']);
+/** Skipped on an increment, which keeps the close buckets and updates open_facts, closed_facts and adr_facts in place instead. */
+const FULL_ONLY: ReadonlySet<string> = new Set(['close_buckets.sql', 'open_facts.sql', 'closed_facts.sql', 'adr_facts.sql']);
 
 /** The transforms a full run or an increment applies, in order. */
 export function transformsFor(full: boolean): string[] {

@@ -54,17 +54,25 @@ describe('incremental runs', () => {
   let c: Client;
   const traderKeys = () =>
     app.app.get<AnalyticsStores>(ANALYTICS).source.read((q) => q('SELECT trader_id, trader_key FROM trader_keys ORDER BY trader_key')) as Promise<{ trader_id: string; trader_key: number }[]>;
-  /** closed_facts (the quantiles' copy of the closed cases) against complaint_facts' closed rows: rows in one and not the other, and how many rows. */
-  const closedFactsDrift = async () => {
+  /**
+   * A copy of some of complaint_facts' rows (closed_facts: the closed cases, sorted for the
+   * quantiles; adr_facts: those an ADR body received) against those rows, in the copy's columns:
+   * rows in one and not the other, and how many rows.
+   */
+  const copyDrift = async (copy: 'closed_facts' | 'adr_facts', rows: string) => {
     const [r] = (await app.app.get<AnalyticsStores>(ANALYTICS).source.read(async (q) => {
-      const columns = (await q(`SELECT column_name FROM duckdb_columns() WHERE table_name = 'closed_facts' ORDER BY column_index`)).map((x) => `"${String(x.column_name)}"`).join(', ');
-      return q(`WITH copy AS (SELECT ${columns} FROM closed_facts),
-                     facts AS (SELECT ${columns} FROM complaint_facts WHERE close_cb IS NOT NULL)
+      const columns = (await q(`SELECT column_name FROM duckdb_columns() WHERE table_name = '${copy}' ORDER BY column_index`)).map((x) => `"${String(x.column_name)}"`).join(', ');
+      return q(`WITH copy AS (SELECT ${columns} FROM ${copy}),
+                     facts AS (SELECT ${columns} FROM complaint_facts WHERE ${rows})
                 SELECT (SELECT count(*) FROM (FROM copy EXCEPT ALL FROM facts))::INTEGER AS extra,
                        (SELECT count(*) FROM (FROM facts EXCEPT ALL FROM copy))::INTEGER AS missing,
                        (SELECT count(*) FROM copy)::INTEGER AS n`);
     })) as [{ extra: number; missing: number; n: number }];
     return r;
+  };
+  const copiesAgree = async () => {
+    expect(await copyDrift('closed_facts', 'close_cb IS NOT NULL')).toEqual({ extra: 0, missing: 0, n: await pgCount(app, 'closed_at IS NOT NULL') });
+    expect(await copyDrift('adr_facts', 'agreed_at IS NOT NULL')).toEqual({ extra: 0, missing: 0, n: await pgCount(app, 'agreed_at IS NOT NULL') });
   };
   beforeAll(async () => {
     app = await startApp();
@@ -143,8 +151,8 @@ describe('incremental runs', () => {
     expect((await c.void(id, settledEvent.id, 'recorded on the wrong case')).status).toBe(200);
     await runEtl(c);
     expect(await summary(c, 'traderId=T-ETL-OLD')).toMatchObject({ complaints: 1, closed: 0, resolved: 0, resolutionRate: null, medianDaysToClose: null, traderReplied: 1 });
-    // The increments kept the quantiles' copy of the closed cases in step: the case closed, then reopened.
-    expect(await closedFactsDrift()).toEqual({ extra: 0, missing: 0, n: await pgCount(app, 'closed_at IS NOT NULL') });
+    // The increments kept the copies of some cases in step: the case closed, then reopened.
+    await copiesAgree();
   });
 
   test('full=true rebuilds to the same figures as the increments', async () => {
@@ -162,7 +170,7 @@ describe('incremental runs', () => {
     expect(keysAfter.map((k) => k.trader_key)).toEqual([...new Set(keysAfter.map((k) => k.trader_key))]);
     expect(keysAfter.map((k) => k.trader_id)).toEqual(expect.arrayContaining(['T-ETL-NEW', 'T-ETL-OLD']));
     for (const id of ['T-ETL-NEW', 'T-ETL-OLD']) expect((await summary(c, `traderId=${id}`)).complaints).toBe(await pgCount(app, `trader_id = '${id}'`));
-    expect(await closedFactsDrift()).toEqual({ extra: 0, missing: 0, n: await pgCount(app, 'closed_at IS NOT NULL') });
+    await copiesAgree();
   });
 
   test('close_cb puts each closed case in the close bucket whose range holds its time to close; x_class is its flags and coarse bucket', async () => {

@@ -74,12 +74,15 @@ export class AnalyticsService {
       ['by_dimension', stats('by_dimension.sql')],
       ['flag_groups', stats('flag_groups.sql')],
       ['set_groups', stats('set_groups.sql')],
+      ['adr_days', stats('adr_days.sql')],
       ['flag_counts', stripComments(stats('flag_counts.sql'))],
       ['measures', stripComments(stats('measures.sql'))],
       ['adr_measures', stripComments(stats('adr_measures.sql'))],
       ['close_quantiles', stripComments(stats('close_quantiles.sql'))],
     ];
-    const fill = (name: string) => fragments.reduce((text, [k, v]) => text.replaceAll(`{{${k}}}`, v), stats(name));
+    // set_groups.sql's table: the ADR report reads adr_facts, which holds every case a body received.
+    const fill = (name: string) =>
+      fragments.reduce((text, [k, v]) => text.replaceAll(`{{${k}}}`, v), stats(name)).replaceAll('{{facts}}', name === 'adr_summary.sql' ? 'adr_facts' : 'complaint_facts');
     this.sql = Object.fromEntries(
       ['summary', 'by_dimension', 'flows', 'trend', 'overdue', 'traders', 'top_traders', 'benchmark_traders', 'outcomes', 'adr_summary', 'adr_report_breakdowns'].map((n) => [n, fill(`${n}.sql`)]),
     );

@@ -1,4 +1,4 @@
--- The ADR activity report's breakdowns of the cases a body received, in one scan (one grouping
+-- The ADR activity report's breakdowns of the cases a body received (all in adr_facts), in one scan (one grouping
 -- set per column; '', no value, left out). The keys are text: the ENUM columns
 -- would otherwise not coalesce, nor sort alphabetically.
 SELECT
@@ -9,7 +9,7 @@ SELECT
        ELSE 'discontinued_reason' END AS "column",
   coalesce(problem::VARCHAR, sector::VARCHAR, refusal_ground::VARCHAR, adr_result::VARCHAR, discontinued_reason) AS "key",
   count(*)::INTEGER AS "count"
-FROM complaint_facts
+FROM adr_facts
 WHERE {{where}}
 GROUP BY GROUPING SETS ((problem), (sector), (refusal_ground), (adr_result), (discontinued_reason))
 HAVING coalesce(problem::VARCHAR, sector::VARCHAR, refusal_ground::VARCHAR, adr_result::VARCHAR, discontinued_reason) <> ''

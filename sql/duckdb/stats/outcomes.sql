@@ -2,7 +2,8 @@
 -- how many cases fall in each value of the outcome columns ('' left out), in one scan: the set's
 -- flag groups (set_groups.sql), whose class carries the four outcome codes (a perfect hash table: at 10 M
 -- rows with stage=closed 170 → ~40 ms against a summary scan plus one grouping set per column,
--- measured). The discontinuation reason is free text: counted apart, over the discontinued cases.
+-- measured). The discontinuation reason is free text: counted apart, over the discontinued cases
+-- in adr_facts (with the ADR durations, adr_days.sql).
 -- Every row carries the summary; a set without a counted value gives one row, its column null.
 WITH groups AS MATERIALIZED ({{set_groups}}),
 summary AS (
@@ -10,7 +11,7 @@ summary AS (
     coalesce(sum(x_closed), 0)::INTEGER AS "closed",
     coalesce(sum(x_replied), 0)::INTEGER AS "traderReplied",
 {{adr_measures}}
-  FROM groups
+  FROM groups, ({{adr_days}})
 ),
 counts AS (
   SELECT 'closure' AS "column", closure::VARCHAR AS "key", sum(n) AS "count" FROM groups GROUP BY closure
@@ -22,7 +23,7 @@ counts AS (
   SELECT 'refusal_ground', refusal_ground::VARCHAR, sum(n) FROM groups GROUP BY refusal_ground
   UNION ALL
   SELECT 'discontinued_reason', discontinued_reason, count(*)
-  FROM complaint_facts
+  FROM adr_facts
   WHERE ({{where}}) AND closure = CAST('adr_discontinued' AS closure_code)
   GROUP BY discontinued_reason
 )

@@ -1,11 +1,12 @@
--- The traders named most often in a set of cases (the ADR report's "systematic problems"),
+-- The traders named most often in the cases a body received (the ADR report's "systematic
+-- problems", over adr_facts),
 -- counted per trader_key (an integer groups faster than the id's text); ids and names are
 -- joined to the listed few.
 WITH ranked AS (
   SELECT c.trader_key, k.trader_id AS "traderId", c."count"
   FROM (
     SELECT trader_key, count(*)::INTEGER AS "count"
-    FROM complaint_facts
+    FROM adr_facts
     WHERE {{where}}
     GROUP BY trader_key
   ) c
