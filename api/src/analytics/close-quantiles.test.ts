@@ -6,7 +6,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { query, type Params } from '../../../etl/analytics-db.js';
-import { histogramQuantiles, NO_CLOSED, type CloseQuantiles } from './close-quantiles.js';
+import { histogramQuantiles, readCloseBuckets, NO_CLOSED, type CloseQuantiles } from './close-quantiles.js';
 
 const HOUR_US = 3_600_000_000;
 const GROUPS = ['a', 'b', 'c', 'dense', 'single', 'pair', 'open'];
@@ -113,7 +113,7 @@ describe('histogramQuantiles', () => {
       list.push({ b: Number(r.b), n: Number(r.n) });
       histograms.set(Number(r.code), list);
     }
-    const got = await histogramQuantiles(q, { where, params }, code, histograms);
+    const got = await histogramQuantiles(q, await readCloseBuckets(q), { where, params }, code, histograms);
     return new Map([...got].map(([c, v]) => [grouped ? GROUPS[c]! : '', v]));
   }
 
@@ -151,7 +151,7 @@ describe('histogramQuantiles', () => {
   });
 
   it('gives nulls for a group or a set without a closed case', async () => {
-    const q0 = await histogramQuantiles(q, { where: `g = 'open'`, params: {} }, '0', new Map([[0, []]]));
+    const q0 = await histogramQuantiles(q, await readCloseBuckets(q), { where: `g = 'open'`, params: {} }, '0', new Map([[0, []]]));
     expect(q0.get(0)).toEqual(NO_CLOSED);
     expect((await quantiles('false', {}, true)).size).toBe(0);
   });

@@ -72,21 +72,40 @@ interface Pick {
   fraction: number;
 }
 
-/**
- * The quantiles of the closed cases matching `w`, per group, from each group's histogram per
- * coarse bucket. `groupCode` is SQL giving each row its group as an integer (enum_code(column)
- * for an ENUM column, the column itself for an integer one, 0 for a whole set): steps 2 and 3
- * select the rows of a group by it, with no cast per row. The histograms are keyed by that
- * integer. A group whose histogram is empty gets nulls.
- */
-export async function histogramQuantiles(q: Q, w: SqlWhere, groupCode: string, histograms: ReadonlyMap<number, readonly BucketCount[]>): Promise<Map<number, CloseQuantiles>> {
-  const points = new Map<number, number>(); // close_cb → its one value
-  const bucketsOf = new Map<number, number[]>(); // close_cc → its close_cb, in order
+/** A snapshot's close buckets (close_buckets): each one-value bucket's value, each coarse bucket's buckets. */
+export interface CloseBuckets {
+  /** close_cb → its one value (point_us). */
+  points: ReadonlyMap<number, number>;
+  /** close_cc → its close_cb, in order. */
+  bucketsOf: ReadonlyMap<number, readonly number[]>;
+}
+
+/** Reads close_buckets: the same for every request on one data version (the service keeps it). */
+export async function readCloseBuckets(q: Q): Promise<CloseBuckets> {
+  const points = new Map<number, number>();
+  const bucketsOf = new Map<number, number[]>();
   for (const r of await q('SELECT close_cb, close_cc, point_us FROM close_buckets ORDER BY close_cb')) {
     if (r.point_us !== null) points.set(Number(r.close_cb), Number(r.point_us));
     const cc = Number(r.close_cc);
     bucketsOf.set(cc, [...(bucketsOf.get(cc) ?? []), Number(r.close_cb)]);
   }
+  return { points, bucketsOf };
+}
+
+/**
+ * The quantiles of the closed cases matching `w`, per group, from each group's histogram per
+ * coarse bucket (`buckets`: readCloseBuckets of the same snapshot). `groupCode` is SQL giving each row its group as an integer (enum_code(column)
+ * for an ENUM column, the column itself for an integer one, 0 for a whole set): steps 2 and 3
+ * select the rows of a group by it, with no cast per row. The histograms are keyed by that
+ * integer. A group whose histogram is empty gets nulls.
+ */
+export async function histogramQuantiles(
+  q: Q,
+  { points, bucketsOf }: CloseBuckets,
+  w: SqlWhere,
+  groupCode: string,
+  histograms: ReadonlyMap<number, readonly BucketCount[]>,
+): Promise<Map<number, CloseQuantiles>> {
   /** The one value of a coarse bucket that is a one-value bucket. */
   const pointOf = (cc: number): number | undefined => {
     const fine = bucketsOf.get(cc);
