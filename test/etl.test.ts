@@ -55,8 +55,8 @@ describe('incremental runs', () => {
   const traderKeys = () =>
     app.app.get<AnalyticsStores>(ANALYTICS).source.read((q) => q('SELECT trader_id, trader_key FROM trader_keys ORDER BY trader_key')) as Promise<{ trader_id: string; trader_key: number }[]>;
   /**
-   * A copy of some of complaint_facts' rows (closed_facts: the closed cases, sorted for the
-   * quantiles; adr_facts: those an ADR body received) against those rows, in the copy's columns:
+   * A copy of some of complaint_facts' rows (closed_facts: the closed cases in range buckets,
+   * sorted for the quantiles; adr_facts: those an ADR body received) against those rows, in the copy's columns:
    * rows in one and not the other, and how many rows.
    */
   const copyDrift = async (copy: 'closed_facts' | 'adr_facts', rows: string) => {
@@ -71,7 +71,12 @@ describe('incremental runs', () => {
     return r;
   };
   const copiesAgree = async () => {
-    expect(await copyDrift('closed_facts', 'close_cb IS NOT NULL')).toEqual({ extra: 0, missing: 0, n: await pgCount(app, 'closed_at IS NOT NULL') });
+    // closed_facts leaves out the cases in a one-value bucket (their value needs no row).
+    const ranged = 'close_cb IN (SELECT close_cb FROM close_buckets WHERE point_us IS NULL)';
+    const closed = await copyDrift('closed_facts', ranged);
+    expect(closed).toMatchObject({ extra: 0, missing: 0 });
+    expect(closed.n).toBeGreaterThan(0);
+    expect(closed.n).toBeLessThan(await pgCount(app, 'closed_at IS NOT NULL'));
     expect(await copyDrift('adr_facts', 'agreed_at IS NOT NULL')).toEqual({ extra: 0, missing: 0, n: await pgCount(app, 'agreed_at IS NOT NULL') });
   };
   beforeAll(async () => {
