@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { referenceId, text } from '../complaints/complaint.schema.js';
+import { label, referenceId } from '../complaints/complaint.schema.js';
 import { ROLES } from './roles.js';
 
 /** A new token: the binding each role needs, and nothing it does not. */
 export const tokenInput = z
   .strictObject({
     role: z.enum(ROLES, { error: `role must be one of ${ROLES.join(', ')}` }),
-    label: text(200).meta({ description: 'who holds it, e.g. "Consumer authority IT, analyst desk"' }),
+    label: label(200).meta({ description: 'who holds it, e.g. "Consumer authority IT, analyst desk"' }),
     traderId: referenceId('traderId').optional().meta({ description: 'required for (and only for) role trader' }),
     adrBodyId: referenceId('adrBodyId').optional().meta({ description: 'required for (and only for) role adr_body' }),
     source: referenceId('source').optional().meta({ description: 'required for (and only for) role ingest' }),

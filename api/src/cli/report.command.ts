@@ -6,7 +6,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApiError } from '../common/errors.js';
 import { loadConfig } from '../config/config.js';
-import { ID_PATTERN } from '../complaints/complaint.schema.js';
+import { ID_PATTERN, ID_RULE } from '../complaints/complaint.schema.js';
 import { adrReportToCsv, adrReportToMarkdown } from '../analytics/adr-report.format.js';
 import type { AdrReport, AdrReportQuery } from '../analytics/analytics.dto.js';
 import { AnalyticsNotBuilt, AnalyticsService } from '../analytics/analytics.service.js';
@@ -25,7 +25,7 @@ export function yearArg(value: string): number {
 }
 
 function adrBodyIdArg(value: string): string {
-  if (!ID_PATTERN.test(value)) throw new InvalidArgumentError('must be an ADR body id: 1–100 letters, digits or . _ : / -');
+  if (!ID_PATTERN.test(value)) throw new InvalidArgumentError(`must be an ADR body id: ${ID_RULE}`);
   return value;
 }
 

@@ -98,9 +98,29 @@ const languageCode = z
 const code = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
   z.enum(values, { error: (i) => (i.input === undefined ? 'is required' : `unknown ${what} "${clip(String(i.input))}"`) });
 
-/** Free text: PostgreSQL cannot store the NUL character, so it is refused here rather than failing later. */
+/**
+ * Control characters (C0, DEL, C1) other than tab, line feed and carriage return: they rewrite
+ * terminals and log lines, and PostgreSQL cannot store NUL at all.
+ */
+const CONTROL_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+/** Every control character, tab and line breaks included: a name or label is one line. */
+const CONTROL_IN_NAME = /[\u0000-\u001F\u007F-\u009F]/;
+/** Bidirectional embeddings, overrides and isolates: they make "Shop \u202Egpj.exe" read as "Shop exe.jpg". */
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
+
+/** Trimmed, NFC-normalised (so equal text compares equal), 1–max characters. */
+const plainText = (max: number) =>
+  z.string().trim().normalize('NFC').min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+/** Free text (descriptions, addresses, reasons): several lines and any script, but no control characters. */
 export const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).refine((v) => !v.includes('\u0000'), 'must not contain the NUL character');
+  plainText(max).refine((v) => !CONTROL_IN_TEXT.test(v), 'must not contain control characters (only tab and line breaks are allowed)');
+
+/** A name or label: one line, without control or bidirectional-override characters. */
+export const label = (max: number) =>
+  plainText(max)
+    .refine((v) => !CONTROL_IN_NAME.test(v), 'must not contain control characters (line breaks, tabs, escapes)')
+    .refine((v) => !BIDI_CONTROL.test(v), 'must not contain bidirectional control characters (U+202A–U+202E, U+2066–U+2069)');
 
 const DECIMAL = /^\d{1,15}(\.\d{1,4})?$/;
 export const price = z.strictObject({
@@ -117,7 +137,7 @@ export const price = z.strictObject({
     .refine((c) => CURRENCIES.has(c), { error: (i) => `unknown currency "${clip(String(i.input))}": use an ISO 4217 code such as EUR` }),
 });
 
-const websiteUrl = text(500).refine((v) => {
+const websiteUrl = label(500).refine((v) => {
   try {
     const u = new URL(v);
     return u.protocol === 'http:' || u.protocol === 'https:';
@@ -126,11 +146,15 @@ const websiteUrl = text(500).refine((v) => {
   }
 }, 'website must be an http(s) URL such as https://shop.example');
 
-const email = text(320).refine((v) => /^[^\s@]+@[^\s@]+$/.test(v), 'not an e-mail address');
+const email = label(320).refine((v) => /^[^\s@]+@[^\s@]+$/.test(v), 'not an e-mail address');
 
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,99}$/;
-export const referenceId = (what: string) =>
-  z.string().trim().regex(ID_PATTERN, `${what} must be 1–100 letters, digits or . _ : / - (starting with a letter or digit)`);
+/**
+ * Ids (traders, ADR bodies, sources) appear in URL paths, file names and spreadsheet cells: letters,
+ * digits and . _ : - only, starting with a letter or digit (never a formula sign), no "..".
+ */
+export const ID_PATTERN = /^(?!.*\.\.)[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+export const ID_RULE = '1–100 letters, digits or . _ : - (starting with a letter or digit, no "..")';
+export const referenceId = (what: string) => z.string().trim().regex(ID_PATTERN, `${what} must be ${ID_RULE}`);
 
 const at = dateTime;
 export const lifecycleEvent = z.discriminatedUnion(
@@ -154,21 +178,21 @@ export type LifecycleEventInput = z.input<typeof lifecycleEvent>;
 
 export const complaintInput = z
   .strictObject({
-    externalRef: text(200),
+    externalRef: label(200),
     source: referenceId('source').optional(),
     filedAt: dateTime,
     complainant: z.enum(COMPLAINANT_TYPES).default('consumer'),
     consumer: z.strictObject({
       country: countryCode,
       language: languageCode.optional(),
-      name: text(300).optional(),
+      name: label(300).optional(),
       email: email.optional(),
       address: text(1000).optional(),
     }),
     trader: z
       .strictObject({
         id: referenceId('trader id').optional(),
-        name: text(300).optional(),
+        name: label(300).optional(),
         country: countryCode,
         website: websiteUrl.optional(),
       })

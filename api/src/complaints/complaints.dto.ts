@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from './complaint.schema.js';
+import { referenceId, text } from './complaint.schema.js';
 
 export const complaintIdParams = z.object({
   id: z.string().regex(/^[1-9]\d{0,17}$/, 'complaint id must be a positive whole number'),
@@ -24,6 +24,6 @@ export const ingestSummary = z
 export const erasure = z.object({ id: z.string(), personalDataErasedAt: z.string() }).meta({ id: 'Erasure' });
 
 export const bulkQuery = z.strictObject({
-  source: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,99}$/, 'source must be 1–100 letters, digits or . _ : / -').optional()
+  source: referenceId('source').optional()
     .meta({ description: 'default source for lines that name none' }),
 });

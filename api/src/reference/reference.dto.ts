@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { countryCode, referenceId, text } from '../complaints/complaint.schema.js';
+import { countryCode, label, referenceId } from '../complaints/complaint.schema.js';
 import { SECTOR_CODES } from '../domain/codes.js';
 
 const sector = z.enum(SECTOR_CODES as [string, ...string[]], { error: (i) => `unknown sector "${String(i.input)}"` });
@@ -9,7 +9,7 @@ export const adrBodyIdParams = z.object({ adrBodyId: referenceId('ADR body id') 
 
 export const traderInput = z
   .strictObject({
-    name: text(300),
+    name: label(300),
     country: countryCode,
     website: z.url({ protocol: /^https?$/, error: 'website must be an http(s) URL' }).optional(),
     sector: sector.optional(),
@@ -18,7 +18,7 @@ export const traderInput = z
 
 export const adrBodyInput = z
   .strictObject({
-    name: text(300),
+    name: label(300),
     country: countryCode,
     sectors: z.array(sector).max(100).optional(),
   })

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { CLOSURES, PROBLEM_CODES, SECTOR_CODES, STAGES, STATUSES, type Closure, type Country, type Stage, type Status } from '../domain/codes.js';
 import { caseSummary } from '../complaints/case-view.js';
-import { clip, countryCode, ID_PATTERN } from '../complaints/complaint.schema.js';
+import { clip, countryCode, ID_PATTERN, ID_RULE } from '../complaints/complaint.schema.js';
 
 /** At most this many values in one list parameter. */
 const MAX_LIST = 100;
@@ -41,7 +41,7 @@ const oneOf = <T extends readonly [string, ...string[]]>(values: T, what: string
   z.enum(values, { error: (i) => `unknown ${what} "${clip(String(i.input))}": use one of ${values.join(', ')}` });
 const codeOf = <T extends string>(values: readonly T[], what: string) =>
   z.string().refine((v): v is T => (values as readonly string[]).includes(v), { error: (i) => `unknown ${what} "${clip(String(i.input))}"` }) as unknown as z.ZodType<T, string>;
-const id = (what: string) => z.string().regex(ID_PATTERN, `${what} must be 1–100 letters, digits or . _ : / -`);
+const id = (what: string) => z.string().regex(ID_PATTERN, `${what} must be ${ID_RULE}`);
 
 const bool = (description: string) =>
   z
