@@ -8,6 +8,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { generateDemo } from '../fixtures/generator.js';
@@ -57,6 +58,14 @@ function handmade(): TestComplaint[] {
     base('NAMEONLY', { trader: { name: 'Ελληνικό Κατάστημα Α.Ε.', country: 'EL' }, consumer: { country: 'UK', name: 'Ann, "the" buyer' }, events: [ev.sent(t(0.2))] }),
     { ...minimalComplaint({ externalRef: 'HAND-MINIMAL', source: 'hand', filedAt: T0 }) },
     base('INJECTION', { description: "'); DROP TABLE complaints; --", events: [] }),
+    // Spreadsheet formulas in text (issue 17): written neutralised in CSV, read back as they were.
+    base('FORMULA', {
+      trader: { id: 'T-FORMULA', name: "=cmd|' /C calc'!A0", country: 'DE' },
+      consumer: { country: 'IT', name: '-12', address: '@SUM(A1)' },
+      description: "'=already quoted",
+      price: { amount: '12.50', currency: 'EUR' },
+      events: [ev.sent(t(0.01))],
+    }),
     base('ERASED', { events: [ev.withdrawn(t(1))] }),
     base('VOIDED', { events: [ev.sent(t(0.01))] }),
   ];
@@ -224,6 +233,33 @@ describe('export contents', () => {
     expect(csv).toContain(',59.90,EUR,');
     expect(csv).toContain(`${t(40)},adr_outcome,in_favour_of_consumer,,${t(70)},true`);
     expect(csv).not.toContain('HAND-WITHDRAWN');
+  });
+
+  it('CSV text cells cannot start a spreadsheet formula, numbers stay numbers, and re-ingest gives the text back', async () => {
+    const original = handmade().find((c) => c.externalRef === 'HAND-FORMULA')!;
+    const body = await text('format=csv&q=HAND-FORMULA');
+    const rows = parse(body, { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      trader_name: "'=cmd|' /C calc'!A0", consumer_name: "'-12", consumer_address: "'@SUM(A1)", description: "''=already quoted", price_amount: '12.50',
+    });
+    const everything = parse(await text('format=csv&source=hand'), { columns: true }) as Record<string, string>[];
+    for (const r of everything) for (const [column, cell] of Object.entries(r)) expect(/^[=+\-@\t\r]/.test(cell), `${r.external_ref} ${column}: ${cell}`).toBe(false);
+
+    const C = await startApp({ env: { DATA_DIR: await dataDir() } });
+    try {
+      const apiC = client(C.baseUrl);
+      const loaded = await upload(apiC, 'csv', Buffer.from(body));
+      expect(loaded.status, loaded.text).toBe(200);
+      const res = await fetch(`${C.baseUrl}/api/v1/complaints/export?format=ndjson&q=HAND-FORMULA`, { headers: adminHeaders });
+      const back = JSON.parse((await res.text()).trim()) as TestComplaint;
+      expect(back.trader).toEqual(original.trader);
+      expect(back.consumer).toEqual(original.consumer);
+      expect(back.description).toBe(original.description);
+      expect(back.price).toEqual(original.price);
+    } finally {
+      await C.close();
+    }
   });
 
   it('filters apply, and are stamped in the file name', async () => {

@@ -12,9 +12,9 @@ import {
   formatShare,
   formatStamp,
   mdText,
-  spreadsheetSafe,
 } from './adr-report.format.js';
 import { adrReportBody, type AdrReport } from './analytics.dto.js';
+import { spreadsheetSafe } from '../domain/spreadsheet-cell.js';
 
 const asOf = { etlRunId: 7, finishedAt: '2025-03-01T08:30:15.123Z', complaints: 12_345 };
 
@@ -211,5 +211,11 @@ describe('adrReportToCsv', () => {
     const traders = rows.filter((r) => r.section === 'top_traders');
     expect(traders[0]!.label).toBe(`'${full.topTraders[0]!.name}`);
     expect(traders[1]!.label).toBe('');
+  });
+
+  it('a trader named like a number is text and quoted; the figures stay numbers', () => {
+    const report: AdrReport = { ...full, topTraders: [{ traderId: 'T-9', name: '-12', count: 2, share: 0.5 }] };
+    const [trader] = parseCsv(adrReportToCsv(report)).filter((r) => r.section === 'top_traders');
+    expect(trader).toMatchObject({ code: 'T-9', label: "'-12", count: '2', share: '0.5' });
   });
 });

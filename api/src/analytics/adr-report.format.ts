@@ -6,6 +6,7 @@
  * for reading.
  */
 import { stringify } from 'csv-stringify/sync';
+import { spreadsheetSafe } from '../domain/spreadsheet-cell.js';
 import type { AdrReport } from './analytics.dto.js';
 
 type Named = AdrReport['byProblem'][number];
@@ -193,24 +194,18 @@ export function adrReportRows(r: AdrReport): AdrReportCsvRow[] {
 }
 
 /**
- * A spreadsheet would run a cell starting with = + - @ (or a tab / carriage return) as a formula:
- * such text (a trader's name comes from the data) is quoted with a leading apostrophe.
- */
-export function spreadsheetSafe(text: string): string {
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
-
-/**
  * The report as one CSV table (header row first): the body, the years (2024 or 2023-2024) and
  * asOf.finishedAt on every row, so tables of several reports can be stacked; then one figure per row.
+ * Text columns cannot start a formula (a trader's name comes from the data); count, share and
+ * value are numbers and stay as they are.
  */
 export function adrReportToCsv(r: AdrReport): string {
-  const id = { adr_body_id: r.adrBody.id, years: r.years.join('-'), as_of: r.asOf.finishedAt };
+  const id = { adr_body_id: spreadsheetSafe(r.adrBody.id), years: spreadsheetSafe(r.years.join('-')), as_of: spreadsheetSafe(r.asOf.finishedAt) };
   const num = (n: number | null) => (n === null || !Number.isFinite(n) ? '' : String(n));
   return stringify(
     adrReportRows(r).map((row) => ({
       ...id,
-      section: row.section,
+      section: spreadsheetSafe(row.section),
       code: spreadsheetSafe(row.code),
       label: spreadsheetSafe(row.label),
       count: num(row.count),

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { stringify } from 'csv-stringify/sync';
 import { generateDemo } from '../../../fixtures/generator.js';
-import { CSV_COLUMNS, complaintToCsvRecord } from '../complaints/formats/csv-columns.js';
+import { CSV_COLUMNS, complaintToCsvRecord, spreadsheetSafeRecord } from '../complaints/formats/csv-columns.js';
 import { DEMO_YEARS, seedDemo, startOfUtcDay } from '../demo/demo-seed.js';
 import { out, withStore } from './context.js';
 import { progressBar } from './progress.js';
@@ -31,7 +31,7 @@ async function writeSeedFile(file: string, complaints: number, seed: number): Pr
   let n = 0;
   if (ext === '.csv') await write(stringify([CSV_COLUMNS as unknown as string[]]));
   for (const c of data.complaints()) {
-    if (ext === '.csv') await write(stringify([complaintToCsvRecord({ ...c, events: c.events ?? [] })], { columns: CSV_COLUMNS as unknown as string[] }));
+    if (ext === '.csv') await write(stringify([spreadsheetSafeRecord(complaintToCsvRecord({ ...c, events: c.events ?? [] }))], { columns: CSV_COLUMNS as unknown as string[] }));
     else await write(`${JSON.stringify(c)}\n`);
     if (++n % 10_000 === 0) bar.update(n);
   }

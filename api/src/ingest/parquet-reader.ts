@@ -118,7 +118,7 @@ export async function* readParquetFile(file: string): AsyncGenerator<ReaderItem>
           const v = values[i];
           if (v !== null && v !== undefined) record[n] = String(v);
         });
-        const { input, problems: rowProblems, fieldOf } = csvRecordToInput(record);
+        const { input, problems: rowProblems, fieldOf } = csvRecordToInput(record, { spreadsheetSafe: false });
         yield { line, input, problems: rowProblems.map((p) => ({ line, ...p })), fieldOf };
       }
     }

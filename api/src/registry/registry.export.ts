@@ -12,7 +12,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { toComplaintInput, type ExportedComplaint } from '../complaints/formats/complaint-json.js';
-import { complaintToCsvRecord, CSV_COLUMNS } from '../complaints/formats/csv-columns.js';
+import { complaintToCsvRecord, CSV_COLUMNS, spreadsheetSafeRecord } from '../complaints/formats/csv-columns.js';
 import type { Store } from '../db/store.js';
 import { auditNote } from '../audit/audit-note.js';
 import { maskExported, UNRESTRICTED, type Scope } from '../access/scope.js';
@@ -98,11 +98,11 @@ export class RegistryExporter {
     }
   }
 
-  /** Header row, then one row per case (RFC 4180, `\n` line ends, quoted where needed). */
+  /** Header row, then one row per case (RFC 4180, `\n` line ends, quoted where needed; no text cell starts a formula). */
   async *csv(f: RegistryFilters, now?: Date, scope?: Scope): AsyncGenerator<string> {
     let text = stringify([[...CSV_COLUMNS]]);
     for await (const page of this.complaints(f, now, scope)) {
-      text += stringify(page.map(complaintToCsvRecord), { columns: [...CSV_COLUMNS] });
+      text += stringify(page.map((c) => spreadsheetSafeRecord(complaintToCsvRecord(c))), { columns: [...CSV_COLUMNS] });
       yield text;
       text = '';
     }

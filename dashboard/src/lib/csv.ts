@@ -1,4 +1,6 @@
 /** CSV text of a table (RFC 4180 quoting) and a browser download of any blob or URL. */
+import { spreadsheetSafe } from '../../../api/src/domain/spreadsheet-cell.js';
+
 export interface Column<R> {
   key: keyof R & string;
   label: string;
@@ -7,10 +9,20 @@ export interface Column<R> {
 
 const quote = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
+/**
+ * One cell: numbers and booleans as they are (a column the API types as a number re-reads as one,
+ * negative or not); text, which may come from the data (a trader's name), cannot start a formula.
+ */
+function cell(value: unknown): string {
+  if (value == null) return '';
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return spreadsheetSafe(String(value));
+}
+
 /** Raw values (not the display format) so the file re-reads as numbers. */
 export function toCsv<R>(rows: readonly R[], columns: readonly Column<R>[]): string {
-  const head = columns.map((c) => quote(c.label)).join(',');
-  const body = rows.map((r) => columns.map((c) => quote(r[c.key] == null ? '' : String(r[c.key]))).join(','));
+  const head = columns.map((c) => quote(spreadsheetSafe(c.label))).join(',');
+  const body = rows.map((r) => columns.map((c) => quote(cell(r[c.key]))).join(','));
   return [head, ...body].join('\r\n') + '\r\n';
 }
 

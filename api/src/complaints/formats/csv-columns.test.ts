@@ -248,6 +248,18 @@ describe('export row is the inverse of the import mapping', () => {
     expect(strip(input)).toEqual(strip({ ...c, complainant: c.complainant, events: c.events }));
   });
 
+  it('reads a spreadsheet-safe text cell back as the text, leaves numbers and Parquet values alone', () => {
+    const text = { consumer_name: "'-12", trader_name: "'=cmd|' /C calc'!A0", description: "''=quoted", consumer_address: "'plain" };
+    const { input } = csvRecordToInput(row({ ...text, price_amount: "'-1", price_currency: 'EUR' }));
+    expect(input.consumer.name).toBe('-12');
+    expect(input.trader.name).toBe("=cmd|' /C calc'!A0");
+    expect(input.description).toBe("'=quoted");
+    expect(input.consumer.address).toBe("'plain");
+    expect(input.price?.amount).toBe("'-1");
+    const parquet = csvRecordToInput(row(text), { spreadsheetSafe: false }).input;
+    expect([parquet.consumer.name, parquet.trader.name, parquet.description]).toEqual([text.consumer_name, text.trader_name, text.description]);
+  });
+
   it('exports milestones in the contract columns', () => {
     const r = complaintToCsvRecord(cases[0]!);
     expect(r).toMatchObject({

@@ -4,6 +4,7 @@
  * validates; `complaintToCsvRecord` is its inverse, so a CSV export ingests back unchanged.
  */
 import { CLOSURES } from '../../domain/codes.js';
+import { fromSpreadsheetSafe, spreadsheetSafe } from '../../domain/spreadsheet-cell.js';
 import type { ComplaintInput, LifecycleEventInput } from '../complaint.schema.js';
 
 export const CSV_COLUMNS = [
@@ -19,6 +20,20 @@ export type CsvColumn = (typeof CSV_COLUMNS)[number];
 export type CsvRecord = Partial<Record<CsvColumn, string>>;
 
 const KNOWN: ReadonlySet<string> = new Set(CSV_COLUMNS);
+
+/**
+ * The columns that hold numbers; every other column is text, written spreadsheet-safe and read
+ * back through `fromSpreadsheetSafe` (see domain/spreadsheet-cell.ts).
+ */
+const NUMERIC_COLUMNS: ReadonlySet<CsvColumn> = new Set<CsvColumn>(['price_amount']);
+export const isTextColumn = (c: CsvColumn): boolean => !NUMERIC_COLUMNS.has(c);
+
+/** A CSV row as written to a file a spreadsheet may open: no text cell can start a formula. */
+export function spreadsheetSafeRecord(row: Record<CsvColumn, string>): Record<CsvColumn, string> {
+  const out = { ...row };
+  for (const c of CSV_COLUMNS) if (isTextColumn(c)) out[c] = spreadsheetSafe(row[c]);
+  return out;
+}
 export const isCsvColumn = (name: string): name is CsvColumn => KNOWN.has(name);
 
 /** JSON paths of the complaint → the CSV column a user should fix. */
@@ -60,12 +75,18 @@ const FALSE = new Set(['false', 'no', '0', 'f', 'n']);
  * Maps one CSV row to the complaint JSON shape. Cells are strings; empty = absent. Problems that
  * only CSV can have (a milestone half given, a boolean that is not one) are reported here;
  * everything else is left to the schema. `fieldOf` maps schema paths back to CSV columns.
+ * Text cells of a CSV file lose the `'` a spreadsheet-safe export put in front of a formula sign;
+ * Parquet (`spreadsheetSafe: false`) holds the values as they are.
  */
-export function csvRecordToInput(r: CsvRecord): { input: ComplaintInput; problems: CsvProblem[]; fieldOf: (path: string) => string } {
+export function csvRecordToInput(
+  r: CsvRecord,
+  opts: { spreadsheetSafe: boolean } = { spreadsheetSafe: true },
+): { input: ComplaintInput; problems: CsvProblem[]; fieldOf: (path: string) => string } {
   const problems: CsvProblem[] = [];
   const cell = (c: CsvColumn): string | undefined => {
     const v = r[c];
-    return v === undefined || v.trim() === '' ? undefined : v;
+    if (v === undefined || v.trim() === '') return undefined;
+    return opts.spreadsheetSafe && isTextColumn(c) ? fromSpreadsheetSafe(v) : v;
   };
   const bool = (c: CsvColumn): boolean | undefined => {
     const v = cell(c);
