@@ -190,7 +190,7 @@ describe('access: token cache and the guard', () => {
   });
 
   it('denies a route that declares no rule (deny by default), even to an admin', async () => {
-    const guard = new AuthGuard(new TokenService(undefined as never, TEST_ADMIN_TOKEN));
+    const guard = new AuthGuard(new TokenService(undefined as never, TEST_ADMIN_TOKEN), undefined as never, undefined as never);
     const handler = () => undefined;
     const ctx = {
       getHandler: () => handler,

@@ -21,6 +21,8 @@ interface Entry {
   target: string | null;
   rows: number | null;
   detail: Record<string, unknown> | null;
+  outcome: 'succeeded' | 'denied' | 'rejected';
+  status: number | null;
 }
 
 describe('audit log', () => {
@@ -85,11 +87,79 @@ describe('audit log', () => {
     for (const p of PERSONAL) expect(all).not.toContain(p);
   });
 
-  it('does not record a write that failed', async () => {
+  it('records a rejected write with its outcome and status, naming the fields but never the input', async () => {
     const before = await audit('action=complaints.create&limit=1000');
-    const bad = await admin.postJson('/api/v1/complaints', { externalRef: uniqueRef() });
+    const bad = await admin.postJson('/api/v1/complaints', { externalRef: uniqueRef(), consumer: { country: 'IT', name: 'Maria Rossi' }, filedAt: 'Via Roma 1' });
     expectError(bad, 422);
-    expect(await audit('action=complaints.create&limit=1000')).toEqual(before);
+    const after = await audit('action=complaints.create&limit=1000');
+    expect(after.slice(1)).toEqual(before);
+    const e = after[0]!;
+    expect(e).toMatchObject({ tokenId: 'admin-token', role: 'admin', outcome: 'rejected', status: 422, rows: 0, target: null });
+    expect(e.detail).toMatchObject({ problems: bad.body.details.length, fields: expect.arrayContaining(['filedAt', 'trader']) });
+    for (const p of PERSONAL) expect(JSON.stringify(e)).not.toContain(p);
+
+    // A conflict on the same reference is a rejection too.
+    const c = validComplaint();
+    expect((await admin.postJson('/api/v1/complaints', c)).status).toBe(201);
+    const conflict = await admin.postJson('/api/v1/complaints', { ...c, sector: 'airlines' });
+    expectError(conflict, 409);
+    expect(await latest('complaints.create')).toMatchObject({ outcome: 'rejected', status: 409, rows: 0 });
+  });
+
+  it('records a rejected batch with its batch id and number of problems', async () => {
+    const feed = client(app.baseUrl, tok.ingest);
+    const lines = [validComplaint({ source: 'feed-audit' }), { ...validComplaint({ source: 'feed-audit' }), sector: 'nope' }, { ...validComplaint({ source: 'feed-audit' }), filedAt: 'never' }];
+    const bad = await feed.ndjson(ndjson(lines));
+    expectError(bad, 422);
+    const e = await latest('complaints.bulk', tok.ingestId);
+    expect(e).toMatchObject({ role: 'ingest', outcome: 'rejected', status: 422, rows: 0, target: bad.body.batchId, detail: { batchId: bad.body.batchId, problems: 2, fields: ['sector', 'filedAt'] } });
+    for (const p of PERSONAL) expect(JSON.stringify(e)).not.toContain(p);
+  });
+
+  it('records denied writes (the route refuses, or the role may not call it), but not denied reads', async () => {
+    const feed = client(app.baseUrl, tok.ingest);
+    const reg = client(app.baseUrl, tok.regulator);
+    expect((await admin.putJson('/api/v1/traders/T-AUD-DENY', { name: 'Denied Shop', country: 'DE' })).status).toBe(201);
+    const tr = await admin.postJson('/api/v1/tokens', { role: 'trader', label: 'audit trader', traderId: 'T-AUD-DENY' });
+    expect(tr.status, tr.text).toBe(201);
+    const trader = client(app.baseUrl, tr.body.token);
+    const c = await admin.postJson('/api/v1/complaints', validComplaint({ trader: { id: 'T-AUD-DENY', country: 'DE' } }));
+    expect(c.status, c.text).toBe(201);
+    const caseId = String(c.body.id);
+
+    // An ingest token writing another feed's source, one complaint and a batch.
+    expectError(await feed.postJson('/api/v1/complaints', validComplaint({ source: 'someone-else' })), 403);
+    expect(await latest('complaints.create', tok.ingestId)).toMatchObject({ outcome: 'denied', status: 403, rows: 0, role: 'ingest', detail: { reason: expect.stringContaining('someone-else') } });
+    expectError(await feed.ndjson(ndjson([validComplaint({ source: 'someone-else' })])), 403);
+    expect(await latest('complaints.bulk', tok.ingestId)).toMatchObject({ outcome: 'denied', status: 403, rows: 0 });
+
+    // A trader posting an ADR body's event on its own case.
+    expectError(await trader.event(caseId, { type: 'adr_outcome', at: '2024-03-20T10:00:00Z', result: 'in_favour_of_consumer' }), 403);
+    expect(await latest('events.append', tr.body.id)).toMatchObject({ outcome: 'denied', status: 403, target: caseId, role: 'trader', actor: expect.stringContaining('trader:T-AUD-DENY') });
+
+    // Roles the route does not allow at all (refused by the access guard before the route runs).
+    expectError(await reg.putJson('/api/v1/traders/T-AUD-X', { name: 'X', country: 'DE' }), 403);
+    expect(await latest('traders.put', tok.regulatorId)).toMatchObject({ outcome: 'denied', status: 403, target: 'T-AUD-X', rows: 0, role: 'regulator' });
+    expectError(await trader.postJson('/api/v1/tokens', { role: 'admin', label: 'escalation' }), 403);
+    expect(await latest('tokens.create', tr.body.id)).toMatchObject({ outcome: 'denied', status: 403 });
+
+    // Denied reads are not audited.
+    const count = (await audit('limit=1000')).length;
+    expectError(await trader.get('/api/v1/audit'), 403);
+    expectError(await reg.get('/api/v1/tokens'), 403);
+    expect((await audit('limit=1000')).length).toBe(count);
+  });
+
+  it('filters by outcome; successful entries say succeeded with their status', async () => {
+    const denied = await audit('outcome=denied&limit=1000');
+    expect(denied.length).toBeGreaterThan(0);
+    expect(denied.every((e) => e.outcome === 'denied' && e.status === 403)).toBe(true);
+    const refused = await audit('outcome=denied,rejected&limit=1000');
+    expect(new Set(refused.map((e) => e.outcome))).toEqual(new Set(['denied', 'rejected']));
+    const succeeded = await audit('outcome=succeeded&limit=1000');
+    expect(succeeded.length + refused.length).toBe((await audit('limit=1000')).length);
+    expect(succeeded.find((e) => e.action === 'tokens.create')).toMatchObject({ status: 201 });
+    expectError(await admin.get('/api/v1/audit?outcome=failed'), 400);
   });
 
   it('records events, voids, erasure, reference data and ETL starts', async () => {
@@ -180,7 +250,7 @@ describe('audit log', () => {
     const doc = (await admin.get('/api/openapi.json')).body;
     const op = doc.paths['/api/v1/audit'].get;
     expect(op['x-roles']).toEqual(['admin']);
-    expect(op.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['action', 'actor', 'tokenId', 'from', 'to', 'limit', 'cursor']));
+    expect(op.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['action', 'outcome', 'actor', 'tokenId', 'from', 'to', 'limit', 'cursor']));
   });
 });
 

@@ -1,10 +1,16 @@
 /**
  * The one gate (a global guard): a route's @Access/@Public rule decides. No rule → 403 (deny by
  * default); no or unknown token → 401 with `WWW-Authenticate: Bearer`; a role the rule does not
- * list → 403. The caller is put on the request for the route and for the audit log.
+ * list → 403, recorded in the audit log when the route is audited (the route and its audit
+ * interceptor never run). The caller is put on the request for the route and for the audit log.
  */
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { Response } from 'express';
+import type { Logger } from 'pino';
+import { LOGGER } from '../app.tokens.js';
+import { auditedAction } from '../audit/audit.decorator.js';
+import { recordRefusal } from '../audit/audit-refusal.js';
+import { AuditService } from '../audit/audit.service.js';
 import { ApiError } from '../common/errors.js';
 import { accessRule } from './access.decorator.js';
 import type { RequestWithCaller } from './caller.decorator.js';
@@ -19,7 +25,11 @@ export function bearerToken(header: string | undefined): string | undefined {
 
 @Injectable()
 export class AuthGuard implements CanActivate {
-  constructor(private readonly tokens: TokenService) {}
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly audit: AuditService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const rule = accessRule(ctx.getHandler());
@@ -39,7 +49,10 @@ export class AuthGuard implements CanActivate {
       throw new ApiError(401, 'the token is not valid or has been revoked');
     }
     if (!rule.roles.includes(caller.role)) {
-      throw new ApiError(403, `the ${caller.role} role may not do this; allowed: ${rule.roles.join(', ')}`);
+      const error = new ApiError(403, `the ${caller.role} role may not do this; allowed: ${rule.roles.join(', ')}`);
+      const action = auditedAction(ctx.getHandler());
+      if (action) await recordRefusal(this.audit, this.logger, { action, req, caller, error });
+      throw error;
     }
     req.caller = caller;
     return true;

@@ -4,6 +4,7 @@
  * never a token's secret.
  */
 import type { Request } from 'express';
+import type { ApiError } from '../common/errors.js';
 
 export interface AuditFacts {
   target?: string | null;
@@ -59,4 +60,36 @@ export const AUDIT_ACTIONS = {
 } satisfies Record<string, (input: AuditInput) => AuditFacts>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS | 'retention.erase';
+
+/** `succeeded`: done; `denied`: the caller may not (403); `rejected`: the input was refused (other 4xx), nothing stored. */
+export const AUDIT_OUTCOMES = ['succeeded', 'denied', 'rejected'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+/**
+ * The outcome a refused call of an audited route is recorded with, or null when it is not
+ * recorded: 401 (no one to name), 429 (never reaches a route) and 5xx (a fault, logged instead).
+ */
+export function refusalOutcome(status: number): Exclude<AuditOutcome, 'succeeded'> | null {
+  if (status === 403) return 'denied';
+  if (status >= 400 && status < 500 && status !== 401 && status !== 429) return 'rejected';
+  return null;
+}
+
+const TARGET_PARAMS = ['id', 'traderId', 'adrBodyId', 'tokenId'] as const;
+const MAX_FIELDS = 20;
+
+/**
+ * What a refused call records, the same for every action: the target named in the path (or the
+ * rejected batch), no rows, and why. A 403's message is ours (roles, sources, event types); a
+ * rejection's messages may quote the input, so only its count and the fields named are kept.
+ */
+export function refusalFacts(req: Request, error: ApiError): AuditFacts {
+  const batchId = str(error.extra?.batchId);
+  const target = (batchId ?? TARGET_PARAMS.map((p) => param(req, p)).find((v) => v !== null))?.slice(0, 200) ?? null;
+  if (error.statusCode === 403) return { target, rows: 0, detail: { reason: error.message.slice(0, 300) } };
+  const details = error.details ?? [];
+  const fields = [...new Set(details.map((d) => d.field))].slice(0, MAX_FIELDS);
+  const problems = typeof error.extra?.rejected === 'number' ? error.extra.rejected : details.length;
+  return { target, rows: 0, detail: { ...(batchId ? { batchId } : {}), problems, ...(fields.length ? { fields } : {}) } };
+}
 export const AUDIT_ACTION_NAMES = [...Object.keys(AUDIT_ACTIONS), 'retention.erase'] as AuditAction[];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { clip } from '../complaints/complaint.schema.js';
 import { strictQuery } from '../registry/registry.dto.js';
-import { AUDIT_ACTION_NAMES } from './audit.actions.js';
+import { AUDIT_ACTION_NAMES, AUDIT_OUTCOMES, type AuditOutcome } from './audit.actions.js';
 
 const when = (description: string) =>
   z
@@ -31,6 +31,19 @@ export const auditQuery = strictQuery({
     })
     .optional()
     .meta({ description: `what was done; comma-separated values match any of them (${AUDIT_ACTION_NAMES.join(', ')})` }),
+  outcome: z
+    .string()
+    .transform((raw, ctx) => {
+      const parts = raw.split(',').map((s) => s.trim());
+      const unknown = parts.find((p) => !(AUDIT_OUTCOMES as readonly string[]).includes(p));
+      if (unknown !== undefined) {
+        ctx.addIssue({ code: 'custom', message: `unknown outcome "${clip(unknown)}": use one of ${AUDIT_OUTCOMES.join(', ')}` });
+        return z.NEVER;
+      }
+      return [...new Set(parts)] as AuditOutcome[];
+    })
+    .optional()
+    .meta({ description: `how it ended; comma-separated values match any of them (${AUDIT_OUTCOMES.join(', ')}: refused writes are denied (403) or rejected (other 4xx))` }),
   actor: z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional()
     .meta({ description: 'part of the actor, any case (e.g. "trader:T-000042" or a token label)' }),
   tokenId: z.string().trim().min(1).max(100, 'must be at most 100 characters').optional()
@@ -60,6 +73,8 @@ export const auditItem = z
     target: z.string().nullable(),
     rows: z.number().int().nullable(),
     detail: z.record(z.string(), z.unknown()).nullable().meta({ description: 'identifiers, counts and codes only; never personal data' }),
+    outcome: z.enum(AUDIT_OUTCOMES).meta({ description: 'succeeded; denied (403: the caller may not); rejected (other 4xx: the input was refused, nothing stored)' }),
+    status: z.number().int().nullable().meta({ description: 'the HTTP status answered (null for the CLI and jobs)' }),
   })
   .meta({ id: 'AuditEntry' });
 export const auditPage = z.object({ items: z.array(auditItem), nextCursor: z.string().nullable() }).meta({ id: 'AuditPage' });

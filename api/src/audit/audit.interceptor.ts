@@ -1,20 +1,21 @@
 /**
- * Records every successful call of an `@Audited` route, once its answer is complete: for JSON
- * answers before the answer is sent (so a client that reads the log next sees its own entry),
- * for streamed answers (exports) when the stream has ended, with the rows the stream counted.
- * Failed calls write nothing and are not recorded. A failure to record is logged, never turned
- * into an error for a write that has already happened.
+ * Records every call of an `@Audited` route, once its answer is complete: for JSON answers before
+ * the answer is sent (so a client that reads the log next sees its own entry), for streamed
+ * answers (exports) when the stream has ended, with the rows the stream counted. A call the route
+ * refuses is recorded as denied or rejected (audit-refusal.ts) before the error is answered.
+ * A failure to record is logged, never turned into an error for a write that has already happened.
  */
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
-import { from, mergeMap, type Observable } from 'rxjs';
+import { catchError, from, mergeMap, type Observable } from 'rxjs';
 import { LOGGER } from '../app.tokens.js';
 import type { RequestWithCaller } from '../access/caller.decorator.js';
 import { actorOf } from '../access/roles.js';
 import { AUDIT_ACTIONS } from './audit.actions.js';
 import { auditedAction } from './audit.decorator.js';
 import { withAuditNote, type AuditNote } from './audit-note.js';
+import { recordRefusal } from './audit-refusal.js';
 import { AuditService } from './audit.service.js';
 
 @Injectable()
@@ -43,12 +44,21 @@ export class AuditInterceptor implements NestInterceptor {
                 role: caller?.role ?? null,
                 actor: caller ? actorOf(caller) : 'anonymous',
                 action,
+                status: res.statusCode,
                 ...facts,
               });
             } catch (err) {
               this.logger.error({ action, err: (err as Error).message, reqId: (req as { id?: string }).id }, 'audit entry could not be written');
             }
             return answer;
+          })(),
+        ),
+      ),
+      catchError((error: unknown) =>
+        from(
+          (async (): Promise<never> => {
+            await recordRefusal(this.audit, this.logger, { action, req, caller: req.caller, error });
+            throw error;
           })(),
         ),
       ),

@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { Store } from '../db/store.js';
 import type { AuditRow } from '../db/schema.js';
-import type { AuditAction } from './audit.actions.js';
+import type { AuditAction, AuditOutcome } from './audit.actions.js';
 
 export interface AuditEntry {
   tokenId: string | null;
@@ -16,10 +16,15 @@ export interface AuditEntry {
   target?: string | null;
   rows?: number | null;
   detail?: Record<string, unknown> | null;
+  /** default succeeded */
+  outcome?: AuditOutcome;
+  /** the HTTP status answered; none for the CLI and jobs */
+  status?: number | null;
 }
 
 export interface AuditQuery {
   action?: string[];
+  outcome?: AuditOutcome[];
   actor?: string;
   tokenId?: string;
   from?: Date;
@@ -38,6 +43,8 @@ export interface AuditItem {
   target: string | null;
   rows: number | null;
   detail: Record<string, unknown> | null;
+  outcome: AuditOutcome;
+  status: number | null;
 }
 
 /** Drops undefined values so the stored JSON holds only what was there. */
@@ -58,6 +65,8 @@ function item(r: AuditRow): AuditItem {
     target: r.target,
     rows: r.rows === null ? null : Number(r.rows),
     detail: (typeof r.detail === 'string' ? JSON.parse(r.detail) : r.detail) as Record<string, unknown> | null,
+    outcome: r.outcome as AuditOutcome,
+    status: r.status === null ? null : Number(r.status),
   };
 }
 
@@ -75,6 +84,8 @@ export class AuditService {
         target: e.target ?? null,
         rows: e.rows ?? null,
         detail: compact(e.detail),
+        outcome: e.outcome ?? 'succeeded',
+        status: e.status ?? null,
       })
       .execute();
   }
@@ -82,6 +93,7 @@ export class AuditService {
   async list(q: AuditQuery): Promise<{ items: AuditItem[]; nextCursor: string | null }> {
     let query = this.store.db.selectFrom('audit_log').selectAll();
     if (q.action?.length) query = query.where('action', 'in', q.action);
+    if (q.outcome?.length) query = query.where('outcome', 'in', q.outcome);
     if (q.tokenId) query = query.where('token_id', '=', q.tokenId);
     // A part of the actor, any case ("trader:T-1", "analyst desk"); strpos, so % and _ are plain characters.
     if (q.actor) query = query.where(sql<boolean>`strpos(lower(actor), lower(${q.actor})) > 0`);

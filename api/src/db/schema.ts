@@ -152,6 +152,8 @@ export interface AuditLogTable {
   target: string | null;
   rows: ColumnType<string | null, number | string | null | undefined, number | string | null>;
   detail: ColumnType<unknown, string | null | undefined, string | null>;
+  outcome: ColumnType<string, string | undefined, string>;
+  status: number | null;
 }
 
 export interface DB {

@@ -97,8 +97,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The audit log: every write, token change, export and retention run, newest first
-         * @description Who (token id, role, actor), what (action, target), when, how many rows. Filter by action, actor, tokenId and time (`from` inclusive, `to` exclusive); pass `nextCursor` as `cursor` for the next page.
+         * The audit log: every write, token change, export and retention run, newest first, refused ones included
+         * @description Who (token id, role, actor), what (action, target), when, how many rows, how it ended (`outcome`: succeeded, denied for a 403, rejected for another 4xx; `status`: the HTTP status). Filter by action, outcome, actor, tokenId and time (`from` inclusive, `to` exclusive); pass `nextCursor` as `cursor` for the next page.
          */
         get: operations["Audit.list"];
         put?: never;
@@ -717,8 +717,15 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             id: string;
+            /**
+             * @description succeeded; denied (403: the caller may not); rejected (other 4xx: the input was refused, nothing stored)
+             * @enum {string}
+             */
+            outcome: "succeeded" | "denied" | "rejected";
             role: string | null;
             rows: number | null;
+            /** @description the HTTP status answered (null for the CLI and jobs) */
+            status: number | null;
             target: string | null;
             tokenId: string | null;
         };
@@ -1772,6 +1779,8 @@ export interface operations {
                 from?: string;
                 /** @description page size, 1–1000 (default 100) */
                 limit?: string;
+                /** @description how it ended; comma-separated values match any of them (succeeded, denied, rejected: refused writes are denied (403) or rejected (other 4xx)) */
+                outcome?: string;
                 /** @description before (exclusive) */
                 to?: string;
                 /** @description the token's id (admin-token for ADMIN_TOKEN) */

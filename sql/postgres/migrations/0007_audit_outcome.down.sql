@@ -1,0 +1,2 @@
+DROP INDEX IF EXISTS audit_log_refused;
+ALTER TABLE audit_log DROP COLUMN IF EXISTS status, DROP COLUMN IF EXISTS outcome;
