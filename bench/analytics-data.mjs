@@ -50,7 +50,7 @@ const PROBLEM_GOODS_W = { quality: 34, delivery: 27, guarantee: 8, redress: 9, c
 const PROBLEM_TRAVEL_W = { delivery: 40, redress: 25, contract: 12, unfair_practice: 7, quality: 6, billing: 4, price: 3, privacy: 1, other: 2 };
 const REFUSAL_W = { a: 10, b: 12, c: 15, d: 25, e: 18, f: 20 };
 const RESULT_W = { in_favour_of_consumer: 42, in_favour_of_trader: 28, amicable: 30 };
-const DISCONTINUED = ['consumer_unresponsive', 'trader_insolvent', 'court_action', 'other'];
+const DISCONTINUED = ['consumer_withdrew', 'trader_withdrew', 'settled_in_between', 'consumer_unresponsive', 'other']; // the codes of domain.md §1
 export const ADR_BODIES = [
   ['ADR-DE-SOEP', 'söp Schlichtungsstelle für den öffentlichen Personenverkehr', 'DE', ['airlines', 'railways', 'buses_coaches']],
   ['ADR-DE-VSBS', 'Universalschlichtungsstelle des Bundes', 'DE', []],

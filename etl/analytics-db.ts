@@ -7,13 +7,13 @@
  * class also opens a published snapshot file read-only (etl/shared-snapshots.ts).
  */
 import { createHash } from 'node:crypto';
-import { constants, mkdirSync, readFileSync } from 'node:fs';
+import { constants, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { sqlPath } from '../api/src/common/paths.js';
-import { ADR_RESULTS, CLOSURES, COUNTRIES, PROBLEM_CODES, REFUSAL_GROUND_CODES, SECTOR_CODES, STAGES, STATUSES, TRADER_DECISIONS } from '../api/src/domain/codes.js';
+import { ADR_RESULTS, CLOSURES, COUNTRIES, DISCONTINUED_REASON_CODES, PROBLEM_CODES, REFUSAL_GROUND_CODES, SECTOR_CODES, STAGES, STATUSES, TRADER_DECISIONS } from '../api/src/domain/codes.js';
 import type { SnapshotSource } from './snapshot-source.js';
 
 /** The code lists schema.sql's ENUM types are made of, by placeholder. */
@@ -27,9 +27,8 @@ const ENUM_CODES: Readonly<Record<string, readonly string[]>> = {
   trader_decisions: TRADER_DECISIONS,
   refusal_grounds: REFUSAL_GROUND_CODES,
   adr_results: ADR_RESULTS,
+  discontinued_reasons: DISCONTINUED_REASON_CODES,
 };
-/** The ENUM types schema.sql creates (dropped with the tables when a store is rebuilt). */
-const ENUM_TYPES = ['country_code', 'sector_code', 'problem_code', 'stage_code', 'status_code', 'closure_code', 'decision_code', 'refusal_code', 'adr_result_code'];
 
 /** schema.sql with its code lists filled in (codes are [a-z_A-Z] constants: quoted as they are). */
 export function schemaSql(): string {
@@ -43,7 +42,7 @@ export function schemaSql(): string {
  * creates): a store of another version is rebuilt in full. The code lists are part of the version, so adding a sector rebuilds the store too (its
  * ENUM types would refuse the new code).
  */
-export const SCHEMA_VERSION = `14-${createHash('sha256').update(JSON.stringify(ENUM_CODES)).digest('hex').slice(0, 12)}`;
+export const SCHEMA_VERSION = `15-${createHash('sha256').update(JSON.stringify(ENUM_CODES)).digest('hex').slice(0, 12)}`;
 
 export type Row = Record<string, unknown>;
 export type Params = Record<string, DuckDBValue>;
@@ -123,7 +122,7 @@ export class AnalyticsDb implements SnapshotSource {
       mkdirSync(path.dirname(file), { recursive: true });
       options.temp_directory = opts.tempDirectory ?? `${file}.tmp`;
     }
-    const instance = await DuckDBInstance.create(file, options);
+    let instance = await DuckDBInstance.create(file, options);
     // Every timestamp in the store is UTC; the session zone must agree for casts from text.
     const connect = async () => {
       const c = await instance.connect();
@@ -137,12 +136,17 @@ export class AnalyticsDb implements SnapshotSource {
       db.readers = [...readers];
       return db;
     }
-    const writer = await connect();
-    // A store written by another version of schema.sql is dropped: the next run rebuilds it.
+    let writer = await connect();
+    // A store written by another version of schema.sql is deleted: the next run rebuilds it. The
+    // file itself goes, not just its tables: dropped tables leave their bytes in the file's free
+    // blocks, and an older schema may have held what must not stay (free text, issue 17).
     const version = await query(writer, 'SELECT max(schema_version) AS v FROM snapshot').then((r) => String(r[0]?.v ?? SCHEMA_VERSION), () => '');
-    if (version !== SCHEMA_VERSION) {
-      for (const t of ['complaint_facts', 'open_facts', 'closed_facts', 'adr_facts', 'trader_years', 'trader_keys', 'traders', 'adr_bodies', 'snapshot', 'flag_classes', 'close_buckets', 'close_bucket_map', 'adr_body_keys']) await writer.run(`DROP TABLE IF EXISTS ${t}`);
-      for (const t of ENUM_TYPES) await writer.run(`DROP TYPE IF EXISTS ${t}`);
+    if (version !== SCHEMA_VERSION && file !== ':memory:') {
+      writer.closeSync();
+      instance.closeSync();
+      for (const f of [file, `${file}.wal`]) rmSync(f, { force: true });
+      instance = await DuckDBInstance.create(file, options);
+      writer = await connect();
     }
     for (const s of statements(schemaSql())) await writer.run(s);
     const readers: DuckDBConnection[] = [];

@@ -15,7 +15,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { AnalyticsDb, readSnapshot, type Params, type Row, type Snapshot } from './analytics-db.js';
+import { AnalyticsDb, readSnapshot, SCHEMA_VERSION, type Params, type Row, type Snapshot } from './analytics-db.js';
 import type { SnapshotSource } from './snapshot-source.js';
 
 const MANIFEST = 'current.json';
@@ -162,16 +162,22 @@ export class SharedSnapshots implements SnapshotSource {
     // A poll in flight may have read the manifest before the rename: let it end, then read again.
     await this.refreshing?.catch(() => undefined);
     await this.refresh();
-    this.prune(manifest.etlRunId);
+    await this.prune(manifest.etlRunId);
     return manifest;
   }
 
-  /** Keeps the newest file and the one before it (instances may still be swapping to it). */
-  private prune(newest: number): void {
+  /**
+   * Keeps the newest file and the one before it (instances may still be swapping to it), unless
+   * an older schema wrote that one: it may hold what the newer schema no longer keeps (free
+   * text, issue 17), so it goes at once; an instance swapping to it takes the newest next poll.
+   */
+  private async prune(newest: number): Promise<void> {
     const now = Date.now();
     const files = readdirSync(this.dir);
     const runs = files.flatMap((f) => (FILE.exec(f) ? [Number(FILE.exec(f)![1])] : [])).filter((id) => id <= newest).sort((a, b) => b - a);
-    const remove = [...runs.slice(2).map((id) => `run-${id}.duckdb`), ...files.filter((f) => f.includes('.part-') && now - mtime(path.join(this.dir, f)) > STALE_PART_MS)];
+    const previous = runs[1] === undefined ? [] : [`run-${runs[1]}.duckdb`];
+    const stale = previous.length > 0 && (await schemaVersionOf(path.join(this.dir, previous[0]!))) !== SCHEMA_VERSION ? previous : [];
+    const remove = [...stale, ...runs.slice(2).map((id) => `run-${id}.duckdb`), ...files.filter((f) => f.includes('.part-') && now - mtime(path.join(this.dir, f)) > STALE_PART_MS)];
     for (const f of remove) {
       try {
         unlinkSync(path.join(this.dir, f));
@@ -196,5 +202,19 @@ function mtime(file: string): number {
     return statSync(file).mtimeMs;
   } catch {
     return Date.now();
+  }
+}
+
+/** The schema version a published file was written with ('' when it cannot be read). */
+async function schemaVersionOf(file: string): Promise<string> {
+  try {
+    const db = await AnalyticsDb.open(file, { readOnly: true, readers: 1 });
+    try {
+      return (await db.snapshot())?.schemaVersion ?? '';
+    } finally {
+      await db.close(0);
+    }
+  } catch {
+    return '';
   }
 }

@@ -386,8 +386,8 @@ function edgeCases(): TestComplaint[] {
   adr('REFUSED-A', '2024-07-15T08:00:00Z', (a) => [ev.refused(plus(a, 4), 'a')], { problem: 'quality' });
   adr('REFUSED-E', '2024-08-19T08:00:00Z', (a) => [ev.refused(plus(a, 6), 'e')], { traderCountry: 'IT' });
   adr('REFUSED-E2', '2025-02-03T08:00:00Z', (a) => [ev.refused(plus(a, 2), 'e')]);
-  adr('DISC-1', '2024-09-02T08:00:00Z', (a) => [ev.accepted(plus(a, 2)), ev.discontinued(plus(a, 33), 'consumer stopped answering')], { problem: 'quality' });
-  adr('DISC-2', '2025-03-03T08:00:00Z', (a) => [ev.accepted(plus(a, 2)), ev.discontinued(plus(a, 120), 'trader insolvent')]);
+  adr('DISC-1', '2024-09-02T08:00:00Z', (a) => [ev.accepted(plus(a, 2)), ev.discontinued(plus(a, 33), 'consumer_unresponsive', 'stopped answering after the hearing')], { problem: 'quality' });
+  adr('DISC-2', '2025-03-03T08:00:00Z', (a) => [ev.accepted(plus(a, 2)), ev.discontinued(plus(a, 120), 'other', 'trader insolvent')]);
   adr('VOID-OUTCOME', VOID_OUTCOME_FILED, (a) => [ev.accepted(plus(a, 2)), ev.outcome(plus(a, 25), 'in_favour_of_trader')], { problem: 'billing' });
   adr('OPEN-AT-BODY', '2024-10-14T08:00:00Z', () => []);
   adr('OPEN-IN-PROGRESS', '2024-11-04T08:00:00Z', (a) => [ev.accepted(plus(a, 3))]);
@@ -654,7 +654,7 @@ beforeAll(async () => {
   await voidLast('VOID-AGREED', 'adr_body_agreed');
   await voidLast('OUT-TRADER-VOIDCOMPLY', 'compliance_reported');
   await voidLast('VOID-OUTCOME', 'adr_outcome');
-  await append('VOID-OUTCOME', ev.discontinued(plus(VOID_OUTCOME_FILED, 3 + 40), 'consumer stopped answering'));
+  await append('VOID-OUTCOME', ev.discontinued(plus(VOID_OUTCOME_FILED, 3 + 40), 'consumer_unresponsive'));
   await append('APPEND', ev.replied('2024-01-10T07:00:00Z', 'direct_talks'));
   await append('APPEND', ev.settled('2024-01-30T07:00:00Z'));
 

@@ -42,7 +42,7 @@ function handmade(): TestComplaint[] {
     }),
     base('REFUSED', { events: [ev.sent(t(0.01)), ev.replied(t(2)), ev.agreed(t(5), 'ADR-RT'), ev.refused(t(8), 'd')], price: { amount: '0.50', currency: 'GBP' } }),
     base('DISCONTINUED', {
-      events: [ev.sent(t(0.01)), ev.replied(t(2)), ev.agreed(t(5), 'ADR-RT2'), ev.accepted(t(9)), ev.discontinued(t(30), 'Consumer said "stop", then, no reply')],
+      events: [ev.sent(t(0.01)), ev.replied(t(2)), ev.agreed(t(5), 'ADR-RT2'), ev.accepted(t(9)), ev.discontinued(t(30), 'consumer_withdrew', 'Consumer said "stop", then, no reply')],
       price: { amount: '12.3456', currency: 'SEK' },
     }),
     base('NOCOMPLY', { events: [ev.sent(t(0.01)), ev.replied(t(2)), ev.agreed(t(5), 'ADR-RT'), ev.accepted(t(9)), ev.outcome(t(50), 'in_favour_of_trader'), ev.compliance(t(80), false)] }),
@@ -226,12 +226,12 @@ describe('export contents', () => {
       'problem', 'problem_detail', 'ordered_online', 'price_amount', 'price_currency', 'purchased_at', 'contacted_trader',
       'language', 'description', 'sent_to_trader_at', 'trader_replied_at', 'trader_decision', 'adr_body_id',
       'adr_agreed_at', 'adr_decided_at', 'adr_decision', 'refusal_ground', 'closed_at', 'closure', 'adr_result',
-      'discontinued_reason', 'compliance_reported_at', 'complied',
+      'discontinued_reason', 'discontinued_note', 'compliance_reported_at', 'complied',
     ].join(','));
-    expect(csv).toContain(`,${t(8)},refused,d,,,,,,`);
+    expect(csv).toContain(`,${t(8)},refused,d,,,,,,,`);
     expect(csv).toContain('"Via ""Roma"", 1\nTorino, IT"');
     expect(csv).toContain(',59.90,EUR,');
-    expect(csv).toContain(`${t(40)},adr_outcome,in_favour_of_consumer,,${t(70)},true`);
+    expect(csv).toContain(`${t(40)},adr_outcome,in_favour_of_consumer,,,${t(70)},true`);
     expect(csv).not.toContain('HAND-WITHDRAWN');
   });
 

@@ -742,7 +742,7 @@ describe('the same cases as CSV milestones and as NDJSON events', () => {
       validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(2)), ev.agreed(d(4), ADR)] }),
       validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(2)), ev.agreed(d(4), ADR), ev.refused(d(6), 'a')] }),
       validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(2)), ev.agreed(d(4), ADR), ev.accepted(d(6)), ev.outcome(d(60), 'in_favour_of_consumer'), ev.compliance(d(80), true)] }),
-      validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(2)), ev.agreed(d(4), ADR), ev.accepted(d(6)), ev.discontinued(d(30), 'the consumer, "tired", gave up')] }),
+      validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(2)), ev.agreed(d(4), ADR), ev.accepted(d(6)), ev.discontinued(d(30), 'consumer_withdrew', 'the consumer, "tired", gave up')] }),
       validComplaint({ events: [ev.withdrawn(d(1))], consumer: { country: 'EL', language: 'el' }, trader: { name: 'Ελληνικό Κατάστημα', country: 'EL' }, description: 'multi\nline, "quoted"' }),
       validComplaint({ complainant: 'trader', orderedOnline: false, contactedTrader: false, price: { amount: '0.5', currency: 'sek' } }),
     ];

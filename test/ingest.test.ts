@@ -697,7 +697,7 @@ describe('CSV milestones and NDJSON events store the same case', () => {
       validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(2), 'direct_talks'), ev.settled(d(20))] }),
       validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(2)), ev.agreed(d(4), ADR), ev.refused(d(6), 'd')] }),
       validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(2)), ev.agreed(d(4), ADR), ev.accepted(d(6)), ev.outcome(d(60), 'in_favour_of_trader'), ev.compliance(d(80), false)] }),
-      validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(2)), ev.agreed(d(4), ADR), ev.accepted(d(6)), ev.discontinued(d(30), 'no answer')] }),
+      validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(2)), ev.agreed(d(4), ADR), ev.accepted(d(6)), ev.discontinued(d(30), 'consumer_unresponsive', 'no answer')] }),
       validComplaint({ events: [ev.withdrawn(d(1))], trader: { name: 'No Id Trader', country: 'PL' }, price: undefined, purchasedAt: undefined }),
     ];
     await ingestNd(ndjson(cases), { source: 'eq-nd' });

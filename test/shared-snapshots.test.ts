@@ -14,12 +14,12 @@ import { SharedSnapshots } from '../etl/shared-snapshots.js';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Commits a snapshot row for run `id` with `complaints` facts, as an ETL run would. */
-async function commitRun(work: AnalyticsDb, id: number, complaints: number): Promise<void> {
+async function commitRun(work: AnalyticsDb, id: number, complaints: number, version = SCHEMA_VERSION): Promise<void> {
   await work.write(async (q) => {
     await q('DELETE FROM snapshot');
     await q(
       `INSERT INTO snapshot VALUES ($id, $id, TIMESTAMP '2026-11-01 10:00:00' + to_seconds($id), $n, '1', 'test/db', $v, 10)`,
-      { id, n: complaints, v: SCHEMA_VERSION },
+      { id, n: complaints, v: version },
     );
   });
 }
@@ -97,6 +97,16 @@ describe('shared snapshots', () => {
     const files = readdirSync(path.join(dir, 'snapshots')).filter((f) => f.endsWith('.duckdb')).sort();
     expect(files).toEqual(['run-3.duckdb', 'run-4.duckdb']);
     expect((await a.snapshot())?.etlRunId).toBe(4);
+  });
+
+  it('a file an older schema wrote goes as soon as a newer one is published (it may hold what the new one must not)', async () => {
+    const a = await open();
+    await commitRun(work, 1, 1, '14-older');
+    await a.publish(work, { etlRunId: 1, dataRunId: 1, rowsChanged: true });
+    await commitRun(work, 2, 2);
+    await a.publish(work, { etlRunId: 2, dataRunId: 2, rowsChanged: true });
+    expect(readdirSync(path.join(dir, 'snapshots')).filter((f) => f.endsWith('.duckdb'))).toEqual(['run-2.duckdb']);
+    expect((await a.snapshot())?.etlRunId).toBe(2);
   });
 
   it('an older manifest never replaces a newer snapshot, and a broken one is reported while the served one stays', async () => {

@@ -114,7 +114,7 @@ export const CONTRACT_CSV_COLUMNS = [
   'problem_detail', 'ordered_online', 'price_amount', 'price_currency', 'purchased_at', 'contacted_trader',
   'language', 'consumer_address', 'description', 'sent_to_trader_at', 'trader_replied_at', 'trader_decision',
   'adr_body_id', 'adr_agreed_at', 'adr_decided_at', 'adr_decision', 'refusal_ground', 'closed_at', 'closure',
-  'adr_result', 'discontinued_reason', 'compliance_reported_at', 'complied',
+  'adr_result', 'discontinued_reason', 'discontinued_note', 'compliance_reported_at', 'complied',
 ] as const;
 
 /**
@@ -140,7 +140,7 @@ export function toCsvRow(c: TestComplaint): Record<string, string | undefined> {
     else if (e.type === 'adr_accepted') Object.assign(row, { adr_decided_at: e.at, adr_decision: 'accepted' });
     else if (e.type === 'adr_refused') Object.assign(row, { adr_decided_at: e.at, adr_decision: 'refused', refusal_ground: String(e.ground) });
     else if (e.type === 'adr_outcome') Object.assign(row, { closed_at: e.at, closure: 'adr_outcome', adr_result: String(e.result) });
-    else if (e.type === 'adr_discontinued') Object.assign(row, { closed_at: e.at, closure: 'adr_discontinued', discontinued_reason: String(e.reason) });
+    else if (e.type === 'adr_discontinued') Object.assign(row, { closed_at: e.at, closure: 'adr_discontinued', discontinued_reason: String(e.reason), discontinued_note: s(e.note) });
     else if (e.type === 'compliance_reported') Object.assign(row, { compliance_reported_at: e.at, complied: String(e.complied) });
     else if (closing[e.type]) Object.assign(row, { closed_at: e.at, closure: e.type });
     else throw new Error(`toCsvRow: no column for event ${e.type}`);
@@ -171,7 +171,7 @@ export const ev = {
   accepted: (at: string): TestEvent => ({ type: 'adr_accepted', at }),
   refused: (at: string, ground = 'b'): TestEvent => ({ type: 'adr_refused', at, ground }),
   outcome: (at: string, result = 'amicable'): TestEvent => ({ type: 'adr_outcome', at, result }),
-  discontinued: (at: string, reason = 'consumer stopped answering'): TestEvent => ({ type: 'adr_discontinued', at, reason }),
+  discontinued: (at: string, reason = 'consumer_unresponsive', note?: string): TestEvent => ({ type: 'adr_discontinued', at, reason, ...(note === undefined ? {} : { note }) }),
   compliance: (at: string, complied: boolean): TestEvent => ({ type: 'compliance_reported', at, complied }),
   withdrawn: (at: string): TestEvent => ({ type: 'withdrawn', at }),
   noAgreement: (at: string): TestEvent => ({ type: 'closed_no_agreement', at }),

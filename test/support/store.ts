@@ -15,11 +15,12 @@ export interface TestStore {
 
 export const onRealPostgres = Boolean(process.env.TEST_DATABASE_URL);
 
-export async function createTestStore(): Promise<TestStore> {
+/** `migrateUpTo`: stop migrating after that version (tests of a migration on older data). */
+export async function createTestStore(opts: { migrateUpTo?: number } = {}): Promise<TestStore> {
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (!adminUrl) {
     const store = await openPglite(null);
-    await migrate(store);
+    await migrate(store, { upTo: opts.migrateUpTo });
     return { store, close: () => store.close() };
   }
   const name = `odr_test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
@@ -30,7 +31,7 @@ export async function createTestStore(): Promise<TestStore> {
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   const store = await openPostgres(url.toString(), 4);
-  await migrate(store);
+  await migrate(store, { upTo: opts.migrateUpTo });
   return {
     store,
     url: url.toString(),

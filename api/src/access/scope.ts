@@ -34,9 +34,9 @@ export const UNRESTRICTED: Scope = Object.freeze({ personalData: true });
  * answer schema, so masking is `null` in JSON answers and absent (an empty cell) in exports —
  * the same representation as a case whose data was erased or never given.
  */
-export const PERSONAL_DATA_FIELDS = ['consumer.name', 'consumer.email', 'consumer.address', 'description'] as const;
+export const PERSONAL_DATA_FIELDS = ['consumer.name', 'consumer.email', 'consumer.address', 'description', 'events[].note', 'events[].voided.reason'] as const;
 export const MASKING_NOTE =
-  'Regulators read every case with personal data masked: consumer.name, consumer.email, consumer.address and description are null in JSON answers and left out (empty) in exports; free text (q) does not search descriptions for them.';
+  "Regulators read every case with personal data masked: consumer.name, consumer.email, consumer.address and description are null in JSON answers and left out (empty) in exports, and so are the free text of events (an ADR discontinuation's note, an admin's reason for voiding an event); free text (q) does not search descriptions for them.";
 
 const bound = (c: Caller, what: 'traderId' | 'adrBodyId' | 'source'): string => {
   const v = c[what];
@@ -77,7 +77,19 @@ export function canRead(s: Scope, row: { trader_id: string; adr_body_id: string 
 /** The case detail as the scope may read it. */
 export function maskDetail(s: Scope, d: CaseDetail): CaseDetail {
   if (s.personalData) return d;
-  return { ...d, consumer: { ...d.consumer, name: null, email: null, address: null }, description: null };
+  return {
+    ...d,
+    consumer: { ...d.consumer, name: null, email: null, address: null },
+    description: null,
+    events: d.events.map((e) => ({ ...e, data: withoutNote(e.data), voided: e.voided && { ...e.voided, reason: null } })),
+  };
+}
+
+/** Event data without its free-text `note` (personal data: the only free text an event carries). */
+export function withoutNote<T extends object>(data: T): T {
+  if (!('note' in data)) return data;
+  const { note: _n, ...rest } = data as T & { note: unknown };
+  return rest as T;
 }
 
 /** An exported case (ingest shape) as the scope may read it: masked fields left out. */
@@ -85,7 +97,7 @@ export function maskExported(s: Scope, c: ExportedComplaint): ExportedComplaint 
   if (s.personalData) return c;
   const { name: _n, email: _e, address: _a, ...consumer } = c.consumer;
   const { description: _d, ...rest } = c;
-  return { ...rest, consumer };
+  return { ...rest, consumer, events: c.events.map(withoutNote) };
 }
 
 /** A benchmark is its trader's (and readable by admins and regulators): another trader's → 404. */

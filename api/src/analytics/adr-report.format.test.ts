@@ -67,7 +67,7 @@ const full: AdrReport = (() => {
     outcomeShares: [named('amicable', 'amicable', 2, 3), named('in_favour_of_consumer', 'in_favour_of_consumer', 1, 3)],
     discontinued: 2,
     discontinuedShare: 2 / 5,
-    discontinuedReasons: [named('Consumer withdrew from the procedure', 'Consumer withdrew from the procedure', 2, 2)],
+    discontinuedReasons: [named('consumer_withdrew', 'Consumer withdrew', 2, 2)],
     averageDays: 41.123456789,
     within90DaysShare: 4 / 5,
     complianceReported: 3,
@@ -160,7 +160,7 @@ describe('adrReportToMarkdown', () => {
     expect(md).toContain(`| In favour of consumer | 1 | ${formatShare(1 / 3)} |`);
     expect(md).toContain(`| Amicable | 2 | ${formatShare(2 / 3)} |`);
     expect(md).toContain(`**${formatShare(full.discontinuedShare)}**`);
-    expect(md).toContain(`| Consumer withdrew from the procedure | 2 | ${formatShare(1)} |`);
+    expect(md).toContain(`| Consumer withdrew | 2 | ${formatShare(1)} |`);
     expect(md).toContain(`**${formatDays(full.averageDays)}**`);
     expect(md).toContain(`**${formatShare(full.within90DaysShare)}**`);
     expect(md).toContain(`**${formatShare(full.complianceRate)}**`);

@@ -51,7 +51,7 @@ export function mdText(s: string): string {
   return s.replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`).replace(/\s*\n\s*/g, ' ');
 }
 
-/** Codes without a label of their own (ADR results, discontinued reasons): 'in_favour_of_consumer' → 'In favour of consumer'. */
+/** Codes without a label of their own (ADR results): 'in_favour_of_consumer' → 'In favour of consumer'. */
 function readableLabel(n: Pick<Named, 'code' | 'label'>): string {
   if (n.label !== n.code) return n.label;
   const words = n.code.replace(/_/g, ' ').trim();

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { registryFilterShape, strictQuery, type RegistryFilters } from '../registry/registry.dto.js';
 import { ID_PATTERN, ID_RULE } from '../complaints/complaint.schema.js';
+import { DISCONTINUED_REASON_CODES } from '../domain/codes.js';
 
 const { q: _q, externalRef: _ref, ...filterShape } = registryFilterShape;
 export type AnalyticsFilters = Omit<RegistryFilters, 'q' | 'externalRef'>;
@@ -167,7 +168,7 @@ export const outcomesBody = z
     traderDecisions: z.array(z.object({ decision: z.string(), ...share.shape })).meta({ description: 'share of replies' }),
     adrResults: z.array(z.object({ result: z.string(), ...share.shape })).meta({ description: 'share of adr_outcome' }),
     refusalGrounds: z.array(z.object({ ground: z.string(), ...share.shape })).meta({ description: 'share of refusals' }),
-    discontinuedReasons: z.array(z.object({ reason: z.string(), ...share.shape })).meta({ description: 'share of discontinued' }),
+    discontinuedReasons: z.array(z.object({ reason: z.enum(DISCONTINUED_REASON_CODES), ...share.shape })).meta({ description: 'share of discontinued, by reason code' }),
     ...adrMeasures.shape,
   })
   .meta({ id: 'StatsOutcomes' });

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { sqlPath } from '../common/paths.js';
 import { ApiError, badRequest } from '../common/errors.js';
-import { POPULATION_MILLIONS, PROBLEMS, REFUSAL_GROUNDS, SECTORS, type Country } from '../domain/codes.js';
+import { DISCONTINUED_REASONS, POPULATION_MILLIONS, PROBLEMS, REFUSAL_GROUNDS, SECTORS, type Country } from '../domain/codes.js';
 import { readSnapshot, type Params, type Row } from '../../../etl/analytics-db.js';
 import type { SnapshotSource } from '../../../etl/snapshot-source.js';
 import { filtersWhere, keyedIdsOf, type SqlWhere } from './analytics-filters.js';
@@ -386,7 +386,7 @@ export class AnalyticsService {
         outcomeShares: named('adr_result', null, Number(m.adrOutcomes)),
         discontinued: Number(m.adrDiscontinued),
         discontinuedShare: m.adrDiscontinuedShare as number | null,
-        discontinuedReasons: named('discontinued_reason', null, Number(m.adrDiscontinued)),
+        discontinuedReasons: named('discontinued_reason', DISCONTINUED_REASONS, Number(m.adrDiscontinued)),
         averageDays: m.adrAverageDays as number | null,
         within90DaysShare: m.adrWithin90DaysShare as number | null,
         complianceReported: Number(m.complianceReported),

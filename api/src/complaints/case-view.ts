@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DEADLINE_DAYS, daysBetween } from '../domain/lifecycle.js';
+import { DISCONTINUED_REASON_CODES, type DiscontinuedReason } from '../domain/codes.js';
 import type { ComplaintEventRow, ComplaintRow } from '../db/schema.js';
 
 const ts = z.string().meta({ format: 'date-time' });
@@ -69,7 +70,7 @@ export const caseDetail = caseSummary
     milestones: z.object({
       sentAt: nts, repliedAt: nts, traderDecision: z.string().nullable(), agreedAt: nts, acceptedAt: nts,
       refusedAt: nts, refusalGround: z.string().nullable(), closedAt: nts, adrResult: z.string().nullable(),
-      discontinuedReason: z.string().nullable(), complied: z.boolean().nullable(), complianceAt: nts,
+      discontinuedReason: z.enum(DISCONTINUED_REASON_CODES).nullable(), complied: z.boolean().nullable(), complianceAt: nts,
     }),
     durations: z.object({
       daysToClose: z.number().nullable(),
@@ -159,7 +160,7 @@ export function toCaseDetail(r: ComplaintRow, events: ComplaintEventRow[], allow
     milestones: {
       sentAt: iso(r.sent_at), repliedAt: iso(r.replied_at), traderDecision: r.trader_decision, agreedAt: iso(r.agreed_at),
       acceptedAt: iso(r.accepted_at), refusedAt: iso(r.refused_at), refusalGround: r.refusal_ground, closedAt: iso(r.closed_at),
-      adrResult: r.adr_result, discontinuedReason: r.discontinued_reason, complied: r.complied, complianceAt: iso(r.compliance_at),
+      adrResult: r.adr_result, discontinuedReason: r.discontinued_reason as DiscontinuedReason | null, complied: r.complied, complianceAt: iso(r.compliance_at),
     },
     durations: {
       daysToClose: r.closed_at ? daysBetween(r.filed_at.toISOString(), r.closed_at.toISOString()) : null,

@@ -113,7 +113,7 @@ describe('accepts and normalises', () => {
       { type: 'adr_outcome', at: '2024-03-09T11:00:00Z', result: 'amicable' },
       { type: 'compliance_reported', at: '2024-03-10T11:00:00Z', complied: false },
       { type: 'adr_refused', at: '2024-03-08T11:00:00Z', ground: 'f' },
-      { type: 'adr_discontinued', at: '2024-03-08T11:00:00Z', reason: 'no reply' },
+      { type: 'adr_discontinued', at: '2024-03-08T11:00:00Z', reason: 'consumer_unresponsive', note: 'no reply' },
       { type: 'settled_directly', at: '2024-03-08T11:00:00Z' },
       { type: 'withdrawn', at: '2024-03-08T11:00:00Z' },
       { type: 'closed_no_agreement', at: '2024-03-08T11:00:00Z' },
@@ -239,11 +239,20 @@ describe('refuses, naming the field', () => {
     [{ type: 'adr_refused', at: '2024-03-06T00:00:00Z', ground: 'z' }, 'events[0].ground'],
     [{ type: 'adr_outcome', at: '2024-03-06T00:00:00Z', result: 'draw' }, 'events[0].result'],
     [{ type: 'adr_discontinued', at: '2024-03-06T00:00:00Z' }, 'events[0].reason'],
+    [{ type: 'adr_discontinued', at: '2024-03-06T00:00:00Z', reason: 'Jane Roe withdrew' }, 'events[0].reason'],
+    [{ type: 'adr_discontinued', at: '2024-03-06T00:00:00Z', reason: 'other', note: 'x'.repeat(501) }, 'events[0].note'],
     [{ type: 'compliance_reported', at: '2024-03-06T00:00:00Z', complied: 'yes' }, 'events[0].complied'],
     [{ type: 'sent_to_trader' }, 'events[0].at'],
     [{ type: 'sent_to_trader', at: '2024-03-06' }, 'events[0].at'],
   ])('bad event payload %j', (event, path) => {
     expectIssue(with_((c) => (c.events = [event])), path);
+  });
+
+  it('a free-text discontinuation reason is refused without echoing it (it may be personal data)', () => {
+    const r = complaintInput.safeParse(with_((c) => (c.events = [{ type: 'adr_discontinued', at: '2024-03-06T00:00:00Z', reason: 'Jane Roe withdrew' }])));
+    expect(r.success).toBe(false);
+    expect(JSON.stringify(r.error?.issues)).not.toContain('Jane Roe');
+    expect(r.error?.issues[0]?.message).toMatch(/consumer_withdrew, trader_withdrew, settled_in_between, consumer_unresponsive, other/);
   });
 
   it('more than 100 events', () => {

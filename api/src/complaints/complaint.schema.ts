@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import {
   ADR_RESULTS, COMPLAINANT_TYPES, CURRENCIES, LANGUAGES, PROBLEM_CODES, PROBLEM_DETAIL_CODES,
-  PROBLEMS, REFUSAL_GROUND_CODES, SECTOR_CODES, TRADER_DECISIONS, normaliseCountry,
-  type Country, type Problem,
+  PROBLEMS, REFUSAL_GROUND_CODES, SECTOR_CODES, TRADER_DECISIONS, DISCONTINUED_REASON_CODES, normaliseCountry,
+  type Country, type DiscontinuedReason, type Problem,
 } from '../domain/codes.js';
 
 /** Clock skew tolerated before a timestamp counts as "in the future". */
@@ -157,6 +157,10 @@ export const ID_RULE = '1–100 letters, digits or . _ : - (starting with a lett
 export const referenceId = (what: string) => z.string().trim().regex(ID_PATTERN, `${what} must be ${ID_RULE}`);
 
 const at = dateTime;
+/** A code; the input is not echoed (it used to be free text, which may name the consumer). */
+const discontinuedReason = z.enum(DISCONTINUED_REASON_CODES as [DiscontinuedReason, ...DiscontinuedReason[]], {
+  error: (i) => (i.input === undefined ? 'is required' : `must be one of ${DISCONTINUED_REASON_CODES.join(', ')} (free text goes in note)`),
+});
 export const lifecycleEvent = z.discriminatedUnion(
   'type',
   [
@@ -167,7 +171,7 @@ export const lifecycleEvent = z.discriminatedUnion(
     z.strictObject({ type: z.literal('adr_accepted'), at }),
     z.strictObject({ type: z.literal('adr_refused'), at, ground: code(REFUSAL_GROUND_CODES as [string, ...string[]], 'refusal ground (a–f)').transform((g) => g as (typeof REFUSAL_GROUND_CODES)[number]) }),
     z.strictObject({ type: z.literal('adr_outcome'), at, result: code(ADR_RESULTS, 'ADR result') }),
-    z.strictObject({ type: z.literal('adr_discontinued'), at, reason: text(500) }),
+    z.strictObject({ type: z.literal('adr_discontinued'), at, reason: discontinuedReason, note: text(500).optional() }),
     z.strictObject({ type: z.literal('compliance_reported'), at, complied: z.boolean() }),
     z.strictObject({ type: z.literal('withdrawn'), at }),
     z.strictObject({ type: z.literal('closed_no_agreement'), at }),

@@ -13,7 +13,7 @@ export function rowToMilestones(r: ComplaintRow): CaseMilestones {
     repliedAt: iso(r.replied_at), traderDecision: r.trader_decision as CaseMilestones['traderDecision'], adrBodyId: r.adr_body_id,
     agreedAt: iso(r.agreed_at), acceptedAt: iso(r.accepted_at), refusedAt: iso(r.refused_at),
     refusalGround: r.refusal_ground as CaseMilestones['refusalGround'], closedAt: iso(r.closed_at),
-    adrResult: r.adr_result as CaseMilestones['adrResult'], discontinuedReason: r.discontinued_reason, complied: r.complied,
+    adrResult: r.adr_result as CaseMilestones['adrResult'], discontinuedReason: r.discontinued_reason as CaseMilestones['discontinuedReason'], complied: r.complied,
     complianceAt: iso(r.compliance_at), eventCount: r.event_count, lastEventAt: iso(r.last_event_at),
   };
 }
@@ -72,7 +72,7 @@ export class ComplaintsRepository {
       .execute();
   }
 
-  async voidEvent(eventId: string, reason: string, by: string): Promise<void> {
+  async voidEvent(eventId: string, reason: string | null, by: string): Promise<void> {
     await this.db.updateTable('complaint_events').set({ voided_at: new Date(), void_reason: reason, voided_by: by }).where('id', '=', eventId).execute();
   }
 
@@ -82,6 +82,13 @@ export class ComplaintsRepository {
       .updateTable('complaints')
       .set({ consumer_name: null, consumer_email: null, consumer_address: null, description: null, personal_data_erased_at: erasedAt, updated_at: erasedAt })
       .where('id', '=', complaintId)
+      .execute();
+    // The events' free text too: a discontinuation's note and an admin's reason for voiding.
+    await this.db
+      .updateTable('complaint_events')
+      .set({ data: sql<string>`data - 'note'`, void_reason: null })
+      .where('complaint_id', '=', complaintId)
+      .where((w) => w.or([sql<boolean>`data ? 'note'`, w('void_reason', 'is not', null)]))
       .execute();
     return erasedAt;
   }

@@ -8,7 +8,7 @@ import { ApiError, notFound } from '../common/errors.js';
 import type { Config } from '../config/config.js';
 import type { Store } from '../db/store.js';
 import { allowedNextEvents, applyEvent, deriveLenient, stageDeadline, type LifecycleEvent } from '../domain/lifecycle.js';
-import { canRead, maskDetail, UNRESTRICTED, type Scope } from '../access/scope.js';
+import { canRead, maskDetail, UNRESTRICTED, withoutNote, type Scope } from '../access/scope.js';
 import { toCaseDetail, type CaseDetail } from './case-view.js';
 import { ComplaintsRepository, eventRowToLifecycle, rowToMilestones } from './complaints.repository.js';
 
@@ -46,7 +46,8 @@ export class ComplaintsService {
       if (event.type === 'adr_body_agreed' && !(await repo.adrBodyExists(event.adrBodyId))) {
         throw new ApiError(422, `unknown ADR body "${event.adrBodyId}"`, [{ field: 'adrBodyId', message: `unknown ADR body "${event.adrBodyId}": register it first (PUT /api/v1/adr-bodies/${event.adrBodyId})` }]);
       }
-      await repo.appendEvent(id, event);
+      // A case whose personal data was erased takes no new free text (the note is personal data).
+      await repo.appendEvent(id, row.personal_data_erased_at ? withoutNote(event) : event);
       await repo.saveMilestones(id, r.milestones, stageDeadline(r.milestones, row.filed_at.toISOString(), this.config.traderReplyDays));
     });
     return this.detail(id, scope);
@@ -61,7 +62,7 @@ export class ComplaintsService {
       const target = events.find((e) => e.id === eventId);
       if (!target) throw notFound(`complaint ${id} has no event ${eventId}`);
       if (target.voided_at) throw new ApiError(409, `event ${eventId} was already voided at ${target.voided_at.toISOString()}`);
-      await repo.voidEvent(eventId, reason, by);
+      await repo.voidEvent(eventId, row.personal_data_erased_at ? null : reason, by);
       const remaining = events.filter((e) => e.id !== eventId && !e.voided_at).map(eventRowToLifecycle);
       const m = deriveLenient(row.filed_at.toISOString(), remaining);
       await repo.saveMilestones(id, m, stageDeadline(m, row.filed_at.toISOString(), this.config.traderReplyDays));

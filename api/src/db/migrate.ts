@@ -26,8 +26,8 @@ export async function listMigrations(): Promise<Migration[]> {
   });
 }
 
-/** Returns the migrations it applied. */
-export async function migrate(store: Store): Promise<Migration[]> {
+/** Returns the migrations it applied. `upTo`: stop after that version (tests of a migration's data step). */
+export async function migrate(store: Store, opts: { upTo?: number } = {}): Promise<Migration[]> {
   const applied: Migration[] = [];
   await store.session(async ({ db }) => {
     // Under the lock too: two instances starting at once would otherwise both create the table,
@@ -37,7 +37,7 @@ export async function migrate(store: Store): Promise<Migration[]> {
       await sql`create table if not exists schema_migrations (
         version integer primary key, name text not null, applied_at timestamptz not null default now())`.execute(trx);
     });
-    for (const m of await listMigrations()) {
+    for (const m of (await listMigrations()).filter((x) => opts.upTo === undefined || x.version <= opts.upTo!)) {
       const done = await db.transaction().execute(async (trx) => {
         await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(trx);
         const found = await trx.selectFrom('schema_migrations').select('version').where('version', '=', m.version).executeTakeFirst();

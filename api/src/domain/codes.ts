@@ -151,6 +151,20 @@ export const REFUSAL_GROUNDS = {
 export type RefusalGround = keyof typeof REFUSAL_GROUNDS;
 export const REFUSAL_GROUND_CODES = Object.keys(REFUSAL_GROUNDS) as RefusalGround[];
 
+/**
+ * Why an ADR procedure was discontinued (domain.md §1): a code, so analytics group by it and no
+ * free text (personal data) reaches them; the event's optional `note` carries the details.
+ */
+export const DISCONTINUED_REASONS = {
+  consumer_withdrew: { en: 'Consumer withdrew', it: 'Il consumatore si è ritirato' },
+  trader_withdrew: { en: 'Trader withdrew', it: 'Il professionista si è ritirato' },
+  settled_in_between: { en: 'Settled in the meantime', it: 'Risolta nel frattempo' },
+  consumer_unresponsive: { en: 'Consumer stopped responding', it: 'Il consumatore non ha più risposto' },
+  other: { en: 'Other', it: 'Altro' },
+} as const satisfies Record<string, Labels>;
+export type DiscontinuedReason = keyof typeof DISCONTINUED_REASONS;
+export const DISCONTINUED_REASON_CODES = Object.keys(DISCONTINUED_REASONS) as DiscontinuedReason[];
+
 export const EVENT_TYPES = [
   'sent_to_trader', 'trader_replied', 'settled_directly', 'adr_body_agreed', 'adr_accepted',
   'adr_refused', 'adr_outcome', 'adr_discontinued', 'compliance_reported', 'withdrawn',

@@ -27,7 +27,7 @@ function make(type: Type, at: string): LifecycleEvent {
     case 'adr_body_agreed': return { type, at, adrBodyId: 'ADR-IT-1' };
     case 'adr_refused': return { type, at, ground: 'c' };
     case 'adr_outcome': return { type, at, result: 'in_favour_of_consumer' };
-    case 'adr_discontinued': return { type, at, reason: 'consumer withdrew from the procedure' };
+    case 'adr_discontinued': return { type, at, reason: 'consumer_withdrew' };
     case 'compliance_reported': return { type, at, complied: true };
     default: return { type, at } as LifecycleEvent;
   }
@@ -193,8 +193,8 @@ describe('what each event does to the case', () => {
     },
     {
       closure: 'adr_discontinued',
-      path: [make('sent_to_trader', t(1)), make('trader_replied', t(2)), make('adr_body_agreed', t(4)), make('adr_accepted', t(6)), { type: 'adr_discontinued', at: t(50), reason: 'no answer' }],
-      extra: { discontinuedReason: 'no answer' },
+      path: [make('sent_to_trader', t(1)), make('trader_replied', t(2)), make('adr_body_agreed', t(4)), make('adr_accepted', t(6)), { type: 'adr_discontinued', at: t(50), reason: 'consumer_unresponsive', note: 'no answer' }],
+      extra: { discontinuedReason: 'consumer_unresponsive' },
     },
     {
       closure: 'withdrawn',

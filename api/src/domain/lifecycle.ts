@@ -3,7 +3,7 @@
  * milestones, stage, status, closure and deadline a case derives from its (non-voided) events.
  * Ingestion, event appends, voiding and the demo generator all go through here.
  */
-import type { AdrResult, Closure, EventType, RefusalGround, Stage, Status, TraderDecision } from './codes.js';
+import type { AdrResult, Closure, DiscontinuedReason, EventType, RefusalGround, Stage, Status, TraderDecision } from './codes.js';
 
 const DAY_MS = 86_400_000;
 
@@ -18,7 +18,8 @@ export type LifecycleEvent =
   | { type: 'adr_accepted'; at: string }
   | { type: 'adr_refused'; at: string; ground: RefusalGround }
   | { type: 'adr_outcome'; at: string; result: AdrResult }
-  | { type: 'adr_discontinued'; at: string; reason: string }
+  /** `note`: the ADR body's free text, personal data (masked and erased like the description). */
+  | { type: 'adr_discontinued'; at: string; reason: DiscontinuedReason; note?: string }
   | { type: 'compliance_reported'; at: string; complied: boolean }
   | { type: 'withdrawn'; at: string }
   | { type: 'closed_no_agreement'; at: string };
@@ -38,7 +39,7 @@ export interface CaseMilestones {
   refusalGround: RefusalGround | null;
   closedAt: string | null;
   adrResult: AdrResult | null;
-  discontinuedReason: string | null;
+  discontinuedReason: DiscontinuedReason | null;
   complied: boolean | null;
   complianceAt: string | null;
   eventCount: number;

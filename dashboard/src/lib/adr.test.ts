@@ -41,7 +41,7 @@ const report: AdrReport = {
   outcomeShares: [named('in_favour_of_consumer', 'in_favour_of_consumer', 3, 4), named('amicable', 'amicable', 1, 4)],
   discontinued: 1,
   discontinuedShare: 1 / 6,
-  discontinuedReasons: [named('consumer withdrew', 'consumer withdrew', 1, 1)],
+  discontinuedReasons: [named('consumer_withdrew', 'Consumer withdrew', 1, 1)],
   averageDays: 45.25,
   within90DaysShare: 0.8,
   complianceReported: 0,
@@ -154,7 +154,8 @@ describe('the report as a document', () => {
     const en = byId('en');
     expect(en['refused']!.rows).toEqual([['(a) trader not contacted first', '2', '100.0%']]);
     expect(en['outcomes']!.rows).toEqual([['In favour of the consumer', '3', '75.0%'], ['Amicable settlement', '1', '25.0%']]);
-    expect(en['discontinued']!.rows[0]![0]).toBe('consumer withdrew');
+    expect(en['discontinued']!.rows[0]![0]).toBe('Consumer withdrew');
+    expect(byId('it')['discontinued']!.rows[0]![0]).toBe('Il consumatore si è ritirato');
     expect(en['top-traders']!.rows).toEqual([['1', '=cmd', 'T-1', '4', '50.0%'], ['2', '—', 'T-2', '1', '12.5%']]);
     expect(en['top-traders']!.rowHeader).toBe(1);
     expect(en['top-problems']!.head[0]).toBe('Rank');

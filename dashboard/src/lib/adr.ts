@@ -7,7 +7,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Schemas } from './api.js';
 import { barSpec, trendSpec, type BarRow, type TrendPoint } from './specs.js';
-import { codeLabel, formatNumber, formatPercent, problemLabel, sectorLabel, t, type Lang, type MessageKey } from './i18n.js';
+import { codeLabel, discontinuedReasonLabel, formatNumber, formatPercent, problemLabel, sectorLabel, t, type Lang, type MessageKey } from './i18n.js';
 import { groundLabel } from './resolution.js';
 
 export type AdrReport = Schemas['AdrActivityReport'];
@@ -209,7 +209,7 @@ export const outcomeLabel = (lang: Lang, code: string): string => codeLabel(lang
  * Every item of the report (domain.md §4) in report order: received (domestic, cross-border), by
  * type of complaint, by sector, refused with grounds, outcomes, discontinued with reasons,
  * duration, compliance, the most frequent problems and traders. A ratio over nothing reads "—".
- * Discontinuation reasons are the body's free text, shown as given.
+ * Discontinuation reasons are codes, labelled in the reader's language.
  */
 export function reportSections(lang: Lang, r: AdrReport): ReportSection[] {
   const n = (v: number): string => formatNumber(lang, v);
@@ -250,7 +250,7 @@ export function reportSections(lang: Lang, r: AdrReport): ReportSection[] {
         { id: 'discontinued', term: t(lang, 'adr.discontinued'), value: n(r.discontinued) },
         { id: 'discontinued-share', term: t(lang, 'adr.discontinuedShare'), value: p(r.discontinuedShare) },
       ],
-      table: namedTable(lang, 'adr.reason', r.discontinuedReasons, (x) => x.label),
+      table: namedTable(lang, 'adr.reason', r.discontinuedReasons, (x) => discontinuedReasonLabel(lang, x.code)),
     },
     {
       id: 'duration',

@@ -138,7 +138,7 @@ export interface paths {
         };
         /**
          * The case registry: filtered, keyset-paged case summaries
-         * @description Newest first by default. Pass `nextCursor` as `cursor` for the next page (same sort); pages stay stable while cases arrive. `total` is exact up to 10 000 matches (`totalExact`), an estimate beyond. Traders see only their own cases, ADR bodies only the cases transmitted to them (filters narrow that, never widen it). Regulators read every case with personal data masked: consumer.name, consumer.email, consumer.address and description are null in JSON answers and left out (empty) in exports; free text (q) does not search descriptions for them.
+         * @description Newest first by default. Pass `nextCursor` as `cursor` for the next page (same sort); pages stay stable while cases arrive. `total` is exact up to 10 000 matches (`totalExact`), an estimate beyond. Traders see only their own cases, ADR bodies only the cases transmitted to them (filters narrow that, never widen it). Regulators read every case with personal data masked: consumer.name, consumer.email, consumer.address and description are null in JSON answers and left out (empty) in exports, and so are the free text of events (an ADR discontinuation's note, an admin's reason for voiding an event); free text (q) does not search descriptions for them.
          */
         get: operations["Registry.list"];
         put?: never;
@@ -162,7 +162,7 @@ export interface paths {
         };
         /**
          * One case with its event timeline, derived status, durations and deadlines
-         * @description A case outside the caller's scope (another trader's, one not transmitted to this ADR body) is a 404, as if it did not exist. Regulators read every case with personal data masked: consumer.name, consumer.email, consumer.address and description are null in JSON answers and left out (empty) in exports; free text (q) does not search descriptions for them.
+         * @description A case outside the caller's scope (another trader's, one not transmitted to this ADR body) is a 404, as if it did not exist. Regulators read every case with personal data masked: consumer.name, consumer.email, consumer.address and description are null in JSON answers and left out (empty) in exports, and so are the free text of events (an ADR discontinuation's note, an admin's reason for voiding an event); free text (q) does not search descriptions for them.
          */
         get: operations["Registry.detail"];
         put?: never;
@@ -256,7 +256,7 @@ export interface paths {
         };
         /**
          * Download the matching cases as CSV, NDJSON or Parquet (streamed)
-         * @description Same filters and the same scope as the registry list. The file ingests back unchanged through POST /api/v1/complaints/bulk; the filters and the UTC time are stamped in its name (Content-Disposition). Regulators read every case with personal data masked: consumer.name, consumer.email, consumer.address and description are null in JSON answers and left out (empty) in exports; free text (q) does not search descriptions for them.
+         * @description Same filters and the same scope as the registry list. The file ingests back unchanged through POST /api/v1/complaints/bulk; the filters and the UTC time are stamped in its name (Content-Disposition). Regulators read every case with personal data masked: consumer.name, consumer.email, consumer.address and description are null in JSON answers and left out (empty) in exports, and so are the free text of events (an ADR discontinuation's note, an admin's reason for voiding an event); free text (q) does not search descriptions for them.
          */
         get: operations["Registry.export"];
         put?: never;
@@ -799,7 +799,7 @@ export interface components {
                 closedAt: string | null;
                 complianceAt: string | null;
                 complied: boolean | null;
-                discontinuedReason: string | null;
+                discontinuedReason: ("consumer_withdrew" | "trader_withdrew" | "settled_in_between" | "consumer_unresponsive" | "other") | null;
                 refusalGround: string | null;
                 refusedAt: string | null;
                 repliedAt: string | null;
@@ -971,7 +971,9 @@ export interface components {
                  * @example 2024-03-05T10:22:00Z
                  */
                 at: string;
-                reason: string;
+                note?: string;
+                /** @enum {string} */
+                reason: "consumer_withdrew" | "trader_withdrew" | "settled_in_between" | "consumer_unresponsive" | "other";
                 /** @constant */
                 type: "adr_discontinued";
             } | {
@@ -1271,10 +1273,11 @@ export interface components {
             complianceRate: number | null;
             /** @description cases with a compliance report */
             complianceReported: number;
-            /** @description share of discontinued */
+            /** @description share of discontinued, by reason code */
             discontinuedReasons: {
                 count: number;
-                reason: string;
+                /** @enum {string} */
+                reason: "consumer_withdrew" | "trader_withdrew" | "settled_in_between" | "consumer_unresponsive" | "other";
                 share: number | null;
             }[];
             /** @description share of refusals */
@@ -2253,7 +2256,9 @@ export interface operations {
                      * @example 2024-03-05T10:22:00Z
                      */
                     at: string;
-                    reason: string;
+                    note?: string;
+                    /** @enum {string} */
+                    reason: "consumer_withdrew" | "trader_withdrew" | "settled_in_between" | "consumer_unresponsive" | "other";
                     /** @constant */
                     type: "adr_discontinued";
                 } | {

@@ -3,7 +3,7 @@
  * date formatting through Intl in the chosen language. The Italian dictionary is typed against the
  * English one, so a missing translation fails the type-check instead of showing an English word.
  */
-import { PROBLEMS, SECTORS } from '../../../api/src/domain/codes.js';
+import { DISCONTINUED_REASONS, PROBLEMS, SECTORS } from '../../../api/src/domain/codes.js';
 
 export type Lang = 'en' | 'it';
 export const LANGS: readonly Lang[] = ['en', 'it'];
@@ -732,6 +732,10 @@ export function sectorLabel(lang: Lang, code: string): string {
 }
 export function problemLabel(lang: Lang, code: string): string {
   return (PROBLEMS as Record<string, { en: string; it: string } | undefined>)[code]?.[lang] ?? code;
+}
+/** Why an ADR procedure was discontinued (a code; the note is personal data, never in analytics). */
+export function discontinuedReasonLabel(lang: Lang, code: string): string {
+  return (DISCONTINUED_REASONS as Record<string, { en: string; it: string } | undefined>)[code]?.[lang] ?? code;
 }
 
 /** Closure reasons, stages and event types (contract.md), in the glossary's words. */

@@ -2,7 +2,7 @@
 -- how many cases fall in each value of the outcome columns ('' left out), in one scan: the set's
 -- flag groups (set_groups.sql), whose class carries the four outcome codes (a perfect hash table: at 10 M
 -- rows with stage=closed 170 → ~40 ms against a summary scan plus one grouping set per column,
--- measured). The discontinuation reason is free text: counted apart, over the discontinued cases
+-- measured). The discontinuation reason (a code) is counted apart, over the discontinued cases
 -- in adr_facts (with the ADR durations, adr_days.sql).
 -- Every row carries the summary; a set without a counted value gives one row, its column null.
 WITH groups AS MATERIALIZED ({{set_groups}}),
@@ -22,7 +22,7 @@ counts AS (
   UNION ALL
   SELECT 'refusal_ground', refusal_ground::VARCHAR, sum(n) FROM groups GROUP BY refusal_ground
   UNION ALL
-  SELECT 'discontinued_reason', discontinued_reason, count(*)
+  SELECT 'discontinued_reason', discontinued_reason::VARCHAR, count(*)
   FROM adr_facts
   WHERE ({{where}}) AND closure = CAST('adr_discontinued' AS closure_code)
   GROUP BY discontinued_reason

@@ -4,7 +4,12 @@
 -- (non-voided) events are a prefix of the new ones -> extend; anything else -> conflict.
 CREATE TEMP TABLE staging_matches ON COMMIT DROP AS
 WITH matched AS (
-  SELECT s.line, c.id AS complaint_id, s.events,
+  SELECT s.line, c.id AS complaint_id, c.personal_data_erased_at IS NOT NULL AS erased,
+    -- After erasure the stored events have lost their notes (personal data): the re-sent log is
+    -- compared without them, as the personal columns are not compared at all.
+    CASE WHEN c.personal_data_erased_at IS NULL THEN s.events
+         ELSE (SELECT coalesce(jsonb_agg(x - 'note' ORDER BY i), '[]'::jsonb)
+                 FROM jsonb_array_elements(s.events) WITH ORDINALITY AS t(x, i)) END AS events,
     array_remove(ARRAY[
       CASE WHEN s.filed_at IS DISTINCT FROM c.filed_at THEN 'filedAt' END,
       CASE WHEN s.complainant IS DISTINCT FROM c.complainant THEN 'complainant' END,
@@ -49,7 +54,7 @@ WITH matched AS (
     LIMIT 1
   ) c
 )
-SELECT line, complaint_id, differing, max_seq, jsonb_array_length(stored_events) AS stored_count,
+SELECT line, complaint_id, erased, differing, max_seq, jsonb_array_length(stored_events) AS stored_count,
   CASE
     WHEN cardinality(differing) > 0 THEN 'conflict'
     WHEN stored_events = events OR stored_latest = events THEN 'duplicate'

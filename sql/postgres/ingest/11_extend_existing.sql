@@ -3,7 +3,8 @@
 WITH appended AS (
   INSERT INTO complaint_events (complaint_id, seq, type, at, data, batch_id)
   SELECT m.complaint_id, m.max_seq + (e.i - m.stored_count), e.event->>'type', (e.event->>'at')::timestamptz,
-         e.event - 'type' - 'at', $1::uuid
+         -- an erased case takes no new personal data (an event's note)
+         CASE WHEN m.erased THEN e.event - 'type' - 'at' - 'note' ELSE e.event - 'type' - 'at' END, $1::uuid
   FROM staging_matches m
   JOIN staging_chunk s ON s.line = m.line
   CROSS JOIN LATERAL jsonb_array_elements(s.events) WITH ORDINALITY AS e(event, i)

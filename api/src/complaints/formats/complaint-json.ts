@@ -37,7 +37,7 @@ export function toEventInput(e: Pick<ComplaintEventRow, 'type' | 'at' | 'data'>)
     case 'adr_body_agreed': return { type: e.type, at, adrBodyId: d.adrBodyId as string };
     case 'adr_refused': return { type: e.type, at, ground: d.ground as never };
     case 'adr_outcome': return { type: e.type, at, result: d.result as never };
-    case 'adr_discontinued': return { type: e.type, at, reason: d.reason as string };
+    case 'adr_discontinued': return d.note === undefined ? { type: e.type, at, reason: d.reason as never } : { type: e.type, at, reason: d.reason as never, note: d.note as string };
     case 'compliance_reported': return { type: e.type, at, complied: d.complied as boolean };
     default: return { type: e.type as 'withdrawn', at };
   }

@@ -14,7 +14,7 @@ const CONTRACT_COLUMNS = [
   'problem_detail', 'ordered_online', 'price_amount', 'price_currency', 'purchased_at', 'contacted_trader',
   'language', 'consumer_address', 'description', 'sent_to_trader_at', 'trader_replied_at', 'trader_decision',
   'adr_body_id', 'adr_agreed_at', 'adr_decided_at', 'adr_decision', 'refusal_ground', 'closed_at', 'closure',
-  'adr_result', 'discontinued_reason', 'compliance_reported_at', 'complied',
+  'adr_result', 'discontinued_reason', 'discontinued_note', 'compliance_reported_at', 'complied',
 ];
 
 const row = (over: CsvRecord = {}): CsvRecord => ({
@@ -101,10 +101,13 @@ describe('a row → the complaint JSON shape', () => {
     expect(input.events).toEqual([{ type: 'sent_to_trader', at: '2024-03-05T11:00:00Z' }, { type: closure, at: '2024-03-09T11:00:00Z' }]);
   });
 
-  it('closure=adr_discontinued takes discontinued_reason', () => {
-    const { input, problems } = csvRecordToInput(row({ ...lifecycle, closure: 'adr_discontinued', adr_result: undefined, discontinued_reason: 'no reply', compliance_reported_at: undefined, complied: undefined }));
-    expect(problems).toEqual([]);
-    expect(input.events?.at(-1)).toEqual({ type: 'adr_discontinued', at: lifecycle.closed_at, reason: 'no reply' });
+  it('closure=adr_discontinued takes discontinued_reason (a code) and the optional discontinued_note', () => {
+    const discontinued = { ...lifecycle, closure: 'adr_discontinued', adr_result: undefined, compliance_reported_at: undefined, complied: undefined };
+    const a = csvRecordToInput(row({ ...discontinued, discontinued_reason: 'consumer_unresponsive', discontinued_note: 'no reply since May' }));
+    expect(a.problems).toEqual([]);
+    expect(a.input.events?.at(-1)).toStrictEqual({ type: 'adr_discontinued', at: lifecycle.closed_at, reason: 'consumer_unresponsive', note: 'no reply since May' });
+    const b = csvRecordToInput(row({ ...discontinued, discontinued_reason: 'other' }));
+    expect(b.input.events?.at(-1)).toStrictEqual({ type: 'adr_discontinued', at: lifecycle.closed_at, reason: 'other' });
   });
 
   it.each([
@@ -172,6 +175,7 @@ describe('problems only CSV can have, on the column to fix', () => {
   it('closure=adr_discontinued without discontinued_reason, and the reason without that closure', () => {
     expectProblem(row({ closed_at: '2024-03-06T10:00:00Z', closure: 'adr_discontinued' }), 'discontinued_reason', /required/);
     expectProblem(row({ closed_at: '2024-03-06T10:00:00Z', closure: 'settled_directly', discontinued_reason: 'x' }), 'discontinued_reason');
+    expectProblem(row({ closed_at: '2024-03-06T10:00:00Z', closure: 'settled_directly', discontinued_note: 'x' }), 'discontinued_note');
   });
 });
 
@@ -231,6 +235,16 @@ describe('export row is the inverse of the import mapping', () => {
         { type: 'adr_accepted' as const, at: '2024-03-08T11:00:00.000Z' },
         { type: 'adr_outcome' as const, at: '2024-04-08T11:00:00.000Z', result: 'amicable' as const },
         { type: 'compliance_reported' as const, at: '2024-05-08T11:00:00.000Z', complied: false },
+      ],
+    },
+    {
+      externalRef: 'RT-4', filedAt: '2024-03-05T10:22:00.000Z', consumer: { country: 'FR' }, trader: { name: 'Acme', country: 'FR' },
+      sector: 'airlines', problem: 'redress', events: [
+        { type: 'sent_to_trader' as const, at: '2024-03-05T11:00:00.000Z' },
+        { type: 'trader_replied' as const, at: '2024-03-06T11:00:00.000Z', decision: 'proposes_adr' as const },
+        { type: 'adr_body_agreed' as const, at: '2024-03-07T11:00:00.000Z', adrBodyId: 'B1' },
+        { type: 'adr_accepted' as const, at: '2024-03-08T11:00:00.000Z' },
+        { type: 'adr_discontinued' as const, at: '2024-04-08T11:00:00.000Z', reason: 'other' as const, note: 'Reason, "quoted"\non two lines' },
       ],
     },
     {

@@ -14,7 +14,7 @@ export const CSV_COLUMNS = [
   'price_currency', 'purchased_at', 'contacted_trader', 'language', 'description',
   'sent_to_trader_at', 'trader_replied_at', 'trader_decision', 'adr_body_id', 'adr_agreed_at',
   'adr_decided_at', 'adr_decision', 'refusal_ground', 'closed_at', 'closure', 'adr_result',
-  'discontinued_reason', 'compliance_reported_at', 'complied',
+  'discontinued_reason', 'discontinued_note', 'compliance_reported_at', 'complied',
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 export type CsvRecord = Partial<Record<CsvColumn, string>>;
@@ -56,7 +56,7 @@ const EVENT_COLUMNS: Readonly<Record<string, { at: CsvColumn; fields: Record<str
   adr_accepted: { at: 'adr_decided_at', fields: {} },
   adr_refused: { at: 'adr_decided_at', fields: { ground: 'refusal_ground' } },
   adr_outcome: { at: 'closed_at', fields: { result: 'adr_result' } },
-  adr_discontinued: { at: 'closed_at', fields: { reason: 'discontinued_reason' } },
+  adr_discontinued: { at: 'closed_at', fields: { reason: 'discontinued_reason', note: 'discontinued_note' } },
   settled_directly: { at: 'closed_at', fields: {} },
   withdrawn: { at: 'closed_at', fields: {} },
   closed_no_agreement: { at: 'closed_at', fields: {} },
@@ -148,7 +148,10 @@ export function csvRecordToInput(
     } else if (closure === 'adr_discontinued') {
       const reason = cell('discontinued_reason');
       if (!reason) problems.push({ field: 'discontinued_reason', message: 'discontinued_reason is required when closure is adr_discontinued' });
-      else push({ type: 'adr_discontinued', at, reason });
+      else {
+        const note = cell('discontinued_note');
+        push(note === undefined ? { type: 'adr_discontinued', at, reason: reason.trim() as never } : { type: 'adr_discontinued', at, reason: reason.trim() as never, note });
+      }
     } else {
       push({ type: closure as 'withdrawn', at });
     }
@@ -156,8 +159,8 @@ export function csvRecordToInput(
   if (cell('adr_result') && cell('closure')?.trim() !== 'adr_outcome') {
     problems.push({ field: 'adr_result', message: 'adr_result is only for closure=adr_outcome' });
   }
-  if (cell('discontinued_reason') && cell('closure')?.trim() !== 'adr_discontinued') {
-    problems.push({ field: 'discontinued_reason', message: 'discontinued_reason is only for closure=adr_discontinued' });
+  for (const c of ['discontinued_reason', 'discontinued_note'] as const) {
+    if (cell(c) && cell('closure')?.trim() !== 'adr_discontinued') problems.push({ field: c, message: `${c} is only for closure=adr_discontinued` });
   }
   if (requireBoth('compliance_reported_at', 'complied')) {
     const complied = bool('complied');
@@ -227,7 +230,7 @@ export function complaintToCsvRecord(c: ComplaintInput & { events: LifecycleEven
       case 'adr_accepted': row.adr_decided_at = e.at; row.adr_decision = 'accepted'; break;
       case 'adr_refused': row.adr_decided_at = e.at; row.adr_decision = 'refused'; row.refusal_ground = e.ground; break;
       case 'adr_outcome': row.closed_at = e.at; row.closure = 'adr_outcome'; row.adr_result = e.result; break;
-      case 'adr_discontinued': row.closed_at = e.at; row.closure = 'adr_discontinued'; row.discontinued_reason = e.reason; break;
+      case 'adr_discontinued': row.closed_at = e.at; row.closure = 'adr_discontinued'; row.discontinued_reason = e.reason; row.discontinued_note = s(e.note); break;
       case 'compliance_reported': row.compliance_reported_at = e.at; row.complied = String(e.complied); break;
       default: row.closed_at = e.at; row.closure = e.type;
     }
