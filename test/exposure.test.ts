@@ -66,3 +66,42 @@ describe('time-zone offsets beyond ±15:59 (finding 5)', () => {
     expect(fieldsOf(e.body)).toContain('at');
   });
 });
+
+describe('no caching of API answers (finding 10)', () => {
+  let app: RunningApp;
+  let limited: RunningApp;
+  beforeAll(async () => {
+    app = await startApp();
+    limited = await startApp({ env: { RATE_LIMIT_PER_MINUTE: '1' } });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await limited?.close();
+  });
+
+  it('sends Cache-Control: no-store on every /api/v1 answer: data, errors, exports, refusals', async () => {
+    const admin = client(app.baseUrl);
+    const created = await admin.postJson('/api/v1/complaints', minimalComplaint());
+    const answers = {
+      created,
+      list: await admin.get('/api/v1/complaints'),
+      case: await admin.complaint(created.body.id),
+      export: await admin.get('/api/v1/complaints/export?format=ndjson'),
+      badQuery: await admin.get('/api/v1/complaints?limit=0'),
+      noToken: await client(app.baseUrl, null).get('/api/v1/complaints'),
+      unknownCase: await admin.complaint('999999'),
+      unknownRoute: await admin.get('/api/v1/no-such-thing'),
+      tokens: await admin.get('/api/v1/tokens'),
+    };
+    expect(Object.fromEntries(Object.entries(answers).map(([k, a]) => [k, a.status]))).toEqual({
+      created: 201, list: 200, case: 200, export: 200, badQuery: 400, noToken: 401, unknownCase: 404, unknownRoute: 404, tokens: 200,
+    });
+    for (const [k, a] of Object.entries(answers)) expect(a.headers.get('cache-control'), k).toBe('no-store');
+
+    const once = client(limited.baseUrl);
+    expect((await once.get('/api/v1/tokens')).status).toBe(200);
+    const refused = await once.get('/api/v1/tokens');
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+  });
+});

@@ -76,6 +76,12 @@ export function securityHeaders(): express.RequestHandler {
   });
 }
 
+/** `Cache-Control: no-store` on every answer it passes. */
+export const noStore: express.RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
+
 export async function createApp(deps: AppDeps, opts: { dashboardDir?: string } = {}): Promise<NestExpressApplication> {
   CONTROLLERS_REF.list = CONTROLLERS;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(deps), {
@@ -95,6 +101,9 @@ export async function createApp(deps: AppDeps, opts: { dashboardDir?: string } =
     });
   }
   app.use(requestLogger(deps.logger));
+  // API answers carry personal data and per-caller scopes: no browser or proxy may keep one.
+  // First, so refusals (401, 404, 429) and streamed exports carry it too.
+  app.use('/api/v1', noStore);
   // Only the API is limited: health, the OpenAPI document, the docs and the dashboard are not.
   // Before the body parser, so a refused request's body is never read.
   if (deps.config.rateLimitPerMinute !== null) app.use('/api/v1', rateLimit(app.get(RateLimiter), app.get(TokenService)));
