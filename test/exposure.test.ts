@@ -105,3 +105,35 @@ describe('no caching of API answers (finding 10)', () => {
     expect(refused.headers.get('cache-control')).toBe('no-store');
   });
 });
+
+describe('the docs page serves only what it loads (finding 12)', () => {
+  let app: RunningApp;
+  beforeAll(async () => {
+    app = await startApp();
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('renders /api/docs with every file it references answering 200', async () => {
+    const page = await fetch(`${app.baseUrl}/api/docs`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs).toEqual(expect.arrayContaining(['/api/docs/assets/swagger-ui.css', '/api/docs/assets/swagger-ui-bundle.js', '/api/docs/init.js']));
+    for (const ref of refs) {
+      const res = await fetch(app.baseUrl + ref);
+      expect(res.status, ref).toBe(200);
+      expect((await res.arrayBuffer()).byteLength, ref).toBeGreaterThan(0);
+    }
+  });
+
+  it.each([
+    'package.json', 'index.html', 'README.md', 'swagger-initializer.js', 'oauth2-redirect.html', 'swagger-ui-bundle.js.map', 'swagger-ui.css.map',
+    'swagger-ui.js', 'absolute-path.js', '', 'swagger-ui.css/../package.json', '%2e%2e/swagger-ui-dist/package.json',
+  ])('/api/docs/assets/%s → 404', async (file) => {
+    const res = await fetch(`${app.baseUrl}/api/docs/assets/${file}`);
+    expect(res.status, file).toBe(404);
+    expect(await res.text()).not.toMatch(/swagger-ui-dist|"version"/);
+  });
+});
