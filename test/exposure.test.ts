@@ -5,8 +5,10 @@
  * unknown tokens before counting) are closed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, expectError, startApp, type Client, type RunningApp } from './support/http.js';
-import { minimalComplaint } from './support/complaints.js';
+import { adminHeaders, client, expectError, putAdrBody, startApp, type Client, type RunningApp } from './support/http.js';
+import { minimalComplaint, ndjson } from './support/complaints.js';
+import { ANALYTICS } from '../api/src/app.tokens.js';
+import type { AnalyticsStores } from '../etl/analytics-stores.js';
 
 describe('time-zone offsets beyond ±15:59 (finding 5)', () => {
   let app: RunningApp;
@@ -135,5 +137,109 @@ describe('the docs page serves only what it loads (finding 12)', () => {
     const res = await fetch(`${app.baseUrl}/api/docs/assets/${file}`);
     expect(res.status, file).toBe(404);
     expect(await res.text()).not.toMatch(/swagger-ui-dist|"version"/);
+  });
+});
+
+describe('scoped roles see no system-wide metadata (finding 6)', () => {
+  let app: RunningApp;
+  let admin: Client;
+  const tok: Record<'regulator' | 'trader' | 'adrBody' | 'ingest', string> = { regulator: '', trader: '', adrBody: '', ingest: '' };
+  // Two cases of the trader, three of another, one of which went to the ADR body.
+  const OWN = 2;
+  const OTHERS = 3;
+
+  beforeAll(async () => {
+    app = await startApp();
+    admin = client(app.baseUrl);
+    await putAdrBody(admin, 'ADR-M');
+    const mine = Array.from({ length: OWN }, () => minimalComplaint({ trader: { id: 'T-MINE', country: 'FR' } }));
+    const others = Array.from({ length: OTHERS }, () => minimalComplaint({ trader: { id: 'T-OTHER', country: 'DE' } }));
+    others[0]!.events = [
+      { type: 'sent_to_trader', at: '2024-03-05T11:00:00Z' },
+      { type: 'trader_replied', at: '2024-03-06T11:00:00Z', decision: 'proposes_adr' },
+      { type: 'adr_body_agreed', at: '2024-03-07T11:00:00Z', adrBodyId: 'ADR-M' },
+    ];
+    const r = await admin.ndjson(ndjson([...mine, ...others]));
+    expect(r.status, r.text).toBe(200);
+    const issue = async (body: Record<string, string>) => {
+      const a = await admin.postJson('/api/v1/tokens', { label: `probe ${body.role}`, ...body });
+      expect(a.status, a.text).toBe(201);
+      return a.body.token as string;
+    };
+    tok.regulator = await issue({ role: 'regulator' });
+    tok.trader = await issue({ role: 'trader', traderId: 'T-MINE' });
+    tok.adrBody = await issue({ role: 'adr_body', adrBodyId: 'ADR-M' });
+    tok.ingest = await issue({ role: 'ingest', source: 'probe-feed' });
+    const run = await admin.postRaw('/api/v1/etl/runs?wait=true', undefined);
+    expect(run.body.status, run.text).toBe('succeeded');
+  }, 60_000);
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('GET /etl/runs (global row counts, raw errors) answers admins and regulators only', async () => {
+    expect((await admin.get('/api/v1/etl/runs')).status).toBe(200);
+    expect((await client(app.baseUrl, tok.regulator).get('/api/v1/etl/runs')).status).toBe(200);
+    for (const role of ['trader', 'adrBody', 'ingest'] as const) expectError(await client(app.baseUrl, tok[role]).get('/api/v1/etl/runs'), 403);
+  });
+
+  it("asOf tells the platform's total to unbound readers only; bound roles get the stamp without it", async () => {
+    const total = OWN + OTHERS;
+    for (const c of [admin, client(app.baseUrl, tok.regulator)]) {
+      const s = await c.get('/api/v1/stats/summary');
+      expect(s.status, s.text).toBe(200);
+      expect(s.body.asOf.complaints).toBe(total);
+    }
+    const trader = client(app.baseUrl, tok.trader);
+    const adr = client(app.baseUrl, tok.adrBody);
+    const bound = {
+      traderSummary: await trader.get('/api/v1/stats/summary'),
+      traderTrend: await trader.get('/api/v1/stats/trend'),
+      traderBenchmark: await trader.get('/api/v1/stats/traders/T-MINE/benchmark?year=2024'),
+      adrSummary: await adr.get('/api/v1/stats/summary'),
+      adrReport: await adr.get('/api/v1/stats/adr-bodies/ADR-M/report?year=2024'),
+    };
+    for (const [k, a] of Object.entries(bound)) {
+      expect(a.status, `${k}: ${a.text}`).toBe(200);
+      expect(Object.keys(a.body.asOf).sort(), k).toEqual(['etlRunId', 'finishedAt']);
+      expect(a.text, k).not.toContain(`"complaints":${total}`);
+    }
+    // The figures themselves are still theirs.
+    expect(bound.traderSummary.body.complaints).toBe(OWN);
+    expect(bound.adrSummary.body.complaints).toBe(1);
+    // A kept answer (the same view asked again by an admin) still carries the total.
+    expect((await admin.get('/api/v1/stats/summary')).body.asOf.complaints).toBe(total);
+  });
+
+  it('health: only status (and a coarse reason) without an admin token; the details with one', async () => {
+    for (const token of [null, tok.regulator, tok.trader, 'not-a-token']) {
+      const res = await fetch(`${app.baseUrl}/api/health`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ status: 'ok' });
+    }
+    const detailed = await fetch(`${app.baseUrl}/api/health`, { headers: adminHeaders });
+    expect(await detailed.json()).toMatchObject({ status: 'ok', postgres: { status: 'up' }, analytics: { status: 'up', asOf: { complaints: OWN + OTHERS } }, lastEtlRun: { status: 'succeeded' } });
+  });
+
+  it('health when the stores fail: the raw error text only to an admin; still 503 when nothing can be served', async () => {
+    const source = app.app.get<AnalyticsStores>(ANALYTICS).source;
+    const { ping } = app.store;
+    const { snapshot } = source;
+    app.store.ping = () => Promise.reject(new Error('password authentication failed for user "odr_secret"'));
+    source.snapshot = () => Promise.reject(new Error('IO Error: /srv/odr/secret/analytics.duckdb'));
+    try {
+      const anon = await fetch(`${app.baseUrl}/api/health`);
+      expect(anon.status).toBe(503);
+      expect(await anon.json()).toEqual({ status: 'degraded', reason: 'database unavailable; analytics store unavailable' });
+      const detailed = await fetch(`${app.baseUrl}/api/health`, { headers: adminHeaders });
+      expect(detailed.status).toBe(503);
+      const body = (await detailed.json()) as { reason: string; postgres: { error: string } };
+      expect(body.reason).toContain('odr_secret');
+      expect(body.postgres.error).toContain('odr_secret');
+    } finally {
+      app.store.ping = ping;
+      source.snapshot = snapshot;
+    }
+    expect((await fetch(`${app.baseUrl}/api/health`)).status).toBe(200);
   });
 });
