@@ -1116,6 +1116,8 @@ export interface components {
             adrBodyId: string | null;
             createdAt: string;
             createdBy: string;
+            /** @description when the token stops working; null: until revoked */
+            expiresAt: string | null;
             id: string;
             label: string;
             revokedAt: string | null;
@@ -1439,6 +1441,8 @@ export interface components {
             adrBodyId: string | null;
             createdAt: string;
             createdBy: string;
+            /** @description when the token stops working; null: until revoked */
+            expiresAt: string | null;
             id: string;
             label: string;
             revokedAt: string | null;
@@ -1450,6 +1454,12 @@ export interface components {
         TokenInput: {
             /** @description required for (and only for) role adr_body */
             adrBodyId?: string;
+            /**
+             * Format: date-time
+             * @description when the token stops working (a future ISO-8601 date-time); absent: it works until revoked
+             * @example 2027-01-01T00:00:00Z
+             */
+            expiresAt?: string;
             /** @description who holds it, e.g. "Consumer authority IT, analyst desk" */
             label: string;
             /** @enum {string} */
