@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminHeaders, client, expectError, putAdrBody, startApp, type Client, type RunningApp } from './support/http.js';
 import { minimalComplaint, ndjson } from './support/complaints.js';
 import { ANALYTICS } from '../api/src/app.tokens.js';
+import { TOKEN_CACHE_MS, TokenService, UNKNOWN_CACHE_MS } from '../api/src/access/token.service.js';
+import { RateLimiter, WINDOW_MS } from '../api/src/common/rate-limit.js';
+import { createTestStore } from './support/store.js';
 import type { AnalyticsStores } from '../etl/analytics-stores.js';
 
 describe('time-zone offsets beyond ±15:59 (finding 5)', () => {
@@ -241,5 +244,124 @@ describe('scoped roles see no system-wide metadata (finding 6)', () => {
       source.snapshot = snapshot;
     }
     expect((await fetch(`${app.baseUrl}/api/health`)).status).toBe(200);
+  });
+});
+
+describe('tokens may expire (finding 12)', () => {
+  let app: RunningApp;
+  let admin: Client;
+  beforeAll(async () => {
+    app = await startApp();
+    admin = client(app.baseUrl);
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('refuses an expiry that is not a future date-time (422 naming expiresAt)', async () => {
+    for (const expiresAt of ['2020-01-01T00:00:00Z', new Date(Date.now() - 1000).toISOString(), 'tomorrow', '2099-01-01T00:00:00+16:00']) {
+      const a = await admin.postJson('/api/v1/tokens', { role: 'regulator', label: 'expiring', expiresAt });
+      expectError(a, 422);
+      expect(a.body.details.map((d: { field: string }) => d.field), expiresAt).toContain('expiresAt');
+    }
+  });
+
+  it('issues and lists a token with its expiry; at that instant it is a 401 that says it expired, though cached', async () => {
+    const expiresAt = new Date(Date.now() + 1500);
+    const issued = await admin.postJson('/api/v1/tokens', { role: 'regulator', label: 'short lived', expiresAt: expiresAt.toISOString().replace('Z', '+00:00') });
+    expect(issued.status, issued.text).toBe(201);
+    expect(issued.body.expiresAt).toBe(expiresAt.toISOString());
+    const listed = (await admin.get('/api/v1/tokens')).body.items.find((t: { id: string }) => t.id === issued.body.id);
+    expect(listed.expiresAt).toBe(expiresAt.toISOString());
+    const never = await admin.postJson('/api/v1/tokens', { role: 'regulator', label: 'no expiry' });
+    expect(never.body.expiresAt).toBeNull();
+
+    const holder = client(app.baseUrl, issued.body.token);
+    expect((await holder.get('/api/v1/complaints?limit=1')).status).toBe(200);
+    const tokens = app.app.get(TokenService);
+    const lookups = tokens.storeLookups;
+    await new Promise((r) => setTimeout(r, expiresAt.getTime() - Date.now() + 20));
+    const refused = await holder.get('/api/v1/complaints?limit=1');
+    expectError(refused, 401);
+    expect(refused.body.message).toMatch(/expired at/);
+    expect(refused.body.message).toContain(expiresAt.toISOString());
+    // Judged on the cached row (fetched under TOKEN_CACHE_MS ago), not on a fresh look-up.
+    expect(TOKEN_CACHE_MS).toBeGreaterThan(1500);
+    expect(tokens.storeLookups).toBe(lookups);
+    expect((await client(app.baseUrl, never.body.token).get('/api/v1/complaints?limit=1')).status).toBe(200);
+  });
+
+  it('honours the expiry to the millisecond in the cache (unit, fake clock)', async () => {
+    const { store, close } = await createTestStore();
+    try {
+      let now = Date.now();
+      const tokens = new TokenService(store, undefined, () => now);
+      const ends = now + 60_000;
+      const issued = await tokens.create({ role: 'regulator', label: 'unit', expiresAt: new Date(ends).toISOString() }, 'test');
+      now = ends - 1;
+      expect((await tokens.check(issued.token)).status).toBe('valid');
+      const lookups = tokens.storeLookups;
+      now = ends;
+      expect(await tokens.check(issued.token)).toEqual({ status: 'expired', expiredAt: new Date(ends).toISOString() });
+      expect(tokens.knownCaller(issued.token)).toBeNull();
+      expect(tokens.storeLookups).toBe(lookups);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('the rate limiter counts before it looks tokens up (finding 12)', () => {
+  const LIMIT = 5;
+  let app: RunningApp;
+  let now = Date.now();
+  beforeAll(async () => {
+    app = await startApp({ env: { RATE_LIMIT_PER_MINUTE: String(LIMIT) } });
+    app.app.get(RateLimiter).now = () => now;
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('a flood of made-up tokens from one address: 429 after its budget, and at most that many store look-ups', async () => {
+    now += WINDOW_MS;
+    const tokens = app.app.get(TokenService);
+    const before = tokens.storeLookups;
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) statuses.push((await client(app.baseUrl, `odr_bogus-${i}-${Math.random()}`).get('/api/v1/complaints')).status);
+    expect(statuses).toEqual([...Array<number>(LIMIT).fill(401), ...Array<number>(40 - LIMIT).fill(429)]);
+    expect(tokens.storeLookups - before).toBeLessThanOrEqual(LIMIT);
+
+    // A valid token has its own budget, also from that address, and is not charged to it.
+    const issued = await client(app.baseUrl).postJson('/api/v1/tokens', { role: 'regulator', label: 'flood neighbour' });
+    expect(issued.status).toBe(201);
+    now += WINDOW_MS;
+    const reader = client(app.baseUrl, issued.body.token);
+    for (let i = 0; i < LIMIT; i++) expect((await reader.get('/api/v1/complaints?limit=1')).status).toBe(200);
+    expect((await reader.get('/api/v1/complaints?limit=1')).status).toBe(429);
+    // The address's budget is untouched by the token's requests.
+    for (let i = 0; i < LIMIT; i++) expect((await client(app.baseUrl, null).get('/api/v1/complaints')).status).toBe(401);
+    expect((await client(app.baseUrl, null).get('/api/v1/complaints')).status).toBe(429);
+  });
+
+  it('remembers unknown tokens apart: asked again, the store is not; known tokens stay cached (unit)', async () => {
+    const { store, close } = await createTestStore();
+    try {
+      let now = Date.now();
+      const tokens = new TokenService(store, undefined, () => now);
+      const issued = await tokens.create({ role: 'regulator', label: 'known' }, 'test');
+      expect((await tokens.resolve(issued.token))?.tokenId).toBe(issued.id);
+      const afterKnown = tokens.storeLookups;
+      for (let i = 0; i < 500; i++) expect(await tokens.resolve(`odr_bogus-${i}`)).toBeNull();
+      expect(tokens.storeLookups - afterKnown).toBe(500);
+      for (let i = 0; i < 500; i++) expect(await tokens.resolve(`odr_bogus-${i}`)).toBeNull();
+      expect(tokens.storeLookups - afterKnown).toBe(500);
+      expect(tokens.knownCaller(issued.token)?.tokenId).toBe(issued.id);
+      now += UNKNOWN_CACHE_MS;
+      expect(await tokens.resolve('odr_bogus-1')).toBeNull();
+      expect(tokens.storeLookups - afterKnown).toBe(501);
+    } finally {
+      await close();
+    }
   });
 });
