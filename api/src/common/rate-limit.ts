@@ -4,9 +4,10 @@
  * up only after the client address's budget has taken the request, so a flood of made-up tokens
  * is refused without asking the store (TokenService also remembers unknown hashes apart, in a
  * size-capped set); once found valid, the request is moved to the token's own budget.
- * Over the limit → 429 in the contract's error shape with `Retry-After` (seconds until the window ends). Counted in this process's memory:
- * with several instances behind a balancer each enforces the limit on its own share of the
- * traffic, so a token may get up to limit × instances per minute in all.
+ * Over the limit → 429 in the contract's error shape with `Retry-After` (seconds until the
+ * window ends). Counted in this process's memory: with several instances behind a balancer each
+ * enforces the limit on its own share of the traffic, so a token may get up to limit × instances
+ * per minute in all.
  */
 import type { NextFunction, Request, Response } from 'express';
 import { bearerToken } from '../access/auth.guard.js';
