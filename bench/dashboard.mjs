@@ -129,7 +129,7 @@ try {
   if (issued.status !== 201) throw new Error(`could not issue a regulator token: ${issued.status} ${await issued.text()}`);
   regulatorToken = (await issued.json()).token;
   for (;;) {
-    const h = await (await fetch(`${server.url}/api/health`)).json();
+    const h = await (await fetch(`${server.url}/api/health`, { headers: server.headers })).json();
     if (h.analytics?.status === 'up') break;
     await sleep(500);
   }

@@ -602,7 +602,7 @@ try {
   const ingestToken = await issueToken(server, { role: 'ingest', source, label: `bench/load ${runTag}` });
   const readerToken = await issueToken(server, { role: 'regulator', label: `bench/load ${runTag}` });
   for (;;) {
-    const h = await (await fetch(`${server.url}/api/health`)).json();
+    const h = await (await fetch(`${server.url}/api/health`, { headers: server.headers })).json();
     if (h.analytics?.status === 'up') break;
     if (performance.now() - tStart > 600_000) throw new Error(`no analytics snapshot after 10 min: ${JSON.stringify(h)}`);
     await sleep(500);

@@ -15,7 +15,7 @@ import { AppModule, CONTROLLERS, type AppDeps } from './app.module.js';
 import { ApiExceptionFilter } from './common/http-exception.filter.js';
 import { requestLogger, type Logger } from './common/logger.js';
 import { PROJECT_ROOT } from './common/paths.js';
-import { CONTROLLERS_REF, DOCS_INIT_JS } from './openapi/openapi.controller.js';
+import { CONTROLLERS_REF, DOCS_ASSETS, DOCS_INIT_JS } from './openapi/openapi.controller.js';
 import { TokenService } from './access/token.service.js';
 import { rateLimit, RateLimiter } from './common/rate-limit.js';
 
@@ -76,6 +76,20 @@ export function securityHeaders(): express.RequestHandler {
   });
 }
 
+/** Only the Swagger UI files the docs page loads (an allow-list); any other path falls through to the 404. */
+export function docsAssets(): express.Router {
+  const dir = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  const router = express.Router();
+  for (const file of Object.values(DOCS_ASSETS)) router.get(`/${file}`, (_req, res, next) => res.sendFile(path.join(dir, file), (err) => err && next(err)));
+  return router;
+}
+
+/** `Cache-Control: no-store` on every answer it passes. */
+export const noStore: express.RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
+
 export async function createApp(deps: AppDeps, opts: { dashboardDir?: string } = {}): Promise<NestExpressApplication> {
   CONTROLLERS_REF.list = CONTROLLERS;
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(deps), {
@@ -95,14 +109,16 @@ export async function createApp(deps: AppDeps, opts: { dashboardDir?: string } =
     });
   }
   app.use(requestLogger(deps.logger));
+  // API answers carry personal data and per-caller scopes: no browser or proxy may keep one.
+  // First, so refusals (401, 404, 429) and streamed exports carry it too.
+  app.use('/api/v1', noStore);
   // Only the API is limited: health, the OpenAPI document, the docs and the dashboard are not.
   // Before the body parser, so a refused request's body is never read.
   if (deps.config.rateLimitPerMinute !== null) app.use('/api/v1', rateLimit(app.get(RateLimiter), app.get(TokenService)));
   // JSON bodies only; bulk bodies (NDJSON, CSV, Parquet) are streamed by their route.
   app.useBodyParser('json', { limit: deps.config.bodyLimitBytes });
   app.useGlobalFilters(new ApiExceptionFilter(deps.logger));
-  const swaggerDir = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
-  app.use('/api/docs/assets', express.static(swaggerDir, { index: false }));
+  app.use('/api/docs/assets', docsAssets());
   app.use('/api/docs/init.js', (_req: express.Request, res: express.Response) => res.type('application/javascript').send(DOCS_INIT_JS));
   const dashboard = opts.dashboardDir ?? dashboardDir();
   app.use(express.static(dashboard, { index: 'index.html' }));

@@ -16,8 +16,8 @@ const ALL = ['/', '/countries', '/cross-border', '/resolution', '/traders', '/ad
 const NAV: Record<Role, string[]> = {
   admin: ALL,
   regulator: ALL,
-  trader: ['/', '/resolution', '/traders', '/registry', '/etl', '/about'],
-  adr_body: ['/', '/resolution', '/adr-bodies', '/registry', '/etl', '/about'],
+  trader: ['/', '/resolution', '/traders', '/registry', '/about'],
+  adr_body: ['/', '/resolution', '/adr-bodies', '/registry', '/about'],
   ingest: ['/etl', '/about'],
 };
 const navPaths = async (page: Page): Promise<string[]> =>

@@ -62,23 +62,32 @@ export async function startServer(opts: number | ServerOptions = 3000): Promise<
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 200_000;
   // Ready when the first ETL run has published a snapshot (analytics answer 503 before); an empty
-  // store outside demo mode has nothing to publish, so there listening is enough.
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}:\n${log}`);
-    if (Date.now() > deadline) throw new Error(`server not ready in time:\n${log}`);
-    try {
-      const health = (await (await fetch(`${baseUrl}/api/health`)).json()) as { analytics?: { status?: string } };
-      if (health.analytics?.status === 'up' || (!demo && health.analytics?.status)) break;
-    } catch {
-      // not listening yet
+  // store outside demo mode has nothing to publish, so there listening is enough. Health tells
+  // only whether the process serves (its details need an admin token), so a demo server is asked
+  // for the figures with its demo regulator's token.
+  const waitFor = async (what: string, ready: () => Promise<boolean>): Promise<void> => {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}:\n${log}`);
+      if (Date.now() > deadline) throw new Error(`server not ready in time (${what}):\n${log}`);
+      try {
+        if (await ready()) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 300));
     }
-    await new Promise((r) => setTimeout(r, 300));
-  }
+  };
+  await waitFor('health', async () => (await fetch(`${baseUrl}/api/health`)).status === 200);
   const demoTokens: Partial<Record<Role, DemoToken>> = {};
   if (demo) {
-    const res = await fetch(`${baseUrl}/api/v1/demo/session`);
-    if (res.status !== 200) throw new Error(`GET /api/v1/demo/session answered ${res.status} in demo mode`);
-    for (const t of ((await res.json()) as { tokens: DemoToken[] }).tokens) demoTokens[t.role] = t;
+    await waitFor('demo tokens', async () => {
+      const res = await fetch(`${baseUrl}/api/v1/demo/session`);
+      if (res.status !== 200) return false;
+      for (const t of ((await res.json()) as { tokens: DemoToken[] }).tokens) demoTokens[t.role] = t;
+      return demoTokens.regulator !== undefined;
+    });
+    const regulator = demoTokens.regulator!.token;
+    await waitFor('first snapshot', async () => (await fetch(`${baseUrl}/api/v1/stats/summary`, { headers: { authorization: `Bearer ${regulator}` } })).status === 200);
   }
   const tokenOf = (role: Role): string => {
     const t = demoTokens[role]?.token ?? (role === 'admin' ? adminToken : undefined);

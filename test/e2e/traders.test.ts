@@ -44,8 +44,8 @@ describe('traders e2e', () => {
   const benchmark = (traderId: string, year: number) => get<Benchmark>(`/api/v1/stats/traders/${encodeURIComponent(traderId)}/benchmark?year=${year}`);
 
   beforeAll(async () => {
-    const health = await get<{ analytics: { asOf: { finishedAt: string } } }>('/api/health');
-    asOfYear = new Date(health.analytics.asOf.finishedAt).getUTCFullYear();
+    const summary = await get<{ asOf: { finishedAt: string } }>('/api/v1/stats/summary');
+    asOfYear = new Date(summary.asOf.finishedAt).getUTCFullYear();
     // A withheld and a shown peer group, both for traders with complaints in the year.
     const { items } = await get<{ items: TraderItem[] }>('/api/v1/stats/traders?limit=300');
     for (const year of [asOfYear - 1, asOfYear - 2]) {

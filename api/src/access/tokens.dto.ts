@@ -1,6 +1,24 @@
 import { z } from 'zod';
-import { label, referenceId } from '../complaints/complaint.schema.js';
+import { dateTimeError, label, parseIsoDateTime, referenceId } from '../complaints/complaint.schema.js';
 import { ROLES } from './roles.js';
+
+/** When a token stops working: an ISO-8601 date-time with a zone, in the future → canonical UTC. */
+const expiry = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    const ms = parseIsoDateTime(value);
+    if (ms === null) {
+      ctx.addIssue({ code: 'custom', message: dateTimeError(value, 'a date-time: use ISO-8601 with a time zone, e.g. 2027-01-01T00:00:00Z') });
+      return z.NEVER;
+    }
+    if (ms <= Date.now()) {
+      ctx.addIssue({ code: 'custom', message: `${value} is not in the future: a token must expire after it is issued` });
+      return z.NEVER;
+    }
+    return new Date(ms).toISOString();
+  })
+  .meta({ format: 'date-time', example: '2027-01-01T00:00:00Z' });
 
 /** A new token: the binding each role needs, and nothing it does not. */
 export const tokenInput = z
@@ -10,6 +28,7 @@ export const tokenInput = z
     traderId: referenceId('traderId').optional().meta({ description: 'required for (and only for) role trader' }),
     adrBodyId: referenceId('adrBodyId').optional().meta({ description: 'required for (and only for) role adr_body' }),
     source: referenceId('source').optional().meta({ description: 'required for (and only for) role ingest' }),
+    expiresAt: expiry.optional().meta({ description: 'when the token stops working (a future ISO-8601 date-time); absent: it works until revoked' }),
   })
   .superRefine((t, ctx) => {
     const needs = { trader: 'traderId', adr_body: 'adrBodyId', ingest: 'source' } as const;
@@ -34,6 +53,7 @@ export const tokenInfoBody = z
     createdAt: z.string(),
     createdBy: z.string(),
     revokedAt: z.string().nullable(),
+    expiresAt: z.string().nullable().meta({ description: 'when the token stops working; null: until revoked' }),
   })
   .meta({ id: 'TokenInfo' });
 export const newTokenBody = tokenInfoBody.extend({ token: z.string().meta({ description: 'the secret: shown this once, stored only as a hash' }) }).meta({ id: 'NewToken' });

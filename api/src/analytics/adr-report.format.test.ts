@@ -130,7 +130,11 @@ describe('adrReportToMarkdown', () => {
     expect(md.split('\n')[0]).toBe(`# ADR body activity report 2024: Quiet Body (ADR-XX-01, IT)`);
     expect(md).toContain(empty.basis);
     expect(md).toContain(formatStamp(asOf.finishedAt));
-    expect(md).toContain(`ETL run ${asOf.etlRunId}`);
+    expect(md).toContain(`ETL run ${asOf.etlRunId}, 12,345 complaints in the snapshot`);
+    // A bound caller's answer carries no platform total, and the report says nothing of it.
+    const noTotal = adrReportToMarkdown({ ...empty, asOf: { etlRunId: asOf.etlRunId, finishedAt: asOf.finishedAt } });
+    expect(noTotal).toContain(`(ETL run ${asOf.etlRunId})`);
+    expect(noTotal).not.toMatch(/undefined|complaints in the snapshot/);
     for (const s of SECTIONS) expect(md).toContain(`## ${s}\n`);
     expect(md).toContain(`refusal rate (refused of accepted + refused): **${NONE}**`);
     expect(md).toContain(`share of accepted disputes: **${NONE}**`);

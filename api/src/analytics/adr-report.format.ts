@@ -95,7 +95,7 @@ export function adrReportToMarkdown(r: AdrReport): string {
   L.push(`- **${r.years.length > 1 ? 'Reporting years' : 'Reporting year'}:** ${years}`);
   L.push(`- **Legal basis:** ${mdText(r.basis)}`);
   L.push(
-    `- **Data as of:** ${formatStamp(r.asOf.finishedAt)} (ETL run ${r.asOf.etlRunId}, ${formatCount(r.asOf.complaints)} complaints in the snapshot)`,
+    `- **Data as of:** ${formatStamp(r.asOf.finishedAt)} (ETL run ${r.asOf.etlRunId}${r.asOf.complaints === undefined ? '' : `, ${formatCount(r.asOf.complaints)} complaints in the snapshot`})`,
   );
   L.push('', `Counted: the disputes the body received (\`adr_body_agreed\`) in ${years}, whatever happened to them later.`);
 

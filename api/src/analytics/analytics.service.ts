@@ -59,6 +59,16 @@ function label(table: Readonly<Record<string, { en: string }>>, code: string): s
 
 const share = (n: number, d: number) => (d === 0 ? null : n / d);
 
+/**
+ * The stamp of an answer. The snapshot's complaint count is the platform's total: a caller bound
+ * to a trader or an ADR body (or a feed) is not told it; unbound readers (admin, regulator, the
+ * CLI) are.
+ */
+export function asOfFor(s: { etlRunId: number; finishedAt: string; complaints: number }, scope: Scope): AsOf {
+  const bound = scope.traderId !== undefined || scope.adrBodyId !== undefined || scope.source !== undefined;
+  return { etlRunId: s.etlRunId, finishedAt: s.finishedAt, ...(bound ? {} : { complaints: s.complaints }) };
+}
+
 export class AnalyticsService {
   private readonly sql: Record<string, string>;
   private readonly cache = new Map<string, unknown>();
@@ -95,7 +105,7 @@ export class AnalyticsService {
    * per snapshot (a snapshot never changes, so a kept answer is exact until the next run
    * publishes): the dashboard's many readers asking the same views cost one query each.
    */
-  private async onSnapshot<T>(key: string, fn: (q: Q, asOf: AsOf, dataRunId: number) => Promise<T>): Promise<T & { asOf: AsOf }> {
+  private async onSnapshot<T>(key: string, scope: Scope, fn: (q: Q, asOf: AsOf, dataRunId: number) => Promise<T>): Promise<T & { asOf: AsOf }> {
     return this.analytics.read(async (q) => {
       const s = await readSnapshot(q);
       if (!s) throw new AnalyticsNotBuilt();
@@ -106,7 +116,7 @@ export class AnalyticsService {
         this.cache.clear();
         this.cachedRunId = s.dataRunId;
       }
-      const asOf: AsOf = { etlRunId: s.etlRunId, finishedAt: s.finishedAt, complaints: s.complaints };
+      const asOf = asOfFor(s, scope);
       const current = s.dataRunId === this.cachedRunId;
       const kept = current ? (this.cache.get(key) as T | undefined) : undefined;
       if (kept) {
@@ -188,7 +198,7 @@ export class AnalyticsService {
   }
 
   async summary(f: AnalyticsFilters, scope: Scope = UNRESTRICTED) {
-    return this.onSnapshot(key('summary', f, scope), async (q, _asOf, dataRunId) => {
+    return this.onSnapshot(key('summary', f, scope), scope, async (q, _asOf, dataRunId) => {
       const w = await this.where(q, f, scope);
       const [{ closeHistogram, ...measures }] = (await this.run(q, 'summary', w)) as [Row & { closeHistogram: BucketCount[] | null }];
       const quantiles = await histogramQuantiles(q, await this.closeBuckets(q, dataRunId), w, '0', new Map([[0, closeHistogram ?? []]]));
@@ -198,7 +208,7 @@ export class AnalyticsService {
 
   async countries(query: CountriesQuery, scope: Scope = UNRESTRICTED) {
     const { side, ...f } = query;
-    return this.onSnapshot(key('countries', query, scope), async (q, _asOf, dataRunId) => {
+    return this.onSnapshot(key('countries', query, scope), scope, async (q, _asOf, dataRunId) => {
       const rows = await this.byDimension(q, dataRunId, await this.where(q, f, scope), side === 'consumer' ? 'consumer_country' : 'trader_country');
       const items = rows.map(({ key, ...m }) => {
         const population = POPULATION_MILLIONS[key as Country] ?? null;
@@ -209,7 +219,7 @@ export class AnalyticsService {
   }
 
   async flows(f: AnalyticsFilters, scope: Scope = UNRESTRICTED) {
-    return this.onSnapshot(key('flows', f, scope), async (q) => {
+    return this.onSnapshot(key('flows', f, scope), scope, async (q) => {
       const rows = await this.run(q, 'flows', await this.where(q, f, scope));
       return { items: rows.map((r) => ({ consumerCountry: String(r.consumerCountry), traderCountry: String(r.traderCountry), crossBorder: r.consumerCountry !== r.traderCountry, complaints: Number(r.complaints) })) };
     });
@@ -217,7 +227,7 @@ export class AnalyticsService {
 
   async trend(query: TrendQuery, scope: Scope = UNRESTRICTED) {
     const { interval, ...f } = query;
-    const body = await this.onSnapshot(key('trend', query, scope), async (q, _asOf, dataRunId) => {
+    const body = await this.onSnapshot(key('trend', query, scope), scope, async (q, _asOf, dataRunId) => {
       const w = await this.where(q, f, scope);
       const rows = await this.byDimension(q, dataRunId, w, `filed_${interval}`, 'trend', { months: String(MONTHS[interval]) });
       return { interval, items: rows.map(({ start, key: _, ...m }) => ({ period: periodOf(String(start), interval), start: String(start), ...m })) };
@@ -236,7 +246,7 @@ export class AnalyticsService {
   }
 
   private async byCode(f: AnalyticsFilters, column: 'sector' | 'problem', labels: Readonly<Record<string, { en: string }>>, scope: Scope) {
-    return this.onSnapshot(key(column, f, scope), async (q, _asOf, dataRunId) => {
+    return this.onSnapshot(key(column, f, scope), scope, async (q, _asOf, dataRunId) => {
       const rows = await this.byDimension(q, dataRunId, await this.where(q, f, scope), column);
       const total = rows.reduce((s, r) => s + Number(r.complaints), 0);
       return { items: rows.map(({ key, ...m }) => ({ code: String(key), label: label(labels, String(key)), share: share(Number(m.complaints), total), ...m })) };
@@ -244,7 +254,7 @@ export class AnalyticsService {
   }
 
   async outcomes(f: AnalyticsFilters, scope: Scope = UNRESTRICTED) {
-    return this.onSnapshot(key('outcomes', f, scope), async (q) => {
+    return this.onSnapshot(key('outcomes', f, scope), scope, async (q) => {
       const w = await this.where(q, f, scope);
       // One row per counted value, each carrying the summary (at least one row).
       const rows = await this.run(q, 'outcomes', w);
@@ -265,7 +275,7 @@ export class AnalyticsService {
   }
 
   async overdue(f: AnalyticsFilters, scope: Scope = UNRESTRICTED) {
-    return this.onSnapshot(key('overdue', f, scope), async (q) => {
+    return this.onSnapshot(key('overdue', f, scope), scope, async (q) => {
       const rows = await this.run(q, 'overdue', await this.where(q, f, scope));
       const order = ['filed', 'with_trader', 'trader_replied', 'at_adr_body', 'adr_in_progress'];
       const byStage = new Map(rows.map((r) => [String(r.stage), r]));
@@ -281,7 +291,7 @@ export class AnalyticsService {
 
   async traders(query: TradersQuery, scope: Scope = UNRESTRICTED) {
     const { limit, ...f } = query;
-    return this.onSnapshot(key('traders', query, scope), async (q, _asOf, dataRunId) => {
+    return this.onSnapshot(key('traders', query, scope), scope, async (q, _asOf, dataRunId) => {
       const w = await this.where(q, f, scope);
       const listed = await this.run(q, 'traders', w, {}, { limit });
       if (listed.length === 0) return { minClosedForRates: MIN_CLOSED_FOR_RATES, items: [] };
@@ -315,7 +325,7 @@ export class AnalyticsService {
     // Before the cache: another trader's benchmark is a 404 whether or not it was computed.
     assertTraderVisible(scope, traderId);
     // The answer depends on the trader and year only (peers are never scoped), so it is shared.
-    return this.onSnapshot(key('benchmark', { traderId, year }, UNRESTRICTED), async (q) => {
+    return this.onSnapshot(key('benchmark', { traderId, year }, UNRESTRICTED), scope, async (q) => {
       const rows = await this.run(q, 'benchmark_traders', { where: 'true', params: {} }, {}, { year, trader: traderId });
       const me = rows.find((r) => r.traderId === traderId);
       let sector: string | null = me ? String(me.sector) : null;
@@ -352,7 +362,7 @@ export class AnalyticsService {
     assertAdrBodyVisible(scope, adrBodyId);
     const years = reportYears(query);
     // Depends on the body and years only (every reader allowed to see it sees the same report).
-    return this.onSnapshot(key('adrReport', { adrBodyId, years }, UNRESTRICTED), async (q) => {
+    return this.onSnapshot(key('adrReport', { adrBodyId, years }, UNRESTRICTED), scope, async (q) => {
       const [body] = await q('SELECT b.id, b.name, b.country, k.adr_body_key FROM adr_bodies b LEFT JOIN adr_body_keys k ON k.adr_body_id = b.id WHERE b.id = $id', { id: adrBodyId });
       if (!body) throw new ApiError(404, `no ADR body "${adrBodyId}"`);
       const w: SqlWhere = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clip } from '../complaints/complaint.schema.js';
+import { clip, dateTimeError, parseIsoDateTime } from '../complaints/complaint.schema.js';
 import { strictQuery } from '../registry/registry.dto.js';
 import { AUDIT_ACTION_NAMES, AUDIT_OUTCOMES, type AuditOutcome } from './audit.actions.js';
 
@@ -8,9 +8,9 @@ const when = (description: string) =>
     .string()
     .trim()
     .transform((v, ctx) => {
-      const ok = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(v) && !Number.isNaN(Date.parse(v));
+      const ok = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(v) && parseIsoDateTime(v.length === 10 ? `${v}T00:00:00Z` : v) !== null;
       if (!ok) {
-        ctx.addIssue({ code: 'custom', message: `"${clip(v)}" is not a date or date-time: use YYYY-MM-DD or ISO-8601 with a time zone` });
+        ctx.addIssue({ code: 'custom', message: dateTimeError(v, 'a date or date-time: use YYYY-MM-DD or ISO-8601 with a time zone') });
         return z.NEVER;
       }
       return new Date(v.length === 10 ? `${v}T00:00:00Z` : v);

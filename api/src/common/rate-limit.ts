@@ -1,14 +1,18 @@
 /**
  * RATE_LIMIT_PER_MINUTE (contract "Configuration"): a fixed one-minute window per token id (per
- * client IP for requests without a valid token). Over the limit → 429 in the contract's error
- * shape with `Retry-After` (seconds until the window ends). Counted in this process's memory:
- * with several instances behind a balancer each enforces the limit on its own share of the
- * traffic, so a token may get up to limit × instances per minute in all.
+ * client IP for requests without a valid token). A token not already known valid here is looked
+ * up only after the client address's budget has taken the request, so a flood of made-up tokens
+ * is refused without asking the store (TokenService also remembers unknown hashes apart, in a
+ * size-capped set); once found valid, the request is moved to the token's own budget.
+ * Over the limit → 429 in the contract's error shape with `Retry-After` (seconds until the
+ * window ends). Counted in this process's memory: with several instances behind a balancer each
+ * enforces the limit on its own share of the traffic, so a token may get up to limit × instances
+ * per minute in all.
  */
-import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { bearerToken } from '../access/auth.guard.js';
 import type { TokenService } from '../access/token.service.js';
+import type { Caller } from '../access/roles.js';
 import { ApiError } from './errors.js';
 
 export const WINDOW_MS = 60_000;
@@ -42,6 +46,12 @@ export class RateLimiter {
     return { allowed: w.count <= this.limit, remaining: Math.max(0, this.limit - w.count), resetSeconds: Math.max(1, Math.ceil((w.endsAt - now) / 1000)) };
   }
 
+  /** Takes back one hit of the key's current window (a request that turned out to be another key's). */
+  refund(key: string): void {
+    const w = this.windows.get(key);
+    if (w && w.endsAt > this.now() && w.count > 0) w.count -= 1;
+  }
+
   /** Drops ended windows once a window, so memory follows the callers of the last minute. */
   private sweep(now: number): void {
     if (now - this.sweptAt < WINDOW_MS) return;
@@ -50,26 +60,31 @@ export class RateLimiter {
   }
 }
 
-/** Whose budget a request spends: its token's id, else its client address. */
-async function keyOf(req: Request, tokens: TokenService): Promise<string> {
+/** Spends the request from its token's budget when the token is valid, else from its client address's. */
+async function spend(req: Request, limiter: RateLimiter, tokens: TokenService): Promise<{ key: string; verdict: Verdict }> {
   const token = bearerToken(req.headers.authorization);
-  if (token) {
-    try {
-      const caller = await tokens.resolve(token);
-      if (caller) return `token:${caller.tokenId}`;
-    } catch {
-      // The database is unreachable: the guard answers 503; meanwhile count the token itself.
-      return `token-hash:${createHash('sha256').update(token).digest('hex')}`;
-    }
+  const known = token ? tokens.knownCaller(token) : null;
+  if (known) return charge(limiter, `token:${known.tokenId}`);
+  const address = charge(limiter, `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`);
+  if (!token || !address.verdict.allowed) return address;
+  let caller: Caller | null;
+  try {
+    caller = await tokens.resolve(token);
+  } catch {
+    // The database is unreachable: the guard answers 503; the address has paid for the request.
+    return address;
   }
-  return `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+  if (!caller) return address;
+  limiter.refund(address.key);
+  return charge(limiter, `token:${caller.tokenId}`);
 }
+
+const charge = (limiter: RateLimiter, key: string) => ({ key, verdict: limiter.hit(key) });
 
 export function rateLimit(limiter: RateLimiter, tokens: TokenService): (req: Request, res: Response, next: NextFunction) => void {
   return (req, res, next) => {
-    keyOf(req, tokens).then(
-      (key) => {
-        const v = limiter.hit(key);
+    spend(req, limiter, tokens).then(
+      ({ key, verdict: v }) => {
         res.setHeader('RateLimit-Limit', String(limiter.limit));
         res.setHeader('RateLimit-Remaining', String(v.remaining));
         res.setHeader('RateLimit-Reset', String(v.resetSeconds));

@@ -104,6 +104,16 @@ describe('accepts and normalises', () => {
     expect(dateTime.parse('2024-02-29T00:00:00Z')).toBe('2024-02-29T00:00:00.000Z');
   });
 
+  it('takes offsets up to ±15:59 (what PostgreSQL reads) and refuses wider ones by name', () => {
+    expect(dateTime.parse('2024-03-06T02:21:00+15:59')).toBe('2024-03-05T10:22:00.000Z');
+    expect(dateTime.parse('2024-03-04T18:23:00-15:59')).toBe('2024-03-05T10:22:00.000Z');
+    for (const v of ['2024-03-05T10:22:00+16:00', '2024-03-05T10:22:00-23:59', '2024-03-05T10:22:00+1600']) {
+      const r = dateTime.safeParse(v);
+      expect(r.success, v).toBe(false);
+      expect(r.error?.issues[0]?.message, v).toMatch(/offset beyond ±15:59/);
+    }
+  });
+
   it('accepts every event type with its payload', () => {
     const events = [
       { type: 'sent_to_trader', at: '2024-03-05T11:00:00Z' },

@@ -15,6 +15,27 @@ const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 const ISO_DATETIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(?:Z|([+-])(\d{2}):?(\d{2}))$/;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ZONE_OFFSET = /([+-])(\d{2}):?(\d{2})$/;
+
+/**
+ * The widest time-zone offset accepted, in minutes (±15:59). Real zones span −12:00…+14:00, and
+ * PostgreSQL refuses anything from ±16:00 on: every timestamp is held to this one rule, so a
+ * value is refused with a 400 naming its field rather than failing later in the database.
+ */
+export const MAX_ZONE_OFFSET_MINUTES = 15 * 60 + 59;
+
+/** Whether `value` ends in a numeric zone offset beyond ±15:59. */
+export function zoneOffsetOutOfRange(value: string): boolean {
+  const m = ZONE_OFFSET.exec(value);
+  return m !== null && Number(m[2]) * 60 + Number(m[3]) > MAX_ZONE_OFFSET_MINUTES;
+}
+
+/** The message for a value that is not an accepted date-time (an offset out of range said as such). */
+export function dateTimeError(value: string, expected: string): string {
+  return zoneOffsetOutOfRange(value)
+    ? `"${clip(value)}" has a time-zone offset beyond ±15:59: give the time in UTC (Z) or with a real zone offset`
+    : `"${clip(value)}" is not ${expected}`;
+}
 
 function isRealDate(y: number, m: number, d: number): boolean {
   if (y < 1900 || m < 1 || m > 12 || d < 1) return false;
@@ -36,7 +57,7 @@ export function parseIsoDateTime(value: string): number | null {
   if (m[8] !== undefined) {
     const oh = Number(m[9]);
     const om = Number(m[10]);
-    if (oh > 23 || om > 59) return null;
+    if (om > 59 || oh * 60 + om > MAX_ZONE_OFFSET_MINUTES) return null;
     t -= (m[8] === '+' ? 1 : -1) * (oh * 60 + om) * 60_000;
   }
   return t;
@@ -49,7 +70,7 @@ export const dateTime = z
   .transform((value, ctx) => {
     const ms = parseIsoDateTime(value);
     if (ms === null) {
-      ctx.addIssue({ code: 'custom', message: `"${clip(value)}" is not a date-time: use ISO-8601 with a time zone, e.g. 2024-03-05T10:22:00Z` });
+      ctx.addIssue({ code: 'custom', message: dateTimeError(value, 'a date-time: use ISO-8601 with a time zone, e.g. 2024-03-05T10:22:00Z') });
       return z.NEVER;
     }
     if (ms > Date.now() + FUTURE_TOLERANCE_MS) {

@@ -140,6 +140,8 @@ export interface ApiTokensTable {
   created_at: DefaultedTimestamp;
   created_by: string;
   revoked_at: Timestamp | null;
+  /** Null: never expires. */
+  expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface AuditLogTable {

@@ -37,8 +37,9 @@ export class EtlController {
   }
 
   @Get()
-  @Access('admin', 'regulator', 'trader', 'adr_body')
-  @ApiDoc({ summary: 'Recent ETL runs, newest first', tags: ['etl'], responses: { 200: { description: 'the last 50 runs', schema: etlRunsBody } } })
+  // System-wide row counts and raw error text: for the platform's operators, not for bound roles.
+  @Access('admin', 'regulator')
+  @ApiDoc({ summary: 'Recent ETL runs, newest first (admin, regulator)', tags: ['etl'], responses: { 200: { description: 'the last 50 runs', schema: etlRunsBody } } })
   async list() {
     // Any instance's run: the records, not this process, say what runs.
     const items = await this.runner.recentRuns(50);

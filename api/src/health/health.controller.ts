@@ -1,5 +1,5 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { ANALYTICS, STORE } from '../app.tokens.js';
 import { asOf, etlRun } from '../analytics/analytics.dto.js';
@@ -8,18 +8,28 @@ import { EtlRunner } from '../../../etl/etl-runner.js';
 import type { Store } from '../db/store.js';
 import { ApiDoc } from '../openapi/route-docs.js';
 import { Public } from '../access/access.decorator.js';
+import { bearerToken } from '../access/auth.guard.js';
+import { TokenService } from '../access/token.service.js';
+
+const ADMIN_ONLY = 'with an admin token only';
 
 export const healthBody = z
   .object({
     status: z.enum(['ok', 'degraded']),
-    reason: z.string().optional().meta({ description: 'why the status is degraded, in plain words' }),
-    postgres: z.object({ status: z.enum(['up', 'down']), kind: z.enum(['postgres', 'pglite']), error: z.string().optional() }),
-    analytics: z.object({
-      status: z.enum(['up', 'down', 'not_built']),
-      asOf: asOf.nullable().optional(),
-      error: z.string().optional(),
-    }),
-    lastEtlRun: etlRun.nullable().meta({ description: 'the newest ETL run (any status); null when PostgreSQL cannot say or none ran' }),
+    reason: z.string().optional().meta({ description: `why the status is degraded: without an admin token coarsely ("database unavailable", "analytics store unavailable"), ${ADMIN_ONLY} in detail` }),
+    postgres: z
+      .object({ status: z.enum(['up', 'down']), kind: z.enum(['postgres', 'pglite']), error: z.string().optional() })
+      .optional()
+      .meta({ description: ADMIN_ONLY }),
+    analytics: z
+      .object({
+        status: z.enum(['up', 'down', 'not_built']),
+        asOf: asOf.nullable().optional(),
+        error: z.string().optional(),
+      })
+      .optional()
+      .meta({ description: ADMIN_ONLY }),
+    lastEtlRun: etlRun.nullable().optional().meta({ description: `the newest ETL run (any status); null when PostgreSQL cannot say or none ran; ${ADMIN_ONLY}` }),
   })
   .meta({ id: 'Health' });
 
@@ -29,12 +39,13 @@ export class HealthController {
     @Inject(STORE) private readonly store: Store,
     @Inject(ANALYTICS) private readonly analytics: AnalyticsStores,
     private readonly etl: EtlRunner,
+    private readonly tokens: TokenService,
   ) {}
 
   @Get('health')
   @Public()
-  @ApiDoc({ summary: 'Liveness and dependencies (no token needed)', tags: ['health'], responses: { 200: { description: 'serving (status ok, or degraded with a reason: e.g. PostgreSQL down while the analytics snapshot is served)', schema: healthBody }, 503: { description: 'cannot serve: PostgreSQL down and no analytics snapshot', schema: healthBody } } })
-  async health(@Res({ passthrough: true }) res: Response): Promise<z.infer<typeof healthBody>> {
+  @ApiDoc({ summary: 'Liveness (no token needed); the dependencies in detail with an admin token', tags: ['health'], responses: { 200: { description: 'serving (status ok, or degraded with a reason: e.g. PostgreSQL down while the analytics snapshot is served)', schema: healthBody }, 503: { description: 'cannot serve: PostgreSQL down and no analytics snapshot', schema: healthBody } } })
+  async health(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<z.infer<typeof healthBody>> {
     let postgres: z.infer<typeof healthBody>['postgres'] = { status: 'up', kind: this.store.kind };
     try {
       await withTimeout(this.store.ping(), 2000);
@@ -48,17 +59,26 @@ export class HealthController {
     } catch (err) {
       analytics = { status: 'down', error: (err as Error).message };
     }
-    const lastEtlRun = postgres.status === 'up' ? await withTimeout(this.etl.lastRun(), 2000).catch(() => null) : null;
-    const reasons = [postgres.status === 'down' && 'postgres', analytics.status === 'down' && 'analytics'].filter(Boolean);
+    const detailed = await this.isAdmin(req);
+    const lastEtlRun = detailed && postgres.status === 'up' ? await withTimeout(this.etl.lastRun(), 2000).catch(() => null) : null;
     const why = [
-      postgres.status === 'down' && `PostgreSQL is unreachable (${postgres.error}): writes answer 503, analytics are served from the last snapshot`,
-      analytics.status === 'down' && `the analytics store cannot be read (${analytics.error})`,
+      postgres.status === 'down' && (detailed ? `PostgreSQL is unreachable (${postgres.error}): writes answer 503, analytics are served from the last snapshot` : 'database unavailable'),
+      analytics.status === 'down' && (detailed ? `the analytics store cannot be read (${analytics.error})` : 'analytics store unavailable'),
     ].filter((s): s is string => typeof s === 'string');
-    const body: z.infer<typeof healthBody> = { status: reasons.length ? 'degraded' : 'ok', ...(why.length ? { reason: why.join('; ') } : {}), postgres, analytics, lastEtlRun };
+    const verdict = { status: why.length ? 'degraded' : 'ok', ...(why.length ? { reason: why.join('; ') } : {}) } as const;
     // 503 only when this process can serve nothing: with PostgreSQL down it still serves the
     // analytics snapshot, and a load balancer must not drain every instance of a shared outage.
     if (postgres.status === 'down' && analytics.status !== 'up') res.status(503);
-    return body;
+    // The store kind, counts, run records and raw error text are for the operator only.
+    return detailed ? { ...verdict, postgres, analytics, lastEtlRun } : verdict;
+  }
+
+  /** Whether the request carries an admin token (a token that cannot be checked now is not one). */
+  private async isAdmin(req: Request): Promise<boolean> {
+    const token = bearerToken(req.headers.authorization);
+    if (!token) return false;
+    const caller = await this.tokens.resolve(token).catch(() => null);
+    return caller?.role === 'admin';
   }
 }
 

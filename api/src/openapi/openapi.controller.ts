@@ -32,11 +32,17 @@ export class OpenApiController {
 /** Filled in by server.ts with AppModule's controller list (avoids an import cycle). */
 export const CONTROLLERS_REF: { list: import('@nestjs/common').Type[] } = { list: [] };
 
+/**
+ * The files of swagger-ui-dist the docs page loads, served under /api/docs/assets/ (server.ts);
+ * nothing else of the package is (its package.json, stock index.html, source maps).
+ */
+export const DOCS_ASSETS = { css: 'swagger-ui.css', bundle: 'swagger-ui-bundle.js' } as const;
+
 const DOCS_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>ODR Observatory API</title>
-<link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head>
+<link rel="stylesheet" href="/api/docs/assets/${DOCS_ASSETS.css}"></head>
 <body><div id="swagger-ui"></div>
-<script src="/api/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/api/docs/assets/${DOCS_ASSETS.bundle}"></script>
 <script src="/api/docs/init.js"></script></body></html>`;
 
 export const DOCS_INIT_JS = `window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger-ui', deepLinking: true });`;

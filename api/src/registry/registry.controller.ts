@@ -61,7 +61,6 @@ export class RegistryController {
     res.status(200);
     res.setHeader('Content-Type', download.contentType);
     res.setHeader('Content-Disposition', `attachment; filename="${download.fileName}"`);
-    res.setHeader('Cache-Control', 'no-store');
     async function* body() {
       if (!first.done) yield first.value;
       yield* download.chunks;

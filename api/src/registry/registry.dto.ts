@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { CLOSURES, PROBLEM_CODES, SECTOR_CODES, STAGES, STATUSES, type Closure, type Country, type Stage, type Status } from '../domain/codes.js';
 import { caseSummary } from '../complaints/case-view.js';
-import { clip, countryCode, ID_PATTERN, ID_RULE } from '../complaints/complaint.schema.js';
+import { clip, countryCode, dateTimeError, ID_PATTERN, ID_RULE, parseIsoDateTime } from '../complaints/complaint.schema.js';
 
 /** At most this many values in one list parameter. */
 const MAX_LIST = 100;
@@ -69,8 +69,9 @@ const boundary = (description: string) =>
       const d = ISO_DATE.exec(v);
       if (d && realDay(Number(d[1]), Number(d[2]), Number(d[3]))) return `${v}T00:00:00Z`;
       const t = ISO_DATETIME.exec(v);
-      if (t && realDay(Number(t[1]), Number(t[2]), Number(t[3])) && Number(t[4]) < 24 && !Number.isNaN(Date.parse(v))) return v;
-      ctx.addIssue({ code: 'custom', message: `"${clip(v)}" is not a date or date-time: use YYYY-MM-DD or ISO-8601 with a time zone, e.g. 2024-03-05T10:22:00Z` });
+      // parseIsoDateTime holds it to the rules every timestamp follows (real day, offset ≤ ±15:59).
+      if (t && parseIsoDateTime(v) !== null) return v;
+      ctx.addIssue({ code: 'custom', message: dateTimeError(v, 'a date or date-time: use YYYY-MM-DD or ISO-8601 with a time zone, e.g. 2024-03-05T10:22:00Z') });
       return z.NEVER;
     })
     .meta({ description, example: '2024-01-01' });

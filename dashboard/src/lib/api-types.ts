@@ -28,7 +28,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness and dependencies (no token needed) */
+        /** Liveness (no token needed); the dependencies in detail with an admin token */
         get: operations["Health.health"];
         put?: never;
         post?: never;
@@ -294,7 +294,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Recent ETL runs, newest first */
+        /** Recent ETL runs, newest first (admin, regulator) */
         get: operations["Etl.list"];
         put?: never;
         /**
@@ -702,8 +702,8 @@ export interface components {
             sectors?: ("food" | "non_alcoholic_drinks" | "alcoholic_drinks" | "clothing_footwear" | "furnishings" | "large_appliances" | "small_appliances" | "electronic_goods" | "ict_goods" | "leisure_goods" | "books_media" | "cosmetics" | "jewellery" | "medicines" | "new_cars" | "second_hand_cars" | "vehicle_fuel" | "home_maintenance" | "personal_care_services" | "real_estate" | "vehicle_maintenance" | "legal_services" | "banking" | "payment_services" | "loans_credit" | "investments_pensions" | "insurance" | "postal_services" | "mobile_telephone" | "fixed_telephone" | "internet_services" | "tv_subscriptions" | "online_content" | "airlines" | "railways" | "buses_coaches" | "ferries" | "car_rental" | "urban_transport" | "hotels" | "package_travel" | "holiday_rentals" | "restaurants_bars" | "event_tickets" | "sports_leisure_services" | "gambling" | "electricity" | "gas" | "water" | "health_services" | "education" | "other")[];
         };
         AsOf: {
-            /** @description complaints in the snapshot */
-            complaints: number;
+            /** @description complaints in the whole snapshot (the platform total); absent for trader and ADR body callers, whose figures cover only their own cases */
+            complaints?: number;
             etlRunId: number;
             /** @description when the ETL run that built this snapshot finished (UTC); overdue is judged at this instant */
             finishedAt: string;
@@ -1085,22 +1085,24 @@ export interface components {
             running: number | null;
         };
         Health: {
-            analytics: {
+            /** @description with an admin token only */
+            analytics?: {
                 asOf?: components["schemas"]["AsOf"] | null;
                 error?: string;
                 /** @enum {string} */
                 status: "up" | "down" | "not_built";
             };
-            /** @description the newest ETL run (any status); null when PostgreSQL cannot say or none ran */
-            lastEtlRun: components["schemas"]["EtlRun"] | null;
-            postgres: {
+            /** @description the newest ETL run (any status); null when PostgreSQL cannot say or none ran; with an admin token only */
+            lastEtlRun?: components["schemas"]["EtlRun"] | null;
+            /** @description with an admin token only */
+            postgres?: {
                 error?: string;
                 /** @enum {string} */
                 kind: "postgres" | "pglite";
                 /** @enum {string} */
                 status: "up" | "down";
             };
-            /** @description why the status is degraded, in plain words */
+            /** @description why the status is degraded: without an admin token coarsely ("database unavailable", "analytics store unavailable"), with an admin token only in detail */
             reason?: string;
             /** @enum {string} */
             status: "ok" | "degraded";
@@ -1123,6 +1125,8 @@ export interface components {
             adrBodyId: string | null;
             createdAt: string;
             createdBy: string;
+            /** @description when the token stops working; null: until revoked */
+            expiresAt: string | null;
             id: string;
             label: string;
             revokedAt: string | null;
@@ -1447,6 +1451,8 @@ export interface components {
             adrBodyId: string | null;
             createdAt: string;
             createdBy: string;
+            /** @description when the token stops working; null: until revoked */
+            expiresAt: string | null;
             id: string;
             label: string;
             revokedAt: string | null;
@@ -1458,6 +1464,12 @@ export interface components {
         TokenInput: {
             /** @description required for (and only for) role adr_body */
             adrBodyId?: string;
+            /**
+             * Format: date-time
+             * @description when the token stops working (a future ISO-8601 date-time); absent: it works until revoked
+             * @example 2027-01-01T00:00:00Z
+             */
+            expiresAt?: string;
             /** @description who holds it, e.g. "Consumer authority IT, analyst desk" */
             label: string;
             /** @enum {string} */

@@ -6,14 +6,15 @@ describe('navigation by role', () => {
     for (const role of ['admin', 'regulator'] as const) expect(viewsOf(role)).toEqual(VIEW_PATHS);
   });
 
-  it('a trader: overview, resolution, its benchmark, registry, data freshness, about — nothing else', () => {
-    expect(viewsOf('trader')).toEqual(['/', '/resolution', '/traders', '/registry', '/etl', '/about']);
-    for (const p of ['/countries', '/cross-border', '/adr-bodies']) expect(mayOpen('trader', p), p).toBe(false);
+  it('a trader: overview, resolution, its benchmark, registry, about — nothing else (not the system-wide ETL runs)', () => {
+    expect(viewsOf('trader')).toEqual(['/', '/resolution', '/traders', '/registry', '/about']);
+    for (const p of ['/countries', '/cross-border', '/adr-bodies', '/etl']) expect(mayOpen('trader', p), p).toBe(false);
   });
 
   it('an ADR body: its own body instead of the traders', () => {
-    expect(viewsOf('adr_body')).toEqual(['/', '/resolution', '/adr-bodies', '/registry', '/etl', '/about']);
+    expect(viewsOf('adr_body')).toEqual(['/', '/resolution', '/adr-bodies', '/registry', '/about']);
     expect(mayOpen('adr_body', '/traders')).toBe(false);
+    expect(mayOpen('adr_body', '/etl')).toBe(false);
   });
 
   it('ingest: data freshness and about only, landing on data freshness', () => {
@@ -21,7 +22,7 @@ describe('navigation by role', () => {
     expect(homeOf('ingest')).toBe('/etl');
     expect(mayOpen('ingest', '/')).toBe(false);
     expect(mayOpen('ingest', '/registry/123')).toBe(false);
-    expect(canReadEtlRuns('ingest')).toBe(false);
+    expect(ROLES.filter(canReadEtlRuns)).toEqual(['admin', 'regulator']);
   });
 
   it('a case page goes with the registry; an unknown path is left to the not-found page', () => {

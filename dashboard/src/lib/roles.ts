@@ -17,9 +17,9 @@ const VIEWS: Record<Role, readonly ViewPath[]> = {
   admin: EVERYTHING,
   regulator: EVERYTHING,
   // Its own cases and analytics over them, its own benchmark (/traders shows only that).
-  trader: ['/', '/resolution', '/traders', '/registry', '/etl', '/about'],
+  trader: ['/', '/resolution', '/traders', '/registry', '/about'],
   // Cases transmitted to it, analytics over them, its own activity report.
-  adr_body: ['/', '/resolution', '/adr-bodies', '/registry', '/etl', '/about'],
+  adr_body: ['/', '/resolution', '/adr-bodies', '/registry', '/about'],
   // Reads nothing but its batches' results: the freshness of the data and the definitions.
   ingest: ['/etl', '/about'],
 };
@@ -41,8 +41,8 @@ export function mayOpen(role: Role, path: string): boolean {
 
 /** "Run now" on /etl starts an ETL run: admin only (POST /api/v1/etl/runs). */
 export const canRunEtl = (role: Role): boolean => role === 'admin';
-/** The list of ETL runs is read by every role that reads figures (GET /api/v1/etl/runs). */
-export const canReadEtlRuns = (role: Role): boolean => role !== 'ingest';
+/** The list of ETL runs (system-wide counts and errors) is the platform's: admin and regulator (GET /api/v1/etl/runs). */
+export const canReadEtlRuns = (role: Role): boolean => role === 'admin' || role === 'regulator';
 /** Roles that choose which trader or ADR body to look at; a bound role sees only its own. */
 export const picksTraders = (role: Role): boolean => role === 'admin' || role === 'regulator';
 export const picksAdrBodies = (role: Role): boolean => role === 'admin' || role === 'regulator';
