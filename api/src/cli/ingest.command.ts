@@ -42,7 +42,7 @@ export async function ingestCommand(files: string[], opts: { format?: string; so
           yield chunk as Buffer;
         }
       }
-      const items = format === 'csv' ? readCsv(counted()) : format === 'ndjson' ? readNdjson(counted(), { maxLineBytes: config.bulkMaxLineBytes }) : readParquetFile(file);
+      const items = format === 'csv' ? readCsv(counted(), { maxLineBytes: config.bulkMaxLineBytes }) : format === 'ndjson' ? readNdjson(counted(), { maxLineBytes: config.bulkMaxLineBytes }) : readParquetFile(file);
       try {
         const r = await ingest.ingest({ items, format, defaultSource: opts.source, caller: CLI_ACTOR });
         bar.stop();

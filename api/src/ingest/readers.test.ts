@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../common/errors.js';
-import { readNdjson, type ReaderItem } from './readers.js';
+import { readCsv, readNdjson, type ReaderItem } from './readers.js';
 
 async function* chunked(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
   for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
@@ -57,5 +57,13 @@ describe('readNdjson', () => {
     const max = Buffer.byteLength(line);
     expect(await all(readNdjson(chunked(Buffer.from(`${line}\n${line}`), 7), { maxLineBytes: max }))).toHaveLength(2);
     await expect(all(readNdjson(chunked(Buffer.from(`${line} \n`), 7), { maxLineBytes: max }))).rejects.toMatchObject({ statusCode: 413 });
+  });
+});
+
+describe('readCsv', () => {
+  it('refuses a record longer than maxLineBytes with 413 naming its line', async () => {
+    const text = `external_ref,filed_at,consumer_country,trader_country,trader_id,sector,problem,description\nR1,2024-01-01T00:00:00Z,IT,DE,T1,clothing_footwear,delivery,short\nR2,2024-01-01T00:00:00Z,IT,DE,T1,clothing_footwear,delivery,"${'z'.repeat(5000)}"\n`;
+    const err = await all(readCsv(chunked(Buffer.from(text), 512), { maxLineBytes: 1024 })).catch((e: unknown) => e);
+    expect(err).toMatchObject({ statusCode: 413, details: [{ line: 3, field: '(line)' }] });
   });
 });

@@ -91,13 +91,17 @@ export async function* readNdjson(source: AsyncIterable<Buffer>, opts: LineLimit
   if (last) yield last;
 }
 
-/** RFC 4180 CSV with a header row of the contract's columns (order free, unknown ones refused). */
-export async function* readCsv(source: AsyncIterable<Buffer>): AsyncGenerator<ReaderItem> {
+/**
+ * RFC 4180 CSV with a header row of the contract's columns (order free, unknown ones refused). A
+ * record longer than `maxLineBytes` (counted in characters by the parser) → 413 naming its line.
+ */
+export async function* readCsv(source: AsyncIterable<Buffer>, opts: LineLimit = {}): AsyncGenerator<ReaderItem> {
   // The parser reads ahead of this loop: remember where the last complete record ended, so an
   // unclosed quote is reported at the line where its field opens.
   let parsedUpTo = 1;
   const parser = parseCsv({
     bom: true, relax_column_count: true, skip_empty_lines: false, info: true,
+    ...(opts.maxLineBytes !== undefined ? { max_record_size: opts.maxLineBytes } : {}),
     on_record: (record: string[], context: { lines: number }) => {
       parsedUpTo = context.lines;
       return record;
@@ -133,6 +137,7 @@ export async function* readCsv(source: AsyncIterable<Buffer>): AsyncGenerator<Re
       yield { line, input: complaint, problems: problems.map((p) => ({ line, ...p })), fieldOf };
     }
   } catch (err) {
+    if (err instanceof CsvError && err.code === 'CSV_MAX_RECORD_SIZE') throw lineTooLong(parsedUpTo + 1, opts.maxLineBytes!);
     if (err instanceof CsvError) {
       const line = err.code === 'CSV_QUOTE_NOT_CLOSED' ? parsedUpTo + 1 : ((err as CsvError & { lines?: number }).lines ?? lastLine);
       yield { line, problems: [{ line, field: '(line)', message: `the CSV cannot be read from here on: ${csvMessage(err)}` }] };
