@@ -6,13 +6,18 @@
  * 415; a damaged Parquet file gets a fixed message.
  */
 import http from 'node:http';
+import { Readable } from 'node:stream';
+import { sql } from 'kysely';
 import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Session, Store } from '../api/src/db/store.js';
+import { IngestService } from '../api/src/ingest/ingest.service.js';
 import { PARQUET_UNREADABLE, parquetDamagedAfter } from '../api/src/ingest/parquet-reader.js';
+import { readNdjson } from '../api/src/ingest/readers.js';
 import { csv, MIN_CSV_HEADER, minCsvRow, ndjson, validComplaint } from './support/complaints.js';
 import { client, counts, expectError, expectHealthy, startApp, TEST_ADMIN_TOKEN, type Client, type RunningApp } from './support/http.js';
 import { ADMIN, buildServer, ServerProcess, sleep } from './support/server-process.js';
@@ -250,6 +255,39 @@ describe('in process: the concurrency cap, gzip, encodings, Parquet', () => {
       const messages = (a.body.details as { field: string; message: string }[]).filter((d) => d.field === '(file)').map((d) => d.message);
       expect(messages).toHaveLength(1);
       expect(fixed).toContain(messages[0]);
+    }
+  });
+});
+
+describe('the ingest transaction on PostgreSQL', () => {
+  it('sets idle_in_transaction_session_timeout for its session (PGlite, one connection, leaves it alone)', async () => {
+    const t = await createTestStore();
+    try {
+      const seen: string[] = [];
+      // The store as the service sees it, except that each COPY first reads the setting on the
+      // same connection, inside the ingest transaction.
+      const watched: Store = Object.assign(Object.create(t.store) as Store, {
+        session: <T>(fn: (s: Session) => Promise<T>) =>
+          t.store.session((s) =>
+            fn({
+              ...s,
+              copyCsv: async (table, columns, chunks) => {
+                const r = await sql<{ v: string }>`select current_setting('idle_in_transaction_session_timeout') as v`.execute(s.db);
+                seen.push(r.rows[0]!.v);
+                return s.copyCsv(table, columns, chunks);
+              },
+            }),
+          ),
+      });
+      const svc = new IngestService(watched, { traderReplyDays: 10, idleInTransactionMs: 45_000 });
+      const r = await svc.ingest({ items: readNdjson(Readable.from([Buffer.from(ndjson([validComplaint(), validComplaint()]))])), format: 'ndjson', defaultSource: 'idle-test', caller: 'test' });
+      expect(r.inserted).toBe(2);
+      expect(seen).toEqual([t.store.kind === 'postgres' ? '45s' : '0']);
+      // SET LOCAL: the connection goes back to the pool without it.
+      const after = await sql<{ v: string }>`select current_setting('idle_in_transaction_session_timeout') as v`.execute(t.store.db);
+      expect(after.rows[0]!.v).toBe('0');
+    } finally {
+      await t.close();
     }
   });
 });
