@@ -197,6 +197,21 @@ describe('in process: the concurrency cap, gzip, encodings, Parquet', () => {
     expect(after.status, after.text).toBe(200);
   });
 
+  it('an upload the client cuts frees its slot at once', async () => {
+    const cut = rawBulk(app.baseUrl, TEST_ADMIN_TOKEN, { 'content-type': 'application/x-ndjson' }, async (req) => {
+      req.write(ndjson([validComplaint()]));
+      await sleep(300);
+      req.destroy();
+    });
+    await cut.writing;
+    await cut.answer.catch(() => undefined);
+    await sleep(200);
+    const t0 = performance.now();
+    const next = await api.ndjson(ndjson([validComplaint()]));
+    expect(next.status, next.text).toBe(200);
+    expect(performance.now() - t0).toBeLessThan(5_000);
+  });
+
   it('a gzip NDJSON or CSV body is inflated and stored', async () => {
     const cases = Array.from({ length: 40 }, () => validComplaint());
     const nd = await api.postRaw('/api/v1/complaints/bulk', gzipSync(ndjson(cases)), 'application/x-ndjson', { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' } });
