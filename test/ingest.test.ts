@@ -598,18 +598,23 @@ describe('a batch merged in chunks (3 lines each here; 10,000 in service)', () =
     expect(await counts(store)).toEqual(before);
   });
 
-  it('a problem found by a chunk\'s merge and bad lines after it are all listed, in line order', async () => {
+  it('bad lines are answered before anything is merged; once they are right, a chunk\'s merge problem is found', async () => {
     const before = await counts(store);
     const lines = [
       validComplaint(), validComplaint(), validComplaint(),
       validComplaint(), validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(1)), ev.agreed(d(2), 'ADR-NOBODY')] }), validComplaint(),
       validComplaint(), validComplaint({ consumer: { country: 'US' } }),
     ];
+    // The body is read and validated whole before a transaction opens: only line 8 is named.
     const e = await rejection(chunked(ndjson(lines)));
     expect(e.statusCode).toBe(422);
-    expectDetail(e, 5, 'adrBodyId', /unknown ADR body/);
     expectDetail(e, 8, 'consumer.country', /US/);
-    expect((e.details ?? []).map((x) => x.line)).toEqual([5, 8]);
+    expect((e.details ?? []).map((x) => x.line)).toEqual([8]);
+    lines[7] = validComplaint();
+    const merged = await rejection(chunked(ndjson(lines)));
+    expect(merged.statusCode).toBe(422);
+    expectDetail(merged, 5, 'adrBodyId', /unknown ADR body/);
+    expect((merged.details ?? []).map((x) => x.line)).toEqual([5]);
     expect(await counts(store)).toEqual(before);
   });
 });

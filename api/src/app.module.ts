@@ -90,7 +90,7 @@ export class AppModule {
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         { provide: RateLimiter, useFactory: (config: Config) => new RateLimiter(config.rateLimitPerMinute ?? Number.POSITIVE_INFINITY), inject: [CONFIG] },
         DemoTokens,
-        { provide: IngestService, useFactory: (store: Store, config: Config) => new IngestService(store, { traderReplyDays: config.traderReplyDays }), inject: [STORE, CONFIG] },
+        { provide: IngestService, useFactory: (store: Store, config: Config) => new IngestService(store, { traderReplyDays: config.traderReplyDays, spoolDir: path.join(config.dataDir, 'tmp'), idleInTransactionMs: config.bulkIdleTimeoutMs }), inject: [STORE, CONFIG] },
         { provide: RegistryService, useFactory: (store: Store) => new RegistryService(store), inject: [STORE] },
         { provide: RegistryExporter, useFactory: (store: Store, config: Config) => new RegistryExporter(store, config.dataDir), inject: [STORE, CONFIG] },
         ComplaintsService,

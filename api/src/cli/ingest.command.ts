@@ -28,7 +28,7 @@ export async function ingestCommand(files: string[], opts: { format?: string; so
       await loadReferenceData(store, JSON.parse(await readFile(opts.reference, 'utf8')));
       out(`reference data loaded from ${opts.reference}`);
     }
-    const ingest = new IngestService(store, { traderReplyDays: config.traderReplyDays });
+    const ingest = new IngestService(store, { traderReplyDays: config.traderReplyDays, spoolDir: path.join(config.dataDir, 'tmp'), idleInTransactionMs: config.bulkIdleTimeoutMs });
     for (const [i, file] of files.entries()) {
       const format = formats[i]!;
       const size = (await stat(file)).size;
@@ -42,7 +42,7 @@ export async function ingestCommand(files: string[], opts: { format?: string; so
           yield chunk as Buffer;
         }
       }
-      const items = format === 'csv' ? readCsv(counted()) : format === 'ndjson' ? readNdjson(counted()) : readParquetFile(file);
+      const items = format === 'csv' ? readCsv(counted(), { maxLineBytes: config.bulkMaxLineBytes }) : format === 'ndjson' ? readNdjson(counted(), { maxLineBytes: config.bulkMaxLineBytes }) : readParquetFile(file);
       try {
         const r = await ingest.ingest({ items, format, defaultSource: opts.source, caller: CLI_ACTOR });
         bar.stop();

@@ -50,7 +50,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const e = exception as Error;
       this.logger.error({ reqId: req.id, err: { type: e?.name, message: e?.message, stack: e?.stack } }, 'request failed');
     }
-    if (error.statusCode === 413) res.setHeader('connection', 'close');
+    // A body not read to its end (too large, too slow, refused before reading) is not drained:
+    // the connection closes once the answer is out.
+    if (!res.headersSent && (error.statusCode === 413 || error.statusCode === 408 || !req.complete)) res.setHeader('connection', 'close');
     // Every 503 is temporary (database outage, token check, analytics not built yet): say when to retry.
     if (error.statusCode === 503 && !res.headersSent && !res.getHeader('retry-after')) res.setHeader('Retry-After', String(DB_RETRY_AFTER_SECONDS));
     if (res.headersSent) {

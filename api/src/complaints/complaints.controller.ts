@@ -4,7 +4,9 @@ import { CONFIG } from '../app.tokens.js';
 import { ApiError, payloadTooLarge } from '../common/errors.js';
 import type { Config } from '../config/config.js';
 import { IngestService } from '../ingest/ingest.service.js';
-import { limitBytes, readCsv, readNdjson, type IngestFormat, type ReaderItem } from '../ingest/readers.js';
+import { readCsv, readNdjson, type IngestFormat, type ReaderItem } from '../ingest/readers.js';
+import { bodyEncoding, uploadBody } from '../ingest/upload-body.js';
+import { BULK_RETRY_AFTER_SECONDS, UploadGate } from '../ingest/upload-gate.js';
 import { readParquetUpload } from '../ingest/parquet-reader.js';
 import { errorResponses } from '../openapi/common-responses.js';
 import { ApiDoc, ZBody, ZParams, ZQuery } from '../openapi/route-docs.js';
@@ -37,11 +39,15 @@ const BULK_TYPES: Record<string, IngestFormat> = {
 
 @Controller('api/v1/complaints')
 export class ComplaintsController {
+  private readonly bulkGate: UploadGate;
+
   constructor(
     private readonly complaints: ComplaintsService,
     private readonly ingestService: IngestService,
     @Inject(CONFIG) private readonly config: Config,
-  ) {}
+  ) {
+    this.bulkGate = new UploadGate(config.bulkConcurrency);
+  }
 
   @Post()
   @Access('admin', 'ingest')
@@ -68,14 +74,14 @@ export class ComplaintsController {
   @HttpCode(200)
   @ApiDoc({
     summary: 'Load many complaints, all or nothing',
-    description: 'NDJSON (one complaint per line), CSV (header row, milestone columns) or Parquet (a registry export). Any bad line → 422 listing every problem (first 1,000) and nothing is written. An ingest token writes only its own source: `source` or a line naming another → 403 and nothing is written; lines naming none take the token\u2019s source.',
+    description: 'NDJSON (one complaint per line), CSV (header row, milestone columns) or Parquet (a registry export), optionally with `Content-Encoding: gzip` (the body limit applies to the inflated bytes). Any bad line → 422 listing every problem (first 1,000) and nothing is written. An ingest token writes only its own source: `source` or a line naming another → 403 and nothing is written; lines naming none take the token\u2019s source. A body that stops coming in for BULK_IDLE_TIMEOUT_S → 408; an NDJSON line over BULK_MAX_LINE_KB → 413 naming it; more than BULK_CONCURRENCY uploads at once → 503 with Retry-After.',
     tags: ['ingest'],
     requestContent: {
       'application/x-ndjson': { description: 'one complaint JSON object per line' },
       'text/csv': { description: 'RFC 4180, UTF-8, header row of the contract columns' },
       'application/vnd.apache.parquet': { description: 'a Parquet registry export' },
     },
-    responses: { 200: { description: 'stored', schema: ingestSummary }, ...errorResponses(400, 403, 413, 415, 422) },
+    responses: { 200: { description: 'stored', schema: ingestSummary }, ...errorResponses(400, 403, 408, 413, 415, 422, 503) },
   })
   async bulk(@ZQuery(bulkQuery) q: { source?: string }, @CurrentCaller() caller: Caller, @Req() req: Request) {
     const source = writeSource(caller, q.source, DEFAULT_SOURCE);
@@ -84,13 +90,28 @@ export class ComplaintsController {
     if (!format) {
       throw new ApiError(415, `send the body as application/x-ndjson, text/csv or application/vnd.apache.parquet (got ${type || 'no content type'})`);
     }
+    const encoding = bodyEncoding(req.headers['content-encoding']);
     const limit = this.config.bulkBodyLimitBytes;
     if (Number(req.headers['content-length'] ?? 0) > limit) throw payloadTooLarge(limit);
-    const body = limitBytes(req, limit);
-    const items: AsyncIterable<ReaderItem> =
-      format === 'ndjson' ? readNdjson(body) : format === 'csv' ? readCsv(body) : await readParquetUpload(body, this.config.dataDir);
-    const { verdict: _v, ...summary } = await this.ingestService.ingest({ items, format, defaultSource: source, onlySource: onlySourceOf(caller), caller: actorOf(caller) });
-    return summary;
+    let release: () => void;
+    try {
+      release = this.bulkGate.enter();
+    } catch (err) {
+      req.res?.setHeader('Retry-After', String(BULK_RETRY_AFTER_SECONDS));
+      throw err;
+    }
+    try {
+      // The body is read, validated and spooled before the service takes a connection.
+      const body = uploadBody(req, { encoding, limitBytes: limit, idleMs: this.config.bulkIdleTimeoutMs });
+      const items: AsyncIterable<ReaderItem> =
+        format === 'ndjson' ? readNdjson(body, { maxLineBytes: this.config.bulkMaxLineBytes })
+          : format === 'csv' ? readCsv(body, { maxLineBytes: this.config.bulkMaxLineBytes })
+            : await readParquetUpload(body, this.config.dataDir);
+      const { verdict: _v, ...summary } = await this.ingestService.ingest({ items, format, defaultSource: source, onlySource: onlySourceOf(caller), caller: actorOf(caller) });
+      return summary;
+    } finally {
+      release();
+    }
   }
 
   @Post(':id/events')

@@ -10,6 +10,12 @@ describe('configuration', () => {
     expect(c.duckdbPath).toBe(path.resolve('./data/analytics.duckdb'));
     expect(c.bodyLimitBytes).toBe(1024 * 1024);
     expect(c.bulkBodyLimitBytes).toBe(1024 * 1024 * 1024);
+    expect(c).toMatchObject({ bulkIdleTimeoutMs: 30_000, bulkConcurrency: 2, bulkMaxLineBytes: 1024 * 1024 });
+  });
+
+  it('reads the bulk upload limits', () => {
+    const c = loadConfig({ BULK_IDLE_TIMEOUT_S: '0.5', BULK_CONCURRENCY: '5', BULK_MAX_LINE_KB: '64' });
+    expect(c).toMatchObject({ bulkIdleTimeoutMs: 500, bulkConcurrency: 5, bulkMaxLineBytes: 64 * 1024 });
   });
 
   it('turns demo off with a database server, and reads switches', () => {
@@ -31,6 +37,11 @@ describe('configuration', () => {
     [{ DEMO: 'yes' }, 'DEMO'],
     [{ TRADER_REPLY_DAYS: '-1' }, 'TRADER_REPLY_DAYS'],
     [{ BULK_BODY_LIMIT_MB: 'big' }, 'BULK_BODY_LIMIT_MB'],
+    [{ BULK_IDLE_TIMEOUT_S: 'soon' }, 'BULK_IDLE_TIMEOUT_S'],
+    [{ BULK_IDLE_TIMEOUT_S: '0' }, 'BULK_IDLE_TIMEOUT_S'],
+    [{ BULK_CONCURRENCY: '0' }, 'BULK_CONCURRENCY'],
+    [{ BULK_CONCURRENCY: '1.5' }, 'BULK_CONCURRENCY'],
+    [{ BULK_MAX_LINE_KB: 'lots' }, 'BULK_MAX_LINE_KB'],
     [{ RETENTION_CRON: 'daily' }, 'RETENTION_CRON'],
     [{ RATE_LIMIT_PER_MINUTE: '0' }, 'RATE_LIMIT_PER_MINUTE'],
     [{ CORS_ORIGINS: 'https://a.example.org/path' }, 'CORS_ORIGINS'],

@@ -67,6 +67,9 @@ const envSchema = z.object({
     }),
   SHUTDOWN_GRACE_MS: positiveInt('SHUTDOWN_GRACE_MS').default(10_000),
   BULK_BODY_LIMIT_MB: z.coerce.number({ error: 'BULK_BODY_LIMIT_MB must be a number' }).positive('BULK_BODY_LIMIT_MB must be positive').default(1024),
+  BULK_IDLE_TIMEOUT_S: z.coerce.number({ error: 'BULK_IDLE_TIMEOUT_S must be a number of seconds' }).positive('BULK_IDLE_TIMEOUT_S must be positive').default(30),
+  BULK_CONCURRENCY: positiveInt('BULK_CONCURRENCY').default(2),
+  BULK_MAX_LINE_KB: positiveInt('BULK_MAX_LINE_KB').default(1024),
 });
 
 export interface Config {
@@ -94,6 +97,12 @@ export interface Config {
   rateLimitPerMinute: number | null;
   bodyLimitBytes: number;
   bulkBodyLimitBytes: number;
+  /** A bulk body that sends nothing for this long is answered 408 (a trickling client holds nothing). */
+  bulkIdleTimeoutMs: number;
+  /** Bulk uploads in flight at once (reading included); beyond it 503 with Retry-After. */
+  bulkConcurrency: number;
+  /** The longest NDJSON line (or CSV record) a bulk body may carry; beyond it 413 naming the line. */
+  bulkMaxLineBytes: number;
   /** After SIGTERM, how long requests in flight may take before their connections are cut. */
   shutdownGraceMs: number;
 }
@@ -130,6 +139,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: Math.round(e.BODY_LIMIT_MB * 1024 * 1024),
     bulkBodyLimitBytes: Math.round(e.BULK_BODY_LIMIT_MB * 1024 * 1024),
+    bulkIdleTimeoutMs: Math.round(e.BULK_IDLE_TIMEOUT_S * 1000),
+    bulkConcurrency: e.BULK_CONCURRENCY,
+    bulkMaxLineBytes: e.BULK_MAX_LINE_KB * 1024,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
   };
 }

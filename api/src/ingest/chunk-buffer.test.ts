@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChunkBuffer, ChunkBufferPool } from './chunk-buffer.js';
+import { ChunkBuffer } from './chunk-buffer.js';
 
 describe('ChunkBuffer', () => {
   it('holds the UTF-8 of everything appended, growing past its first size', () => {
@@ -10,16 +10,12 @@ describe('ChunkBuffer', () => {
     expect(b.bytes().length).toBe(Buffer.byteLength(lines.join('')));
   });
 
-  it('starts empty again after a reset, and the pool hands the same buffer back', () => {
-    const pool = new ChunkBufferPool();
-    const b = pool.take();
+  it('starts empty again after a reset', () => {
+    const b = new ChunkBuffer(8);
     b.append('first chunk\n');
-    pool.give(b);
-    const again = pool.take();
-    expect(again).toBe(b);
-    expect(again.bytes().length).toBe(0);
-    again.append('second\n');
-    expect(again.bytes().toString()).toBe('second\n');
-    expect(pool.take()).not.toBe(b);
+    b.reset();
+    expect(b.bytes().length).toBe(0);
+    b.append('second\n');
+    expect(b.bytes().toString()).toBe('second\n');
   });
 });

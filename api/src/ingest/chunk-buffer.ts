@@ -1,5 +1,5 @@
 /**
- * One merge chunk's COPY text, written as UTF-8 into a Buffer that is reused from chunk to chunk.
+ * One merge chunk's COPY text, written as UTF-8 into a Buffer that is reused from chunk to chunk (reset once spooled).
  * Allocating a Buffer (or a string) per chunk left tens of MB of dead chunks waiting for V8's
  * next full GC, which counts them late: reuse keeps the server's memory flat during an upload.
  */
@@ -31,17 +31,5 @@ export class ChunkBuffer {
 
   reset(): void {
     this.used = 0;
-  }
-}
-
-/** Free buffers: at most two are ever in use (one being copied, one being filled). */
-export class ChunkBufferPool {
-  private readonly free: ChunkBuffer[] = [];
-  take(): ChunkBuffer {
-    return this.free.pop() ?? new ChunkBuffer();
-  }
-  give(b: ChunkBuffer): void {
-    b.reset();
-    this.free.push(b);
   }
 }

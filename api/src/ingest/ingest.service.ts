@@ -1,9 +1,13 @@
 /**
- * Bulk and single ingestion, one path for both: validate each line at the edge, COPY the valid
- * ones into a staging table chunk by chunk, and check and merge each chunk in SQL while the next
- * one is validated — all inside one transaction, so a batch lands whole or not at all.
+ * Bulk and single ingestion, one path for both, in two phases. First the whole input is read and
+ * each line validated at the edge, the valid ones spooled as COPY text (memory, or a temporary
+ * file when large): no connection is taken while a client is still sending, and a bad line is a
+ * 422 without a transaction ever opened. Then, in one transaction, the spooled chunks are COPYed
+ * into a staging table and checked and merged in SQL, so a batch lands whole or not at all.
  */
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { sql } from 'kysely';
 import type { z } from 'zod';
 import { ApiError, MAX_DETAILS, type ErrorDetail } from '../common/errors.js';
 import { foreignSource } from '../access/scope.js';
@@ -13,8 +17,8 @@ import { PATH_TO_COLUMN } from '../complaints/formats/csv-columns.js';
 import type { Store } from '../db/store.js';
 import { IngestRepository } from './ingest.repository.js';
 import type { IngestFormat, ReaderItem } from './readers.js';
-import { ChunkBufferPool, type ChunkBuffer } from './chunk-buffer.js';
-import { readAhead } from './read-ahead.js';
+import { ChunkBuffer } from './chunk-buffer.js';
+import { ChunkSpool } from './chunk-spool.js';
 import { CHUNK_TABLE, STAGING_COLUMNS, toCopyLine } from './staging.js';
 
 export interface IngestRequest {
@@ -52,6 +56,13 @@ export interface IngestSettings {
   traderReplyDays: number;
   /** Rows merged per chunk; tests make it tiny to cross chunk boundaries. */
   chunkLines?: number;
+  /** Where a large batch's validated rows wait for the merge (DATA_DIR/tmp); default: the OS's. */
+  spoolDir?: string;
+  /**
+   * PostgreSQL ends the ingest transaction if it idles this long between statements (a stalled
+   * process must not pin a pooled connection inside an open transaction). Default 30 s.
+   */
+  idleInTransactionMs?: number;
 }
 
 /**
@@ -59,12 +70,6 @@ export interface IngestSettings {
  * the two chunks in memory (one merging, one validated) stay a few MB each.
  */
 const MERGE_CHUNK_LINES = 10_000;
-
-interface StagedChunk {
-  /** COPY (CSV) text of the chunk's valid rows; back to the pool once copied. */
-  buffer: ChunkBuffer;
-  lines: number;
-}
 
 /** `['events', 2, 'at']` → `events[2].at` */
 export function pathToField(path: readonly PropertyKey[]): string {
@@ -113,11 +118,12 @@ export class IngestService {
 
     const settings = this.settings;
     const chunkLines = settings.chunkLines ?? MERGE_CHUNK_LINES;
-    const pool = new ChunkBufferPool();
-    // Validated rows as COPY text, a chunk at a time; once a line is bad nothing more is yielded,
-    // but every line is still read so the answer lists all problems.
-    async function* validatedChunks(): AsyncGenerator<StagedChunk> {
-      let buffer = pool.take();
+    const spool = new ChunkSpool(settings.spoolDir ?? tmpdir());
+    // Phase 1: every line read and validated, the valid ones spooled as COPY text a chunk at a
+    // time. Once a line is bad nothing more is spooled, but every line is still read so the
+    // answer lists all problems.
+    const validateAll = async (): Promise<void> => {
+      const buffer = new ChunkBuffer();
       let lines = 0;
       const iterator = req.items[Symbol.asyncIterator]();
       for (;;) {
@@ -153,72 +159,80 @@ export class IngestService {
         if (line !== null && errorCount === 0 && !forbidden) {
           buffer.append(line);
           if (++lines === chunkLines) {
-            yield { buffer, lines };
-            buffer = pool.take();
+            await spool.append(buffer.bytes(), lines);
+            buffer.reset();
             lines = 0;
           }
         }
       }
-      if (lines > 0 && errorCount === 0 && !forbidden) yield { buffer, lines };
+      if (lines > 0 && errorCount === 0 && !forbidden) await spool.append(buffer.bytes(), lines);
       req.onProgress?.(received);
-    }
+    };
+
+    // Phase 2: one session and transaction, only once the input is whole and valid.
+    const merge = () => this.store.session(async (session) =>
+      session.db.transaction().execute(async (trx) => {
+        if (this.store.kind === 'postgres') {
+          await sql.raw(`SET LOCAL idle_in_transaction_session_timeout = ${Math.round(settings.idleInTransactionMs ?? 30_000)}`).execute(trx);
+        }
+        const repo = new IngestRepository(trx);
+        await repo.createStaging();
+        let inserted = 0;
+        let updated = 0;
+        let duplicates = 0;
+        let analyzed = false;
+        for await (const chunk of spool.read()) {
+          const tCopy = performance.now();
+          await repo.clearChunk();
+          await session.copyCsv(CHUNK_TABLE, STAGING_COLUMNS, [chunk.bytes]);
+          const tMerge = performance.now();
+          phases.copyMs += tMerge - tCopy;
+          const merged = await this.mergeChunk(repo, batchId, chunk.lines, !analyzed, mergeField, addErrors);
+          analyzed = true;
+          inserted += merged.inserted;
+          updated += merged.updated;
+          duplicates += merged.duplicates;
+          phases.mergeMs += performance.now() - tMerge;
+          // Once a chunk has a problem nothing more is written; the others would only add noise.
+          if (errorCount > 0) break;
+        }
+        if (errorCount > 0) throw this.rejection(req, errors, errorCount, received, batchId);
+
+        // The first line of a reference counts; identical repeats are duplicates.
+        const tRepeats = performance.now();
+        for (const r of await repo.repeatedRefs()) {
+          for (let i = 1; i < r.lines.length; i++) {
+            if (r.hashes[i] === r.hashes[0]) duplicates++;
+            else addErrors([{ line: r.lines[i]!, field: mergeField('externalRef'), message: `reference "${r.external_ref}" already appears on line ${r.lines[0]} of this batch with different content` }]);
+          }
+        }
+        phases.mergeMs += performance.now() - tRepeats;
+        if (errorCount > 0) throw this.rejection(req, errors, errorCount, received, batchId);
+        await trx
+          .insertInto('ingest_batches')
+          .values({
+            id: batchId, source: req.defaultSource, caller: req.caller, format: req.format, status: 'completed',
+            received, inserted, updated, duplicates, rejected: 0, started_at: startedAt, finished_at: new Date(),
+          })
+          .execute();
+        return { inserted, updated, duplicates };
+      }),
+    );
 
     let outcome: { inserted: number; updated: number; duplicates: number };
     try {
-      outcome = await this.store.session(async (session) =>
-        session.db.transaction().execute(async (trx) => {
-          const repo = new IngestRepository(trx);
-          await repo.createStaging();
-          let inserted = 0;
-          let updated = 0;
-          let duplicates = 0;
-          let analyzed = false;
-          // Each chunk is merged while the next one is validated (readAhead): the server's CPU
-          // and PostgreSQL's work side by side instead of one after the other.
-          for await (const chunk of readAhead(validatedChunks())) {
-            if (errorCount > 0 || forbidden) continue;
-            const tCopy = performance.now();
-            await repo.clearChunk();
-            await session.copyCsv(CHUNK_TABLE, STAGING_COLUMNS, [chunk.buffer.bytes()]);
-            pool.give(chunk.buffer);
-            const tMerge = performance.now();
-            phases.copyMs += tMerge - tCopy;
-            const merged = await this.mergeChunk(repo, batchId, chunk.lines, !analyzed, mergeField, addErrors);
-            analyzed = true;
-            inserted += merged.inserted;
-            updated += merged.updated;
-            duplicates += merged.duplicates;
-            phases.mergeMs += performance.now() - tMerge;
-          }
-          // Writing another feed's source is refused outright, before any line error.
-          if (forbidden) throw forbidden;
-          if (errorCount > 0) throw this.rejection(req, errors, errorCount, received, batchId);
-
-          // The first line of a reference counts; identical repeats are duplicates.
-          const tRepeats = performance.now();
-          for (const r of await repo.repeatedRefs()) {
-            for (let i = 1; i < r.lines.length; i++) {
-              if (r.hashes[i] === r.hashes[0]) duplicates++;
-              else addErrors([{ line: r.lines[i]!, field: mergeField('externalRef'), message: `reference "${r.external_ref}" already appears on line ${r.lines[0]} of this batch with different content` }]);
-            }
-          }
-          phases.mergeMs += performance.now() - tRepeats;
-          if (errorCount > 0) throw this.rejection(req, errors, errorCount, received, batchId);
-          await trx
-            .insertInto('ingest_batches')
-            .values({
-              id: batchId, source: req.defaultSource, caller: req.caller, format: req.format, status: 'completed',
-              received, inserted, updated, duplicates, rejected: 0, started_at: startedAt, finished_at: new Date(),
-            })
-            .execute();
-          return { inserted, updated, duplicates };
-        }),
-      );
+      await validateAll();
+      // Writing another feed's source is refused outright, before any line error.
+      if (forbidden) throw forbidden;
+      if (errorCount > 0) throw this.rejection(req, errors, errorCount, received, batchId);
+      outcome = await merge();
     } catch (err) {
       if (err instanceof ApiError && (err.statusCode === 422 || err.statusCode === 409)) {
         await this.recordRejected(batchId, req, startedAt, received, errorCount, err.message);
       }
       throw err;
+    } finally {
+      await spool.dispose();
     }
     const verdict = outcome.inserted ? 'inserted' : outcome.updated ? 'updated' : 'duplicate';
     return { batchId, received, ...outcome, phases: roundPhases(phases), ...(req.single ? { verdict } : {}) };

@@ -1,10 +1,10 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { complaintInput } from '../complaints/complaint.schema.js';
-import { readParquetFile, readParquetUpload } from './parquet-reader.js';
+import { PARQUET_UNREADABLE, parquetDamagedAfter, readParquetFile, readParquetUpload } from './parquet-reader.js';
 import type { ReaderItem } from './readers.js';
 
 let dir: string;
@@ -105,8 +105,25 @@ describe('readParquetFile', () => {
     const fake = path.join(dir, 'fake.parquet');
     await writeFile(fake, Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64, 7), Buffer.from('PAR1')]));
     const [bad] = await all(readParquetFile(fake));
-    expect(bad!.problems[0]!.message).toMatch(/^not a readable Parquet file/);
+    expect(bad!.problems[0]!.message).toBe(PARQUET_UNREADABLE);
     expect(bad!.problems[0]!.message).not.toContain(dir);
+  });
+
+  it('a damaged file is answered with a fixed message, never DuckDB\'s own', async () => {
+    const good = await parquet('damaged.parquet', `select 'R-' || i as external_ref, '2024-01-01T00:00:00Z' as filed_at, 'IT' as consumer_country, 'DE' as trader_country, 'T1' as trader_id, 'clothing_footwear' as sector, 'delivery' as problem, repeat('d', 200) || i as description from range(20000) t(i)`);
+    const bytes = await readFile(good);
+    const fixed = [PARQUET_UNREADABLE, ...Array.from({ length: 20001 }, (_, i) => parquetDamagedAfter(i))];
+    // Damage in the footer's metadata, then in the data pages.
+    for (const [at, name] of [[bytes.length - 40, 'footer'], [Math.floor(bytes.length / 3), 'data']] as const) {
+      const damaged = Buffer.from(bytes);
+      damaged.fill(0xff, at, at + 24);
+      const file = path.join(dir, `damaged-${name}.parquet`);
+      await writeFile(file, damaged);
+      const items = await all(readParquetFile(file));
+      const problems = items.flatMap((i) => i.problems).filter((p) => p.field === '(file)');
+      expect(problems, name).toHaveLength(1);
+      expect(fixed, name).toContain(problems[0]!.message);
+    }
   });
 });
 

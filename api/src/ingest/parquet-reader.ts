@@ -64,10 +64,12 @@ function checkColumns(names: string[]): ErrorDetail[] {
   return problems;
 }
 
-/** DuckDB's messages name the (temporary) path; the user knows it as "the file". */
-function plain(err: unknown, file: string): string {
-  return String((err as Error)?.message ?? err).replaceAll(file, 'the file').split('\n')[0]!;
-}
+/**
+ * What a damaged file is told. Fixed texts: DuckDB's own messages name its internals (readers,
+ * offsets, the temporary path), which are no business of an API caller.
+ */
+export const PARQUET_UNREADABLE = 'not a readable Parquet file: its metadata is damaged or it was not written completely';
+export const parquetDamagedAfter = (row: number) => `the Parquet file cannot be read after row ${row}: its data is damaged`;
 
 /**
  * Reads a Parquet file row by row (memory bounded by one vector). Row numbers count from 1. An
@@ -89,8 +91,8 @@ export async function* readParquetFile(file: string): AsyncGenerator<ReaderItem>
     try {
       const described = await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
       columns = described.getRowObjectsJson().map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
-    } catch (err) {
-      yield fileProblem(`not a readable Parquet file: ${plain(err, file)}`);
+    } catch {
+      yield fileProblem(PARQUET_UNREADABLE);
       return;
     }
     const problems = checkColumns(columns.map((c) => c.name));
@@ -99,7 +101,14 @@ export async function* readParquetFile(file: string): AsyncGenerator<ReaderItem>
       return;
     }
     const names = columns.map((c) => c.name as CsvColumn);
-    const result = await conn.stream(`SELECT ${columns.map((c) => textOf(c.name, c.type)).join(', ')} FROM ${source}`);
+    let result: Awaited<ReturnType<DuckDBConnection['stream']>>;
+    try {
+      result = await conn.stream(`SELECT ${columns.map((c) => textOf(c.name, c.type)).join(', ')} FROM ${source}`);
+    } catch {
+      // DuckDB may read the first row group as the query starts.
+      yield fileProblem(parquetDamagedAfter(0));
+      return;
+    }
     let line = 0;
     for (;;) {
       let rows: unknown[][];
@@ -107,8 +116,8 @@ export async function* readParquetFile(file: string): AsyncGenerator<ReaderItem>
         const chunk = await result.fetchChunk();
         if (!chunk || chunk.rowCount === 0) break;
         rows = chunk.getRows();
-      } catch (err) {
-        yield fileProblem(`the Parquet file cannot be read after row ${line}: ${plain(err, file)}`);
+      } catch {
+        yield fileProblem(parquetDamagedAfter(line));
         return;
       }
       for (const values of rows) {

@@ -3,11 +3,10 @@
  * in its JSON shape, or the problems that line has. Memory stays bounded by one chunk.
  */
 import { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import { parse as parseCsv, CsvError } from 'csv-parse';
 import type { ComplaintInput } from '../complaints/complaint.schema.js';
 import { csvRecordToInput, CSV_COLUMNS, isCsvColumn, type CsvColumn, type CsvRecord } from '../complaints/formats/csv-columns.js';
-import { jsonProblem, payloadTooLarge, type ErrorDetail } from '../common/errors.js';
+import { ApiError, formatBytes, jsonProblem, payloadTooLarge, type ErrorDetail } from '../common/errors.js';
 
 export type IngestFormat = 'ndjson' | 'csv' | 'parquet';
 
@@ -30,9 +29,29 @@ export async function* limitBytes(source: AsyncIterable<Buffer | string>, limit:
   }
 }
 
-export async function* readNdjson(source: AsyncIterable<Buffer>): AsyncGenerator<ReaderItem> {
-  const decoder = new StringDecoder('utf8');
-  let rest = '';
+/** The line a reader refuses to hold: longer than the configured maximum (BULK_MAX_LINE_KB). */
+export function lineTooLong(line: number, maxBytes: number): ApiError {
+  const message = `line ${line} is longer than the limit of ${formatBytes(maxBytes)} for one line`;
+  return new ApiError(413, `nothing was stored: ${message}`, [{ line, field: '(line)', message }]);
+}
+
+const NEWLINE = 0x0a;
+
+export interface LineLimit {
+  /** The longest line accepted, in bytes; longer → 413 naming it. Unset: no limit. */
+  maxLineBytes?: number;
+}
+
+/**
+ * One complaint per line. Each chunk is searched for newlines once, and the bytes of a line that
+ * spans chunks are kept as parts until it ends (re-scanning a growing carry-over made one long
+ * line quadratic); a line longer than `maxLineBytes` ends the read as soon as it gets that long.
+ * Lines are cut on the newline byte, which never occurs inside a UTF-8 sequence.
+ */
+export async function* readNdjson(source: AsyncIterable<Buffer>, opts: LineLimit = {}): AsyncGenerator<ReaderItem> {
+  const maxLine = opts.maxLineBytes ?? Number.POSITIVE_INFINITY;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
   let line = 0;
   const item = (text: string): ReaderItem | null => {
     line++;
@@ -50,25 +69,39 @@ export async function* readNdjson(source: AsyncIterable<Buffer>): AsyncGenerator
     return { line, input: value as ComplaintInput, problems: [] };
   };
   for await (const chunk of source) {
-    const text = rest + decoder.write(chunk);
-    const lines = text.split('\n');
-    rest = lines.pop() ?? '';
-    for (const l of lines) {
-      const it = item(l);
+    let start = 0;
+    for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
+      if (pendingBytes + nl - start > maxLine) throw lineTooLong(line + 1, maxLine);
+      const text = pendingBytes === 0
+        ? chunk.toString('utf8', start, nl)
+        : Buffer.concat([...pending, chunk.subarray(start, nl)]).toString('utf8');
+      pending = [];
+      pendingBytes = 0;
+      start = nl + 1;
+      const it = item(text);
       if (it) yield it;
     }
+    if (start < chunk.length) {
+      pendingBytes += chunk.length - start;
+      if (pendingBytes > maxLine) throw lineTooLong(line + 1, maxLine);
+      pending.push(chunk.subarray(start));
+    }
   }
-  const last = item(rest + decoder.end());
+  const last = item(Buffer.concat(pending).toString('utf8'));
   if (last) yield last;
 }
 
-/** RFC 4180 CSV with a header row of the contract's columns (order free, unknown ones refused). */
-export async function* readCsv(source: AsyncIterable<Buffer>): AsyncGenerator<ReaderItem> {
+/**
+ * RFC 4180 CSV with a header row of the contract's columns (order free, unknown ones refused). A
+ * record longer than `maxLineBytes` (counted in characters by the parser) → 413 naming its line.
+ */
+export async function* readCsv(source: AsyncIterable<Buffer>, opts: LineLimit = {}): AsyncGenerator<ReaderItem> {
   // The parser reads ahead of this loop: remember where the last complete record ended, so an
   // unclosed quote is reported at the line where its field opens.
   let parsedUpTo = 1;
   const parser = parseCsv({
     bom: true, relax_column_count: true, skip_empty_lines: false, info: true,
+    ...(opts.maxLineBytes !== undefined ? { max_record_size: opts.maxLineBytes } : {}),
     on_record: (record: string[], context: { lines: number }) => {
       parsedUpTo = context.lines;
       return record;
@@ -104,6 +137,7 @@ export async function* readCsv(source: AsyncIterable<Buffer>): AsyncGenerator<Re
       yield { line, input: complaint, problems: problems.map((p) => ({ line, ...p })), fieldOf };
     }
   } catch (err) {
+    if (err instanceof CsvError && err.code === 'CSV_MAX_RECORD_SIZE') throw lineTooLong(parsedUpTo + 1, opts.maxLineBytes!);
     if (err instanceof CsvError) {
       const line = err.code === 'CSV_QUOTE_NOT_CLOSED' ? parsedUpTo + 1 : ((err as CsvError & { lines?: number }).lines ?? lastLine);
       yield { line, problems: [{ line, field: '(line)', message: `the CSV cannot be read from here on: ${csvMessage(err)}` }] };

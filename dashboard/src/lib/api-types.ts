@@ -238,7 +238,7 @@ export interface paths {
         put?: never;
         /**
          * Load many complaints, all or nothing
-         * @description NDJSON (one complaint per line), CSV (header row, milestone columns) or Parquet (a registry export). Any bad line → 422 listing every problem (first 1,000) and nothing is written. An ingest token writes only its own source: `source` or a line naming another → 403 and nothing is written; lines naming none take the token’s source.
+         * @description NDJSON (one complaint per line), CSV (header row, milestone columns) or Parquet (a registry export), optionally with `Content-Encoding: gzip` (the body limit applies to the inflated bytes). Any bad line → 422 listing every problem (first 1,000) and nothing is written. An ingest token writes only its own source: `source` or a line naming another → 403 and nothing is written; lines naming none take the token’s source. A body that stops coming in for BULK_IDLE_TIMEOUT_S → 408; an NDJSON line over BULK_MAX_LINE_KB → 413 naming it; more than BULK_CONCURRENCY uploads at once → 503 with Retry-After.
          */
         post: operations["Complaints.bulk"];
         delete?: never;
@@ -1752,7 +1752,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unsupported content type */
+            /** @description unsupported content type (or content encoding) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2092,7 +2092,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unsupported content type */
+            /** @description unsupported content type (or content encoding) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2356,7 +2356,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unsupported content type */
+            /** @description unsupported content type (or content encoding) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2455,7 +2455,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unsupported content type */
+            /** @description unsupported content type (or content encoding) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2605,6 +2605,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description the request body stopped coming in (no data for BULK_IDLE_TIMEOUT_S); nothing was stored */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description body larger than the configured limit */
             413: {
                 headers: {
@@ -2614,7 +2623,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unsupported content type */
+            /** @description unsupported content type (or content encoding) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -2634,6 +2643,15 @@ export interface operations {
             };
             /** @description too many requests for this token; Retry-After says when to try again */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a dependency (the database, the analytics snapshot) is not available; Retry-After says when to try again */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4035,7 +4053,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unsupported content type */
+            /** @description unsupported content type (or content encoding) */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -4256,7 +4274,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description unsupported content type */
+            /** @description unsupported content type (or content encoding) */
             415: {
                 headers: {
                     [name: string]: unknown;
