@@ -176,7 +176,8 @@ export class SharedSnapshots implements SnapshotSource {
     const files = readdirSync(this.dir);
     const runs = files.flatMap((f) => (FILE.exec(f) ? [Number(FILE.exec(f)![1])] : [])).filter((id) => id <= newest).sort((a, b) => b - a);
     const previous = runs[1] === undefined ? [] : [`run-${runs[1]}.duckdb`];
-    const stale = previous.length > 0 && (await schemaVersionOf(path.join(this.dir, previous[0]!))) !== SCHEMA_VERSION ? previous : [];
+    const previousVersion = previous.length > 0 ? await schemaVersionOf(path.join(this.dir, previous[0]!)) : null;
+    const stale = previousVersion !== null && previousVersion !== SCHEMA_VERSION ? previous : [];
     const remove = [...stale, ...runs.slice(2).map((id) => `run-${id}.duckdb`), ...files.filter((f) => f.includes('.part-') && now - mtime(path.join(this.dir, f)) > STALE_PART_MS)];
     for (const f of remove) {
       try {
@@ -205,16 +206,16 @@ function mtime(file: string): number {
   }
 }
 
-/** The schema version a published file was written with ('' when it cannot be read). */
-async function schemaVersionOf(file: string): Promise<string> {
+/** The schema version a published file was written with (null when it cannot be read now). */
+async function schemaVersionOf(file: string): Promise<string | null> {
   try {
     const db = await AnalyticsDb.open(file, { readOnly: true, readers: 1 });
     try {
-      return (await db.snapshot())?.schemaVersion ?? '';
+      return (await db.snapshot())?.schemaVersion ?? null;
     } finally {
       await db.close(0);
     }
   } catch {
-    return '';
+    return null;
   }
 }

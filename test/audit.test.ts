@@ -132,6 +132,12 @@ describe('audit log', () => {
     expect(await latest('complaints.create', tok.ingestId)).toMatchObject({ outcome: 'denied', status: 403, rows: 0, role: 'ingest', detail: { reason: expect.stringContaining('someone-else') } });
     expectError(await feed.ndjson(ndjson([validComplaint({ source: 'someone-else' })])), 403);
     expect(await latest('complaints.bulk', tok.ingestId)).toMatchObject({ outcome: 'denied', status: 403, rows: 0 });
+    // A line's source is unchecked text: what is not an id is never quoted, in the answer or the log.
+    const pii = 'Jane Roe jane@example.org';
+    const leaked = await feed.ndjson(ndjson([{ ...validComplaint(), source: pii }]));
+    expectError(leaked, 403);
+    expect(JSON.stringify(leaked.body)).not.toContain('jane@example.org');
+    expect(JSON.stringify(await latest('complaints.bulk', tok.ingestId))).not.toContain('jane@example.org');
 
     // A trader posting an ADR body's event on its own case.
     expectError(await trader.event(caseId, { type: 'adr_outcome', at: '2024-03-20T10:00:00Z', result: 'in_favour_of_consumer' }), 403);

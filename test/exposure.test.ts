@@ -344,6 +344,17 @@ describe('the rate limiter counts before it looks tokens up (finding 12)', () =>
     expect((await client(app.baseUrl, null).get('/api/v1/complaints')).status).toBe(429);
   });
 
+  it('health with a made-up token is counted like the API (its look-up costs the store); a plain probe is not', async () => {
+    now += WINDOW_MS;
+    const tokens = app.app.get(TokenService);
+    const before = tokens.storeLookups;
+    const statuses: number[] = [];
+    for (let i = 0; i < 3 * LIMIT; i++) statuses.push((await client(app.baseUrl, `odr_bogus-health-${i}`).get('/api/health')).status);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(2 * LIMIT);
+    expect(tokens.storeLookups - before).toBeLessThanOrEqual(LIMIT);
+    for (let i = 0; i < 3 * LIMIT; i++) expect((await client(app.baseUrl, null).get('/api/health')).status).toBe(200);
+  });
+
   it('remembers unknown tokens apart: asked again, the store is not; known tokens stay cached (unit)', async () => {
     const { store, close } = await createTestStore();
     try {

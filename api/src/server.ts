@@ -112,9 +112,14 @@ export async function createApp(deps: AppDeps, opts: { dashboardDir?: string } =
   // API answers carry personal data and per-caller scopes: no browser or proxy may keep one.
   // First, so refusals (401, 404, 429) and streamed exports carry it too.
   app.use('/api/v1', noStore);
-  // Only the API is limited: health, the OpenAPI document, the docs and the dashboard are not.
+  // Only the API is limited, and health when it carries a token (the admin's details cost a
+  // look-up); a load balancer's plain probe, the OpenAPI document, the docs and the dashboard are not.
   // Before the body parser, so a refused request's body is never read.
-  if (deps.config.rateLimitPerMinute !== null) app.use('/api/v1', rateLimit(app.get(RateLimiter), app.get(TokenService)));
+  if (deps.config.rateLimitPerMinute !== null) {
+    const limit = rateLimit(app.get(RateLimiter), app.get(TokenService));
+    app.use('/api/v1', limit);
+    app.use('/api/health', (req: express.Request, res: express.Response, next: express.NextFunction) => (req.headers.authorization ? limit(req, res, next) : next()));
+  }
   // JSON bodies only; bulk bodies (NDJSON, CSV, Parquet) are streamed by their route.
   app.useBodyParser('json', { limit: deps.config.bodyLimitBytes });
   app.useGlobalFilters(new ApiExceptionFilter(deps.logger));

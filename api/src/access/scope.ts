@@ -10,7 +10,7 @@
  */
 import { ApiError } from '../common/errors.js';
 import type { CaseDetail } from '../complaints/case-view.js';
-import { clip } from '../complaints/complaint.schema.js';
+import { ID_PATTERN } from '../complaints/complaint.schema.js';
 import type { ExportedComplaint } from '../complaints/formats/complaint-json.js';
 import type { EventType } from '../domain/codes.js';
 import type { Caller, Role } from './roles.js';
@@ -151,8 +151,11 @@ export function onlySourceOf(c: Caller): string | undefined {
 }
 
 export function foreignSource(own: string, named: string, line?: number): ApiError {
+  // The name is quoted only when it is a valid id: this message reaches the audit log, and an
+  // unchecked line may carry anything, personal data included.
+  const which = ID_PATTERN.test(named) ? `source "${named}"` : 'a source that is not a valid id';
   return new ApiError(
     403,
-    `${line !== undefined ? `line ${line} names` : 'the request names'} source "${clip(named)}", but this ingest token writes only source "${own}"; nothing was stored`,
+    `${line !== undefined ? `line ${line} names` : 'the request names'} ${which}, but this ingest token writes only source "${own}"; nothing was stored`,
   );
 }
