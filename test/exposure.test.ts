@@ -5,7 +5,7 @@
  * unknown tokens before counting) are closed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminHeaders, client, expectError, putAdrBody, startApp, type Client, type RunningApp } from './support/http.js';
+import { adminHeaders, client, detailFields, expectError, putAdrBody, startApp, type Client, type RunningApp } from './support/http.js';
 import { minimalComplaint, ndjson } from './support/complaints.js';
 import { ANALYTICS } from '../api/src/app.tokens.js';
 import { TOKEN_CACHE_MS, TokenService, UNKNOWN_CACHE_MS } from '../api/src/access/token.service.js';
@@ -24,7 +24,6 @@ describe('time-zone offsets beyond ±15:59 (finding 5)', () => {
     await app?.close();
   });
 
-  const fieldsOf = (body: { details?: { field: string }[] }) => (body.details ?? []).map((d) => d.field);
   const far = encodeURIComponent('2024-01-01T00:00:00+23:59');
   const sixteen = encodeURIComponent('2024-01-01T00:00:00-16:00');
 
@@ -38,7 +37,7 @@ describe('time-zone offsets beyond ±15:59 (finding 5)', () => {
   ])('%s → 400 naming %s', async (path, field) => {
     const a = await api.get(path);
     expectError(a, 400);
-    expect(fieldsOf(a.body)).toContain(field);
+    expect(detailFields(a)).toContain(field);
     expect(a.body.details.find((d: { field: string }) => d.field === field).message).toMatch(/offset beyond ±15:59/);
   });
 
@@ -60,7 +59,7 @@ describe('time-zone offsets beyond ±15:59 (finding 5)', () => {
     const c = minimalComplaint({ filedAt: '2024-03-05T10:22:00+23:59' });
     const a = await api.postJson('/api/v1/complaints', c);
     expectError(a, 422);
-    expect(fieldsOf(a.body)).toContain('filedAt');
+    expect(detailFields(a)).toContain('filedAt');
     expect((await api.get(`/api/v1/complaints?externalRef=${encodeURIComponent(c.externalRef)}`)).body.total).toBe(0);
 
     const ok = minimalComplaint();
@@ -68,7 +67,7 @@ describe('time-zone offsets beyond ±15:59 (finding 5)', () => {
     expect(created.status).toBe(201);
     const e = await api.event(created.body.id, { type: 'sent_to_trader', at: '2024-03-06T10:00:00-16:00' });
     expectError(e, 422);
-    expect(fieldsOf(e.body)).toContain('at');
+    expect(detailFields(e)).toContain('at');
   });
 });
 

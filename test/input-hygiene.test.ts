@@ -5,7 +5,7 @@
  * (traders, ADR bodies, sources) cannot carry "/" or "..".
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, expectError, startApp, type Client, type RunningApp } from './support/http.js';
+import { client, detailFields, expectError, startApp, type Client, type RunningApp } from './support/http.js';
 import { csv, MIN_CSV_HEADER, minCsvRow, ndjson, validComplaint } from './support/complaints.js';
 
 const CONTROL_NAME = 'Shop\r\nX: 1\u001b[31m';
@@ -23,7 +23,6 @@ describe('names, labels and ids', () => {
     await app?.close();
   });
 
-  const fields = (a: { body: { details?: { field: string; line?: number }[] } }) => (a.body.details ?? []).map((d) => d.field);
 
   it.each([
     ['control characters', CONTROL_NAME],
@@ -33,10 +32,10 @@ describe('names, labels and ids', () => {
   ])('refuses a trader or ADR body name with %s: 422 naming the field, nothing stored', async (_what, bad) => {
     const t = await admin.putJson('/api/v1/traders/T-HYG-1', { name: bad, country: 'DE' });
     expectError(t, 422);
-    expect(fields(t)).toEqual(['name']);
+    expect(detailFields(t)).toEqual(['name']);
     const b = await admin.putJson('/api/v1/adr-bodies/ADR-HYG-1', { name: bad, country: 'IT' });
     expectError(b, 422);
-    expect(fields(b)).toEqual(['name']);
+    expect(detailFields(b)).toEqual(['name']);
     const listed = await admin.get('/api/v1/traders?q=Shop&limit=1000');
     expect((listed.body.items as { id: string }[]).map((x) => x.id)).not.toContain('T-HYG-1');
   });
@@ -45,14 +44,14 @@ describe('names, labels and ids', () => {
     for (const label of [CONTROL_NAME, BIDI_NAME]) {
       const a = await admin.postJson('/api/v1/tokens', { role: 'regulator', label });
       expectError(a, 422);
-      expect(fields(a)).toEqual(['label']);
+      expect(detailFields(a)).toEqual(['label']);
     }
   });
 
   it('refuses them in a complaint, naming the field the same way for JSON, NDJSON and CSV', async () => {
     const one = await admin.postJson('/api/v1/complaints', validComplaint({ trader: { id: 'T-HYG-2', name: CONTROL_NAME, country: 'DE' } }));
     expectError(one, 422);
-    expect(fields(one)).toEqual(['trader.name']);
+    expect(detailFields(one)).toEqual(['trader.name']);
 
     const lines = ndjson([validComplaint(), validComplaint({ consumer: { country: 'IT', name: BIDI_NAME } })]);
     const nd = await admin.ndjson(lines);
@@ -71,7 +70,7 @@ describe('names, labels and ids', () => {
     expect(ok.status, ok.text).toBe(201);
     const bad = await admin.postJson('/api/v1/complaints', validComplaint({ description: 'Ordered \u001b[31mshoes' }));
     expectError(bad, 422);
-    expect(fields(bad)).toEqual(['description']);
+    expect(detailFields(bad)).toEqual(['description']);
   });
 
   it('stores text NFC-normalised, so a decomposed name equals the composed one', async () => {
@@ -93,16 +92,16 @@ describe('names, labels and ids', () => {
     const path = await admin.putJson(`/api/v1/traders/${encodeURIComponent(id)}`, { name: 'Shop', country: 'DE' });
     expect([400, 422], path.text).toContain(path.status);
     expectError(path, path.status);
-    expect(fields(path)).toEqual(['traderId']);
+    expect(detailFields(path)).toEqual(['traderId']);
     const body = await admin.postJson('/api/v1/complaints', validComplaint({ trader: { id, name: 'Shop', country: 'DE' } }));
     expectError(body, 422);
-    expect(fields(body)).toEqual(['trader.id']);
+    expect(detailFields(body)).toEqual(['trader.id']);
     const event = await admin.postJson('/api/v1/complaints', validComplaint({ events: [{ type: 'adr_body_agreed', at: '2024-03-06T10:00:00Z', adrBodyId: id }] }));
     expectError(event, 422);
-    expect(fields(event)).toEqual(['events[0].adrBodyId']);
+    expect(detailFields(event)).toEqual(['events[0].adrBodyId']);
     const token = await admin.postJson('/api/v1/tokens', { role: 'ingest', label: 'feed', source: id });
     expectError(token, 422);
-    expect(fields(token)).toEqual(['source']);
+    expect(detailFields(token)).toEqual(['source']);
   });
 
   it('still accepts the usual id shapes', async () => {

@@ -114,6 +114,9 @@ const REASON: Record<number, string> = {
 };
 
 /** The contract's error shape, with the given status, and no stack trace anywhere. */
+/** The fields an error answer's details name, in order. */
+export const detailFields = (a: Answer): string[] => ((a.body.details ?? []) as { field: string }[]).map((d) => d.field);
+
 export function expectError(a: Answer, status: number): void {
   expect(a.status, a.text).toBe(status);
   expect(a.headers.get('content-type') ?? '').toMatch(/application\/json/);

@@ -1,24 +1,9 @@
 import { z } from 'zod';
-import { dateTimeError, label, parseIsoDateTime, referenceId } from '../complaints/complaint.schema.js';
+import { dateTimeWhere, label, referenceId } from '../complaints/complaint.schema.js';
 import { ROLES } from './roles.js';
 
 /** When a token stops working: an ISO-8601 date-time with a zone, in the future → canonical UTC. */
-const expiry = z
-  .string()
-  .trim()
-  .transform((value, ctx) => {
-    const ms = parseIsoDateTime(value);
-    if (ms === null) {
-      ctx.addIssue({ code: 'custom', message: dateTimeError(value, 'a date-time: use ISO-8601 with a time zone, e.g. 2027-01-01T00:00:00Z') });
-      return z.NEVER;
-    }
-    if (ms <= Date.now()) {
-      ctx.addIssue({ code: 'custom', message: `${value} is not in the future: a token must expire after it is issued` });
-      return z.NEVER;
-    }
-    return new Date(ms).toISOString();
-  })
-  .meta({ format: 'date-time', example: '2027-01-01T00:00:00Z' });
+const expiry = dateTimeWhere('2027-01-01T00:00:00Z', (ms) => ms <= Date.now(), (value) => `${value} is not in the future: a token must expire after it is issued`);
 
 /** A new token: the binding each role needs, and nothing it does not. */
 export const tokenInput = z

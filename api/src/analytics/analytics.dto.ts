@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { registryFilterShape, strictQuery, type RegistryFilters } from '../registry/registry.dto.js';
-import { ID_PATTERN, ID_RULE } from '../complaints/complaint.schema.js';
+import { referenceId } from '../complaints/complaint.schema.js';
 import { DISCONTINUED_REASON_CODES } from '../domain/codes.js';
 
 const { q: _q, externalRef: _ref, ...filterShape } = registryFilterShape;
@@ -46,8 +46,8 @@ export const adrReportQuery = strictQuery({
   fromYear: year('first of two years (Art. 19(3)); with toYear').optional(),
   toYear: year('last year, at most one after fromYear').optional(),
 });
-export const traderParams = z.object({ traderId: z.string().regex(ID_PATTERN, `traderId must be ${ID_RULE}`) });
-export const adrBodyParams = z.object({ adrBodyId: z.string().regex(ID_PATTERN, `adrBodyId must be ${ID_RULE}`) });
+export const traderParams = z.object({ traderId: referenceId('traderId') });
+export const adrBodyParams = z.object({ adrBodyId: referenceId('adrBodyId') });
 
 export type AnalyticsQuery = AnalyticsFilters;
 export type CountriesQuery = AnalyticsFilters & { side: 'consumer' | 'trader' };

@@ -63,23 +63,30 @@ export function parseIsoDateTime(value: string): number | null {
   return t;
 }
 
-/** ISO-8601 date-time with a zone → canonical UTC form with milliseconds. */
-export const dateTime = z
-  .string()
-  .trim()
-  .transform((value, ctx) => {
-    const ms = parseIsoDateTime(value);
-    if (ms === null) {
-      ctx.addIssue({ code: 'custom', message: dateTimeError(value, 'a date-time: use ISO-8601 with a time zone, e.g. 2024-03-05T10:22:00Z') });
-      return z.NEVER;
-    }
-    if (ms > Date.now() + FUTURE_TOLERANCE_MS) {
-      ctx.addIssue({ code: 'custom', message: `${value} is in the future` });
-      return z.NEVER;
-    }
-    return new Date(ms).toISOString();
-  })
-  .meta({ format: 'date-time', example: '2024-03-05T10:22:00Z' });
+/**
+ * ISO-8601 date-time with a zone → canonical UTC form with milliseconds; `refused(ms)` judges the
+ * instant against now (the message says why).
+ */
+export const dateTimeWhere = (example: string, refused: (ms: number) => boolean, why: (value: string) => string) =>
+  z
+    .string()
+    .trim()
+    .transform((value, ctx) => {
+      const ms = parseIsoDateTime(value);
+      if (ms === null) {
+        ctx.addIssue({ code: 'custom', message: dateTimeError(value, `a date-time: use ISO-8601 with a time zone, e.g. ${example}`) });
+        return z.NEVER;
+      }
+      if (refused(ms)) {
+        ctx.addIssue({ code: 'custom', message: why(value) });
+        return z.NEVER;
+      }
+      return new Date(ms).toISOString();
+    })
+    .meta({ format: 'date-time', example });
+
+/** A moment that has happened (filing, events): the future, beyond clock skew, is refused. */
+export const dateTime = dateTimeWhere('2024-03-05T10:22:00Z', (ms) => ms > Date.now() + FUTURE_TOLERANCE_MS, (value) => `${value} is in the future`);
 
 export const calendarDate = z
   .string()

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { CLOSURES, PROBLEM_CODES, SECTOR_CODES, STAGES, STATUSES, type Closure, type Country, type Stage, type Status } from '../domain/codes.js';
 import { caseSummary } from '../complaints/case-view.js';
-import { clip, countryCode, dateTimeError, ID_PATTERN, ID_RULE, parseIsoDateTime } from '../complaints/complaint.schema.js';
+import { clip, countryCode, dateTimeError, parseIsoDateTime, referenceId } from '../complaints/complaint.schema.js';
 
 /** At most this many values in one list parameter. */
 const MAX_LIST = 100;
@@ -41,7 +41,6 @@ const oneOf = <T extends readonly [string, ...string[]]>(values: T, what: string
   z.enum(values, { error: (i) => `unknown ${what} "${clip(String(i.input))}": use one of ${values.join(', ')}` });
 const codeOf = <T extends string>(values: readonly T[], what: string) =>
   z.string().refine((v): v is T => (values as readonly string[]).includes(v), { error: (i) => `unknown ${what} "${clip(String(i.input))}"` }) as unknown as z.ZodType<T, string>;
-const id = (what: string) => z.string().regex(ID_PATTERN, `${what} must be ${ID_RULE}`);
 
 const bool = (description: string) =>
   z
@@ -97,10 +96,10 @@ export const registryFilterShape = {
   traderCountry: listOf(countryCode as z.ZodType<Country, string>, "trader's country, ISO 3166-1 alpha-2 (EL and UK accepted)").optional(),
   sector: listOf(codeOf(SECTOR_CODES, 'sector'), 'sector code (domain.md §3)').optional(),
   problem: listOf(codeOf(PROBLEM_CODES, 'problem'), 'problem code (domain.md §3)').optional(),
-  traderId: listOf(id('traderId'), 'trader id').optional(),
-  adrBodyId: listOf(id('adrBodyId'), 'ADR body id').optional(),
+  traderId: listOf(referenceId('traderId'), 'trader id').optional(),
+  adrBodyId: listOf(referenceId('adrBodyId'), 'ADR body id').optional(),
   crossBorder: bool('true: consumer and trader in different countries').optional(),
-  source: listOf(id('source'), 'feed the complaint came from').optional(),
+  source: listOf(referenceId('source'), 'feed the complaint came from').optional(),
   from: boundary('filed at or after (inclusive)').optional(),
   to: boundary('filed before (exclusive)').optional(),
   externalRef: searchText('exactly this reference (externalRef): the indexed way to look a case up; q also scans trader names and descriptions'),
