@@ -10,7 +10,7 @@ import { ComplaintsService } from './complaints/complaints.service.js';
 import type { Config } from './config/config.js';
 import type { Store } from './db/store.js';
 import { HealthController } from './health/health.controller.js';
-import { IngestService } from './ingest/ingest.service.js';
+import { IngestService, ingestSettingsOf } from './ingest/ingest.service.js';
 import { AutoCloseJob } from './jobs/auto-close.job.js';
 import { AnalyticsController } from './analytics/analytics.controller.js';
 import { AnalyticsService } from './analytics/analytics.service.js';
@@ -90,7 +90,7 @@ export class AppModule {
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         { provide: RateLimiter, useFactory: (config: Config) => new RateLimiter(config.rateLimitPerMinute ?? Number.POSITIVE_INFINITY), inject: [CONFIG] },
         DemoTokens,
-        { provide: IngestService, useFactory: (store: Store, config: Config) => new IngestService(store, { traderReplyDays: config.traderReplyDays, spoolDir: path.join(config.dataDir, 'tmp'), idleInTransactionMs: config.bulkIdleTimeoutMs }), inject: [STORE, CONFIG] },
+        { provide: IngestService, useFactory: (store: Store, config: Config) => new IngestService(store, ingestSettingsOf(config)), inject: [STORE, CONFIG] },
         { provide: RegistryService, useFactory: (store: Store) => new RegistryService(store), inject: [STORE] },
         { provide: RegistryExporter, useFactory: (store: Store, config: Config) => new RegistryExporter(store, config.dataDir), inject: [STORE, CONFIG] },
         ComplaintsService,

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { loadReferenceData } from '../demo/demo-seed.js';
-import { IngestService } from '../ingest/ingest.service.js';
+import { IngestService, ingestSettingsOf } from '../ingest/ingest.service.js';
 import { readParquetFile } from '../ingest/parquet-reader.js';
 import { readCsv, readNdjson, type IngestFormat } from '../ingest/readers.js';
 import { auditCli, CLI_ACTOR, out, withStore } from './context.js';
@@ -28,7 +28,7 @@ export async function ingestCommand(files: string[], opts: { format?: string; so
       await loadReferenceData(store, JSON.parse(await readFile(opts.reference, 'utf8')));
       out(`reference data loaded from ${opts.reference}`);
     }
-    const ingest = new IngestService(store, { traderReplyDays: config.traderReplyDays, spoolDir: path.join(config.dataDir, 'tmp'), idleInTransactionMs: config.bulkIdleTimeoutMs });
+    const ingest = new IngestService(store, ingestSettingsOf(config));
     for (const [i, file] of files.entries()) {
       const format = formats[i]!;
       const size = (await stat(file)).size;

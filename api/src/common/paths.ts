@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,3 +18,12 @@ function findRoot(): string {
 export const PROJECT_ROOT = findRoot();
 export const SQL_DIR = path.join(PROJECT_ROOT, 'sql');
 export const sqlPath = (...parts: string[]) => path.join(SQL_DIR, ...parts);
+
+/** Where uploads, spools and exports keep their temporary files: DATA_DIR/tmp. */
+export const tempDirOf = (dataDir: string) => path.join(dataDir, 'tmp');
+
+/** A fresh file name in `dir` (made if need be), e.g. `export-<uuid>.parquet`; the caller deletes it. */
+export async function tempFile(dir: string, prefix: string, extension: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  return path.join(dir, `${prefix}-${randomUUID()}${extension}`);
+}

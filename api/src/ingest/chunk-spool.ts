@@ -4,9 +4,8 @@
  * in memory while small; beyond `memoryLimit` bytes it moves to a temporary file under `dir`,
  * which `dispose()` deletes. Chunks come back in the order they were added, with their lines.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, rm, type FileHandle } from 'node:fs/promises';
-import path from 'node:path';
+import { open, rm, type FileHandle } from 'node:fs/promises';
+import { tempFile } from '../common/paths.js';
 
 export interface SpooledChunk {
   /** Valid until the next chunk is asked for. */
@@ -41,8 +40,7 @@ export class ChunkSpool {
       return;
     }
     if (!this.file) {
-      await mkdir(this.dir, { recursive: true });
-      const file = path.join(this.dir, `bulk-${randomUUID()}.spool`);
+      const file = await tempFile(this.dir, 'bulk', '.spool');
       this.file = { handle: await open(file, 'w+', 0o600), path: file };
       for (const m of this.memory.splice(0)) await this.write(m.bytes, m.lines);
       this.memoryBytes = 0;

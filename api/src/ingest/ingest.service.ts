@@ -15,6 +15,8 @@ import { complaintInput } from '../complaints/complaint.schema.js';
 import { normaliseComplaint } from '../complaints/normalize.js';
 import { PATH_TO_COLUMN } from '../complaints/formats/csv-columns.js';
 import type { Store } from '../db/store.js';
+import type { Config } from '../config/config.js';
+import { tempDirOf } from '../common/paths.js';
 import { IngestRepository } from './ingest.repository.js';
 import type { IngestFormat, ReaderItem } from './readers.js';
 import { ChunkBuffer } from './chunk-buffer.js';
@@ -50,6 +52,11 @@ export interface IngestSummary {
   updated: number;
   duplicates: number;
   phases: IngestPhases;
+}
+
+/** The settings as the server and the CLI both run ingest. */
+export function ingestSettingsOf(config: Pick<Config, 'traderReplyDays' | 'dataDir' | 'bulkIdleTimeoutMs'>): IngestSettings {
+  return { traderReplyDays: config.traderReplyDays, spoolDir: tempDirOf(config.dataDir), idleInTransactionMs: config.bulkIdleTimeoutMs };
 }
 
 export interface IngestSettings {

@@ -5,16 +5,15 @@
  * problems name the column a user knows. Typed columns are read as text the CSV way: date-times
  * as ISO-8601 UTC, dates as YYYY-MM-DD, decimals exactly.
  */
-import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { open, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { csvRecordToInput, CSV_COLUMNS, isCsvColumn, type CsvColumn, type CsvRecord } from '../complaints/formats/csv-columns.js';
 import type { ErrorDetail } from '../common/errors.js';
 import type { ReaderItem } from './readers.js';
+import { tempDirOf, tempFile } from '../common/paths.js';
 
 const MAGIC = 'PAR1';
 const REQUIRED: readonly CsvColumn[] = ['external_ref', 'filed_at', 'consumer_country', 'trader_country', 'sector', 'problem'];
@@ -143,9 +142,7 @@ export async function* readParquetFile(file: string): AsyncGenerator<ReaderItem>
  * when the upload fails.
  */
 export async function readParquetUpload(body: AsyncIterable<Buffer>, dataDir: string): Promise<AsyncIterable<ReaderItem>> {
-  const dir = path.join(dataDir, 'tmp');
-  await mkdir(dir, { recursive: true });
-  const file = path.join(dir, `upload-${randomUUID()}.parquet`);
+  const file = await tempFile(tempDirOf(dataDir), 'upload', '.parquet');
   try {
     await pipeline(Readable.from(body), createWriteStream(file));
   } catch (err) {

@@ -6,10 +6,8 @@
  * events of a page in one query: memory stays bounded by a page whatever the export's size, on
  * PostgreSQL and PGlite alike, and no connection is held between pages.
  */
-import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
 import { toComplaintInput, type ExportedComplaint } from '../complaints/formats/complaint-json.js';
 import { complaintToCsvRecord, CSV_COLUMNS, spreadsheetSafeRecord } from '../complaints/formats/csv-columns.js';
@@ -20,6 +18,7 @@ import { writeParquet } from './parquet-writer.js';
 import type { ExportFormat, RegistryFilters } from './registry.dto.js';
 import { RegistryRepository, type ExportEvent, type Keyset } from './registry.repository.js';
 import { checkRange, filterContext } from './registry.service.js';
+import { tempDirOf, tempFile } from '../common/paths.js';
 
 export const EXPORT_PAGE_SIZE = 1000;
 
@@ -121,9 +120,8 @@ export class RegistryExporter {
 
   /** Builds the Parquet file under DATA_DIR/tmp, streams it, deletes it (also when abandoned). */
   async *parquet(f: RegistryFilters, now?: Date, scope?: Scope): AsyncGenerator<Buffer> {
-    const dir = path.join(this.dataDir, 'tmp');
-    await mkdir(dir, { recursive: true });
-    const file = path.join(dir, `export-${randomUUID()}.parquet`);
+    const dir = tempDirOf(this.dataDir);
+    const file = await tempFile(dir, 'export', '.parquet');
     try {
       const exporter = this;
       async function* records() {
