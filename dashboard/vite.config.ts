@@ -12,11 +12,6 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 export default defineConfig({
   root,
   plugins: [svelte()],
-  resolve: {
-    // The ADR report's CSV formatter is shared with the CLI (api/src/analytics/adr-report.format.ts);
-    // in the browser it needs csv-stringify's browser build (the default one expects Node's Buffer).
-    alias: [{ find: /^csv-stringify\/sync$/, replacement: 'csv-stringify/browser/esm/sync' }],
-  },
   server: {
     proxy: { '/api': { target: `http://127.0.0.1:${process.env.API_PORT ?? '3000'}`, changeOrigin: true } },
   },

@@ -11,13 +11,13 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
-import type { Store } from '../api/src/db/store.js';
-import type { EtlRunRow } from '../api/src/db/schema.js';
-import { AnalyticsDb, duckdbSql, SCHEMA_VERSION, schemaSql, statements, type Params, type Row, type Snapshot } from './analytics-db.js';
+import type { Store } from '../core/postgres/store.js';
+import type { EtlRunRow } from '../core/postgres/schema.js';
+import { AnalyticsDb, duckdbSql, SCHEMA_VERSION, schemaSql, statements, type Params, type Row, type Snapshot } from '../core/duckdb/analytics-db.js';
 import { extract, type Extracted } from './extract.js';
 import { tryEtlLock, type HeldLock } from './run-lock.js';
-import type { SharedSnapshots } from './shared-snapshots.js';
-import type { WorkStore } from './work-store.js';
+import type { SharedSnapshots } from '../core/duckdb/shared-snapshots.js';
+import type { WorkStore } from '../core/duckdb/work-store.js';
 
 export type EtlKind = 'full' | 'incremental';
 export type EtlTrigger = 'schedule' | 'api' | 'cli' | 'start-up';

@@ -13,8 +13,8 @@ import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { sqlPath } from '../api/src/common/paths.js';
-import type { Session, Store } from '../api/src/db/store.js';
+import { sqlPath } from '../core/paths.js';
+import type { Session, Store } from '../core/postgres/store.js';
 
 const pgSql = (name: string) => readFileSync(sqlPath('postgres', 'etl', name), 'utf8').trim();
 const EXTRACT_COMPLAINTS = pgSql('extract_complaints.sql');

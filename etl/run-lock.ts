@@ -6,7 +6,7 @@
  * so there the lock is that process's alone.
  */
 import { sql } from 'kysely';
-import type { Store } from '../api/src/db/store.js';
+import type { Store } from '../core/postgres/store.js';
 
 /** Released once; `alive()` tells whether PostgreSQL still holds the lock for us. */
 export interface HeldLock {

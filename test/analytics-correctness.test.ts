@@ -18,10 +18,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type RawBuilder } from 'kysely';
 import type { z } from 'zod';
 import { seedDemo } from '../api/src/demo/demo-seed.js';
-import { PROBLEMS, REFUSAL_GROUNDS, SECTORS } from '../api/src/domain/codes.js';
-import {
-  adrReportBody, benchmarkBody, codeRowsBody, countriesBody, etlRun, flowsBody, outcomesBody, overdueBody, summaryBody, tradersBody, trendBody,
-} from '../api/src/analytics/analytics.dto.js';
+import { PROBLEMS, REFUSAL_GROUNDS, SECTORS } from '../core/codes.js';
+import { etlRun } from '../api/src/analytics/analytics.dto.js';
+import { adrReportBody, benchmarkBody, codeRowsBody, countriesBody, flowsBody, outcomesBody, overdueBody, summaryBody, tradersBody, trendBody } from '../core/analytics-answers.js';
 import { client, putAdrBody, startApp, type Client, type RunningApp } from './support/http.js';
 import { ev, ndjson, type TestComplaint, type TestEvent } from './support/complaints.js';
 

@@ -14,7 +14,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Session, Store } from '../api/src/db/store.js';
+import type { Session, Store } from '../core/postgres/store.js';
 import { IngestService } from '../api/src/ingest/ingest.service.js';
 import { PARQUET_UNREADABLE, parquetDamagedAfter } from '../api/src/ingest/parquet-reader.js';
 import { readNdjson } from '../api/src/ingest/readers.js';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../api/src/cli/program.js';
-import { openStore } from '../api/src/db/store.js';
+import { openStore } from '../core/postgres/store.js';
 import { createTestStore, onRealPostgres, type TestStore } from './support/store.js';
 
 /** Runs `odr …args` capturing stdout and stderr. */

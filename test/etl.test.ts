@@ -17,7 +17,7 @@ import { onRealPostgres, createTestStore, type TestStore } from './support/store
 import { validComplaint, ndjson, addDays, uniqueRef, type TestComplaint } from './support/complaints.js';
 import { EtlRunner } from '../etl/etl-runner.js';
 import { extract } from '../etl/extract.js';
-import type { AnalyticsStores } from '../etl/analytics-stores.js';
+import type { AnalyticsStores } from '../core/duckdb/analytics-stores.js';
 import { ANALYTICS } from '../api/src/app.tokens.js';
 
 type Client = ReturnType<typeof client>;

@@ -18,7 +18,7 @@ import type { ReaderItem } from '../api/src/ingest/readers.js';
 import type { ComplaintInput } from '../api/src/complaints/complaint.schema.js';
 import { complaintInput } from '../api/src/complaints/complaint.schema.js';
 import { RegistryExporter } from '../api/src/registry/registry.export.js';
-import type { Store } from '../api/src/db/store.js';
+import type { Store } from '../core/postgres/store.js';
 import { addDays, ev, minimalComplaint, validComplaint, type TestComplaint } from './support/complaints.js';
 import { adminHeaders, client, counts, expectError, putAdrBody, startApp, type Client, type RunningApp } from './support/http.js';
 

@@ -11,7 +11,7 @@ import { ANALYTICS } from '../api/src/app.tokens.js';
 import { TOKEN_CACHE_MS, TokenService, UNKNOWN_CACHE_MS } from '../api/src/access/token.service.js';
 import { RateLimiter, WINDOW_MS } from '../api/src/common/rate-limit.js';
 import { createTestStore } from './support/store.js';
-import type { AnalyticsStores } from '../etl/analytics-stores.js';
+import type { AnalyticsStores } from '../core/duckdb/analytics-stores.js';
 
 describe('time-zone offsets beyond ±15:59 (finding 5)', () => {
   let app: RunningApp;

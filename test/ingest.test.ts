@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, type ErrorDetail } from '../api/src/common/errors.js';
 import { IngestService, type IngestSummary } from '../api/src/ingest/ingest.service.js';
 import { readCsv, readNdjson } from '../api/src/ingest/readers.js';
-import type { Store } from '../api/src/db/store.js';
+import type { Store } from '../core/postgres/store.js';
 import { createTestStore, type TestStore } from './support/store.js';
 import { counts } from './support/http.js';
 import {

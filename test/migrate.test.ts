@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { listMigrations, migrate } from '../api/src/db/migrate.js';
-import { openPglite, openPostgres, type Store } from '../api/src/db/store.js';
+import { openPglite, openPostgres, type Store } from '../core/postgres/store.js';
 import { onRealPostgres } from './support/store.js';
 import { insertLegacyCase } from './support/legacy.js';
 

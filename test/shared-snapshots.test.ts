@@ -8,8 +8,8 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AnalyticsDb, SCHEMA_VERSION } from '../etl/analytics-db.js';
-import { SharedSnapshots } from '../etl/shared-snapshots.js';
+import { AnalyticsDb, SCHEMA_VERSION } from '../core/duckdb/analytics-db.js';
+import { SharedSnapshots } from '../core/duckdb/shared-snapshots.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, test } from 'vitest';
-import { openPglite } from '../api/src/db/store.js';
+import { openPglite } from '../core/postgres/store.js';
 
 const dirs: string[] = [];
 afterEach(() => {

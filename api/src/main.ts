@@ -6,7 +6,7 @@ import 'reflect-metadata';
 import './common/heap.js';
 import { loadConfig, ConfigError } from './config/config.js';
 import { createLogger } from './common/logger.js';
-import { openStore } from './db/store.js';
+import { openStore } from '../../core/postgres/store.js';
 import { migrate } from './db/migrate.js';
 import { createApp } from './server.js';
 import { drainHttpServer } from './common/shutdown.js';
@@ -14,7 +14,7 @@ import type { Server } from 'node:http';
 import { seedDemoIfEmpty } from './demo/demo-seed.js';
 import { DemoTokens } from './demo/demo-tokens.js';
 import { ANALYTICS } from './app.tokens.js';
-import type { AnalyticsStores } from '../../etl/analytics-stores.js';
+import type { AnalyticsStores } from '../../core/duckdb/analytics-stores.js';
 import { EtlAlreadyRunning, EtlRunner } from '../../etl/etl-runner.js';
 
 async function main(): Promise<void> {

@@ -14,7 +14,7 @@ import type { LoggerService } from '@nestjs/common';
 import { AppModule, CONTROLLERS, type AppDeps } from './app.module.js';
 import { ApiExceptionFilter } from './common/http-exception.filter.js';
 import { requestLogger, type Logger } from './common/logger.js';
-import { PROJECT_ROOT } from './common/paths.js';
+import { PROJECT_ROOT } from '../../core/paths.js';
 import { CONTROLLERS_REF, DOCS_ASSETS, DOCS_INIT_JS } from './openapi/openapi.controller.js';
 import { TokenService } from './access/token.service.js';
 import { rateLimit, RateLimiter } from './common/rate-limit.js';

@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dashboardSuite, openPage, SCREENSHOTS, seriousAxeViolations } from './support.js';
-import { adrReportToCsv } from '../../api/src/analytics/adr-report.format.js';
-import type { AdrReport } from '../../api/src/analytics/analytics.dto.js';
+import { adrReportToCsv } from '../../core/adr-report.format.js';
+import type { AdrReport } from '../../core/analytics-answers.js';
 
 interface Pick {
   id: string;

@@ -10,7 +10,7 @@ import type { AppDeps } from '../../api/src/app.module.js';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig } from '../../api/src/config/config.js';
 import { createLogger } from '../../api/src/common/logger.js';
-import type { Store } from '../../api/src/db/store.js';
+import type { Store } from '../../core/postgres/store.js';
 import { createTestStore, type TestStore } from './store.js';
 
 /** ADMIN_TOKEN of every test app (unless a test sets its own); `client()` sends it by default. */

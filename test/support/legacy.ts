@@ -4,7 +4,7 @@
  * up to 0005, since today's code refuses such a reason.
  */
 import { sql, type Kysely } from 'kysely';
-import type { DB } from '../../api/src/db/schema.js';
+import type { DB } from '../../core/postgres/schema.js';
 
 export interface LegacyCase {
   ref: string;

@@ -4,7 +4,7 @@
  */
 import pg from 'pg';
 import { migrate } from '../../api/src/db/migrate.js';
-import { openPglite, openPostgres, type Store } from '../../api/src/db/store.js';
+import { openPglite, openPostgres, type Store } from '../../core/postgres/store.js';
 
 export interface TestStore {
   store: Store;

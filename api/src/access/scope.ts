@@ -12,7 +12,7 @@ import { ApiError } from '../common/errors.js';
 import type { CaseDetail } from '../complaints/case-view.js';
 import { ID_PATTERN } from '../complaints/complaint.schema.js';
 import type { ExportedComplaint } from '../complaints/formats/complaint-json.js';
-import type { EventType } from '../domain/codes.js';
+import type { EventType } from '../../../core/codes.js';
 import type { Caller, Role } from './roles.js';
 
 export interface Scope {

@@ -7,7 +7,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { z } from 'zod';
 import { CONFIG, STORE } from '../app.tokens.js';
 import type { Config } from '../config/config.js';
-import type { Store } from '../db/store.js';
+import type { Store } from '../../../core/postgres/store.js';
 import { ApiDoc } from '../openapi/route-docs.js';
 import { errorResponses } from '../openapi/common-responses.js';
 import { Access } from './access.decorator.js';

@@ -11,8 +11,8 @@
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Store } from '../db/store.js';
-import type { ApiTokenRow } from '../db/schema.js';
+import type { Store } from '../../../core/postgres/store.js';
+import type { ApiTokenRow } from '../../../core/postgres/schema.js';
 import { ApiError } from '../common/errors.js';
 import { ExpiringSet } from '../common/expiring-set.js';
 import type { Caller, Role } from './roles.js';

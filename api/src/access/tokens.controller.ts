@@ -1,7 +1,7 @@
 import { Controller, Delete, Get, Inject, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { STORE } from '../app.tokens.js';
-import type { Store } from '../db/store.js';
+import type { Store } from '../../../core/postgres/store.js';
 import { ApiError } from '../common/errors.js';
 import { ApiDoc, ZBody, ZParams } from '../openapi/route-docs.js';
 import { errorResponses } from '../openapi/common-responses.js';

@@ -1,31 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { errorResponses } from '../openapi/common-responses.js';
 import { ApiDoc, ZParams, ZQuery } from '../openapi/route-docs.js';
-import {
-  adrBodyParams,
-  adrReportBody,
-  adrReportQuery,
-  analyticsQuery,
-  benchmarkBody,
-  benchmarkQuery,
-  codeRowsBody,
-  countriesBody,
-  countriesQuery,
-  flowsBody,
-  outcomesBody,
-  overdueBody,
-  summaryBody,
-  traderParams,
-  tradersBody,
-  tradersQuery,
-  trendBody,
-  trendQuery,
-  type AdrReportQuery,
-  type AnalyticsQuery,
-  type CountriesQuery,
-  type TradersQuery,
-  type TrendQuery,
-} from './analytics.dto.js';
+import { adrBodyParams, adrReportQuery, analyticsQuery, benchmarkQuery, countriesQuery, traderParams, tradersQuery, trendQuery, type AdrReportQuery, type AnalyticsQuery, type CountriesQuery, type TradersQuery, type TrendQuery } from './analytics.dto.js';
+import { adrReportBody, benchmarkBody, codeRowsBody, countriesBody, flowsBody, outcomesBody, overdueBody, summaryBody, tradersBody, trendBody } from '../../../core/analytics-answers.js';
 import { AnalyticsService } from './analytics.service.js';
 import { Access } from '../access/access.decorator.js';
 import { CurrentCaller } from '../access/caller.decorator.js';

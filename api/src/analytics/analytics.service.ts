@@ -5,25 +5,16 @@
  * quantiles of days to close in close-quantiles.ts.
  */
 import { readFileSync } from 'node:fs';
-import { sqlPath } from '../common/paths.js';
+import { sqlPath } from '../../../core/paths.js';
 import { ApiError, badRequest } from '../common/errors.js';
-import { DISCONTINUED_REASONS, POPULATION_MILLIONS, PROBLEMS, REFUSAL_GROUNDS, SECTORS, type Country } from '../domain/codes.js';
-import { readSnapshot, type Params, type Row } from '../../../etl/analytics-db.js';
-import type { SnapshotSource } from '../../../etl/snapshot-source.js';
+import { DISCONTINUED_REASONS, POPULATION_MILLIONS, PROBLEMS, REFUSAL_GROUNDS, SECTORS, type Country } from '../../../core/codes.js';
+import { readSnapshot, type Params, type Row } from '../../../core/duckdb/analytics-db.js';
+import type { SnapshotSource } from '../../../core/duckdb/snapshot-source.js';
 import { filtersWhere, keyedIdsOf, type SqlWhere } from './analytics-filters.js';
 import { histogramQuantiles, readCloseBuckets, NO_CLOSED, type BucketCount, type CloseBuckets } from './close-quantiles.js';
 import { assertAdrBodyVisible, assertTraderVisible, scopeKey, UNRESTRICTED, type Scope } from '../access/scope.js';
-import {
-  BENCHMARK_MEASURES,
-  type AdrReport,
-  type AdrReportQuery,
-  type AnalyticsFilters,
-  type AsOf,
-  type BenchmarkBody,
-  type CountriesQuery,
-  type TradersQuery,
-  type TrendQuery,
-} from './analytics.dto.js';
+import { type AdrReportQuery, type AnalyticsFilters, type CountriesQuery, type TradersQuery, type TrendQuery } from './analytics.dto.js';
+import { BENCHMARK_MEASURES, type AdrReport, type AsOf, type BenchmarkBody } from '../../../core/analytics-answers.js';
 
 const stats = (name: string) => readFileSync(sqlPath('duckdb', 'stats', name), 'utf8');
 const stripComments = (s: string) => s.replace(/^\s*--.*$/gm, '').trim();

@@ -5,7 +5,7 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { query, type Params } from '../../../etl/analytics-db.js';
+import { query, type Params } from '../../../core/duckdb/analytics-db.js';
 import { histogramQuantiles, readCloseBuckets, NO_CLOSED, type CloseQuantiles } from './close-quantiles.js';
 
 const HOUR_US = 3_600_000_000;

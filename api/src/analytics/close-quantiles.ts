@@ -20,7 +20,7 @@
  *
  * The results equal quantile_cont's to the last bit (close-quantiles.test.ts).
  */
-import { duckdbSql, type Params, type Row } from '../../../etl/analytics-db.js';
+import { duckdbSql, type Params, type Row } from '../../../core/duckdb/analytics-db.js';
 import type { SqlWhere } from './analytics-filters.js';
 
 /** The quantiles of the days to close the measures report, by name. */

@@ -4,8 +4,8 @@
  * through GET /api/v1/audit, newest first, keyset-paged by id (ids only grow).
  */
 import { sql } from 'kysely';
-import type { Store } from '../db/store.js';
-import type { AuditRow } from '../db/schema.js';
+import type { Store } from '../../../core/postgres/store.js';
+import type { AuditRow } from '../../../core/postgres/schema.js';
 import type { AuditAction, AuditOutcome } from './audit.actions.js';
 
 export interface AuditEntry {

@@ -2,7 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { z } from 'zod';
 import { STORE } from '../app.tokens.js';
 import { notFound } from '../common/errors.js';
-import type { Store } from '../db/store.js';
+import type { Store } from '../../../core/postgres/store.js';
 import { errorResponses } from '../openapi/common-responses.js';
 import { ApiDoc, ZParams } from '../openapi/route-docs.js';
 import { Access } from '../access/access.decorator.js';

@@ -4,8 +4,8 @@ import { userInfo } from 'node:os';
 import { AuditService, type AuditEntry } from '../audit/audit.service.js';
 import { loadConfig, type Config } from '../config/config.js';
 import { migrate } from '../db/migrate.js';
-import { openStore, type Store } from '../db/store.js';
-import { AnalyticsDb } from '../../../etl/analytics-db.js';
+import { openStore, type Store } from '../../../core/postgres/store.js';
+import { AnalyticsDb } from '../../../core/duckdb/analytics-db.js';
 
 export async function withStore<T>(fn: (store: Store, config: Config) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
   const config = loadConfig();

@@ -7,10 +7,11 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { ApiError } from '../common/errors.js';
 import { loadConfig } from '../config/config.js';
 import { ID_PATTERN, ID_RULE } from '../complaints/complaint.schema.js';
-import { adrReportToCsv, adrReportToMarkdown } from '../analytics/adr-report.format.js';
-import type { AdrReport, AdrReportQuery } from '../analytics/analytics.dto.js';
+import { adrReportToCsv, adrReportToMarkdown } from '../../../core/adr-report.format.js';
+import type { AdrReportQuery } from '../analytics/analytics.dto.js';
+import type { AdrReport } from '../../../core/analytics-answers.js';
 import { AnalyticsNotBuilt, AnalyticsService } from '../analytics/analytics.service.js';
-import type { AnalyticsDb } from '../../../etl/analytics-db.js';
+import type { AnalyticsDb } from '../../../core/duckdb/analytics-db.js';
 import { NO_SNAPSHOT, withAnalyticsDb } from './context.js';
 
 export const REPORT_FORMATS = ['md', 'csv', 'json'] as const;

@@ -4,9 +4,9 @@
  * response contract (OpenAPI); the mappers are the only way rows become responses.
  */
 import { z } from 'zod';
-import { DEADLINE_DAYS, daysBetween } from '../domain/lifecycle.js';
-import { DISCONTINUED_REASON_CODES, type DiscontinuedReason } from '../domain/codes.js';
-import type { ComplaintEventRow, ComplaintRow } from '../db/schema.js';
+import { DEADLINE_DAYS, daysBetween } from '../../../core/lifecycle.js';
+import { DISCONTINUED_REASON_CODES, type DiscontinuedReason } from '../../../core/codes.js';
+import type { ComplaintEventRow, ComplaintRow } from '../../../core/postgres/schema.js';
 
 const ts = z.string().meta({ format: 'date-time' });
 const nts = ts.nullable();

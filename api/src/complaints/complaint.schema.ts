@@ -8,7 +8,7 @@ import {
   ADR_RESULTS, COMPLAINANT_TYPES, CURRENCIES, LANGUAGES, PROBLEM_CODES, PROBLEM_DETAIL_CODES,
   PROBLEMS, REFUSAL_GROUND_CODES, SECTOR_CODES, TRADER_DECISIONS, DISCONTINUED_REASON_CODES, normaliseCountry,
   type Country, type DiscontinuedReason, type Problem,
-} from '../domain/codes.js';
+} from '../../../core/codes.js';
 
 /** Clock skew tolerated before a timestamp counts as "in the future". */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;

@@ -14,7 +14,7 @@ import { caseDetail } from './case-view.js';
 import { complaintInput, eventInput, type ComplaintInput, type ParsedComplaint } from './complaint.schema.js';
 import { bulkQuery, complaintIdParams, erasure, eventIdParams, ingestSummary, voidInput } from './complaints.dto.js';
 import { ComplaintsService } from './complaints.service.js';
-import type { LifecycleEvent } from '../domain/lifecycle.js';
+import type { LifecycleEvent } from '../../../core/lifecycle.js';
 import { Access } from '../access/access.decorator.js';
 import { Audited } from '../audit/audit.decorator.js';
 import { CurrentCaller } from '../access/caller.decorator.js';

@@ -1,8 +1,8 @@
 /** Reads and writes of one case and its event log (the bulk path lives in ingest/). */
 import { sql, type Kysely } from 'kysely';
-import type { ComplaintEventRow, ComplaintRow, DB } from '../db/schema.js';
-import type { CaseMilestones, LifecycleEvent } from '../domain/lifecycle.js';
-import type { Closure, Stage, Status } from '../domain/codes.js';
+import type { ComplaintEventRow, ComplaintRow, DB } from '../../../core/postgres/schema.js';
+import type { CaseMilestones, LifecycleEvent } from '../../../core/lifecycle.js';
+import type { Closure, Stage, Status } from '../../../core/codes.js';
 
 const toDate = (s: string | null) => (s === null ? null : new Date(s));
 const iso = (d: Date | null) => (d === null ? null : d.toISOString());

@@ -2,8 +2,8 @@
  * From a validated complaint to the flat record the store keeps: aliases resolved, lifecycle
  * replayed into milestones, the stage deadline set. Pure; shared by single and bulk ingest.
  */
-import type { LifecycleEvent, CaseMilestones } from '../domain/lifecycle.js';
-import { replayEvents, stageDeadline } from '../domain/lifecycle.js';
+import type { LifecycleEvent, CaseMilestones } from '../../../core/lifecycle.js';
+import { replayEvents, stageDeadline } from '../../../core/lifecycle.js';
 import type { ParsedComplaint } from './complaint.schema.js';
 
 export interface NormalizedComplaint {

@@ -4,8 +4,8 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { sql } from 'kysely';
-import { sqlPath } from '../common/paths.js';
-import type { Store } from './store.js';
+import { sqlPath } from '../../../core/paths.js';
+import type { Store } from '../../../core/postgres/store.js';
 
 export interface Migration {
   version: number;

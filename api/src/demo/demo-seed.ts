@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
-import type { Store } from '../db/store.js';
+import type { Store } from '../../../core/postgres/store.js';
 import { generateDemo, type DemoDataset } from '../../../fixtures/generator.js';
 import { IngestService } from '../ingest/ingest.service.js';
 import type { ReaderItem } from '../ingest/readers.js';

@@ -11,7 +11,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { CONFIG, STORE } from '../app.tokens.js';
 import type { Config } from '../config/config.js';
-import type { Store } from '../db/store.js';
+import type { Store } from '../../../core/postgres/store.js';
 import { ROLES, type Role } from '../access/roles.js';
 import { TokenService } from '../access/token.service.js';
 

@@ -5,7 +5,7 @@
  * which `dispose()` deletes. Chunks come back in the order they were added, with their lines.
  */
 import { open, rm, type FileHandle } from 'node:fs/promises';
-import { tempFile } from '../common/paths.js';
+import { tempFile } from '../../../core/paths.js';
 
 export interface SpooledChunk {
   /** Valid until the next chunk is asked for. */

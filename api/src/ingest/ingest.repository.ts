@@ -4,8 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { CompiledQuery, type Kysely } from 'kysely';
-import { sqlPath } from '../common/paths.js';
-import type { DB } from '../db/schema.js';
+import { sqlPath } from '../../../core/paths.js';
+import type { DB } from '../../../core/postgres/schema.js';
 import { CHUNK_TABLE } from './staging.js';
 
 const load = (name: string) => readFileSync(sqlPath('postgres', 'ingest', name), 'utf8');

@@ -13,7 +13,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { csvRecordToInput, CSV_COLUMNS, isCsvColumn, type CsvColumn, type CsvRecord } from '../complaints/formats/csv-columns.js';
 import type { ErrorDetail } from '../common/errors.js';
 import type { ReaderItem } from './readers.js';
-import { tempDirOf, tempFile } from '../common/paths.js';
+import { tempDirOf, tempFile } from '../../../core/paths.js';
 
 const MAGIC = 'PAR1';
 const REQUIRED: readonly CsvColumn[] = ['external_ref', 'filed_at', 'consumer_country', 'trader_country', 'sector', 'problem'];

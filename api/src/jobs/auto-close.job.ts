@@ -6,9 +6,9 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import { CompiledQuery } from 'kysely';
 import type { Logger } from 'pino';
 import { CONFIG, LOGGER, STORE } from '../app.tokens.js';
-import { sqlPath } from '../common/paths.js';
+import { sqlPath } from '../../../core/paths.js';
 import type { Config } from '../config/config.js';
-import type { Store } from '../db/store.js';
+import type { Store } from '../../../core/postgres/store.js';
 
 const AUTO_CLOSE_SQL = readFileSync(sqlPath('postgres', 'jobs', 'auto_close.sql'), 'utf8');
 const BATCH = 5000;

@@ -14,9 +14,9 @@ import { CompiledQuery } from 'kysely';
 import type { Logger } from 'pino';
 import { CONFIG, LOGGER, STORE } from '../app.tokens.js';
 import { AuditService } from '../audit/audit.service.js';
-import { sqlPath } from '../common/paths.js';
+import { sqlPath } from '../../../core/paths.js';
 import type { Config } from '../config/config.js';
-import type { Store } from '../db/store.js';
+import type { Store } from '../../../core/postgres/store.js';
 
 const ERASE_SQL = readFileSync(sqlPath('postgres', 'jobs', 'retention_erase.sql'), 'utf8');
 const BATCH = 2000;

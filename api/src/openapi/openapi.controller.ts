@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Controller, Get, Header } from '@nestjs/common';
-import { PROJECT_ROOT } from '../common/paths.js';
+import { PROJECT_ROOT } from '../../../core/paths.js';
 import { buildOpenApi } from './openapi.js';
 import { ApiDoc } from './route-docs.js';
 import { Public } from '../access/access.decorator.js';

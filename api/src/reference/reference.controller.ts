@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Put, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { STORE } from '../app.tokens.js';
-import type { Store } from '../db/store.js';
+import type { Store } from '../../../core/postgres/store.js';
 import { ApiDoc, ZBody, ZParams, ZQuery } from '../openapi/route-docs.js';
 import { errorResponses } from '../openapi/common-responses.js';
 import {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { countryCode, label, referenceId } from '../complaints/complaint.schema.js';
-import { SECTOR_CODES } from '../domain/codes.js';
+import { SECTOR_CODES } from '../../../core/codes.js';
 
 const sector = z.enum(SECTOR_CODES as [string, ...string[]], { error: (i) => `unknown sector "${String(i.input)}"` });
 

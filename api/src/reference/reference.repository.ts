@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { DB } from '../db/schema.js';
+import type { DB } from '../../../core/postgres/schema.js';
 import { normaliseName } from '../complaints/normalize.js';
 import type { AdrBody, AdrBodyInput, ListQuery, Trader, TraderInput } from './reference.dto.js';
 

@@ -5,7 +5,7 @@
  * an unknown parameter or a bad value is a 400 naming the parameter.
  */
 import { z } from 'zod';
-import { CLOSURES, PROBLEM_CODES, SECTOR_CODES, STAGES, STATUSES, type Closure, type Country, type Stage, type Status } from '../domain/codes.js';
+import { CLOSURES, PROBLEM_CODES, SECTOR_CODES, STAGES, STATUSES, type Closure, type Country, type Stage, type Status } from '../../../core/codes.js';
 import { caseSummary } from '../complaints/case-view.js';
 import { clip, countryCode, dateTimeError, parseIsoDateTime, referenceId } from '../complaints/complaint.schema.js';
 

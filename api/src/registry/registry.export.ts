@@ -11,14 +11,14 @@ import { rm } from 'node:fs/promises';
 import { stringify } from 'csv-stringify/sync';
 import { toComplaintInput, type ExportedComplaint } from '../complaints/formats/complaint-json.js';
 import { complaintToCsvRecord, CSV_COLUMNS, spreadsheetSafeRecord } from '../complaints/formats/csv-columns.js';
-import type { Store } from '../db/store.js';
+import type { Store } from '../../../core/postgres/store.js';
 import { auditNote } from '../audit/audit-note.js';
 import { maskExported, UNRESTRICTED, type Scope } from '../access/scope.js';
 import { writeParquet } from './parquet-writer.js';
 import type { ExportFormat, RegistryFilters } from './registry.dto.js';
 import { RegistryRepository, type ExportEvent, type Keyset } from './registry.repository.js';
 import { checkRange, filterContext } from './registry.service.js';
-import { tempDirOf, tempFile } from '../common/paths.js';
+import { tempDirOf, tempFile } from '../../../core/paths.js';
 
 export const EXPORT_PAGE_SIZE = 1000;
 

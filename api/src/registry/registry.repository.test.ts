@@ -4,7 +4,7 @@
  */
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type CompiledQuery } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import type { DB } from '../db/schema.js';
+import type { DB } from '../../../core/postgres/schema.js';
 import { registryListQuery, type RegistryFilters } from './registry.dto.js';
 import { escapeLike, RegistryRepository, type FilterContext } from './registry.repository.js';
 

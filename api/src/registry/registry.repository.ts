@@ -5,7 +5,7 @@
  * indexed column plus a keyset range on (filed_at, id), the order of every registry index.
  */
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
-import type { ComplaintEventRow, DB } from '../db/schema.js';
+import type { ComplaintEventRow, DB } from '../../../core/postgres/schema.js';
 import type { SummaryRow } from '../complaints/case-view.js';
 import { COMPLAINT_JSON_COLUMNS, type ComplaintJsonEvent, type ComplaintJsonRow } from '../complaints/formats/complaint-json.js';
 import { normaliseName } from '../complaints/normalize.js';

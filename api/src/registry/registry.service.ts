@@ -4,7 +4,7 @@
  */
 import { badRequest } from '../common/errors.js';
 import { toCaseSummary } from '../complaints/case-view.js';
-import type { Store } from '../db/store.js';
+import type { Store } from '../../../core/postgres/store.js';
 import { UNRESTRICTED, type Scope } from '../access/scope.js';
 import type { CasePage, RegistryFilters, RegistryListQuery, RegistrySort } from './registry.dto.js';
 import { RegistryRepository, type FilterContext, type Keyset, type PageRow } from './registry.repository.js';

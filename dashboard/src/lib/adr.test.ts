@@ -1,7 +1,7 @@
 /**
  * The ADR bodies view's pure parts: URL state, caseload points and chart (compiled with vega-lite,
  * no warnings), the report as a document in both languages, and the CSV the dashboard downloads
- * (the CLI's formatter; the browser build of csv-stringify is exercised by the e2e download).
+ * (the CLI's formatter; the browser download is exercised by the e2e test).
  */
 import { describe, expect, it } from 'vitest';
 import { compiles } from './compile-spec.testing.js';
@@ -12,7 +12,7 @@ import {
   type AdrReport, type TrendItem,
 } from './adr.js';
 import { reportCsv } from './adr-csv.js';
-import { adrReportToCsv } from '../../../api/src/analytics/adr-report.format.js';
+import { adrReportToCsv } from '../../../core/adr-report.format.js';
 
 const asOf = { etlRunId: 7, finishedAt: '2025-03-01T08:30:15.123Z', complaints: 3000 };
 

@@ -1,13 +1,12 @@
 /** CSV text of a table (RFC 4180 quoting) and a browser download of any blob or URL. */
-import { spreadsheetSafe } from '../../../api/src/domain/spreadsheet-cell.js';
+import { csvText } from '../../../core/csv-text.js';
+import { spreadsheetSafe } from '../../../core/spreadsheet-cell.js';
 
 export interface Column<R> {
   key: keyof R & string;
   label: string;
   format?: (value: R[keyof R & string], row: R) => string;
 }
-
-const quote = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 /**
  * One cell: numbers and booleans as they are (a column the API types as a number re-reads as one,
@@ -21,9 +20,8 @@ function cell(value: unknown): string {
 
 /** Raw values (not the display format) so the file re-reads as numbers. */
 export function toCsv<R>(rows: readonly R[], columns: readonly Column<R>[]): string {
-  const head = columns.map((c) => quote(spreadsheetSafe(c.label))).join(',');
-  const body = rows.map((r) => columns.map((c) => quote(cell(r[c.key]))).join(','));
-  return [head, ...body].join('\r\n') + '\r\n';
+  const head = columns.map((c) => spreadsheetSafe(c.label));
+  return csvText([head, ...rows.map((r) => columns.map((c) => cell(r[c.key])))], '\r\n');
 }
 
 export function download(filename: string, content: Blob | string): void {

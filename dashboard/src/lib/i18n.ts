@@ -3,7 +3,7 @@
  * date formatting through Intl in the chosen language. The Italian dictionary is typed against the
  * English one, so a missing translation fails the type-check instead of showing an English word.
  */
-import { DISCONTINUED_REASONS, PROBLEMS, SECTORS } from '../../../api/src/domain/codes.js';
+import { DISCONTINUED_REASONS, PROBLEMS, SECTORS } from '../../../core/codes.js';
 
 export type Lang = 'en' | 'it';
 export const LANGS: readonly Lang[] = ['en', 'it'];

@@ -7,7 +7,7 @@
 import { feature } from 'topojson-client';
 import type { Topology, GeometryCollection } from 'topojson-specification';
 import type { Feature, FeatureCollection, MultiPolygon, Polygon, Position } from 'geojson';
-import { COUNTRIES, type Country } from '../../../api/src/domain/codes.js';
+import { COUNTRIES, type Country } from '../../../core/codes.js';
 
 /** ISO 3166-1 numeric (world-atlas's feature id) → alpha-2, for our 31 countries only. */
 export const NUMERIC_TO_ALPHA2: Readonly<Record<string, Country>> = {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compiles } from './compile-spec.testing.js';
 import type { Topology } from 'topojson-specification';
 import world from 'world-atlas/countries-50m.json' with { type: 'json' };
-import { COUNTRIES } from '../../../api/src/domain/codes.js';
+import { COUNTRIES } from '../../../core/codes.js';
 import { barSpec } from './specs.js';
 import { europeFeatures, NUMERIC_TO_ALPHA2 } from './map-geometry.js';
 import { choroplethSpec, countryRows, countryShapes, filterKeyOf, measureFromQuery, sideFromQuery, NO_DATA_GREY, type EuropeGeometry } from './map.js';

@@ -3,7 +3,7 @@
  * closure, overdue and the sort, under the API's parameter names (contract "Case registry"), so a
  * registry view is a shareable link too. Unknown values are dropped, not sent to the API.
  */
-import { CLOSURES, STAGES, STATUSES } from '../../../api/src/domain/codes.js';
+import { CLOSURES, STAGES, STATUSES } from '../../../core/codes.js';
 
 export const REGISTRY_KEYS = ['q', 'externalRef', 'status', 'stage', 'closure', 'overdue', 'sort'] as const;
 export type RegistryKey = (typeof REGISTRY_KEYS)[number];

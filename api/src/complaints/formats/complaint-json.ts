@@ -5,7 +5,7 @@
  * non-voided ones in arrival order, so an export ingests back unchanged and exports again
  * byte for byte.
  */
-import type { ComplaintEventRow, ComplaintRow } from '../../db/schema.js';
+import type { ComplaintEventRow, ComplaintRow } from '../../../../core/postgres/schema.js';
 import type { ComplaintInput, LifecycleEventInput } from '../complaint.schema.js';
 
 /** The columns `toComplaintInput` reads. */

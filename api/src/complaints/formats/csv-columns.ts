@@ -3,8 +3,8 @@
  * milestone columns. `csvRecordToInput` turns a row into the JSON shape that complaintInput
  * validates; `complaintToCsvRecord` is its inverse, so a CSV export ingests back unchanged.
  */
-import { CLOSURES } from '../../domain/codes.js';
-import { fromSpreadsheetSafe, spreadsheetSafe } from '../../domain/spreadsheet-cell.js';
+import { CLOSURES } from '../../../../core/codes.js';
+import { fromSpreadsheetSafe, spreadsheetSafe } from '../../../../core/spreadsheet-cell.js';
 import type { ComplaintInput, LifecycleEventInput } from '../complaint.schema.js';
 
 export const CSV_COLUMNS = [

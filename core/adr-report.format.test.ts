@@ -13,8 +13,8 @@ import {
   formatStamp,
   mdText,
 } from './adr-report.format.js';
-import { adrReportBody, type AdrReport } from './analytics.dto.js';
-import { spreadsheetSafe } from '../domain/spreadsheet-cell.js';
+import { adrReportBody, type AdrReport } from './analytics-answers.js';
+import { spreadsheetSafe } from './spreadsheet-cell.js';
 
 const asOf = { etlRunId: 7, finishedAt: '2025-03-01T08:30:15.123Z', complaints: 12_345 };
 

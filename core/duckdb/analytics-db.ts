@@ -12,8 +12,8 @@ import { copyFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { sqlPath } from '../api/src/common/paths.js';
-import { ADR_RESULTS, CLOSURES, COUNTRIES, DISCONTINUED_REASON_CODES, PROBLEM_CODES, REFUSAL_GROUND_CODES, SECTOR_CODES, STAGES, STATUSES, TRADER_DECISIONS } from '../api/src/domain/codes.js';
+import { sqlPath } from '../paths.js';
+import { ADR_RESULTS, CLOSURES, COUNTRIES, DISCONTINUED_REASON_CODES, PROBLEM_CODES, REFUSAL_GROUND_CODES, SECTOR_CODES, STAGES, STATUSES, TRADER_DECISIONS } from '../codes.js';
 import type { SnapshotSource } from './snapshot-source.js';
 
 /** The code lists schema.sql's ENUM types are made of, by placeholder. */

@@ -5,9 +5,9 @@
  * it as "—", CSV as an empty cell; never NaN. CSV numbers are unrounded, Markdown ones are rounded
  * for reading.
  */
-import { stringify } from 'csv-stringify/sync';
-import { spreadsheetSafe } from '../domain/spreadsheet-cell.js';
-import type { AdrReport } from './analytics.dto.js';
+import { csvText } from './csv-text.js';
+import { spreadsheetSafe } from './spreadsheet-cell.js';
+import type { AdrReport } from './analytics-answers.js';
 
 type Named = AdrReport['byProblem'][number];
 
@@ -202,16 +202,16 @@ export function adrReportRows(r: AdrReport): AdrReportCsvRow[] {
 export function adrReportToCsv(r: AdrReport): string {
   const id = { adr_body_id: spreadsheetSafe(r.adrBody.id), years: spreadsheetSafe(r.years.join('-')), as_of: spreadsheetSafe(r.asOf.finishedAt) };
   const num = (n: number | null) => (n === null || !Number.isFinite(n) ? '' : String(n));
-  return stringify(
-    adrReportRows(r).map((row) => ({
-      ...id,
-      section: spreadsheetSafe(row.section),
-      code: spreadsheetSafe(row.code),
-      label: spreadsheetSafe(row.label),
-      count: num(row.count),
-      share: num(row.share),
-      value: num(row.value),
-    })),
-    { header: true, columns: [...ADR_REPORT_CSV_COLUMNS], record_delimiter: '\n' },
-  );
+  const rows = adrReportRows(r).map((row) => [
+    id.adr_body_id,
+    id.years,
+    id.as_of,
+    spreadsheetSafe(row.section),
+    spreadsheetSafe(row.code),
+    spreadsheetSafe(row.label),
+    num(row.count),
+    num(row.share),
+    num(row.value),
+  ]);
+  return csvText([[...ADR_REPORT_CSV_COLUMNS], ...rows], '\n');
 }

@@ -1,0 +1,206 @@
+/**
+ * The analytics answers (contract "Analytics"): one schema per endpoint, from which the OpenAPI
+ * document and the dashboard's generated client take their types. Measure names are domain.md §4's.
+ * In the kernel because the API answers them and the ADR report's formatter (CLI and dashboard)
+ * reads them.
+ */
+import { z } from 'zod';
+import { DISCONTINUED_REASON_CODES } from './codes.js';
+
+/** Trend intervals: months per bucket of filedAt. */
+export const INTERVALS = ['month', 'quarter', 'year'] as const;
+
+const ratio = (d: string) => z.number().nullable().meta({ description: `${d}; null when the denominator is 0` });
+const count = (d: string) => z.number().int().meta({ description: d });
+
+export const asOf = z
+  .object({
+    etlRunId: z.number().int(),
+    finishedAt: z.string().meta({ description: 'when the ETL run that built this snapshot finished (UTC); overdue is judged at this instant' }),
+    complaints: z.number().int().optional().meta({ description: 'complaints in the whole snapshot (the platform total); absent for trader and ADR body callers, whose figures cover only their own cases' }),
+  })
+  .meta({ id: 'AsOf' });
+export type AsOf = z.infer<typeof asOf>;
+
+export const measures = z
+  .object({
+    complaints: count('complaints filed in the filter'),
+    crossBorder: count('consumer country ≠ trader country'),
+    crossBorderShare: ratio('crossBorder / complaints'),
+    closed: count('complaints with a closing event'),
+    resolved: count('closed as settled_directly or adr_outcome'),
+    resolutionRate: ratio('resolved / closed'),
+    sentToTrader: count('complaints with sent_to_trader'),
+    traderReplied: count('complaints with trader_replied'),
+    traderResponseRate: ratio('traderReplied / sentToTrader'),
+    timelyTraderResponseRate: ratio('replies within TRADER_REPLY_DAYS of sent_to_trader / sentToTrader'),
+    adrAgreed: count('complaints with adr_body_agreed'),
+    adrAgreementRate: ratio('adrAgreed / complaints'),
+    medianDaysToClose: z.number().nullable().meta({ description: 'median of (closing − filedAt) in days over closed complaints, interpolated; null over none' }),
+    p90DaysToClose: z.number().nullable().meta({ description: '90th percentile of the same' }),
+    overdue: count('open complaints past their stage deadline at asOf.finishedAt'),
+  })
+  .meta({ id: 'Measures' });
+export type Measures = z.infer<typeof measures>;
+
+export const adrMeasures = z
+  .object({
+    adrReceived: count('cases an ADR body received (adr_body_agreed)'),
+    adrAccepted: count('accepted'),
+    adrRefused: count('refused'),
+    adrRefusalRate: ratio('refused / (accepted + refused)'),
+    adrOutcomes: count('concluded with an outcome'),
+    adrDiscontinued: count('discontinued'),
+    adrDiscontinuedShare: ratio('discontinued / accepted'),
+    adrAverageDays: z.number().nullable().meta({ description: 'mean days from receipt to conclusion (outcome or discontinued); null over none' }),
+    adrWithin90DaysShare: ratio('concluded within 90 days / concluded'),
+    complianceReported: count('cases with a compliance report'),
+    complianceRate: ratio('latest report says complied / cases with a report'),
+  })
+  .meta({ id: 'AdrMeasures' });
+export type AdrMeasures = z.infer<typeof adrMeasures>;
+
+export const summaryBody = z.object({ asOf, ...measures.shape, ...adrMeasures.shape }).meta({ id: 'StatsSummary' });
+
+export const countriesBody = z
+  .object({
+    asOf,
+    side: z.enum(['consumer', 'trader']),
+    items: z.array(
+      z.object({
+        country: z.string(),
+        population: z.number().nullable().meta({ description: 'millions (domain.md §4)' }),
+        complaintsPerMillion: z.number().nullable(),
+        ...measures.shape,
+      }),
+    ),
+  })
+  .meta({ id: 'StatsCountries' });
+
+export const flowsBody = z
+  .object({
+    asOf,
+    items: z.array(z.object({ consumerCountry: z.string(), traderCountry: z.string(), crossBorder: z.boolean(), complaints: z.number().int() })),
+  })
+  .meta({ id: 'StatsFlows' });
+
+export const trendBody = z
+  .object({
+    asOf,
+    interval: z.enum(INTERVALS),
+    items: z.array(
+      z.object({
+        period: z.string().meta({ description: '2024-03, 2024-Q1 or 2024' }),
+        start: z.string().meta({ description: 'first day (UTC)' }),
+        incomplete: z.boolean().meta({ description: 'the period holding asOf: not over yet' }),
+        ...measures.shape,
+      }),
+    ),
+  })
+  .meta({ id: 'StatsTrend' });
+
+export const codeRowsBody = z
+  .object({
+    asOf,
+    items: z.array(z.object({ code: z.string(), label: z.string(), share: ratio('complaints / all complaints in the filter'), ...measures.shape })),
+  })
+  .meta({ id: 'StatsByCode' });
+
+const share = z.object({ count: z.number().int(), share: z.number().nullable() });
+export const outcomesBody = z
+  .object({
+    asOf,
+    closed: z.number().int(),
+    closures: z.array(z.object({ closure: z.string(), ...share.shape })).meta({ description: 'share of closed' }),
+    traderDecisions: z.array(z.object({ decision: z.string(), ...share.shape })).meta({ description: 'share of replies' }),
+    adrResults: z.array(z.object({ result: z.string(), ...share.shape })).meta({ description: 'share of adr_outcome' }),
+    refusalGrounds: z.array(z.object({ ground: z.string(), ...share.shape })).meta({ description: 'share of refusals' }),
+    discontinuedReasons: z.array(z.object({ reason: z.enum(DISCONTINUED_REASON_CODES), ...share.shape })).meta({ description: 'share of discontinued, by reason code' }),
+    ...adrMeasures.shape,
+  })
+  .meta({ id: 'StatsOutcomes' });
+
+export const overdueBody = z
+  .object({
+    asOf,
+    open: z.number().int(),
+    overdue: z.number().int(),
+    items: z.array(z.object({ stage: z.string(), open: z.number().int(), overdue: z.number().int(), overdueShare: z.number().nullable() })),
+  })
+  .meta({ id: 'StatsOverdue' });
+
+export const tradersBody = z
+  .object({
+    asOf,
+    minClosedForRates: z.number().int(),
+    items: z.array(
+      z.object({
+        traderId: z.string(),
+        name: z.string().nullable(),
+        country: z.string().nullable(),
+        ratesShown: z.boolean().meta({ description: `false: fewer closed complaints than minClosedForRates, so every rate and duration is null` }),
+        ...measures.shape,
+      }),
+    ),
+  })
+  .meta({ id: 'StatsTraders' });
+
+const quartiles = z.object({ p25: z.number().nullable(), p50: z.number().nullable(), p75: z.number().nullable() });
+export const BENCHMARK_MEASURES = ['resolutionRate', 'traderResponseRate', 'medianDaysToClose'] as const;
+export const benchmarkBody = z
+  .object({
+    asOf,
+    year: z.number().int(),
+    traderId: z.string(),
+    sector: z.string().nullable().meta({ description: 'the sector most of its complaints that year name (ties: registered sector, then alphabetical)' }),
+    own: z.object({
+      complaints: z.number().int(),
+      closed: z.number().int(),
+      resolutionRate: z.number().nullable(),
+      traderResponseRate: z.number().nullable(),
+      medianDaysToClose: z.number().nullable(),
+    }),
+    peers: z.object({
+      suppressed: z.boolean().meta({ description: 'true: fewer than minPeers peers, every peer figure withheld' }),
+      minPeers: z.number().int(),
+      minClosed: z.number().int(),
+      count: z.number().int().nullable().meta({ description: 'peers (null when suppressed)' }),
+      quartiles: z.object({ resolutionRate: quartiles, traderResponseRate: quartiles, medianDaysToClose: quartiles }).nullable(),
+      percentile: z
+        .object({ resolutionRate: z.number().nullable(), traderResponseRate: z.number().nullable(), medianDaysToClose: z.number().nullable() })
+        .nullable()
+        .meta({ description: '(peers lower + ½ peers equal) / peers × 100' }),
+    }),
+  })
+  .meta({ id: 'TraderBenchmark' });
+export type BenchmarkBody = z.infer<typeof benchmarkBody>;
+
+const named = z.object({ code: z.string(), label: z.string(), count: z.number().int(), share: z.number().nullable() });
+export const adrReportBody = z
+  .object({
+    asOf,
+    adrBody: z.object({ id: z.string(), name: z.string().nullable(), country: z.string().nullable() }),
+    years: z.array(z.number().int()),
+    basis: z.string().meta({ description: 'Directive 2013/11/EU Art. 7(2) (one year) or Art. 19(3) (two years)' }),
+    received: z.number().int().meta({ description: 'disputes received (adr_body_agreed in the years)' }),
+    domestic: z.number().int(),
+    crossBorder: z.number().int(),
+    byProblem: z.array(named).meta({ description: 'by type of complaint' }),
+    bySector: z.array(named),
+    refused: z.number().int(),
+    refusalRate: z.number().nullable(),
+    refusalGrounds: z.array(named),
+    outcomes: z.number().int(),
+    outcomeShares: z.array(named),
+    discontinued: z.number().int(),
+    discontinuedShare: z.number().nullable(),
+    discontinuedReasons: z.array(named),
+    averageDays: z.number().nullable(),
+    within90DaysShare: z.number().nullable(),
+    complianceReported: z.number().int(),
+    complianceRate: z.number().nullable(),
+    topProblems: z.array(named).meta({ description: 'the most frequent problems (systematic problems)' }),
+    topTraders: z.array(z.object({ traderId: z.string(), name: z.string().nullable(), count: z.number().int(), share: z.number().nullable() })),
+  })
+  .meta({ id: 'AdrActivityReport' });
+export type AdrReport = z.infer<typeof adrReportBody>;
