@@ -14,6 +14,7 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { sqlPath } from '../paths.js';
 import { ADR_RESULTS, CLOSURES, COUNTRIES, DISCONTINUED_REASON_CODES, PROBLEM_CODES, REFUSAL_GROUND_CODES, SECTOR_CODES, STAGES, STATUSES, TRADER_DECISIONS } from '../codes.js';
+import { compiled, type Row, type Statement } from './duck-sql.js';
 import type { SnapshotSource } from './snapshot-source.js';
 
 /** The code lists schema.sql's ENUM types are made of, by placeholder. */
@@ -44,8 +45,17 @@ export function schemaSql(): string {
  */
 export const SCHEMA_VERSION = `15-${createHash('sha256').update(JSON.stringify(ENUM_CODES)).digest('hex').slice(0, 12)}`;
 
-export type Row = Record<string, unknown>;
+export type { Row };
 export type Params = Record<string, DuckDBValue>;
+
+/**
+ * Runs one statement in the transaction at hand: a composed one (duck-sql.ts), whose rows are
+ * typed by it, or text for the store's own housekeeping.
+ */
+export interface Query {
+  <R>(statement: Statement<R>): Promise<R[]>;
+  (text: string, params?: Params): Promise<Row[]>;
+}
 
 /** Splits a file of `;`-terminated statements (our SQL files hold no `;` inside literals). */
 export function statements(text: string): string[] {
@@ -58,9 +68,18 @@ export function statements(text: string): string[] {
 export const duckdbSql = (name: string) => readFileSync(sqlPath('duckdb', name), 'utf8');
 
 /** A query run on one connection: rows as plain JS values (BIGINT → number when safe). */
-export async function query(conn: DuckDBConnection, text: string, params?: Params): Promise<Row[]> {
+export async function query(conn: DuckDBConnection, text: string, params?: Params | DuckDBValue[]): Promise<Row[]> {
   const reader = await conn.runAndReadAll(text, params);
   return reader.getRowObjectsJS().map(plain);
+}
+
+/** A Query on one connection. */
+export function queryOn(conn: DuckDBConnection): Query {
+  return ((statement: Statement<unknown> | string, params?: Params) => {
+    if (typeof statement === 'string') return query(conn, statement, params);
+    const c = compiled(statement);
+    return query(conn, c.sql, c.parameters as DuckDBValue[]);
+  }) as Query;
 }
 
 function plain(row: Record<string, unknown>): Row {
@@ -160,12 +179,12 @@ export class AnalyticsDb implements SnapshotSource {
    * Runs `fn` in one read transaction on a connection of its own: every query inside sees the
    * same published snapshot, whatever the ETL commits meanwhile.
    */
-  async read<T>(fn: (q: (text: string, params?: Params) => Promise<Row[]>) => Promise<T>): Promise<T> {
+  async read<T>(fn: (q: Query) => Promise<T>): Promise<T> {
     const conn = await this.acquire();
     try {
       await conn.run('BEGIN TRANSACTION');
       try {
-        return await fn((text, params) => query(conn, text, params));
+        return await fn(queryOn(conn));
       } finally {
         await conn.run('ROLLBACK');
       }
@@ -182,12 +201,12 @@ export class AnalyticsDb implements SnapshotSource {
   /**
    * Runs `fn` in one write transaction; it commits only if `fn` returns. Writes are serialised.
    */
-  async write<T>(fn: (q: (text: string, params?: Params) => Promise<Row[]>) => Promise<T>): Promise<T> {
+  async write<T>(fn: (q: Query) => Promise<T>): Promise<T> {
     const writer = this.writable();
     const run = this.writerBusy.then(async () => {
       await writer.run('BEGIN TRANSACTION');
       try {
-        const out = await fn((text, params) => query(writer, text, params));
+        const out = await fn(queryOn(writer));
         await writer.run('COMMIT');
         return out;
       } catch (err) {

@@ -15,7 +15,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { AnalyticsDb, readSnapshot, SCHEMA_VERSION, type Params, type Row, type Snapshot } from './analytics-db.js';
+import { AnalyticsDb, readSnapshot, SCHEMA_VERSION, type Query, type Snapshot } from './analytics-db.js';
 import type { SnapshotSource } from './snapshot-source.js';
 
 const MANIFEST = 'current.json';
@@ -83,7 +83,7 @@ export class SharedSnapshots implements SnapshotSource {
     return this.current?.manifest ?? null;
   }
 
-  async read<T>(fn: (q: (text: string, params?: Params) => Promise<Row[]>) => Promise<T>): Promise<T> {
+  async read<T>(fn: (q: Query) => Promise<T>): Promise<T> {
     const entry = this.current;
     if (!entry) return this.empty.read(fn);
     entry.users++;
