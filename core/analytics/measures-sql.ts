@@ -12,9 +12,13 @@ import { FLAGS } from '../flags.js';
 
 type Expr<T> = RawBuilder<T>;
 
-/** Each flag of x_bits unpacked as a count over a group of n rows: `n * ((x_bits >> k) & 1) AS x_<flag>`. */
+/**
+ * Each flag of x_bits unpacked as a count over a group of n rows: `n * ((x_bits >> k) & 1) AS x_<flag>`,
+ * one a line (as `selected`, for a statement that indents them by two).
+ */
 export const flagCounts: Expr<unknown> = list(
   FLAGS.map((flag, k) => (k === 0 ? sql`n * (x_bits & 1) AS ${sql.id(`x_${flag}`)}` : sql`n * ((x_bits >> ${sql.lit(k)}) & 1) AS ${sql.id(`x_${flag}`)}`)),
+  sql`,\n  `,
 );
 
 const count = (column: string): Expr<number> => sql<number>`coalesce(sum(${sql.ref(column)}), 0)::INTEGER`;
@@ -54,12 +58,15 @@ export const ADR_MEASURES = {
   complianceRate: sql<number | null>`sum(x_complied) / nullif(sum(x_compliance), 0)`,
 } satisfies { [K in keyof AdrMeasures]: Expr<AdrMeasures[K]> };
 
-/** `expr AS "name"` for each entry, in the record's order. */
-export function selected(exprs: Readonly<Record<string, Expr<unknown>>>): Expr<unknown> {
+/** The row a record of expressions gives: each name with its expression's type. */
+export type SelectedRow<T extends Readonly<Record<string, Expr<unknown>>>> = { [K in keyof T]: T[K] extends Expr<infer V> ? V : never };
+
+/** `expr AS "name"` for each entry, in the record's order, one a line (for a statement that indents them by two). */
+export function selected<T extends Readonly<Record<string, Expr<unknown>>>>(exprs: T): Expr<SelectedRow<T>> {
   return list(
     Object.entries(exprs).map(([name, e]) => sql`${e} AS ${sql.id(name)}`),
     sql`,\n  `,
-  );
+  ).$castTo<SelectedRow<T>>();
 }
 
 /**
