@@ -15,6 +15,9 @@ import { histogramQuantiles, readCloseBuckets, NO_CLOSED, type BucketCount, type
 import { assertAdrBodyVisible, assertTraderVisible, scopeKey, UNRESTRICTED, type Scope } from '../access/scope.js';
 import { type AdrReportQuery, type AnalyticsFilters, type CountriesQuery, type TradersQuery, type TrendQuery } from './analytics.dto.js';
 import { BENCHMARK_MEASURES, type AdrReport, type AsOf, type BenchmarkBody } from '../../../core/analytics-answers.js';
+import { percentile as percentileOf, quartiles as quartilesOf } from './benchmark-stats.js';
+
+export { interpolate } from './benchmark-stats.js';
 
 const stats = (name: string) => readFileSync(sqlPath('duckdb', 'stats', name), 'utf8');
 const stripComments = (s: string) => s.replace(/^\s*--.*$/gm, '').trim();
@@ -340,9 +343,8 @@ export class AnalyticsService {
       const percentile = {} as Record<(typeof BENCHMARK_MEASURES)[number], number | null>;
       for (const m of BENCHMARK_MEASURES) {
         const values = peers.map((p) => p[m]).filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
-        quartiles[m] = { p25: interpolate(values, 0.25), p50: interpolate(values, 0.5), p75: interpolate(values, 0.75) };
-        const mine = own[m];
-        percentile[m] = mine === null || values.length === 0 ? null : ((values.filter((v) => v < mine).length + 0.5 * values.filter((v) => v === mine).length) / values.length) * 100;
+        quartiles[m] = quartilesOf(values);
+        percentile[m] = percentileOf(values, own[m]);
       }
       return { year, traderId, sector, own, peers: { ...base, count: peers.length, quartiles, percentile } };
     });
@@ -420,15 +422,6 @@ function key(endpoint: string, params: object, scope: Scope): string {
 
 function pick<K extends string>(row: Row, keys: readonly K[]): Record<K, unknown> {
   return Object.fromEntries(keys.map((k) => [k, row[k]])) as Record<K, unknown>;
-}
-
-/** Linear interpolation between order statistics, as percentile_cont / quantile_cont. */
-export function interpolate(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const pos = (sorted.length - 1) * p;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
 /** '2024-03-01' → '2024-03' | '2024-Q1' | '2024'. */
