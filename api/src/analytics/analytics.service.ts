@@ -14,6 +14,7 @@ import { filtersWhere, keyedIdsOf, type SqlWhere } from './analytics-filters.js'
 import { histogramQuantiles, readCloseBuckets, NO_CLOSED, type BucketCount, type CloseBuckets } from './close-quantiles.js';
 import { assertAdrBodyVisible, assertTraderVisible, scopeKey, UNRESTRICTED, type Scope } from '../access/scope.js';
 import { type AdrReportQuery, type AnalyticsFilters, type CountriesQuery, type TradersQuery, type TrendQuery } from './analytics.dto.js';
+import { AnswerCache, CloseBucketsCache, type DataChange } from './snapshot-cache.js';
 import { BENCHMARK_MEASURES, type AdrReport, type AsOf, type BenchmarkBody } from '../../../core/analytics-answers.js';
 import { percentile as percentileOf, quartiles as quartilesOf } from './benchmark-stats.js';
 
@@ -33,10 +34,6 @@ const MONTHS = { month: 1, quarter: 3, year: 12 } as const;
 export const MIN_CLOSED_FOR_RATES = 10;
 export const MIN_PEERS = 5;
 const TOP = 10;
-/** Answers kept per snapshot (small JSON documents). */
-const CACHE_ENTRIES = 1000;
-/** Prewarm at most this often when only deadlines passed. */
-const PREWARM_EVERY_MS = 5 * 60_000;
 
 
 type Q = (text: string, params?: Params) => Promise<Row[]>;
@@ -65,11 +62,8 @@ export function asOfFor(s: { etlRunId: number; finishedAt: string; complaints: n
 
 export class AnalyticsService {
   private readonly sql: Record<string, string>;
-  private readonly cache = new Map<string, unknown>();
-  private cachedRunId = -1;
-  /** The close buckets of one data version (a full run chooses new ones, and publishes a new version). */
-  private buckets: { dataRunId: number; read: Promise<CloseBuckets> } | null = null;
-  private lastPrewarm = 0;
+  private readonly cache = new AnswerCache();
+  private readonly buckets = new CloseBucketsCache();
 
   constructor(
     private readonly analytics: SnapshotSource,
@@ -99,47 +93,24 @@ export class AnalyticsService {
    * per snapshot (a snapshot never changes, so a kept answer is exact until the next run
    * publishes): the dashboard's many readers asking the same views cost one query each.
    */
-  private async onSnapshot<T>(key: string, scope: Scope, fn: (q: Q, asOf: AsOf, dataRunId: number) => Promise<T>): Promise<T & { asOf: AsOf }> {
+  private async onSnapshot<T extends object>(key: string, scope: Scope, fn: (q: Q, asOf: AsOf, dataRunId: number) => Promise<T>): Promise<T & { asOf: AsOf }> {
     return this.analytics.read(async (q) => {
       const s = await readSnapshot(q);
       if (!s) throw new AnalyticsNotBuilt();
-      // Answers are kept per data version: a run that changed no figure (data_run_id unchanged)
-      // keeps them and only the asOf stamp moves. Versions only grow; a reader still on an older
-      // snapshot (its transaction began before a publication) neither reads nor fills the cache.
-      if (s.dataRunId > this.cachedRunId) {
-        this.cache.clear();
-        this.cachedRunId = s.dataRunId;
-      }
+      // Answers are kept per data version (snapshot-cache.ts).
       const asOf = asOfFor(s, scope);
-      const current = s.dataRunId === this.cachedRunId;
-      const kept = current ? (this.cache.get(key) as T | undefined) : undefined;
-      if (kept) {
-        // Least recently used goes first: re-insert on every hit.
-        this.cache.delete(key);
-        this.cache.set(key, kept);
-        return { asOf, ...kept };
-      }
+      const kept = this.cache.get<T>(key, s.dataRunId);
+      if (kept) return { asOf, ...kept };
       const body = await fn(q, asOf, s.dataRunId);
-      // The publication may have happened while this answer was computed.
-      if (s.dataRunId === this.cachedRunId) {
-        this.cache.set(key, body);
-        if (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-      }
+      // Kept only while no newer data version was seen (the publication may have happened meanwhile).
+      this.cache.set(key, s.dataRunId, body);
       return { asOf, ...body };
     });
   }
 
-  /**
-   * After a publication: recompute the unfiltered views ahead of the first reader when complaints
-   * changed. When only deadlines passed (overdue flags flipped, which with many open cases happens
-   * on nearly every run), at most every PREWARM_EVERY_MS: a short ETL_CRON must not mean a
-   * machine busy re-computing figures nobody asked for.
-   */
-  async prewarmAfter(change: { dataChanged: boolean; rowsChanged: boolean }): Promise<void> {
-    if (!change.dataChanged) return;
-    if (!change.rowsChanged && Date.now() - this.lastPrewarm < PREWARM_EVERY_MS) return;
-    this.lastPrewarm = Date.now();
-    await this.prewarm();
+  /** After a publication: recompute the unfiltered views ahead of the first reader when it is due (snapshot-cache.ts). */
+  async prewarmAfter(change: DataChange): Promise<void> {
+    if (this.cache.prewarmDue(change)) await this.prewarm();
   }
 
   /** Computes the dashboard's unfiltered views ahead of the first reader. */
@@ -157,14 +128,7 @@ export class AnalyticsService {
 
   /** The close buckets of the snapshot being read: read once per data version. */
   private closeBuckets(q: Q, dataRunId: number): Promise<CloseBuckets> {
-    if (this.buckets?.dataRunId === dataRunId) return this.buckets.read;
-    const read = readCloseBuckets(q);
-    // A reader still on an older snapshot reads its own and keeps none.
-    if (dataRunId >= (this.buckets?.dataRunId ?? -1)) {
-      this.buckets = { dataRunId, read };
-      read.catch(() => (this.buckets = this.buckets?.read === read ? null : this.buckets));
-    }
-    return read;
+    return this.buckets.of(dataRunId, () => readCloseBuckets(q));
   }
 
   /** The filters as SQL, with the trader and ADR body keys they need looked up in the snapshot being read. */
