@@ -1,7 +1,24 @@
 import { Controller, Get } from '@nestjs/common';
 import { errorResponses } from '../openapi/common-responses.js';
 import { ApiDoc, ZParams, ZQuery } from '../openapi/route-docs.js';
-import { adrBodyParams, adrReportQuery, analyticsQuery, benchmarkQuery, countriesQuery, traderParams, tradersQuery, trendQuery, type AdrReportQuery, type AnalyticsQuery, type CountriesQuery, type TradersQuery, type TrendQuery } from './analytics.dto.js';
+import {
+  adrBodyParams,
+  adrReportQuery,
+  analyticsQuery,
+  benchmarkQuery,
+  countriesQuery,
+  traderParams,
+  tradersQuery,
+  trendQuery,
+  type AdrBodyParams,
+  type AdrReportQuery,
+  type AnalyticsFilters,
+  type BenchmarkQuery,
+  type CountriesQuery,
+  type TraderParams,
+  type TradersQuery,
+  type TrendQuery,
+} from './analytics.dto.js';
 import { adrReportBody, benchmarkBody, codeRowsBody, countriesBody, flowsBody, outcomesBody, overdueBody, summaryBody, tradersBody, trendBody } from '../../../core/analytics-answers.js';
 import { AnalyticsService } from './analytics.service.js';
 import { Access } from '../access/access.decorator.js';
@@ -21,7 +38,7 @@ export class AnalyticsController {
   @Get('summary')
   @Access('admin', 'regulator', 'trader', 'adr_body')
   @doc('Every measure of domain.md §4 over the filtered complaints', summaryBody)
-  summary(@ZQuery(analyticsQuery) q: AnalyticsQuery, @CurrentCaller() caller: Caller) {
+  summary(@ZQuery(analyticsQuery) q: AnalyticsFilters, @CurrentCaller() caller: Caller) {
     return this.analytics.summary(q, scopeOf(caller));
   }
 
@@ -35,7 +52,7 @@ export class AnalyticsController {
   @Get('flows')
   @Access('admin', 'regulator', 'trader', 'adr_body')
   @doc('Complaints per consumer country × trader country', flowsBody)
-  flows(@ZQuery(analyticsQuery) q: AnalyticsQuery, @CurrentCaller() caller: Caller) {
+  flows(@ZQuery(analyticsQuery) q: AnalyticsFilters, @CurrentCaller() caller: Caller) {
     return this.analytics.flows(q, scopeOf(caller));
   }
 
@@ -49,28 +66,28 @@ export class AnalyticsController {
   @Get('sectors')
   @Access('admin', 'regulator', 'trader', 'adr_body')
   @doc('The measures per sector', codeRowsBody)
-  sectors(@ZQuery(analyticsQuery) q: AnalyticsQuery, @CurrentCaller() caller: Caller) {
+  sectors(@ZQuery(analyticsQuery) q: AnalyticsFilters, @CurrentCaller() caller: Caller) {
     return this.analytics.sectors(q, scopeOf(caller));
   }
 
   @Get('problems')
   @Access('admin', 'regulator', 'trader', 'adr_body')
   @doc('The measures per problem type', codeRowsBody)
-  problems(@ZQuery(analyticsQuery) q: AnalyticsQuery, @CurrentCaller() caller: Caller) {
+  problems(@ZQuery(analyticsQuery) q: AnalyticsFilters, @CurrentCaller() caller: Caller) {
     return this.analytics.problems(q, scopeOf(caller));
   }
 
   @Get('outcomes')
   @Access('admin', 'regulator', 'trader', 'adr_body')
   @doc('Closure reasons, trader decisions, ADR results, refusal grounds and discontinuation reasons, with shares', outcomesBody)
-  outcomes(@ZQuery(analyticsQuery) q: AnalyticsQuery, @CurrentCaller() caller: Caller) {
+  outcomes(@ZQuery(analyticsQuery) q: AnalyticsFilters, @CurrentCaller() caller: Caller) {
     return this.analytics.outcomes(q, scopeOf(caller));
   }
 
   @Get('overdue')
   @Access('admin', 'regulator', 'trader', 'adr_body')
   @doc('Open cases by stage and those past their stage deadline at asOf', overdueBody)
-  overdue(@ZQuery(analyticsQuery) q: AnalyticsQuery, @CurrentCaller() caller: Caller) {
+  overdue(@ZQuery(analyticsQuery) q: AnalyticsFilters, @CurrentCaller() caller: Caller) {
     return this.analytics.overdue(q, scopeOf(caller));
   }
 
@@ -89,7 +106,7 @@ export class AnalyticsController {
     tags: ['analytics'],
     responses: { 200: { description: 'the benchmark, with asOf', schema: benchmarkBody }, ...errorResponses(400, 404, 503) },
   })
-  benchmark(@ZParams(traderParams) p: { traderId: string }, @ZQuery(benchmarkQuery) q: { year: number }, @CurrentCaller() caller: Caller) {
+  benchmark(@ZParams(traderParams) p: TraderParams, @ZQuery(benchmarkQuery) q: BenchmarkQuery, @CurrentCaller() caller: Caller) {
     return this.analytics.benchmark(p.traderId, q.year, scopeOf(caller));
   }
 
@@ -101,7 +118,7 @@ export class AnalyticsController {
     tags: ['analytics'],
     responses: { 200: { description: 'the report, with asOf', schema: adrReportBody }, ...errorResponses(400, 404, 503) },
   })
-  adrReport(@ZParams(adrBodyParams) p: { adrBodyId: string }, @ZQuery(adrReportQuery) q: AdrReportQuery, @CurrentCaller() caller: Caller) {
+  adrReport(@ZParams(adrBodyParams) p: AdrBodyParams, @ZQuery(adrReportQuery) q: AdrReportQuery, @CurrentCaller() caller: Caller) {
     return this.analytics.adrReport(p.adrBodyId, q, scopeOf(caller));
   }
 }

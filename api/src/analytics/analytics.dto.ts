@@ -3,12 +3,11 @@
  * with the answer schemas, make the OpenAPI document. Measure names are domain.md §4's.
  */
 import { z } from 'zod';
-import { registryFilterShape, strictQuery, type RegistryFilters } from '../registry/registry.dto.js';
+import { registryFilterShape, strictQuery } from '../registry/registry.dto.js';
 import { referenceId } from '../complaints/complaint.schema.js';
 import { INTERVALS } from '../../../core/analytics-answers.js';
 
 const { q: _q, externalRef: _ref, ...filterShape } = registryFilterShape;
-export type AnalyticsFilters = Omit<RegistryFilters, 'q' | 'externalRef'>;
 
 const year = (description: string) =>
   z
@@ -40,25 +39,42 @@ export const tradersQuery = strictQuery({
     .meta({ description: 'how many traders, 1–1000 (default 50)' }),
 });
 export const benchmarkQuery = strictQuery({ year: year('UTC year of filing (the only parameter: nothing can be learnt by differencing)') });
+/**
+ * One reporting year (Art. 7(2)), or two consecutive ones (Art. 19(3)): `years`, in order. The
+ * rules hold once each parameter is valid; a broken one is a 400 naming the parameter, with the
+ * summary as the message.
+ */
 export const adrReportQuery = strictQuery({
   year: year('one reporting year (Art. 7(2))').optional(),
   fromYear: year('first of two years (Art. 19(3)); with toYear').optional(),
   toYear: year('last year, at most one after fromYear').optional(),
+}).transform(({ year, fromYear, toYear }, ctx): { years: number[] } => {
+  const refuse = (field: string, message: string, summary: string) => {
+    ctx.addIssue({ code: 'custom', path: [field], message, params: { summary }, input: { year, fromYear, toYear } });
+    return z.NEVER;
+  };
+  if (year !== undefined && (fromYear !== undefined || toYear !== undefined)) return refuse('year', 'not with fromYear/toYear', 'give either year, or fromYear and toYear');
+  if (year !== undefined) return { years: [year] };
+  if (fromYear === undefined || toYear === undefined) {
+    return refuse(fromYear === undefined ? 'fromYear' : 'toYear', 'is required', 'give year (one year) or fromYear and toYear (two years at most)');
+  }
+  if (toYear < fromYear || toYear - fromYear > 1) {
+    return refuse('toYear', `must be ${fromYear} or ${fromYear + 1}`, 'toYear must be fromYear or the year after it (two years at most)');
+  }
+  return { years: toYear === fromYear ? [fromYear] : [fromYear, toYear] };
 });
 export const traderParams = z.object({ traderId: referenceId('traderId') });
 export const adrBodyParams = z.object({ adrBodyId: referenceId('adrBodyId') });
 
-export type AnalyticsQuery = AnalyticsFilters;
-export type CountriesQuery = AnalyticsFilters & { side: 'consumer' | 'trader' };
-export type TrendQuery = AnalyticsFilters & { interval: (typeof INTERVALS)[number] };
-export type TradersQuery = AnalyticsFilters & { limit: number };
-export type AdrReportQuery = { year?: number; fromYear?: number; toYear?: number };
-
-type Check<A, B extends A> = B;
-export type _AnalyticsCheck = Check<AnalyticsQuery, z.output<typeof analyticsQuery>>;
-export type _CountriesCheck = Check<CountriesQuery, z.output<typeof countriesQuery>>;
-export type _TrendCheck = Check<TrendQuery, z.output<typeof trendQuery>>;
-export type _TradersCheck = Check<TradersQuery, z.output<typeof tradersQuery>>;
+/** The filters of every analytics view (the registry's but `q` and `externalRef`). */
+export type AnalyticsFilters = z.output<typeof analyticsQuery>;
+export type CountriesQuery = z.output<typeof countriesQuery>;
+export type TrendQuery = z.output<typeof trendQuery>;
+export type TradersQuery = z.output<typeof tradersQuery>;
+export type BenchmarkQuery = z.output<typeof benchmarkQuery>;
+export type AdrReportQuery = z.output<typeof adrReportQuery>;
+export type TraderParams = z.output<typeof traderParams>;
+export type AdrBodyParams = z.output<typeof adrBodyParams>;
 
 export const etlRun = z
   .object({

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { sqlPath } from '../../../core/paths.js';
-import { ApiError, badRequest } from '../common/errors.js';
+import { ApiError } from '../common/errors.js';
 import { DISCONTINUED_REASONS, POPULATION_MILLIONS, PROBLEMS, REFUSAL_GROUNDS, SECTORS, type Country } from '../../../core/codes.js';
 import { readSnapshot, type Params, type Row } from '../../../core/duckdb/analytics-db.js';
 import type { SnapshotSource } from '../../../core/duckdb/snapshot-source.js';
@@ -315,9 +315,8 @@ export class AnalyticsService {
   }
 
   /** domain.md §4 "ADR body activity report", over the cases the body received in the years. */
-  async adrReport(adrBodyId: string, query: AdrReportQuery, scope: Scope = UNRESTRICTED): Promise<AdrReport> {
+  async adrReport(adrBodyId: string, { years }: AdrReportQuery, scope: Scope = UNRESTRICTED): Promise<AdrReport> {
     assertAdrBodyVisible(scope, adrBodyId);
-    const years = reportYears(query);
     // Depends on the body and years only (every reader allowed to see it sees the same report).
     return this.onSnapshot(key('adrReport', { adrBodyId, years }, UNRESTRICTED), scope, async (q) => {
       const [body] = await q('SELECT b.id, b.name, b.country, k.adr_body_key FROM adr_bodies b LEFT JOIN adr_body_keys k ON k.adr_body_id = b.id WHERE b.id = $id', { id: adrBodyId });
@@ -395,19 +394,4 @@ export function periodOf(day: string, interval: 'month' | 'quarter' | 'year'): s
   if (interval === 'year') return y;
   if (interval === 'quarter') return `${y}-Q${Math.ceil(m / 3)}`;
   return `${y}-${day.slice(5, 7)}`;
-}
-
-export function reportYears(query: AdrReportQuery): number[] {
-  const { year, fromYear, toYear } = query;
-  if (year !== undefined && (fromYear !== undefined || toYear !== undefined)) {
-    throw badRequest('give either year, or fromYear and toYear', [{ field: 'year', message: 'not with fromYear/toYear' }]);
-  }
-  if (year !== undefined) return [year];
-  if (fromYear === undefined || toYear === undefined) {
-    throw badRequest('give year (one year) or fromYear and toYear (two years at most)', [{ field: fromYear === undefined ? 'fromYear' : 'toYear', message: 'is required' }]);
-  }
-  if (toYear < fromYear || toYear - fromYear > 1) {
-    throw badRequest('toYear must be fromYear or the year after it (two years at most)', [{ field: 'toYear', message: `must be ${fromYear} or ${fromYear + 1}` }]);
-  }
-  return toYear === fromYear ? [fromYear] : [fromYear, toYear];
 }

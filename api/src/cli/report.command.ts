@@ -58,7 +58,7 @@ export async function reportAdrCommand(opts: ReportAdrOptions, cmd: Command): Pr
     // Usage error: commander prints it and the CLI exits 2.
     cmd.error(`error: option '--to-year <yyyy>' must be ${year} or ${year + 1}: a report covers one year or two consecutive years`);
   }
-  const query: AdrReportQuery = toYear === undefined ? { year } : { fromYear: year, toYear };
+  const query: AdrReportQuery = { years: toYear === undefined || toYear === year ? [year] : [year, toYear] };
   const config = loadConfig();
   const report = await withAnalyticsDb(
     config,

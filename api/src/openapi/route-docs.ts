@@ -63,7 +63,10 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, sta
   const r = schema.safeParse(value, { reportInput: true });
   if (!r.success) {
     const details = zodDetails(r.error);
-    throw new ApiError(status, `invalid ${what}: ${details.map((d) => `${d.field} ${d.message}`).slice(0, 3).join('; ')}`, details);
+    // A rule across parameters may sum itself up (a custom issue's params.summary) when it is the only problem.
+    const [only, ...more] = r.error.issues;
+    const summary = more.length === 0 && only?.code === 'custom' ? (only.params as { summary?: unknown } | undefined)?.summary : undefined;
+    throw new ApiError(status, typeof summary === 'string' ? summary : `invalid ${what}: ${details.map((d) => `${d.field} ${d.message}`).slice(0, 3).join('; ')}`, details);
   }
   return r.data;
 }
@@ -87,8 +90,11 @@ const both = (a: ParameterDecorator, b: ParameterDecorator): ParameterDecorator 
   b(t, k, i);
 };
 
+/** A query string's schema: an object of parameters, or one whose output a transform derives (documented by its parameters). */
+export type QuerySchema = z.ZodObject | z.ZodPipe<z.ZodObject, z.ZodType>;
+
 /** Validated query string. */
-export const ZQuery = (schema: z.ZodObject) => both(queryParam({ zod: schema }), recordInput('query', schema));
+export const ZQuery = (schema: QuerySchema) => both(queryParam({ zod: schema }), recordInput('query', schema instanceof z.ZodPipe ? schema.in : schema));
 /** Validated path parameters. */
 export const ZParams = (schema: z.ZodObject) => both(pathParams({ zod: schema }), recordInput('params', schema));
 /** Validated JSON body (415 unless application/json, 422 when invalid). */
