@@ -1,0 +1,2 @@
+SELECT id FROM adr_bodies ORDER BY id
+-- parameters: []
