@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../api/src/cli/program.js';
 import { openStore, type Store } from '../core/postgres/store.js';
 import { AnalyticsService } from '../api/src/analytics/analytics.service.js';
+import { AnalyticsRepository } from '../api/src/analytics/analytics.repository.js';
 import { adrReportQuery } from '../api/src/analytics/analytics.dto.js';
 import type { AdrReport } from '../core/analytics-answers.js';
 import { ADR_REPORT_CSV_COLUMNS, formatCount, formatStamp, mdText } from '../core/adr-report.format.js';
@@ -70,7 +71,7 @@ describe('odr etl and odr report adr', () => {
     const db = await AnalyticsDb.open(duckdbPath, { readers: 1 });
     try {
       // The years as the HTTP API validates its query string.
-      return await new AnalyticsService(db).adrReport(body, adrReportQuery.parse(Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)]))));
+      return await new AnalyticsService(new AnalyticsRepository(db)).adrReport(body, adrReportQuery.parse(Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)]))));
     } finally {
       db.close();
     }

@@ -14,6 +14,7 @@ import { IngestService, ingestSettingsOf } from './ingest/ingest.service.js';
 import { AutoCloseJob } from './jobs/auto-close.job.js';
 import { AnalyticsController } from './analytics/analytics.controller.js';
 import { AnalyticsService } from './analytics/analytics.service.js';
+import { AnalyticsRepository } from './analytics/analytics.repository.js';
 import { EtlController } from './etl/etl.controller.js';
 import { EtlScheduler } from './etl/etl.scheduler.js';
 import { openAnalyticsStores, type AnalyticsStores } from '../../core/duckdb/analytics-stores.js';
@@ -110,7 +111,7 @@ export class AppModule {
         {
           provide: AnalyticsService,
           useFactory: (stores: AnalyticsStores, runner: EtlRunner, config: Config, logger: Logger) => {
-            const service = new AnalyticsService(stores.source);
+            const service = new AnalyticsService(new AnalyticsRepository(stores.source));
             const prewarm = (change: PublishedChange) => void service.prewarmAfter(change).catch((err: Error) => logger.warn({ err: err.message }, 'analytics prewarm failed'));
             // Shared snapshots: every instance computes ahead when it opens a newer snapshot.
             if (stores.shared) {

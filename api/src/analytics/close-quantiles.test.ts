@@ -5,7 +5,8 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { query, type Params } from '../../../core/duckdb/analytics-db.js';
+import { queryOn, type Query } from '../../../core/duckdb/analytics-db.js';
+import { sql } from '../../../core/duckdb/duck-sql.js';
 import { histogramQuantiles, readCloseBuckets, NO_CLOSED, type CloseQuantiles } from './close-quantiles.js';
 
 const HOUR_US = 3_600_000_000;
@@ -49,11 +50,15 @@ function bucketOf(us: number): number {
 describe('histogramQuantiles', () => {
   let instance: DuckDBInstance;
   let conn: DuckDBConnection;
-  const q = (text: string, params?: Params) => query(conn, text, params);
+  let q: Query;
+  /** A filter written with named parameters, composed as the analytics compose theirs (values bound). */
+  const composed = (where: string, params: Readonly<Record<string, unknown>>) =>
+    sql.join(where.split(/\$(\w+)/).map((part, i) => (i % 2 === 1 ? sql`${params[part]}` : sql.raw(part))), sql``);
 
   beforeAll(async () => {
     instance = await DuckDBInstance.create(':memory:');
     conn = await instance.connect();
+    q = queryOn(conn);
     await conn.run('CREATE TABLE complaint_facts (g VARCHAR, gk INTEGER, k INTEGER, close_us BIGINT, close_cb USMALLINT)');
     await conn.run('CREATE TABLE close_buckets (close_cb USMALLINT, lo_us BIGINT, point_us BIGINT, close_cc USMALLINT)');
     for (const [i, b] of BUCKETS.entries()) await q('INSERT INTO close_buckets VALUES ($i, $lo, $point, $cc)', { i, lo: BigInt(b.lo), point: b.point === null ? null : BigInt(b.point), cc: COARSE[i]! });
@@ -103,9 +108,10 @@ describe('histogramQuantiles', () => {
     instance?.closeSync();
   });
 
-  /** Step 1 as by_dimension.sql and summary.sql count it (per coarse bucket), per group code (gk, or 0 for the whole set). */
+  /** Step 1 as queries/by-dimension.ts and queries/summary.ts count it (per coarse bucket), per group code (gk, or 0 for the whole set). */
   async function quantiles(where: string, params: Record<string, string | number>, grouped: boolean): Promise<Map<string, CloseQuantiles>> {
     const code = grouped ? 'gk' : '0';
+    const groupCode = grouped ? sql<number>`gk` : sql<number>`0`;
     const rows = await q(`SELECT ${code} AS code, b.close_cc AS b, count(*) AS n FROM complaint_facts f JOIN close_buckets b USING (close_cb) WHERE (${where}) GROUP BY ALL ORDER BY random()`, params);
     const histograms = new Map<number, { b: number; n: number }[]>();
     for (const r of rows) {
@@ -113,7 +119,7 @@ describe('histogramQuantiles', () => {
       list.push({ b: Number(r.b), n: Number(r.n) });
       histograms.set(Number(r.code), list);
     }
-    const got = await histogramQuantiles(q, await readCloseBuckets(q), { where, params }, code, histograms);
+    const got = await histogramQuantiles(q, await readCloseBuckets(q), composed(where, params), groupCode, histograms);
     return new Map([...got].map(([c, v]) => [grouped ? GROUPS[c]! : '', v]));
   }
 
@@ -151,7 +157,7 @@ describe('histogramQuantiles', () => {
   });
 
   it('gives nulls for a group or a set without a closed case', async () => {
-    const q0 = await histogramQuantiles(q, await readCloseBuckets(q), { where: `g = 'open'`, params: {} }, '0', new Map([[0, []]]));
+    const q0 = await histogramQuantiles(q, await readCloseBuckets(q), sql`g = 'open'`, sql<number>`0`, new Map([[0, []]]));
     expect(q0.get(0)).toEqual(NO_CLOSED);
     expect((await quantiles('false', {}, true)).size).toBe(0);
   });

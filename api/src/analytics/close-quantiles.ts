@@ -11,33 +11,28 @@
  *
  * Step 1 is the histogram of a set per coarse bucket, per group: the flag class carries the
  * coarse bucket, so the summary and the grouped views count it in the scan that counts their
- * measures (summary.sql, by_dimension.sql). A running sum tells which coarse bucket holds each
+ * measures (queries/summary.ts, queries/by-dimension.ts). A running sum tells which coarse bucket holds each
  * rank percentile_cont needs; a one-value bucket gives the value at once. Step 2 counts the
- * set's cases per bucket inside the coarse buckets still asked for (close_histogram.sql), which
- * tells the bucket and the place in it. Step 3 sorts the values of those (group, bucket) pairs
- * alone in DuckDB and returns the ones asked for (close_values.sql). Steps 2 and 3 read
+ * set's cases per bucket inside the coarse buckets still asked for, which tells the bucket and
+ * the place in it. Step 3 sorts the values of those (group, bucket) pairs alone in DuckDB and
+ * returns the ones asked for (both in queries/close-quantiles.ts). Steps 2 and 3 read
  * closed_facts, sorted by close_cb: only the row groups of those buckets.
  *
  * The results equal quantile_cont's to the last bit (close-quantiles.test.ts).
  */
-import { duckdbSql, type Params, type Row } from '../../../core/duckdb/analytics-db.js';
-import type { SqlWhere } from './analytics-filters.js';
+import type { RawBuilder, Statement } from '../../../core/duckdb/duck-sql.js';
+import type { Where } from './queries/filters.js';
+import { closeBuckets, closeFineHistogram, closeRankValues, type BucketCount, type RankAt } from './queries/close-quantiles.js';
+
+export type { BucketCount };
 
 /** The quantiles of the days to close the measures report, by name. */
 export const CLOSE_QUANTILES = { medianDaysToClose: 0.5, p90DaysToClose: 0.9 } as const;
 export type CloseQuantiles = Record<keyof typeof CLOSE_QUANTILES, number | null>;
 export const NO_CLOSED: CloseQuantiles = { medianDaysToClose: null, p90DaysToClose: null };
 
-type Q = (text: string, params?: Params) => Promise<Row[]>;
-
-const HISTOGRAM = duckdbSql('stats/close_histogram.sql');
-const VALUES = duckdbSql('stats/close_values.sql');
-
-/** A histogram's bucket: bucket `b` (coarse in step 1, close_cb in step 2) holds `n` closed cases. */
-export interface BucketCount {
-  b: number | bigint;
-  n: number | bigint;
-}
+/** Runs a statement in the read transaction at hand (every step reads the same snapshot). */
+export type Run = <R>(statement: Statement<R>) => Promise<R[]>;
 
 /** One rank (0-based, in ascending order of close_us) located in a histogram. */
 interface Located {
@@ -47,8 +42,6 @@ interface Located {
 }
 
 const DAY_US = 86_400_000_000;
-/** Groups, buckets and places are integers: written into the SQL inline. */
-const int = (v: number) => String(Math.trunc(v));
 
 /** A histogram as counts sorted by bucket, without empty buckets. */
 function sortedCounts(histogram: readonly BucketCount[]): { b: number; n: number }[] {
@@ -80,11 +73,11 @@ export interface CloseBuckets {
   bucketsOf: ReadonlyMap<number, readonly number[]>;
 }
 
-/** Reads close_buckets: the same for every request on one data version (the service keeps it). */
-export async function readCloseBuckets(q: Q): Promise<CloseBuckets> {
+/** Reads close_buckets: the same for every request on one data version (snapshot-cache.ts keeps it). */
+export async function readCloseBuckets(run: Run): Promise<CloseBuckets> {
   const points = new Map<number, number>();
   const bucketsOf = new Map<number, number[]>();
-  for (const r of await q('SELECT close_cb, close_cc, point_us FROM close_buckets ORDER BY close_cb')) {
+  for (const r of await run(closeBuckets)) {
     if (r.point_us !== null) points.set(Number(r.close_cb), Number(r.point_us));
     const cc = Number(r.close_cc);
     bucketsOf.set(cc, [...(bucketsOf.get(cc) ?? []), Number(r.close_cb)]);
@@ -93,17 +86,18 @@ export async function readCloseBuckets(q: Q): Promise<CloseBuckets> {
 }
 
 /**
- * The quantiles of the closed cases matching `w`, per group, from each group's histogram per
- * coarse bucket (`buckets`: readCloseBuckets of the same snapshot). `groupCode` is SQL giving each row its group as an integer (enum_code(column)
- * for an ENUM column, the column itself for an integer one, 0 for a whole set): steps 2 and 3
- * select the rows of a group by it, with no cast per row. The histograms are keyed by that
- * integer. A group whose histogram is empty gets nulls.
+ * The quantiles of the closed cases matching `where`, per group, from each group's histogram per
+ * coarse bucket (`buckets`: readCloseBuckets of the same snapshot). `groupCode` is SQL giving each
+ * row its group as an integer (enum_code(column) for an ENUM column, the column itself for an
+ * integer one, 0 for a whole set: queries/flag-groups.ts's groupCode): steps 2 and 3 select the
+ * rows of a group by it, with no cast per row. The histograms are keyed by that integer. A group
+ * whose histogram is empty gets nulls.
  */
 export async function histogramQuantiles(
-  q: Q,
+  run: Run,
   { points, bucketsOf }: CloseBuckets,
-  w: SqlWhere,
-  groupCode: string,
+  where: Where,
+  groupCode: RawBuilder<number>,
   histograms: ReadonlyMap<number, readonly BucketCount[]>,
 ): Promise<Map<number, CloseQuantiles>> {
   /** The one value of a coarse bucket that is a one-value bucket. */
@@ -141,9 +135,9 @@ export async function histogramQuantiles(
   }
 
   // Step 2: those ranks located among the buckets of their coarse bucket.
-  const fine = await fineHistograms(q, w, groupCode, [...new Set([...coarse.values()].flatMap((at) => bucketsOf.get(at.bucket) ?? []))]);
+  const fine = await fineHistograms(run, where, groupCode, [...new Set([...coarse.values()].flatMap((at) => bucketsOf.get(at.bucket) ?? []))]);
   const located = new Map<string, Located>(); // by `${g}/${rank}`: the rank's close_cb and place
-  const ranks = new Map<string, { g: number; b: number; o: number }>(); // step 3's, by `${g}/${b}/${o}`
+  const ranks = new Map<string, RankAt>(); // step 3's, by `${g}/${b}/${o}`
   for (const [key, at] of coarse) {
     const g = Number(key.split('/')[0]);
     const inCoarse = new Set(bucketsOf.get(at.bucket));
@@ -153,7 +147,7 @@ export async function histogramQuantiles(
   }
 
   // Step 3: the values at the ranks inside buckets of many values.
-  const values = await rankValues(q, w, groupCode, [...ranks.values()]);
+  const values = await rankValues(run, where, groupCode, [...ranks.values()]);
 
   const result = new Map<number, CloseQuantiles>();
   for (const [g, picks] of plans) {
@@ -169,7 +163,8 @@ export async function histogramQuantiles(
       const a = valueAt(lo);
       const b = valueAt(hi);
       // As quantile_cont interpolates (a·(1 − f) + b·f in doubles), then days as
-      // close_quantiles.sql divides: to the last bit. Microseconds stay below 2^53, exact as doubles.
+      // CLOSE_QUANTILE_AGGREGATES divide (core/analytics/measures-sql.ts): to the last bit.
+      // Microseconds stay below 2^53, exact as doubles.
       out[name] = (fraction === 0 ? a : a * (1 - fraction) + b * fraction) / DAY_US;
     }
     result.set(g, out);
@@ -178,24 +173,19 @@ export async function histogramQuantiles(
 }
 
 /** Step 2: each group's closed cases per close_cb, for these buckets only (sorted by bucket). */
-async function fineHistograms(q: Q, w: SqlWhere, groupCode: string, buckets: readonly number[]): Promise<Map<number, { b: number; n: number }[]>> {
+async function fineHistograms(run: Run, where: Where, groupCode: RawBuilder<number>, buckets: readonly number[]): Promise<Map<number, { b: number; n: number }[]>> {
   const out = new Map<number, { b: number; n: number }[]>();
   if (buckets.length === 0) return out;
-  const text = HISTOGRAM.replaceAll('{{group_code}}', groupCode).replaceAll('{{where}}', w.where).replaceAll('{{buckets}}', buckets.map(int).join(', '));
   const byGroup = new Map<number, BucketCount[]>();
-  for (const r of await q(text, w.params)) byGroup.set(Number(r.g), [...(byGroup.get(Number(r.g)) ?? []), { b: Number(r.b), n: Number(r.n) }]);
+  for (const r of await run(closeFineHistogram(where, groupCode, buckets))) byGroup.set(Number(r.g), [...(byGroup.get(Number(r.g)) ?? []), { b: Number(r.b), n: Number(r.n) }]);
   for (const [g, counts] of byGroup) out.set(g, sortedCounts(counts));
   return out;
 }
 
 /** Step 3: the value at each asked (group, bucket, place), keyed `${g}/${b}/${o}`. */
-async function rankValues(q: Q, w: SqlWhere, groupCode: string, ranks: readonly { g: number; b: number; o: number }[]): Promise<Map<string, number>> {
+async function rankValues(run: Run, where: Where, groupCode: RawBuilder<number>, ranks: readonly RankAt[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (ranks.length === 0) return out;
-  const text = VALUES.replaceAll('{{group_code}}', groupCode)
-    .replaceAll('{{where}}', w.where)
-    .replaceAll('{{buckets}}', [...new Set(ranks.map((r) => int(r.b)))].join(', '))
-    .replaceAll('{{ranks}}', ranks.map(({ g, b, o }) => `(${int(g)}, ${int(b)}, ${int(o)})`).join(', '));
-  for (const r of await q(text, w.params)) out.set(`${Number(r.g)}/${Number(r.b)}/${Number(r.o)}`, Number(r.us));
+  for (const r of await run(closeRankValues(where, groupCode, ranks))) out.set(`${Number(r.g)}/${Number(r.b)}/${Number(r.o)}`, Number(r.us));
   return out;
 }

@@ -10,8 +10,8 @@ import { ID_PATTERN, ID_RULE } from '../complaints/complaint.schema.js';
 import { adrReportToCsv, adrReportToMarkdown } from '../../../core/adr-report.format.js';
 import type { AdrReportQuery } from '../analytics/analytics.dto.js';
 import type { AdrReport } from '../../../core/analytics-answers.js';
-import { AnalyticsNotBuilt, AnalyticsService } from '../analytics/analytics.service.js';
-import type { AnalyticsDb } from '../../../core/duckdb/analytics-db.js';
+import { AnalyticsService } from '../analytics/analytics.service.js';
+import { AnalyticsNotBuilt, AnalyticsRepository } from '../analytics/analytics.repository.js';
 import { NO_SNAPSHOT, withAnalyticsDb } from './context.js';
 
 export const REPORT_FORMATS = ['md', 'csv', 'json'] as const;
@@ -64,11 +64,12 @@ export async function reportAdrCommand(opts: ReportAdrOptions, cmd: Command): Pr
     config,
     { instead: `Ask it with GET /api/v1/stats/adr-bodies/${encodeURIComponent(body)}/report.`, mustExist: true },
     async (db) => {
+      const analytics = new AnalyticsService(new AnalyticsRepository(db));
       try {
-        return await new AnalyticsService(db).adrReport(body, query);
+        return await analytics.adrReport(body, query);
       } catch (err) {
         if (err instanceof AnalyticsNotBuilt) throw new Error(NO_SNAPSHOT);
-        if (err instanceof ApiError && err.statusCode === 404) throw new Error(await unknownBody(db, body));
+        if (err instanceof ApiError && err.statusCode === 404) throw new Error(await unknownBody(analytics, body));
         throw err;
       }
     },
@@ -83,8 +84,8 @@ export function renderAdrReport(report: AdrReport, format: ReportFormat): string
 }
 
 /** "no ADR body "X" …", naming the ones the snapshot knows when they are few. */
-async function unknownBody(db: AnalyticsDb, id: string): Promise<string> {
-  const ids = await db.read(async (q) => (await q('SELECT id FROM adr_bodies ORDER BY id')).map((r) => String(r.id)));
+async function unknownBody(analytics: AnalyticsService, id: string): Promise<string> {
+  const ids = await analytics.adrBodyIds();
   const known = ids.length === 0 ? 'it knows none' : ids.length <= 30 ? `it knows ${ids.join(', ')}` : `it knows ${ids.length}`;
   return `no ADR body "${id}" in the analytics snapshot (${known}; one registered since the last ETL run appears after \`odr etl\`)`;
 }

@@ -1,9 +1,0 @@
--- GET /stats/flows: consumer country × trader country.
-SELECT
-  consumer_country::VARCHAR AS "consumerCountry",
-  trader_country::VARCHAR AS "traderCountry",
-  count(*)::INTEGER AS "complaints"
-FROM complaint_facts
-WHERE {{where}}
-GROUP BY consumer_country, trader_country
-ORDER BY "complaints" DESC, 1, 2
