@@ -28,6 +28,7 @@ export const batchBody = z
   })
   .meta({ id: 'Batch' });
 
+// eslint-disable-next-line no-useless-assignment -- read by the @ZParams decorator below, which the rule does not see
 const params = z.object({ batchId: z.uuid({ error: 'batchId must be a UUID' }) });
 
 @Controller('api/v1/batches')

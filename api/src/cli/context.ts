@@ -43,9 +43,10 @@ export async function withAnalyticsDb<T>(
       const holder = /\(PID (\d+)\)/.exec(message)?.[1];
       throw new Error(
         `the analytics store ${file} is in use by another process${holder ? ` (PID ${holder})` : ''}: is the server running? ${opts.instead}`,
+        { cause: err },
       );
     }
-    throw new Error(`cannot open the analytics store ${file}: ${message}`);
+    throw new Error(`cannot open the analytics store ${file}: ${message}`, { cause: err });
   }
   try {
     return await fn(db);
