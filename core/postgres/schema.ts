@@ -13,14 +13,19 @@ import type * as Generated from './database.generated.js';
  * generic alias would let TypeScript compare the arguments themselves, where a union of column
  * types, as kysely-codegen writes jsonb, fails for no reason.)
  */
-type Narrows<Gen, C> = [SelectType<C>, InsertType<C>, UpdateType<C>] extends [SelectType<Gen>, InsertType<Gen>, UpdateType<Gen>] ? true : false;
+type Narrows<Gen, C> = [SelectType<C>, InsertType<C>, UpdateType<C>] extends [SelectType<Gen>, InsertType<Gen>, UpdateType<Gen>]
+  ? true
+  : false;
 
 /**
  * `Table` with the columns of `N` typed narrower than the database declares them. It compiles only
  * when each of them is a column of `Table` and narrows its generated type: a migration that drops
  * or retypes the column breaks the build here instead of leaving the narrowing to drift.
  */
-type Narrow<Table, N extends { [K in keyof N]: K extends keyof Table ? (Narrows<Table[K], N[K]> extends true ? unknown : never) : never }> = Replace<Table, N>;
+type Narrow<
+  Table,
+  N extends { [K in keyof N]: K extends keyof Table ? (Narrows<Table[K], N[K]> extends true ? unknown : never) : never },
+> = Replace<Table, N>;
 
 /** `Base` with the members of `R` in place of its own; each must be a member of `Base`. */
 type Replace<Base, R extends { [K in keyof R]: K extends keyof Base ? unknown : never }> = {
