@@ -13,7 +13,8 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import type { Store } from '../core/postgres/store.js';
 import type { EtlRunRow } from '../core/postgres/schema.js';
-import { AnalyticsDb, duckdbSql, SCHEMA_VERSION, schemaSql, statements, type Params, type Row, type Snapshot } from '../core/duckdb/analytics-db.js';
+import { AnalyticsDb, duckdbSql, SCHEMA_VERSION, statements, type Params, type Row, type Snapshot } from '../core/duckdb/analytics-db.js';
+import { STORE_TABLES } from '../core/duckdb/store-schema.js';
 import { extract, type Extracted } from './extract.js';
 import { tryEtlLock, type HeldLock } from './run-lock.js';
 import type { SharedSnapshots } from '../core/duckdb/shared-snapshots.js';
@@ -301,7 +302,8 @@ export class EtlRunner {
       if (run.kind === 'full') {
         await q('DROP TABLE complaint_facts');
         await q('DROP TABLE flag_classes');
-        for (const st of statements(schemaSql())) await q(st);
+        await q(STORE_TABLES.complaint_facts);
+        await q(STORE_TABLES.flag_classes);
       }
       const quote = (f: string) => `'${f.replaceAll("'", "''")}'`;
       const full = run.kind === 'full';

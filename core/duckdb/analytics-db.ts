@@ -4,7 +4,7 @@
  * began with while the next one is built, and a failed or killed run never commits, so the
  * previous snapshot stays in service (DuckDB's WAL drops uncommitted work on reopen). DuckDB runs
  * queries on its own threads, so no request blocks the event loop. With shared snapshots the same
- * class also opens a published snapshot file read-only (etl/shared-snapshots.ts).
+ * class also opens a published snapshot file read-only (shared-snapshots.ts).
  */
 import { createHash } from 'node:crypto';
 import { constants, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -13,35 +13,14 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { sqlPath } from '../paths.js';
-import { ADR_RESULTS, CLOSURES, COUNTRIES, DISCONTINUED_REASON_CODES, PROBLEM_CODES, REFUSAL_GROUND_CODES, SECTOR_CODES, STAGES, STATUSES, TRADER_DECISIONS } from '../codes.js';
 import { compiled, type Row, type Statement } from './duck-sql.js';
 import type { SnapshotSource } from './snapshot-source.js';
-
-/** The code lists schema.sql's ENUM types are made of, by placeholder. */
-const ENUM_CODES: Readonly<Record<string, readonly string[]>> = {
-  countries: COUNTRIES,
-  sectors: SECTOR_CODES,
-  problems: PROBLEM_CODES,
-  stages: STAGES,
-  statuses: STATUSES,
-  closures: CLOSURES,
-  trader_decisions: TRADER_DECISIONS,
-  refusal_grounds: REFUSAL_GROUND_CODES,
-  adr_results: ADR_RESULTS,
-  discontinued_reasons: DISCONTINUED_REASON_CODES,
-};
-
-/** schema.sql with its code lists filled in (codes are [a-z_A-Z] constants: quoted as they are). */
-export function schemaSql(): string {
-  let text = duckdbSql('schema.sql');
-  for (const [k, codes] of Object.entries(ENUM_CODES)) text = text.replaceAll(`{{${k}}}`, codes.map((c) => `'${c}'`).join(', '));
-  return text;
-}
+import { ENUM_CODES, STORE_SCHEMA } from './store-schema.js';
 
 /**
- * Bump the number when the store's tables change (sql/duckdb/schema.sql, a table a transform
- * creates): a store of another version is rebuilt in full. The code lists are part of the version, so adding a sector rebuilds the store too (its
- * ENUM types would refuse the new code).
+ * Bump the number when the store's tables change (store-schema.ts, a table a transform creates):
+ * a store of another version is rebuilt in full. The code lists are part of the version, so
+ * adding a sector rebuilds the store too (its ENUM types would refuse the new code).
  */
 export const SCHEMA_VERSION = `15-${createHash('sha256').update(JSON.stringify(ENUM_CODES)).digest('hex').slice(0, 12)}`;
 
@@ -78,7 +57,8 @@ export function queryOn(conn: DuckDBConnection): Query {
   return ((statement: Statement<unknown> | string, params?: Params) => {
     if (typeof statement === 'string') return query(conn, statement, params);
     const c = compiled(statement);
-    return query(conn, c.sql, c.parameters as DuckDBValue[]);
+    // Without parameters, run as text rather than prepared (as statements always ran before).
+    return query(conn, c.sql, c.parameters.length > 0 ? (c.parameters as DuckDBValue[]) : undefined);
   }) as Query;
 }
 
@@ -156,7 +136,7 @@ export class AnalyticsDb implements SnapshotSource {
       return db;
     }
     let writer = await connect();
-    // A store written by another version of schema.sql is deleted: the next run rebuilds it. The
+    // A store written by another schema version is deleted: the next run rebuilds it. The
     // file itself goes, not just its tables: dropped tables leave their bytes in the file's free
     // blocks, and an older schema may have held what must not stay (free text, issue 17).
     const version = await query(writer, 'SELECT max(schema_version) AS v FROM snapshot').then((r) => String(r[0]?.v ?? SCHEMA_VERSION), () => '');
@@ -167,7 +147,7 @@ export class AnalyticsDb implements SnapshotSource {
       instance = await DuckDBInstance.create(file, options);
       writer = await connect();
     }
-    for (const s of statements(schemaSql())) await writer.run(s);
+    for (const s of STORE_SCHEMA) await queryOn(writer)(s);
     const readers: DuckDBConnection[] = [];
     for (let i = 0; i < (opts.readers ?? 4); i++) readers.push(await connect());
     const db = new AnalyticsDb(file, instance, writer, readers);
