@@ -19,7 +19,7 @@ import type { AdrReportQuery } from '../api/src/analytics/analytics.dto.js';
 import type { AdrReport } from '../core/analytics-answers.js';
 import { ADR_REPORT_CSV_COLUMNS, formatCount, formatStamp, mdText } from '../core/adr-report.format.js';
 import { AnalyticsDb } from '../core/duckdb/analytics-db.js';
-import type { EtlRun } from '../etl/etl-runner.js';
+import type { EtlRun } from '../etl/index.js';
 import { createTestStore, onRealPostgres, type TestStore } from './support/store.js';
 import { client, startApp } from './support/http.js';
 

@@ -17,7 +17,7 @@ import { AnalyticsService } from './analytics/analytics.service.js';
 import { EtlController } from './etl/etl.controller.js';
 import { EtlScheduler } from './etl/etl.scheduler.js';
 import { openAnalyticsStores, type AnalyticsStores } from '../../core/duckdb/analytics-stores.js';
-import { EtlRunner, type EtlRunnerOptions, type PublishedChange } from '../../etl/etl-runner.js';
+import { EtlRunner, type EtlRunnerOptions, type PublishedChange } from '../../etl/index.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
 import { ReferenceController } from './reference/reference.controller.js';
 import { RegistryController } from './registry/registry.controller.js';

@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { sqlPath } from '../paths.js';
-import { compiled, type Row, type Statement } from './duck-sql.js';
+import { compiled, sql, type Row, type Statement } from './duck-sql.js';
 import type { SnapshotSource } from './snapshot-source.js';
 import { ENUM_CODES, STORE_SCHEMA } from './store-schema.js';
 
@@ -36,14 +36,7 @@ export interface Query {
   (text: string, params?: Params): Promise<Row[]>;
 }
 
-/** Splits a file of `;`-terminated statements (our SQL files hold no `;` inside literals). */
-export function statements(text: string): string[] {
-  return text
-    .split(/;\s*(?:\n|$)/)
-    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
-    .filter((s) => s.length > 0);
-}
-
+/** A query file of sql/duckdb/ (the API's statistics; the ETL and the schema are composed in code). */
 export const duckdbSql = (name: string) => readFileSync(sqlPath('duckdb', name), 'utf8');
 
 /** A query run on one connection: rows as plain JS values (BIGINT → number when safe). */
@@ -249,9 +242,20 @@ export class AnalyticsDb implements SnapshotSource {
   }
 }
 
-export async function readSnapshot(q: (text: string) => Promise<Row[]>): Promise<Snapshot | null> {
+interface SnapshotRow {
+  etl_run_id: number;
+  data_run_id: number;
+  finished_at: string;
+  complaints: number;
+  snapshot_xmin: string;
+  store_id: string;
+  schema_version: string;
+  reply_days: number;
+}
+
+export async function readSnapshot(q: Query): Promise<Snapshot | null> {
   const [row] = await q(
-    `SELECT etl_run_id, data_run_id, strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS finished_at, complaints, snapshot_xmin, store_id, schema_version, reply_days FROM snapshot`,
+    sql<SnapshotRow>`SELECT etl_run_id, data_run_id, strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS finished_at, complaints, snapshot_xmin, store_id, schema_version, reply_days FROM snapshot`,
   );
   if (!row) return null;
   return {

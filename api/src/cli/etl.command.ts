@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { openAnalyticsStores } from '../../../core/duckdb/analytics-stores.js';
-import { EtlRunner, type EtlRun } from '../../../etl/etl-runner.js';
+import { EtlRunner, type EtlRun } from '../../../etl/index.js';
 import type { SharedSnapshots } from '../../../core/duckdb/shared-snapshots.js';
 import { residentWorkStore, type WorkStore } from '../../../core/duckdb/work-store.js';
 import type { Config } from '../config/config.js';
