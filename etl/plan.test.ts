@@ -3,13 +3,12 @@
  * is there when it runs, every temporary table has one owner, the declarations name what the SQL
  * touches), and every step's SQL for a full run and an increment, and the store's schema, are
  * kept as snapshots in sql/duckdb/snapshots/etl/: a change to a transform shows up as a readable
- * SQL diff.
+ * SQL diff (and changes the schema version, which rebuilds the store).
  */
 import { describe, expect, it } from 'vitest';
 import { compiled, snapshotText, type Statement } from '../core/duckdb/duck-sql.js';
 import { STORE_SCHEMA, STORE_TABLES } from '../core/duckdb/store-schema.js';
-import { dropTemps, exampleInput, PLAN, stepsFor } from './plan.js';
-import type { EtlKind, Step } from './step.js';
+import { dropTemps, exampleInput, PLAN, SCHEMA_VERSION, stepsFor, type EtlKind, type Step } from './index.js';
 
 const KINDS: readonly EtlKind[] = ['full', 'incremental'];
 const file = (name: string) => `../sql/duckdb/snapshots/etl/${name}.sql`;
@@ -103,6 +102,10 @@ describe('the ETL plan', () => {
       }
     });
   }
+
+  it('derives the schema version from the statements', () => {
+    expect(SCHEMA_VERSION).toMatch(/^[0-9a-f]{16}$/);
+  });
 });
 
 describe("the ETL's SQL", () => {

@@ -3,8 +3,15 @@
  * or both), what it reads and writes, and the temporary tables it owns (etl/step.ts). The runner
  * walks it (etl-runner.ts); plan.test.ts checks it is consistent and keeps every step's SQL as a
  * snapshot (sql/duckdb/snapshots/etl/).
+ *
+ * The store's schema version is derived from the same statements: whatever changes what a run
+ * writes (the schema, a step's SQL, the plan's order, a code list, the extract's queries) changes
+ * the version, and a store or snapshot of another version is rebuilt by a full run.
  */
-import { sql, type Statement } from '../core/duckdb/duck-sql.js';
+import { createHash } from 'node:crypto';
+import { compiled, sql, type Statement } from '../core/duckdb/duck-sql.js';
+import { ENUM_CODES, STORE_SCHEMA } from '../core/duckdb/store-schema.js';
+import { EXTRACT_QUERIES } from './extract.js';
 import { relationOf, type EtlKind, type Step, type StepInput, type TempTable } from './step.js';
 import { closeBuckets } from './steps/close-buckets.js';
 import { complaintFacts, complaintFactsDelete, complaintFactsOverdue, countFacts } from './steps/complaint-facts.js';
@@ -49,7 +56,7 @@ export const dropTemps = (kind: EtlKind): Statement<unknown>[] =>
     .reverse()
     .map((t) => sql`DROP ${sql.raw(relationOf(t, kind))} ${sql.id(t.name)}`);
 
-/** Fixed inputs: the plan's statements for the snapshots (plan.test.ts). */
+/** Fixed inputs: the plan's statements for the snapshots (plan.test.ts) and the schema version. */
 export function exampleInput(kind: EtlKind): StepInput {
   return {
     kind,
@@ -70,3 +77,23 @@ export function exampleInput(kind: EtlKind): StepInput {
     complaints: 0,
   };
 }
+
+/** The text and parameters of each statement. */
+const texts = (statements: readonly Statement<unknown>[]) =>
+  statements.map((s) => compiled(s)).map((q) => `${q.sql}\n${JSON.stringify(q.parameters)}`);
+
+/**
+ * The store's schema version: a hash of its schema, of every step's statements on either kind of
+ * run (with the fixed inputs), of the code lists and of the extract's queries.
+ */
+export const SCHEMA_VERSION: string = (() => {
+  const hash = createHash('sha256');
+  const part = (label: string, lines: readonly string[]) => hash.update(`${label}\n${lines.join('\n;\n')}\n\n`);
+  part('schema', texts(STORE_SCHEMA));
+  for (const kind of ['full', 'incremental'] as const) {
+    for (const step of stepsFor(kind)) part(`${kind} ${step.name}`, texts(step.statements(exampleInput(kind))));
+  }
+  part('codes', [JSON.stringify(ENUM_CODES)]);
+  part('extract', EXTRACT_QUERIES);
+  return hash.digest('hex').slice(0, 16);
+})();

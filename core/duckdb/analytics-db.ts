@@ -6,7 +6,6 @@
  * queries on its own threads, so no request blocks the event loop. With shared snapshots the same
  * class also opens a published snapshot file read-only (shared-snapshots.ts).
  */
-import { createHash } from 'node:crypto';
 import { constants, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -15,14 +14,7 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import { sqlPath } from '../paths.js';
 import { compiled, sql, type Row, type Statement } from './duck-sql.js';
 import type { SnapshotSource } from './snapshot-source.js';
-import { ENUM_CODES, STORE_SCHEMA } from './store-schema.js';
-
-/**
- * Bump the number when the store's tables change (store-schema.ts, a table a transform creates):
- * a store of another version is rebuilt in full. The code lists are part of the version, so
- * adding a sector rebuilds the store too (its ENUM types would refuse the new code).
- */
-export const SCHEMA_VERSION = `15-${createHash('sha256').update(JSON.stringify(ENUM_CODES)).digest('hex').slice(0, 12)}`;
+import { STORE_SCHEMA } from './store-schema.js';
 
 export type { Row };
 export type Params = Record<string, DuckDBValue>;
@@ -63,6 +55,16 @@ function plain(row: Record<string, unknown>): Row {
   return out;
 }
 
+interface CommonOpenOptions {
+  readers?: number;
+  threads?: number;
+  memoryLimit?: string;
+  tempDirectory?: string;
+}
+
+/** A published snapshot is opened read-only; a store opened for writing knows its schema version. */
+export type OpenOptions = CommonOpenOptions & ({ readOnly: true } | { readOnly?: false; schemaVersion: string });
+
 export interface Snapshot {
   etlRunId: number;
   /** The last run that changed any figure: answers computed on it still hold. */
@@ -96,11 +98,10 @@ export class AnalyticsDb implements SnapshotSource {
    * `<file>.tmp/` instead of growing (unbounded it takes up to 80 % of the machine's memory).
    * `readOnly`: a published snapshot (shared snapshots): many processes may open it at once, and
    * nothing here writes to it.
+   * `schemaVersion` (a store opened for writing): the version the ETL writes (etl/plan.ts derives
+   * it); a store file written with another one is deleted and made anew.
    */
-  static async open(
-    file: string,
-    opts: { readers?: number; threads?: number; memoryLimit?: string; readOnly?: boolean; tempDirectory?: string } = {},
-  ): Promise<AnalyticsDb> {
+  static async open(file: string, opts: OpenOptions): Promise<AnalyticsDb> {
     const options: Record<string, string> = {
       threads: String(opts.threads ?? Math.max(1, Math.min(availableParallelism(), 8))),
       // Group keys spanning up to 2^20 values are counted in an array indexed by the key (a
@@ -128,12 +129,16 @@ export class AnalyticsDb implements SnapshotSource {
       db.readers = [...readers];
       return db;
     }
+    const expected = opts.schemaVersion;
     let writer = await connect();
-    // A store written by another schema version is deleted: the next run rebuilds it. The
-    // file itself goes, not just its tables: dropped tables leave their bytes in the file's free
+    // A store written by another schema version is deleted: the next run rebuilds it. The file
+    // itself goes, not just its tables: dropped tables leave their bytes in the file's free
     // blocks, and an older schema may have held what must not stay (free text, issue 17).
-    const version = await query(writer, 'SELECT max(schema_version) AS v FROM snapshot').then((r) => String(r[0]?.v ?? SCHEMA_VERSION), () => '');
-    if (version !== SCHEMA_VERSION && file !== ':memory:') {
+    const version = await queryOn(writer)(sql<{ v: string | null }>`SELECT max(schema_version) AS v FROM snapshot`).then(
+      (r) => String(r[0]?.v ?? expected),
+      () => '',
+    );
+    if (version !== expected && file !== ':memory:') {
       writer.closeSync();
       instance.closeSync();
       for (const f of [file, `${file}.wal`]) rmSync(f, { force: true });
