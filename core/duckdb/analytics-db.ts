@@ -130,6 +130,11 @@ export class AnalyticsDb implements SnapshotSource {
       return db;
     }
     const expected = opts.schemaVersion;
+    // An untyped caller (a bench script) without it must not have a store deleted for a mismatch.
+    if (!expected) {
+      instance.closeSync();
+      throw new Error('a store opened for writing needs the schema version the ETL writes (schemaVersion: etl/index.ts SCHEMA_VERSION)');
+    }
     let writer = await connect();
     // A store written by another schema version is deleted: the next run rebuilds it. The file
     // itself goes, not just its tables: dropped tables leave their bytes in the file's free
