@@ -5,7 +5,7 @@ import { ApiError } from '../common/errors.js';
 import { errorResponses } from '../openapi/common-responses.js';
 import { ApiDoc, ZQuery } from '../openapi/route-docs.js';
 import { etlRun, etlRunsBody, etlStartQuery } from '../analytics/analytics.dto.js';
-import { EtlAborted, EtlAlreadyRunning, EtlRunner, type EtlRun } from '../../../etl/etl-runner.js';
+import { EtlAborted, EtlAlreadyRunning, EtlRunner, type EtlRun } from '../../../etl/index.js';
 import { Access } from '../access/access.decorator.js';
 import { Audited } from '../audit/audit.decorator.js';
 
