@@ -106,7 +106,7 @@ export const BENCH_TRADERS = ['TR000001', 'TR000002', 'TR000010', 'TR000100', 'T
 export const ENDPOINTS = [
   { name: 'summary', path: () => '/api/v1/stats/summary', pg: (w) => [[`SELECT ${MEASURES}, ${ADR_MEASURES} FROM complaints WHERE ${w.sql}`, w.params]] },
   {
-    name: 'countries', path: (i) => `/api/v1/stats/countries`, extra: (i) => ({ side: i % 2 ? 'trader' : 'consumer' }),
+    name: 'countries', path: () => '/api/v1/stats/countries', extra: (i) => ({ side: i % 2 ? 'trader' : 'consumer' }),
     pg: (w, i) => byDimension(i % 2 ? 'trader_country' : 'consumer_country')(w),
   },
   {

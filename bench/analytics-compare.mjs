@@ -165,7 +165,9 @@ function answerDifferences(sets) {
       const strip = (b) => Object.fromEntries(Object.entries(b).filter(([k]) => k !== 'asOf'));
       const a = OLD.answers.get(ep.name)[s.index];
       const b = NEW.answers.get(ep.name)[s.index];
+      // Two snapshots taken moments apart: a deadline passing in between moves overdue (and the set overdue=true).
       const sameInstant = a.asOf?.finishedAt === b.asOf?.finishedAt;
+      if (!sameInstant && s.query.overdue && !ep.noFilters) continue;
       const d = differences(strip(b), strip(a)).filter((x) => sameInstant || !/overdue|incomplete/i.test(x.split(':')[0]));
       compared++;
       if (d.length) out.push({ endpoint: ep.name, set: s.name, differences: d.slice(0, 5) });
