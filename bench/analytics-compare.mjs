@@ -303,7 +303,7 @@ const verdict = (r) => (!Number.isFinite(r) ? '?' : r <= 1 ? `new ${fmt((1 - r) 
 function report(r) {
   log('');
   log(`analytics, old against new — ${fmt(r.complaints)} complaints — ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}, PostgreSQL ${r.machine.postgres}; load average ${r.loadavg.start.map((x) => x.toFixed(1)).join(' ')} → ${r.loadavg.end.map((x) => x.toFixed(1)).join(' ')}`);
-  log(`old: ${r.codes[0].dir} at ${r.codes[0].commit}; new: ${r.codes[1].dir} at ${r.codes[1].commit}; ${r.rounds} rounds (order ${r.roundsLog.map((x) => x.order.join('→')).join(', ')})`);
+  log(`old: ${r.codes[0].dir} at ${r.codes[0].commit}; new: ${r.codes[1].dir} at ${r.codes[1].commit}; ${r.rounds} round(s) (order ${r.roundsLog.map((x) => x.order.join('→')).join(', ')})`);
   const etl = (label, pick) => r[label].etl.map(pick);
   const row = (name, pick, flat = '') => {
     const o = etl('old', pick);
@@ -348,7 +348,8 @@ function report(r) {
     ]);
   }
   log(table(['endpoint, cold ms', 'old p50', 'new p50', 'new÷old', 'old p95', 'new p95', 'new÷old', 'paired', 'rounds Δ', 'flat p50', 'flat p95', 'flat÷new p50'], rows));
-  log(`(cold = each filter set's first request on a new snapshot, ${r.endpoints[0] ? r.old.cold[r.endpoints[0].name].flat().length : 0} per endpoint and code: ${r.filterSets.length} filter sets × ${r.rounds} rounds, over HTTP, old's, new's and flat's interleaved request by request; paired = geometric mean of new ÷ old for the same filter set in the same round; rounds Δ = the larger of old's and new's spread of p50 between rounds; flat = the same figures as plain GROUP BY queries on one flat DuckDB table, in process through @duckdb/node-api (no HTTP, no answer cache), ${r.flat.length} × ${r.filterSets.length} per endpoint)`);
+  const n = r.endpoints[0] ? r.old.cold[r.endpoints[0].name].flat().length : 0;
+  log(`(cold = each filter set's first request on a new snapshot, ${n} per endpoint and code: ${r.filterSets.length} filter sets × ${r.rounds} round(s), over HTTP, old's, new's${r.flat.length ? ' and the flat queries' : ''} interleaved request by request; paired = geometric mean of new ÷ old for the same filter set in the same round; rounds Δ = the larger of old's and new's spread of p50 between rounds${r.flat.length ? `; flat = the same figures as plain GROUP BY queries on one flat DuckDB table, in process through @duckdb/node-api (no HTTP, no answer cache), ${r.flat.length} × ${r.filterSets.length} per endpoint` : ''})`);
   r.summary = {
     full: ratio(median(r.new.etl.map((x) => x.full.ms)), median(r.old.etl.map((x) => x.full.ms))),
     incremental: ratio(median(r.new.etl.map((x) => x.inc.ms)), median(r.old.etl.map((x) => x.inc.ms))),
@@ -358,7 +359,7 @@ function report(r) {
   log(`new ÷ old: full ETL ${x2(r.summary.full)} (${verdict(r.summary.full)}); incremental 1 % ${x2(r.summary.incremental)} (${verdict(r.summary.incremental)}); cold p50 over the endpoints (geometric mean) ${x2(r.summary.coldP50)} (${verdict(r.summary.coldP50)}), p95 ${x2(r.summary.coldP95)} (${verdict(r.summary.coldP95)})`);
   const diffs = r.checks.reduce((n, c) => n + c.oldVsNew.differing.length, 0);
   const flatDiffs = r.checks.reduce((n, c) => n + (c.flatVsNew?.differing.length ?? 0), 0);
-  log(`answers: old and new ${diffs ? `differ on ${diffs}` : 'agree on every'} (endpoint, filter set) pair${diffs ? 's' : ''} over ${r.rounds} rounds (asOf left out)${r.flat.length ? `; the flat figures ${flatDiffs ? `DIFFER from the new code's on ${flatDiffs}` : "agree with the new code's on every one"}` : ''}`);
+  log(`answers: old and new ${diffs ? `differ on ${diffs}` : 'agree on every'} (endpoint, filter set) pair${diffs ? 's' : ''} over ${r.rounds} round(s) (asOf left out)${r.flat.length ? `; the flat figures ${flatDiffs ? `DIFFER from the new code's on ${flatDiffs}` : "agree with the new code's on every one"}` : ''}`);
   const file = writeResult('analytics-compare', r);
   log(`result: ${path.relative(ROOT, file)}`);
 }
