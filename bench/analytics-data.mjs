@@ -261,13 +261,14 @@ async function marker(database) {
 
 /**
  * Makes sure `database` holds `complaints` generated complaints (reusing it when its marker says
- * so); returns { database, complaints, generated: false } or the generation's timings.
+ * so); returns { database, complaints, generated: false } or the generation's timings. The schema
+ * is migrated by `code`'s `bin/odr.js` (a checkout; default: this repository).
  */
-export async function ensureAnalyticsDataset({ complaints, database = 'odr_bench_analytics', regenerate = false, log = console.log }) {
+export async function ensureAnalyticsDataset({ complaints, database = 'odr_bench_analytics', regenerate = false, log = console.log, code = ROOT }) {
   if (!regenerate && (await databaseExists(database))) {
     const m = await marker(database);
     if (m?.generator === GENERATOR && m.complaints === complaints && m.complete) {
-      migrate(database, log);
+      migrate(database, log, code);
       log(`reusing database ${database}: ${fmt(complaints)} generated complaints (${m.generatedAt}, ${m.seconds} s to generate)`);
       return { database, complaints, generated: false, marker: m };
     }
@@ -276,7 +277,7 @@ export async function ensureAnalyticsDataset({ complaints, database = 'odr_bench
   const t0 = performance.now();
   const phases = {};
   await createDatabase(database);
-  migrate(database, log);
+  migrate(database, log, code);
   const url = dbUrl(database);
   let saved;
   await withClient(url, async (c) => {
@@ -350,8 +351,8 @@ export async function ensureAnalyticsDataset({ complaints, database = 'odr_bench
   return { database, complaints, generated: true, marker: m };
 }
 
-function migrate(database, log) {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'odr.js'), 'migrate'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: dbUrl(database), LOG_LEVEL: 'warn' }, encoding: 'utf8' });
+function migrate(database, log, code = ROOT) {
+  const r = spawnSync(process.execPath, [path.join(code, 'bin', 'odr.js'), 'migrate'], { cwd: code, env: { ...process.env, DATABASE_URL: dbUrl(database), LOG_LEVEL: 'warn' }, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`odr migrate failed (${r.status}): ${r.stderr || r.stdout}`);
   const out = r.stdout.trim();
   if (out && out !== 'schema is up to date') log(`  odr migrate: ${out}`);

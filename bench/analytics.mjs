@@ -16,27 +16,35 @@
  *   node bench/analytics.mjs [--complaints 10000000] [--database NAME] [--regenerate] [--rounds 2]
  *                            [--pg-requests 10] [--pg-budget 60] [--idle-seconds 60] [--periods 5,15,60]
  *                            [--only summary,trend] [--no-pg] [--no-schedule] [--no-startup-build]
- *                            [--change recent|random] [--keep-extract]
+ *                            [--change recent|random] [--keep-extract] [--code DIR]
+ *
+ * --code DIR runs the server of another checkout's build (DIR/dist/api/src/main.js, built there
+ * with `npx tsc -p tsconfig.build.json`; its bin/odr.js migrates), on a DuckDB store of its own
+ * (bench/out/analytics/<DIR's name>/); default: this repository. To compare two builds in one run,
+ * see bench/analytics-compare.mjs.
  *
  * Goals: full ETL ≤ 30 s; incremental with 1 % changed ≤ 2 s; p95 ≤ 50 ms per endpoint;
  * PostgreSQL p50 / API p50 ≥ 50; a new complaint in stats/summary within one schedule period.
  */
-import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { ADR_BODIES, DATASET_END, ensureAnalyticsDataset } from './analytics-data.mjs';
+import { DATASET_END, ensureAnalyticsDataset } from './analytics-data.mjs';
+import {
+  ENDPOINTS, analyticsTarget, changeOnePercent, duckdbBytes, filterSets, gitCommit, lastRunId, postRun, request, round, runMs, timeGet,
+  waitIdle, waitStartupRun, watchRun,
+} from './analytics-common.mjs';
 import {
   OUT_DIR, ROOT, api, cpuMs, dbUrl, fmt, machineInfo, mib, num, parseArgs, percentile, rssBytes, sleep, startSampler,
-  startServer, summarize, table, whereSql, writeResult,
+  summarize, table, whereSql, writeResult,
 } from './lib.mjs';
 
 const GOALS = { fullS: 30, incrementalS: 2, p95Ms: 50, ratio: 50, idleCpuPct: 5 };
 
 const args = parseArgs(process.argv.slice(2));
 if (args.help) {
-  console.log('usage: node bench/analytics.mjs [--complaints N] [--database NAME] [--regenerate] [--rounds 2] [--pg-requests 10] [--pg-budget 60] [--idle-seconds 60] [--periods 5,15,60] [--only a,b] [--no-pg] [--no-schedule] [--no-startup-build] [--change recent|random] [--keep-extract]');
+  console.log('usage: node bench/analytics.mjs [--complaints N] [--database NAME] [--regenerate] [--rounds 2] [--pg-requests 10] [--pg-budget 60] [--idle-seconds 60] [--periods 5,15,60] [--only a,b] [--no-pg] [--no-schedule] [--no-startup-build] [--change recent|random] [--keep-extract] [--code DIR]');
   process.exit(0);
 }
 const complaints = num(args.complaints, 10_000_000);
@@ -48,7 +56,9 @@ const idleMs = num(args.idleSeconds, 60) * 1000;
 const periods = String(args.periods ?? '5,15,60').split(',').map(Number).filter((n) => n > 0);
 const changeHow = args.change === 'random' ? 'random' : 'recent';
 const only = typeof args.only === 'string' ? new Set(args.only.split(',')) : null;
-const WORK = path.join(OUT_DIR, 'analytics');
+const code = path.resolve(typeof args.code === 'string' ? args.code : ROOT);
+// Another checkout's build gets a store of its own (its DuckDB schema may differ).
+const WORK = code === ROOT ? path.join(OUT_DIR, 'analytics') : path.join(OUT_DIR, 'analytics', path.basename(code));
 const DATA_DIR = path.join(WORK, `data-${complaints}`);
 const DUCKDB_PATH = path.join(WORK, `analytics-${complaints}.duckdb`);
 const log = (...a) => console.log(...a);
@@ -63,308 +73,12 @@ async function pgq(text, params) {
   return pgClient.query(text, params);
 }
 
-// ───────────────────────────── filters ─────────────────────────────
+// ───────────────────────────── the server ─────────────────────────────
 
-/**
- * The 30 filter sets: the API query and the same condition as SQL on `complaints`
- * (`[['x = $', v]]`; `= ANY($)` for lists). Values picked so they mean the same at any size.
- */
-async function filterSets() {
-  const count = async (traderId) => (await pgq('SELECT count(*)::int AS n FROM complaints WHERE trader_id = $1', [traderId])).rows[0].n;
-  const [big, medium, small] = ['TR000001', 'TR000100', 'TR005000'];
-  const n = { big: await count(big), medium: await count(medium), small: await count(small) };
-  const cb = 'consumer_country <> trader_country';
-  const ts = (d) => `${d}T00:00:00Z`;
-  const list = [
-    ['no filter', {}, []],
-    ['status=open', { status: 'open' }, [['status = $', 'open']]],
-    ['stage=closed', { stage: 'closed' }, [['stage = $', 'closed']]],
-    ['closure=settled_directly', { closure: 'settled_directly' }, [['closure = $', 'settled_directly']]],
-    ['overdue=true', { overdue: 'true' }, [["status = 'open' AND due_at < now()"]]],
-    ['consumerCountry=DE', { consumerCountry: 'DE' }, [['consumer_country = $', 'DE']]],
-    ['consumerCountry=LI (rare)', { consumerCountry: 'LI' }, [['consumer_country = $', 'LI']]],
-    ['traderCountry=IE', { traderCountry: 'IE' }, [['trader_country = $', 'IE']]],
-    ['sector=airlines', { sector: 'airlines' }, [['sector = $', 'airlines']]],
-    ['problem=delivery', { problem: 'delivery' }, [['problem = $', 'delivery']]],
-    [`traderId big (${fmt(n.big)})`, { traderId: big }, [['trader_id = $', big]]],
-    [`traderId medium (${fmt(n.medium)})`, { traderId: medium }, [['trader_id = $', medium]]],
-    [`traderId small (${fmt(n.small)})`, { traderId: small }, [['trader_id = $', small]]],
-    ['adrBodyId=ADR-DE-SOEP', { adrBodyId: 'ADR-DE-SOEP' }, [['adr_body_id = $', 'ADR-DE-SOEP']]],
-    ['crossBorder=true', { crossBorder: 'true' }, [[cb]]],
-    ['crossBorder=false', { crossBorder: 'false' }, [[`NOT (${cb})`]]],
-    ['source=adr-feed', { source: 'adr-feed' }, [['source = $', 'adr-feed']]],
-    ['from/to 2025', { from: '2025-01-01', to: '2026-01-01' }, [['filed_at >= $::timestamptz', ts('2025-01-01')], ['filed_at < $::timestamptz', ts('2026-01-01')]]],
-    ['from/to 2026-09', { from: '2026-09-01', to: '2026-10-01' }, [['filed_at >= $::timestamptz', ts('2026-09-01')], ['filed_at < $::timestamptz', ts('2026-10-01')]]],
-    ['from last 90 days', { from: '2026-08-26' }, [['filed_at >= $::timestamptz', ts('2026-08-26')]]],
-    ['consumerCountry=DE & sector=airlines', { consumerCountry: 'DE', sector: 'airlines' }, [['consumer_country = $', 'DE'], ['sector = $', 'airlines']]],
-    ['consumerCountry=FR,IT,ES', { consumerCountry: 'FR,IT,ES' }, [['consumer_country = ANY($)', ['FR', 'IT', 'ES']]]],
-    ['sector=3 goods sectors', { sector: 'clothing_footwear,ict_goods,electronic_goods' }, [['sector = ANY($)', ['clothing_footwear', 'ict_goods', 'electronic_goods']]]],
-    ['status=closed & closure=adr_outcome', { status: 'closed', closure: 'adr_outcome' }, [['status = $', 'closed'], ['closure = $', 'adr_outcome']]],
-    ['crossBorder & problem & 2024', { crossBorder: 'true', problem: 'delivery', from: '2024-01-01', to: '2025-01-01' }, [[cb], ['problem = $', 'delivery'], ['filed_at >= $::timestamptz', ts('2024-01-01')], ['filed_at < $::timestamptz', ts('2025-01-01')]]],
-    ['traderCountry=DE & status=open', { traderCountry: 'DE', status: 'open' }, [['trader_country = $', 'DE'], ['status = $', 'open']]],
-    ['problem=quality & from 2026', { problem: 'quality', from: '2026-01-01' }, [['problem = $', 'quality'], ['filed_at >= $::timestamptz', ts('2026-01-01')]]],
-    ['stage=adr_in_progress', { stage: 'adr_in_progress' }, [['stage = $', 'adr_in_progress']]],
-    ['consumerCountry=PL & traderCountry=DE', { consumerCountry: 'PL', traderCountry: 'DE' }, [['consumer_country = $', 'PL'], ['trader_country = $', 'DE']]],
-    ['airlines & crossBorder & 2023', { sector: 'airlines', crossBorder: 'true', from: '2023-01-01', to: '2024-01-01' }, [['sector = $', 'airlines'], [cb], ['filed_at >= $::timestamptz', ts('2023-01-01')], ['filed_at < $::timestamptz', ts('2024-01-01')]]],
-  ];
-  return list.map(([name, query, where], index) => ({ index, name, query, where }));
-}
-
-
-// ───────────────────────────── PostgreSQL equivalents ─────────────────────────────
-
-const days = (a, b) => `extract(epoch FROM ${a} - ${b}) / 86400`;
-/** domain.md §4's measures as plain PostgreSQL aggregates (sql/duckdb/stats/measures.sql). */
-const MEASURES = `
-  count(*)::int AS complaints,
-  count(*) FILTER (WHERE consumer_country <> trader_country)::int AS cross_border,
-  count(*) FILTER (WHERE consumer_country <> trader_country)::float8 / nullif(count(*), 0) AS cross_border_share,
-  count(*) FILTER (WHERE status = 'closed')::int AS closed,
-  count(*) FILTER (WHERE closure IN ('settled_directly', 'adr_outcome'))::int AS resolved,
-  count(*) FILTER (WHERE closure IN ('settled_directly', 'adr_outcome'))::float8 / nullif(count(*) FILTER (WHERE status = 'closed'), 0) AS resolution_rate,
-  count(sent_at)::int AS sent_to_trader,
-  count(replied_at)::int AS trader_replied,
-  count(replied_at)::float8 / nullif(count(sent_at), 0) AS trader_response_rate,
-  count(*) FILTER (WHERE replied_at - sent_at <= interval '10 days')::float8 / nullif(count(sent_at), 0) AS timely_trader_response_rate,
-  count(agreed_at)::int AS adr_agreed,
-  count(agreed_at)::float8 / nullif(count(*), 0) AS adr_agreement_rate,
-  percentile_cont(0.5) WITHIN GROUP (ORDER BY ${days('closed_at', 'filed_at')}) AS median_days_to_close,
-  percentile_cont(0.9) WITHIN GROUP (ORDER BY ${days('closed_at', 'filed_at')}) AS p90_days_to_close,
-  count(*) FILTER (WHERE status = 'open' AND due_at < now())::int AS overdue`;
-const ADR_DAYS = `CASE WHEN closure IN ('adr_outcome', 'adr_discontinued') AND agreed_at IS NOT NULL THEN ${days('closed_at', 'agreed_at')} END`;
-const ADR_MEASURES = `
-  count(agreed_at)::int AS adr_received,
-  count(accepted_at)::int AS adr_accepted,
-  count(refused_at)::int AS adr_refused,
-  count(refused_at)::float8 / nullif(count(accepted_at) + count(refused_at), 0) AS adr_refusal_rate,
-  count(*) FILTER (WHERE closure = 'adr_outcome')::int AS adr_outcomes,
-  count(*) FILTER (WHERE closure = 'adr_discontinued')::int AS adr_discontinued,
-  count(*) FILTER (WHERE closure = 'adr_discontinued')::float8 / nullif(count(accepted_at), 0) AS adr_discontinued_share,
-  avg(${ADR_DAYS}) AS adr_average_days,
-  count(*) FILTER (WHERE ${ADR_DAYS} <= 90)::float8 / nullif(count(${ADR_DAYS}), 0) AS adr_within_90_days_share,
-  count(complied)::int AS compliance_reported,
-  count(*) FILTER (WHERE complied)::float8 / nullif(count(complied), 0) AS compliance_rate`;
-
-const byDimension = (col) => (w) => [[`SELECT ${col} AS key, ${MEASURES} FROM complaints WHERE ${w.sql} GROUP BY 1 ORDER BY complaints DESC, key`, w.params]];
-const breakdown = (col, w) => [`SELECT ${col} AS key, count(*)::int AS count FROM complaints WHERE (${w.sql}) AND ${col} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1`, w.params];
-const yearOf = (i) => 2020 + (i % 7);
-const BENCH_TRADERS = ['TR000001', 'TR000002', 'TR000010', 'TR000100', 'TR001000'];
-
-/**
- * Each endpoint: its path for filter set `f` (index i), and the same figures as SQL statements
- * on PostgreSQL (run one after the other, as the API runs its DuckDB queries).
- */
-const ENDPOINTS = [
-  { name: 'summary', path: () => '/api/v1/stats/summary', pg: (w) => [[`SELECT ${MEASURES}, ${ADR_MEASURES} FROM complaints WHERE ${w.sql}`, w.params]] },
-  {
-    name: 'countries', path: (i) => `/api/v1/stats/countries`, extra: (i) => ({ side: i % 2 ? 'trader' : 'consumer' }),
-    pg: (w, i) => byDimension(i % 2 ? 'trader_country' : 'consumer_country')(w),
-  },
-  {
-    name: 'flows', path: () => '/api/v1/stats/flows',
-    pg: (w) => [[`SELECT consumer_country, trader_country, count(*)::int AS complaints FROM complaints WHERE ${w.sql} GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`, w.params]],
-  },
-  {
-    name: 'trend', path: () => '/api/v1/stats/trend', extra: (i) => ({ interval: ['month', 'quarter', 'year'][i % 3] }),
-    pg: (w, i) => [[`SELECT date_trunc('${['month', 'quarter', 'year'][i % 3]}', filed_at AT TIME ZONE 'UTC') AS start, ${MEASURES} FROM complaints WHERE ${w.sql} GROUP BY 1 ORDER BY 1`, w.params]],
-  },
-  { name: 'sectors', path: () => '/api/v1/stats/sectors', pg: byDimension('sector') },
-  { name: 'problems', path: () => '/api/v1/stats/problems', pg: byDimension('problem') },
-  {
-    name: 'outcomes', path: () => '/api/v1/stats/outcomes',
-    pg: (w) => [
-      [`SELECT ${MEASURES}, ${ADR_MEASURES} FROM complaints WHERE ${w.sql}`, w.params],
-      ...['closure', 'trader_decision', 'adr_result', 'refusal_ground', 'discontinued_reason'].map((c) => breakdown(c, w)),
-    ],
-  },
-  {
-    name: 'overdue', path: () => '/api/v1/stats/overdue',
-    pg: (w) => [[`SELECT stage, count(*)::int AS open, count(*) FILTER (WHERE due_at < now())::int AS overdue FROM complaints WHERE (${w.sql}) AND status = 'open' GROUP BY 1`, w.params]],
-  },
-  {
-    name: 'traders', path: () => '/api/v1/stats/traders', extra: () => ({ limit: '50' }),
-    pg: (w) => [[`SELECT m.*, t.name, t.country FROM (SELECT trader_id, ${MEASURES} FROM complaints WHERE ${w.sql} GROUP BY trader_id ORDER BY complaints DESC, trader_id LIMIT 50) m LEFT JOIN traders t ON t.id = m.trader_id ORDER BY m.complaints DESC, m.trader_id`, w.params]],
-  },
-  {
-    // No filters: a trader against its sector's peers in one year (varied trader and year).
-    name: 'trader benchmark', noFilters: true,
-    path: (i) => `/api/v1/stats/traders/${BENCH_TRADERS[i % BENCH_TRADERS.length]}/benchmark`, extra: (i) => ({ year: String(yearOf(i)) }),
-    pg: (_w, i) => [[`WITH y AS (SELECT * FROM complaints WHERE filed_at >= make_timestamptz($1, 1, 1, 0, 0, 0, 'UTC') AND filed_at < make_timestamptz($1 + 1, 1, 1, 0, 0, 0, 'UTC')),
-      sc AS (SELECT y.trader_id, y.sector, row_number() OVER (PARTITION BY y.trader_id ORDER BY count(*) DESC, y.sector) AS pick FROM y GROUP BY 1, 2),
-      m AS (SELECT trader_id, ${MEASURES} FROM y GROUP BY trader_id)
-      SELECT m.*, sc.sector FROM m JOIN sc ON sc.trader_id = m.trader_id AND sc.pick = 1`, [yearOf(i)]]],
-  },
-  {
-    // No filters: one ADR body's yearly activity report (varied body and year).
-    name: 'ADR body report', noFilters: true,
-    path: (i) => `/api/v1/stats/adr-bodies/${ADR_BODIES[i % ADR_BODIES.length][0]}/report`, extra: (i) => ({ year: String(yearOf(i)) }),
-    pg: (_w, i) => {
-      const w = { sql: `adr_body_id = $1 AND agreed_at >= make_timestamptz($2, 1, 1, 0, 0, 0, 'UTC') AND agreed_at < make_timestamptz($2 + 1, 1, 1, 0, 0, 0, 'UTC')`, params: [ADR_BODIES[i % ADR_BODIES.length][0], yearOf(i)] };
-      return [
-        [`SELECT ${MEASURES}, ${ADR_MEASURES} FROM complaints WHERE ${w.sql}`, w.params],
-        ...['problem', 'sector', 'refusal_ground', 'adr_result', 'discontinued_reason'].map((c) => breakdown(c, w)),
-        [`SELECT c.trader_id, max(t.name) AS name, count(*)::int AS count FROM complaints c LEFT JOIN traders t ON t.id = c.trader_id WHERE ${w.sql.replaceAll('adr_body_id', 'c.adr_body_id').replaceAll('agreed_at', 'c.agreed_at')} GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 10`, w.params],
-      ];
-    },
-  },
-];
-
-// ───────────────────────────── the server and the ETL ─────────────────────────────
-
-function start(env = {}, label = 'analytics-server') {
-  return startServer({ databaseUrl: dbUrl(database), label, env: { DATA_DIR, DUCKDB_PATH, ETL_CRON: 'off', ...env } });
-}
-
-/**
- * Watches an ETL run from outside while `during` runs: the extract is the time the server's
- * `COPY (SELECT … FROM complaints …) TO STDOUT` is active on PostgreSQL; the extract file's size
- * is read from DATA_DIR/etl-work. With keepAs, the extract CSVs are hard-linked there (it survives
- * the run's clean-up) for offline timing.
- */
-async function watchRun(during, { keepAs } = {}) {
-  const watcher = new pg.Client({ connectionString: dbUrl(database), application_name: 'odr-bench-watch' });
-  await watcher.connect();
-  const t0 = performance.now();
-  let copyFirst = null;
-  let copyLast = null;
-  let csvBytes = 0;
-  let csvGrewMs = null;
-  const linked = new Set();
-  let stop = false;
-  const workDir = path.join(DATA_DIR, 'etl-work');
-  const poll = (async () => {
-    while (!stop) {
-      const r = await watcher.query(`SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND application_name = 'odr-observatory' AND state = 'active' AND query LIKE 'COPY (%' AND query LIKE '%FROM complaints%'`, [database]).catch(() => ({ rowCount: 0 }));
-      const now = performance.now() - t0;
-      if (r.rowCount > 0) { copyFirst ??= now; copyLast = now; }
-      try {
-        for (const d of readdirSync(workDir)) {
-          // One file per part of the extract (complaints-0.csv …: a full run on PostgreSQL splits it).
-          const parts = readdirSync(path.join(workDir, d)).filter((n) => /^complaints(-\d+)?\.csv$/.test(n)).map((n) => path.join(workDir, d, n));
-          const size = parts.reduce((sum, f) => sum + (existsSync(f) ? statSync(f).size : 0), 0);
-          if (size > csvBytes) { csvBytes = size; csvGrewMs = now; }
-          // Kept as extract-N-0.csv, extract-N-1.csv … (one per part: complaints-0.csv …).
-          for (const f of keepAs ? parts : []) {
-            if (linked.has(f)) continue;
-            const part = path.basename(f).match(/-(\d+)\.csv$/)?.[1];
-            const to = part === undefined ? keepAs : keepAs.replace(/\.csv$/, `-${part}.csv`);
-            rmSync(to, { force: true });
-            linkSync(f, to);
-            linked.add(f);
-          }
-        }
-      } catch { /* no run directory yet, or already removed */ }
-      await sleep(50);
-    }
-  })();
-  try {
-    const out = await during();
-    const ms = performance.now() - t0;
-    // extract: how long the COPY was seen active; publish: from its end to the answer.
-    // (the extract file's last growth is noted too, as a cross-check)
-    return { ...out, ms, extractMs: copyFirst === null ? null : copyLast - copyFirst, extractEndMs: copyLast, copySeenFromMs: copyFirst, csvBytes, csvGrewMs };
-  } finally {
-    stop = true;
-    await poll;
-    await watcher.end();
-  }
-}
-
-async function postRun(server, { full }) {
-  const r = await api(server, 'POST', `/api/v1/etl/runs?wait=true${full ? '&full=true' : ''}`);
-  if (r.status !== 200 || r.body.status !== 'succeeded') throw new Error(`ETL run → ${r.status} ${JSON.stringify(r.body).slice(0, 800)}`);
-  return { run: r.body };
-}
-
-const runMs = (run) => Date.parse(run.finishedAt) - Date.parse(run.startedAt);
-
-/**
- * After a publication the server computes the dashboard's unfiltered answers in the background
- * (its per-snapshot cache): waits until its CPU stays under 5 % of a core for a second.
- * Returns how long that took (ms), or null after `maxMs`.
- */
-async function waitIdle(server, maxMs = 300_000) {
-  const t0 = performance.now();
-  let last = cpuMs(server.pid);
-  let quiet = 0;
-  while (performance.now() - t0 < maxMs) {
-    await sleep(250);
-    const c = cpuMs(server.pid);
-    if (((c - last) / 250) * 100 < 5) {
-      if (++quiet >= 4) return performance.now() - t0 - 1000;
-    } else quiet = 0;
-    last = c;
-  }
-  return null;
-}
-
-/** Waits for the start-up build (a new DuckDB file): the run record of trigger 'start-up'. */
-async function waitStartupRun(server) {
-  for (;;) {
-    const r = await api(server, 'GET', '/api/v1/etl/runs');
-    const run = r.body.items?.find((x) => x.trigger === 'start-up');
-    // The run record is final a moment before the runner lets go of the run (its clean-up).
-    if (run && run.status !== 'running' && r.body.running === null) {
-      if (run.status !== 'succeeded') throw new Error(`start-up ETL run failed: ${JSON.stringify(run)}`);
-      return { run };
-    }
-    await sleep(200);
-  }
-}
-
-/**
- * Writes 1 % of the complaints the way the app writes them: open cases get
- * their next milestone (closing without agreement before an ADR body, acceptance at the body,
- * the outcome in ADR), closed ones a personal-data erasure. The update trigger moves changed_xid.
- * `recent` (default): the newest 1 % (ids follow filing), where a day's milestones fall — it holds
- * most of the open cases; `random`: 1 % spread over the whole history (slow to write on
- * PostgreSQL: ~200 s at 10 M, every index page touched; the ETL side was measured at both).
- */
-async function changeOnePercent(n, how) {
-  const t0 = performance.now();
-  const pick = how === 'random'
-    ? `SELECT DISTINCT (1 + floor(random() * (SELECT max(id) FROM complaints)))::bigint AS id FROM generate_series(1, ${Math.ceil(n * 1.05)}) LIMIT ${n}`
-    : `SELECT id FROM complaints ORDER BY id DESC LIMIT ${n}`;
-  const r = await pgq(`
-    WITH pick AS (${pick})
-    UPDATE complaints c SET
-      stage = CASE WHEN c.stage IN ('filed', 'with_trader', 'trader_replied', 'adr_in_progress') THEN 'closed' WHEN c.stage = 'at_adr_body' THEN 'adr_in_progress' ELSE c.stage END,
-      status = CASE WHEN c.stage IN ('filed', 'with_trader', 'trader_replied', 'adr_in_progress') THEN 'closed' ELSE c.status END,
-      closure = CASE WHEN c.stage IN ('filed', 'with_trader', 'trader_replied') THEN 'closed_no_agreement' WHEN c.stage = 'adr_in_progress' THEN 'adr_outcome' ELSE c.closure END,
-      adr_result = CASE WHEN c.stage = 'adr_in_progress' THEN 'amicable' ELSE c.adr_result END,
-      closed_at = CASE WHEN c.stage IN ('filed', 'with_trader', 'trader_replied', 'adr_in_progress') THEN now() ELSE c.closed_at END,
-      accepted_at = CASE WHEN c.stage = 'at_adr_body' THEN now() ELSE c.accepted_at END,
-      due_at = CASE WHEN c.stage = 'at_adr_body' THEN c.agreed_at + interval '90 days' WHEN c.status = 'open' THEN NULL ELSE c.due_at END,
-      event_count = c.event_count + CASE WHEN c.status = 'open' THEN 1 ELSE 0 END,
-      last_event_at = CASE WHEN c.status = 'open' THEN now() ELSE c.last_event_at END,
-      consumer_name = CASE WHEN c.status = 'closed' THEN NULL ELSE c.consumer_name END,
-      consumer_email = CASE WHEN c.status = 'closed' THEN NULL ELSE c.consumer_email END,
-      consumer_address = CASE WHEN c.status = 'closed' THEN NULL ELSE c.consumer_address END,
-      description = CASE WHEN c.status = 'closed' THEN NULL ELSE c.description END,
-      personal_data_erased_at = CASE WHEN c.status = 'closed' THEN coalesce(c.personal_data_erased_at, now()) ELSE c.personal_data_erased_at END,
-      updated_at = now()
-    FROM pick WHERE c.id = pick.id
-    RETURNING (c.status = 'closed' AND c.closed_at <> now()) AS erased`);
-  return { rows: r.rowCount, erasures: r.rows.filter((x) => x.erased).length, ms: performance.now() - t0 };
-}
+const target = analyticsTarget({ code, database, dataDir: DATA_DIR, duckdbPath: DUCKDB_PATH });
+const start = (env = {}, label = 'analytics-server') => target.start(env, label);
 
 // ───────────────────────────── latency ─────────────────────────────
-
-async function timeGet(server, urlPath, query) {
-  const qs = new URLSearchParams(query).toString();
-  const t0 = performance.now();
-  const r = await fetch(`${server.url}${urlPath}${qs ? `?${qs}` : ''}`, { headers: server.headers });
-  const body = await r.json();
-  const ms = performance.now() - t0;
-  if (r.status !== 200) throw new Error(`GET ${urlPath}?${qs} → ${r.status} ${JSON.stringify(body).slice(0, 500)}`);
-  return { ms, body };
-}
-
-/** One request of endpoint `ep` with filter set `s`. */
-async function request(server, ep, s) {
-  const query = { ...(ep.noFilters ? {} : s.query), ...(ep.extra?.(s.index) ?? {}) };
-  return timeGet(server, ep.path(s.index), query);
-}
 
 /**
  * The API answers from a per-snapshot cache once a question has been asked (and computes the
@@ -501,14 +215,14 @@ async function scheduleCase(periodS, traderCountry) {
 async function main() {
   const load0 = os.loadavg();
   const machine = await machineInfo();
-  const ds = await ensureAnalyticsDataset({ complaints, database, regenerate: !!args.regenerate, log });
+  const ds = await ensureAnalyticsDataset({ complaints, database, regenerate: !!args.regenerate, log, code });
   const stored = (await pgq('SELECT count(*)::int AS n, pg_total_relation_size(\'complaints\') AS bytes, pg_relation_size(\'complaints\') AS heap FROM complaints')).rows[0];
   log(`database ${database}: ${fmt(stored.n)} complaints, table ${fmt(mib(stored.heap) / 1024, 1)} GiB + indexes = ${fmt(mib(stored.bytes) / 1024, 1)} GiB`);
   const result = {
     bench: 'analytics', at: new Date().toISOString(), complaints: stored.n, database, datasetEnd: DATASET_END, dataset: ds.marker,
-    machine, rounds, pgRequests, goals: GOALS, commit: gitCommit(),
+    machine, rounds, pgRequests, goals: GOALS, commit: gitCommit(code), code,
   };
-  log(`code: ${result.commit}`);
+  log(`code: ${result.commit}${code === ROOT ? '' : ` (${code})`}`);
   mkdirSync(WORK, { recursive: true });
   const extractCopy = args.keepExtract ? path.join(WORK, `extract-${complaints}.csv`) : null;
 
@@ -521,11 +235,12 @@ async function main() {
     if (!args.noStartupBuild) {
       log('ETL: start-up build into a new DuckDB file …');
       const t0 = performance.now();
-      const startup = await watchRun(async () => {
+      const before = await lastRunId(pgq);
+      const startup = await watchRun(target, async () => {
         server = await start();
         server0Cpu = cpuMs(server.pid);
         const up = performance.now();
-        const r = await waitStartupRun(server);
+        const r = await waitStartupRun(server, before);
         return { ...r, fromUpMs: performance.now() - up };
       }, { keepAs: extractCopy });
       startup.prewarmMs = await waitIdle(server);
@@ -536,10 +251,10 @@ async function main() {
     }
     log('ETL: POST /api/v1/etl/runs?full=true&wait=true …');
     const sampler = startSampler({ pid: server.pid, databaseName: database, everyMs: 200 });
-    const full = await watchRun(() => postRun(server, { full: true }), { keepAs: args.noStartupBuild ? extractCopy : null });
+    const full = await watchRun(target, () => postRun(server, { full: true }), { keepAs: args.noStartupBuild ? extractCopy : null });
     const fs1 = await sampler.stop();
     const fullPrewarmMs = await waitIdle(server);
-    const duckBytes = statSync(DUCKDB_PATH).size;
+    const duckBytes = duckdbBytes(target);
     result.full = {
       ms: Math.round(full.ms), runMs: runMs(full.run), rowsRead: full.run.rowsRead, complaints: full.run.complaints,
       extractMs: full.extractMs === null ? null : Math.round(full.extractMs), publishMs: full.extractEndMs === null ? null : Math.round(full.ms - full.extractEndMs),
@@ -548,14 +263,14 @@ async function main() {
     log(`  ${s1(full.ms)} s: extract (COPY on PostgreSQL) ≈ ${s1(full.extractMs ?? NaN)} s, publish (DuckDB) ≈ ${s1(result.full.publishMs ?? NaN)} s; ${fmt(full.run.rowsRead)} rows, CSV ${fmt(result.full.csvMiB)} MiB, DuckDB file ${fmt(result.full.duckdbMiB)} MiB, server peak RSS ${result.full.serverPeakRssMiB} MiB; then the background prewarm ≈ ${s1(fullPrewarmMs ?? NaN)} s`);
 
     // ── 2. incremental ETL ──
-    const noop = await watchRun(() => postRun(server, { full: false }));
+    const noop = await watchRun(target, () => postRun(server, { full: false }));
     const noopPrewarmMs = await waitIdle(server);
     result.incrementalNoChange = { ms: Math.round(noop.ms), runMs: runMs(noop.run), rowsRead: noop.run.rowsRead, extractMs: noop.extractMs, publishMs: noop.extractEndMs === null ? null : Math.round(noop.ms - noop.extractEndMs), prewarmMs: noopPrewarmMs === null ? null : Math.round(noopPrewarmMs) };
     log(`ETL incremental, nothing changed: ${fmt(noop.ms)} ms (${noop.run.rowsRead} rows read); then the server's background prewarm ≈ ${s1(noopPrewarmMs ?? NaN)} s`);
     const nChange = Math.round(stored.n / 100);
-    const change = await changeOnePercent(nChange, changeHow);
+    const change = await changeOnePercent(pgq, nChange, changeHow);
     log(`changed ${fmt(change.rows)} complaints (1 %, ${changeHow}: ${fmt(change.rows - change.erasures)} new milestones, ${fmt(change.erasures)} erasures or re-writes) on PostgreSQL in ${s1(change.ms)} s`);
-    const inc = await watchRun(() => postRun(server, { full: false }));
+    const inc = await watchRun(target, () => postRun(server, { full: false }));
     result.incremental = {
       changed: change.rows, changeHow, milestones: change.rows - change.erasures, changeMs: Math.round(change.ms), ms: Math.round(inc.ms), runMs: runMs(inc.run), kind: inc.run.kind, rowsRead: inc.run.rowsRead,
       extractMs: inc.extractMs === null ? null : Math.round(inc.extractMs), publishMs: inc.extractEndMs === null ? null : Math.round(inc.ms - inc.extractEndMs),
@@ -565,7 +280,7 @@ async function main() {
     log(`ETL incremental, 1 % changed: ${s1(inc.ms)} s (${fmt(inc.run.rowsRead)} rows read; extract ≈ ${s1(inc.extractMs ?? NaN)} s)`);
 
     // ── 3 + 4. endpoints, API and PostgreSQL ──
-    const sets = await filterSets();
+    const sets = await filterSets(pgq);
     result.filterSets = sets.map((s) => ({ name: s.name, query: s.query }));
     const eps = only ? ENDPOINTS.filter((e) => only.has(e.name)) : ENDPOINTS;
     log(`\nendpoints: ${eps.length} × ${sets.length} filter sets × ${rounds} rounds on a new snapshot each (after a warm-up of 10), sequential; PostgreSQL: ${pgRequests} of the filter sets (≤ ${pgBudgetMs / 1000} s each endpoint)`);
@@ -666,19 +381,6 @@ function report(r) {
   log(missed.length ? `goals missed: ${missed.join('; ')}` : 'all goals met');
   const file = writeResult('analytics', r);
   log(`result: ${path.relative(ROOT, file)}`);
-}
-
-/** The commit the bench runs (BENCH_COMMIT when run from an exported tree), '+dirty' with local changes. */
-function gitCommit() {
-  if (process.env.BENCH_COMMIT) return process.env.BENCH_COMMIT;
-  const rev = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
-  if (rev.status !== 0) return 'unknown';
-  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'api', 'etl', 'sql'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
-  return `${rev.stdout.trim()}${dirty ? '+dirty' : ''}`;
-}
-
-function round(s) {
-  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, k === 'n' ? v : Math.round(v * 100) / 100]));
 }
 
 main().catch(async (err) => {

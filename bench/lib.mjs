@@ -16,6 +16,8 @@ import pg from 'pg';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const OUT_DIR = path.join(ROOT, 'bench', 'out');
 export const DIST_MAIN = path.join(ROOT, 'dist', 'api', 'src', 'main.js');
+/** The server entry of a checkout's build (`code`: a repository with its own dist/; default: this one). */
+export const distMain = (code = ROOT) => path.join(path.resolve(code), 'dist', 'api', 'src', 'main.js');
 export const DIST_GENERATOR = path.join(ROOT, 'dist', 'fixtures', 'generator.js');
 /** The dataset ends just before this instant (fixed, so the cached file is reproducible). */
 export const DATASET_NOW = new Date('2026-11-24T00:00:00Z');
@@ -115,7 +117,11 @@ function safeRead(file) {
 
 // ───────────────────────────── dataset ─────────────────────────────
 
-export function assertBuilt() {
+export function assertBuilt(code = ROOT) {
+  if (path.resolve(code) !== ROOT) {
+    if (!existsSync(distMain(code))) throw new Error(`${distMain(code)} is missing: build that checkout first (\`npx tsc -p tsconfig.build.json\` in ${code})`);
+    return;
+  }
   if (!existsSync(DIST_MAIN) || !existsSync(DIST_GENERATOR)) {
     throw new Error('dist/ is missing: run `npx tsc -p .` (or `npm run bench`, which builds first)');
   }
@@ -173,18 +179,20 @@ export async function freePort() {
  * Starts `node dist/api/src/main.js` against `databaseUrl` (no demo data, warn logs, no ETL
  * schedule, no rate limit, a bulk limit of 8 GiB). Resolves once /api/health answers 200.
  * `preload` (default) loads bench/server-preload.mjs: Node's requestTimeout off (see there).
+ * `code`: the checkout whose build runs (its dist/api/src/main.js, started in that directory);
+ * default: this repository.
  */
 export const PRELOAD = path.join(ROOT, 'bench', 'server-preload.mjs');
 
-export async function startServer({ databaseUrl, nodeArgs = [], env = {}, label = 'server', preload = true }) {
-  assertBuilt();
+export async function startServer({ databaseUrl, nodeArgs = [], env = {}, label = 'server', preload = true, code = ROOT }) {
+  assertBuilt(code);
   const port = await freePort();
   const token = randomBytes(24).toString('hex');
   mkdirSync(path.join(OUT_DIR, 'logs'), { recursive: true });
   const logFile = path.join(OUT_DIR, 'logs', `${label}-${stamp()}.log`);
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...(preload ? ['--import', pathToFileURL(PRELOAD).href] : []), ...nodeArgs, DIST_MAIN], {
-    cwd: ROOT,
+  const child = spawn(process.execPath, [...(preload ? ['--import', pathToFileURL(PRELOAD).href] : []), ...nodeArgs, distMain(code)], {
+    cwd: path.resolve(code),
     env: {
       ...process.env,
       PORT: String(port),

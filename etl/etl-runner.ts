@@ -13,13 +13,17 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import type { Store } from '../core/postgres/store.js';
 import type { EtlRunRow } from '../core/postgres/schema.js';
-import { AnalyticsDb, duckdbSql, SCHEMA_VERSION, schemaSql, statements, type Params, type Row, type Snapshot } from '../core/duckdb/analytics-db.js';
+import type { AnalyticsDb, Query, Row, Snapshot } from '../core/duckdb/analytics-db.js';
 import { extract, type Extracted } from './extract.js';
+import { dropTemps, SCHEMA_VERSION, stepsFor } from './plan.js';
 import { tryEtlLock, type HeldLock } from './run-lock.js';
+import type { EtlKind, Findings, RunInput, Step, StepInput } from './step.js';
+import { RESET_OPTIMIZERS } from './steps/complaint-facts.js';
+import { PREVIOUS_DATA_RUN } from './steps/snapshot.js';
 import type { SharedSnapshots } from '../core/duckdb/shared-snapshots.js';
 import type { WorkStore } from '../core/duckdb/work-store.js';
 
-export type EtlKind = 'full' | 'incremental';
+export type { EtlKind };
 export type EtlTrigger = 'schedule' | 'api' | 'cli' | 'start-up';
 
 export interface EtlRun {
@@ -33,26 +37,6 @@ export interface EtlRun {
   complaints: number | null;
   error?: string;
 }
-
-/** The transforms, in order; each file writes one table of sql/duckdb/. `snapshot` is last. */
-export const TRANSFORMS = ['traders.sql', 'trader_keys.sql', 'adr_bodies.sql', 'adr_body_keys.sql', 'complaint_facts_delete.sql', 'close_buckets.sql', 'complaint_facts.sql', 'trader_years.sql', 'complaint_facts_overdue.sql', 'open_facts.sql', 'open_facts_update.sql', 'closed_facts.sql', 'closed_facts_update.sql', 'adr_facts.sql', 'adr_facts_update.sql'] as const;
-/** trader_years.sql's measures: the stats' own definitions (stats/measures.sql over flag groups, stats/close_quantiles.sql). */
-export const TRADER_YEARS_FILL = {
-  measures: duckdbSql('stats/measures.sql'),
-  flag_counts: duckdbSql('stats/flag_counts.sql'),
-  close_quantiles: duckdbSql('stats/close_quantiles.sql'),
-};
-/** Skipped on a full run: complaint_facts starts empty, open_facts, closed_facts and adr_facts are built whole. */
-const INCREMENTAL_ONLY: ReadonlySet<string> = new Set(['complaint_facts_delete.sql', 'open_facts_update.sql', 'closed_facts_update.sql', 'adr_facts_update.sql']);
-/** Skipped on an increment, which keeps the close buckets and updates open_facts, closed_facts and adr_facts in place instead. */
-const FULL_ONLY: ReadonlySet<string> = new Set(['close_buckets.sql', 'open_facts.sql', 'closed_facts.sql', 'adr_facts.sql']);
-
-/** The transforms a full run or an increment applies, in order. */
-export function transformsFor(full: boolean): string[] {
-  return TRANSFORMS.filter((t) => !(full ? INCREMENTAL_ONLY.has(t) : FULL_ONLY.has(t)));
-}
-/** The transforms whose last statement tells how many rows changed without a complaint changing. */
-const SIDE_CHANGES: ReadonlySet<string> = new Set(['traders.sql', 'adr_bodies.sql', 'complaint_facts_overdue.sql']);
 
 export interface EtlRunnerOptions {
   /** Scratch space for the extract files (removed after each run). */
@@ -268,10 +252,10 @@ export class EtlRunner {
       return done;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      // complaint_facts.sql switches an optimizer off for its INSERT with a SET, which DuckDB
-      // applies to the whole instance and keeps through a rollback: a run that failed before the
-      // file's RESET must not leave it off for every later query.
-      await db.write((q) => q('RESET disabled_optimizers')).catch(() => undefined);
+      // complaint_facts switches an optimizer off for its INSERT with a SET, which DuckDB applies
+      // to the whole instance and keeps through a rollback: a run that failed before the step's
+      // RESET must not leave it off for every later query.
+      await db.write((q) => q(RESET_OPTIMIZERS)).catch(() => undefined);
       const row = await this.store.db
         .updateTable('etl_runs')
         .set({ status: 'failed', finished_at: new Date(), error: message.slice(0, 2000) })
@@ -285,81 +269,53 @@ export class EtlRunner {
     }
   }
 
-  /** Transform and publish: everything inside one DuckDB transaction. */
+  /** Transform and publish: the plan's steps for this kind of run, in one DuckDB transaction. */
   private async publish(db: AnalyticsDb, run: EtlRun, x: Extracted, lock: HeldLock) {
     return db.write(async (q) => {
-      const exec = async (file: string, params?: Params, fill?: Record<string, string>) => {
-        let text = duckdbSql(file);
-        for (const [k, v] of Object.entries(fill ?? {})) text = text.replaceAll(`{{${k}}}`, v);
-        let last: Row[] = [];
-        for (const s of statements(text)) last = await q(s, s.includes('$') && params ? only(params, s) : undefined);
-        return last;
-      };
-      // A full run builds a new table rather than deleting ten million rows one by one; readers
-      // keep the old one until the commit. Its flag classes are numbered afresh: they carry a
-      // coarse close bucket, and the run chooses new close buckets.
-      if (run.kind === 'full') {
-        await q('DROP TABLE complaint_facts');
-        await q('DROP TABLE flag_classes');
-        for (const st of statements(schemaSql())) await q(st);
-      }
-      const quote = (f: string) => `'${f.replaceAll("'", "''")}'`;
       const full = run.kind === 'full';
-      await exec('load_extract.sql', undefined, {
-        complaints: `[${x.files.complaints.map(quote).join(', ')}]`,
-        traders: quote(x.files.traders),
-        adr_bodies: quote(x.files.adrBodies),
-        complaints_relation: full ? 'VIEW' : 'TABLE',
-      });
-      // A full run's extract is a view over the file: counted in complaint_facts after the
-      // INSERT (the table started empty) rather than by parsing the file twice.
-      const countRead = () => q(`SELECT count(*)::INTEGER AS n FROM ${full ? 'complaint_facts' : 'extract_complaints'}`).then((r) => Number(r[0]?.n ?? 0));
-      let rowsRead = full ? 0 : await countRead();
       // The instant this snapshot describes: overdue is judged at it and it is asOf.finishedAt.
       const finishedAt = new Date();
-      const params: Params = {
-        etl_run_id: run.id,
-        as_of: finishedAt.toISOString().replace('T', ' ').replace('Z', ''),
-        snapshot_xmin: x.snapshotXmin,
-        store_id: x.storeId,
-        schema_version: SCHEMA_VERSION,
-        reply_days: this.options.traderReplyDays,
+      const input: RunInput = {
+        kind: run.kind,
+        etlRunId: run.id,
+        asOf: finishedAt.toISOString().replace('T', ' ').replace('Z', ''),
+        snapshotXmin: x.snapshotXmin,
+        storeId: x.storeId,
+        schemaVersion: SCHEMA_VERSION,
+        replyDays: this.options.traderReplyDays,
+        files: x.files,
       };
-      // Did any figure change? New or changed complaints, reference data, or an open case that
-      // passed its deadline. If not, answers computed on the previous snapshot still hold.
-      const rowsChanged = full || rowsRead > 0;
-      let changes = rowsChanged ? 1 : 0;
-      let tradersChanged = false;
-      for (const t of transformsFor(full)) {
+      const found: Findings = { rowsRead: 0, tradersChanged: false, dataRunId: run.id, complaints: 0 };
+      // Rows changed without a complaint changing: reference data, or open cases that passed
+      // their deadline. With new or changed complaints, if any, they tell whether a figure changed.
+      let sideChanges = 0;
+      let dataChanged = false;
+      for (const step of stepsFor(run.kind)) {
         this.checkpoint();
-        // trader_years: every pair on a full run or when a registered sector (the tie-break) may
-        // have changed, else the pairs of the extracted complaints; the measures as defined once.
-        const rows: Row[] =
-          t === 'trader_years.sql'
-            ? await exec(t, params, { ...TRADER_YEARS_FILL, all: full || tradersChanged ? 'TRUE' : 'FALSE' })
-            : await exec(t, params);
-        if (SIDE_CHANGES.has(t)) changes += Number(rows[0]?.changed ?? rows[0]?.Count ?? 0);
-        if (t === 'traders.sql') tradersChanged = Number(rows[0]?.changed ?? 0) > 0;
-        if (full && t === 'complaint_facts.sql') rowsRead = await countRead();
+        if (step.publishes) {
+          // If no figure changed, answers computed on the previous snapshot still hold.
+          const [previous] = await q(PREVIOUS_DATA_RUN);
+          dataChanged = full || found.rowsRead > 0 || sideChanges > 0 || previous === undefined;
+          found.dataRunId = dataChanged ? run.id : Number(previous!.data_run_id);
+          await this.options.beforePublish?.();
+          this.checkpoint();
+          // Its connection may have died (and the lock with it): then another instance may be running.
+          if (!(await lock.alive())) throw new Error('the ETL lock was lost (the connection holding it ended); this run is not published');
+        }
+        const [row] = await runStep(q, step, { ...input, ...found });
+        if (step.sideChanges) sideChanges += Number(row?.changed ?? row?.Count ?? 0);
+        Object.assign(found, step.finds?.(row));
       }
-      const [previous] = await q('SELECT data_run_id FROM snapshot');
-      const dataChanged = changes > 0 || previous === undefined;
-      await this.options.beforePublish?.();
-      this.checkpoint();
-      // Its connection may have died (and the lock with it): then another instance may be running.
-      if (!(await lock.alive())) throw new Error('the ETL lock was lost (the connection holding it ended); this run is not published');
-      const dataRunId = dataChanged ? run.id : Number(previous!.data_run_id);
-      await exec('snapshot.sql', { ...params, data_run_id: dataRunId });
-      const [snap] = await q('SELECT complaints FROM snapshot');
-      await q(`DROP ${full ? 'VIEW' : 'TABLE'} extract_complaints`);
-      for (const t of ['extract_traders', 'extract_adr_bodies', 'traders_changed', 'adr_bodies_changed', 'touched_trader_years']) await q(`DROP TABLE ${t}`);
-      if (full) await q('DROP TABLE close_bucket_plan');
-      return { rowsRead, complaints: Number(snap?.complaints ?? 0), finishedAt, dataChanged, rowsChanged, dataRunId };
+      for (const s of dropTemps(run.kind)) await q(s);
+      const { rowsRead, complaints, dataRunId } = found;
+      return { rowsRead, complaints, finishedAt, dataChanged, rowsChanged: full || rowsRead > 0, dataRunId };
     });
   }
 }
 
-/** The named parameters one statement uses (DuckDB refuses values it has no placeholder for). */
-function only(params: Params, statement: string): Params {
-  return Object.fromEntries(Object.entries(params).filter(([k]) => new RegExp(`\\$${k}\\b`).test(statement)));
+/** Runs a step's statements in order; the rows of the last. */
+async function runStep(q: Query, step: Step, input: StepInput): Promise<Row[]> {
+  let last: Row[] = [];
+  for (const statement of step.statements(input)) last = (await q(statement)) as Row[];
+  return last;
 }

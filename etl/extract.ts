@@ -21,6 +21,8 @@ const EXTRACT_COMPLAINTS = pgSql('extract_complaints.sql');
 const EXTRACT_TRADERS = pgSql('extract_traders.sql');
 const EXTRACT_ADR_BODIES = pgSql('extract_adr_bodies.sql');
 const SNAPSHOT = pgSql('snapshot.sql');
+/** What the extract reads from PostgreSQL (part of the analytics store's schema version: etl/plan.ts). */
+export const EXTRACT_QUERIES: readonly string[] = [EXTRACT_COMPLAINTS, EXTRACT_TRADERS, EXTRACT_ADR_BODIES];
 
 export interface ExtractFiles {
   /** One file per part of the complaints (one part unless the extract was split). */

@@ -20,7 +20,7 @@ import { adrReportQuery } from '../api/src/analytics/analytics.dto.js';
 import type { AdrReport } from '../core/analytics-answers.js';
 import { ADR_REPORT_CSV_COLUMNS, formatCount, formatStamp, mdText } from '../core/adr-report.format.js';
 import { AnalyticsDb } from '../core/duckdb/analytics-db.js';
-import type { EtlRun } from '../etl/etl-runner.js';
+import { SCHEMA_VERSION, type EtlRun } from '../etl/index.js';
 import { createTestStore, onRealPostgres, type TestStore } from './support/store.js';
 import { client, startApp } from './support/http.js';
 
@@ -68,7 +68,7 @@ describe('odr etl and odr report adr', () => {
 
   /** The report as the analytics service computes it, on the file the CLI wrote. */
   async function serviceReport(body: string, query: { year?: number; fromYear?: number; toYear?: number }): Promise<AdrReport> {
-    const db = await AnalyticsDb.open(duckdbPath, { readers: 1 });
+    const db = await AnalyticsDb.open(duckdbPath, { readers: 1, schemaVersion: SCHEMA_VERSION });
     try {
       // The years as the HTTP API validates its query string.
       return await new AnalyticsService(new AnalyticsRepository(db)).adrReport(body, adrReportQuery.parse(Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)]))));
@@ -197,7 +197,7 @@ describe('odr etl and odr report adr', () => {
 
     beforeAll(async () => {
       // The body and year with the most disputes received in the demo data.
-      const db = await AnalyticsDb.open(duckdbPath, { readers: 1 });
+      const db = await AnalyticsDb.open(duckdbPath, { readers: 1, schemaVersion: SCHEMA_VERSION });
       try {
         const [top] = await db.read((q) =>
           q('SELECT k.adr_body_id AS body, year(f.agreed_at)::INTEGER AS year, count(*)::INTEGER AS n FROM complaint_facts f JOIN adr_body_keys k USING (adr_body_key) GROUP BY ALL ORDER BY n DESC, body, year LIMIT 1'),

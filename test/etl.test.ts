@@ -15,8 +15,7 @@ import { seedDemo } from '../api/src/demo/demo-seed.js';
 import { client, startApp, type RunningApp } from './support/http.js';
 import { onRealPostgres, createTestStore, type TestStore } from './support/store.js';
 import { validComplaint, ndjson, addDays, uniqueRef, type TestComplaint } from './support/complaints.js';
-import { EtlRunner } from '../etl/etl-runner.js';
-import { extract } from '../etl/extract.js';
+import { EtlRunner, extract } from '../etl/index.js';
 import type { AnalyticsStores } from '../core/duckdb/analytics-stores.js';
 import { ANALYTICS } from '../api/src/app.tokens.js';
 
@@ -290,7 +289,7 @@ describe('failures and publication', () => {
     // A failed full run (which replaces the whole fact table) and a failed increment alike.
     expect(full).toMatchObject({ kind: 'full', status: 'failed', error: 'disk full (injected)' });
     expect(run).toMatchObject({ status: 'failed', error: 'disk full (injected)' });
-    // The INSERT's instance-wide optimizer switch (complaint_facts.sql) is not left behind.
+    // The INSERT's instance-wide optimizer switch (etl/steps/complaint-facts.ts) is not left behind.
     const [setting] = (await app.app.get<AnalyticsStores>(ANALYTICS).source.read((q) => q(`SELECT current_setting('disabled_optimizers') AS v`))) as [{ v: string }];
     expect(setting.v).toBe('');
     const during = await summary(c);

@@ -48,7 +48,7 @@ async function rejection(p: Promise<unknown>): Promise<ApiError> {
     await p;
   } catch (err) {
     if (err instanceof ApiError) return err;
-    throw new Error(`expected an ApiError, got ${(err as Error)?.stack ?? String(err)}`);
+    throw new Error(`expected an ApiError, got ${(err as Error)?.stack ?? String(err)}`, { cause: err });
   }
   throw new Error('expected the ingest to be rejected, it succeeded');
 }

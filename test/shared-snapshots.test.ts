@@ -8,8 +8,9 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AnalyticsDb, SCHEMA_VERSION } from '../core/duckdb/analytics-db.js';
+import { AnalyticsDb } from '../core/duckdb/analytics-db.js';
 import { SharedSnapshots } from '../core/duckdb/shared-snapshots.js';
+import { SCHEMA_VERSION } from '../etl/index.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -29,14 +30,14 @@ describe('shared snapshots', () => {
   let work: AnalyticsDb;
   const opened: SharedSnapshots[] = [];
   const open = async (onError?: (err: Error) => void) => {
-    const s = await SharedSnapshots.open(path.join(dir, 'snapshots'), { pollMs: 50, onError });
+    const s = await SharedSnapshots.open(path.join(dir, 'snapshots'), { pollMs: 50, onError, schemaVersion: SCHEMA_VERSION });
     opened.push(s);
     return s;
   };
 
   beforeEach(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'odr-shared-'));
-    work = await AnalyticsDb.open(path.join(dir, 'work.duckdb'), { readers: 1 });
+    work = await AnalyticsDb.open(path.join(dir, 'work.duckdb'), { readers: 1, schemaVersion: SCHEMA_VERSION });
   });
 
   afterEach(async () => {

@@ -18,7 +18,7 @@ import { AnalyticsRepository } from './analytics/analytics.repository.js';
 import { EtlController } from './etl/etl.controller.js';
 import { EtlScheduler } from './etl/etl.scheduler.js';
 import { openAnalyticsStores, type AnalyticsStores } from '../../core/duckdb/analytics-stores.js';
-import { EtlRunner, type EtlRunnerOptions, type PublishedChange } from '../../etl/etl-runner.js';
+import { EtlRunner, SCHEMA_VERSION, type EtlRunnerOptions, type PublishedChange } from '../../etl/index.js';
 import { OpenApiController } from './openapi/openapi.controller.js';
 import { ReferenceController } from './reference/reference.controller.js';
 import { RegistryController } from './registry/registry.controller.js';
@@ -99,7 +99,11 @@ export class AppModule {
         RetentionJob,
         {
           provide: ANALYTICS,
-          useFactory: (config: Config, logger: Logger) => openAnalyticsStores(config, (err) => logger.error({ err: err.message }, 'shared snapshots: reading the newest failed; retrying')),
+          useFactory: (config: Config, logger: Logger) =>
+            openAnalyticsStores(config, {
+              schemaVersion: SCHEMA_VERSION,
+              onError: (err) => logger.error({ err: err.message }, 'shared snapshots: reading the newest failed; retrying'),
+            }),
           inject: [CONFIG, LOGGER],
         },
         {

@@ -15,7 +15,7 @@ import { seedDemoIfEmpty } from './demo/demo-seed.js';
 import { DemoTokens } from './demo/demo-tokens.js';
 import { ANALYTICS } from './app.tokens.js';
 import type { AnalyticsStores } from '../../core/duckdb/analytics-stores.js';
-import { EtlAlreadyRunning, EtlRunner } from '../../etl/etl-runner.js';
+import { EtlAlreadyRunning, EtlRunner } from '../../etl/index.js';
 
 async function main(): Promise<void> {
   let config;

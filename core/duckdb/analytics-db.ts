@@ -4,46 +4,17 @@
  * began with while the next one is built, and a failed or killed run never commits, so the
  * previous snapshot stays in service (DuckDB's WAL drops uncommitted work on reopen). DuckDB runs
  * queries on its own threads, so no request blocks the event loop. With shared snapshots the same
- * class also opens a published snapshot file read-only (etl/shared-snapshots.ts).
+ * class also opens a published snapshot file read-only (shared-snapshots.ts).
  */
-import { createHash } from 'node:crypto';
 import { constants, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { sqlPath } from '../paths.js';
-import { ADR_RESULTS, CLOSURES, COUNTRIES, DISCONTINUED_REASON_CODES, PROBLEM_CODES, REFUSAL_GROUND_CODES, SECTOR_CODES, STAGES, STATUSES, TRADER_DECISIONS } from '../codes.js';
-import { compiled, type Row, type Statement } from './duck-sql.js';
+import { compiled, sql, type Row, type Statement } from './duck-sql.js';
 import type { SnapshotSource } from './snapshot-source.js';
-
-/** The code lists schema.sql's ENUM types are made of, by placeholder. */
-const ENUM_CODES: Readonly<Record<string, readonly string[]>> = {
-  countries: COUNTRIES,
-  sectors: SECTOR_CODES,
-  problems: PROBLEM_CODES,
-  stages: STAGES,
-  statuses: STATUSES,
-  closures: CLOSURES,
-  trader_decisions: TRADER_DECISIONS,
-  refusal_grounds: REFUSAL_GROUND_CODES,
-  adr_results: ADR_RESULTS,
-  discontinued_reasons: DISCONTINUED_REASON_CODES,
-};
-
-/** schema.sql with its code lists filled in (codes are [a-z_A-Z] constants: quoted as they are). */
-export function schemaSql(): string {
-  let text = duckdbSql('schema.sql');
-  for (const [k, codes] of Object.entries(ENUM_CODES)) text = text.replaceAll(`{{${k}}}`, codes.map((c) => `'${c}'`).join(', '));
-  return text;
-}
-
-/**
- * Bump the number when the store's tables change (sql/duckdb/schema.sql, a table a transform
- * creates): a store of another version is rebuilt in full. The code lists are part of the version, so adding a sector rebuilds the store too (its
- * ENUM types would refuse the new code).
- */
-export const SCHEMA_VERSION = `15-${createHash('sha256').update(JSON.stringify(ENUM_CODES)).digest('hex').slice(0, 12)}`;
+import { STORE_SCHEMA } from './store-schema.js';
 
 export type { Row };
 export type Params = Record<string, DuckDBValue>;
@@ -57,14 +28,7 @@ export interface Query {
   (text: string, params?: Params): Promise<Row[]>;
 }
 
-/** Splits a file of `;`-terminated statements (our SQL files hold no `;` inside literals). */
-export function statements(text: string): string[] {
-  return text
-    .split(/;\s*(?:\n|$)/)
-    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
-    .filter((s) => s.length > 0);
-}
-
+/** A query file of sql/duckdb/ (the API's statistics; the ETL and the schema are composed in code). */
 export const duckdbSql = (name: string) => readFileSync(sqlPath('duckdb', name), 'utf8');
 
 /** A query run on one connection: rows as plain JS values (BIGINT → number when safe). */
@@ -78,7 +42,8 @@ export function queryOn(conn: DuckDBConnection): Query {
   return ((statement: Statement<unknown> | string, params?: Params) => {
     if (typeof statement === 'string') return query(conn, statement, params);
     const c = compiled(statement);
-    return query(conn, c.sql, c.parameters as DuckDBValue[]);
+    // Without parameters, run as text rather than prepared (as statements always ran before).
+    return query(conn, c.sql, c.parameters.length > 0 ? (c.parameters as DuckDBValue[]) : undefined);
   }) as Query;
 }
 
@@ -89,6 +54,16 @@ function plain(row: Record<string, unknown>): Row {
   }
   return out;
 }
+
+interface CommonOpenOptions {
+  readers?: number;
+  threads?: number;
+  memoryLimit?: string;
+  tempDirectory?: string;
+}
+
+/** A published snapshot is opened read-only; a store opened for writing knows its schema version. */
+export type OpenOptions = CommonOpenOptions & ({ readOnly: true } | { readOnly?: false; schemaVersion: string });
 
 export interface Snapshot {
   etlRunId: number;
@@ -123,11 +98,10 @@ export class AnalyticsDb implements SnapshotSource {
    * `<file>.tmp/` instead of growing (unbounded it takes up to 80 % of the machine's memory).
    * `readOnly`: a published snapshot (shared snapshots): many processes may open it at once, and
    * nothing here writes to it.
+   * `schemaVersion` (a store opened for writing): the version the ETL writes (etl/plan.ts derives
+   * it); a store file written with another one is deleted and made anew.
    */
-  static async open(
-    file: string,
-    opts: { readers?: number; threads?: number; memoryLimit?: string; readOnly?: boolean; tempDirectory?: string } = {},
-  ): Promise<AnalyticsDb> {
+  static async open(file: string, opts: OpenOptions): Promise<AnalyticsDb> {
     const options: Record<string, string> = {
       threads: String(opts.threads ?? Math.max(1, Math.min(availableParallelism(), 8))),
       // Group keys spanning up to 2^20 values are counted in an array indexed by the key (a
@@ -155,19 +129,28 @@ export class AnalyticsDb implements SnapshotSource {
       db.readers = [...readers];
       return db;
     }
+    const expected = opts.schemaVersion;
+    // An untyped caller (a bench script) without it must not have a store deleted for a mismatch.
+    if (!expected) {
+      instance.closeSync();
+      throw new Error('a store opened for writing needs the schema version the ETL writes (schemaVersion: etl/index.ts SCHEMA_VERSION)');
+    }
     let writer = await connect();
-    // A store written by another version of schema.sql is deleted: the next run rebuilds it. The
-    // file itself goes, not just its tables: dropped tables leave their bytes in the file's free
+    // A store written by another schema version is deleted: the next run rebuilds it. The file
+    // itself goes, not just its tables: dropped tables leave their bytes in the file's free
     // blocks, and an older schema may have held what must not stay (free text, issue 17).
-    const version = await query(writer, 'SELECT max(schema_version) AS v FROM snapshot').then((r) => String(r[0]?.v ?? SCHEMA_VERSION), () => '');
-    if (version !== SCHEMA_VERSION && file !== ':memory:') {
+    const version = await queryOn(writer)(sql<{ v: string | null }>`SELECT max(schema_version) AS v FROM snapshot`).then(
+      (r) => String(r[0]?.v ?? expected),
+      () => '',
+    );
+    if (version !== expected && file !== ':memory:') {
       writer.closeSync();
       instance.closeSync();
       for (const f of [file, `${file}.wal`]) rmSync(f, { force: true });
       instance = await DuckDBInstance.create(file, options);
       writer = await connect();
     }
-    for (const s of statements(schemaSql())) await writer.run(s);
+    for (const s of STORE_SCHEMA) await queryOn(writer)(s);
     const readers: DuckDBConnection[] = [];
     for (let i = 0; i < (opts.readers ?? 4); i++) readers.push(await connect());
     const db = new AnalyticsDb(file, instance, writer, readers);
@@ -269,9 +252,20 @@ export class AnalyticsDb implements SnapshotSource {
   }
 }
 
-export async function readSnapshot(q: (text: string) => Promise<Row[]>): Promise<Snapshot | null> {
+interface SnapshotRow {
+  etl_run_id: number;
+  data_run_id: number;
+  finished_at: string;
+  complaints: number;
+  snapshot_xmin: string;
+  store_id: string;
+  schema_version: string;
+  reply_days: number;
+}
+
+export async function readSnapshot(q: Query): Promise<Snapshot | null> {
   const [row] = await q(
-    `SELECT etl_run_id, data_run_id, strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS finished_at, complaints, snapshot_xmin, store_id, schema_version, reply_days FROM snapshot`,
+    sql<SnapshotRow>`SELECT etl_run_id, data_run_id, strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS finished_at, complaints, snapshot_xmin, store_id, schema_version, reply_days FROM snapshot`,
   );
   if (!row) return null;
   return {

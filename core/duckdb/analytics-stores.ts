@@ -24,11 +24,19 @@ export interface AnalyticsStoresConfig {
   snapshotDir: string | null;
 }
 
-export async function openAnalyticsStores(config: AnalyticsStoresConfig, onError: (err: Error) => void): Promise<AnalyticsStores> {
+/**
+ * `schemaVersion`: the version the ETL writes (etl/index.ts): a store or snapshot of another
+ * version is rebuilt, pruned or not extended. `onError`: a shared snapshot that failed to load.
+ */
+export async function openAnalyticsStores(
+  config: AnalyticsStoresConfig,
+  opts: { schemaVersion: string; onError: (err: Error) => void },
+): Promise<AnalyticsStores> {
+  const { schemaVersion, onError } = opts;
   if (config.snapshotDir) {
-    const shared = await SharedSnapshots.open(config.snapshotDir, { memoryLimit: config.duckdbMemoryLimit, onError });
-    return { source: shared, work: perRunWorkStore(config.duckdbPath, { memoryLimit: config.duckdbMemoryLimit }), shared };
+    const shared = await SharedSnapshots.open(config.snapshotDir, { memoryLimit: config.duckdbMemoryLimit, schemaVersion, onError });
+    return { source: shared, work: perRunWorkStore(config.duckdbPath, { memoryLimit: config.duckdbMemoryLimit, schemaVersion }), shared };
   }
-  const db = await AnalyticsDb.open(config.duckdbPath, { memoryLimit: config.duckdbMemoryLimit });
+  const db = await AnalyticsDb.open(config.duckdbPath, { memoryLimit: config.duckdbMemoryLimit, schemaVersion });
   return { source: db, work: residentWorkStore(db), shared: null };
 }

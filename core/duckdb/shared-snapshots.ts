@@ -15,7 +15,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { AnalyticsDb, readSnapshot, SCHEMA_VERSION, type Query, type Snapshot } from './analytics-db.js';
+import { AnalyticsDb, readSnapshot, type Query, type Snapshot } from './analytics-db.js';
 import type { SnapshotSource } from './snapshot-source.js';
 
 const MANIFEST = 'current.json';
@@ -35,6 +35,8 @@ const manifestSchema = z.object({
 export type Manifest = z.infer<typeof manifestSchema>;
 
 export interface SharedSnapshotsOptions {
+  /** The schema version the ETL writes (etl/plan.ts): a file of another one is pruned first. */
+  schemaVersion: string;
   memoryLimit?: string;
   /** How often the manifest is read (ms); a new snapshot is served at most this long after it is published. */
   pollMs?: number;
@@ -64,9 +66,9 @@ export class SharedSnapshots implements SnapshotSource {
     private readonly options: SharedSnapshotsOptions,
   ) {}
 
-  static async open(dir: string, options: SharedSnapshotsOptions = {}): Promise<SharedSnapshots> {
+  static async open(dir: string, options: SharedSnapshotsOptions): Promise<SharedSnapshots> {
     mkdirSync(dir, { recursive: true });
-    const shared = new SharedSnapshots(path.resolve(dir), await AnalyticsDb.open(':memory:', { readers: 1, threads: 1 }), options);
+    const shared = new SharedSnapshots(path.resolve(dir), await AnalyticsDb.open(':memory:', { readers: 1, threads: 1, schemaVersion: options.schemaVersion }), options);
     await shared.refresh();
     shared.timer = setInterval(() => void shared.refresh().catch((err: Error) => options.onError?.(err)), options.pollMs ?? 1000);
     shared.timer.unref();
@@ -177,7 +179,7 @@ export class SharedSnapshots implements SnapshotSource {
     const runs = files.flatMap((f) => (FILE.exec(f) ? [Number(FILE.exec(f)![1])] : [])).filter((id) => id <= newest).sort((a, b) => b - a);
     const previous = runs[1] === undefined ? [] : [`run-${runs[1]}.duckdb`];
     const previousVersion = previous.length > 0 ? await schemaVersionOf(path.join(this.dir, previous[0]!)) : null;
-    const stale = previousVersion !== null && previousVersion !== SCHEMA_VERSION ? previous : [];
+    const stale = previousVersion !== null && previousVersion !== this.options.schemaVersion ? previous : [];
     const remove = [...stale, ...runs.slice(2).map((id) => `run-${id}.duckdb`), ...files.filter((f) => f.includes('.part-') && now - mtime(path.join(this.dir, f)) > STALE_PART_MS)];
     for (const f of remove) {
       try {

@@ -14,10 +14,10 @@ export function residentWorkStore(db: AnalyticsDb): WorkStore {
   return { open: async () => ({ db, release: async () => undefined }) };
 }
 
-export function perRunWorkStore(file: string, opts: { memoryLimit?: string }): WorkStore {
+export function perRunWorkStore(file: string, opts: { memoryLimit?: string; schemaVersion: string }): WorkStore {
   return {
     async open() {
-      const db = await AnalyticsDb.open(file, { readers: 1, memoryLimit: opts.memoryLimit });
+      const db = await AnalyticsDb.open(file, { readers: 1, memoryLimit: opts.memoryLimit, schemaVersion: opts.schemaVersion });
       return { db, release: () => db.close() };
     },
   };

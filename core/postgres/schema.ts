@@ -1,174 +1,109 @@
 /**
- * Kysely's view of the tables in sql/postgres/migrations, written once beside them. bigint and
- * numeric come back as strings (exact), timestamptz as Date, date as 'YYYY-MM-DD'.
+ * Kysely's view of the tables: the types kysely-codegen generates from the migrations
+ * (database.generated.ts, kept equal to them by test/db-types.test.ts; `npm run gen:db-types`
+ * rewrites it), narrowed below where the application knows more than a column's SQL type says.
+ * bigint and numeric come back as strings (exact), timestamptz as Date, date as 'YYYY-MM-DD'.
  */
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Insertable, InsertType, Selectable, SelectType, UpdateType } from 'kysely';
+import type * as Generated from './database.generated.js';
 
-type Timestamp = ColumnType<Date, Date | string, Date | string>;
-type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/**
+ * Whether column type `C` narrows `Gen`: what a query may select, insert and update with it is
+ * each a subset of what `Gen` allows. (Compared as a tuple: comparing two instantiations of one
+ * generic alias would let TypeScript compare the arguments themselves, where a union of column
+ * types, as kysely-codegen writes jsonb, fails for no reason.)
+ */
+type Narrows<Gen, C> = [SelectType<C>, InsertType<C>, UpdateType<C>] extends [SelectType<Gen>, InsertType<Gen>, UpdateType<Gen>]
+  ? true
+  : false;
 
-export interface TradersTable {
-  id: string;
-  name: string;
-  name_norm: string;
-  country: string;
-  website: string | null;
-  sector: string | null;
-  created_at: DefaultedTimestamp;
-  updated_at: DefaultedTimestamp;
-}
+/**
+ * `Table` with the columns of `N` typed narrower than the database declares them. It compiles only
+ * when each of them is a column of `Table` and narrows its generated type: a migration that drops
+ * or retypes the column breaks the build here instead of leaving the narrowing to drift.
+ */
+type Narrow<
+  Table,
+  N extends { [K in keyof N]: K extends keyof Table ? (Narrows<Table[K], N[K]> extends true ? unknown : never) : never },
+> = Replace<Table, N>;
 
-export interface AdrBodiesTable {
-  id: string;
-  name: string;
-  country: string;
-  sectors: ColumnType<string[], string[] | undefined, string[]>;
-  created_at: DefaultedTimestamp;
-  updated_at: DefaultedTimestamp;
-}
+/** `Base` with the members of `R` in place of its own; each must be a member of `Base`. */
+type Replace<Base, R extends { [K in keyof R]: K extends keyof Base ? unknown : never }> = {
+  [K in keyof Base]: K extends keyof R ? R[K] : Base[K];
+};
 
-export interface IngestBatchesTable {
-  id: string;
-  source: string | null;
-  caller: string;
-  format: string;
-  status: 'completed' | 'rejected';
-  received: number;
-  inserted: number;
-  updated: number;
-  duplicates: number;
-  rejected: number;
-  error: string | null;
-  started_at: Timestamp;
-  finished_at: Timestamp;
-}
+export type TradersTable = Generated.Traders;
+export type AdrBodiesTable = Generated.AdrBodies;
+export type SchemaMigrationsTable = Generated.SchemaMigrations;
 
-export interface ComplaintsTable {
-  id: Generated<string>;
-  source: string;
-  external_ref: string;
-  filed_at: Timestamp;
-  complainant: string;
-  consumer_country: string;
-  consumer_language: string | null;
-  consumer_name: string | null;
-  consumer_email: string | null;
-  consumer_address: string | null;
-  description: string | null;
-  personal_data_erased_at: Timestamp | null;
-  trader_id: string;
-  trader_name: string | null;
-  trader_country: string;
-  trader_website: string | null;
-  sector: string;
-  problem: string;
-  problem_detail: string | null;
-  ordered_online: boolean | null;
-  price_amount: string | null;
-  price_currency: string | null;
-  purchased_at: string | null;
-  contacted_trader: boolean | null;
-  language: string | null;
-  stage: string;
-  status: string;
-  closure: string | null;
-  sent_at: Timestamp | null;
-  replied_at: Timestamp | null;
-  trader_decision: string | null;
-  adr_body_id: string | null;
-  agreed_at: Timestamp | null;
-  accepted_at: Timestamp | null;
-  refused_at: Timestamp | null;
-  refusal_ground: string | null;
-  closed_at: Timestamp | null;
-  adr_result: string | null;
-  discontinued_reason: string | null;
-  complied: boolean | null;
-  compliance_at: Timestamp | null;
-  event_count: number;
-  last_event_at: Timestamp | null;
-  due_at: Timestamp | null;
-  batch_id: string | null;
-  created_at: DefaultedTimestamp;
-  updated_at: DefaultedTimestamp;
-  /** xid8 of the last transaction that wrote the row (set by default and trigger): the ETL's watermark. */
-  changed_xid: ColumnType<string, never, never>;
-}
+export type IngestBatchesTable = Narrow<
+  Generated.IngestBatches,
+  {
+    /** CHECK (status IN ('completed', 'rejected')): text in SQL, these two values in fact. */
+    status: 'completed' | 'rejected';
+  }
+>;
 
-export interface ComplaintEventsTable {
-  id: Generated<string>;
-  complaint_id: string;
-  seq: number;
-  type: string;
-  at: Timestamp;
-  data: ColumnType<Record<string, unknown>, string | undefined, string>;
-  batch_id: string | null;
-  recorded_at: DefaultedTimestamp;
-  voided_at: Timestamp | null;
-  void_reason: string | null;
-  voided_by: string | null;
-}
+export type ComplaintsTable = Narrow<
+  Generated.Complaints,
+  {
+    /**
+     * xid8 of the last transaction that wrote the row: the ETL's watermark. Its default and a
+     * trigger (0003) set it, never a statement: no insert or update may name it.
+     */
+    changed_xid: ColumnType<string, never, never>;
+  }
+>;
 
-export interface SchemaMigrationsTable {
-  version: number;
-  name: string;
-  applied_at: DefaultedTimestamp;
-}
+export type ComplaintEventsTable = Narrow<
+  Generated.ComplaintEvents,
+  {
+    /**
+     * jsonb, always an object: the event's fields beyond type and at. Written as JSON text
+     * (JSON.stringify), which pg and PGlite pass on alike.
+     */
+    data: ColumnType<Generated.JsonObject, string | undefined, string>;
+  }
+>;
 
-export interface EtlRunsTable {
-  id: Generated<string>;
-  kind: 'full' | 'incremental';
-  status: 'running' | 'succeeded' | 'failed';
-  trigger: string;
-  started_at: DefaultedTimestamp;
-  finished_at: Timestamp | null;
-  rows_read: number | null;
-  complaints: number | null;
-  snapshot_xmin: string | null;
-  snapshot_at: Timestamp | null;
-  error: string | null;
-}
+export type EtlRunsTable = Narrow<
+  Generated.EtlRuns,
+  {
+    /** CHECK (kind IN ('full', 'incremental')) */
+    kind: 'full' | 'incremental';
+    /** CHECK (status IN ('running', 'succeeded', 'failed')) */
+    status: 'running' | 'succeeded' | 'failed';
+  }
+>;
 
-export interface ApiTokensTable {
-  id: string;
-  role: 'admin' | 'regulator' | 'trader' | 'adr_body' | 'ingest';
-  trader_id: string | null;
-  adr_body_id: string | null;
-  source: string | null;
-  label: string;
-  token_hash: string;
-  created_at: DefaultedTimestamp;
-  created_by: string;
-  revoked_at: Timestamp | null;
-  /** Null: never expires. */
-  expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-}
+export type ApiTokensTable = Narrow<
+  Generated.ApiTokens,
+  {
+    /** CHECK (role IN (…)): the roles of api/src/access/roles.ts. */
+    role: 'admin' | 'regulator' | 'trader' | 'adr_body' | 'ingest';
+  }
+>;
 
-export interface AuditLogTable {
-  id: Generated<string>;
-  at: DefaultedTimestamp;
-  token_id: string | null;
-  role: string | null;
-  actor: string;
-  action: string;
-  target: string | null;
-  rows: ColumnType<string | null, number | string | null | undefined, number | string | null>;
-  detail: ColumnType<unknown, string | null | undefined, string | null>;
-  outcome: ColumnType<string, string | undefined, string>;
-  status: number | null;
-}
+export type AuditLogTable = Narrow<
+  Generated.AuditLog,
+  {
+    /** jsonb, an object or null (identifiers, counts and codes); written as JSON text. */
+    detail: ColumnType<Generated.JsonObject | null, string | null, string | null>;
+  }
+>;
 
-export interface DB {
+/** The tables whose columns are narrowed above. */
+interface NarrowedTables {
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
-  traders: TradersTable;
-  adr_bodies: AdrBodiesTable;
-  ingest_batches: IngestBatchesTable;
   complaints: ComplaintsTable;
   complaint_events: ComplaintEventsTable;
-  schema_migrations: SchemaMigrationsTable;
   etl_runs: EtlRunsTable;
+  ingest_batches: IngestBatchesTable;
 }
+
+/** Every table of the migrations (the Kysely database type); the narrowed ones in place of their generated types. */
+export type DB = Replace<Generated.DB, NarrowedTables>;
 
 export type ComplaintRow = Selectable<ComplaintsTable>;
 export type NewComplaint = Insertable<ComplaintsTable>;

@@ -213,7 +213,9 @@ function lockDataDir(dir: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = Number(readFileSync(file, 'utf8').trim());
       if (owner && owner !== process.pid && isRunning(owner)) {
-        throw new Error(`the embedded store ${dir} is in use by another process (PID ${owner}): is the server running? Stop it, or use its HTTP API`);
+        throw new Error(`the embedded store ${dir} is in use by another process (PID ${owner}): is the server running? Stop it, or use its HTTP API`, {
+          cause: err,
+        });
       }
       unlinkSync(file);
     }

@@ -15,7 +15,8 @@ import type { Store } from '../../../core/postgres/store.js';
 import type { ApiTokenRow } from '../../../core/postgres/schema.js';
 import { ApiError } from '../common/errors.js';
 import { ExpiringSet } from '../common/expiring-set.js';
-import type { Caller, Role } from './roles.js';
+import type { Caller } from './roles.js';
+import type { TokenInfo, TokenInput } from './tokens.dto.js';
 
 export const TOKEN_CACHE_MS = 4_000;
 const MAX_CACHED = 10_000;
@@ -25,31 +26,8 @@ const MAX_UNKNOWN = 10_000;
 export const ADMIN_TOKEN_ID = 'admin-token';
 const adminCaller = (): Caller => ({ tokenId: ADMIN_TOKEN_ID, role: 'admin', label: 'ADMIN_TOKEN' });
 
-export interface NewToken {
-  role: Role;
-  label: string;
-  traderId?: string;
-  adrBodyId?: string;
-  source?: string;
-  /** ISO-8601; absent: never expires. */
-  expiresAt?: string;
-}
-
 /** What a bearer token stands for: a caller, or why not. */
 export type TokenCheck = { status: 'valid'; caller: Caller } | { status: 'unknown' } | { status: 'expired'; expiredAt: string };
-
-export interface TokenInfo {
-  id: string;
-  role: Role;
-  label: string;
-  traderId: string | null;
-  adrBodyId: string | null;
-  source: string | null;
-  createdAt: string;
-  createdBy: string;
-  revokedAt: string | null;
-  expiresAt: string | null;
-}
 
 const hashOf = (token: string): string => createHash('sha256').update(token).digest('hex');
 
@@ -160,7 +138,7 @@ export class TokenService {
   }
 
   /** Issues a token; the secret is in the answer only. */
-  async create(spec: NewToken, createdBy: string): Promise<TokenInfo & { token: string }> {
+  async create(spec: TokenInput, createdBy: string): Promise<TokenInfo & { token: string }> {
     const token = `odr_${randomBytes(32).toString('base64url')}`;
     const row = await this.store.db
       .insertInto('api_tokens')

@@ -10,7 +10,7 @@ import { Audited } from '../audit/audit.decorator.js';
 import { CurrentCaller } from './caller.decorator.js';
 import { actorOf, type Caller } from './roles.js';
 import { TokenService } from './token.service.js';
-import { newTokenBody, tokenIdParams, tokenInfoBody, tokenInput, tokenListBody, type TokenInput } from './tokens.dto.js';
+import { newTokenBody, tokenIdParams, tokenInfoBody, tokenInput, tokenListBody, type TokenIdParams, type TokenInput } from './tokens.dto.js';
 
 @Controller('api/v1/tokens')
 export class TokensController {
@@ -41,7 +41,7 @@ export class TokensController {
   @Access('admin')
   @Audited('tokens.revoke')
   @ApiDoc({ summary: 'Revoke a token (at once here, within 5 s on every instance)', tags: ['access'], responses: { 200: { description: 'revoked', schema: tokenInfoBody }, ...errorResponses(400, 401, 403, 404) } })
-  async revoke(@ZParams(tokenIdParams) p: { tokenId: string }) {
+  async revoke(@ZParams(tokenIdParams) p: TokenIdParams) {
     const info = await this.tokens.revoke(p.tokenId);
     if (!info) throw new ApiError(404, `no token ${p.tokenId}`);
     return info;

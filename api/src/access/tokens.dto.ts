@@ -23,9 +23,10 @@ export const tokenInput = z
     }
   })
   .meta({ id: 'TokenInput' });
-export type TokenInput = z.infer<typeof tokenInput>;
+export type TokenInput = z.output<typeof tokenInput>;
 
 export const tokenIdParams = z.object({ tokenId: z.uuid({ error: 'tokenId must be a UUID' }) });
+export type TokenIdParams = z.output<typeof tokenIdParams>;
 
 export const tokenInfoBody = z
   .object({
@@ -41,5 +42,6 @@ export const tokenInfoBody = z
     expiresAt: z.string().nullable().meta({ description: 'when the token stops working; null: until revoked' }),
   })
   .meta({ id: 'TokenInfo' });
+export type TokenInfo = z.output<typeof tokenInfoBody>;
 export const newTokenBody = tokenInfoBody.extend({ token: z.string().meta({ description: 'the secret: shown this once, stored only as a hash' }) }).meta({ id: 'NewToken' });
 export const tokenListBody = z.object({ items: z.array(tokenInfoBody) }).meta({ id: 'TokenList' });

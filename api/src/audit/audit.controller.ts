@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { Access } from '../access/access.decorator.js';
 import { errorResponses } from '../openapi/common-responses.js';
 import { ApiDoc, ZQuery } from '../openapi/route-docs.js';
-import { auditPage, auditQuery, type AuditQueryInput } from './audit.dto.js';
+import { auditPage, auditQuery, type AuditQuery } from './audit.dto.js';
 import { AuditService } from './audit.service.js';
 
 @Controller('api/v1/audit')
@@ -17,7 +17,7 @@ export class AuditController {
     tags: ['access'],
     responses: { 200: { description: 'one page of entries', schema: auditPage }, ...errorResponses(400, 401, 403) },
   })
-  async list(@ZQuery(auditQuery) q: AuditQueryInput) {
+  async list(@ZQuery(auditQuery) q: AuditQuery) {
     return this.audit.list(q);
   }
 }

@@ -60,7 +60,7 @@ export const auditQuery = strictQuery({
   cursor: z.string().regex(/^[1-9]\d{0,18}$/, 'is not a cursor of the audit log').optional()
     .meta({ description: 'nextCursor of the previous page' }),
 });
-export type AuditQueryInput = z.output<typeof auditQuery>;
+export type AuditQuery = z.output<typeof auditQuery>;
 
 export const auditItem = z
   .object({
@@ -77,4 +77,5 @@ export const auditItem = z
     status: z.number().int().nullable().meta({ description: 'the HTTP status answered (null for the CLI and jobs)' }),
   })
   .meta({ id: 'AuditEntry' });
+export type AuditItem = z.output<typeof auditItem>;
 export const auditPage = z.object({ items: z.array(auditItem), nextCursor: z.string().nullable() }).meta({ id: 'AuditPage' });

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import type { Store } from '../../../core/postgres/store.js';
 import type { AuditRow } from '../../../core/postgres/schema.js';
 import type { AuditAction, AuditOutcome } from './audit.actions.js';
+import type { AuditItem, AuditQuery } from './audit.dto.js';
 
 export interface AuditEntry {
   tokenId: string | null;
@@ -20,31 +21,6 @@ export interface AuditEntry {
   outcome?: AuditOutcome;
   /** the HTTP status answered; none for the CLI and jobs */
   status?: number | null;
-}
-
-export interface AuditQuery {
-  action?: string[];
-  outcome?: AuditOutcome[];
-  actor?: string;
-  tokenId?: string;
-  from?: Date;
-  to?: Date;
-  limit: number;
-  cursor?: string;
-}
-
-export interface AuditItem {
-  id: string;
-  at: string;
-  tokenId: string | null;
-  role: string | null;
-  actor: string;
-  action: string;
-  target: string | null;
-  rows: number | null;
-  detail: Record<string, unknown> | null;
-  outcome: AuditOutcome;
-  status: number | null;
 }
 
 /** Drops undefined values so the stored JSON holds only what was there. */

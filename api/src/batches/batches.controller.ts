@@ -28,7 +28,9 @@ export const batchBody = z
   })
   .meta({ id: 'Batch' });
 
+// eslint-disable-next-line no-useless-assignment -- read by the @ZParams decorator below, which the rule does not see
 const params = z.object({ batchId: z.uuid({ error: 'batchId must be a UUID' }) });
+type Params = z.output<typeof params>;
 
 @Controller('api/v1/batches')
 export class BatchesController {
@@ -42,7 +44,7 @@ export class BatchesController {
     tags: ['ingest'],
     responses: { 200: { description: 'the batch', schema: batchBody }, ...errorResponses(400, 404) },
   })
-  async get(@ZParams(params) p: { batchId: string }, @CurrentCaller() caller: Caller): Promise<z.infer<typeof batchBody>> {
+  async get(@ZParams(params) p: Params, @CurrentCaller() caller: Caller): Promise<z.output<typeof batchBody>> {
     const scope = scopeOf(caller);
     const b = await this.store.db.selectFrom('ingest_batches').selectAll().where('id', '=', p.batchId).executeTakeFirst();
     // A feed's batches are those of its source (every write of an ingest token lands there).

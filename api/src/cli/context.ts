@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../config/config.js';
 import { migrate } from '../db/migrate.js';
 import { openStore, type Store } from '../../../core/postgres/store.js';
 import { AnalyticsDb } from '../../../core/duckdb/analytics-db.js';
+import { SCHEMA_VERSION } from '../../../etl/index.js';
 
 export async function withStore<T>(fn: (store: Store, config: Config) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
   const config = loadConfig();
@@ -36,16 +37,17 @@ export async function withAnalyticsDb<T>(
   let db: AnalyticsDb;
   try {
     // One reader is plenty for a command; two threads as the server uses.
-    db = await AnalyticsDb.open(file, { readers: 1, memoryLimit: config.duckdbMemoryLimit });
+    db = await AnalyticsDb.open(file, { readers: 1, memoryLimit: config.duckdbMemoryLimit, schemaVersion: SCHEMA_VERSION });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (/could not set lock/i.test(message)) {
       const holder = /\(PID (\d+)\)/.exec(message)?.[1];
       throw new Error(
         `the analytics store ${file} is in use by another process${holder ? ` (PID ${holder})` : ''}: is the server running? ${opts.instead}`,
+        { cause: err },
       );
     }
-    throw new Error(`cannot open the analytics store ${file}: ${message}`);
+    throw new Error(`cannot open the analytics store ${file}: ${message}`, { cause: err });
   }
   try {
     return await fn(db);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../config/config.js';
 import { openAnalyticsStores } from '../../../core/duckdb/analytics-stores.js';
-import { EtlRunner, type EtlRun } from '../../../etl/etl-runner.js';
+import { EtlRunner, SCHEMA_VERSION, type EtlRun } from '../../../etl/index.js';
 import type { SharedSnapshots } from '../../../core/duckdb/shared-snapshots.js';
 import { residentWorkStore, type WorkStore } from '../../../core/duckdb/work-store.js';
 import type { Config } from '../config/config.js';
@@ -27,7 +27,7 @@ export async function etlCommand(opts: { full?: boolean }): Promise<void> {
   let run: EtlRun;
   if (config.snapshotDir) {
     // Shared snapshots: the run takes the ETL lock like a server's and publishes for every instance.
-    const stores = await openAnalyticsStores(config, () => undefined);
+    const stores = await openAnalyticsStores(config, { schemaVersion: SCHEMA_VERSION, onError: () => undefined });
     try {
       run = await runOnce(config, stores.work, stores.shared, opts);
     } finally {

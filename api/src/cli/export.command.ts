@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { Command } from 'commander';
 import { parseOrThrow } from '../openapi/route-docs.js';
-import { registryExportQuery, registryFilterShape, type RegistryExportQuery } from '../registry/registry.dto.js';
+import { registryExportQuery, registryFilterShape } from '../registry/registry.dto.js';
 import { RegistryExporter } from '../registry/registry.export.js';
 import { withAuditNote } from '../audit/audit-note.js';
 import { auditCli, out, withStore } from './context.js';
@@ -25,7 +25,7 @@ export function addExportCommand(program: Command): void {
 
 export async function exportCommand(opts: Record<string, string>): Promise<void> {
   const { out: file, ...query } = opts;
-  const q = parseOrThrow(registryExportQuery, query, 400, 'options') as RegistryExportQuery;
+  const q = parseOrThrow(registryExportQuery, query, 400, 'options');
   const { format, ...filters } = q;
   await withStore(async (store, config) => {
     const download = new RegistryExporter(store, config.dataDir).open(format, filters);

@@ -255,6 +255,7 @@ export type ParsedComplaint = z.output<typeof complaintInput>;
 
 /** A new event posted to `POST /complaints/{id}/events`. */
 export const eventInput = lifecycleEvent;
+export type EventInput = z.output<typeof eventInput>;
 
 export function clip(value: string, max = 40): string {
   return value.length > max ? `${value.slice(0, max)}…` : value;

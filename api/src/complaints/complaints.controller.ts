@@ -11,10 +11,12 @@ import { readParquetUpload } from '../ingest/parquet-reader.js';
 import { errorResponses } from '../openapi/common-responses.js';
 import { ApiDoc, ZBody, ZParams, ZQuery } from '../openapi/route-docs.js';
 import { caseDetail } from './case-view.js';
-import { complaintInput, eventInput, type ComplaintInput, type ParsedComplaint } from './complaint.schema.js';
-import { bulkQuery, complaintIdParams, erasure, eventIdParams, ingestSummary, voidInput } from './complaints.dto.js';
+import { complaintInput, eventInput, type ComplaintInput, type EventInput, type ParsedComplaint } from './complaint.schema.js';
+import {
+  bulkQuery, complaintIdParams, erasure, eventIdParams, ingestSummary, voidInput,
+  type BulkQuery, type ComplaintIdParams, type EventIdParams, type VoidInput,
+} from './complaints.dto.js';
 import { ComplaintsService } from './complaints.service.js';
-import type { LifecycleEvent } from '../../../core/lifecycle.js';
 import { Access } from '../access/access.decorator.js';
 import { Audited } from '../audit/audit.decorator.js';
 import { CurrentCaller } from '../access/caller.decorator.js';
@@ -83,7 +85,7 @@ export class ComplaintsController {
     },
     responses: { 200: { description: 'stored', schema: ingestSummary }, ...errorResponses(400, 403, 408, 413, 415, 422, 503) },
   })
-  async bulk(@ZQuery(bulkQuery) q: { source?: string }, @CurrentCaller() caller: Caller, @Req() req: Request) {
+  async bulk(@ZQuery(bulkQuery) q: BulkQuery, @CurrentCaller() caller: Caller, @Req() req: Request) {
     const source = writeSource(caller, q.source, DEFAULT_SOURCE);
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const format = BULK_TYPES[type];
@@ -123,7 +125,7 @@ export class ComplaintsController {
     tags: ['ingest'],
     responses: { 201: { description: 'appended; the case as it now stands', schema: caseDetail }, ...errorResponses(400, 403, 404, 409, 415, 422) },
   })
-  async appendEvent(@ZParams(complaintIdParams) p: { id: string }, @ZBody(eventInput) event: LifecycleEvent, @CurrentCaller() caller: Caller) {
+  async appendEvent(@ZParams(complaintIdParams) p: ComplaintIdParams, @ZBody(eventInput) event: EventInput, @CurrentCaller() caller: Caller) {
     assertEventAllowed(caller, event.type);
     return this.complaints.appendEvent(p.id, event, scopeOf(caller));
   }
@@ -133,7 +135,7 @@ export class ComplaintsController {
   @Audited('events.void')
   @HttpCode(200)
   @ApiDoc({ summary: 'Void a wrongly recorded event (admin; measures ignore it)', tags: ['ingest'], responses: { 200: { description: 'voided; the case as it now stands', schema: caseDetail }, ...errorResponses(400, 404, 409, 415, 422) } })
-  async voidEvent(@ZParams(eventIdParams) p: { id: string; eventId: string }, @ZBody(voidInput) body: { reason: string }, @CurrentCaller() caller: Caller) {
+  async voidEvent(@ZParams(eventIdParams) p: EventIdParams, @ZBody(voidInput) body: VoidInput, @CurrentCaller() caller: Caller) {
     return this.complaints.voidEvent(p.id, p.eventId, body.reason, actorOf(caller));
   }
 
@@ -141,7 +143,7 @@ export class ComplaintsController {
   @Access('admin')
   @Audited('complaints.erase-personal-data')
   @ApiDoc({ summary: "Erase the consumer's personal data now (GDPR request); statistics stay", tags: ['ingest'], responses: { 200: { description: 'erased', schema: erasure }, ...errorResponses(400, 404) } })
-  async erase(@ZParams(complaintIdParams) p: { id: string }) {
+  async erase(@ZParams(complaintIdParams) p: ComplaintIdParams) {
     return this.complaints.erasePersonalData(p.id);
   }
 }

@@ -56,7 +56,7 @@ export function normaliseComplaint(
   c: ParsedComplaint,
   opts: { defaultSource: string; traderReplyDays: number },
 ): { ok: true; complaint: NormalizedComplaint } | { ok: false; problems: FieldProblem[] } {
-  const events = (c.events ?? []) as LifecycleEvent[];
+  const events: LifecycleEvent[] = c.events ?? [];
   const replay = replayEvents(c.filedAt, events);
   if (!replay.ok) {
     return { ok: false, problems: [{ field: `events[${replay.index}]`, message: replay.message }] };

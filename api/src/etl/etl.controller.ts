@@ -1,10 +1,11 @@
 import { Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import type { z } from 'zod';
 import { ApiError } from '../common/errors.js';
 import { errorResponses } from '../openapi/common-responses.js';
 import { ApiDoc, ZQuery } from '../openapi/route-docs.js';
 import { etlRun, etlRunsBody, etlStartQuery } from '../analytics/analytics.dto.js';
-import { EtlAborted, EtlAlreadyRunning, EtlRunner, type EtlRun } from '../../../etl/etl-runner.js';
+import { EtlAborted, EtlAlreadyRunning, EtlRunner, type EtlRun } from '../../../etl/index.js';
 import { Access } from '../access/access.decorator.js';
 import { Audited } from '../audit/audit.decorator.js';
 
@@ -22,7 +23,7 @@ export class EtlController {
     tags: ['etl'],
     responses: { 200: { description: 'the ended run (wait=true)', schema: etlRun }, 202: { description: 'the started run', schema: etlRun }, ...errorResponses(400, 409) },
   })
-  async start(@ZQuery(etlStartQuery) q: { full: boolean; wait: boolean }, @Res({ passthrough: true }) res: Response): Promise<EtlRun> {
+  async start(@ZQuery(etlStartQuery) q: z.output<typeof etlStartQuery>, @Res({ passthrough: true }) res: Response): Promise<EtlRun> {
     try {
       const { run, done } = await this.runner.start({ full: q.full, trigger: 'api' });
       if (!q.wait) return run;

@@ -9,7 +9,7 @@ import { CronJob } from 'cron';
 import type { Logger } from 'pino';
 import { CONFIG, LOGGER } from '../app.tokens.js';
 import type { Config } from '../config/config.js';
-import { EtlAlreadyRunning, EtlRunner, EtlTickTaken } from '../../../etl/etl-runner.js';
+import { EtlAlreadyRunning, EtlRunner, EtlTickTaken } from '../../../etl/index.js';
 
 const JOB = 'etl';
 

@@ -5,7 +5,7 @@ import { ANALYTICS, STORE } from '../app.tokens.js';
 import { etlRun } from '../analytics/analytics.dto.js';
 import { asOf } from '../../../core/analytics-answers.js';
 import type { AnalyticsStores } from '../../../core/duckdb/analytics-stores.js';
-import { EtlRunner } from '../../../etl/etl-runner.js';
+import { EtlRunner } from '../../../etl/index.js';
 import type { Store } from '../../../core/postgres/store.js';
 import { ApiDoc } from '../openapi/route-docs.js';
 import { Public } from '../access/access.decorator.js';

@@ -12,6 +12,7 @@ import type { z } from 'zod';
 import { ApiError, MAX_DETAILS, type ErrorDetail } from '../common/errors.js';
 import { foreignSource } from '../access/scope.js';
 import { complaintInput } from '../complaints/complaint.schema.js';
+import type { IngestSummary } from '../complaints/complaints.dto.js';
 import { normaliseComplaint } from '../complaints/normalize.js';
 import { PATH_TO_COLUMN } from '../complaints/formats/csv-columns.js';
 import type { Store } from '../../../core/postgres/store.js';
@@ -38,21 +39,9 @@ export interface IngestRequest {
   onProgress?: (received: number) => void;
 }
 
-export interface IngestPhases {
-  parseMs: number;
-  validateMs: number;
-  copyMs: number;
-  mergeMs: number;
-}
-
-export interface IngestSummary {
-  batchId: string;
-  received: number;
-  inserted: number;
-  updated: number;
-  duplicates: number;
-  phases: IngestPhases;
-}
+/** The answer of a bulk upload (complaints.dto.ts ingestSummary). */
+export type { IngestSummary };
+export type IngestPhases = IngestSummary['phases'];
 
 /** The settings as the server and the CLI both run ingest. */
 export function ingestSettingsOf(config: Pick<Config, 'traderReplyDays' | 'dataDir' | 'bulkIdleTimeoutMs'>): IngestSettings {

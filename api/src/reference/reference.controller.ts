@@ -6,7 +6,7 @@ import { ApiDoc, ZBody, ZParams, ZQuery } from '../openapi/route-docs.js';
 import { errorResponses } from '../openapi/common-responses.js';
 import {
   adrBody, adrBodyIdParams, adrBodyInput, adrBodyPage, listQuery, trader, traderIdParams, traderInput, traderPage,
-  type AdrBodyInput, type ListQuery, type TraderInput,
+  type AdrBodyIdParams, type AdrBodyInput, type ListQuery, type TraderIdParams, type TraderInput,
 } from './reference.dto.js';
 import { ReferenceRepository } from './reference.repository.js';
 import { Access } from '../access/access.decorator.js';
@@ -28,7 +28,7 @@ export class ReferenceController {
   @Access('admin')
   @Audited('traders.put')
   @ApiDoc({ summary: 'Create or update a trader', tags: ['reference data'], responses: { 200: { description: 'updated', schema: trader }, 201: { description: 'created', schema: trader }, ...errorResponses(400, 415, 422) } })
-  async putTrader(@ZParams(traderIdParams) p: { traderId: string }, @ZBody(traderInput) body: TraderInput, @Res({ passthrough: true }) res: Response) {
+  async putTrader(@ZParams(traderIdParams) p: TraderIdParams, @ZBody(traderInput) body: TraderInput, @Res({ passthrough: true }) res: Response) {
     const { created, trader } = await this.repo.upsertTrader(p.traderId, body);
     res.status(created ? 201 : 200);
     return trader;
@@ -45,7 +45,7 @@ export class ReferenceController {
   @Access('admin')
   @Audited('adr-bodies.put')
   @ApiDoc({ summary: 'Create or update an ADR body', tags: ['reference data'], responses: { 200: { description: 'updated', schema: adrBody }, 201: { description: 'created', schema: adrBody }, ...errorResponses(400, 415, 422) } })
-  async putAdrBody(@ZParams(adrBodyIdParams) p: { adrBodyId: string }, @ZBody(adrBodyInput) body: AdrBodyInput, @Res({ passthrough: true }) res: Response) {
+  async putAdrBody(@ZParams(adrBodyIdParams) p: AdrBodyIdParams, @ZBody(adrBodyInput) body: AdrBodyInput, @Res({ passthrough: true }) res: Response) {
     const { created, adrBody } = await this.repo.upsertAdrBody(p.adrBodyId, body);
     res.status(created ? 201 : 200);
     return adrBody;

@@ -40,6 +40,8 @@ export const adrBody = z
 export const traderPage = z.object({ items: z.array(trader), nextCursor: z.string().nullable() });
 export const adrBodyPage = z.object({ items: z.array(adrBody), nextCursor: z.string().nullable() });
 
+export type TraderIdParams = z.output<typeof traderIdParams>;
+export type AdrBodyIdParams = z.output<typeof adrBodyIdParams>;
 export type TraderInput = z.output<typeof traderInput>;
 export type AdrBodyInput = z.output<typeof adrBodyInput>;
 export type ListQuery = z.output<typeof listQuery>;

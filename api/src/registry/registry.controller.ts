@@ -5,7 +5,7 @@ import type { Response } from 'express';
 import { LOGGER } from '../app.tokens.js';
 import type { Logger } from '../common/logger.js';
 import { caseDetail } from '../complaints/case-view.js';
-import { complaintIdParams } from '../complaints/complaints.dto.js';
+import { complaintIdParams, type ComplaintIdParams } from '../complaints/complaints.dto.js';
 import { ComplaintsService } from '../complaints/complaints.service.js';
 import { errorResponses } from '../openapi/common-responses.js';
 import { ApiDoc, ZParams, ZQuery } from '../openapi/route-docs.js';
@@ -82,7 +82,7 @@ export class RegistryController {
     tags: ['registry'],
     responses: { 200: { description: 'the case', schema: caseDetail }, ...errorResponses(400, 404) },
   })
-  async detail(@ZParams(complaintIdParams) p: { id: string }, @CurrentCaller() caller: Caller) {
+  async detail(@ZParams(complaintIdParams) p: ComplaintIdParams, @CurrentCaller() caller: Caller) {
     return this.complaints.detail(p.id, scopeOf(caller));
   }
 }

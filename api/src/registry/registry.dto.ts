@@ -5,7 +5,7 @@
  * an unknown parameter or a bad value is a 400 naming the parameter.
  */
 import { z } from 'zod';
-import { CLOSURES, PROBLEM_CODES, SECTOR_CODES, STAGES, STATUSES, type Closure, type Country, type Stage, type Status } from '../../../core/codes.js';
+import { CLOSURES, PROBLEM_CODES, SECTOR_CODES, STAGES, STATUSES, type Country } from '../../../core/codes.js';
 import { caseSummary } from '../complaints/case-view.js';
 import { clip, countryCode, dateTimeError, parseIsoDateTime, referenceId } from '../complaints/complaint.schema.js';
 
@@ -111,10 +111,17 @@ export type RegistrySort = (typeof REGISTRY_SORTS)[number];
 export const EXPORT_FORMATS = ['csv', 'ndjson', 'parquet'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-/** Unknown parameters are named one by one (field = the parameter), even beside bad values. */
-export function strictQuery<S extends z.ZodRawShape>(shape: S) {
+/**
+ * Unknown parameters are named one by one (field = the parameter), even beside bad values.
+ *
+ * The object is loose only so that the check sees the unknown keys to name them; any of them
+ * fails the parse, so what parses holds the shape's keys alone. It is typed as the plain object
+ * it yields: `z.output<typeof q>` is then the exact query type, without the `[k: string]: unknown`
+ * a loose object would add (which let a misspelt field compile).
+ */
+export function strictQuery<S extends z.ZodRawShape>(shape: S): z.ZodObject<S, z.core.$strip> {
   const known = Object.keys(shape);
-  return z.looseObject(shape).check(
+  const schema = z.looseObject(shape).check(
     z.superRefine(
       (v: Record<string, unknown>, ctx) => {
         for (const k of Object.keys(v)) {
@@ -124,6 +131,7 @@ export function strictQuery<S extends z.ZodRawShape>(shape: S) {
       { when: (p) => typeof p.value === 'object' && p.value !== null },
     ),
   );
+  return schema as unknown as z.ZodObject<S, z.core.$strip>;
 }
 
 export const registryListQuery = strictQuery({
@@ -147,32 +155,10 @@ export const registryExportQuery = strictQuery({
     .meta({ description: 'csv (the ingest columns), ndjson (the ingest JSON shape) or parquet' }),
 });
 
-export type RegistryFilters = {
-  status?: Status[];
-  stage?: Stage[];
-  closure?: Closure[];
-  overdue?: boolean;
-  consumerCountry?: Country[];
-  traderCountry?: Country[];
-  sector?: string[];
-  problem?: string[];
-  traderId?: string[];
-  adrBodyId?: string[];
-  crossBorder?: boolean;
-  source?: string[];
-  from?: string;
-  to?: string;
-  externalRef?: string;
-  q?: string;
-};
-export type RegistryListQuery = RegistryFilters & { sort: RegistrySort; limit: number; cursor?: string };
-export type RegistryExportQuery = RegistryFilters & { format: ExportFormat };
-
-// The zod outputs must stay assignable to the hand-written types above (a field added to one
-// and forgotten in the other fails the build).
-type Check<A, B extends A> = B;
-export type _ListCheck = Check<RegistryListQuery, z.output<typeof registryListQuery>>;
-export type _ExportCheck = Check<RegistryExportQuery, z.output<typeof registryExportQuery>>;
+/** The filters as parsed (what the repository, the export and analytics take). */
+export type RegistryFilters = z.output<z.ZodObject<typeof registryFilterShape, z.core.$strip>>;
+export type RegistryListQuery = z.output<typeof registryListQuery>;
+export type RegistryExportQuery = z.output<typeof registryExportQuery>;
 
 export const casePage = z
   .object({

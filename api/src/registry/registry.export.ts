@@ -118,16 +118,17 @@ export class RegistryExporter {
     if (!any) yield '';
   }
 
+  /** The complaints as CSV records, page by page (the Parquet file's rows). */
+  private async *csvRecords(f: RegistryFilters, now?: Date, scope?: Scope) {
+    for await (const page of this.complaints(f, now, scope)) yield page.map(complaintToCsvRecord);
+  }
+
   /** Builds the Parquet file under DATA_DIR/tmp, streams it, deletes it (also when abandoned). */
   async *parquet(f: RegistryFilters, now?: Date, scope?: Scope): AsyncGenerator<Buffer> {
     const dir = tempDirOf(this.dataDir);
     const file = await tempFile(dir, 'export', '.parquet');
     try {
-      const exporter = this;
-      async function* records() {
-        for await (const page of exporter.complaints(f, now, scope)) yield page.map(complaintToCsvRecord);
-      }
-      await writeParquet(file, records(), dir);
+      await writeParquet(file, this.csvRecords(f, now, scope), dir);
       for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) yield chunk as Buffer;
     } finally {
       await rm(file, { force: true });

@@ -27,8 +27,8 @@ function capture(): { db: Kysely<DB>; queries: CompiledQuery[] } {
 const NOW = new Date('2026-01-15T12:00:00.000Z');
 const ctx: FilterContext = { now: NOW, searchDescription: true };
 const filters = (q: Record<string, string>) => {
-  const { sort: _s, limit: _l, cursor: _c, ...f } = registryListQuery.parse(q) as RegistryFilters & { sort: string; limit: number; cursor?: string };
-  return f;
+  const { sort: _s, limit: _l, cursor: _c, ...f } = registryListQuery.parse(q);
+  return f satisfies RegistryFilters;
 };
 const ALL = filters({
   status: 'open', stage: 'with_trader,trader_replied', closure: 'withdrawn', overdue: 'false', consumerCountry: 'EL,IT',

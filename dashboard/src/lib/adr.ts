@@ -6,7 +6,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { Schemas } from './api.js';
-import { barSpec, trendSpec, type BarRow, type TrendPoint } from './specs.js';
+import { trendSpec, type BarRow, type TrendPoint } from './specs.js';
 import { codeLabel, discontinuedReasonLabel, formatNumber, formatPercent, problemLabel, sectorLabel, t, type Lang, type MessageKey } from './i18n.js';
 import { groundLabel } from './resolution.js';
 

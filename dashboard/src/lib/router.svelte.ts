@@ -33,6 +33,8 @@ class Route {
 
   /** A link's href to another view, keeping the filters and language (not the registry cursor). */
   href(path: string): string {
+    // A throw-away copy, not state: nothing renders from it.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const q = new URLSearchParams(this.query);
     q.delete('cursor');
     const qs = q.toString();
@@ -48,6 +50,7 @@ export function interceptLinks(event: MouseEvent): void {
   const a = (event.target as Element | null)?.closest('a');
   if (!a || a.target || a.hasAttribute('download') || a.origin !== location.origin || a.pathname.startsWith('/api/')) return;
   event.preventDefault();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- handed to route.go, which copies it
   route.go(a.pathname, new URLSearchParams(a.search));
   if (a.hash) {
     // An in-page entry (a chart's info link to "About these figures"): keep the hash and scroll

@@ -1,0 +1,2 @@
+SELECT count(*)::INTEGER AS n FROM extract_complaints
+-- parameters: []

@@ -1,0 +1,3 @@
+CREATE OR REPLACE TABLE "open_facts" AS
+SELECT * FROM complaint_facts WHERE status = 'open'
+-- parameters: []
