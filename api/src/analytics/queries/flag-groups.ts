@@ -4,13 +4,22 @@
  * carries the packed flags (x_bits; x_overdue apart, as it changes without the case changing),
  * the four outcome codes and the coarse close bucket (close_cc) the quantiles' histogram counts.
  */
-import { flagCounts } from '../../../../core/analytics/measures-sql.js';
-import { sql, type RawBuilder } from '../../../../core/duckdb/duck-sql.js';
+import { FLAG_COUNTS } from '../../../../core/analytics/measures-sql.js';
+import { list, sql, type RawBuilder } from '../../../../core/duckdb/duck-sql.js';
 import { OVERDUE_BIT } from '../../../../core/flags.js';
 import type { Where } from './filters.js';
 
 /** The columns the grouped views group by. */
-export const GROUP_COLUMNS = ['consumer_country', 'trader_country', 'sector', 'problem', 'filed_month', 'filed_quarter', 'filed_year', 'trader_key'] as const;
+export const GROUP_COLUMNS = [
+  'consumer_country',
+  'trader_country',
+  'sector',
+  'problem',
+  'filed_month',
+  'filed_quarter',
+  'filed_year',
+  'trader_key',
+] as const;
 export type GroupColumn = (typeof GROUP_COLUMNS)[number];
 
 /** The value a group column gives as "key": the ENUM columns a code, the others an integer. */
@@ -35,6 +44,9 @@ const ENUM_GROUPS: ReadonlySet<GroupColumn> = new Set(['consumer_country', 'trad
 export function groupCode(column: GroupColumn, of: RawBuilder<unknown> = sql.ref(column)): RawBuilder<number> {
   return ENUM_GROUPS.has(column) ? sql<number>`enum_code(${of})` : sql<number>`${of}`;
 }
+
+/** The flags' counts, one a line (indented by two, as `selected` writes the measures). */
+const flagCounts = list(FLAG_COUNTS, sql`,\n  `);
 
 /** The whole set as one group: its code. */
 export const WHOLE_SET: RawBuilder<number> = sql<number>`${sql.lit(0)}`;
