@@ -19,7 +19,18 @@ import {
   type TradersQuery,
   type TrendQuery,
 } from './analytics.dto.js';
-import { adrReportBody, benchmarkBody, codeRowsBody, countriesBody, flowsBody, outcomesBody, overdueBody, summaryBody, tradersBody, trendBody } from '../../../core/analytics-answers.js';
+import {
+  adrReportBody,
+  benchmarkBody,
+  codeRowsBody,
+  countriesBody,
+  flowsBody,
+  outcomesBody,
+  overdueBody,
+  summaryBody,
+  tradersBody,
+  trendBody,
+} from '../../../core/analytics-answers.js';
 import { AnalyticsService } from './analytics.service.js';
 import { Access } from '../access/access.decorator.js';
 import { CurrentCaller } from '../access/caller.decorator.js';
@@ -27,9 +38,15 @@ import type { Caller } from '../access/roles.js';
 import { scopeOf } from '../access/scope.js';
 
 const errors = errorResponses(400, 503);
-const SCOPE_NOTE = 'A trader\u2019s figures cover only its own cases, an ADR body\u2019s only the cases transmitted to it; filters narrow that scope, never widen it.';
+const SCOPE_NOTE =
+  'A trader\u2019s figures cover only its own cases, an ADR body\u2019s only the cases transmitted to it; filters narrow that scope, never widen it.';
 const doc = (summary: string, schema: Parameters<typeof ApiDoc>[0]['responses'][number]['schema'], description?: string) =>
-  ApiDoc({ summary, description: `${description ? `${description} ` : ''}${SCOPE_NOTE}`, tags: ['analytics'], responses: { 200: { description: 'the figures, with asOf', schema }, ...errors } });
+  ApiDoc({
+    summary,
+    description: `${description ? `${description} ` : ''}${SCOPE_NOTE}`,
+    tags: ['analytics'],
+    responses: { 200: { description: 'the figures, with asOf', schema }, ...errors },
+  });
 
 @Controller('api/v1/stats')
 export class AnalyticsController {
@@ -102,7 +119,8 @@ export class AnalyticsController {
   @Access('admin', 'regulator', 'trader')
   @ApiDoc({
     summary: 'A trader against its sector peers (quartiles and percentile; withheld below 5 peers)',
-    description: 'A trader reads only its own benchmark (another trader\u2019s → 404). With `peers.suppressed: true` no peer figure is sent at all (count, quartiles and percentile are null); the benchmark exists as JSON only.',
+    description:
+      'A trader reads only its own benchmark (another trader\u2019s → 404). With `peers.suppressed: true` no peer figure is sent at all (count, quartiles and percentile are null); the benchmark exists as JSON only.',
     tags: ['analytics'],
     responses: { 200: { description: 'the benchmark, with asOf', schema: benchmarkBody }, ...errorResponses(400, 404, 503) },
   })

@@ -20,12 +20,16 @@ const year = (description: string) =>
 export const analyticsQuery = strictQuery(filterShape);
 export const countriesQuery = strictQuery({
   ...filterShape,
-  side: z.enum(['consumer', 'trader'], { error: 'must be consumer or trader' }).default('consumer')
+  side: z
+    .enum(['consumer', 'trader'], { error: 'must be consumer or trader' })
+    .default('consumer')
     .meta({ description: "whose country: the consumer's (default) or the trader's" }),
 });
 export const trendQuery = strictQuery({
   ...filterShape,
-  interval: z.enum(INTERVALS, { error: `must be one of ${INTERVALS.join(', ')}` }).default('month')
+  interval: z
+    .enum(INTERVALS, { error: `must be one of ${INTERVALS.join(', ')}` })
+    .default('month')
     .meta({ description: 'bucket of filedAt (UTC): month (default), quarter or year' }),
 });
 export const tradersQuery = strictQuery({
@@ -53,10 +57,15 @@ export const adrReportQuery = strictQuery({
     ctx.addIssue({ code: 'custom', path: [field], message, params: { summary }, input: { year, fromYear, toYear } });
     return z.NEVER;
   };
-  if (year !== undefined && (fromYear !== undefined || toYear !== undefined)) return refuse('year', 'not with fromYear/toYear', 'give either year, or fromYear and toYear');
+  if (year !== undefined && (fromYear !== undefined || toYear !== undefined))
+    return refuse('year', 'not with fromYear/toYear', 'give either year, or fromYear and toYear');
   if (year !== undefined) return { years: [year] };
   if (fromYear === undefined || toYear === undefined) {
-    return refuse(fromYear === undefined ? 'fromYear' : 'toYear', 'is required', 'give year (one year) or fromYear and toYear (two years at most)');
+    return refuse(
+      fromYear === undefined ? 'fromYear' : 'toYear',
+      'is required',
+      'give year (one year) or fromYear and toYear (two years at most)',
+    );
   }
   if (toYear < fromYear || toYear - fromYear > 1) {
     return refuse('toYear', `must be ${fromYear} or ${fromYear + 1}`, 'toYear must be fromYear or the year after it (two years at most)');
@@ -91,8 +100,14 @@ export const etlRun = z
   .meta({ id: 'EtlRun' });
 export const etlRunsBody = z.object({ items: z.array(etlRun), running: z.number().int().nullable() }).meta({ id: 'EtlRuns' });
 export const etlStartQuery = strictQuery({
-  full: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true').default(false)
+  full: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .transform((v) => v === 'true')
+    .default(false)
     .meta({ description: 'true: rebuild everything instead of the increment' }),
-  wait: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true').default(false)
+  wait: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .transform((v) => v === 'true')
+    .default(false)
     .meta({ description: 'true: answer when the run has ended (200) instead of at once (202)' }),
 });

@@ -9,9 +9,27 @@ import type { Statement } from '../../../core/duckdb/duck-sql.js';
 import type { SnapshotSource } from '../../../core/duckdb/snapshot-source.js';
 import type { Scope } from '../access/scope.js';
 import type { AnalyticsFilters } from './analytics.dto.js';
-import { histogramQuantiles, readCloseBuckets, NO_CLOSED, type BucketCount, type CloseBuckets, type CloseQuantiles } from './close-quantiles.js';
+import {
+  histogramQuantiles,
+  readCloseBuckets,
+  NO_CLOSED,
+  type BucketCount,
+  type CloseBuckets,
+  type CloseQuantiles,
+} from './close-quantiles.js';
 import { CloseBucketsCache } from './snapshot-cache.js';
-import { adrBody, adrBodyIds, adrBreakdowns, adrSummary, receivedIn, topTraders, type AdrBodyRow, type AdrSummaryRow, type BreakdownRow, type TopTraderRow } from './queries/adr-report.js';
+import {
+  adrBody,
+  adrBodyIds,
+  adrBreakdowns,
+  adrSummary,
+  receivedIn,
+  topTraders,
+  type AdrBodyRow,
+  type AdrSummaryRow,
+  type BreakdownRow,
+  type TopTraderRow,
+} from './queries/adr-report.js';
 import { benchmarkTraders, traderSector, type BenchmarkTraderRow } from './queries/benchmark.js';
 import { byDimension, type DimensionRow } from './queries/by-dimension.js';
 import { filtersWhere, keyedIdsOf, keysOf, type Where } from './queries/filters.js';
@@ -99,7 +117,13 @@ export class SnapshotReads {
     column: GroupColumn,
   ): Promise<(Omit<R, 'code' | 'closeHistogram'> & CloseQuantiles)[]> {
     // A group without a closed case has no histogram (null): nulls.
-    const quantiles = await histogramQuantiles(this.run, await this.closeBucketsOf(), where, groupCode(column), new Map(rows.map((r) => [r.code, r.closeHistogram ?? []] as const)));
+    const quantiles = await histogramQuantiles(
+      this.run,
+      await this.closeBucketsOf(),
+      where,
+      groupCode(column),
+      new Map(rows.map((r) => [r.code, r.closeHistogram ?? []] as const)),
+    );
     return rows.map(({ closeHistogram: _, code, ...m }) => ({ ...m, ...(quantiles.get(code) ?? NO_CLOSED) }));
   }
 
@@ -108,7 +132,13 @@ export class SnapshotReads {
     // One row: an aggregate over the whole set.
     const [row] = await this.run(summary(where));
     const { closeHistogram, ...figures } = row!;
-    const quantiles = await histogramQuantiles(this.run, await this.closeBucketsOf(), where, WHOLE_SET, new Map([[0, closeHistogram ?? []]]));
+    const quantiles = await histogramQuantiles(
+      this.run,
+      await this.closeBucketsOf(),
+      where,
+      WHOLE_SET,
+      new Map([[0, closeHistogram ?? []]]),
+    );
     return { ...figures, ...quantiles.get(0)! };
   }
 
@@ -138,12 +168,19 @@ export class SnapshotReads {
   }
 
   /** The first `limit` traders by complaints, and their measures by trader_key. */
-  async traders(f: AnalyticsFilters, scope: Scope, limit: number): Promise<{ listed: RankedTraderRow[]; figures: Map<number, MeasureFigures> }> {
+  async traders(
+    f: AnalyticsFilters,
+    scope: Scope,
+    limit: number,
+  ): Promise<{ listed: RankedTraderRow[]; figures: Map<number, MeasureFigures> }> {
     const where = await this.where(f, scope);
     const listed = await this.run(rankedTraders(where, limit));
     if (listed.length === 0) return { listed, figures: new Map() };
     // The listed traders' measures and quantiles, as the grouped views compute them.
-    const among = listedTraders(where, listed.map((r) => r.trader_key));
+    const among = listedTraders(
+      where,
+      listed.map((r) => r.trader_key),
+    );
     const measured = await this.withQuantiles(await this.run(byDimension('trader_key', among)), among, 'trader_key');
     return { listed, figures: new Map(measured.map(({ key, ...m }) => [key, m])) };
   }
@@ -167,6 +204,11 @@ export class SnapshotReads {
     // A body without a case has no key: -1 matches nothing.
     const where = receivedIn(body.adr_body_key ?? -1, years);
     const [s] = await this.run(adrSummary(where));
-    return { body, summary: s!, breakdowns: await this.run(adrBreakdowns(where)), topTraders: await this.run(topTraders(where, TOP_TRADERS)) };
+    return {
+      body,
+      summary: s!,
+      breakdowns: await this.run(adrBreakdowns(where)),
+      topTraders: await this.run(topTraders(where, TOP_TRADERS)),
+    };
   }
 }

@@ -80,7 +80,9 @@ export class AnalyticsService {
 
   countries(query: CountriesQuery, scope: Scope = UNRESTRICTED) {
     const { side, ...f } = query;
-    return this.answer(key('countries', query, scope), scope, async (r) => countriesAnswer(side, await r.grouped(side === 'consumer' ? 'consumer_country' : 'trader_country', f, scope)));
+    return this.answer(key('countries', query, scope), scope, async (r) =>
+      countriesAnswer(side, await r.grouped(side === 'consumer' ? 'consumer_country' : 'trader_country', f, scope)),
+    );
   }
 
   flows(f: AnalyticsFilters, scope: Scope = UNRESTRICTED) {
@@ -89,7 +91,9 @@ export class AnalyticsService {
 
   async trend(query: TrendQuery, scope: Scope = UNRESTRICTED) {
     const { interval, ...f } = query;
-    return trendIncomplete(await this.answer(key('trend', query, scope), scope, async (r) => trendAnswer(interval, await r.trend(interval, f, scope))));
+    return trendIncomplete(
+      await this.answer(key('trend', query, scope), scope, async (r) => trendAnswer(interval, await r.trend(interval, f, scope))),
+    );
   }
 
   sectors(f: AnalyticsFilters, scope: Scope = UNRESTRICTED) {
@@ -150,6 +154,8 @@ export class AnalyticsService {
  * never served to another outside it) and the parameters in a canonical order.
  */
 function key(endpoint: string, params: object, scope: Scope): string {
-  const entries = Object.entries(params).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b));
+  const entries = Object.entries(params)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => a.localeCompare(b));
   return `${endpoint}@${scopeKey(scope)}?${JSON.stringify(entries)}`;
 }

@@ -110,7 +110,14 @@ export function countriesAnswer(side: CountriesAnswer['side'], rows: readonly Gr
 }
 
 export function flowsAnswer(rows: readonly FlowRow[]): FlowsAnswer {
-  return { items: rows.map((r) => ({ consumerCountry: r.consumerCountry, traderCountry: r.traderCountry, crossBorder: r.consumerCountry !== r.traderCountry, complaints: r.complaints })) };
+  return {
+    items: rows.map((r) => ({
+      consumerCountry: r.consumerCountry,
+      traderCountry: r.traderCountry,
+      crossBorder: r.consumerCountry !== r.traderCountry,
+      complaints: r.complaints,
+    })),
+  };
 }
 
 export function trendAnswer(interval: Interval, rows: readonly PeriodFigures[]): KeptTrend {
@@ -143,7 +150,9 @@ export function outcomesAnswer(rows: readonly OutcomeRow[]): OutcomesAnswer {
     traderDecisions: counts('trader_decision', s.traderReplied).map(({ key, ...c }) => ({ decision: key, ...c })),
     adrResults: counts('adr_result', s.adrOutcomes).map(({ key, ...c }) => ({ result: key, ...c })),
     refusalGrounds: counts('refusal_ground', s.adrRefused).map(({ key, ...c }) => ({ ground: key, ...c })),
-    discontinuedReasons: rows.flatMap((r) => (r.column === 'discontinued_reason' ? [{ reason: r.key, count: r.count, share: share(r.count, s.adrDiscontinued) }] : [])),
+    discontinuedReasons: rows.flatMap((r) =>
+      r.column === 'discontinued_reason' ? [{ reason: r.key, count: r.count, share: share(r.count, s.adrDiscontinued) }] : [],
+    ),
     ...adrMeasuresOf(s),
   };
 }
@@ -163,7 +172,15 @@ export function overdueAnswer(rows: readonly OverdueRow[]): OverdueAnswer {
 }
 
 /** The rates and durations a trader with fewer than MIN_CLOSED_FOR_RATES closed complaints does not show. */
-const WITHHELD_BELOW_MIN_CLOSED = ['crossBorderShare', 'resolutionRate', 'traderResponseRate', 'timelyTraderResponseRate', 'adrAgreementRate', 'medianDaysToClose', 'p90DaysToClose'] as const satisfies readonly (keyof MeasureFigures)[];
+const WITHHELD_BELOW_MIN_CLOSED = [
+  'crossBorderShare',
+  'resolutionRate',
+  'traderResponseRate',
+  'timelyTraderResponseRate',
+  'adrAgreementRate',
+  'medianDaysToClose',
+  'p90DaysToClose',
+] as const satisfies readonly (keyof MeasureFigures)[];
 
 export function tradersAnswer(listed: readonly RankedTraderRow[], figures: ReadonlyMap<number, MeasureFigures>): TradersAnswer {
   const items = listed.map(({ trader_key, traderId, name, country }) => {
@@ -183,7 +200,11 @@ type BenchmarkMeasure = (typeof BENCHMARK_MEASURES)[number];
  * least MIN_CLOSED_FOR_RATES closed complaints in the year; fewer than MIN_PEERS peers and every
  * peer figure is withheld. Only quartiles and the trader's percentile leave the server.
  */
-export function benchmarkAnswer(traderId: string, year: number, { rows, sector }: { rows: readonly BenchmarkTraderRow[]; sector: string | null }): BenchmarkAnswer {
+export function benchmarkAnswer(
+  traderId: string,
+  year: number,
+  { rows, sector }: { rows: readonly BenchmarkTraderRow[]; sector: string | null },
+): BenchmarkAnswer {
   const me = rows.find((r) => r.traderId === traderId);
   const peers = rows.filter((r) => r.traderId !== traderId && r.sector === sector && r.closed >= MIN_CLOSED_FOR_RATES);
   const own = {
@@ -199,7 +220,10 @@ export function benchmarkAnswer(traderId: string, year: number, { rows, sector }
   const byMeasure = <T>(of: (values: number[], mine: number | null) => T) =>
     Object.fromEntries(
       BENCHMARK_MEASURES.map((m) => {
-        const values = peers.map((p) => p[m]).filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
+        const values = peers
+          .map((p) => p[m])
+          .filter((v): v is number => typeof v === 'number')
+          .sort((a, b) => a - b);
         return [m, of(values, own[m])];
       }),
     ) as Record<BenchmarkMeasure, T>;
@@ -208,19 +232,28 @@ export function benchmarkAnswer(traderId: string, year: number, { rows, sector }
     traderId,
     sector,
     own,
-    peers: { ...base, count: peers.length, quartiles: byMeasure<Quartiles>((values) => quartiles(values)), percentile: byMeasure((values, mine) => percentile(values, mine)) },
+    peers: {
+      ...base,
+      count: peers.length,
+      quartiles: byMeasure<Quartiles>((values) => quartiles(values)),
+      percentile: byMeasure((values, mine) => percentile(values, mine)),
+    },
   };
 }
 
 /** The Directive's basis of a report over these years. */
 const basisOf = (years: readonly number[]) =>
-  years.length === 1 ? 'Directive 2013/11/EU Art. 7(2): yearly activity report' : 'Directive 2013/11/EU Art. 19(3): two-yearly report to the competent authority';
+  years.length === 1
+    ? 'Directive 2013/11/EU Art. 7(2): yearly activity report'
+    : 'Directive 2013/11/EU Art. 19(3): two-yearly report to the competent authority';
 
 /** domain.md §4 "ADR body activity report", over the cases the body received in the years. */
 export function adrReportAnswer(years: number[], { body, summary: m, breakdowns, topTraders }: AdrReportRows): AdrReportAnswer {
   const received = m.adrReceived;
   const named = (column: BreakdownColumn, labels: Labels | null, of: number) =>
-    breakdowns.filter((r) => r.column === column).map((r) => ({ code: r.key, label: labels ? label(labels, r.key) : r.key, count: r.count, share: share(r.count, of) }));
+    breakdowns
+      .filter((r) => r.column === column)
+      .map((r) => ({ code: r.key, label: labels ? label(labels, r.key) : r.key, count: r.count, share: share(r.count, of) }));
   const byProblem = named('problem', PROBLEMS, received);
   return {
     adrBody: { id: body.id, name: body.name ?? null, country: body.country ?? null },

@@ -32,7 +32,10 @@ function random(seed: number) {
 const POINTS = [2 * HOUR_US, 30 * DAY_US];
 const BUCKETS: { lo: number; point: number | null }[] = [
   ...Array.from({ length: 45 }, (_, i) => ({ lo: i * 3 * DAY_US, point: null })),
-  ...POINTS.flatMap((p) => [{ lo: p, point: p }, { lo: p + 1, point: null }]),
+  ...POINTS.flatMap((p) => [
+    { lo: p, point: p },
+    { lo: p + 1, point: null },
+  ]),
 ].sort((a, b) => a.lo - b.lo);
 BUCKETS[0]!.lo = Number.MIN_SAFE_INTEGER;
 const COARSE: number[] = [];
@@ -53,7 +56,10 @@ describe('histogramQuantiles', () => {
   let q: Query;
   /** A filter written with named parameters, composed as the analytics compose theirs (values bound). */
   const composed = (where: string, params: Readonly<Record<string, unknown>>) =>
-    sql.join(where.split(/\$(\w+)/).map((part, i) => (i % 2 === 1 ? sql`${params[part]}` : sql.raw(part))), sql``);
+    sql.join(
+      where.split(/\$(\w+)/).map((part, i) => (i % 2 === 1 ? sql`${params[part]}` : sql.raw(part))),
+      sql``,
+    );
 
   beforeAll(async () => {
     instance = await DuckDBInstance.create(':memory:');
@@ -61,7 +67,13 @@ describe('histogramQuantiles', () => {
     q = queryOn(conn);
     await conn.run('CREATE TABLE complaint_facts (g VARCHAR, gk INTEGER, k INTEGER, close_us BIGINT, close_cb USMALLINT)');
     await conn.run('CREATE TABLE close_buckets (close_cb USMALLINT, lo_us BIGINT, point_us BIGINT, close_cc USMALLINT)');
-    for (const [i, b] of BUCKETS.entries()) await q('INSERT INTO close_buckets VALUES ($i, $lo, $point, $cc)', { i, lo: BigInt(b.lo), point: b.point === null ? null : BigInt(b.point), cc: COARSE[i]! });
+    for (const [i, b] of BUCKETS.entries())
+      await q('INSERT INTO close_buckets VALUES ($i, $lo, $point, $cc)', {
+        i,
+        lo: BigInt(b.lo),
+        point: b.point === null ? null : BigInt(b.point),
+        cc: COARSE[i]!,
+      });
     const next = random(20261125);
     const rows: [string, number, number | null][] = [];
     const add = (g: string, us: number | null) => rows.push([g, Math.floor(next() * 4), us]);
@@ -70,11 +82,15 @@ describe('histogramQuantiles', () => {
       // 60 %: exactly 30 days; 10 %: other whole hours; 15 %: inside the hour after 30 days;
       // 10 %: anywhere within 120 days, to the microsecond; 5 %: still open.
       const us =
-        r < 0.6 ? 30 * DAY_US
-        : r < 0.7 ? Math.floor(next() * 2_000) * HOUR_US
-        : r < 0.85 ? 30 * DAY_US + 1 + Math.floor(next() * (HOUR_US - 1))
-        : r < 0.95 ? Math.floor(next() * 120 * DAY_US)
-        : null;
+        r < 0.6
+          ? 30 * DAY_US
+          : r < 0.7
+            ? Math.floor(next() * 2_000) * HOUR_US
+            : r < 0.85
+              ? 30 * DAY_US + 1 + Math.floor(next() * (HOUR_US - 1))
+              : r < 0.95
+                ? Math.floor(next() * 120 * DAY_US)
+                : null;
       add(['a', 'b', 'c'][i % 3]!, us);
     }
     // A group whose every rank falls in one dense odd bucket; one of one case; one of two cases
@@ -112,7 +128,10 @@ describe('histogramQuantiles', () => {
   async function quantiles(where: string, params: Record<string, string | number>, grouped: boolean): Promise<Map<string, CloseQuantiles>> {
     const code = grouped ? 'gk' : '0';
     const groupCode = grouped ? sql<number>`gk` : sql<number>`0`;
-    const rows = await q(`SELECT ${code} AS code, b.close_cc AS b, count(*) AS n FROM complaint_facts f JOIN close_buckets b USING (close_cb) WHERE (${where}) GROUP BY ALL ORDER BY random()`, params);
+    const rows = await q(
+      `SELECT ${code} AS code, b.close_cc AS b, count(*) AS n FROM complaint_facts f JOIN close_buckets b USING (close_cb) WHERE (${where}) GROUP BY ALL ORDER BY random()`,
+      params,
+    );
     const histograms = new Map<number, { b: number; n: number }[]>();
     for (const r of rows) {
       const list = histograms.get(Number(r.code)) ?? [];
@@ -129,10 +148,12 @@ describe('histogramQuantiles', () => {
        FROM complaint_facts WHERE (${where}) AND close_us IS NOT NULL GROUP BY ALL`,
       params,
     );
-    return new Map(rows.map((r) => {
-      const [median, p90] = r.qs as number[];
-      return [String(r.g), { medianDaysToClose: median!, p90DaysToClose: p90! }];
-    }));
+    return new Map(
+      rows.map((r) => {
+        const [median, p90] = r.qs as number[];
+        return [String(r.g), { medianDaysToClose: median!, p90DaysToClose: p90! }];
+      }),
+    );
   }
 
   it('gives quantile_cont exactly, per group, with ties, dense buckets and straddled ranks', async () => {

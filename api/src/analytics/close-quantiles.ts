@@ -45,7 +45,10 @@ const DAY_US = 86_400_000_000;
 
 /** A histogram as counts sorted by bucket, without empty buckets. */
 function sortedCounts(histogram: readonly BucketCount[]): { b: number; n: number }[] {
-  return histogram.map(({ b, n }) => ({ b: Number(b), n: Number(n) })).filter((x) => x.n > 0).sort((x, y) => x.b - y.b);
+  return histogram
+    .map(({ b, n }) => ({ b: Number(b), n: Number(n) }))
+    .filter((x) => x.n > 0)
+    .sort((x, y) => x.b - y.b);
 }
 
 /** Locates 0-based rank `rank` in counts sorted by bucket (the rank must be below their total). */
@@ -135,13 +138,18 @@ export async function histogramQuantiles(
   }
 
   // Step 2: those ranks located among the buckets of their coarse bucket.
-  const fine = await fineHistograms(run, where, groupCode, [...new Set([...coarse.values()].flatMap((at) => bucketsOf.get(at.bucket) ?? []))]);
+  const fine = await fineHistograms(run, where, groupCode, [
+    ...new Set([...coarse.values()].flatMap((at) => bucketsOf.get(at.bucket) ?? [])),
+  ]);
   const located = new Map<string, Located>(); // by `${g}/${rank}`: the rank's close_cb and place
   const ranks = new Map<string, RankAt>(); // step 3's, by `${g}/${b}/${o}`
   for (const [key, at] of coarse) {
     const g = Number(key.split('/')[0]);
     const inCoarse = new Set(bucketsOf.get(at.bucket));
-    const b = locate((fine.get(g) ?? []).filter((x) => inCoarse.has(x.b)), at.offset);
+    const b = locate(
+      (fine.get(g) ?? []).filter((x) => inCoarse.has(x.b)),
+      at.offset,
+    );
     located.set(key, b);
     if (!points.has(b.bucket)) ranks.set(`${g}/${b.bucket}/${b.offset}`, { g, b: b.bucket, o: b.offset });
   }
@@ -155,7 +163,10 @@ export async function histogramQuantiles(
       const at = located.get(`${g}/${rank}`);
       const v = known.get(`${g}/${rank}`) ?? (at && (points.get(at.bucket) ?? values.get(`${g}/${at.bucket}/${at.offset}`)));
       // All three steps read one snapshot, so this only fails on a bug.
-      if (v === undefined) throw new Error(`close quantiles: rank ${rank} of group "${g}" not found (${at ? `place ${at.offset} of bucket ${at.bucket}` : 'not located'})`);
+      if (v === undefined)
+        throw new Error(
+          `close quantiles: rank ${rank} of group "${g}" not found (${at ? `place ${at.offset} of bucket ${at.bucket}` : 'not located'})`,
+        );
       return v;
     };
     const out = { ...NO_CLOSED };
@@ -173,11 +184,17 @@ export async function histogramQuantiles(
 }
 
 /** Step 2: each group's closed cases per close_cb, for these buckets only (sorted by bucket). */
-async function fineHistograms(run: Run, where: Where, groupCode: RawBuilder<number>, buckets: readonly number[]): Promise<Map<number, { b: number; n: number }[]>> {
+async function fineHistograms(
+  run: Run,
+  where: Where,
+  groupCode: RawBuilder<number>,
+  buckets: readonly number[],
+): Promise<Map<number, { b: number; n: number }[]>> {
   const out = new Map<number, { b: number; n: number }[]>();
   if (buckets.length === 0) return out;
   const byGroup = new Map<number, BucketCount[]>();
-  for (const r of await run(closeFineHistogram(where, groupCode, buckets))) byGroup.set(Number(r.g), [...(byGroup.get(Number(r.g)) ?? []), { b: Number(r.b), n: Number(r.n) }]);
+  for (const r of await run(closeFineHistogram(where, groupCode, buckets)))
+    byGroup.set(Number(r.g), [...(byGroup.get(Number(r.g)) ?? []), { b: Number(r.b), n: Number(r.n) }]);
   for (const [g, counts] of byGroup) out.set(g, sortedCounts(counts));
   return out;
 }
@@ -186,6 +203,7 @@ async function fineHistograms(run: Run, where: Where, groupCode: RawBuilder<numb
 async function rankValues(run: Run, where: Where, groupCode: RawBuilder<number>, ranks: readonly RankAt[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (ranks.length === 0) return out;
-  for (const r of await run(closeRankValues(where, groupCode, ranks))) out.set(`${Number(r.g)}/${Number(r.b)}/${Number(r.o)}`, Number(r.us));
+  for (const r of await run(closeRankValues(where, groupCode, ranks)))
+    out.set(`${Number(r.g)}/${Number(r.b)}/${Number(r.o)}`, Number(r.us));
   return out;
 }

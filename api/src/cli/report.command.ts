@@ -68,8 +68,8 @@ export async function reportAdrCommand(opts: ReportAdrOptions, cmd: Command): Pr
       try {
         return await analytics.adrReport(body, query);
       } catch (err) {
-        if (err instanceof AnalyticsNotBuilt) throw new Error(NO_SNAPSHOT);
-        if (err instanceof ApiError && err.statusCode === 404) throw new Error(await unknownBody(analytics, body));
+        if (err instanceof AnalyticsNotBuilt) throw new Error(NO_SNAPSHOT, { cause: err });
+        if (err instanceof ApiError && err.statusCode === 404) throw new Error(await unknownBody(analytics, body), { cause: err });
         throw err;
       }
     },

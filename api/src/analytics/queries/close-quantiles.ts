@@ -12,13 +12,16 @@ export interface BucketCount {
   n: number | bigint;
 }
 
-/** Step 1's column: a group's closed cases per coarse close bucket; null for a group without any. */
+/** A group's closed cases per coarse close bucket; null for a group without any. */
+type Histogram = BucketCount[] | null;
+
+/** Step 1's column. */
 export interface HistogramRow {
-  closeHistogram: BucketCount[] | null;
+  closeHistogram: Histogram;
 }
 
 /** Step 1's histogram over per-bucket sums (close_cc, n): one list of {b, n} per group. */
-export const closeHistogram = sql<BucketCount[] | null>`list({'b': close_cc, 'n': n} ORDER BY close_cc) FILTER (WHERE close_cc IS NOT NULL)`;
+export const closeHistogram = sql<Histogram>`list({'b': close_cc, 'n': n} ORDER BY close_cc) FILTER (WHERE close_cc IS NOT NULL)`;
 
 export interface CloseBucketRow {
   close_cb: number;

@@ -45,7 +45,18 @@ const FILTERS: [name: string, query: Record<string, string>, scope?: Scope][] = 
   ['unknown_trader', { traderId: 'T-GONE' }],
   ['from_to', { from: '2024-01-01', to: '2025-01-01T00:00:00+01:00' }],
   ['overdue_cross_border', { overdue: 'true', crossBorder: 'false' }],
-  ['every_kind', { status: 'open', stage: 'with_trader,trader_replied', problem: 'delivery', traderCountry: 'UK', closure: 'withdrawn', from: '2024-01-01', overdue: 'false' }],
+  [
+    'every_kind',
+    {
+      status: 'open',
+      stage: 'with_trader,trader_replied',
+      problem: 'delivery',
+      traderCountry: 'UK',
+      closure: 'withdrawn',
+      from: '2024-01-01',
+      overdue: 'false',
+    },
+  ],
   ['scope_trader', { sector: 'airlines,hotels' }, { traderId: 'T-2', personalData: true }],
   ['scope_adr_body', {}, { adrBodyId: 'ADR-1', personalData: true }],
   ['scope_source', { traderId: 'T-1' }, { source: 'feed-7', personalData: true }],
@@ -53,7 +64,9 @@ const FILTERS: [name: string, query: Record<string, string>, scope?: Scope][] = 
 
 describe('analytics SQL', () => {
   it('binds every filter value and writes keys inline', () => {
-    const q = compiled(summary(where({ sector: 'airlines', consumerCountry: 'DE,FR', source: 'odr-platform', traderId: 'T-1', from: '2024-01-01' })));
+    const q = compiled(
+      summary(where({ sector: 'airlines', consumerCountry: 'DE,FR', source: 'odr-platform', traderId: 'T-1', from: '2024-01-01' })),
+    );
     expect(q.sql).not.toMatch(/airlines|'DE'|odr-platform|2024-01-01/);
     expect(q.parameters).toEqual(expect.arrayContaining(['airlines', 'DE', 'FR', 'odr-platform', '2024-01-01T00:00:00Z']));
     expect(q.sql).toContain('"trader_key" IN (17)');
@@ -102,7 +115,14 @@ describe('analytics SQL', () => {
     await snap('close_buckets', closeBuckets);
     await snap('close_step2_by_sector', closeFineHistogram(EVERYTHING, groupCode('sector'), [4, 5, 6]));
     await snap('close_step2_summary', closeFineHistogram(sector, WHOLE_SET, [12]));
-    await snap('close_step3_by_month', closeRankValues(EVERYTHING, groupCode('filed_month'), [{ g: 24290, b: 5, o: 17 }, { g: 24291, b: 5, o: 3 }, { g: 24291, b: 6, o: 0 }]));
+    await snap(
+      'close_step3_by_month',
+      closeRankValues(EVERYTHING, groupCode('filed_month'), [
+        { g: 24290, b: 5, o: 17 },
+        { g: 24291, b: 5, o: 3 },
+        { g: 24291, b: 6, o: 0 },
+      ]),
+    );
     await snap('close_step3_summary', closeRankValues(sector, WHOLE_SET, [{ g: 0, b: 12, o: 4711 }]));
   });
 
