@@ -62,7 +62,7 @@ export async function filterSets(pgq) {
 // ───────────────────────────── PostgreSQL equivalents ─────────────────────────────
 
 const days = (a, b) => `extract(epoch FROM ${a} - ${b}) / 86400`;
-/** domain.md §4's measures as plain PostgreSQL aggregates (sql/duckdb/stats/measures.sql). */
+/** domain.md §4's measures as plain PostgreSQL aggregates (core/analytics/measures-sql.ts). */
 const MEASURES = `
   count(*)::int AS complaints,
   count(*) FILTER (WHERE consumer_country <> trader_country)::int AS cross_border,

@@ -22,7 +22,7 @@
  *              trader benchmark, an ADR body report) with varied filters.
  * Ingest uses a token of role `ingest` bound to a source unique to the run (`load-bench-…`);
  * reads a `regulator` token. The complaints are valid by construction: traders, ADR bodies and
- * codes taken from the store and from the built code lists (dist/api/src/domain/codes.js).
+ * codes taken from the store and from the built code lists (dist/core/codes.js).
  *
  * The store is the one bench/dashboard.mjs uses (generated straight into PostgreSQL by
  * bench/analytics-data.mjs, kept and reused). The server runs from dist/ (build first) on a fresh
@@ -83,7 +83,7 @@ const SOURCE_PREFIX = 'load-bench-';
 const runTag = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}Z-${process.pid}`;
 const source = `${SOURCE_PREFIX}${runTag}`;
 
-const { COUNTRIES, PROBLEMS, PROBLEM_CODES, SECTOR_CODES } = await import(pathToFileURL(path.join(ROOT, 'dist', 'api', 'src', 'domain', 'codes.js')).href);
+const { COUNTRIES, PROBLEMS, PROBLEM_CODES, SECTOR_CODES } = await import(pathToFileURL(path.join(ROOT, 'dist', 'core', 'codes.js')).href);
 
 // ───────────────────────────── randomness ─────────────────────────────
 

@@ -49,7 +49,7 @@ const { toCopyLine, STAGING_COLUMNS, CHUNK_TABLE } = await import(dist('api/src/
 /** The staging rows of the dataset as the server would COPY them (CSV), cached. */
 async function stagingCsv(dataset) {
   const h = createHash('sha1');
-  for (const f of ['api/src/complaints/normalize.js', 'api/src/ingest/staging.js', 'api/src/complaints/complaint.schema.js', 'api/src/domain/lifecycle.js']) h.update(readFileSync(path.join(ROOT, 'dist', f)));
+  for (const f of ['api/src/complaints/normalize.js', 'api/src/ingest/staging.js', 'api/src/complaints/complaint.schema.js', 'core/lifecycle.js']) h.update(readFileSync(path.join(ROOT, 'dist', f)));
   const file = path.join(OUT_DIR, `staging-${complaints}-s${seed}-${dataset.genHash}-${h.digest('hex').slice(0, 8)}.csv`);
   if (existsSync(file)) return file;
   console.log(`building the staging rows → ${path.relative(ROOT, file)} (project normaliseComplaint + toCopyLine) …`);
@@ -82,7 +82,7 @@ async function stagingCsv(dataset) {
 
 async function prepareDatabase(dataset) {
   await createDatabase(database);
-  const { openStore } = await import(dist('api/src/db/store.js'));
+  const { openStore } = await import(dist('core/postgres/store.js'));
   const { migrate } = await import(dist('api/src/db/migrate.js'));
   const { ReferenceRepository } = await import(dist('api/src/reference/reference.repository.js'));
   const store = await openStore({ databaseUrl: dbUrl(database), dataDir: null });

@@ -106,7 +106,7 @@ export class AnalyticsDb implements SnapshotSource {
       threads: String(opts.threads ?? Math.max(1, Math.min(availableParallelism(), 8))),
       // Group keys spanning up to 2^20 values are counted in an array indexed by the key (a
       // perfect hash table) instead of a hash table: a view's group column × flag class ×
-      // overdue (stats/flag_groups.sql) needs 17–19 bits; DuckDB's default stops at 12.
+      // overdue (api/src/analytics/queries/flag-groups.ts) needs 17–19 bits; DuckDB's default stops at 12.
       perfect_ht_threshold: '20',
     };
     if (opts.memoryLimit) options.memory_limit = opts.memoryLimit;

@@ -80,7 +80,7 @@ export interface Config {
   duckdbPath: string;
   /** Unset: DuckDB's own default, 80 % of the machine's memory. */
   duckdbMemoryLimit: string | undefined;
-  /** Shared snapshots for several instances (etl/shared-snapshots.ts); null: one instance. */
+  /** Shared snapshots for several instances (core/duckdb/shared-snapshots.ts); null: one instance. */
   snapshotDir: string | null;
   etlCron: string | null;
   adminToken: string | undefined;
