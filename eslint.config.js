@@ -9,7 +9,17 @@ import tseslint from 'typescript-eslint';
 const noImport = (patterns, message) => ['error', { patterns: patterns.map((group) => ({ group: [group], message })) }];
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'node_modules/**', 'bench/out/**', 'data/**', 'coverage/**', 'dashboard/src/lib/api-types.ts', 'core/postgres/database.generated.ts'] },
+  {
+    ignores: [
+      '**/dist/**',
+      'node_modules/**',
+      'bench/out/**',
+      'data/**',
+      'coverage/**',
+      'dashboard/src/lib/api-types.ts',
+      'core/postgres/database.generated.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs.recommended,
@@ -17,7 +27,10 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       // `_name` marks a value left out on purpose (destructuring a field away).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none', ignoreRestSiblings: true },
+      ],
       // Input hygiene matches control characters on purpose (complaint.schema.ts, registry.dto.ts).
       'no-control-regex': 'off',
       // Prettier wraps code at 140; this holds comments to the same width (strings may run on).
@@ -35,7 +48,23 @@ export default tseslint.config(
   { files: ['test/**', '**/*.test.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   { files: ['bench/dashboard.mjs'], languageOptions: { globals: { ...globals.browser } } },
   // Layers point down.
-  { files: ['core/**'], rules: { 'no-restricted-imports': noImport(['**/api/src/**', '**/etl/**', '**/dashboard/**'], 'core/ is the kernel: it imports nothing above it') } },
+  {
+    files: ['core/**'],
+    rules: {
+      'no-restricted-imports': noImport(
+        ['**/api/src/**', '**/etl/**', '**/dashboard/**'],
+        'core/ is the kernel: it imports nothing above it',
+      ),
+    },
+  },
   { files: ['etl/**'], rules: { 'no-restricted-imports': noImport(['**/api/src/**', '**/dashboard/**'], 'etl/ stands on core/ only') } },
-  { files: ['dashboard/src/**'], rules: { 'no-restricted-imports': noImport(['**/api/src/**', '**/etl/**'], 'the dashboard imports core/ and its generated client, never server files') } },
+  {
+    files: ['dashboard/src/**'],
+    rules: {
+      'no-restricted-imports': noImport(
+        ['**/api/src/**', '**/etl/**'],
+        'the dashboard imports core/ and its generated client, never server files',
+      ),
+    },
+  },
 );

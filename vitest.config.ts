@@ -4,7 +4,14 @@ import { defineConfig } from 'vitest/config';
 // TEST_DATABASE_URL is set (test/support/store.ts picks by that variable).
 export default defineConfig({
   test: {
-    include: ['core/**/*.test.ts', 'etl/**/*.test.ts', 'api/src/**/*.test.ts', 'fixtures/**/*.test.ts', 'test/**/*.test.ts', 'dashboard/src/**/*.test.ts'],
+    include: [
+      'core/**/*.test.ts',
+      'etl/**/*.test.ts',
+      'api/src/**/*.test.ts',
+      'fixtures/**/*.test.ts',
+      'test/**/*.test.ts',
+      'dashboard/src/**/*.test.ts',
+    ],
     exclude: ['test/e2e/**', 'node_modules/**', 'dist/**'],
     testTimeout: 60_000,
     hookTimeout: 120_000,

@@ -41,23 +41,88 @@ export async function filterSets(pgq) {
     ['crossBorder=true', { crossBorder: 'true' }, [[cb]]],
     ['crossBorder=false', { crossBorder: 'false' }, [[`NOT (${cb})`]]],
     ['source=adr-feed', { source: 'adr-feed' }, [['source = $', 'adr-feed']]],
-    ['from/to 2025', { from: '2025-01-01', to: '2026-01-01' }, [['filed_at >= $::timestamptz', ts('2025-01-01')], ['filed_at < $::timestamptz', ts('2026-01-01')]]],
-    ['from/to 2026-09', { from: '2026-09-01', to: '2026-10-01' }, [['filed_at >= $::timestamptz', ts('2026-09-01')], ['filed_at < $::timestamptz', ts('2026-10-01')]]],
+    [
+      'from/to 2025',
+      { from: '2025-01-01', to: '2026-01-01' },
+      [
+        ['filed_at >= $::timestamptz', ts('2025-01-01')],
+        ['filed_at < $::timestamptz', ts('2026-01-01')],
+      ],
+    ],
+    [
+      'from/to 2026-09',
+      { from: '2026-09-01', to: '2026-10-01' },
+      [
+        ['filed_at >= $::timestamptz', ts('2026-09-01')],
+        ['filed_at < $::timestamptz', ts('2026-10-01')],
+      ],
+    ],
     ['from last 90 days', { from: '2026-08-26' }, [['filed_at >= $::timestamptz', ts('2026-08-26')]]],
-    ['consumerCountry=DE & sector=airlines', { consumerCountry: 'DE', sector: 'airlines' }, [['consumer_country = $', 'DE'], ['sector = $', 'airlines']]],
+    [
+      'consumerCountry=DE & sector=airlines',
+      { consumerCountry: 'DE', sector: 'airlines' },
+      [
+        ['consumer_country = $', 'DE'],
+        ['sector = $', 'airlines'],
+      ],
+    ],
     ['consumerCountry=FR,IT,ES', { consumerCountry: 'FR,IT,ES' }, [['consumer_country = ANY($)', ['FR', 'IT', 'ES']]]],
-    ['sector=3 goods sectors', { sector: 'clothing_footwear,ict_goods,electronic_goods' }, [['sector = ANY($)', ['clothing_footwear', 'ict_goods', 'electronic_goods']]]],
-    ['status=closed & closure=adr_outcome', { status: 'closed', closure: 'adr_outcome' }, [['status = $', 'closed'], ['closure = $', 'adr_outcome']]],
-    ['crossBorder & problem & 2024', { crossBorder: 'true', problem: 'delivery', from: '2024-01-01', to: '2025-01-01' }, [[cb], ['problem = $', 'delivery'], ['filed_at >= $::timestamptz', ts('2024-01-01')], ['filed_at < $::timestamptz', ts('2025-01-01')]]],
-    ['traderCountry=DE & status=open', { traderCountry: 'DE', status: 'open' }, [['trader_country = $', 'DE'], ['status = $', 'open']]],
-    ['problem=quality & from 2026', { problem: 'quality', from: '2026-01-01' }, [['problem = $', 'quality'], ['filed_at >= $::timestamptz', ts('2026-01-01')]]],
+    [
+      'sector=3 goods sectors',
+      { sector: 'clothing_footwear,ict_goods,electronic_goods' },
+      [['sector = ANY($)', ['clothing_footwear', 'ict_goods', 'electronic_goods']]],
+    ],
+    [
+      'status=closed & closure=adr_outcome',
+      { status: 'closed', closure: 'adr_outcome' },
+      [
+        ['status = $', 'closed'],
+        ['closure = $', 'adr_outcome'],
+      ],
+    ],
+    [
+      'crossBorder & problem & 2024',
+      { crossBorder: 'true', problem: 'delivery', from: '2024-01-01', to: '2025-01-01' },
+      [
+        [cb],
+        ['problem = $', 'delivery'],
+        ['filed_at >= $::timestamptz', ts('2024-01-01')],
+        ['filed_at < $::timestamptz', ts('2025-01-01')],
+      ],
+    ],
+    [
+      'traderCountry=DE & status=open',
+      { traderCountry: 'DE', status: 'open' },
+      [
+        ['trader_country = $', 'DE'],
+        ['status = $', 'open'],
+      ],
+    ],
+    [
+      'problem=quality & from 2026',
+      { problem: 'quality', from: '2026-01-01' },
+      [
+        ['problem = $', 'quality'],
+        ['filed_at >= $::timestamptz', ts('2026-01-01')],
+      ],
+    ],
     ['stage=adr_in_progress', { stage: 'adr_in_progress' }, [['stage = $', 'adr_in_progress']]],
-    ['consumerCountry=PL & traderCountry=DE', { consumerCountry: 'PL', traderCountry: 'DE' }, [['consumer_country = $', 'PL'], ['trader_country = $', 'DE']]],
-    ['airlines & crossBorder & 2023', { sector: 'airlines', crossBorder: 'true', from: '2023-01-01', to: '2024-01-01' }, [['sector = $', 'airlines'], [cb], ['filed_at >= $::timestamptz', ts('2023-01-01')], ['filed_at < $::timestamptz', ts('2024-01-01')]]],
+    [
+      'consumerCountry=PL & traderCountry=DE',
+      { consumerCountry: 'PL', traderCountry: 'DE' },
+      [
+        ['consumer_country = $', 'PL'],
+        ['trader_country = $', 'DE'],
+      ],
+    ],
+    [
+      'airlines & crossBorder & 2023',
+      { sector: 'airlines', crossBorder: 'true', from: '2023-01-01', to: '2024-01-01' },
+      [['sector = $', 'airlines'], [cb], ['filed_at >= $::timestamptz', ts('2023-01-01')], ['filed_at < $::timestamptz', ts('2024-01-01')]],
+    ],
   ];
   return list.map(([name, query, where], index) => ({ index, name, query, where }));
 }
-
 
 // ───────────────────────────── PostgreSQL equivalents ─────────────────────────────
 
@@ -93,8 +158,13 @@ const ADR_MEASURES = `
   count(complied)::int AS compliance_reported,
   count(*) FILTER (WHERE complied)::float8 / nullif(count(complied), 0) AS compliance_rate`;
 
-const byDimension = (col) => (w) => [[`SELECT ${col} AS key, ${MEASURES} FROM complaints WHERE ${w.sql} GROUP BY 1 ORDER BY complaints DESC, key`, w.params]];
-const breakdown = (col, w) => [`SELECT ${col} AS key, count(*)::int AS count FROM complaints WHERE (${w.sql}) AND ${col} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1`, w.params];
+const byDimension = (col) => (w) => [
+  [`SELECT ${col} AS key, ${MEASURES} FROM complaints WHERE ${w.sql} GROUP BY 1 ORDER BY complaints DESC, key`, w.params],
+];
+const breakdown = (col, w) => [
+  `SELECT ${col} AS key, count(*)::int AS count FROM complaints WHERE (${w.sql}) AND ${col} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1`,
+  w.params,
+];
 /** The trader benchmark's and the ADR report's year for filter set i, and the traders benchmarked. */
 export const yearOf = (i) => 2020 + (i % 7);
 export const BENCH_TRADERS = ['TR000001', 'TR000002', 'TR000010', 'TR000100', 'TR001000'];
@@ -104,60 +174,107 @@ export const BENCH_TRADERS = ['TR000001', 'TR000002', 'TR000010', 'TR000100', 'T
  * on PostgreSQL (run one after the other, as the API runs its DuckDB queries).
  */
 export const ENDPOINTS = [
-  { name: 'summary', path: () => '/api/v1/stats/summary', pg: (w) => [[`SELECT ${MEASURES}, ${ADR_MEASURES} FROM complaints WHERE ${w.sql}`, w.params]] },
   {
-    name: 'countries', path: () => '/api/v1/stats/countries', extra: (i) => ({ side: i % 2 ? 'trader' : 'consumer' }),
+    name: 'summary',
+    path: () => '/api/v1/stats/summary',
+    pg: (w) => [[`SELECT ${MEASURES}, ${ADR_MEASURES} FROM complaints WHERE ${w.sql}`, w.params]],
+  },
+  {
+    name: 'countries',
+    path: () => '/api/v1/stats/countries',
+    extra: (i) => ({ side: i % 2 ? 'trader' : 'consumer' }),
     pg: (w, i) => byDimension(i % 2 ? 'trader_country' : 'consumer_country')(w),
   },
   {
-    name: 'flows', path: () => '/api/v1/stats/flows',
-    pg: (w) => [[`SELECT consumer_country, trader_country, count(*)::int AS complaints FROM complaints WHERE ${w.sql} GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`, w.params]],
+    name: 'flows',
+    path: () => '/api/v1/stats/flows',
+    pg: (w) => [
+      [
+        `SELECT consumer_country, trader_country, count(*)::int AS complaints FROM complaints WHERE ${w.sql} GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`,
+        w.params,
+      ],
+    ],
   },
   {
-    name: 'trend', path: () => '/api/v1/stats/trend', extra: (i) => ({ interval: ['month', 'quarter', 'year'][i % 3] }),
-    pg: (w, i) => [[`SELECT date_trunc('${['month', 'quarter', 'year'][i % 3]}', filed_at AT TIME ZONE 'UTC') AS start, ${MEASURES} FROM complaints WHERE ${w.sql} GROUP BY 1 ORDER BY 1`, w.params]],
+    name: 'trend',
+    path: () => '/api/v1/stats/trend',
+    extra: (i) => ({ interval: ['month', 'quarter', 'year'][i % 3] }),
+    pg: (w, i) => [
+      [
+        `SELECT date_trunc('${['month', 'quarter', 'year'][i % 3]}', filed_at AT TIME ZONE 'UTC') AS start, ${MEASURES} FROM complaints WHERE ${w.sql} GROUP BY 1 ORDER BY 1`,
+        w.params,
+      ],
+    ],
   },
   { name: 'sectors', path: () => '/api/v1/stats/sectors', pg: byDimension('sector') },
   { name: 'problems', path: () => '/api/v1/stats/problems', pg: byDimension('problem') },
   {
-    name: 'outcomes', path: () => '/api/v1/stats/outcomes',
+    name: 'outcomes',
+    path: () => '/api/v1/stats/outcomes',
     pg: (w) => [
       [`SELECT ${MEASURES}, ${ADR_MEASURES} FROM complaints WHERE ${w.sql}`, w.params],
       ...['closure', 'trader_decision', 'adr_result', 'refusal_ground', 'discontinued_reason'].map((c) => breakdown(c, w)),
     ],
   },
   {
-    name: 'overdue', path: () => '/api/v1/stats/overdue',
-    pg: (w) => [[`SELECT stage, count(*)::int AS open, count(*) FILTER (WHERE due_at < now())::int AS overdue FROM complaints WHERE (${w.sql}) AND status = 'open' GROUP BY 1`, w.params]],
+    name: 'overdue',
+    path: () => '/api/v1/stats/overdue',
+    pg: (w) => [
+      [
+        `SELECT stage, count(*)::int AS open, count(*) FILTER (WHERE due_at < now())::int AS overdue FROM complaints WHERE (${w.sql}) AND status = 'open' GROUP BY 1`,
+        w.params,
+      ],
+    ],
   },
   {
-    name: 'traders', path: () => '/api/v1/stats/traders', extra: () => ({ limit: '50' }),
-    pg: (w) => [[`SELECT m.*, t.name, t.country FROM (SELECT trader_id, ${MEASURES} FROM complaints WHERE ${w.sql} GROUP BY trader_id ORDER BY complaints DESC, trader_id LIMIT 50) m LEFT JOIN traders t ON t.id = m.trader_id ORDER BY m.complaints DESC, m.trader_id`, w.params]],
+    name: 'traders',
+    path: () => '/api/v1/stats/traders',
+    extra: () => ({ limit: '50' }),
+    pg: (w) => [
+      [
+        `SELECT m.*, t.name, t.country FROM (SELECT trader_id, ${MEASURES} FROM complaints WHERE ${w.sql} GROUP BY trader_id ORDER BY complaints DESC, trader_id LIMIT 50) m LEFT JOIN traders t ON t.id = m.trader_id ORDER BY m.complaints DESC, m.trader_id`,
+        w.params,
+      ],
+    ],
   },
   {
     // No filters: a trader against its sector's peers in one year (varied trader and year).
-    name: 'trader benchmark', noFilters: true,
-    path: (i) => `/api/v1/stats/traders/${BENCH_TRADERS[i % BENCH_TRADERS.length]}/benchmark`, extra: (i) => ({ year: String(yearOf(i)) }),
-    pg: (_w, i) => [[`WITH y AS (SELECT * FROM complaints WHERE filed_at >= make_timestamptz($1, 1, 1, 0, 0, 0, 'UTC') AND filed_at < make_timestamptz($1 + 1, 1, 1, 0, 0, 0, 'UTC')),
+    name: 'trader benchmark',
+    noFilters: true,
+    path: (i) => `/api/v1/stats/traders/${BENCH_TRADERS[i % BENCH_TRADERS.length]}/benchmark`,
+    extra: (i) => ({ year: String(yearOf(i)) }),
+    pg: (_w, i) => [
+      [
+        `WITH y AS (SELECT * FROM complaints WHERE filed_at >= make_timestamptz($1, 1, 1, 0, 0, 0, 'UTC') AND filed_at < make_timestamptz($1 + 1, 1, 1, 0, 0, 0, 'UTC')),
       sc AS (SELECT y.trader_id, y.sector, row_number() OVER (PARTITION BY y.trader_id ORDER BY count(*) DESC, y.sector) AS pick FROM y GROUP BY 1, 2),
       m AS (SELECT trader_id, ${MEASURES} FROM y GROUP BY trader_id)
-      SELECT m.*, sc.sector FROM m JOIN sc ON sc.trader_id = m.trader_id AND sc.pick = 1`, [yearOf(i)]]],
+      SELECT m.*, sc.sector FROM m JOIN sc ON sc.trader_id = m.trader_id AND sc.pick = 1`,
+        [yearOf(i)],
+      ],
+    ],
   },
   {
     // No filters: one ADR body's yearly activity report (varied body and year).
-    name: 'ADR body report', noFilters: true,
-    path: (i) => `/api/v1/stats/adr-bodies/${ADR_BODIES[i % ADR_BODIES.length][0]}/report`, extra: (i) => ({ year: String(yearOf(i)) }),
+    name: 'ADR body report',
+    noFilters: true,
+    path: (i) => `/api/v1/stats/adr-bodies/${ADR_BODIES[i % ADR_BODIES.length][0]}/report`,
+    extra: (i) => ({ year: String(yearOf(i)) }),
     pg: (_w, i) => {
-      const w = { sql: `adr_body_id = $1 AND agreed_at >= make_timestamptz($2, 1, 1, 0, 0, 0, 'UTC') AND agreed_at < make_timestamptz($2 + 1, 1, 1, 0, 0, 0, 'UTC')`, params: [ADR_BODIES[i % ADR_BODIES.length][0], yearOf(i)] };
+      const w = {
+        sql: `adr_body_id = $1 AND agreed_at >= make_timestamptz($2, 1, 1, 0, 0, 0, 'UTC') AND agreed_at < make_timestamptz($2 + 1, 1, 1, 0, 0, 0, 'UTC')`,
+        params: [ADR_BODIES[i % ADR_BODIES.length][0], yearOf(i)],
+      };
       return [
         [`SELECT ${MEASURES}, ${ADR_MEASURES} FROM complaints WHERE ${w.sql}`, w.params],
         ...['problem', 'sector', 'refusal_ground', 'adr_result', 'discontinued_reason'].map((c) => breakdown(c, w)),
-        [`SELECT c.trader_id, max(t.name) AS name, count(*)::int AS count FROM complaints c LEFT JOIN traders t ON t.id = c.trader_id WHERE ${w.sql.replaceAll('adr_body_id', 'c.adr_body_id').replaceAll('agreed_at', 'c.agreed_at')} GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 10`, w.params],
+        [
+          `SELECT c.trader_id, max(t.name) AS name, count(*)::int AS count FROM complaints c LEFT JOIN traders t ON t.id = c.trader_id WHERE ${w.sql.replaceAll('adr_body_id', 'c.adr_body_id').replaceAll('agreed_at', 'c.agreed_at')} GROUP BY 1 ORDER BY 3 DESC, 1 LIMIT 10`,
+          w.params,
+        ],
       ];
     },
   },
 ];
-
 
 // ───────────────────────────── the server and the ETL ─────────────────────────────
 
@@ -168,9 +285,17 @@ export const ENDPOINTS = [
  */
 export function analyticsTarget({ code = ROOT, database, dataDir, duckdbPath }) {
   return {
-    code: path.resolve(code), database, dataDir, duckdbPath,
+    code: path.resolve(code),
+    database,
+    dataDir,
+    duckdbPath,
     start: (env = {}, label = 'analytics-server') =>
-      startServer({ code, databaseUrl: dbUrl(database), label, env: { DATA_DIR: dataDir, DUCKDB_PATH: duckdbPath, ETL_CRON: 'off', ...env } }),
+      startServer({
+        code,
+        databaseUrl: dbUrl(database),
+        label,
+        env: { DATA_DIR: dataDir, DUCKDB_PATH: duckdbPath, ETL_CRON: 'off', ...env },
+      }),
   };
 }
 
@@ -209,15 +334,28 @@ export async function watchRun(target, during, { keepAs } = {}) {
   const workDir = path.join(target.dataDir, 'etl-work');
   const poll = (async () => {
     while (!stop) {
-      const r = await watcher.query(`SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND application_name = 'odr-observatory' AND state = 'active' AND query LIKE 'COPY (%' AND query LIKE '%FROM complaints%'`, [database]).catch(() => ({ rowCount: 0 }));
+      const r = await watcher
+        .query(
+          `SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND application_name = 'odr-observatory' AND state = 'active' AND query LIKE 'COPY (%' AND query LIKE '%FROM complaints%'`,
+          [database],
+        )
+        .catch(() => ({ rowCount: 0 }));
       const now = performance.now() - t0;
-      if (r.rowCount > 0) { copyFirst ??= now; copyLast = now; }
+      if (r.rowCount > 0) {
+        copyFirst ??= now;
+        copyLast = now;
+      }
       try {
         for (const d of readdirSync(workDir)) {
           // One file per part of the extract (complaints-0.csv …: a full run on PostgreSQL splits it).
-          const parts = readdirSync(path.join(workDir, d)).filter((n) => /^complaints(-\d+)?\.csv$/.test(n)).map((n) => path.join(workDir, d, n));
+          const parts = readdirSync(path.join(workDir, d))
+            .filter((n) => /^complaints(-\d+)?\.csv$/.test(n))
+            .map((n) => path.join(workDir, d, n));
           const size = parts.reduce((sum, f) => sum + (existsSync(f) ? statSync(f).size : 0), 0);
-          if (size > csvBytes) { csvBytes = size; csvGrewMs = now; }
+          if (size > csvBytes) {
+            csvBytes = size;
+            csvGrewMs = now;
+          }
           // Kept as extract-N-0.csv, extract-N-1.csv … (one per part: complaints-0.csv …).
           for (const f of keepAs ? parts : []) {
             if (linked.has(f)) continue;
@@ -228,7 +366,9 @@ export async function watchRun(target, during, { keepAs } = {}) {
             linked.add(f);
           }
         }
-      } catch { /* no run directory yet, or already removed */ }
+      } catch {
+        /* no run directory yet, or already removed */
+      }
       await sleep(50);
     }
   })();
@@ -237,7 +377,15 @@ export async function watchRun(target, during, { keepAs } = {}) {
     const ms = performance.now() - t0;
     // extract: how long the COPY was seen active; publish: from its end to the answer.
     // (the extract file's last growth is noted too, as a cross-check)
-    return { ...out, ms, extractMs: copyFirst === null ? null : copyLast - copyFirst, extractEndMs: copyLast, copySeenFromMs: copyFirst, csvBytes, csvGrewMs };
+    return {
+      ...out,
+      ms,
+      extractMs: copyFirst === null ? null : copyLast - copyFirst,
+      extractEndMs: copyLast,
+      copySeenFromMs: copyFirst,
+      csvBytes,
+      csvGrewMs,
+    };
   } finally {
     stop = true;
     await poll;
@@ -302,9 +450,10 @@ export async function waitStartupRun(server, afterId = 0) {
  */
 export async function changeOnePercent(pgq, n, how, { skip = 0 } = {}) {
   const t0 = performance.now();
-  const pick = how === 'random'
-    ? `SELECT DISTINCT (1 + floor(random() * (SELECT max(id) FROM complaints)))::bigint AS id FROM generate_series(1, ${Math.ceil(n * 1.05)}) LIMIT ${n}`
-    : `SELECT id FROM complaints ORDER BY id DESC LIMIT ${n} OFFSET ${skip}`;
+  const pick =
+    how === 'random'
+      ? `SELECT DISTINCT (1 + floor(random() * (SELECT max(id) FROM complaints)))::bigint AS id FROM generate_series(1, ${Math.ceil(n * 1.05)}) LIMIT ${n}`
+      : `SELECT id FROM complaints ORDER BY id DESC LIMIT ${n} OFFSET ${skip}`;
   const r = await pgq(`
     WITH pick AS (${pick})
     UPDATE complaints c SET
@@ -346,7 +495,6 @@ export async function request(server, ep, s) {
   return timeGet(server, ep.path(s.index), query);
 }
 
-
 /** The last ETL run's id on the bench's database (0: none): what waitStartupRun looks beyond. */
 export async function lastRunId(pgq) {
   return Number((await pgq('SELECT coalesce(max(id), 0) AS id FROM etl_runs')).rows[0].id);
@@ -357,7 +505,10 @@ export function gitCommit(code = ROOT) {
   if (process.env.BENCH_COMMIT && path.resolve(code) === ROOT) return process.env.BENCH_COMMIT;
   const rev = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: code, encoding: 'utf8' });
   if (rev.status !== 0) return 'unknown';
-  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'api', 'core', 'etl', 'sql'], { cwd: code, encoding: 'utf8' }).stdout.trim();
+  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'api', 'core', 'etl', 'sql'], {
+    cwd: code,
+    encoding: 'utf8',
+  }).stdout.trim();
   return `${rev.stdout.trim()}${dirty ? '+dirty' : ''}`;
 }
 

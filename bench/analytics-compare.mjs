@@ -38,19 +38,39 @@ import path from 'node:path';
 import pg from 'pg';
 import { DATASET_END, ensureAnalyticsDataset } from './analytics-data.mjs';
 import {
-  ENDPOINTS, analyticsTarget, changeOnePercent, duckdbBytes, filterSets, gitCommit, lastRunId, postRun, request, round, runMs,
-  timeGet, waitIdle, waitStartupRun, watchRun,
+  ENDPOINTS,
+  analyticsTarget,
+  changeOnePercent,
+  duckdbBytes,
+  filterSets,
+  gitCommit,
+  lastRunId,
+  postRun,
+  request,
+  round,
+  runMs,
+  timeGet,
+  waitIdle,
+  waitStartupRun,
+  watchRun,
 } from './analytics-common.mjs';
 import { differences, loadFlat } from './analytics-flat.mjs';
 import { OUT_DIR, ROOT, dbUrl, distMain, fmt, machineInfo, mib, num, parseArgs, summarize, table, writeResult } from './lib.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 if (args.help || typeof args.old !== 'string' || typeof args.new !== 'string') {
-  console.log('usage: node bench/analytics-compare.mjs --old DIR --new DIR [--complaints 10000000] [--database NAME] [--rounds 2] [--only a,b] [--change recent|random] [--no-flat]');
+  console.log(
+    'usage: node bench/analytics-compare.mjs --old DIR --new DIR [--complaints 10000000] [--database NAME] [--rounds 2] [--only a,b] [--change recent|random] [--no-flat]',
+  );
   process.exit(args.help ? 0 : 2);
 }
 const complaints = num(args.complaints, 10_000_000);
-const database = typeof args.database === 'string' ? args.database : complaints === 10_000_000 ? 'odr_bench_analytics' : `odr_bench_analytics_${complaints}`;
+const database =
+  typeof args.database === 'string'
+    ? args.database
+    : complaints === 10_000_000
+      ? 'odr_bench_analytics'
+      : `odr_bench_analytics_${complaints}`;
 const rounds = num(args.rounds, 2);
 const changeHow = args.change === 'random' ? 'random' : 'recent';
 const only = typeof args.only === 'string' ? new Set(args.only.split(',')) : null;
@@ -73,7 +93,9 @@ const codes = ['old', 'new'].map((label) => {
   const dir = path.resolve(args[label]);
   const dataDir = path.join(WORK, `${label}-${complaints}`);
   return {
-    label, dir, commit: gitCommit(dir),
+    label,
+    dir,
+    commit: gitCommit(dir),
     target: analyticsTarget({ code: dir, database, dataDir, duckdbPath: path.join(dataDir, 'analytics.duckdb') }),
     server: null,
     startup: null,
@@ -92,8 +114,12 @@ async function etlRun(c, full) {
   const x = await watchRun(c.target, () => postRun(c.server, { full }));
   const prewarmMs = await waitIdle(c.server);
   return {
-    ms: Math.round(x.ms), runMs: runMs(x.run), kind: x.run.kind, rowsRead: x.run.rowsRead,
-    extractMs: x.extractMs === null ? null : Math.round(x.extractMs), publishMs: x.extractEndMs === null ? null : Math.round(x.ms - x.extractEndMs),
+    ms: Math.round(x.ms),
+    runMs: runMs(x.run),
+    kind: x.run.kind,
+    rowsRead: x.run.rowsRead,
+    extractMs: x.extractMs === null ? null : Math.round(x.extractMs),
+    publishMs: x.extractEndMs === null ? null : Math.round(x.ms - x.extractEndMs),
     prewarmMs: prewarmMs === null ? null : Math.round(prewarmMs),
   };
 }
@@ -109,8 +135,17 @@ async function startWithBuild(c) {
     return { ...r, fromUpMs: performance.now() - up };
   });
   const prewarmMs = await waitIdle(c.server);
-  c.startup = { ms: Math.round(x.fromUpMs), runMs: runMs(x.run), extractMs: x.extractMs === null ? null : Math.round(x.extractMs), rowsRead: x.run.rowsRead, prewarmMs, duckdbMiB: Math.round(mib(duckdbBytes(c.target))) };
-  log(`  ${c.label}: start-up build ${s1(c.startup.ms)} s (extract ≈ ${s1(c.startup.extractMs ?? NaN)} s), DuckDB ${fmt(c.startup.duckdbMiB)} MiB; prewarm ≈ ${s1(prewarmMs ?? NaN)} s`);
+  c.startup = {
+    ms: Math.round(x.fromUpMs),
+    runMs: runMs(x.run),
+    extractMs: x.extractMs === null ? null : Math.round(x.extractMs),
+    rowsRead: x.run.rowsRead,
+    prewarmMs,
+    duckdbMiB: Math.round(mib(duckdbBytes(c.target))),
+  };
+  log(
+    `  ${c.label}: start-up build ${s1(c.startup.ms)} s (extract ≈ ${s1(c.startup.extractMs ?? NaN)} s), DuckDB ${fmt(c.startup.duckdbMiB)} MiB; prewarm ≈ ${s1(prewarmMs ?? NaN)} s`,
+  );
 }
 
 /** A new snapshot for each server (one complaint touched, then an increment each): the servers drop their kept answers. */
@@ -181,16 +216,30 @@ function answerDifferences(sets) {
 async function main() {
   const load0 = os.loadavg();
   const machine = await machineInfo();
-  for (const c of codes) if (!existsSync(distMain(c.dir))) throw new Error(`${distMain(c.dir)} is missing: build ${c.dir} first (npx tsc -p tsconfig.build.json)`);
+  for (const c of codes)
+    if (!existsSync(distMain(c.dir)))
+      throw new Error(`${distMain(c.dir)} is missing: build ${c.dir} first (npx tsc -p tsconfig.build.json)`);
   const ds = await ensureAnalyticsDataset({ complaints, database, log, code: NEW.dir });
   const stored = (await pgq('SELECT count(*)::int AS n FROM complaints')).rows[0];
   log(`database ${database}: ${fmt(stored.n)} complaints`);
   for (const c of codes) log(`${c.label}: ${c.dir} at ${c.commit}`);
   const sets = await filterSets(pgq);
   const result = {
-    bench: 'analytics-compare', at: new Date().toISOString(), complaints: stored.n, database, datasetEnd: DATASET_END, dataset: ds.marker,
-    machine, rounds, changeHow, benchCommit: gitCommit(ROOT), codes: codes.map((c) => ({ label: c.label, dir: c.dir, commit: c.commit })),
-    filterSets: sets.map((s) => ({ name: s.name, query: s.query })), roundsLog: [], flat: [], checks: [],
+    bench: 'analytics-compare',
+    at: new Date().toISOString(),
+    complaints: stored.n,
+    database,
+    datasetEnd: DATASET_END,
+    dataset: ds.marker,
+    machine,
+    rounds,
+    changeHow,
+    benchCommit: gitCommit(ROOT),
+    codes: codes.map((c) => ({ label: c.label, dir: c.dir, commit: c.commit })),
+    filterSets: sets.map((s) => ({ name: s.name, query: s.query })),
+    roundsLog: [],
+    flat: [],
+    checks: [],
   };
 
   try {
@@ -207,27 +256,39 @@ async function main() {
         const full = await etlRun(c, true);
         const noop = await etlRun(c, false);
         c.etl[r] = { full, noop, duckdbMiB: Math.round(mib(duckdbBytes(c.target))) };
-        log(`  ${c.label}: full ${s1(full.ms)} s (extract ≈ ${s1(full.extractMs ?? NaN)} s, publish ≈ ${s1(full.publishMs ?? NaN)} s, ${fmt(full.rowsRead)} rows), nothing changed ${fmt(noop.ms)} ms`);
+        log(
+          `  ${c.label}: full ${s1(full.ms)} s (extract ≈ ${s1(full.extractMs ?? NaN)} s, publish ≈ ${s1(full.publishMs ?? NaN)} s, ${fmt(full.rowsRead)} rows), nothing changed ${fmt(noop.ms)} ms`,
+        );
       }
 
       // 2. one write of 1 %, the increment measured by each
       const n = Math.round(stored.n / 100);
       const change = await changeOnePercent(pgq, n, changeHow, { skip: r * n });
-      roundLog.change = { rows: change.rows, milestones: change.rows - change.erasures, erasures: change.erasures, ms: Math.round(change.ms) };
-      log(`  1 % written (${changeHow}${changeHow === 'recent' ? `, the ${r + 1}. newest` : ''}): ${fmt(change.rows)} complaints, ${fmt(change.rows - change.erasures)} new milestones, ${fmt(change.erasures)} erasures, ${s1(change.ms)} s`);
+      roundLog.change = {
+        rows: change.rows,
+        milestones: change.rows - change.erasures,
+        erasures: change.erasures,
+        ms: Math.round(change.ms),
+      };
+      log(
+        `  1 % written (${changeHow}${changeHow === 'recent' ? `, the ${r + 1}. newest` : ''}): ${fmt(change.rows)} complaints, ${fmt(change.rows - change.erasures)} new milestones, ${fmt(change.erasures)} erasures, ${s1(change.ms)} s`,
+      );
       for (const c of order) {
         const inc = await etlRun(c, false);
         if (inc.kind !== 'incremental') throw new Error(`${c.label}: expected an incremental run, got ${inc.kind}`);
         c.etl[r].inc = inc;
         log(`  ${c.label}: incremental, 1 % changed ${s1(inc.ms)} s (${fmt(inc.rowsRead)} rows read)`);
       }
-      if (OLD.etl[r].inc.rowsRead !== NEW.etl[r].inc.rowsRead) log(`  WARNING: the increments read ${OLD.etl[r].inc.rowsRead} (old) and ${NEW.etl[r].inc.rowsRead} (new) rows`);
+      if (OLD.etl[r].inc.rowsRead !== NEW.etl[r].inc.rowsRead)
+        log(`  WARNING: the increments read ${OLD.etl[r].inc.rowsRead} (old) and ${NEW.etl[r].inc.rowsRead} (new) rows`);
 
       // 3. the flat table loaded again (what a change costs there), from the same data
       let flat = null;
       if (!args.noFlat) {
         flat = await loadFlat({ database, dir: path.join(WORK, `flat-${complaints}`) });
-        log(`  flat: extract ${s1(flat.extractMs)} s (${fmt(mib(flat.csvBytes))} MiB CSV) + DuckDB load ${s1(flat.loadMs)} s (${fmt(flat.rows)} rows, ${fmt(mib(flat.duckdbBytes))} MiB)`);
+        log(
+          `  flat: extract ${s1(flat.extractMs)} s (${fmt(mib(flat.csvBytes))} MiB CSV) + DuckDB load ${s1(flat.loadMs)} s (${fmt(flat.rows)} rows, ${fmt(mib(flat.duckdbBytes))} MiB)`,
+        );
       }
       try {
         // 4. cold endpoints: old, new and flat request by request
@@ -245,10 +306,14 @@ async function main() {
         }
         const t0 = performance.now();
         const flatRes = await coldRound(order, sets, r, flatRun);
-        log(`  ${eps.length} × ${sets.length} cold requests each${flat ? ' (and the flat queries, in process)' : ''} in ${s1(performance.now() - t0)} s`);
+        log(
+          `  ${eps.length} × ${sets.length} cold requests each${flat ? ' (and the flat queries, in process)' : ''} in ${s1(performance.now() - t0)} s`,
+        );
         const same = answerDifferences(sets);
         result.checks.push({ round: r + 1, oldVsNew: same });
-        log(`  answers: old and new ${same.differing.length ? `DIFFER on ${same.differing.length}` : 'agree on all'} of ${same.compared} (endpoint, filter set) pairs`);
+        log(
+          `  answers: old and new ${same.differing.length ? `DIFFER on ${same.differing.length}` : 'agree on all'} of ${same.compared} (endpoint, filter set) pairs`,
+        );
         for (const d of same.differing.slice(0, 5)) log(`    ${d.endpoint} / ${d.set}: ${d.differences.join('; ')}`);
         if (flat) {
           const flatDiff = [];
@@ -259,12 +324,19 @@ async function main() {
             }
           }
           result.flat.push({
-            round: r + 1, rows: flat.rows, extractMs: Math.round(flat.extractMs), loadMs: Math.round(flat.loadMs), csvMiB: Math.round(mib(flat.csvBytes)), duckdbMiB: Math.round(mib(flat.duckdbBytes)),
+            round: r + 1,
+            rows: flat.rows,
+            extractMs: Math.round(flat.extractMs),
+            loadMs: Math.round(flat.loadMs),
+            csvMiB: Math.round(mib(flat.csvBytes)),
+            duckdbMiB: Math.round(mib(flat.duckdbBytes)),
             ms: Object.fromEntries(eps.map((e) => [e.name, flatRes.get(e.name).ms.map((x) => Math.round(x * 100) / 100)])),
           });
           result.checks.at(-1).flatVsNew = { compared: eps.length * sets.length, differing: flatDiff };
           if (flatDiff.length) {
-            log(`  WARNING: the flat figures differ from the new code's answers on ${flatDiff.length} of ${eps.length * sets.length} (endpoint, filter set) pairs:`);
+            log(
+              `  WARNING: the flat figures differ from the new code's answers on ${flatDiff.length} of ${eps.length * sets.length} (endpoint, filter set) pairs:`,
+            );
             for (const d of flatDiff.slice(0, 8)) log(`    ${d.endpoint} / ${d.set}: ${d.differences.join('; ')}`);
           } else log(`  flat figures agree with the new code's answers on all ${eps.length * sets.length} (endpoint, filter set) pairs`);
         }
@@ -279,7 +351,11 @@ async function main() {
   await pgClient?.end().catch(() => {});
   result.loadavg = { start: load0, end: os.loadavg() };
   for (const c of codes) {
-    result[c.label] = { startup: c.startup, etl: c.etl, cold: Object.fromEntries([...c.cold].map(([k, v]) => [k, v.map((byRound) => byRound.map((x) => Math.round(x * 100) / 100))])) };
+    result[c.label] = {
+      startup: c.startup,
+      etl: c.etl,
+      cold: Object.fromEntries([...c.cold].map(([k, v]) => [k, v.map((byRound) => byRound.map((x) => Math.round(x * 100) / 100))])),
+    };
   }
   report(result);
 }
@@ -298,12 +374,17 @@ const spread = (xs) => (xs.length < 2 ? NaN : (Math.max(...xs) - Math.min(...xs)
 const pct = (r) => (Number.isFinite(r) ? `${fmt(r * 100, 0)} %` : '');
 const geomean = (xs) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 /** "new is 12 % faster" / "slower" from new÷old. */
-const verdict = (r) => (!Number.isFinite(r) ? '?' : r <= 1 ? `new ${fmt((1 - r) * 100, 1)} % faster` : `new ${fmt((r - 1) * 100, 1)} % slower`);
+const verdict = (r) =>
+  !Number.isFinite(r) ? '?' : r <= 1 ? `new ${fmt((1 - r) * 100, 1)} % faster` : `new ${fmt((r - 1) * 100, 1)} % slower`;
 
 function report(r) {
   log('');
-  log(`analytics, old against new — ${fmt(r.complaints)} complaints — ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}, PostgreSQL ${r.machine.postgres}; load average ${r.loadavg.start.map((x) => x.toFixed(1)).join(' ')} → ${r.loadavg.end.map((x) => x.toFixed(1)).join(' ')}`);
-  log(`old: ${r.codes[0].dir} at ${r.codes[0].commit}; new: ${r.codes[1].dir} at ${r.codes[1].commit}; ${r.rounds} round(s) (order ${r.roundsLog.map((x) => x.order.join('→')).join(', ')})`);
+  log(
+    `analytics, old against new — ${fmt(r.complaints)} complaints — ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}, PostgreSQL ${r.machine.postgres}; load average ${r.loadavg.start.map((x) => x.toFixed(1)).join(' ')} → ${r.loadavg.end.map((x) => x.toFixed(1)).join(' ')}`,
+  );
+  log(
+    `old: ${r.codes[0].dir} at ${r.codes[0].commit}; new: ${r.codes[1].dir} at ${r.codes[1].commit}; ${r.rounds} round(s) (order ${r.roundsLog.map((x) => x.order.join('→')).join(', ')})`,
+  );
   const etl = (label, pick) => r[label].etl.map(pick);
   const row = (name, pick, flat = '') => {
     const o = etl('old', pick);
@@ -311,18 +392,36 @@ function report(r) {
     const ms = (xs) => `${s1(median(xs))}${xs.length > 1 ? ` (${xs.map(s1).join(', ')})` : ''}`;
     return [name, ms(o), ms(n), x2(ratio(median(n), median(o))), pct(Math.max(spread(o), spread(n))), flat];
   };
-  const flatLoad = r.flat.length ? `${s1(median(r.flat.map((f) => f.extractMs + f.loadMs)))} (extract ${s1(median(r.flat.map((f) => f.extractMs)))} + load ${s1(median(r.flat.map((f) => f.loadMs)))})` : '';
+  const flatLoad = r.flat.length
+    ? `${s1(median(r.flat.map((f) => f.extractMs + f.loadMs)))} (extract ${s1(median(r.flat.map((f) => f.extractMs)))} + load ${s1(median(r.flat.map((f) => f.loadMs)))})`
+    : '';
   const etlRows = [
-    ['full, start-up build (round 1 only)', s1(r.old.startup.ms), s1(r.new.startup.ms), x2(ratio(r.new.startup.ms, r.old.startup.ms)), '', ''],
+    [
+      'full, start-up build (round 1 only)',
+      s1(r.old.startup.ms),
+      s1(r.new.startup.ms),
+      x2(ratio(r.new.startup.ms, r.old.startup.ms)),
+      '',
+      '',
+    ],
     row('full, POST full=true', (x) => x.full.ms, flatLoad),
     row('  of which extract (COPY seen on PostgreSQL)', (x) => x.full.extractMs ?? NaN),
     row('  of which publish (DuckDB)', (x) => x.full.publishMs ?? NaN),
     row('incremental, nothing changed', (x) => x.noop.ms, 'a reload'),
     row('incremental, 1 % changed (same write)', (x) => x.inc.ms, 'a reload'),
-    ['DuckDB file, MiB', fmt(median(etl('old', (x) => x.duckdbMiB))), fmt(median(etl('new', (x) => x.duckdbMiB))), x2(ratio(median(etl('new', (x) => x.duckdbMiB)), median(etl('old', (x) => x.duckdbMiB)))), '', r.flat.length ? fmt(r.flat[0].duckdbMiB) : ''],
+    [
+      'DuckDB file, MiB',
+      fmt(median(etl('old', (x) => x.duckdbMiB))),
+      fmt(median(etl('new', (x) => x.duckdbMiB))),
+      x2(ratio(median(etl('new', (x) => x.duckdbMiB)), median(etl('old', (x) => x.duckdbMiB)))),
+      '',
+      r.flat.length ? fmt(r.flat[0].duckdbMiB) : '',
+    ],
   ];
   log(table(['ETL, s (median; each round)', 'old', 'new', 'new÷old', 'rounds Δ', 'flat table'], etlRows));
-  log(`(wall from outside: POST …/etl/runs?wait=true to its answer; extract = the server's COPY seen active on PostgreSQL, polled every 50 ms; publish = from its end to the answer; rounds Δ = the larger of old's and new's spread between rounds, (max − min) / median: what noise is here; flat = COPY (SELECT … FROM complaints JOIN traders) TO STDOUT as CSV, then CREATE TABLE AS … read_csv in DuckDB; it has no increment: a change means a reload)`);
+  log(
+    `(wall from outside: POST …/etl/runs?wait=true to its answer; extract = the server's COPY seen active on PostgreSQL, polled every 50 ms; publish = from its end to the answer; rounds Δ = the larger of old's and new's spread between rounds, (max − min) / median: what noise is here; flat = COPY (SELECT … FROM complaints JOIN traders) TO STDOUT as CSV, then CREATE TABLE AS … read_csv in DuckDB; it has no increment: a change means a reload)`,
+  );
   log('');
 
   const rows = [];
@@ -338,28 +437,72 @@ function report(r) {
     const perRoundP50 = (label) => r[label].cold[name].map((byRound) => summarize(byRound).p50);
     const noise = Math.max(spread(perRoundP50('old')), spread(perRoundP50('new')));
     const sf = r.flat.length ? summarize(r.flat.flatMap((f) => f.ms[name])) : null;
-    const e = { name, old: round(so), new: round(sn), p50Ratio: sn.p50 / so.p50, p95Ratio: sn.p95 / so.p95, pairedRatio: geomean(pairs), roundsNoise: noise, flat: sf ? round(sf) : null };
+    const e = {
+      name,
+      old: round(so),
+      new: round(sn),
+      p50Ratio: sn.p50 / so.p50,
+      p95Ratio: sn.p95 / so.p95,
+      pairedRatio: geomean(pairs),
+      roundsNoise: noise,
+      flat: sf ? round(sf) : null,
+    };
     r.endpoints.push(e);
     p50Ratios.push(e.p50Ratio);
     p95Ratios.push(e.p95Ratio);
     rows.push([
-      name, fmt(so.p50, 1), fmt(sn.p50, 1), x2(e.p50Ratio), fmt(so.p95, 1), fmt(sn.p95, 1), x2(e.p95Ratio), x2(e.pairedRatio), pct(noise),
-      sf ? fmt(sf.p50, 1) : '', sf ? fmt(sf.p95, 1) : '', sf ? x2(sf.p50 / sn.p50) : '',
+      name,
+      fmt(so.p50, 1),
+      fmt(sn.p50, 1),
+      x2(e.p50Ratio),
+      fmt(so.p95, 1),
+      fmt(sn.p95, 1),
+      x2(e.p95Ratio),
+      x2(e.pairedRatio),
+      pct(noise),
+      sf ? fmt(sf.p50, 1) : '',
+      sf ? fmt(sf.p95, 1) : '',
+      sf ? x2(sf.p50 / sn.p50) : '',
     ]);
   }
-  log(table(['endpoint, cold ms', 'old p50', 'new p50', 'new÷old', 'old p95', 'new p95', 'new÷old', 'paired', 'rounds Δ', 'flat p50', 'flat p95', 'flat÷new p50'], rows));
+  log(
+    table(
+      [
+        'endpoint, cold ms',
+        'old p50',
+        'new p50',
+        'new÷old',
+        'old p95',
+        'new p95',
+        'new÷old',
+        'paired',
+        'rounds Δ',
+        'flat p50',
+        'flat p95',
+        'flat÷new p50',
+      ],
+      rows,
+    ),
+  );
   const n = r.endpoints[0] ? r.old.cold[r.endpoints[0].name].flat().length : 0;
-  log(`(cold = each filter set's first request on a new snapshot, ${n} per endpoint and code: ${r.filterSets.length} filter sets × ${r.rounds} round(s), over HTTP, old's, new's${r.flat.length ? ' and the flat queries' : ''} interleaved request by request; paired = geometric mean of new ÷ old for the same filter set in the same round; rounds Δ = the larger of old's and new's spread of p50 between rounds${r.flat.length ? `; flat = the same figures as plain GROUP BY queries on one flat DuckDB table, in process through @duckdb/node-api (no HTTP, no answer cache), ${r.flat.length} × ${r.filterSets.length} per endpoint` : ''})`);
+  log(
+    `(cold = each filter set's first request on a new snapshot, ${n} per endpoint and code: ${r.filterSets.length} filter sets × ${r.rounds} round(s), over HTTP, old's, new's${r.flat.length ? ' and the flat queries' : ''} interleaved request by request; paired = geometric mean of new ÷ old for the same filter set in the same round; rounds Δ = the larger of old's and new's spread of p50 between rounds${r.flat.length ? `; flat = the same figures as plain GROUP BY queries on one flat DuckDB table, in process through @duckdb/node-api (no HTTP, no answer cache), ${r.flat.length} × ${r.filterSets.length} per endpoint` : ''})`,
+  );
   r.summary = {
     full: ratio(median(r.new.etl.map((x) => x.full.ms)), median(r.old.etl.map((x) => x.full.ms))),
     incremental: ratio(median(r.new.etl.map((x) => x.inc.ms)), median(r.old.etl.map((x) => x.inc.ms))),
-    coldP50: geomean(p50Ratios), coldP95: geomean(p95Ratios),
+    coldP50: geomean(p50Ratios),
+    coldP95: geomean(p95Ratios),
   };
   log('');
-  log(`new ÷ old: full ETL ${x2(r.summary.full)} (${verdict(r.summary.full)}); incremental 1 % ${x2(r.summary.incremental)} (${verdict(r.summary.incremental)}); cold p50 over the endpoints (geometric mean) ${x2(r.summary.coldP50)} (${verdict(r.summary.coldP50)}), p95 ${x2(r.summary.coldP95)} (${verdict(r.summary.coldP95)})`);
+  log(
+    `new ÷ old: full ETL ${x2(r.summary.full)} (${verdict(r.summary.full)}); incremental 1 % ${x2(r.summary.incremental)} (${verdict(r.summary.incremental)}); cold p50 over the endpoints (geometric mean) ${x2(r.summary.coldP50)} (${verdict(r.summary.coldP50)}), p95 ${x2(r.summary.coldP95)} (${verdict(r.summary.coldP95)})`,
+  );
   const diffs = r.checks.reduce((n, c) => n + c.oldVsNew.differing.length, 0);
   const flatDiffs = r.checks.reduce((n, c) => n + (c.flatVsNew?.differing.length ?? 0), 0);
-  log(`answers: old and new ${diffs ? `differ on ${diffs}` : 'agree on every'} (endpoint, filter set) pair${diffs ? 's' : ''} over ${r.rounds} round(s) (asOf left out)${r.flat.length ? `; the flat figures ${flatDiffs ? `DIFFER from the new code's on ${flatDiffs}` : "agree with the new code's on every one"}` : ''}`);
+  log(
+    `answers: old and new ${diffs ? `differ on ${diffs}` : 'agree on every'} (endpoint, filter set) pair${diffs ? 's' : ''} over ${r.rounds} round(s) (asOf left out)${r.flat.length ? `; the flat figures ${flatDiffs ? `DIFFER from the new code's on ${flatDiffs}` : "agree with the new code's on every one"}` : ''}`,
+  );
   const file = writeResult('analytics-compare', r);
   log(`result: ${path.relative(ROOT, file)}`);
 }

@@ -28,26 +28,120 @@ const CHUNK = 500_000;
 
 /** Consumer countries: DE, FR, IT, ES, PL lead; the rest by population. */
 const CONSUMER_W = {
-  DE: 17, FR: 12, IT: 10, ES: 9, PL: 7, NL: 6, GB: 5, BE: 3.5, AT: 3.2, SE: 2.6, PT: 2.3, CZ: 2.2, RO: 2.2, IE: 2,
-  DK: 1.6, FI: 1.4, GR: 1.6, HU: 1.4, SK: 0.9, BG: 0.9, HR: 0.7, SI: 0.5, LT: 0.6, LV: 0.4, EE: 0.4, LU: 0.4,
-  NO: 1.2, CY: 0.3, MT: 0.25, IS: 0.15, LI: 0.03,
+  DE: 17,
+  FR: 12,
+  IT: 10,
+  ES: 9,
+  PL: 7,
+  NL: 6,
+  GB: 5,
+  BE: 3.5,
+  AT: 3.2,
+  SE: 2.6,
+  PT: 2.3,
+  CZ: 2.2,
+  RO: 2.2,
+  IE: 2,
+  DK: 1.6,
+  FI: 1.4,
+  GR: 1.6,
+  HU: 1.4,
+  SK: 0.9,
+  BG: 0.9,
+  HR: 0.7,
+  SI: 0.5,
+  LT: 0.6,
+  LV: 0.4,
+  EE: 0.4,
+  LU: 0.4,
+  NO: 1.2,
+  CY: 0.3,
+  MT: 0.25,
+  IS: 0.15,
+  LI: 0.03,
 };
 /** Trader countries: the same markets plus the hubs of airlines, platforms and gambling. */
 const TRADER_W = { ...CONSUMER_W, DE: 16, IE: 6, LU: 3, NL: 7, MT: 1.5, CY: 0.8 };
 /** Trader sectors (air transport leads, then clothing, ICT, electronics, travel …). */
 const SECTOR_W = {
-  airlines: 22, clothing_footwear: 9, ict_goods: 8, electronic_goods: 7, package_travel: 4.5, hotels: 4, holiday_rentals: 2.5,
-  car_rental: 3, railways: 3, furnishings: 3, large_appliances: 2, small_appliances: 2, cosmetics: 2, leisure_goods: 2.5,
-  books_media: 1.5, jewellery: 1, second_hand_cars: 1.2, new_cars: 0.5, event_tickets: 2, online_content: 2, food: 1.2,
-  insurance: 0.8, ferries: 0.6, buses_coaches: 0.8, gambling: 0.6, mobile_telephone: 1.5, internet_services: 1.2,
-  postal_services: 1.5, payment_services: 1, banking: 0.5, medicines: 0.5, sports_leisure_services: 0.6,
-  vehicle_maintenance: 0.4, home_maintenance: 0.4, tv_subscriptions: 0.4, electricity: 0.4, education: 0.4,
-  personal_care_services: 0.3, fixed_telephone: 0.3, health_services: 0.3, alcoholic_drinks: 0.3, loans_credit: 0.3,
-  gas: 0.2, investments_pensions: 0.2, restaurants_bars: 0.2, urban_transport: 0.2, non_alcoholic_drinks: 0.1,
-  vehicle_fuel: 0.1, real_estate: 0.1, legal_services: 0.1, water: 0.05, other: 0.3,
+  airlines: 22,
+  clothing_footwear: 9,
+  ict_goods: 8,
+  electronic_goods: 7,
+  package_travel: 4.5,
+  hotels: 4,
+  holiday_rentals: 2.5,
+  car_rental: 3,
+  railways: 3,
+  furnishings: 3,
+  large_appliances: 2,
+  small_appliances: 2,
+  cosmetics: 2,
+  leisure_goods: 2.5,
+  books_media: 1.5,
+  jewellery: 1,
+  second_hand_cars: 1.2,
+  new_cars: 0.5,
+  event_tickets: 2,
+  online_content: 2,
+  food: 1.2,
+  insurance: 0.8,
+  ferries: 0.6,
+  buses_coaches: 0.8,
+  gambling: 0.6,
+  mobile_telephone: 1.5,
+  internet_services: 1.2,
+  postal_services: 1.5,
+  payment_services: 1,
+  banking: 0.5,
+  medicines: 0.5,
+  sports_leisure_services: 0.6,
+  vehicle_maintenance: 0.4,
+  home_maintenance: 0.4,
+  tv_subscriptions: 0.4,
+  electricity: 0.4,
+  education: 0.4,
+  personal_care_services: 0.3,
+  fixed_telephone: 0.3,
+  health_services: 0.3,
+  alcoholic_drinks: 0.3,
+  loans_credit: 0.3,
+  gas: 0.2,
+  investments_pensions: 0.2,
+  restaurants_bars: 0.2,
+  urban_transport: 0.2,
+  non_alcoholic_drinks: 0.1,
+  vehicle_fuel: 0.1,
+  real_estate: 0.1,
+  legal_services: 0.1,
+  water: 0.05,
+  other: 0.3,
 };
-const PROBLEM_GOODS_W = { quality: 34, delivery: 27, guarantee: 8, redress: 9, contract: 7, unfair_practice: 5, price: 3, billing: 2, safety: 1.5, privacy: 1, switching: 0.5, other: 2 };
-const PROBLEM_TRAVEL_W = { delivery: 40, redress: 25, contract: 12, unfair_practice: 7, quality: 6, billing: 4, price: 3, privacy: 1, other: 2 };
+const PROBLEM_GOODS_W = {
+  quality: 34,
+  delivery: 27,
+  guarantee: 8,
+  redress: 9,
+  contract: 7,
+  unfair_practice: 5,
+  price: 3,
+  billing: 2,
+  safety: 1.5,
+  privacy: 1,
+  switching: 0.5,
+  other: 2,
+};
+const PROBLEM_TRAVEL_W = {
+  delivery: 40,
+  redress: 25,
+  contract: 12,
+  unfair_practice: 7,
+  quality: 6,
+  billing: 4,
+  price: 3,
+  privacy: 1,
+  other: 2,
+};
 const REFUSAL_W = { a: 10, b: 12, c: 15, d: 25, e: 18, f: 20 };
 const RESULT_W = { in_favour_of_consumer: 42, in_favour_of_trader: 28, amicable: 30 };
 const DISCONTINUED = ['consumer_withdrew', 'trader_withdrew', 'settled_in_between', 'consumer_unresponsive', 'other']; // the codes of domain.md §1
@@ -105,7 +199,10 @@ FROM (SELECT r, ${pick(buckets(TRADER_W), 'random()')} AS c, ${pick(buckets(SECT
 }
 
 function adrBodiesSql() {
-  const values = ADR_BODIES.map(([id, name, country, sectors]) => `('${id}', '${name.replaceAll("'", "''")}', '${country}', ARRAY[${sectors.map((s) => `'${s}'`).join(',')}]::text[])`);
+  const values = ADR_BODIES.map(
+    ([id, name, country, sectors]) =>
+      `('${id}', '${name.replaceAll("'", "''")}', '${country}', ARRAY[${sectors.map((s) => `'${s}'`).join(',')}]::text[])`,
+  );
   return `INSERT INTO adr_bodies (id, name, country, sectors) VALUES ${values.join(', ')}`;
 }
 
@@ -255,7 +352,11 @@ FROM (
 async function marker(database) {
   return withClient(dbUrl('postgres'), async (c) => {
     const r = await c.query(`SELECT shobj_description(oid, 'pg_database') AS d FROM pg_database WHERE datname = $1`, [database]);
-    try { return JSON.parse(r.rows[0]?.d ?? 'null'); } catch { return null; }
+    try {
+      return JSON.parse(r.rows[0]?.d ?? 'null');
+    } catch {
+      return null;
+    }
   });
 }
 
@@ -264,7 +365,13 @@ async function marker(database) {
  * so); returns { database, complaints, generated: false } or the generation's timings. The schema
  * is migrated by `code`'s `bin/odr.js` (a checkout; default: this repository).
  */
-export async function ensureAnalyticsDataset({ complaints, database = 'odr_bench_analytics', regenerate = false, log = console.log, code = ROOT }) {
+export async function ensureAnalyticsDataset({
+  complaints,
+  database = 'odr_bench_analytics',
+  regenerate = false,
+  log = console.log,
+  code = ROOT,
+}) {
   if (!regenerate && (await databaseExists(database))) {
     const m = await marker(database);
     if (m?.generator === GENERATOR && m.complaints === complaints && m.complete) {
@@ -272,7 +379,9 @@ export async function ensureAnalyticsDataset({ complaints, database = 'odr_bench
       log(`reusing database ${database}: ${fmt(complaints)} generated complaints (${m.generatedAt}, ${m.seconds} s to generate)`);
       return { database, complaints, generated: false, marker: m };
     }
-    log(`database ${database} holds ${m ? `${fmt(m.complaints)} complaints of ${m.generator}${m.complete ? '' : ' (incomplete)'}` : 'something else'}: regenerating`);
+    log(
+      `database ${database} holds ${m ? `${fmt(m.complaints)} complaints of ${m.generator}${m.complete ? '' : ' (incomplete)'}` : 'something else'}: regenerating`,
+    );
   }
   const t0 = performance.now();
   const phases = {};
@@ -303,17 +412,18 @@ export async function ensureAnalyticsDataset({ complaints, database = 'odr_bench
   for (let lo = 1; lo <= complaints; lo += CHUNK) chunks.push([lo, Math.min(complaints, lo + CHUNK - 1)]);
   let next = 0;
   let done = 0;
-  const worker = async (w) => withClient(url, async (c) => {
-    await c.query(`SET synchronous_commit = off; SET work_mem = '64MB'; SET jit = off`);
-    while (next < chunks.length) {
-      const k = next++;
-      const [lo, hi] = chunks[k];
-      await c.query(`SELECT setseed(${((k * 7919) % 10007) / 10007 - 0.5})`);
-      await c.query(complaintsSql(lo, hi, complaints));
-      done += hi - lo + 1;
-      log(`  generated ${fmt(done)} / ${fmt(complaints)} (${fmt((performance.now() - t) / 1000, 0)} s)`);
-    }
-  });
+  const worker = async (w) =>
+    withClient(url, async (c) => {
+      await c.query(`SET synchronous_commit = off; SET work_mem = '64MB'; SET jit = off`);
+      while (next < chunks.length) {
+        const k = next++;
+        const [lo, hi] = chunks[k];
+        await c.query(`SELECT setseed(${((k * 7919) % 10007) / 10007 - 0.5})`);
+        await c.query(complaintsSql(lo, hi, complaints));
+        done += hi - lo + 1;
+        log(`  generated ${fmt(done)} / ${fmt(complaints)} (${fmt((performance.now() - t) / 1000, 0)} s)`);
+      }
+    });
   await Promise.all([0, 1].map(worker));
   phases.complaintsMs = performance.now() - t;
 
@@ -324,20 +434,24 @@ export async function ensureAnalyticsDataset({ complaints, database = 'odr_bench
     ...saved.idx.map((i) => i.def),
   ];
   let j = 0;
-  const indexer = async () => withClient(url, async (c) => {
-    await c.query(`SET maintenance_work_mem = '1GB'; SET max_parallel_maintenance_workers = 1`);
-    while (j < jobs.length) {
-      const sql = jobs[j++];
-      const t1 = performance.now();
-      await c.query(sql);
-      log(`  ${sql.slice(0, 90)}… ${fmt((performance.now() - t1) / 1000, 1)} s`);
-    }
-  });
+  const indexer = async () =>
+    withClient(url, async (c) => {
+      await c.query(`SET maintenance_work_mem = '1GB'; SET max_parallel_maintenance_workers = 1`);
+      while (j < jobs.length) {
+        const sql = jobs[j++];
+        const t1 = performance.now();
+        await c.query(sql);
+        log(`  ${sql.slice(0, 90)}… ${fmt((performance.now() - t1) / 1000, 1)} s`);
+      }
+    });
   await Promise.all([indexer(), indexer()]);
   await withClient(url, async (c) => {
     for (const k of saved.cons.filter((x) => x.contype === 'f')) await c.query(`ALTER TABLE complaints ADD CONSTRAINT ${k.name} ${k.def}`);
     const after = await c.query(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'complaints' ORDER BY 1`);
-    if (JSON.stringify(after.rows) !== JSON.stringify(saved.before)) throw new Error(`the indexes differ from the migrations' after the load:\n${JSON.stringify(saved.before)}\n${JSON.stringify(after.rows)}`);
+    if (JSON.stringify(after.rows) !== JSON.stringify(saved.before))
+      throw new Error(
+        `the indexes differ from the migrations' after the load:\n${JSON.stringify(saved.before)}\n${JSON.stringify(after.rows)}`,
+      );
   });
   phases.indexesMs = performance.now() - t;
   // autovacuum may be off on the bench server: hint bits, visibility map and statistics now.
@@ -345,14 +459,27 @@ export async function ensureAnalyticsDataset({ complaints, database = 'odr_bench
   await withClient(url, (c) => c.query('VACUUM (ANALYZE) complaints, traders, adr_bodies'));
   phases.vacuumMs = performance.now() - t;
   const seconds = Math.round((performance.now() - t0) / 1000);
-  const m = { generator: GENERATOR, complaints, complete: true, generatedAt: new Date().toISOString(), seconds, phases: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)])) };
+  const m = {
+    generator: GENERATOR,
+    complaints,
+    complete: true,
+    generatedAt: new Date().toISOString(),
+    seconds,
+    phases: Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)])),
+  };
   await withClient(dbUrl('postgres'), (c) => c.query(`COMMENT ON DATABASE "${database}" IS '${JSON.stringify(m)}'`));
-  log(`generated ${fmt(complaints)} complaints in ${seconds} s (complaints ${fmt(phases.complaintsMs / 1000, 0)} s, indexes ${fmt(phases.indexesMs / 1000, 0)} s, vacuum ${fmt(phases.vacuumMs / 1000, 0)} s)`);
+  log(
+    `generated ${fmt(complaints)} complaints in ${seconds} s (complaints ${fmt(phases.complaintsMs / 1000, 0)} s, indexes ${fmt(phases.indexesMs / 1000, 0)} s, vacuum ${fmt(phases.vacuumMs / 1000, 0)} s)`,
+  );
   return { database, complaints, generated: true, marker: m };
 }
 
 function migrate(database, log, code = ROOT) {
-  const r = spawnSync(process.execPath, [path.join(code, 'bin', 'odr.js'), 'migrate'], { cwd: code, env: { ...process.env, DATABASE_URL: dbUrl(database), LOG_LEVEL: 'warn' }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join(code, 'bin', 'odr.js'), 'migrate'], {
+    cwd: code,
+    env: { ...process.env, DATABASE_URL: dbUrl(database), LOG_LEVEL: 'warn' },
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`odr migrate failed (${r.status}): ${r.stderr || r.stdout}`);
   const out = r.stdout.trim();
   if (out && out !== 'schema is up to date') log(`  odr migrate: ${out}`);
@@ -360,8 +487,16 @@ function migrate(database, log, code = ROOT) {
 
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
   const args = parseArgs(process.argv.slice(2));
-  ensureAnalyticsDataset({ complaints: num(args.complaints, 10_000_000), database: typeof args.database === 'string' ? args.database : undefined, regenerate: !!args.regenerate })
+  ensureAnalyticsDataset({
+    complaints: num(args.complaints, 10_000_000),
+    database: typeof args.database === 'string' ? args.database : undefined,
+    regenerate: !!args.regenerate,
+  })
     .then(() => process.exit(0))
-    .catch((e) => { console.error(e.stack ?? e); process.exit(1); });
+    .catch((e) => {
+      console.error(e.stack ?? e);
+      process.exit(1);
+    });
 }
-void fileURLToPath; void pg;
+void fileURLToPath;
+void pg;

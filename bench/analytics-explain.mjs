@@ -30,7 +30,12 @@ import { OUT_DIR, ROOT, dbUrl, fmt, mib, num, parseArgs, table } from './lib.mjs
 
 const args = parseArgs(process.argv.slice(2));
 const complaints = num(args.complaints, 10_000_000);
-const database = typeof args.database === 'string' ? args.database : complaints === 10_000_000 ? 'odr_bench_analytics' : `odr_bench_analytics_${complaints}`;
+const database =
+  typeof args.database === 'string'
+    ? args.database
+    : complaints === 10_000_000
+      ? 'odr_bench_analytics'
+      : `odr_bench_analytics_${complaints}`;
 const WORK = path.join(OUT_DIR, 'analytics');
 const store = typeof args.duckdb === 'string' ? args.duckdb : path.join(WORK, `analytics-${complaints}.duckdb`);
 const copy = path.join(WORK, `explain-${complaints}.duckdb`);
@@ -56,12 +61,15 @@ async function endpoints() {
   const timings = [];
   let current = null;
   const timed = {
-    read: (fn) => db.read((q) => fn(async (text, params) => {
-      const t0 = performance.now();
-      const rows = await q(text, params);
-      timings.push({ call: current, ms: performance.now() - t0, text, params });
-      return rows;
-    })),
+    read: (fn) =>
+      db.read((q) =>
+        fn(async (text, params) => {
+          const t0 = performance.now();
+          const rows = await q(text, params);
+          timings.push({ call: current, ms: performance.now() - t0, text, params });
+          return rows;
+        }),
+      ),
   };
   // The service keeps answers per snapshot: each timed call gets a new service (an empty cache).
   let service = new AnalyticsService(timed);
@@ -88,7 +96,10 @@ async function endpoints() {
   calls.push(['trader benchmark TR000100 2023', () => service.benchmark('TR000100', 2023)]);
   calls.push(['ADR body report ADR-DE-SOEP 2025', () => service.adrReport('ADR-DE-SOEP', { year: 2025 })]);
   // Warm-up: each call once.
-  for (const [name, fn] of calls) { current = name; await fn(); }
+  for (const [name, fn] of calls) {
+    current = name;
+    await fn();
+  }
   timings.length = 0;
   const rows = [];
   for (const [name, fn] of calls) {
@@ -103,15 +114,27 @@ async function endpoints() {
     const slowest = mine.reduce((a, b) => (b.ms > (a?.ms ?? -1) ? b : a), null);
     rows.push({ name, total, sql, queries: mine.length, slowest });
   }
-  log(table(['service call (no HTTP)', 'total ms', 'DuckDB ms', 'queries', 'slowest query ms', 'slowest query'], rows.map((r) => [
-    r.name, fmt(r.total, 1), fmt(r.sql, 1), String(r.queries), fmt(r.slowest?.ms ?? 0, 1), (r.slowest?.text ?? '').replace(/\s+/g, ' ').slice(0, 60),
-  ])));
+  log(
+    table(
+      ['service call (no HTTP)', 'total ms', 'DuckDB ms', 'queries', 'slowest query ms', 'slowest query'],
+      rows.map((r) => [
+        r.name,
+        fmt(r.total, 1),
+        fmt(r.sql, 1),
+        String(r.queries),
+        fmt(r.slowest?.ms ?? 0, 1),
+        (r.slowest?.text ?? '').replace(/\s+/g, ' ').slice(0, 60),
+      ]),
+    ),
+  );
   // EXPLAIN ANALYZE of the slowest few statements.
   const slow = [...rows].sort((a, b) => (b.slowest?.ms ?? 0) - (a.slowest?.ms ?? 0)).slice(0, 4);
   const plans = [];
   for (const r of slow) {
     const plan = await db.read(async (q) => q(`EXPLAIN ANALYZE ${r.slowest.text}`, r.slowest.params));
-    plans.push(`── ${r.name} (${fmt(r.slowest.ms, 1)} ms)\n${r.slowest.text}\n${plan.map((p) => p.explain_value ?? Object.values(p).join('\n')).join('\n')}`);
+    plans.push(
+      `── ${r.name} (${fmt(r.slowest.ms, 1)} ms)\n${r.slowest.text}\n${plan.map((p) => p.explain_value ?? Object.values(p).join('\n')).join('\n')}`,
+    );
   }
   const file = path.join(OUT_DIR, `analytics-explain-plans-${complaints}.txt`);
   writeFileSync(file, plans.join('\n\n'));
@@ -138,7 +161,9 @@ async function extractCsv() {
     await c.query(`SELECT count(*) FROM (${text}) x`);
     const scanMs = performance.now() - t1;
     await c.query('COMMIT');
-    log(`extract: COPY … TO STDOUT (CSV) → ${fmt(mib(statSync(file).size))} MiB in ${fmt(ms / 1000, 1)} s; the same SELECT as count(*) ${fmt(scanMs / 1000, 1)} s`);
+    log(
+      `extract: COPY … TO STDOUT (CSV) → ${fmt(mib(statSync(file).size))} MiB in ${fmt(ms / 1000, 1)} s; the same SELECT as count(*) ${fmt(scanMs / 1000, 1)} s`,
+    );
     return { file, ms, scanMs };
   } finally {
     await c.end();
@@ -152,7 +177,10 @@ async function etl() {
   const c = new pg.Client({ connectionString: dbUrl(database) });
   await c.connect();
   const etlSql = (f) => readFileSync(path.join(ROOT, 'sql', 'postgres', 'etl', f), 'utf8').trim();
-  for (const [k, f] of [['traders', 'extract_traders.sql'], ['adr_bodies', 'extract_adr_bodies.sql']]) {
+  for (const [k, f] of [
+    ['traders', 'extract_traders.sql'],
+    ['adr_bodies', 'extract_adr_bodies.sql'],
+  ]) {
     refs[k] = path.join(WORK, `explain-${k}.csv`);
     await pipeline(c.query(copyStreams.to(`COPY (${etlSql(f)}) TO STDOUT WITH (FORMAT csv)`)), createWriteStream(refs[k]));
   }
@@ -160,13 +188,23 @@ async function etl() {
   const onePct = path.join(WORK, `explain-extract-1pct-${complaints}.csv`);
   await c.query(`SET DateStyle = 'ISO, YMD'`);
   const t1 = performance.now();
-  await pipeline(c.query(copyStreams.to(`COPY (${etlSql('extract_complaints.sql')}\nWHERE id % 100 = 0) TO STDOUT WITH (FORMAT csv)`)), createWriteStream(onePct));
-  log(`extract of 1 % (id % 100 = 0, a sequential scan; the runner's increment reads changed_xid's index): ${fmt(performance.now() - t1, 0)} ms`);
+  await pipeline(
+    c.query(copyStreams.to(`COPY (${etlSql('extract_complaints.sql')}\nWHERE id % 100 = 0) TO STDOUT WITH (FORMAT csv)`)),
+    createWriteStream(onePct),
+  );
+  log(
+    `extract of 1 % (id % 100 = 0, a sequential scan; the runner's increment reads changed_xid's index): ${fmt(performance.now() - t1, 0)} ms`,
+  );
   const empty = path.join(WORK, 'explain-extract-empty.csv');
   writeFileSync(empty, '');
   await c.end();
   const quote = (f) => `'${f.replaceAll("'", "''")}'`;
-  const loadSql = (complaintsFile) => duckdbSql('load_extract.sql').replaceAll('{{complaints}}', quote(complaintsFile)).replaceAll('{{traders}}', quote(refs.traders)).replaceAll('{{adr_bodies}}', quote(refs.adr_bodies)).replaceAll('{{complaints_relation}}', 'TABLE');
+  const loadSql = (complaintsFile) =>
+    duckdbSql('load_extract.sql')
+      .replaceAll('{{complaints}}', quote(complaintsFile))
+      .replaceAll('{{traders}}', quote(refs.traders))
+      .replaceAll('{{adr_bodies}}', quote(refs.adr_bodies))
+      .replaceAll('{{complaints_relation}}', 'TABLE');
 
   const rows = [];
   const replay = async (label, { full, file, fresh = false, variant = null }) => {
@@ -191,13 +229,25 @@ async function etl() {
       for (let s of statements(loadSql(file))) {
         if (variant === 'direct' && s.includes('extract_complaints AS')) {
           // what-if: no temporary copy of the extract; the INSERT reads the file (a view over read_csv)
-          await step('what-if: CREATE VIEW extract_complaints_csv over read_csv', s.replace('CREATE OR REPLACE TEMP TABLE extract_complaints AS', 'CREATE OR REPLACE TEMP VIEW extract_complaints_csv AS'));
+          await step(
+            'what-if: CREATE VIEW extract_complaints_csv over read_csv',
+            s.replace('CREATE OR REPLACE TEMP TABLE extract_complaints AS', 'CREATE OR REPLACE TEMP VIEW extract_complaints_csv AS'),
+          );
           s = 'CREATE OR REPLACE TEMP TABLE extract_complaints AS SELECT id FROM extract_complaints_csv';
         }
         await step(`load: ${s.slice(0, 60).replace(/\s+/g, ' ')}`, s);
       }
       // The runner's parameters; each statement gets those it names (as the runner does).
-      const params = { etl_run_id: 999999, data_run_id: 999999, as_of: '2026-11-24 20:00:00', finished_at: '2026-11-24 20:00:00', snapshot_xmin: '1', store_id: 'x', schema_version: SCHEMA_VERSION, reply_days: 10 };
+      const params = {
+        etl_run_id: 999999,
+        data_run_id: 999999,
+        as_of: '2026-11-24 20:00:00',
+        finished_at: '2026-11-24 20:00:00',
+        snapshot_xmin: '1',
+        store_id: 'x',
+        schema_version: SCHEMA_VERSION,
+        reply_days: 10,
+      };
       const only = (text) => {
         const names = Object.keys(params).filter((k) => new RegExp(`\\$${k}\\b`).test(text));
         return names.length ? Object.fromEntries(names.map((k) => [k, params[k]])) : undefined;
@@ -209,17 +259,21 @@ async function etl() {
         for (const [k, v] of Object.entries(TRADER_YEARS_FILL)) text = text.replaceAll(`{{${k}}}`, v);
         for (let s of statements(text)) {
           if (variant === 'no-order' && /^INSERT INTO complaint_facts/.test(s)) s = s.replace(/ORDER BY filed_at, id\s*$/, ''); // what-if: no sort
-          if (variant === 'direct' && /^INSERT INTO complaint_facts/.test(s)) s = s.replace('FROM extract_complaints', 'FROM extract_complaints_csv'); // what-if: read the CSV in the INSERT
+          if (variant === 'direct' && /^INSERT INTO complaint_facts/.test(s))
+            s = s.replace('FROM extract_complaints', 'FROM extract_complaints_csv'); // what-if: read the CSV in the INSERT
           await step(`${t}: ${s.slice(0, 60).replace(/\s+/g, ' ')}`, s, only(s));
         }
       }
-      for (const t of ['extract_complaints', 'extract_traders', 'extract_adr_bodies', 'traders_changed', 'adr_bodies_changed']) await step(`DROP ${t}`, `DROP TABLE IF EXISTS ${t}`);
+      for (const t of ['extract_complaints', 'extract_traders', 'extract_adr_bodies', 'traders_changed', 'adr_bodies_changed'])
+        await step(`DROP ${t}`, `DROP TABLE IF EXISTS ${t}`);
       steps.push(['(before COMMIT)', 0]);
       steps.commitFrom = performance.now();
     });
     steps.push(['COMMIT', performance.now() - steps.commitFrom]);
     const tc = performance.now();
-    await db.write(async (q) => { await q('CHECKPOINT'); });
+    await db.write(async (q) => {
+      await q('CHECKPOINT');
+    });
     steps.push(['CHECKPOINT (after)', performance.now() - tc]);
     const total = performance.now() - t0;
     await db.close();
@@ -231,11 +285,19 @@ async function etl() {
     await replay('rebuild (full=true) on the store', { full: true, file: csv.file });
     await replay('what-if: rebuild deleting every row of complaint_facts instead', { full: true, file: csv.file, variant: 'delete-rows' });
     await replay('what-if: rebuild without ORDER BY filed_at, id', { full: true, file: csv.file, variant: 'no-order' });
-    await replay('what-if: rebuild, the INSERT reading the CSV (ids only in the temp table)', { full: true, file: csv.file, variant: 'direct' });
+    await replay('what-if: rebuild, the INSERT reading the CSV (ids only in the temp table)', {
+      full: true,
+      file: csv.file,
+      variant: 'direct',
+    });
   }
   await replay('increment: 1 % of the rows (every 100th id: spread over all row groups)', { full: false, file: onePct });
   await replay('increment: no rows', { full: false, file: empty });
-  await replay('what-if: increment of no rows, traders and ADR bodies left as they are', { full: false, file: empty, variant: 'no-reference' });
+  await replay('what-if: increment of no rows, traders and ADR bodies left as they are', {
+    full: false,
+    file: empty,
+    variant: 'no-reference',
+  });
   log(table(['publication step (DuckDB, copy of the store)', 'ms'], rows));
 }
 

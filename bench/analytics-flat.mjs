@@ -45,11 +45,33 @@ FROM complaints c LEFT JOIN traders t ON t.id = c.trader_id`;
 
 const T = 'TIMESTAMP';
 const COLUMNS = {
-  id: 'BIGINT', source: 'VARCHAR', filed_at: T, consumer_country: 'VARCHAR', trader_id: 'VARCHAR', trader_country: 'VARCHAR',
-  sector: 'VARCHAR', problem: 'VARCHAR', stage: 'VARCHAR', status: 'VARCHAR', closure: 'VARCHAR', sent_at: T,
-  replied_at: T, trader_decision: 'VARCHAR', adr_body_id: 'VARCHAR', agreed_at: T, accepted_at: T,
-  refused_at: T, refusal_ground: 'VARCHAR', closed_at: T, adr_result: 'VARCHAR', discontinued_reason: 'VARCHAR',
-  complied: 'BOOLEAN', due_at: T, trader_name: 'VARCHAR', trader_registered_country: 'VARCHAR', trader_sector: 'VARCHAR',
+  id: 'BIGINT',
+  source: 'VARCHAR',
+  filed_at: T,
+  consumer_country: 'VARCHAR',
+  trader_id: 'VARCHAR',
+  trader_country: 'VARCHAR',
+  sector: 'VARCHAR',
+  problem: 'VARCHAR',
+  stage: 'VARCHAR',
+  status: 'VARCHAR',
+  closure: 'VARCHAR',
+  sent_at: T,
+  replied_at: T,
+  trader_decision: 'VARCHAR',
+  adr_body_id: 'VARCHAR',
+  agreed_at: T,
+  accepted_at: T,
+  refused_at: T,
+  refusal_ground: 'VARCHAR',
+  closed_at: T,
+  adr_result: 'VARCHAR',
+  discontinued_reason: 'VARCHAR',
+  complied: 'BOOLEAN',
+  due_at: T,
+  trader_name: 'VARCHAR',
+  trader_registered_country: 'VARCHAR',
+  trader_sector: 'VARCHAR',
 };
 const days = (a, b) => `epoch(${a} - ${b}) / 86400`;
 
@@ -84,7 +106,9 @@ export async function loadFlat({ database, dir }) {
   const t1 = performance.now();
   const instance = await DuckDBInstance.create(file);
   const con = await instance.connect();
-  const columns = `{${Object.entries(COLUMNS).map(([k, v]) => `'${k}': '${v}'`).join(', ')}}`;
+  const columns = `{${Object.entries(COLUMNS)
+    .map(([k, v]) => `'${k}': '${v}'`)
+    .join(', ')}}`;
   await con.run(`
     CREATE TABLE complaints AS
     SELECT *,
@@ -99,7 +123,12 @@ export async function loadFlat({ database, dir }) {
   rmSync(csv, { force: true });
   const q = (text, params) => query(con, text, params);
   return {
-    extractMs, loadMs, csvBytes, duckdbBytes: statSync(file).size, rows, extractedAt,
+    extractMs,
+    loadMs,
+    csvBytes,
+    duckdbBytes: statSync(file).size,
+    rows,
+    extractedAt,
     run: (ep, s, asOf) => FLAT[ep.name](q, flatWhere(s.where, asOf), s.index, asOf),
     close() {
       con.closeSync();
@@ -110,8 +139,13 @@ export async function loadFlat({ database, dir }) {
 
 /** Rows as plain objects (BIGINT → number). */
 async function query(con, text, params = []) {
-  const reader = await con.runAndReadAll(text, params.map((v) => (Array.isArray(v) ? listValue(v) : v)));
-  return reader.getRowObjectsJS().map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+  const reader = await con.runAndReadAll(
+    text,
+    params.map((v) => (Array.isArray(v) ? listValue(v) : v)),
+  );
+  return reader
+    .getRowObjectsJS()
+    .map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
 }
 
 /**
@@ -161,7 +195,10 @@ const ADR_MEASURES = `
 const share = (n, d) => (d === 0 ? null : n / d);
 /** How many rows have each value of `column` (none left out), as { [name]: value, count, share of `of` }. */
 async function counts(q, column, w, name, of, extra = 'true') {
-  const rows = await q(`SELECT ${column} AS "key", count(*)::INTEGER AS "count" FROM complaints WHERE (${w.sql}) AND ${column} IS NOT NULL AND ${extra} GROUP BY 1 ORDER BY 2 DESC, 1`, w.params);
+  const rows = await q(
+    `SELECT ${column} AS "key", count(*)::INTEGER AS "count" FROM complaints WHERE (${w.sql}) AND ${column} IS NOT NULL AND ${extra} GROUP BY 1 ORDER BY 2 DESC, 1`,
+    w.params,
+  );
   return rows.map((r) => ({ [name]: r.key, count: r.count, share: share(r.count, of) }));
 }
 const groupedBy = (q, column, alias, w, asOf) =>
@@ -183,7 +220,15 @@ function interpolate(sorted, p) {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
-const RATES = ['crossBorderShare', 'resolutionRate', 'traderResponseRate', 'timelyTraderResponseRate', 'adrAgreementRate', 'medianDaysToClose', 'p90DaysToClose'];
+const RATES = [
+  'crossBorderShare',
+  'resolutionRate',
+  'traderResponseRate',
+  'timelyTraderResponseRate',
+  'adrAgreementRate',
+  'medianDaysToClose',
+  'p90DaysToClose',
+];
 
 /**
  * Per endpoint (the names of analytics-common.mjs's ENDPOINTS): the answer's figures from plain
@@ -198,18 +243,27 @@ export const FLAT = {
     return { side, items: await groupedBy(q, `${side}_country`, 'country', w, asOf) };
   },
   flows: async (q, w) => ({
-    items: await q(`SELECT consumer_country AS "consumerCountry", trader_country AS "traderCountry", cross_border AS "crossBorder", count(*)::INTEGER AS "complaints"
-      FROM complaints WHERE ${w.sql} GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2`, w.params),
+    items: await q(
+      `SELECT consumer_country AS "consumerCountry", trader_country AS "traderCountry", cross_border AS "crossBorder", count(*)::INTEGER AS "complaints"
+      FROM complaints WHERE ${w.sql} GROUP BY 1, 2, 3 ORDER BY 4 DESC, 1, 2`,
+      w.params,
+    ),
   }),
   trend: async (q, w, i, asOf) => {
     const interval = ['month', 'quarter', 'year'][i % 3];
-    const rows = await q(`SELECT date_trunc('${interval}', filed_at) AS "start", ${MEASURES(asOf)} FROM complaints WHERE ${w.sql} GROUP BY 1 ORDER BY 1`, w.params);
+    const rows = await q(
+      `SELECT date_trunc('${interval}', filed_at) AS "start", ${MEASURES(asOf)} FROM complaints WHERE ${w.sql} GROUP BY 1 ORDER BY 1`,
+      w.params,
+    );
     return { interval, items: rows.map(({ start, ...m }) => ({ period: periodOf(start, interval), ...m })) };
   },
   sectors: async (q, w, _i, asOf) => ({ items: withShares(await groupedBy(q, 'sector', 'code', w, asOf)) }),
   problems: async (q, w, _i, asOf) => ({ items: withShares(await groupedBy(q, 'problem', 'code', w, asOf)) }),
   outcomes: async (q, w) => {
-    const [s] = await q(`SELECT count(*) FILTER (status = 'closed')::INTEGER AS "closed", count(replied_at)::INTEGER AS "traderReplied", ${ADR_MEASURES} FROM complaints WHERE ${w.sql}`, w.params);
+    const [s] = await q(
+      `SELECT count(*) FILTER (status = 'closed')::INTEGER AS "closed", count(replied_at)::INTEGER AS "traderReplied", ${ADR_MEASURES} FROM complaints WHERE ${w.sql}`,
+      w.params,
+    );
     const { traderReplied, ...rest } = s;
     return {
       ...rest,
@@ -221,8 +275,11 @@ export const FLAT = {
     };
   },
   overdue: async (q, w, _i, asOf) => {
-    const rows = await q(`SELECT stage, count(*)::INTEGER AS "open", count(*) FILTER (due_at < ${at(asOf)})::INTEGER AS "overdue"
-      FROM complaints WHERE (${w.sql}) AND status = 'open' GROUP BY 1`, w.params);
+    const rows = await q(
+      `SELECT stage, count(*)::INTEGER AS "open", count(*) FILTER (due_at < ${at(asOf)})::INTEGER AS "overdue"
+      FROM complaints WHERE (${w.sql}) AND status = 'open' GROUP BY 1`,
+      w.params,
+    );
     const byStage = new Map(rows.map((r) => [r.stage, r]));
     const items = ['filed', 'with_trader', 'trader_replied', 'at_adr_body', 'adr_in_progress'].map((stage) => {
       const { open = 0, overdue = 0 } = byStage.get(stage) ?? {};
@@ -231,17 +288,25 @@ export const FLAT = {
     return { open: items.reduce((n, x) => n + x.open, 0), overdue: items.reduce((n, x) => n + x.overdue, 0), items };
   },
   traders: async (q, w, _i, asOf) => {
-    const rows = await q(`SELECT trader_id AS "traderId", trader_name AS "name", trader_registered_country AS "country", ${MEASURES(asOf)}
-      FROM complaints WHERE ${w.sql} GROUP BY 1, 2, 3 ORDER BY "complaints" DESC, 1 LIMIT 50`, w.params);
+    const rows = await q(
+      `SELECT trader_id AS "traderId", trader_name AS "name", trader_registered_country AS "country", ${MEASURES(asOf)}
+      FROM complaints WHERE ${w.sql} GROUP BY 1, 2, 3 ORDER BY "complaints" DESC, 1 LIMIT 50`,
+      w.params,
+    );
     // Rates only for traders with at least 10 closed complaints in the filter (domain.md §4).
-    return { items: rows.map((r) => (r.closed >= 10 ? { ...r, ratesShown: true } : { ...r, ...Object.fromEntries(RATES.map((k) => [k, null])), ratesShown: false })) };
+    return {
+      items: rows.map((r) =>
+        r.closed >= 10 ? { ...r, ratesShown: true } : { ...r, ...Object.fromEntries(RATES.map((k) => [k, null])), ratesShown: false },
+      ),
+    };
   },
   'trader benchmark': async (q, _w, i) => {
     const year = yearOf(i);
     const traderId = BENCH_TRADERS[i % BENCH_TRADERS.length];
     // The year's traders with their sector (the one most of their complaints name; ties: the
     // registered sector, then alphabetical) and measures; then the trader's and its sector's.
-    const rows = await q(`
+    const rows = await q(
+      `
       WITH y AS (SELECT * FROM complaints WHERE filed_at >= make_timestamp($1, 1, 1, 0, 0, 0) AND filed_at < make_timestamp($1 + 1, 1, 1, 0, 0, 0)),
       picks AS (
         SELECT trader_id, sector, row_number() OVER (PARTITION BY trader_id ORDER BY count(*) DESC, coalesce(sector = trader_sector, false) DESC, sector) AS pick
@@ -258,36 +323,72 @@ export const FLAT = {
       FROM m JOIN picks p ON p.trader_id = m.trader_id AND p.pick = 1
       WHERE m.trader_id = $2
          OR p.sector = coalesce((SELECT sector FROM picks WHERE trader_id = $2 AND pick = 1), (SELECT any_value(trader_sector) FROM complaints WHERE trader_id = $2))`,
-    [year, traderId]);
+      [year, traderId],
+    );
     const me = rows.find((r) => r.traderId === traderId);
-    const sector = me?.sector ?? (await q('SELECT any_value(trader_sector) AS s FROM complaints WHERE trader_id = $1', [traderId]))[0]?.s ?? null;
+    const sector =
+      me?.sector ?? (await q('SELECT any_value(trader_sector) AS s FROM complaints WHERE trader_id = $1', [traderId]))[0]?.s ?? null;
     const peers = rows.filter((r) => r.traderId !== traderId && r.sector === sector && r.closed >= 10);
-    const own = { complaints: me?.complaints ?? 0, closed: me?.closed ?? 0, resolutionRate: me?.resolutionRate ?? null, traderResponseRate: me?.traderResponseRate ?? null, medianDaysToClose: me?.medianDaysToClose ?? null };
-    if (peers.length < 5) return { year, traderId, sector, own, peers: { suppressed: true, count: null, quartiles: null, percentile: null } };
+    const own = {
+      complaints: me?.complaints ?? 0,
+      closed: me?.closed ?? 0,
+      resolutionRate: me?.resolutionRate ?? null,
+      traderResponseRate: me?.traderResponseRate ?? null,
+      medianDaysToClose: me?.medianDaysToClose ?? null,
+    };
+    if (peers.length < 5)
+      return { year, traderId, sector, own, peers: { suppressed: true, count: null, quartiles: null, percentile: null } };
     const quartiles = {};
     const percentile = {};
     for (const k of ['resolutionRate', 'traderResponseRate', 'medianDaysToClose']) {
-      const values = peers.map((p) => p[k]).filter((v) => typeof v === 'number').sort((a, b) => a - b);
+      const values = peers
+        .map((p) => p[k])
+        .filter((v) => typeof v === 'number')
+        .sort((a, b) => a - b);
       quartiles[k] = { p25: interpolate(values, 0.25), p50: interpolate(values, 0.5), p75: interpolate(values, 0.75) };
       const mine = own[k];
-      percentile[k] = mine === null || values.length === 0 ? null : ((values.filter((v) => v < mine).length + 0.5 * values.filter((v) => v === mine).length) / values.length) * 100;
+      percentile[k] =
+        mine === null || values.length === 0
+          ? null
+          : ((values.filter((v) => v < mine).length + 0.5 * values.filter((v) => v === mine).length) / values.length) * 100;
     }
     return { year, traderId, sector, own, peers: { suppressed: false, count: peers.length, quartiles, percentile } };
   },
   'ADR body report': async (q, _w, i) => {
-    const w = { sql: `adr_body_id = $1 AND agreed_at >= make_timestamp($2, 1, 1, 0, 0, 0) AND agreed_at < make_timestamp($2 + 1, 1, 1, 0, 0, 0)`, params: [ADR_BODIES[i % ADR_BODIES.length][0], yearOf(i)] };
-    const [s] = await q(`SELECT count(*)::INTEGER AS "received", count(*) FILTER (cross_border)::INTEGER AS "crossBorder", ${ADR_MEASURES} FROM complaints WHERE ${w.sql}`, w.params);
+    const w = {
+      sql: `adr_body_id = $1 AND agreed_at >= make_timestamp($2, 1, 1, 0, 0, 0) AND agreed_at < make_timestamp($2 + 1, 1, 1, 0, 0, 0)`,
+      params: [ADR_BODIES[i % ADR_BODIES.length][0], yearOf(i)],
+    };
+    const [s] = await q(
+      `SELECT count(*)::INTEGER AS "received", count(*) FILTER (cross_border)::INTEGER AS "crossBorder", ${ADR_MEASURES} FROM complaints WHERE ${w.sql}`,
+      w.params,
+    );
     const named = (column, of) => counts(q, column, w, 'code', of);
     const byProblem = await named('problem', s.received);
-    const top = await q(`SELECT trader_id AS "traderId", trader_name AS "name", count(*)::INTEGER AS "count" FROM complaints WHERE ${w.sql} GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 10`, w.params);
+    const top = await q(
+      `SELECT trader_id AS "traderId", trader_name AS "name", count(*)::INTEGER AS "count" FROM complaints WHERE ${w.sql} GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 10`,
+      w.params,
+    );
     return {
-      received: s.received, domestic: s.received - s.crossBorder, crossBorder: s.crossBorder,
-      byProblem, bySector: await named('sector', s.received),
-      refused: s.adrRefused, refusalRate: s.adrRefusalRate, refusalGrounds: await named('refusal_ground', s.adrRefused),
-      outcomes: s.adrOutcomes, outcomeShares: await named('adr_result', s.adrOutcomes),
-      discontinued: s.adrDiscontinued, discontinuedShare: s.adrDiscontinuedShare, discontinuedReasons: await named('discontinued_reason', s.adrDiscontinued),
-      averageDays: s.adrAverageDays, within90DaysShare: s.adrWithin90DaysShare, complianceReported: s.complianceReported, complianceRate: s.complianceRate,
-      topProblems: byProblem.slice(0, 5), topTraders: top.map((r) => ({ ...r, share: share(r.count, s.received) })),
+      received: s.received,
+      domestic: s.received - s.crossBorder,
+      crossBorder: s.crossBorder,
+      byProblem,
+      bySector: await named('sector', s.received),
+      refused: s.adrRefused,
+      refusalRate: s.adrRefusalRate,
+      refusalGrounds: await named('refusal_ground', s.adrRefused),
+      outcomes: s.adrOutcomes,
+      outcomeShares: await named('adr_result', s.adrOutcomes),
+      discontinued: s.adrDiscontinued,
+      discontinuedShare: s.adrDiscontinuedShare,
+      discontinuedReasons: await named('discontinued_reason', s.adrDiscontinued),
+      averageDays: s.adrAverageDays,
+      within90DaysShare: s.adrWithin90DaysShare,
+      complianceReported: s.complianceReported,
+      complianceRate: s.complianceRate,
+      topProblems: byProblem.slice(0, 5),
+      topTraders: top.map((r) => ({ ...r, share: share(r.count, s.received) })),
     };
   },
 };
@@ -322,8 +423,10 @@ export async function timeFlat(flat, eps, sets, asOf) {
 // ───────────────────────────── agreement with the API ─────────────────────────────
 
 const ID_KEYS = ['traderId', 'country', 'code', 'period', 'stage', 'closure', 'decision', 'result', 'ground', 'reason'];
-const idOf = (item) => ('consumerCountry' in item ? `${item.consumerCountry}>${item.traderCountry}` : String(item[ID_KEYS.find((k) => k in item)]));
-const close = (a, b) => a === b || (typeof a === 'number' && typeof b === 'number' && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)));
+const idOf = (item) =>
+  'consumerCountry' in item ? `${item.consumerCountry}>${item.traderCountry}` : String(item[ID_KEYS.find((k) => k in item)]);
+const close = (a, b) =>
+  a === b || (typeof a === 'number' && typeof b === 'number' && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)));
 
 /**
  * The fields of a flat answer that differ from the API's answer (every field the flat answer
@@ -355,19 +458,31 @@ export function differences(flat, apiAnswer, at = '') {
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
   const args = parseArgs(process.argv.slice(2));
   const complaints = num(args.complaints, 100_000);
-  const database = typeof args.database === 'string' ? args.database : complaints === 10_000_000 ? 'odr_bench_analytics' : `odr_bench_analytics_${complaints}`;
+  const database =
+    typeof args.database === 'string'
+      ? args.database
+      : complaints === 10_000_000
+        ? 'odr_bench_analytics'
+        : `odr_bench_analytics_${complaints}`;
   const only = typeof args.only === 'string' ? new Set(args.only.split(',')) : null;
   const pgc = new pg.Client({ connectionString: dbUrl(database) });
   await pgc.connect();
   const sets = await filterSets((t, p) => pgc.query(t, p));
   await pgc.end();
   const flat = await loadFlat({ database, dir: path.join(OUT_DIR, 'analytics-compare', `flat-${complaints}`) });
-  console.log(`flat table: ${fmt(flat.rows)} rows; extract (COPY to CSV, ${fmt(mib(flat.csvBytes))} MiB) ${fmt(flat.extractMs / 1000, 1)} s, DuckDB load ${fmt(flat.loadMs / 1000, 1)} s, file ${fmt(mib(flat.duckdbBytes))} MiB`);
+  console.log(
+    `flat table: ${fmt(flat.rows)} rows; extract (COPY to CSV, ${fmt(mib(flat.csvBytes))} MiB) ${fmt(flat.extractMs / 1000, 1)} s, DuckDB load ${fmt(flat.loadMs / 1000, 1)} s, file ${fmt(mib(flat.duckdbBytes))} MiB`,
+  );
   const eps = ENDPOINTS.filter((e) => !only || only.has(e.name));
   const res = await timeFlat(flat, eps, sets, flat.extractedAt);
-  console.log(table(['endpoint (in process, no HTTP)', 'p50 ms', 'p95 ms', 'max ms'], eps.map((e) => {
-    const s = round(summarize(res.get(e.name).ms));
-    return [e.name, fmt(s.p50, 1), fmt(s.p95, 1), fmt(s.max, 1)];
-  })));
+  console.log(
+    table(
+      ['endpoint (in process, no HTTP)', 'p50 ms', 'p95 ms', 'max ms'],
+      eps.map((e) => {
+        const s = round(summarize(res.get(e.name).ms));
+        return [e.name, fmt(s.p50, 1), fmt(s.p95, 1), fmt(s.max, 1)];
+      }),
+    ),
+  );
   flat.close();
 }

@@ -32,28 +32,67 @@ import path from 'node:path';
 import pg from 'pg';
 import { DATASET_END, ensureAnalyticsDataset } from './analytics-data.mjs';
 import {
-  ENDPOINTS, analyticsTarget, changeOnePercent, duckdbBytes, filterSets, gitCommit, lastRunId, postRun, request, round, runMs, timeGet,
-  waitIdle, waitStartupRun, watchRun,
+  ENDPOINTS,
+  analyticsTarget,
+  changeOnePercent,
+  duckdbBytes,
+  filterSets,
+  gitCommit,
+  lastRunId,
+  postRun,
+  request,
+  round,
+  runMs,
+  timeGet,
+  waitIdle,
+  waitStartupRun,
+  watchRun,
 } from './analytics-common.mjs';
 import {
-  OUT_DIR, ROOT, api, cpuMs, dbUrl, fmt, machineInfo, mib, num, parseArgs, percentile, rssBytes, sleep, startSampler,
-  summarize, table, whereSql, writeResult,
+  OUT_DIR,
+  ROOT,
+  api,
+  cpuMs,
+  dbUrl,
+  fmt,
+  machineInfo,
+  mib,
+  num,
+  parseArgs,
+  percentile,
+  rssBytes,
+  sleep,
+  startSampler,
+  summarize,
+  table,
+  whereSql,
+  writeResult,
 } from './lib.mjs';
 
 const GOALS = { fullS: 30, incrementalS: 2, p95Ms: 50, ratio: 50, idleCpuPct: 5 };
 
 const args = parseArgs(process.argv.slice(2));
 if (args.help) {
-  console.log('usage: node bench/analytics.mjs [--complaints N] [--database NAME] [--regenerate] [--rounds 2] [--pg-requests 10] [--pg-budget 60] [--idle-seconds 60] [--periods 5,15,60] [--only a,b] [--no-pg] [--no-schedule] [--no-startup-build] [--change recent|random] [--keep-extract] [--code DIR]');
+  console.log(
+    'usage: node bench/analytics.mjs [--complaints N] [--database NAME] [--regenerate] [--rounds 2] [--pg-requests 10] [--pg-budget 60] [--idle-seconds 60] [--periods 5,15,60] [--only a,b] [--no-pg] [--no-schedule] [--no-startup-build] [--change recent|random] [--keep-extract] [--code DIR]',
+  );
   process.exit(0);
 }
 const complaints = num(args.complaints, 10_000_000);
-const database = typeof args.database === 'string' ? args.database : complaints === 10_000_000 ? 'odr_bench_analytics' : `odr_bench_analytics_${complaints}`;
+const database =
+  typeof args.database === 'string'
+    ? args.database
+    : complaints === 10_000_000
+      ? 'odr_bench_analytics'
+      : `odr_bench_analytics_${complaints}`;
 const rounds = num(args.rounds, 2);
 const pgRequests = num(args.pgRequests, 10);
 const pgBudgetMs = num(args.pgBudget, 60) * 1000;
 const idleMs = num(args.idleSeconds, 60) * 1000;
-const periods = String(args.periods ?? '5,15,60').split(',').map(Number).filter((n) => n > 0);
+const periods = String(args.periods ?? '5,15,60')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const changeHow = args.change === 'random' ? 'random' : 'recent';
 const only = typeof args.only === 'string' ? new Set(args.only.split(',')) : null;
 const code = path.resolve(typeof args.code === 'string' ? args.code : ROOT);
@@ -112,7 +151,9 @@ async function runApiAll(server, eps, sets) {
     if (r === 0) {
       for (const ep of eps) for (const s of sets) res.get(ep.name).cached.push((await request(server, ep, s)).ms);
     }
-    log(`  round ${r + 1}: new snapshot (incremental run of 1 changed complaint: ${fmt(wall)} ms, background prewarm ≈ ${s1(idle ?? NaN)} s), ${eps.length} × ${sets.length} cold requests${r === 0 ? ' + the same again cached' : ''}`);
+    log(
+      `  round ${r + 1}: new snapshot (incremental run of 1 changed complaint: ${fmt(wall)} ms, background prewarm ≈ ${s1(idle ?? NaN)} s), ${eps.length} × ${sets.length} cold requests${r === 0 ? ' + the same again cached' : ''}`,
+    );
   }
   return { res, etl };
 }
@@ -147,7 +188,13 @@ function machineCpuMs() {
   const [user, nice, system, , , irq, softirq, steal] = line;
   return ((user + nice + system + irq + softirq + (steal ?? 0)) * 1000) / 100;
 }
-function safeRead(f) { try { return readFileSync(f, 'utf8'); } catch { return ''; } }
+function safeRead(f) {
+  try {
+    return readFileSync(f, 'utf8');
+  } catch {
+    return '';
+  }
+}
 
 let idleBaseCpuPct = 0;
 async function scheduleCase(periodS, traderCountry) {
@@ -173,13 +220,24 @@ async function scheduleCase(periodS, traderCountry) {
     const wall = performance.now() - t0;
     const machine = machineCpuMs() - m0;
     const s = await sampler.stop();
-    const runs = (await api(server, 'GET', '/api/v1/etl/runs')).body.items.filter((x) => Date.parse(x.startedAt) >= windowStart && x.trigger === 'schedule');
-    const durations = runs.filter((x) => x.finishedAt).map(runMs).sort((a, b) => a - b);
+    const runs = (await api(server, 'GET', '/api/v1/etl/runs')).body.items.filter(
+      (x) => Date.parse(x.startedAt) >= windowStart && x.trigger === 'schedule',
+    );
+    const durations = runs
+      .filter((x) => x.finishedAt)
+      .map(runMs)
+      .sort((a, b) => a - b);
     const out = {
-      period: label, periodS, windowMs: Math.round(wall),
-      serverCpuPct: (s.serverCpuMs / wall) * 100, pgBackendCpuPct: (s.pgBackendCpuMs / wall) * 100,
-      machineCpuPct: (machine / wall) * 100, serverRssMiB: Math.round(mib(rssBytes(server.pid) ?? 0)),
-      runs: runs.length, runMsP50: percentile(durations, 50), runMsMax: durations.at(-1) ?? null,
+      period: label,
+      periodS,
+      windowMs: Math.round(wall),
+      serverCpuPct: (s.serverCpuMs / wall) * 100,
+      pgBackendCpuPct: (s.pgBackendCpuMs / wall) * 100,
+      machineCpuPct: (machine / wall) * 100,
+      serverRssMiB: Math.round(mib(rssBytes(server.pid) ?? 0)),
+      runs: runs.length,
+      runMsP50: percentile(durations, 50),
+      runMsMax: durations.at(-1) ?? null,
       // CPU (server + its backends) per scheduled run, above the idle server: what one tick costs.
       cpuMsPerRun: runs.length ? Math.round((s.serverCpuMs + s.pgBackendCpuMs - (idleBaseCpuPct * wall) / 100) / runs.length) : null,
     };
@@ -189,8 +247,14 @@ async function scheduleCase(periodS, traderCountry) {
       const before = (await timeGet(server, '/api/v1/stats/summary', {})).body.asOf.complaints;
       const now = new Date();
       const complaint = {
-        externalRef: `FRESH-${now.getTime()}-${periodS}`, source: 'bench-freshness', filedAt: now.toISOString(), complainant: 'consumer',
-        consumer: { country: 'IT' }, trader: { id: 'TR000001', country: traderCountry }, sector: 'airlines', problem: 'delivery',
+        externalRef: `FRESH-${now.getTime()}-${periodS}`,
+        source: 'bench-freshness',
+        filedAt: now.toISOString(),
+        complainant: 'consumer',
+        consumer: { country: 'IT' },
+        trader: { id: 'TR000001', country: traderCountry },
+        sector: 'airlines',
+        problem: 'delivery',
         events: [{ type: 'sent_to_trader', at: now.toISOString() }],
       };
       const t1 = performance.now();
@@ -199,7 +263,10 @@ async function scheduleCase(periodS, traderCountry) {
       let seenMs = null;
       while (performance.now() - t1 < periodS * 1000 * 3 + 30_000) {
         const r = await timeGet(server, '/api/v1/stats/summary', {});
-        if (r.body.asOf.complaints > before) { seenMs = performance.now() - t1; break; }
+        if (r.body.asOf.complaints > before) {
+          seenMs = performance.now() - t1;
+          break;
+        }
         await sleep(100);
       }
       out.freshnessMs = seenMs;
@@ -216,11 +283,27 @@ async function main() {
   const load0 = os.loadavg();
   const machine = await machineInfo();
   const ds = await ensureAnalyticsDataset({ complaints, database, regenerate: !!args.regenerate, log, code });
-  const stored = (await pgq('SELECT count(*)::int AS n, pg_total_relation_size(\'complaints\') AS bytes, pg_relation_size(\'complaints\') AS heap FROM complaints')).rows[0];
-  log(`database ${database}: ${fmt(stored.n)} complaints, table ${fmt(mib(stored.heap) / 1024, 1)} GiB + indexes = ${fmt(mib(stored.bytes) / 1024, 1)} GiB`);
+  const stored = (
+    await pgq(
+      "SELECT count(*)::int AS n, pg_total_relation_size('complaints') AS bytes, pg_relation_size('complaints') AS heap FROM complaints",
+    )
+  ).rows[0];
+  log(
+    `database ${database}: ${fmt(stored.n)} complaints, table ${fmt(mib(stored.heap) / 1024, 1)} GiB + indexes = ${fmt(mib(stored.bytes) / 1024, 1)} GiB`,
+  );
   const result = {
-    bench: 'analytics', at: new Date().toISOString(), complaints: stored.n, database, datasetEnd: DATASET_END, dataset: ds.marker,
-    machine, rounds, pgRequests, goals: GOALS, commit: gitCommit(code), code,
+    bench: 'analytics',
+    at: new Date().toISOString(),
+    complaints: stored.n,
+    database,
+    datasetEnd: DATASET_END,
+    dataset: ds.marker,
+    machine,
+    rounds,
+    pgRequests,
+    goals: GOALS,
+    commit: gitCommit(code),
+    code,
   };
   log(`code: ${result.commit}${code === ROOT ? '' : ` (${code})`}`);
   mkdirSync(WORK, { recursive: true });
@@ -236,16 +319,33 @@ async function main() {
       log('ETL: start-up build into a new DuckDB file …');
       const t0 = performance.now();
       const before = await lastRunId(pgq);
-      const startup = await watchRun(target, async () => {
-        server = await start();
-        server0Cpu = cpuMs(server.pid);
-        const up = performance.now();
-        const r = await waitStartupRun(server, before);
-        return { ...r, fromUpMs: performance.now() - up };
-      }, { keepAs: extractCopy });
+      const startup = await watchRun(
+        target,
+        async () => {
+          server = await start();
+          server0Cpu = cpuMs(server.pid);
+          const up = performance.now();
+          const r = await waitStartupRun(server, before);
+          return { ...r, fromUpMs: performance.now() - up };
+        },
+        { keepAs: extractCopy },
+      );
       startup.prewarmMs = await waitIdle(server);
-      result.startupBuild = { ms: Math.round(startup.fromUpMs), runMs: runMs(startup.run), wallMs: Math.round(performance.now() - t0), extractMs: startup.extractMs, copySeenFromMs: startup.copySeenFromMs, csvLastGrewMs: startup.csvGrewMs, publishMs: startup.extractEndMs === null ? null : Math.round(startup.ms - startup.extractEndMs), csvMiB: Math.round(mib(startup.csvBytes)), rowsRead: startup.run.rowsRead, prewarmMs: startup.prewarmMs };
-      log(`  ${s1(result.startupBuild.ms)} s from the server's start to the run's end (extract ≈ ${s1(startup.extractMs ?? NaN)} s, CSV ${fmt(mib(startup.csvBytes))} MiB; the run record says ${s1(result.startupBuild.runMs)} s)`);
+      result.startupBuild = {
+        ms: Math.round(startup.fromUpMs),
+        runMs: runMs(startup.run),
+        wallMs: Math.round(performance.now() - t0),
+        extractMs: startup.extractMs,
+        copySeenFromMs: startup.copySeenFromMs,
+        csvLastGrewMs: startup.csvGrewMs,
+        publishMs: startup.extractEndMs === null ? null : Math.round(startup.ms - startup.extractEndMs),
+        csvMiB: Math.round(mib(startup.csvBytes)),
+        rowsRead: startup.run.rowsRead,
+        prewarmMs: startup.prewarmMs,
+      };
+      log(
+        `  ${s1(result.startupBuild.ms)} s from the server's start to the run's end (extract ≈ ${s1(startup.extractMs ?? NaN)} s, CSV ${fmt(mib(startup.csvBytes))} MiB; the run record says ${s1(result.startupBuild.runMs)} s)`,
+      );
     } else {
       server = await start();
     }
@@ -256,24 +356,56 @@ async function main() {
     const fullPrewarmMs = await waitIdle(server);
     const duckBytes = duckdbBytes(target);
     result.full = {
-      ms: Math.round(full.ms), runMs: runMs(full.run), rowsRead: full.run.rowsRead, complaints: full.run.complaints,
-      extractMs: full.extractMs === null ? null : Math.round(full.extractMs), publishMs: full.extractEndMs === null ? null : Math.round(full.ms - full.extractEndMs),
-      copySeenFromMs: full.copySeenFromMs, csvLastGrewMs: full.csvGrewMs, csvMiB: Math.round(mib(full.csvBytes)), duckdbMiB: Math.round(mib(duckBytes)), serverCpuMs: fs1.serverCpuMs, pgBackendCpuMs: fs1.pgBackendCpuMs, serverPeakRssMiB: Math.round(mib(fs1.peakRssBytes)), prewarmMs: fullPrewarmMs === null ? null : Math.round(fullPrewarmMs),
+      ms: Math.round(full.ms),
+      runMs: runMs(full.run),
+      rowsRead: full.run.rowsRead,
+      complaints: full.run.complaints,
+      extractMs: full.extractMs === null ? null : Math.round(full.extractMs),
+      publishMs: full.extractEndMs === null ? null : Math.round(full.ms - full.extractEndMs),
+      copySeenFromMs: full.copySeenFromMs,
+      csvLastGrewMs: full.csvGrewMs,
+      csvMiB: Math.round(mib(full.csvBytes)),
+      duckdbMiB: Math.round(mib(duckBytes)),
+      serverCpuMs: fs1.serverCpuMs,
+      pgBackendCpuMs: fs1.pgBackendCpuMs,
+      serverPeakRssMiB: Math.round(mib(fs1.peakRssBytes)),
+      prewarmMs: fullPrewarmMs === null ? null : Math.round(fullPrewarmMs),
     };
-    log(`  ${s1(full.ms)} s: extract (COPY on PostgreSQL) ≈ ${s1(full.extractMs ?? NaN)} s, publish (DuckDB) ≈ ${s1(result.full.publishMs ?? NaN)} s; ${fmt(full.run.rowsRead)} rows, CSV ${fmt(result.full.csvMiB)} MiB, DuckDB file ${fmt(result.full.duckdbMiB)} MiB, server peak RSS ${result.full.serverPeakRssMiB} MiB; then the background prewarm ≈ ${s1(fullPrewarmMs ?? NaN)} s`);
+    log(
+      `  ${s1(full.ms)} s: extract (COPY on PostgreSQL) ≈ ${s1(full.extractMs ?? NaN)} s, publish (DuckDB) ≈ ${s1(result.full.publishMs ?? NaN)} s; ${fmt(full.run.rowsRead)} rows, CSV ${fmt(result.full.csvMiB)} MiB, DuckDB file ${fmt(result.full.duckdbMiB)} MiB, server peak RSS ${result.full.serverPeakRssMiB} MiB; then the background prewarm ≈ ${s1(fullPrewarmMs ?? NaN)} s`,
+    );
 
     // ── 2. incremental ETL ──
     const noop = await watchRun(target, () => postRun(server, { full: false }));
     const noopPrewarmMs = await waitIdle(server);
-    result.incrementalNoChange = { ms: Math.round(noop.ms), runMs: runMs(noop.run), rowsRead: noop.run.rowsRead, extractMs: noop.extractMs, publishMs: noop.extractEndMs === null ? null : Math.round(noop.ms - noop.extractEndMs), prewarmMs: noopPrewarmMs === null ? null : Math.round(noopPrewarmMs) };
-    log(`ETL incremental, nothing changed: ${fmt(noop.ms)} ms (${noop.run.rowsRead} rows read); then the server's background prewarm ≈ ${s1(noopPrewarmMs ?? NaN)} s`);
+    result.incrementalNoChange = {
+      ms: Math.round(noop.ms),
+      runMs: runMs(noop.run),
+      rowsRead: noop.run.rowsRead,
+      extractMs: noop.extractMs,
+      publishMs: noop.extractEndMs === null ? null : Math.round(noop.ms - noop.extractEndMs),
+      prewarmMs: noopPrewarmMs === null ? null : Math.round(noopPrewarmMs),
+    };
+    log(
+      `ETL incremental, nothing changed: ${fmt(noop.ms)} ms (${noop.run.rowsRead} rows read); then the server's background prewarm ≈ ${s1(noopPrewarmMs ?? NaN)} s`,
+    );
     const nChange = Math.round(stored.n / 100);
     const change = await changeOnePercent(pgq, nChange, changeHow);
-    log(`changed ${fmt(change.rows)} complaints (1 %, ${changeHow}: ${fmt(change.rows - change.erasures)} new milestones, ${fmt(change.erasures)} erasures or re-writes) on PostgreSQL in ${s1(change.ms)} s`);
+    log(
+      `changed ${fmt(change.rows)} complaints (1 %, ${changeHow}: ${fmt(change.rows - change.erasures)} new milestones, ${fmt(change.erasures)} erasures or re-writes) on PostgreSQL in ${s1(change.ms)} s`,
+    );
     const inc = await watchRun(target, () => postRun(server, { full: false }));
     result.incremental = {
-      changed: change.rows, changeHow, milestones: change.rows - change.erasures, changeMs: Math.round(change.ms), ms: Math.round(inc.ms), runMs: runMs(inc.run), kind: inc.run.kind, rowsRead: inc.run.rowsRead,
-      extractMs: inc.extractMs === null ? null : Math.round(inc.extractMs), publishMs: inc.extractEndMs === null ? null : Math.round(inc.ms - inc.extractEndMs),
+      changed: change.rows,
+      changeHow,
+      milestones: change.rows - change.erasures,
+      changeMs: Math.round(change.ms),
+      ms: Math.round(inc.ms),
+      runMs: runMs(inc.run),
+      kind: inc.run.kind,
+      rowsRead: inc.run.rowsRead,
+      extractMs: inc.extractMs === null ? null : Math.round(inc.extractMs),
+      publishMs: inc.extractEndMs === null ? null : Math.round(inc.ms - inc.extractEndMs),
     };
     if (inc.run.kind !== 'incremental') throw new Error(`expected an incremental run, got ${inc.run.kind}`);
     result.incremental.prewarmMs = Math.round((await waitIdle(server)) ?? NaN);
@@ -283,7 +415,9 @@ async function main() {
     const sets = await filterSets(pgq);
     result.filterSets = sets.map((s) => ({ name: s.name, query: s.query }));
     const eps = only ? ENDPOINTS.filter((e) => only.has(e.name)) : ENDPOINTS;
-    log(`\nendpoints: ${eps.length} × ${sets.length} filter sets × ${rounds} rounds on a new snapshot each (after a warm-up of 10), sequential; PostgreSQL: ${pgRequests} of the filter sets (≤ ${pgBudgetMs / 1000} s each endpoint)`);
+    log(
+      `\nendpoints: ${eps.length} × ${sets.length} filter sets × ${rounds} rounds on a new snapshot each (after a warm-up of 10), sequential; PostgreSQL: ${pgRequests} of the filter sets (≤ ${pgBudgetMs / 1000} s each endpoint)`,
+    );
     await pgq('ANALYZE complaints');
     result.endpoints = [];
     const mismatches = [];
@@ -308,13 +442,17 @@ async function main() {
             const got = a.answers[x.index];
             const want = x.rows[0];
             if (got.complaints !== want.complaints || got.closed !== want.closed || got.adrAgreed !== want.adr_agreed) {
-              mismatches.push(`${sets[x.index].name}: API ${got.complaints}/${got.closed}/${got.adrAgreed}, PostgreSQL ${want.complaints}/${want.closed}/${want.adr_agreed}`);
+              mismatches.push(
+                `${sets[x.index].name}: API ${got.complaints}/${got.closed}/${got.adrAgreed}, PostgreSQL ${want.complaints}/${want.closed}/${want.adr_agreed}`,
+              );
             }
           }
         }
       }
       result.endpoints.push(entry);
-      log(`  ${ep.name}: cold p50 ${fmt(sa.p50, 1)} ms, p95 ${fmt(sa.p95, 1)} ms; cached p50 ${fmt(sc.p50, 1)} ms${entry.pg ? `; PostgreSQL p50 ${fmt(entry.pg.p50)} ms over ${entry.pg.n} → ${fmt(entry.ratioP50, 0)}×` : ''}`);
+      log(
+        `  ${ep.name}: cold p50 ${fmt(sa.p50, 1)} ms, p95 ${fmt(sa.p95, 1)} ms; cached p50 ${fmt(sc.p50, 1)} ms${entry.pg ? `; PostgreSQL p50 ${fmt(entry.pg.p50)} ms over ${entry.pg.n} → ${fmt(entry.ratioP50, 0)}×` : ''}`,
+      );
     }
     result.summaryMismatches = mismatches;
     if (mismatches.length) log(`WARNING: summary differs from PostgreSQL: ${mismatches.join('; ')}`);
@@ -326,12 +464,16 @@ async function main() {
   // ── 5. schedule: idle cost and freshness ──
   if (!args.noSchedule) {
     const tc = (await pgq(`SELECT country FROM traders WHERE id = 'TR000001'`)).rows[0].country;
-    log(`\nschedule: idle CPU over ${idleMs / 1000} s (server + its PostgreSQL backends), then a new complaint until stats/summary counts it`);
+    log(
+      `\nschedule: idle CPU over ${idleMs / 1000} s (server + its PostgreSQL backends), then a new complaint until stats/summary counts it`,
+    );
     result.schedule = [];
     for (const p of [0, ...periods]) {
       const c = await scheduleCase(p, tc);
       result.schedule.push(c);
-      log(`  ETL_CRON ${c.period}: server ${fmt(c.serverCpuPct, 1)} % + PostgreSQL ${fmt(c.pgBackendCpuPct, 1)} % of one core (machine ${fmt(c.machineCpuPct, 1)} %), ${c.runs} runs (p50 ${fmt(c.runMsP50)} ms)${c.freshnessMs !== undefined ? `, new complaint visible after ${s1(c.freshnessMs ?? NaN)} s` : ''}`);
+      log(
+        `  ETL_CRON ${c.period}: server ${fmt(c.serverCpuPct, 1)} % + PostgreSQL ${fmt(c.pgBackendCpuPct, 1)} % of one core (machine ${fmt(c.machineCpuPct, 1)} %), ${c.runs} runs (p50 ${fmt(c.runMsP50)} ms)${c.freshnessMs !== undefined ? `, new complaint visible after ${s1(c.freshnessMs ?? NaN)} s` : ''}`,
+      );
     }
   }
   await pgClient?.end().catch(() => {});
@@ -342,33 +484,133 @@ async function main() {
 function report(r) {
   const ok = (b) => (b ? 'ok' : 'MISS');
   log('');
-  log(`analytics benchmark — ${fmt(r.complaints)} complaints — ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}, PostgreSQL ${r.machine.postgres}; load average ${r.loadavg.start.map((x) => x.toFixed(1)).join(' ')}`);
+  log(
+    `analytics benchmark — ${fmt(r.complaints)} complaints — ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}, PostgreSQL ${r.machine.postgres}; load average ${r.loadavg.start.map((x) => x.toFixed(1)).join(' ')}`,
+  );
   const etl = [];
-  if (r.startupBuild) etl.push(['full, start-up build (new DuckDB file)', s1(r.startupBuild.ms), r.startupBuild.extractMs ? s1(r.startupBuild.extractMs) : '?', r.startupBuild.publishMs ? s1(r.startupBuild.publishMs) : '?', fmt(r.startupBuild.rowsRead), '', '', s1(r.startupBuild.runMs)]);
-  etl.push(['full, POST full=true (rebuild)', s1(r.full.ms), s1(r.full.extractMs), s1(r.full.publishMs), fmt(r.full.rowsRead), `≤ ${GOALS.fullS} s`, ok(r.full.ms <= GOALS.fullS * 1000), s1(r.full.runMs)]);
-  etl.push(['incremental, nothing changed', s1(r.incrementalNoChange.ms), r.incrementalNoChange.extractMs ? s1(r.incrementalNoChange.extractMs) : '?', r.incrementalNoChange.publishMs ? s1(r.incrementalNoChange.publishMs) : '', fmt(r.incrementalNoChange.rowsRead), '', '', s1(r.incrementalNoChange.runMs)]);
-  etl.push(['incremental, 1 % changed', s1(r.incremental.ms), s1(r.incremental.extractMs), s1(r.incremental.publishMs), fmt(r.incremental.rowsRead), `≤ ${GOALS.incrementalS} s`, ok(r.incremental.ms <= GOALS.incrementalS * 1000), s1(r.incremental.runMs)]);
+  if (r.startupBuild)
+    etl.push([
+      'full, start-up build (new DuckDB file)',
+      s1(r.startupBuild.ms),
+      r.startupBuild.extractMs ? s1(r.startupBuild.extractMs) : '?',
+      r.startupBuild.publishMs ? s1(r.startupBuild.publishMs) : '?',
+      fmt(r.startupBuild.rowsRead),
+      '',
+      '',
+      s1(r.startupBuild.runMs),
+    ]);
+  etl.push([
+    'full, POST full=true (rebuild)',
+    s1(r.full.ms),
+    s1(r.full.extractMs),
+    s1(r.full.publishMs),
+    fmt(r.full.rowsRead),
+    `≤ ${GOALS.fullS} s`,
+    ok(r.full.ms <= GOALS.fullS * 1000),
+    s1(r.full.runMs),
+  ]);
+  etl.push([
+    'incremental, nothing changed',
+    s1(r.incrementalNoChange.ms),
+    r.incrementalNoChange.extractMs ? s1(r.incrementalNoChange.extractMs) : '?',
+    r.incrementalNoChange.publishMs ? s1(r.incrementalNoChange.publishMs) : '',
+    fmt(r.incrementalNoChange.rowsRead),
+    '',
+    '',
+    s1(r.incrementalNoChange.runMs),
+  ]);
+  etl.push([
+    'incremental, 1 % changed',
+    s1(r.incremental.ms),
+    s1(r.incremental.extractMs),
+    s1(r.incremental.publishMs),
+    fmt(r.incremental.rowsRead),
+    `≤ ${GOALS.incrementalS} s`,
+    ok(r.incremental.ms <= GOALS.incrementalS * 1000),
+    s1(r.incremental.runMs),
+  ]);
   log(table(['ETL run', 'wall s', 'extract s', 'publish s', 'rows read', 'goal', '', 'record s'], etl));
-  log(`(wall = POST to answer (start-up: server listening to the run's end); extract = how long the COPY was seen active on PostgreSQL, polled every 50 ms; publish = from its end to the answer: DuckDB load, transform, commit, run record; record = etl_runs finished_at − started_at, where finished_at is the snapshot's instant, taken before the transforms and the commit; CSV ${fmt(r.full.csvMiB)} MiB, DuckDB file ${fmt(r.full.duckdbMiB)} MiB)`);
+  log(
+    `(wall = POST to answer (start-up: server listening to the run's end); extract = how long the COPY was seen active on PostgreSQL, polled every 50 ms; publish = from its end to the answer: DuckDB load, transform, commit, run record; record = etl_runs finished_at − started_at, where finished_at is the snapshot's instant, taken before the transforms and the commit; CSV ${fmt(r.full.csvMiB)} MiB, DuckDB file ${fmt(r.full.duckdbMiB)} MiB)`,
+  );
   log('');
   const rows = r.endpoints.map((e) => [
-    e.name, fmt(e.api.p50, 1), fmt(e.api.p95, 1), fmt(e.api.max, 1), ok(e.api.p95 <= GOALS.p95Ms), fmt(e.apiCached.p50, 1), fmt(e.apiCached.p95, 1),
-    e.pg ? fmt(e.pg.p50) : '', e.pg ? String(e.pg.n) : '', e.pg ? fmt(e.apiSameSetsP50, 1) : '', e.pg ? `${fmt(e.ratioP50, 0)}×` : '', e.pg ? ok(e.ratioP50 >= GOALS.ratio) : '',
+    e.name,
+    fmt(e.api.p50, 1),
+    fmt(e.api.p95, 1),
+    fmt(e.api.max, 1),
+    ok(e.api.p95 <= GOALS.p95Ms),
+    fmt(e.apiCached.p50, 1),
+    fmt(e.apiCached.p95, 1),
+    e.pg ? fmt(e.pg.p50) : '',
+    e.pg ? String(e.pg.n) : '',
+    e.pg ? fmt(e.apiSameSetsP50, 1) : '',
+    e.pg ? `${fmt(e.ratioP50, 0)}×` : '',
+    e.pg ? ok(e.ratioP50 >= GOALS.ratio) : '',
   ]);
-  log(table(['endpoint', 'cold p50', 'p95', 'max', `p95≤${GOALS.p95Ms}`, 'cached p50', 'p95', 'PG p50', 'PG n', 'API p50 same', 'ratio', `≥${GOALS.ratio}×`], rows));
-  log(`(ms; cold = a filter set's first request on a snapshot, ${r.endpoints[0]?.api.n ?? 0} per endpoint over ${r.filterSets?.length ?? 0} filter sets × ${r.rounds} snapshots (the unfiltered view is prewarmed by the server); cached = the same again; PG = the same aggregates as plain SQL on PostgreSQL, on ${r.pgRequests} of the sets; ratio = PG p50 / API cold p50 on those same sets)`);
+  log(
+    table(
+      [
+        'endpoint',
+        'cold p50',
+        'p95',
+        'max',
+        `p95≤${GOALS.p95Ms}`,
+        'cached p50',
+        'p95',
+        'PG p50',
+        'PG n',
+        'API p50 same',
+        'ratio',
+        `≥${GOALS.ratio}×`,
+      ],
+      rows,
+    ),
+  );
+  log(
+    `(ms; cold = a filter set's first request on a snapshot, ${r.endpoints[0]?.api.n ?? 0} per endpoint over ${r.filterSets?.length ?? 0} filter sets × ${r.rounds} snapshots (the unfiltered view is prewarmed by the server); cached = the same again; PG = the same aggregates as plain SQL on PostgreSQL, on ${r.pgRequests} of the sets; ratio = PG p50 / API cold p50 on those same sets)`,
+  );
   if (r.schedule) {
     log('');
-    log(table(['ETL_CRON', 'server %CPU', 'PG %CPU', 'machine %CPU', 'runs', 'record p50 ms', 'CPU s/run', 'new complaint visible', 'within period'], r.schedule.map((c) => [
-      c.period, fmt(c.serverCpuPct, 2), fmt(c.pgBackendCpuPct, 2), fmt(c.machineCpuPct, 1), String(c.runs), c.runs ? fmt(c.runMsP50) : '', c.cpuMsPerRun === null ? '' : fmt(c.cpuMsPerRun / 1000, 1),
-      c.freshnessMs === undefined ? '' : `${s1(c.freshnessMs ?? NaN)} s`, c.freshnessMs === undefined ? '' : ok(c.freshnessMs !== null && c.freshnessMs <= c.periodS * 1000),
-    ])));
-    const idle = r.schedule.filter((c) => c.periodS && c.serverCpuPct + c.pgBackendCpuPct < GOALS.idleCpuPct).sort((a, b) => a.periodS - b.periodS)[0];
+    log(
+      table(
+        [
+          'ETL_CRON',
+          'server %CPU',
+          'PG %CPU',
+          'machine %CPU',
+          'runs',
+          'record p50 ms',
+          'CPU s/run',
+          'new complaint visible',
+          'within period',
+        ],
+        r.schedule.map((c) => [
+          c.period,
+          fmt(c.serverCpuPct, 2),
+          fmt(c.pgBackendCpuPct, 2),
+          fmt(c.machineCpuPct, 1),
+          String(c.runs),
+          c.runs ? fmt(c.runMsP50) : '',
+          c.cpuMsPerRun === null ? '' : fmt(c.cpuMsPerRun / 1000, 1),
+          c.freshnessMs === undefined ? '' : `${s1(c.freshnessMs ?? NaN)} s`,
+          c.freshnessMs === undefined ? '' : ok(c.freshnessMs !== null && c.freshnessMs <= c.periodS * 1000),
+        ]),
+      ),
+    );
+    const idle = r.schedule
+      .filter((c) => c.periodS && c.serverCpuPct + c.pgBackendCpuPct < GOALS.idleCpuPct)
+      .sort((a, b) => a.periodS - b.periodS)[0];
     r.recommendedPeriodS = idle?.periodS ?? null;
     // Beyond the periods tried: the CPU one run costs, spread over the period, under the goal.
-    const perRun = r.schedule.filter((c) => c.cpuMsPerRun).map((c) => c.cpuMsPerRun).sort((a, b) => a - b);
+    const perRun = r.schedule
+      .filter((c) => c.cpuMsPerRun)
+      .map((c) => c.cpuMsPerRun)
+      .sort((a, b) => a - b);
     r.extrapolatedPeriodS = perRun.length ? Math.ceil(percentile(perRun, 50) / 1000 / (GOALS.idleCpuPct / 100)) : null;
-    log(`(% of one core over ${idleMs / 1000} s idle; machine = every process; recommended: the shortest period with server + PostgreSQL < ${GOALS.idleCpuPct} % of one core → ${idle ? `every ${idle.periodS} s` : `none of those tried; at the median CPU per run, every ${r.extrapolatedPeriodS ?? '?'} s or longer`})`);
+    log(
+      `(% of one core over ${idleMs / 1000} s idle; machine = every process; recommended: the shortest period with server + PostgreSQL < ${GOALS.idleCpuPct} % of one core → ${idle ? `every ${idle.periodS} s` : `none of those tried; at the median CPU per run, every ${r.extrapolatedPeriodS ?? '?'} s or longer`})`,
+    );
   }
   const missed = [];
   if (r.full.ms > GOALS.fullS * 1000) missed.push(`full ETL ${s1(r.full.ms)} s > ${GOALS.fullS} s`);

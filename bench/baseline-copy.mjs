@@ -49,14 +49,20 @@ export async function baselineCopy({ url, file, table = 'bench_baseline' }) {
       let out = '';
       for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
         const row = copyRow(text.slice(start, nl));
-        if (row) { out += row; rows++; }
+        if (row) {
+          out += row;
+          rows++;
+        }
         start = nl + 1;
       }
       rest = text.slice(start);
       if (out && !copy.write(out)) await once(copy, 'drain');
     }
     const last = copyRow(rest + decoder.end());
-    if (last) { copy.write(last); rows++; }
+    if (last) {
+      copy.write(last);
+      rows++;
+    }
     copy.end();
     await done;
     const ms = performance.now() - t0;
@@ -64,7 +70,15 @@ export async function baselineCopy({ url, file, table = 'bench_baseline' }) {
     const pgCpuMs = (cpuMs(backendPid) ?? pgCpu0) - pgCpu0;
     const { n } = (await client.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0];
     const size = (await client.query(`SELECT pg_total_relation_size($1) AS b`, [table])).rows[0].b;
-    return { rows, stored: n, ms, rowsPerSec: rows / (ms / 1000), clientCpuMs: Math.round((self.user + self.system) / 1000), pgBackendCpuMs: Math.round(pgCpuMs), tableBytes: Number(size) };
+    return {
+      rows,
+      stored: n,
+      ms,
+      rowsPerSec: rows / (ms / 1000),
+      clientCpuMs: Math.round((self.user + self.system) / 1000),
+      pgBackendCpuMs: Math.round(pgCpuMs),
+      tableBytes: Number(size),
+    };
   } finally {
     await client.query(`DROP TABLE IF EXISTS ${table}`).catch(() => {});
     await client.end();

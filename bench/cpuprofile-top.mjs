@@ -14,7 +14,10 @@ const top = num(args.top, 30);
 let file = process.argv.slice(2).find((a) => !a.startsWith('--') && a.endsWith('.cpuprofile'));
 if (!file) {
   const dir = path.join(OUT_DIR, 'prof');
-  file = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(dir, f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
+  file = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .map((f) => path.join(dir, f))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
 }
 const prof = JSON.parse(readFileSync(file, 'utf8'));
 const byId = new Map(prof.nodes.map((n) => [n.id, n]));
@@ -47,7 +50,11 @@ for (const [id, us] of selfUs) {
   fn.set(key, (fn.get(key) ?? 0) + us);
   pkg.set(w, (pkg.get(w) ?? 0) + us);
 }
-const rows = (m) => [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, us]) => [k.length > 110 ? `${k.slice(0, 107)}…` : k, fmt(us / 1000), `${fmt((100 * us) / totalUs, 1)} %`]);
+const rows = (m) =>
+  [...m]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([k, us]) => [k.length > 110 ? `${k.slice(0, 107)}…` : k, fmt(us / 1000), `${fmt((100 * us) / totalUs, 1)} %`]);
 console.log(`${path.relative(ROOT, file)}: ${fmt(totalUs / 1e6, 1)} s profiled, ${fmt(prof.samples.length)} samples`);
 console.log(table(['self time by file / package', 'ms', 'share'], rows(pkg)));
 console.log('');

@@ -53,10 +53,18 @@ function bundleSizes() {
     return { file: rel, bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
   };
   const initialFiles = initial.map(sizeOf);
-  const all = readdirSync(path.join(dist, 'assets')).filter((f) => f.endsWith('.js')).map((f) => sizeOf(`/assets/${f}`));
+  const all = readdirSync(path.join(dist, 'assets'))
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => sizeOf(`/assets/${f}`));
   const lazy = all.filter((f) => !initialFiles.some((i) => i.file === f.file));
   const sum = (files, k) => files.reduce((s, f) => s + f[k], 0);
-  return { initialFiles, initialGzipBytes: sum(initialFiles, 'gzipBytes'), initialBytes: sum(initialFiles, 'bytes'), lazyFiles: lazy, lazyGzipBytes: sum(lazy, 'gzipBytes') };
+  return {
+    initialFiles,
+    initialGzipBytes: sum(initialFiles, 'gzipBytes'),
+    initialBytes: sum(initialFiles, 'bytes'),
+    lazyFiles: lazy,
+    lazyGzipBytes: sum(lazy, 'gzipBytes'),
+  };
 }
 
 // ───────────────────────── the Overview's requests ─────────────────────────
@@ -64,16 +72,25 @@ function bundleSizes() {
 /** The analytics requests the Overview makes for `query` (see dashboard/src/views/Overview.svelte). */
 function overviewRequests(query) {
   const q = (extra = {}) => new URLSearchParams({ ...query, ...extra }).toString();
-  return [`/api/v1/stats/summary?${q()}`, `/api/v1/stats/trend?${q({ interval: 'month' })}`, `/api/v1/stats/countries?${q()}`, `/api/v1/stats/sectors?${q()}`, `/api/v1/stats/problems?${q()}`, `/api/v1/stats/outcomes?${q()}`];
+  return [
+    `/api/v1/stats/summary?${q()}`,
+    `/api/v1/stats/trend?${q({ interval: 'month' })}`,
+    `/api/v1/stats/countries?${q()}`,
+    `/api/v1/stats/sectors?${q()}`,
+    `/api/v1/stats/problems?${q()}`,
+    `/api/v1/stats/outcomes?${q()}`,
+  ];
 }
 
 async function fetchAll(server, query) {
   const t0 = performance.now();
-  const answers = await Promise.all(overviewRequests(query).map(async (u) => {
-    const r = await fetch(server.url + u, { headers: { authorization: `Bearer ${regulatorToken}` } });
-    if (!r.ok) throw new Error(`${u}: ${r.status} ${await r.text()}`);
-    return r.json();
-  }));
+  const answers = await Promise.all(
+    overviewRequests(query).map(async (u) => {
+      const r = await fetch(server.url + u, { headers: { authorization: `Bearer ${regulatorToken}` } });
+      if (!r.ok) throw new Error(`${u}: ${r.status} ${await r.text()}`);
+      return r.json();
+    }),
+  );
   return { ms: performance.now() - t0, answers };
 }
 
@@ -102,7 +119,12 @@ async function paintTime(browser, url) {
     { polling: 'raf', timeout: 60_000 },
   );
   const ms = await handle.jsonValue();
-  const resources = await page.evaluate(() => performance.getEntriesByType('resource').filter((r) => r.initiatorType === 'script' || r.name.endsWith('.js')).map((r) => ({ name: r.name, transfer: r.transferSize })));
+  const resources = await page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .filter((r) => r.initiatorType === 'script' || r.name.endsWith('.js'))
+      .map((r) => ({ name: r.name, transfer: r.transferSize })),
+  );
   await context.close();
   if (errors.length) throw new Error(`console errors on ${url}: ${errors.join(' | ')}`);
   return { ms, scripts: resources.length };
@@ -111,9 +133,13 @@ async function paintTime(browser, url) {
 // ───────────────────────── main ─────────────────────────
 
 const machine = await machineInfo();
-log(`bench/dashboard: ${fmt(complaints)} complaints, ${runs} runs per scenario; ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, PostgreSQL ${machine.postgres}`);
+log(
+  `bench/dashboard: ${fmt(complaints)} complaints, ${runs} runs per scenario; ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, PostgreSQL ${machine.postgres}`,
+);
 const bundle = bundleSizes();
-log(`initial JavaScript: ${bundle.initialFiles.map((f) => `${f.file} ${fmt(f.gzipBytes / 1024, 1)} KB gz`).join(', ')} → ${fmt(bundle.initialGzipBytes / 1024, 1)} KB gzipped (goal ≤ ${GOAL_JS_KB} KB; ratio to goal ${fmt(bundle.initialGzipBytes / 1024 / GOAL_JS_KB, 2)}); lazy chunks ${fmt(bundle.lazyGzipBytes / 1024, 1)} KB gzipped`);
+log(
+  `initial JavaScript: ${bundle.initialFiles.map((f) => `${f.file} ${fmt(f.gzipBytes / 1024, 1)} KB gz`).join(', ')} → ${fmt(bundle.initialGzipBytes / 1024, 1)} KB gzipped (goal ≤ ${GOAL_JS_KB} KB; ratio to goal ${fmt(bundle.initialGzipBytes / 1024 / GOAL_JS_KB, 2)}); lazy chunks ${fmt(bundle.lazyGzipBytes / 1024, 1)} KB gzipped`,
+);
 
 await ensureAnalyticsDataset({ complaints, database, log });
 const work = path.join(OUT_DIR, 'dashboard-data');
@@ -121,11 +147,19 @@ rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 log('starting the server (first ETL into a new DuckDB file) …');
 const tStart = performance.now();
-const server = await startServer({ databaseUrl: dbUrl(database), label: 'dashboard', env: { DATA_DIR: work, DUCKDB_PATH: path.join(work, 'analytics.duckdb') } });
+const server = await startServer({
+  databaseUrl: dbUrl(database),
+  label: 'dashboard',
+  env: { DATA_DIR: work, DUCKDB_PATH: path.join(work, 'analytics.duckdb') },
+});
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
 let regulatorToken = '';
 try {
-  const issued = await fetch(`${server.url}/api/v1/tokens`, { method: 'POST', headers: { ...server.headers, 'content-type': 'application/json' }, body: JSON.stringify({ role: 'regulator', label: 'bench/dashboard' }) });
+  const issued = await fetch(`${server.url}/api/v1/tokens`, {
+    method: 'POST',
+    headers: { ...server.headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ role: 'regulator', label: 'bench/dashboard' }),
+  });
   if (issued.status !== 201) throw new Error(`could not issue a regulator token: ${issued.status} ${await issued.text()}`);
   regulatorToken = (await issued.json()).token;
   for (;;) {
@@ -142,7 +176,38 @@ try {
   // Warm the browser's own start-up (first launch of a context costs more than the page).
   await paintTime(browser, `${server.url}/?from=2020-01-01`);
 
-  const countries = ['DE', 'FR', 'IT', 'ES', 'PL', 'NL', 'GB', 'BE', 'AT', 'SE', 'PT', 'CZ', 'RO', 'IE', 'DK', 'FI', 'GR', 'HU', 'SK', 'BG', 'HR', 'SI', 'LT', 'LV', 'EE', 'LU', 'NO', 'CY', 'MT', 'IS'];
+  const countries = [
+    'DE',
+    'FR',
+    'IT',
+    'ES',
+    'PL',
+    'NL',
+    'GB',
+    'BE',
+    'AT',
+    'SE',
+    'PT',
+    'CZ',
+    'RO',
+    'IE',
+    'DK',
+    'FI',
+    'GR',
+    'HU',
+    'SK',
+    'BG',
+    'HR',
+    'SI',
+    'LT',
+    'LV',
+    'EE',
+    'LU',
+    'NO',
+    'CY',
+    'MT',
+    'IS',
+  ];
   const scenarios = [];
   for (const [name, queryOf] of [
     ['landing (unfiltered, prewarmed)', () => ({})],
@@ -164,9 +229,20 @@ try {
     scenarios.push({ name, paint: p, apiOnly: d, ratioToGoal: p.p50 / GOAL_PAINT_MS, browserOverApi: p.p50 / d.p50 });
   }
   log('');
-  log(table(['scenario', 'painted p50 ms', 'p95 ms', 'max ms', 'goal ≤ 1 500 ms', 'baseline: API only p50 ms', 'painted / API only'], scenarios.map((s) => [
-    s.name, fmt(s.paint.p50), fmt(s.paint.p95), fmt(s.paint.max), s.paint.p95 <= GOAL_PAINT_MS ? `met (${fmt(s.ratioToGoal, 2)} of goal)` : `missed (${fmt(s.ratioToGoal, 2)}× goal)`, fmt(s.apiOnly.p50), fmt(s.browserOverApi, 2),
-  ])));
+  log(
+    table(
+      ['scenario', 'painted p50 ms', 'p95 ms', 'max ms', 'goal ≤ 1 500 ms', 'baseline: API only p50 ms', 'painted / API only'],
+      scenarios.map((s) => [
+        s.name,
+        fmt(s.paint.p50),
+        fmt(s.paint.p95),
+        fmt(s.paint.max),
+        s.paint.p95 <= GOAL_PAINT_MS ? `met (${fmt(s.ratioToGoal, 2)} of goal)` : `missed (${fmt(s.ratioToGoal, 2)}× goal)`,
+        fmt(s.apiOnly.p50),
+        fmt(s.browserOverApi, 2),
+      ]),
+    ),
+  );
   writeResult('dashboard', { bench: 'dashboard', at: new Date().toISOString(), complaints, runs, machine, bundle, scenarios });
 } finally {
   await browser.close();

@@ -15,12 +15,25 @@ import { cpuMs } from './lib.mjs';
 export async function floorCopy({ url, dir }) {
   const client = new pg.Client({ connectionString: url, application_name: 'odr-bench-floor' });
   await client.connect();
-  const files = { complaints: path.join(dir, `floor-complaints-${process.pid}.bin`), events: path.join(dir, `floor-events-${process.pid}.bin`) };
+  const files = {
+    complaints: path.join(dir, `floor-complaints-${process.pid}.bin`),
+    events: path.join(dir, `floor-events-${process.pid}.bin`),
+  };
   try {
     // The stored rows, in the order the upload wrote them, as PostgreSQL's binary COPY format.
-    await pipeline(client.query(copyStreams.to('COPY (SELECT * FROM complaints ORDER BY id) TO STDOUT (FORMAT binary)')), createWriteStream(files.complaints));
-    await pipeline(client.query(copyStreams.to('COPY (SELECT * FROM complaint_events ORDER BY id) TO STDOUT (FORMAT binary)')), createWriteStream(files.events));
-    const counts = (await client.query('SELECT (SELECT count(*) FROM complaints)::int AS complaints, (SELECT count(*) FROM complaint_events)::int AS events')).rows[0];
+    await pipeline(
+      client.query(copyStreams.to('COPY (SELECT * FROM complaints ORDER BY id) TO STDOUT (FORMAT binary)')),
+      createWriteStream(files.complaints),
+    );
+    await pipeline(
+      client.query(copyStreams.to('COPY (SELECT * FROM complaint_events ORDER BY id) TO STDOUT (FORMAT binary)')),
+      createWriteStream(files.events),
+    );
+    const counts = (
+      await client.query(
+        'SELECT (SELECT count(*) FROM complaints)::int AS complaints, (SELECT count(*) FROM complaint_events)::int AS events',
+      )
+    ).rows[0];
     for (const sql of [
       'DROP TABLE IF EXISTS floor_events, floor_complaints',
       // INCLUDING ALL: defaults, NOT NULL and CHECK constraints, identity, every index (primary
@@ -30,7 +43,8 @@ export async function floorCopy({ url, dir }) {
       'CREATE TABLE floor_events (LIKE complaint_events INCLUDING ALL)',
       'ALTER TABLE floor_events ADD FOREIGN KEY (complaint_id) REFERENCES floor_complaints (id)',
       'CHECKPOINT',
-    ]) await client.query(sql);
+    ])
+      await client.query(sql);
     const backendPid = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
     const pgCpu0 = cpuMs(backendPid) ?? 0;
     const t0 = performance.now();
@@ -43,7 +57,14 @@ export async function floorCopy({ url, dir }) {
     await client.query('COMMIT');
     const ms = performance.now() - t0;
     const pgCpuMs = (cpuMs(backendPid) ?? pgCpu0) - pgCpu0;
-    return { complaints: counts.complaints, events: counts.events, ms, complaintsMs: tEvents - t0, eventsMs: performance.now() - tEvents, pgBackendCpuMs: Math.round(pgCpuMs) };
+    return {
+      complaints: counts.complaints,
+      events: counts.events,
+      ms,
+      complaintsMs: tEvents - t0,
+      eventsMs: performance.now() - tEvents,
+      pgBackendCpuMs: Math.round(pgCpuMs),
+    };
   } finally {
     await client.query('ROLLBACK').catch(() => {});
     await client.query('DROP TABLE IF EXISTS floor_events, floor_complaints').catch(() => {});

@@ -5,7 +5,17 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync, openSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+  openSync,
+} from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -44,7 +54,10 @@ export function parseArgs(argv, defaults = {}) {
     let value = eq > 0 ? a.slice(eq + 1) : undefined;
     if (value === undefined) {
       const next = argv[i + 1];
-      if (next !== undefined && !next.startsWith('--')) { value = next; i++; } else value = true;
+      if (next !== undefined && !next.startsWith('--')) {
+        value = next;
+        i++;
+      } else value = true;
     }
     key = key.replace(/-([a-z])/g, (_m, c) => c.toUpperCase());
     out[key] = value;
@@ -97,9 +110,17 @@ export async function checkpoint(name) {
 
 export async function machineInfo() {
   const cpu = /model name\s*:\s*(.*)/.exec(safeRead('/proc/cpuinfo'))?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
-  const pgVersion = await withClient(dbUrl('postgres'), async (c) => (await c.query('SHOW server_version')).rows[0].server_version).catch(() => 'unknown');
+  const pgVersion = await withClient(dbUrl('postgres'), async (c) => (await c.query('SHOW server_version')).rows[0].server_version).catch(
+    () => 'unknown',
+  );
   const settings = await withClient(dbUrl('postgres'), async (c) =>
-    Object.fromEntries((await c.query(`SELECT name, setting || coalesce(unit, '') AS v FROM pg_settings WHERE name IN ('shared_buffers','work_mem','maintenance_work_mem','temp_buffers','synchronous_commit','max_wal_size')`)).rows.map((r) => [r.name, r.v])),
+    Object.fromEntries(
+      (
+        await c.query(
+          `SELECT name, setting || coalesce(unit, '') AS v FROM pg_settings WHERE name IN ('shared_buffers','work_mem','maintenance_work_mem','temp_buffers','synchronous_commit','max_wal_size')`,
+        )
+      ).rows.map((r) => [r.name, r.v]),
+    ),
   ).catch(() => ({}));
   return {
     cpu,
@@ -112,14 +133,19 @@ export async function machineInfo() {
 }
 
 function safeRead(file) {
-  try { return readFileSync(file, 'utf8'); } catch { return ''; }
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 // ───────────────────────────── dataset ─────────────────────────────
 
 export function assertBuilt(code = ROOT) {
   if (path.resolve(code) !== ROOT) {
-    if (!existsSync(distMain(code))) throw new Error(`${distMain(code)} is missing: build that checkout first (\`npx tsc -p tsconfig.build.json\` in ${code})`);
+    if (!existsSync(distMain(code)))
+      throw new Error(`${distMain(code)} is missing: build that checkout first (\`npx tsc -p tsconfig.build.json\` in ${code})`);
     return;
   }
   if (!existsSync(DIST_MAIN) || !existsSync(DIST_GENERATOR)) {
@@ -212,7 +238,12 @@ export async function startServer({ databaseUrl, nodeArgs = [], env = {}, label 
   CHILDREN.add(child);
   let exited = null;
   child.on('exit', () => CHILDREN.delete(child));
-  const exitPromise = new Promise((resolve) => child.on('exit', (code, signal) => { exited = { code, signal }; resolve(exited); }));
+  const exitPromise = new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      exited = { code, signal };
+      resolve(exited);
+    }),
+  );
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -220,7 +251,9 @@ export async function startServer({ databaseUrl, nodeArgs = [], env = {}, label 
     try {
       const r = await fetch(`${url}/api/health`);
       if (r.status === 200) break;
-    } catch { /* not listening yet */ }
+    } catch {
+      /* not listening yet */
+    }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`the server did not answer /api/health within 60 s; log: ${logFile}\n${tail(logFile)}`);
@@ -234,7 +267,9 @@ export async function startServer({ databaseUrl, nodeArgs = [], env = {}, label 
     token,
     logFile,
     headers: { authorization: `Bearer ${token}` },
-    get exited() { return exited; },
+    get exited() {
+      return exited;
+    },
     async stop() {
       if (exited) return exited;
       child.kill('SIGTERM');
@@ -301,16 +336,23 @@ export function startSampler({ pid, databaseName, everyMs = 100 }) {
         // The database may be dropped (FORCE) under it: never crash the bench for a sampler.
         client.on('error', () => {});
         await client.connect();
-        if (stopped) { await client.end().catch(() => {}); return; }
+        if (stopped) {
+          await client.end().catch(() => {});
+          return;
+        }
       }
-      const { rows } = await client.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'odr-observatory'`, [databaseName]);
+      const { rows } = await client.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'odr-observatory'`, [
+        databaseName,
+      ]);
       for (const { pid: bpid } of rows) {
         if (!backends.has(bpid)) {
           const c = cpuMs(bpid);
           if (c !== null) backends.set(bpid, { first: c, last: c });
         }
       }
-    } catch { /* best effort */ }
+    } catch {
+      /* best effort */
+    }
   };
   void lookup();
   const lookupTimer = setInterval(lookup, 1000);
@@ -360,15 +402,27 @@ export async function api(server, method, urlPath, body) {
   });
   const text = await r.text();
   let json;
-  try { json = JSON.parse(text); } catch { json = text; }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
   return { status: r.status, body: json };
 }
 
 /** PUT the dataset's ADR bodies and traders (a few in parallel). */
 export async function putReferenceData(server, dataset, concurrency = 8) {
   const jobs = [
-    ...dataset.adrBodies.map((b) => ['PUT', `/api/v1/adr-bodies/${encodeURIComponent(b.id)}`, { name: b.name, country: b.country, sectors: b.sectors }]),
-    ...dataset.traders.map((t) => ['PUT', `/api/v1/traders/${encodeURIComponent(t.id)}`, { name: t.name, country: t.country, website: t.website, sector: t.sector }]),
+    ...dataset.adrBodies.map((b) => [
+      'PUT',
+      `/api/v1/adr-bodies/${encodeURIComponent(b.id)}`,
+      { name: b.name, country: b.country, sectors: b.sectors },
+    ]),
+    ...dataset.traders.map((t) => [
+      'PUT',
+      `/api/v1/traders/${encodeURIComponent(t.id)}`,
+      { name: t.name, country: t.country, website: t.website, sector: t.sector },
+    ]),
   ];
   let next = 0;
   const worker = async () => {
@@ -392,26 +446,36 @@ export function postFile(server, file, { contentType = 'application/x-ndjson', u
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     let uploadedAt = null;
-    const req = http.request(`${server.url}${urlPath}`, {
-      method: 'POST',
-      headers: { ...server.headers, 'content-type': contentType, 'content-length': String(size) },
-    }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const ms = performance.now() - t0;
-        const text = Buffer.concat(chunks).toString('utf8');
-        let body;
-        try { body = JSON.parse(text); } catch { body = text; }
-        resolve({ status: res.statusCode, body, ms, uploadMs: uploadedAt === null ? null : uploadedAt - t0 });
-      });
-      res.on('error', reject);
-    });
+    const req = http.request(
+      `${server.url}${urlPath}`,
+      {
+        method: 'POST',
+        headers: { ...server.headers, 'content-type': contentType, 'content-length': String(size) },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const ms = performance.now() - t0;
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            body = text;
+          }
+          resolve({ status: res.statusCode, body, ms, uploadMs: uploadedAt === null ? null : uploadedAt - t0 });
+        });
+        res.on('error', reject);
+      },
+    );
     req.setTimeout(0);
     req.on('error', reject);
     const rs = createReadStream(file, { highWaterMark: 1 << 20 });
     rs.on('error', reject);
-    rs.on('end', () => { uploadedAt = performance.now(); });
+    rs.on('end', () => {
+      uploadedAt = performance.now();
+    });
     rs.pipe(req);
   });
 }
@@ -426,10 +490,18 @@ export function percentile(sorted, p) {
 
 export function summarize(ms) {
   const s = [...ms].sort((a, b) => a - b);
-  return { n: s.length, p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), max: s.at(-1), mean: s.reduce((a, b) => a + b, 0) / (s.length || 1) };
+  return {
+    n: s.length,
+    p50: percentile(s, 50),
+    p95: percentile(s, 95),
+    p99: percentile(s, 99),
+    max: s.at(-1),
+    mean: s.reduce((a, b) => a + b, 0) / (s.length || 1),
+  };
 }
 
-export const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : String(n));
+export const fmt = (n, digits = 0) =>
+  Number.isFinite(n) ? n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : String(n);
 export const mib = (bytes) => bytes / 2 ** 20;
 
 export function table(headers, rows) {

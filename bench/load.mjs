@@ -47,18 +47,38 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ensureAnalyticsDataset } from './analytics-data.mjs';
 import {
-  OUT_DIR, ROOT, dbUrl, fmt, machineInfo, num, parseArgs, sleep, startSampler, startServer, summarize, table, withClient, writeResult,
+  OUT_DIR,
+  ROOT,
+  dbUrl,
+  fmt,
+  machineInfo,
+  num,
+  parseArgs,
+  sleep,
+  startSampler,
+  startServer,
+  summarize,
+  table,
+  withClient,
+  writeResult,
 } from './lib.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 if (args.help) {
-  console.log("usage: node bench/load.mjs [--seconds 60] [--complaints 1000000] [--database odr_bench_dashboard] [--registry 4] [--analytics 4] [--single 2] [--bulk 1] [--batch 500] [--etl-cron '*/30 * * * * *'] [--rate-limit 1000000] [--timeout 10] [--bulk-timeout 60] [--seed 1] [--keep] [--only single,bulk,registry,analytics] [--ref-share 0.05]");
+  console.log(
+    "usage: node bench/load.mjs [--seconds 60] [--complaints 1000000] [--database odr_bench_dashboard] [--registry 4] [--analytics 4] [--single 2] [--bulk 1] [--batch 500] [--etl-cron '*/30 * * * * *'] [--rate-limit 1000000] [--timeout 10] [--bulk-timeout 60] [--seed 1] [--keep] [--only single,bulk,registry,analytics] [--ref-share 0.05]",
+  );
   process.exit(0);
 }
 const seconds = num(args.seconds, 60);
 const complaints = num(args.complaints, 1_000_000);
 const database = typeof args.database === 'string' ? args.database : 'odr_bench_dashboard';
-const connections = { single: num(args.single, 2), bulk: num(args.bulk, 1), registry: num(args.registry, 4), analytics: num(args.analytics, 4) };
+const connections = {
+  single: num(args.single, 2),
+  bulk: num(args.bulk, 1),
+  registry: num(args.registry, 4),
+  analytics: num(args.analytics, 4),
+};
 const batchSize = num(args.batch, 500);
 const etlCron = typeof args.etlCron === 'string' ? args.etlCron : '*/30 * * * * *';
 const rateLimit = typeof args.rateLimit === 'string' ? args.rateLimit : '1000000';
@@ -113,7 +133,9 @@ async function sampleStore() {
     // Traders with many cases (the registry's and the benchmark's interesting ones) and a few small ones.
     const bigTraders = (await q(`SELECT trader_id AS id FROM complaints GROUP BY 1 ORDER BY count(*) DESC LIMIT 100`)).map((r) => r.id);
     const [{ n }] = await q(`SELECT count(*)::int AS n FROM complaints`);
-    const [{ first, last }] = await q(`SELECT extract(year FROM min(filed_at))::int AS first, extract(year FROM max(filed_at))::int AS last FROM complaints`);
+    const [{ first, last }] = await q(
+      `SELECT extract(year FROM min(filed_at))::int AS first, extract(year FROM max(filed_at))::int AS last FROM complaints`,
+    );
     return { traders, adrBodies, cases, bigTraders, stored: n, years: Array.from({ length: last - first + 1 }, (_, i) => first + i) };
   });
 }
@@ -126,7 +148,9 @@ async function deleteIngested(sourcePattern) {
       // complaint_events is append-only (a trigger refuses DELETE): replica mode skips ordinary
       // triggers for this transaction (and the foreign keys, hence events before their complaints).
       await c.query(`SET LOCAL session_replication_role = replica`);
-      const ev = await c.query(`DELETE FROM complaint_events e USING complaints c WHERE c.id = e.complaint_id AND c.source LIKE $1`, [sourcePattern]);
+      const ev = await c.query(`DELETE FROM complaint_events e USING complaints c WHERE c.id = e.complaint_id AND c.source LIKE $1`, [
+        sourcePattern,
+      ]);
       const cs = await c.query(`DELETE FROM complaints WHERE source LIKE $1`, [sourcePattern]);
       const bs = await c.query(`DELETE FROM ingest_batches WHERE source LIKE $1`, [sourcePattern]);
       await c.query('COMMIT');
@@ -168,7 +192,12 @@ function complaintOf(ref, store) {
     const decision = pick(['proposes_adr', 'declines', 'direct_talks']);
     if (add('trader_replied', { decision }, rnd() * 8)) {
       if (decision === 'proposes_adr' && rnd() < 0.5) {
-        if (add('adr_body_agreed', { adrBodyId: pick(store.adrBodies) }, 1 + rnd() * 3) && rnd() < 0.7 && add('adr_accepted', {}, 1 + rnd() * 5) && rnd() < 0.5) {
+        if (
+          add('adr_body_agreed', { adrBodyId: pick(store.adrBodies) }, 1 + rnd() * 3) &&
+          rnd() < 0.7 &&
+          add('adr_accepted', {}, 1 + rnd() * 5) &&
+          rnd() < 0.5
+        ) {
           add('adr_outcome', { result: pick(['in_favour_of_consumer', 'in_favour_of_trader', 'amicable']) }, 2 + rnd() * 10);
         }
       } else if (rnd() < 0.3) add(rnd() < 0.7 ? 'settled_directly' : 'withdrawn', {}, rnd() * 5);
@@ -201,18 +230,30 @@ function filterOf(store, { registry }) {
     const k = Math.floor(rnd() * (registry ? 12 : 9));
     const y = pick(store.years);
     switch (k) {
-      case 0: return { consumerCountry: pick(COUNTRIES) };
-      case 1: return { traderCountry: pick(COUNTRIES) };
-      case 2: return { sector: pick(SECTOR_CODES) };
-      case 3: return { problem: pick(PROBLEM_CODES) };
-      case 4: return { crossBorder: 'true' };
-      case 5: return { from: `${y}-01-01`, to: `${y + 1}-01-01` };
-      case 6: return { from: `${y}-${String(1 + Math.floor(rnd() * 12)).padStart(2, '0')}-01` };
-      case 7: return { traderId: pick(store.bigTraders) };
-      case 8: return { adrBodyId: pick(store.adrBodies) };
-      case 9: return { stage: pick(['filed', 'with_trader', 'trader_replied', 'at_adr_body', 'adr_in_progress', 'closed']) };
-      case 10: return { status: pick(['open', 'closed']) };
-      default: return { overdue: 'true' };
+      case 0:
+        return { consumerCountry: pick(COUNTRIES) };
+      case 1:
+        return { traderCountry: pick(COUNTRIES) };
+      case 2:
+        return { sector: pick(SECTOR_CODES) };
+      case 3:
+        return { problem: pick(PROBLEM_CODES) };
+      case 4:
+        return { crossBorder: 'true' };
+      case 5:
+        return { from: `${y}-01-01`, to: `${y + 1}-01-01` };
+      case 6:
+        return { from: `${y}-${String(1 + Math.floor(rnd() * 12)).padStart(2, '0')}-01` };
+      case 7:
+        return { traderId: pick(store.bigTraders) };
+      case 8:
+        return { adrBodyId: pick(store.adrBodies) };
+      case 9:
+        return { stage: pick(['filed', 'with_trader', 'trader_replied', 'at_adr_body', 'adr_in_progress', 'closed']) };
+      case 10:
+        return { status: pick(['open', 'closed']) };
+      default:
+        return { overdue: 'true' };
     }
   };
   const r = rnd();
@@ -241,8 +282,15 @@ function analyticsPath(store) {
   if (r < 0.75) return ['GET /stats/flows', `/api/v1/stats/flows?${qs(f)}`];
   if (r < 0.82) return ['GET /stats/overdue', `/api/v1/stats/overdue?${qs(f)}`];
   if (r < 0.89) return ['GET /stats/traders', `/api/v1/stats/traders?${qs({ ...f, limit: '50' })}`];
-  if (r < 0.95) return ['GET /stats/traders/{id}/benchmark', `/api/v1/stats/traders/${encodeURIComponent(pick(store.bigTraders))}/benchmark?year=${pick(store.years)}`];
-  return ['GET /stats/adr-bodies/{id}/report', `/api/v1/stats/adr-bodies/${encodeURIComponent(pick(store.adrBodies))}/report?year=${pick(store.years)}`];
+  if (r < 0.95)
+    return [
+      'GET /stats/traders/{id}/benchmark',
+      `/api/v1/stats/traders/${encodeURIComponent(pick(store.bigTraders))}/benchmark?year=${pick(store.years)}`,
+    ];
+  return [
+    'GET /stats/adr-bodies/{id}/report',
+    `/api/v1/stats/adr-bodies/${encodeURIComponent(pick(store.adrBodies))}/report?year=${pick(store.years)}`,
+  ];
 }
 
 // ───────────────────────────── recording ─────────────────────────────
@@ -294,7 +342,9 @@ function trackInstance(instance, klass) {
     perSecond[klass][s] = (perSecond[klass][s] ?? 0) + 1;
   });
   const errors = [];
-  instance.on('reqError', (err) => { if (errors.length < 5) errors.push(String(err?.message ?? err)); });
+  instance.on('reqError', (err) => {
+    if (errors.length < 5) errors.push(String(err?.message ?? err));
+  });
   return errors;
 }
 
@@ -308,18 +358,20 @@ function singleIngest(server, token, store) {
     duration: seconds,
     timeout: timeoutS,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    requests: [{
-      method: 'POST',
-      setupRequest(req, context) {
-        context.ref = `LB-${runTag}-S${String(++n).padStart(7, '0')}`;
-        context.path = '/api/v1/complaints';
-        return { ...req, path: context.path, body: JSON.stringify(complaintOf(context.ref, store)) };
+    requests: [
+      {
+        method: 'POST',
+        setupRequest(req, context) {
+          context.ref = `LB-${runTag}-S${String(++n).padStart(7, '0')}`;
+          context.path = '/api/v1/complaints';
+          return { ...req, path: context.path, body: JSON.stringify(complaintOf(context.ref, store)) };
+        },
+        onResponse(status, body, context) {
+          onAnswer('POST /complaints', 'single', status, body, context.ref);
+          if (status === 201 || status === 200) acked.single.push(context.ref);
+        },
       },
-      onResponse(status, body, context) {
-        onAnswer('POST /complaints', 'single', status, body, context.ref);
-        if (status === 201 || status === 200) acked.single.push(context.ref);
-      },
-    }],
+    ],
   });
 }
 
@@ -331,25 +383,28 @@ function bulkIngest(server, token, store) {
     duration: seconds,
     timeout: bulkTimeoutS,
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' },
-    requests: [{
-      method: 'POST',
-      setupRequest(req, context) {
-        context.prefix = `LB-${runTag}-B${String(++b).padStart(5, '0')}-`;
-        let body = '';
-        for (let i = 0; i < batchSize; i++) body += JSON.stringify(complaintOf(`${context.prefix}${String(i).padStart(4, '0')}`, store)) + '\n';
-        return { ...req, path: '/api/v1/complaints/bulk', body };
+    requests: [
+      {
+        method: 'POST',
+        setupRequest(req, context) {
+          context.prefix = `LB-${runTag}-B${String(++b).padStart(5, '0')}-`;
+          let body = '';
+          for (let i = 0; i < batchSize; i++)
+            body += JSON.stringify(complaintOf(`${context.prefix}${String(i).padStart(4, '0')}`, store)) + '\n';
+          return { ...req, path: '/api/v1/complaints/bulk', body };
+        },
+        onResponse(status, body, context) {
+          onAnswer('POST /complaints/bulk', 'bulk', status, body, `${context.prefix}*`);
+          if (status !== 200) return;
+          const r = JSON.parse(body);
+          acked.bulkBatches.push(context.prefix);
+          acked.bulkComplaints += r.received;
+          acked.bulkInserted += r.inserted;
+          acked.bulkUpdated += r.updated;
+          acked.bulkDuplicates += r.duplicates;
+        },
       },
-      onResponse(status, body, context) {
-        onAnswer('POST /complaints/bulk', 'bulk', status, body, `${context.prefix}*`);
-        if (status !== 200) return;
-        const r = JSON.parse(body);
-        acked.bulkBatches.push(context.prefix);
-        acked.bulkComplaints += r.received;
-        acked.bulkInserted += r.inserted;
-        acked.bulkUpdated += r.updated;
-        acked.bulkDuplicates += r.duplicates;
-      },
-    }],
+    ],
   });
 }
 
@@ -418,17 +473,19 @@ function analytics(server, token, store) {
     duration: seconds,
     timeout: timeoutS,
     headers: { authorization: `Bearer ${token}` },
-    requests: [{
-      setupRequest(req, context) {
-        const [endpoint, p] = analyticsPath(store);
-        context.endpoint = endpoint;
-        context.path = p;
-        return { ...req, path: p };
+    requests: [
+      {
+        setupRequest(req, context) {
+          const [endpoint, p] = analyticsPath(store);
+          context.endpoint = endpoint;
+          context.path = p;
+          return { ...req, path: p };
+        },
+        onResponse(status, body, context) {
+          onAnswer(context.endpoint, 'analytics', status, body, context.path);
+        },
       },
-      onResponse(status, body, context) {
-        onAnswer(context.endpoint, 'analytics', status, body, context.path);
-      },
-    }],
+    ],
   });
 }
 
@@ -442,7 +499,11 @@ async function call(server, token, method, urlPath, body) {
   });
   const text = await r.text();
   let json;
-  try { json = JSON.parse(text); } catch { json = text; }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
   return { status: r.status, body: json };
 }
 
@@ -453,18 +514,29 @@ async function issueToken(server, body) {
 }
 
 async function storedOfSource() {
-  return withClient(dbUrl(database), async (c) => (await c.query(`SELECT count(*)::int AS n FROM complaints WHERE source = $1`, [source])).rows[0].n);
+  return withClient(
+    dbUrl(database),
+    async (c) => (await c.query(`SELECT count(*)::int AS n FROM complaints WHERE source = $1`, [source])).rows[0].n,
+  );
 }
 
 /** The server's log lines at level error or above (pino: 50 error, 60 fatal), grouped by message. */
 function serverErrors(logFile) {
   const out = new Map();
   let text = '';
-  try { text = readFileSync(logFile, 'utf8'); } catch { return []; }
+  try {
+    text = readFileSync(logFile, 'utf8');
+  } catch {
+    return [];
+  }
   for (const line of text.split('\n')) {
     if (!line.startsWith('{')) continue;
     let rec;
-    try { rec = JSON.parse(line); } catch { continue; }
+    try {
+      rec = JSON.parse(line);
+    } catch {
+      continue;
+    }
     if ((rec.level ?? 0) < 50) continue;
     const key = `${rec.msg ?? ''} ${rec.err?.message ?? rec.err ?? ''}`.trim().slice(0, 300);
     const e = out.get(key) ?? { message: key, count: 0, first: line.slice(0, 1000) };
@@ -491,12 +563,16 @@ function cpuSnapshot() {
     try {
       stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
-    } catch { if (!stat) continue; }
+    } catch {
+      if (!stat) continue;
+    }
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // After the command: state ppid … utime(11) stime(12) cutime(13) cstime(14): the last two
     // are the CPU of children that have exited and been waited for.
     procs.set(pid, {
-      ppid: f[1], own: tickMs(Number(f[11]) + Number(f[12])), kids: tickMs(Number(f[13]) + Number(f[14])),
+      ppid: f[1],
+      own: tickMs(Number(f[11]) + Number(f[12])),
+      kids: tickMs(Number(f[13]) + Number(f[14])),
       cmd: cmd || `[${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}]`,
     });
   }
@@ -562,7 +638,13 @@ function cpuDiff({ first: a, last: b, perPid }, serverPid) {
   const postgresMs = sum(isPg);
   const pgBackendMs = sum(isOurBackend);
   return {
-    wallMs: Math.round(b.at - a.at), machineBusyMs, serverMs, postgresMs, pgBackendMs, postgresOtherMs: postgresMs - pgBackendMs, benchMs,
+    wallMs: Math.round(b.at - a.at),
+    machineBusyMs,
+    serverMs,
+    postgresMs,
+    pgBackendMs,
+    postgresOtherMs: postgresMs - pgBackendMs,
+    benchMs,
     // The rest: kernel threads, other users' work, orphans: the machine's busy time less the above.
     otherMs: Math.max(0, machineBusyMs - serverMs - postgresMs - benchMs),
     topOthers: others.slice(0, 5).map((p) => ({ ms: Math.round(p.ms), cmd: p.cmd.slice(0, 120) })),
@@ -574,12 +656,15 @@ const ms1 = (v) => (Number.isFinite(v) ? fmt(v, v < 10 ? 1 : 0) : '–');
 // ───────────────────────────── main ─────────────────────────────
 
 const machine = await machineInfo();
-log(`bench/load: ${seconds} s mixed workload on ${fmt(complaints)} complaints; connections single ${connections.single}, bulk ${connections.bulk} (× ${batchSize} complaints), registry ${connections.registry}, analytics ${connections.analytics}; ETL_CRON ${etlCron}, RATE_LIMIT_PER_MINUTE ${rateLimit}`);
+log(
+  `bench/load: ${seconds} s mixed workload on ${fmt(complaints)} complaints; connections single ${connections.single}, bulk ${connections.bulk} (× ${batchSize} complaints), registry ${connections.registry}, analytics ${connections.analytics}; ETL_CRON ${etlCron}, RATE_LIMIT_PER_MINUTE ${rateLimit}`,
+);
 log(`${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB, Node ${machine.node}, PostgreSQL ${machine.postgres}`);
 
 await ensureAnalyticsDataset({ complaints, database, log });
 const leftovers = await deleteIngested(`${SOURCE_PREFIX}%`);
-if (leftovers.complaints) log(`deleted ${fmt(leftovers.complaints)} complaints left by an earlier load run that stopped before its clean-up`);
+if (leftovers.complaints)
+  log(`deleted ${fmt(leftovers.complaints)} complaints left by an earlier load run that stopped before its clean-up`);
 const store = await sampleStore();
 log(`store ${database}: ${fmt(store.stored)} complaints; source of this run: ${source}`);
 
@@ -595,8 +680,23 @@ const server = await startServer({
 });
 let failed = false;
 const result = {
-  bench: 'load', at: new Date().toISOString(), complaints, database, source, seconds, connections, only: only ? [...only] : null, refShare, refVia, batchSize, etlCron, rateLimit,
-  timeoutS, bulkTimeoutS, machine, storeBefore: store.stored,
+  bench: 'load',
+  at: new Date().toISOString(),
+  complaints,
+  database,
+  source,
+  seconds,
+  connections,
+  only: only ? [...only] : null,
+  refShare,
+  refVia,
+  batchSize,
+  etlCron,
+  rateLimit,
+  timeoutS,
+  bulkTimeoutS,
+  machine,
+  storeBefore: store.stored,
 };
 try {
   const ingestToken = await issueToken(server, { role: 'ingest', source, label: `bench/load ${runTag}` });
@@ -620,11 +720,18 @@ try {
   log(`running ${seconds} s …`);
   runStartedAt = performance.now();
   const start = { single: singleIngest, bulk: bulkIngest, registry, analytics };
-  const instances = Object.fromEntries(CLASSES.filter((k) => !only || only.has(k)).map((k) => [k, start[k](server, k === 'single' || k === 'bulk' ? ingestToken : readerToken, store)]));
+  const instances = Object.fromEntries(
+    CLASSES.filter((k) => !only || only.has(k)).map((k) => [
+      k,
+      start[k](server, k === 'single' || k === 'bulk' ? ingestToken : readerToken, store),
+    ]),
+  );
   const reqErrors = Object.fromEntries(Object.entries(instances).map(([k, inst]) => [k, trackInstance(inst, k)]));
   const progress = setInterval(() => {
     const s = Math.floor((performance.now() - runStartedAt) / 1000);
-    const last = Object.keys(instances).map((k) => `${k} ${perSecond[k][s - 1] ?? 0}/s`).join(', ');
+    const last = Object.keys(instances)
+      .map((k) => `${k} ${perSecond[k][s - 1] ?? 0}/s`)
+      .join(', ');
     log(`  ${s} s: ${last}`);
   }, 10_000);
   const classResults = Object.fromEntries(await Promise.all(Object.entries(instances).map(async ([k, inst]) => [k, await inst])));
@@ -645,7 +752,11 @@ try {
     if (again === stored) break;
     stored = again;
   }
-  const storedRefs = await withClient(dbUrl(database), async (c) => new Set((await c.query(`SELECT external_ref FROM complaints WHERE source = $1`, [source])).rows.map((r) => r.external_ref)));
+  const storedRefs = await withClient(
+    dbUrl(database),
+    async (c) =>
+      new Set((await c.query(`SELECT external_ref FROM complaints WHERE source = $1`, [source])).rows.map((r) => r.external_ref)),
+  );
   const missing = [];
   for (const ref of acked.single) if (!storedRefs.has(ref)) missing.push(ref);
   for (const prefix of acked.bulkBatches) {
@@ -656,9 +767,16 @@ try {
   }
   const ackedComplaints = acked.single.length + acked.bulkComplaints;
   const verification = {
-    ackedSingle: acked.single.length, ackedBulkBatches: acked.bulkBatches.length, ackedBulkComplaints: acked.bulkComplaints,
-    bulkInserted: acked.bulkInserted, bulkUpdated: acked.bulkUpdated, bulkDuplicates: acked.bulkDuplicates,
-    acked: ackedComplaints, stored: storedRefs.size, missing: missing.length, missingSample: missing.slice(0, 10),
+    ackedSingle: acked.single.length,
+    ackedBulkBatches: acked.bulkBatches.length,
+    ackedBulkComplaints: acked.bulkComplaints,
+    bulkInserted: acked.bulkInserted,
+    bulkUpdated: acked.bulkUpdated,
+    bulkDuplicates: acked.bulkDuplicates,
+    acked: ackedComplaints,
+    stored: storedRefs.size,
+    missing: missing.length,
+    missingSample: missing.slice(0, 10),
     storedNotAcked: storedRefs.size - (ackedComplaints - missing.length),
   };
 
@@ -672,7 +790,8 @@ try {
   }
   const summary = await call(server, readerToken, 'GET', `/api/v1/stats/summary?${qs({ source })}`);
   verification.finalEtl = { status: etl.status, run: etl.body };
-  verification.analyticsComplaints = summary.status === 200 ? summary.body.complaints : `${summary.status} ${JSON.stringify(summary.body).slice(0, 300)}`;
+  verification.analyticsComplaints =
+    summary.status === 200 ? summary.body.complaints : `${summary.status} ${JSON.stringify(summary.body).slice(0, 300)}`;
   verification.analyticsSeeAll = summary.status === 200 && summary.body.complaints === storedRefs.size;
 
   // ── figures ──
@@ -685,37 +804,97 @@ try {
     if (!r) continue;
     const codes = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([k, v]) => [k, v.count]));
     const n429 = codes[429] ?? 0;
-    const otherNon2xx = Object.entries(codes).filter(([k]) => !k.startsWith('2') && k !== '429').reduce((s, [, v]) => s + v, 0);
+    const otherNon2xx = Object.entries(codes)
+      .filter(([k]) => !k.startsWith('2') && k !== '429')
+      .reduce((s, [, v]) => s + v, 0);
     const eps = [...endpoints.values()].filter((e) => e.klass === klass).sort((a, b) => b.ms.length - a.ms.length);
     const all = summarize(eps.flatMap((e) => e.ms));
     classes[klass] = {
-      connections: connections[klass], requests: all.n, reqPerS: all.n / r.duration, durationS: r.duration, statusCodes: codes,
-      rateLimited: n429, otherNon2xx, errors: r.errors, timeouts: r.timeouts, socketErrors: r.errors - r.timeouts, reqErrorSamples: reqErrors[klass],
-      latencyMs: round(all), autocannon: { latency: pickHist(r.latency), requestsPerSecond: pickHist(r.requests), non2xx: r.non2xx, resets: r.resets },
+      connections: connections[klass],
+      requests: all.n,
+      reqPerS: all.n / r.duration,
+      durationS: r.duration,
+      statusCodes: codes,
+      rateLimited: n429,
+      otherNon2xx,
+      errors: r.errors,
+      timeouts: r.timeouts,
+      socketErrors: r.errors - r.timeouts,
+      reqErrorSamples: reqErrors[klass],
+      latencyMs: round(all),
+      autocannon: { latency: pickHist(r.latency), requestsPerSecond: pickHist(r.requests), non2xx: r.non2xx, resets: r.resets },
       perSecond: Array.from({ length: Math.ceil(r.duration) }, (_, i) => perSecond[klass][i] ?? 0),
       endpoints: eps.map((e) => {
         const s = summarize(e.ms);
         const e429 = e.status[429] ?? 0;
-        const eOther = Object.entries(e.status).filter(([k]) => !k.startsWith('2') && k !== '429').reduce((x, [, v]) => x + v, 0);
-        return { name: e.name, requests: s.n, reqPerS: s.n / r.duration, latencyMs: round(s), statusCodes: e.status, rateLimited: e429, otherNon2xx: eOther, errorSamples: e.errorSamples, slowest: e.slowest };
+        const eOther = Object.entries(e.status)
+          .filter(([k]) => !k.startsWith('2') && k !== '429')
+          .reduce((x, [, v]) => x + v, 0);
+        return {
+          name: e.name,
+          requests: s.n,
+          reqPerS: s.n / r.duration,
+          latencyMs: round(s),
+          statusCodes: e.status,
+          rateLimited: e429,
+          otherNon2xx: eOther,
+          errorSamples: e.errorSamples,
+          slowest: e.slowest,
+        };
       }),
     };
     const c = classes[klass];
     errorsTotal += c.otherNon2xx + c.errors;
     limited += n429;
     const unit = klass === 'bulk' ? ` (${fmt(acked.bulkComplaints / r.duration)} complaints/s)` : '';
-    rows.push([`${klass} (${c.connections} conn.)`, fmt(c.requests), `${fmt(c.reqPerS, 1)}${unit}`, ms1(c.latencyMs.p50), ms1(c.latencyMs.p99), ms1(c.latencyMs.max), fmt(c.otherNon2xx), fmt(c.errors), fmt(n429)]);
+    rows.push([
+      `${klass} (${c.connections} conn.)`,
+      fmt(c.requests),
+      `${fmt(c.reqPerS, 1)}${unit}`,
+      ms1(c.latencyMs.p50),
+      ms1(c.latencyMs.p99),
+      ms1(c.latencyMs.max),
+      fmt(c.otherNon2xx),
+      fmt(c.errors),
+      fmt(n429),
+    ]);
     if (eps.length > 1) {
-      for (const e of c.endpoints) rows.push([`  ${e.name}`, fmt(e.requests), fmt(e.reqPerS, 1), ms1(e.latencyMs.p50), ms1(e.latencyMs.p99), ms1(e.latencyMs.max), fmt(e.otherNon2xx), '', fmt(e.rateLimited)]);
+      for (const e of c.endpoints)
+        rows.push([
+          `  ${e.name}`,
+          fmt(e.requests),
+          fmt(e.reqPerS, 1),
+          ms1(e.latencyMs.p50),
+          ms1(e.latencyMs.p99),
+          ms1(e.latencyMs.max),
+          fmt(e.otherNon2xx),
+          '',
+          fmt(e.rateLimited),
+        ]);
     }
   }
   const total = summarize([...endpoints.values()].flatMap((e) => e.ms));
   const sum = (k) => Object.values(classes).reduce((s, c) => s + c[k], 0);
-  rows.push(['all', fmt(total.n), fmt(total.n / wallS, 1), ms1(total.p50), ms1(total.p99), ms1(total.max), fmt(sum('otherNon2xx')), fmt(sum('errors')), fmt(limited)]);
+  rows.push([
+    'all',
+    fmt(total.n),
+    fmt(total.n / wallS, 1),
+    ms1(total.p50),
+    ms1(total.p99),
+    ms1(total.max),
+    fmt(sum('otherNon2xx')),
+    fmt(sum('errors')),
+    fmt(limited),
+  ]);
 
   const logErrors = serverErrors(server.logFile);
   Object.assign(result, {
-    wallS, classes, verification, etlRunsDuringLoad: etlDuring, serverLogErrors: logErrors, serverLog: path.relative(ROOT, server.logFile),
+    wallS,
+    classes,
+    verification,
+    etlRunsDuringLoad: etlDuring,
+    serverLogErrors: logErrors,
+    serverLog: path.relative(ROOT, server.logFile),
     usage: { ...usage, benchCpuMs: Math.round((benchCpu.user + benchCpu.system) / 1000), cpuSecondsAvailable: wallS * machine.cores },
     machineCpu,
     loadavg: { start: load0, end: load1 },
@@ -724,16 +903,30 @@ try {
   result.verdict = failed ? 'FAIL' : 'ok';
 
   log('');
-  log(`load benchmark — ${fmt(store.stored)} complaints (+ this run's), ${fmt(wallS, 1)} s; ${machine.cpu}, ${machine.cores} cores; load average ${load0.map((x) => x.toFixed(1)).join(' ')} → ${load1.map((x) => x.toFixed(1)).join(' ')}`);
+  log(
+    `load benchmark — ${fmt(store.stored)} complaints (+ this run's), ${fmt(wallS, 1)} s; ${machine.cpu}, ${machine.cores} cores; load average ${load0.map((x) => x.toFixed(1)).join(' ')} → ${load1.map((x) => x.toFixed(1)).join(' ')}`,
+  );
   log(table(['endpoint', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx (not 429)', 'timeouts/socket', '429'], rows));
   const cs = (v) => `${fmt(v / 1000, 1)} s`;
-  log(`CPU over the run (${cs(machineCpu.wallMs * machine.cores)} on ${machine.cores} cores): busy ${cs(machineCpu.machineBusyMs)} = server ${cs(machineCpu.serverMs)} + PostgreSQL ${cs(machineCpu.postgresMs)} (backends of ${database} ${cs(machineCpu.pgBackendMs)}, parallel workers and the rest ${cs(machineCpu.postgresOtherMs)}) + this load generator ${cs(machineCpu.benchMs)} + other processes ${cs(machineCpu.otherMs)}; server peak RSS ${fmt(usage.peakRssBytes / 2 ** 20)} MiB`);
-  if (machineCpu.topOthers.length) log(`  other processes: ${machineCpu.topOthers.map((p) => `${cs(p.ms)} ${p.cmd.slice(0, 70)}`).join(' | ')}`);
-  log(`ETL runs during the load: ${etlDuring.length ? etlDuring.map((r) => `#${r.id} ${r.kind} ${r.status} ${r.finishedAt && r.startedAt ? `${fmt((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000, 1)} s` : ''} (${fmt(r.rowsRead ?? 0)} rows)`).join(', ') : 'none'}`);
-  log(`acknowledged: ${fmt(acked.single.length)} single + ${fmt(acked.bulkComplaints)} in ${fmt(acked.bulkBatches.length)} batches = ${fmt(ackedComplaints)}; stored for ${source}: ${fmt(storedRefs.size)}; missing: ${fmt(missing.length)}${verification.storedNotAcked ? ` (stored but not acknowledged: ${verification.storedNotAcked}, requests cut by the end of the run)` : ''}`);
-  log(`analytics after one more ETL run: ${verification.analyticsComplaints} complaints of ${source} (${verification.analyticsSeeAll ? 'all of them' : 'NOT all of them'})`);
+  log(
+    `CPU over the run (${cs(machineCpu.wallMs * machine.cores)} on ${machine.cores} cores): busy ${cs(machineCpu.machineBusyMs)} = server ${cs(machineCpu.serverMs)} + PostgreSQL ${cs(machineCpu.postgresMs)} (backends of ${database} ${cs(machineCpu.pgBackendMs)}, parallel workers and the rest ${cs(machineCpu.postgresOtherMs)}) + this load generator ${cs(machineCpu.benchMs)} + other processes ${cs(machineCpu.otherMs)}; server peak RSS ${fmt(usage.peakRssBytes / 2 ** 20)} MiB`,
+  );
+  if (machineCpu.topOthers.length)
+    log(`  other processes: ${machineCpu.topOthers.map((p) => `${cs(p.ms)} ${p.cmd.slice(0, 70)}`).join(' | ')}`);
+  log(
+    `ETL runs during the load: ${etlDuring.length ? etlDuring.map((r) => `#${r.id} ${r.kind} ${r.status} ${r.finishedAt && r.startedAt ? `${fmt((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000, 1)} s` : ''} (${fmt(r.rowsRead ?? 0)} rows)`).join(', ') : 'none'}`,
+  );
+  log(
+    `acknowledged: ${fmt(acked.single.length)} single + ${fmt(acked.bulkComplaints)} in ${fmt(acked.bulkBatches.length)} batches = ${fmt(ackedComplaints)}; stored for ${source}: ${fmt(storedRefs.size)}; missing: ${fmt(missing.length)}${verification.storedNotAcked ? ` (stored but not acknowledged: ${verification.storedNotAcked}, requests cut by the end of the run)` : ''}`,
+  );
+  log(
+    `analytics after one more ETL run: ${verification.analyticsComplaints} complaints of ${source} (${verification.analyticsSeeAll ? 'all of them' : 'NOT all of them'})`,
+  );
   for (const [klass, c] of Object.entries(classes)) {
-    const slow = c.endpoints.flatMap((e) => e.slowest).sort((x, y) => y.ms - x.ms).slice(0, 3);
+    const slow = c.endpoints
+      .flatMap((e) => e.slowest)
+      .sort((x, y) => y.ms - x.ms)
+      .slice(0, 3);
     log(`slowest ${klass}: ${slow.map((s) => `${fmt(s.ms)} ms at ${s.atS} s ${s.path}`).join(' | ')}`);
   }
   if (logErrors.length) log(`server log, error lines: ${logErrors.map((e) => `${e.count} × ${e.message}`).join('; ')}`);
@@ -741,7 +934,11 @@ try {
     for (const e of c.endpoints) for (const s of e.errorSamples) log(`  ${e.name} → ${s.status} ${s.body}`);
     for (const s of c.reqErrorSamples) log(`  socket/timeout: ${s}`);
   }
-  log(failed ? `FAIL: ${errorsTotal} errors (not counting ${limited} × 429), ${missing.length} acknowledged complaints missing` : `ok: 0 errors (${limited} × 429), nothing acknowledged lost`);
+  log(
+    failed
+      ? `FAIL: ${errorsTotal} errors (not counting ${limited} × 429), ${missing.length} acknowledged complaints missing`
+      : `ok: 0 errors (${limited} × 429), nothing acknowledged lost`,
+  );
 } finally {
   await server.stop().catch(() => {});
   if (keep) {
@@ -753,11 +950,15 @@ try {
     // bench's index-only counts and the dashboard bench read it next).
     if (!removed.error) {
       const t = performance.now();
-      await withClient(dbUrl(database), (c) => c.query('VACUUM (ANALYZE) complaints, complaint_events, ingest_batches')).catch((err) => { removed.vacuumError = err.message; });
+      await withClient(dbUrl(database), (c) => c.query('VACUUM (ANALYZE) complaints, complaint_events, ingest_batches')).catch((err) => {
+        removed.vacuumError = err.message;
+      });
       removed.vacuumS = (performance.now() - t) / 1000;
     }
     result.cleanedUp = removed;
-    log(`deleted the run's ${removed.error ? `complaints: FAILED (${removed.error})` : `${fmt(removed.complaints)} complaints, ${fmt(removed.events)} events, ${fmt(removed.batches)} batches`} from ${database}${removed.vacuumS ? `; VACUUM (ANALYZE) ${fmt(removed.vacuumS, 1)} s` : ''}`);
+    log(
+      `deleted the run's ${removed.error ? `complaints: FAILED (${removed.error})` : `${fmt(removed.complaints)} complaints, ${fmt(removed.events)} events, ${fmt(removed.batches)} batches`} from ${database}${removed.vacuumS ? `; VACUUM (ANALYZE) ${fmt(removed.vacuumS, 1)} s` : ''}`,
+    );
   }
   const file = writeResult('load', result);
   log(`result: ${path.relative(ROOT, file)}`);

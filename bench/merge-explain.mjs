@@ -36,11 +36,19 @@ const overrides = Object.fromEntries(
 );
 const settings = typeof args.set === 'string' ? args.set.split(',').map((kv) => kv.split('=').map((x) => x.trim())) : [];
 /** The app's own ANALYZE statement (inline in ingest.repository.js), unless --analyze replaces it. */
-const appAnalyze = /`ANALYZE \$\{CHUNK_TABLE\}([^`]*)`/.exec(readFileSync(path.join(ROOT, 'dist', 'api', 'src', 'ingest', 'ingest.repository.js'), 'utf8'))?.[1]?.replace(/^/, 'ANALYZE staging_chunk') ?? 'ANALYZE staging_chunk';
+const appAnalyze =
+  /`ANALYZE \$\{CHUNK_TABLE\}([^`]*)`/
+    .exec(readFileSync(path.join(ROOT, 'dist', 'api', 'src', 'ingest', 'ingest.repository.js'), 'utf8'))?.[1]
+    ?.replace(/^/, 'ANALYZE staging_chunk') ?? 'ANALYZE staging_chunk';
 const analyzeSql = typeof args.analyze === 'string' ? args.analyze : appAnalyze;
 /** `SET LOCAL …` statements the app runs at the start of the ingest transaction (ingest.repository.js). */
-const appSetLocal = [...readFileSync(path.join(ROOT, 'dist', 'api', 'src', 'ingest', 'ingest.repository.js'), 'utf8').matchAll(/["'`](SET LOCAL [^"'`]+?'[^']*'|SET LOCAL [^"'`]+)["'`]/g)].map((m) => m[1]);
-const sqlFile = (name) => readFileSync(overrides[name] ? path.resolve(overrides[name]) : path.join(ROOT, 'sql', 'postgres', 'ingest', name), 'utf8');
+const appSetLocal = [
+  ...readFileSync(path.join(ROOT, 'dist', 'api', 'src', 'ingest', 'ingest.repository.js'), 'utf8').matchAll(
+    /["'`](SET LOCAL [^"'`]+?'[^']*'|SET LOCAL [^"'`]+)["'`]/g,
+  ),
+].map((m) => m[1]);
+const sqlFile = (name) =>
+  readFileSync(overrides[name] ? path.resolve(overrides[name]) : path.join(ROOT, 'sql', 'postgres', 'ingest', name), 'utf8');
 
 const { complaintInput } = await import(dist('api/src/complaints/complaint.schema.js'));
 const { normaliseComplaint } = await import(dist('api/src/complaints/normalize.js'));
@@ -49,7 +57,13 @@ const { toCopyLine, STAGING_COLUMNS, CHUNK_TABLE } = await import(dist('api/src/
 /** The staging rows of the dataset as the server would COPY them (CSV), cached. */
 async function stagingCsv(dataset) {
   const h = createHash('sha1');
-  for (const f of ['api/src/complaints/normalize.js', 'api/src/ingest/staging.js', 'api/src/complaints/complaint.schema.js', 'core/lifecycle.js']) h.update(readFileSync(path.join(ROOT, 'dist', f)));
+  for (const f of [
+    'api/src/complaints/normalize.js',
+    'api/src/ingest/staging.js',
+    'api/src/complaints/complaint.schema.js',
+    'core/lifecycle.js',
+  ])
+    h.update(readFileSync(path.join(ROOT, 'dist', f)));
   const file = path.join(OUT_DIR, `staging-${complaints}-s${seed}-${dataset.genHash}-${h.digest('hex').slice(0, 8)}.csv`);
   if (existsSync(file)) return file;
   console.log(`building the staging rows → ${path.relative(ROOT, file)} (project normaliseComplaint + toCopyLine) …`);
@@ -91,11 +105,16 @@ async function prepareDatabase(dataset) {
     if (typeof args.prepare === 'string') {
       const c = new pg.Client({ connectionString: dbUrl(database), application_name: 'odr-bench-merge' });
       await c.connect();
-      try { await c.query(args.prepare); } finally { await c.end(); }
+      try {
+        await c.query(args.prepare);
+      } finally {
+        await c.end();
+      }
     }
     const repo = new ReferenceRepository(store.db);
     for (const b of dataset.adrBodies) await repo.upsertAdrBody(b.id, { name: b.name, country: b.country, sectors: b.sectors });
-    for (const t of dataset.traders) await repo.upsertTrader(t.id, { name: t.name, country: t.country, website: t.website, sector: t.sector });
+    for (const t of dataset.traders)
+      await repo.upsertTrader(t.id, { name: t.name, country: t.country, website: t.website, sector: t.sector });
   } finally {
     await store.close();
   }
@@ -150,7 +169,10 @@ async function pass(label, csvFile) {
     if (label !== 'fresh load') {
       await step('10 match existing', sqlFile('10_match_existing.sql'), [batchId]);
       await step('   verdict counts', 'SELECT verdict, count(*)::int AS n FROM staging_matches GROUP BY verdict');
-      await step('   bad lines', `SELECT line, verdict, differing FROM staging_matches WHERE verdict IN ('conflict', 'events_differ') ORDER BY line LIMIT 1000`);
+      await step(
+        '   bad lines',
+        `SELECT line, verdict, differing FROM staging_matches WHERE verdict IN ('conflict', 'events_differ') ORDER BY line LIMIT 1000`,
+      );
       await step('11 extend existing', sqlFile('11_extend_existing.sql'), [batchId]);
     }
     await step('12 repeated refs', sqlFile('12_repeated_refs.sql'));
@@ -169,7 +191,8 @@ async function main() {
   const dataset = await ensureDataset({ complaints, seed });
   const csvFile = await stagingCsv(dataset);
   console.log(`as the app: ${[...appSetLocal, analyzeSql].join('; ')}`);
-  if (settings.length || Object.keys(overrides).length || args.analyze || args.prepare) console.log(`what-if: ${JSON.stringify({ settings, overrides, analyze: analyzeSql, prepare: args.prepare })}`);
+  if (settings.length || Object.keys(overrides).length || args.analyze || args.prepare)
+    console.log(`what-if: ${JSON.stringify({ settings, overrides, analyze: analyzeSql, prepare: args.prepare })}`);
   console.log(`database ${database}: migrating, loading ${dataset.traders.length} traders and ${dataset.adrBodies.length} ADR bodies …`);
   await prepareDatabase(dataset);
   const out = [];
@@ -180,7 +203,12 @@ async function main() {
       const r = await pass(label, csvFile);
       all[label] = Object.fromEntries(r.steps.map(([n, ms]) => [n.trim(), Math.round(ms)]));
       out.push(...r.plans);
-      console.log(table([`${label} (${fmt(complaints)} rows)`, 'ms', 'share'], r.steps.map(([n, ms]) => [n, fmt(ms), n.startsWith('total') ? '' : `${fmt((100 * ms) / r.steps.at(-1)[1], 1)} %`])));
+      console.log(
+        table(
+          [`${label} (${fmt(complaints)} rows)`, 'ms', 'share'],
+          r.steps.map(([n, ms]) => [n, fmt(ms), n.startsWith('total') ? '' : `${fmt((100 * ms) / r.steps.at(-1)[1], 1)} %`]),
+        ),
+      );
       console.log('');
     }
   } finally {
@@ -193,7 +221,20 @@ async function main() {
     console.log(`plans: ${path.relative(ROOT, planFile)}`);
   }
   const jsonFile = path.join(OUT_DIR, `merge-explain-${complaints}-${ts}.json`);
-  writeFileSync(jsonFile, JSON.stringify({ bench: 'merge-explain', at: new Date().toISOString(), complaints, explain, settings, overrides, analyze: analyzeSql, prepare: args.prepare ?? null, steps: all }) + '\n');
+  writeFileSync(
+    jsonFile,
+    JSON.stringify({
+      bench: 'merge-explain',
+      at: new Date().toISOString(),
+      complaints,
+      explain,
+      settings,
+      overrides,
+      analyze: analyzeSql,
+      prepare: args.prepare ?? null,
+      steps: all,
+    }) + '\n',
+  );
   console.log(`result: ${path.relative(ROOT, jsonFile)}`);
 }
 

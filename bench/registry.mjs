@@ -18,8 +18,23 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import {
-  ROOT, createDatabase, databaseExists, dbUrl, dropDatabase, ensureDataset, fmt, machineInfo, num, parseArgs,
-  postFile, putReferenceData, startServer, summarize, table, whereSql, writeResult,
+  ROOT,
+  createDatabase,
+  databaseExists,
+  dbUrl,
+  dropDatabase,
+  ensureDataset,
+  fmt,
+  machineInfo,
+  num,
+  parseArgs,
+  postFile,
+  putReferenceData,
+  startServer,
+  summarize,
+  table,
+  whereSql,
+  writeResult,
 } from './lib.mjs';
 
 const GOAL_P95_MS = 30;
@@ -28,7 +43,9 @@ const COUNT_CAP = 10_000;
 
 const args = parseArgs(process.argv.slice(2));
 if (args.help) {
-  console.log('usage: node bench/registry.mjs [--database NAME] [--drop] [--complaints N] [--requests 200] [--warmup 20] [--only a,b] [--vacuum]');
+  console.log(
+    'usage: node bench/registry.mjs [--database NAME] [--drop] [--complaints N] [--requests 200] [--warmup 20] [--only a,b] [--vacuum]',
+  );
   process.exit(0);
 }
 const complaints = num(args.complaints, 1_000_000);
@@ -44,7 +61,8 @@ const log = (...a) => console.log(...a);
 
 async function prepareStore() {
   if (reuse) {
-    if (!(await databaseExists(reuse))) throw new Error(`database ${reuse} does not exist (run node bench/ingest.mjs --keep-db ${reuse}, or omit --database)`);
+    if (!(await databaseExists(reuse)))
+      throw new Error(`database ${reuse} does not exist (run node bench/ingest.mjs --keep-db ${reuse}, or omit --database)`);
     const n = await withPg((c) => c.query('SELECT count(*)::int AS n FROM complaints')).then((r) => r.rows[0].n);
     log(`reusing database ${reuse}: ${fmt(n)} complaints`);
     return n;
@@ -83,12 +101,20 @@ async function withPg(fn) {
 async function scenarios() {
   const one = async (text, params = []) => (await withPg((c) => c.query(text, params))).rows;
   const [big] = await one(`SELECT trader_id AS id, count(*)::int AS n FROM complaints GROUP BY 1 ORDER BY 2 DESC LIMIT 1`);
-  const [small] = await one(`SELECT trader_id AS id, count(*)::int AS n FROM complaints GROUP BY 1 HAVING count(*) BETWEEN 3 AND 50 ORDER BY 2 DESC, 1 LIMIT 1`);
-  const [adr] = await one(`SELECT adr_body_id AS id, count(*)::int AS n FROM complaints WHERE adr_body_id IS NOT NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 1`);
+  const [small] = await one(
+    `SELECT trader_id AS id, count(*)::int AS n FROM complaints GROUP BY 1 HAVING count(*) BETWEEN 3 AND 50 ORDER BY 2 DESC, 1 LIMIT 1`,
+  );
+  const [adr] = await one(
+    `SELECT adr_body_id AS id, count(*)::int AS n FROM complaints WHERE adr_body_id IS NOT NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 1`,
+  );
   const [sector] = await one(`SELECT sector AS v, count(*)::int AS n FROM complaints GROUP BY 1 ORDER BY 2 DESC LIMIT 1`);
   const [problem] = await one(`SELECT problem AS v, count(*)::int AS n FROM complaints GROUP BY 1 ORDER BY 2 DESC LIMIT 1`);
-  const [stage] = await one(`SELECT stage AS v, count(*)::int AS n FROM complaints WHERE stage <> 'closed' GROUP BY 1 ORDER BY 2 DESC LIMIT 1`);
-  const [closure] = await one(`SELECT closure AS v, count(*)::int AS n FROM complaints WHERE closure IS NOT NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 1`);
+  const [stage] = await one(
+    `SELECT stage AS v, count(*)::int AS n FROM complaints WHERE stage <> 'closed' GROUP BY 1 ORDER BY 2 DESC LIMIT 1`,
+  );
+  const [closure] = await one(
+    `SELECT closure AS v, count(*)::int AS n FROM complaints WHERE closure IS NOT NULL GROUP BY 1 ORDER BY 2 DESC LIMIT 1`,
+  );
   const [span] = await one(`SELECT max(filed_at) AS last FROM complaints`);
   // A whole calendar month, the one before the last full month of the data.
   const last = new Date(span.last);
@@ -110,21 +136,70 @@ async function scenarios() {
     [`traderId small (${small?.n ?? 0} cases)`, { traderId: small?.id ?? big.id }, [['trader_id = $', small?.id ?? big.id]]],
     [`adrBodyId (${fmt(adr?.n ?? 0)} cases)`, { adrBodyId: adr?.id ?? 'none' }, [['adr_body_id = $', adr?.id ?? 'none']]],
     ['crossBorder=true', { crossBorder: 'true' }, [['consumer_country <> trader_country']]],
-    [`from/to one month (${monthFrom.slice(0, 7)})`, { from: monthFrom, to: monthTo }, [['filed_at >= $::timestamptz', `${monthFrom}T00:00:00Z`], ['filed_at < $::timestamptz', `${monthTo}T00:00:00Z`]]],
-    [`consumerCountry=DE & sector`, { consumerCountry: 'DE', sector: sector.v }, [['consumer_country = $', 'DE'], ['sector = $', sector.v]]],
-    ['status=open & traderCountry=DE', { status: 'open', traderCountry: 'DE' }, [['status = $', 'open'], ['trader_country = $', 'DE']]],
-    [`crossBorder & problem & month`, { crossBorder: 'true', problem: problem.v, from: monthFrom, to: monthTo }, [['consumer_country <> trader_country'], ['problem = $', problem.v], ['filed_at >= $::timestamptz', `${monthFrom}T00:00:00Z`], ['filed_at < $::timestamptz', `${monthTo}T00:00:00Z`]]],
-    [`closure=${closure?.v} & traderCountry=IT & from`, { closure: closure?.v ?? 'withdrawn', traderCountry: 'IT', from: monthFrom }, [['closure = $', closure?.v ?? 'withdrawn'], ['trader_country = $', 'IT'], ['filed_at >= $::timestamptz', `${monthFrom}T00:00:00Z`]]],
+    [
+      `from/to one month (${monthFrom.slice(0, 7)})`,
+      { from: monthFrom, to: monthTo },
+      [
+        ['filed_at >= $::timestamptz', `${monthFrom}T00:00:00Z`],
+        ['filed_at < $::timestamptz', `${monthTo}T00:00:00Z`],
+      ],
+    ],
+    [
+      `consumerCountry=DE & sector`,
+      { consumerCountry: 'DE', sector: sector.v },
+      [
+        ['consumer_country = $', 'DE'],
+        ['sector = $', sector.v],
+      ],
+    ],
+    [
+      'status=open & traderCountry=DE',
+      { status: 'open', traderCountry: 'DE' },
+      [
+        ['status = $', 'open'],
+        ['trader_country = $', 'DE'],
+      ],
+    ],
+    [
+      `crossBorder & problem & month`,
+      { crossBorder: 'true', problem: problem.v, from: monthFrom, to: monthTo },
+      [
+        ['consumer_country <> trader_country'],
+        ['problem = $', problem.v],
+        ['filed_at >= $::timestamptz', `${monthFrom}T00:00:00Z`],
+        ['filed_at < $::timestamptz', `${monthTo}T00:00:00Z`],
+      ],
+    ],
+    [
+      `closure=${closure?.v} & traderCountry=IT & from`,
+      { closure: closure?.v ?? 'withdrawn', traderCountry: 'IT', from: monthFrom },
+      [
+        ['closure = $', closure?.v ?? 'withdrawn'],
+        ['trader_country = $', 'IT'],
+        ['filed_at >= $::timestamptz', `${monthFrom}T00:00:00Z`],
+      ],
+    ],
   ].map(([name, query, where]) => ({ name, kind: 'filter', query, where }));
   list.push({ name: 'deep pages (20 × nextCursor, no filter)', kind: 'cursor', query: {}, where: [] });
-  list.push({ name: `deep pages (20 × nextCursor, sector)`, kind: 'cursor', query: { sector: sector.v }, where: [['sector = $', sector.v]] });
+  list.push({
+    name: `deep pages (20 × nextCursor, sector)`,
+    kind: 'cursor',
+    query: { sector: sector.v },
+    where: [['sector = $', sector.v]],
+  });
   list.push({ name: 'q = exact reference', kind: 'q', query: {}, where: [], refs });
   const picked = {
-    bigTrader: big, smallTrader: small, adrBody: adr, sector: sector.v, problem: problem.v, stage: stage.v, closure: closure?.v, month: [monthFrom, monthTo],
+    bigTrader: big,
+    smallTrader: small,
+    adrBody: adr,
+    sector: sector.v,
+    problem: problem.v,
+    stage: stage.v,
+    closure: closure?.v,
+    month: [monthFrom, monthTo],
   };
   return { list: only ? list.filter((s) => [...only].some((o) => s.name.startsWith(o))) : list, picked };
 }
-
 
 // ───────────────────────────── measuring ─────────────────────────────
 
@@ -168,7 +243,7 @@ async function runApi(server, s) {
     sample ??= r.body;
     return 1;
   };
-  for (let i = 0; i < warmup; ) i += await oneRequest(i, false);
+  for (let i = 0; i < warmup;) i += await oneRequest(i, false);
   for (let i = 0; ms.length < requests; i++) await oneRequest(i, true);
   return { ms, sample };
 }
@@ -188,13 +263,21 @@ async function runSql(s, sample) {
     if (s.kind === 'q') {
       where = whereSql([['external_ref = $', s.refs[i % s.refs.length]]], params);
     } else {
-      where = whereSql(s.where.map(([e, ...v]) => [e.replace('now()', `'${now}'::timestamptz`), ...v]), params);
+      where = whereSql(
+        s.where.map(([e, ...v]) => [e.replace('now()', `'${now}'::timestamptz`), ...v]),
+        params,
+      );
     }
     const filterParams = params.length;
     if (s.kind === 'cursor') {
       // Deep keyset page: after the (filed_at, id) of a row ~ (i % 20 + 1) pages in.
       const depth = ((i % 20) + 1) * PAGE;
-      const key = (await pgClient.query(`SELECT filed_at, id FROM complaints WHERE ${where.sql} ORDER BY filed_at DESC, id DESC OFFSET ${depth - 1} LIMIT 1`, params)).rows[0];
+      const key = (
+        await pgClient.query(
+          `SELECT filed_at, id FROM complaints WHERE ${where.sql} ORDER BY filed_at DESC, id DESC OFFSET ${depth - 1} LIMIT 1`,
+          params,
+        )
+      ).rows[0];
       if (key) {
         params.push(key.filed_at, key.id);
         cursorWhere = ` AND (filed_at, id) < ($${params.length - 1}, $${params.length})`;
@@ -234,7 +317,18 @@ async function main() {
   if (args.vacuum) await withPg((c) => c.query('VACUUM (ANALYZE) complaints, complaint_events, traders'));
   else await withPg((c) => c.query('ANALYZE complaints'));
   const server = await startServer({ databaseUrl: dbUrl(database), label: 'registry-server', preload: !args.noPreload });
-  const result = { bench: 'registry', at: new Date().toISOString(), complaints: stored, database, requests, warmup, machine, autovacuum, prepared: args.vacuum ? 'VACUUM (ANALYZE)' : 'ANALYZE complaints', scenarios: [] };
+  const result = {
+    bench: 'registry',
+    at: new Date().toISOString(),
+    complaints: stored,
+    database,
+    requests,
+    warmup,
+    machine,
+    autovacuum,
+    prepared: args.vacuum ? 'VACUUM (ANALYZE)' : 'ANALYZE complaints',
+    scenarios: [],
+  };
   try {
     const probe = await fetch(`${server.url}/api/v1/complaints?limit=1`, { headers: server.headers });
     if (probe.status !== 200) throw new Error(`GET /api/v1/complaints answers ${probe.status}: the registry endpoint is not there yet`);
@@ -255,30 +349,84 @@ async function main() {
       samples.push(api.ms);
       allBase.push(...base.full);
       const entry = {
-        name: s.name, query: s.kind === 'q' ? { q: '<reference>' } : s.kind === 'cursor' ? { ...s.query, cursor: '<20 deep>' } : s.query,
-        api: round(a), baseline: round(b), baselineCapped: round(bc), ratioP50: a.p50 / b.p50, ratioP50Capped: a.p50 / bc.p50,
-        total: api.sample?.total, totalExact: api.sample?.totalExact, items: api.sample?.items?.length,
+        name: s.name,
+        query: s.kind === 'q' ? { q: '<reference>' } : s.kind === 'cursor' ? { ...s.query, cursor: '<20 deep>' } : s.query,
+        api: round(a),
+        baseline: round(b),
+        baselineCapped: round(bc),
+        ratioP50: a.p50 / b.p50,
+        ratioP50Capped: a.p50 / bc.p50,
+        total: api.sample?.total,
+        totalExact: api.sample?.totalExact,
+        items: api.sample?.items?.length,
       };
       result.scenarios.push(entry);
-      rows.push([s.name, fmt(a.p50, 1), fmt(a.p95, 1), fmt(a.p99, 1), fmt(b.p50, 1), fmt(bc.p50, 1), fmt(entry.ratioP50, 2), fmt(entry.ratioP50Capped, 2), entry.total === undefined ? '?' : `${fmt(entry.total)}${entry.totalExact ? '' : '~'}`, a.p95 <= GOAL_P95_MS ? 'ok' : 'MISS']);
-      log(`  ${s.name}: p50 ${fmt(a.p50, 1)} ms, p95 ${fmt(a.p95, 1)} ms (SQL page+count(*) p50 ${fmt(b.p50, 1)} ms, capped ${fmt(bc.p50, 1)} ms)`);
+      rows.push([
+        s.name,
+        fmt(a.p50, 1),
+        fmt(a.p95, 1),
+        fmt(a.p99, 1),
+        fmt(b.p50, 1),
+        fmt(bc.p50, 1),
+        fmt(entry.ratioP50, 2),
+        fmt(entry.ratioP50Capped, 2),
+        entry.total === undefined ? '?' : `${fmt(entry.total)}${entry.totalExact ? '' : '~'}`,
+        a.p95 <= GOAL_P95_MS ? 'ok' : 'MISS',
+      ]);
+      log(
+        `  ${s.name}: p50 ${fmt(a.p50, 1)} ms, p95 ${fmt(a.p95, 1)} ms (SQL page+count(*) p50 ${fmt(b.p50, 1)} ms, capped ${fmt(bc.p50, 1)} ms)`,
+      );
     }
     const o = summarize(all);
     const noQ = summarize(result.scenarios.flatMap((e, i) => (list[i].kind === 'q' ? [] : samples[i])));
     const ob = summarize(allBase);
     result.overall = { api: round(o), baseline: round(ob), ratioP50: o.p50 / ob.p50, apiWithoutQ: round(noQ) };
     result.samplesMs = Object.fromEntries(list.map((s, i) => [s.name, samples[i].map((x) => Math.round(x * 100) / 100)]));
-    result.goals = { p95: { goal: `<= ${GOAL_P95_MS} ms`, value: o.p95, met: o.p95 <= GOAL_P95_MS }, scenariosMissing: result.scenarios.filter((s) => s.api.p95 > GOAL_P95_MS).map((s) => s.name) };
+    result.goals = {
+      p95: { goal: `<= ${GOAL_P95_MS} ms`, value: o.p95, met: o.p95 <= GOAL_P95_MS },
+      scenariosMissing: result.scenarios.filter((s) => s.api.p95 > GOAL_P95_MS).map((s) => s.name),
+    };
     result.loadavg = { start: load0, end: os.loadavg() };
     log('');
-    log(`registry benchmark — ${fmt(stored)} complaints, after ${result.prepared} (autovacuum ${autovacuum}) — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, PostgreSQL ${machine.postgres}; load average ${load0.map((x) => x.toFixed(1)).join(' ')}`);
-    log(table(['scenario (limit 50)', 'p50', 'p95', 'p99', 'SQL p50', 'SQL cap p50', 'ratio', 'ratio cap', 'total', `p95≤${GOAL_P95_MS}`], [
-      ...rows,
-      ['overall', fmt(o.p50, 1), fmt(o.p95, 1), fmt(o.p99, 1), fmt(ob.p50, 1), '', fmt(result.overall.ratioP50, 2), '', '', o.p95 <= GOAL_P95_MS ? 'ok' : 'MISS'],
-      ['overall without q', fmt(noQ.p50, 1), fmt(noQ.p95, 1), fmt(noQ.p99, 1), '', '', '', '', '', noQ.p95 <= GOAL_P95_MS ? 'ok' : 'MISS'],
-    ]));
+    log(
+      `registry benchmark — ${fmt(stored)} complaints, after ${result.prepared} (autovacuum ${autovacuum}) — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, PostgreSQL ${machine.postgres}; load average ${load0.map((x) => x.toFixed(1)).join(' ')}`,
+    );
+    log(
+      table(
+        ['scenario (limit 50)', 'p50', 'p95', 'p99', 'SQL p50', 'SQL cap p50', 'ratio', 'ratio cap', 'total', `p95≤${GOAL_P95_MS}`],
+        [
+          ...rows,
+          [
+            'overall',
+            fmt(o.p50, 1),
+            fmt(o.p95, 1),
+            fmt(o.p99, 1),
+            fmt(ob.p50, 1),
+            '',
+            fmt(result.overall.ratioP50, 2),
+            '',
+            '',
+            o.p95 <= GOAL_P95_MS ? 'ok' : 'MISS',
+          ],
+          [
+            'overall without q',
+            fmt(noQ.p50, 1),
+            fmt(noQ.p95, 1),
+            fmt(noQ.p99, 1),
+            '',
+            '',
+            '',
+            '',
+            '',
+            noQ.p95 <= GOAL_P95_MS ? 'ok' : 'MISS',
+          ],
+        ],
+      ),
+    );
     log('(ms; SQL = page + count(*) over pg; SQL cap = page + count capped at 10 001; ratio = API p50 / SQL p50; ~ = estimate)');
-    log(`goal overall p95 ≤ ${GOAL_P95_MS} ms: ${fmt(o.p95, 1)} ms — ${result.goals.p95.met ? 'met' : `MISSED by ${fmt(o.p95 - GOAL_P95_MS, 1)} ms`}${result.goals.scenariosMissing.length ? `; scenarios over: ${result.goals.scenariosMissing.join('; ')}` : ''}`);
+    log(
+      `goal overall p95 ≤ ${GOAL_P95_MS} ms: ${fmt(o.p95, 1)} ms — ${result.goals.p95.met ? 'met' : `MISSED by ${fmt(o.p95 - GOAL_P95_MS, 1)} ms`}${result.goals.scenariosMissing.length ? `; scenarios over: ${result.goals.scenariosMissing.join('; ')}` : ''}`,
+    );
     const file = writeResult('registry', result);
     log(`result: ${path.relative(ROOT, file)}`);
   } finally {

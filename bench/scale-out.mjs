@@ -69,7 +69,9 @@ async function servedAfter(server, id, since) {
 async function touchOnePercent() {
   return withClient(url, async (c) => {
     const n = Math.round(complaints / 100);
-    const r = await c.query(`UPDATE complaints SET updated_at = updated_at WHERE id IN (SELECT id FROM complaints ORDER BY id DESC LIMIT ${n})`);
+    const r = await c.query(
+      `UPDATE complaints SET updated_at = updated_at WHERE id IN (SELECT id FROM complaints ORDER BY id DESC LIMIT ${n})`,
+    );
     return r.rowCount;
   });
 }
@@ -138,7 +140,14 @@ async function main() {
     ['full run', baseline.full, shared.full],
     [`incremental, nothing changed (median of ${rounds})`, baseline.noop, shared.noop],
     ['incremental, 1 % changed', baseline.onePercent, shared.onePercent],
-  ].map(([name, base, sh]) => [name, `${fmt(base.ms)} ms`, `${fmt(sh.ms)} ms`, `${(sh.ms / base.ms).toFixed(2)}×`, `${sh.ms >= base.ms ? '+' : '−'}${fmt(Math.abs(sh.ms - base.ms))} ms`, `${fmt(sh.lagMs)} ms`]);
+  ].map(([name, base, sh]) => [
+    name,
+    `${fmt(base.ms)} ms`,
+    `${fmt(sh.ms)} ms`,
+    `${(sh.ms / base.ms).toFixed(2)}×`,
+    `${sh.ms >= base.ms ? '+' : '−'}${fmt(Math.abs(sh.ms - base.ms))} ms`,
+    `${fmt(sh.lagMs)} ms`,
+  ]);
   log(`\n${complaints.toLocaleString('en')} complaints; snapshot file ${mib(fileBytes).toFixed(0)} MiB\n`);
   log(table(['ETL run (wall, POST wait=true)', 'one instance', 'shared', 'ratio', 'cost of publishing', 'B serves it after'], rows));
   const file = writeResult('scale-out', { machine, complaints, database, rounds, fileBytes, baseline, shared });

@@ -17,9 +17,15 @@ import { OUT_DIR, ROOT, fmt, num, parseArgs, table } from './lib.mjs';
 const args = parseArgs(process.argv.slice(2));
 const lines = num(args.lines, 100_000);
 const rounds = num(args.rounds, 3);
-const file = typeof args.file === 'string'
-  ? path.resolve(args.file)
-  : path.join(OUT_DIR, readdirSync(OUT_DIR).filter((f) => f.endsWith('.ndjson')).sort((a, b) => Number(b.split('-')[1]) - Number(a.split('-')[1]))[0] ?? '');
+const file =
+  typeof args.file === 'string'
+    ? path.resolve(args.file)
+    : path.join(
+        OUT_DIR,
+        readdirSync(OUT_DIR)
+          .filter((f) => f.endsWith('.ndjson'))
+          .sort((a, b) => Number(b.split('-')[1]) - Number(a.split('-')[1]))[0] ?? '',
+      );
 
 const imp = (p) => import(pathToFileURL(path.join(ROOT, 'dist', p)).href);
 const { complaintInput } = await imp('api/src/complaints/complaint.schema.js');
@@ -60,8 +66,18 @@ for (let r = 0; r < rounds; r++) {
   Object.assign(steps, t);
 }
 const total = Object.values(steps).reduce((a, b) => a + b, 0);
-console.log(table(['step (last round)', 'µs / line', 'share', 'lines/s alone'], [
-  ...Object.entries(steps).map(([k, v]) => [k, fmt((1000 * v) / texts.length, 1), `${fmt((100 * v) / total)} %`, fmt(texts.length / (v / 1000))]),
-  ['total', fmt((1000 * total) / texts.length, 1), '100 %', fmt(texts.length / (total / 1000))],
-]));
+console.log(
+  table(
+    ['step (last round)', 'µs / line', 'share', 'lines/s alone'],
+    [
+      ...Object.entries(steps).map(([k, v]) => [
+        k,
+        fmt((1000 * v) / texts.length, 1),
+        `${fmt((100 * v) / total)} %`,
+        fmt(texts.length / (v / 1000)),
+      ]),
+      ['total', fmt((1000 * total) / texts.length, 1), '100 %', fmt(texts.length / (total / 1000))],
+    ],
+  ),
+);
 console.log(`staging COPY text: ${fmt(copyBytes / texts.length)} bytes / line`);

@@ -196,8 +196,12 @@ describe('adrReportToCsv', () => {
     const rows = parseCsv(adrReportToCsv(full));
     expect(rows).toHaveLength(adrReportRows(full).length);
     for (const r of rows) expect(r.years).toBe('2023-2024');
-    const section = (s: string) => rows.filter((r) => r.section === s).map((r) => ({ code: r.code, count: Number(r.count), share: r.share === '' ? null : Number(r.share) }));
-    const asRows = (items: readonly { code: string; count: number; share: number | null }[]) => items.map(({ code, count, share }) => ({ code, count, share }));
+    const section = (s: string) =>
+      rows
+        .filter((r) => r.section === s)
+        .map((r) => ({ code: r.code, count: Number(r.count), share: r.share === '' ? null : Number(r.share) }));
+    const asRows = (items: readonly { code: string; count: number; share: number | null }[]) =>
+      items.map(({ code, count, share }) => ({ code, count, share }));
     expect(section('by_problem')).toEqual(asRows(full.byProblem));
     expect(section('by_sector')).toEqual(asRows(full.bySector));
     expect(section('refusal_grounds')).toEqual(asRows(full.refusalGrounds));

@@ -85,7 +85,9 @@ const ratio = (n: number, d: number): number | null => (d === 0 ? null : n / d);
 /** The report as a Markdown document: a title naming the body, the years and the basis, then one section per item. */
 export function adrReportToMarkdown(r: AdrReport): string {
   const body = r.adrBody;
-  const who = body.name ? `${mdText(body.name)} (${mdText(body.id)}${body.country ? `, ${mdText(body.country)}` : ''})` : `${mdText(body.id)}${body.country ? ` (${mdText(body.country)})` : ''}`;
+  const who = body.name
+    ? `${mdText(body.name)} (${mdText(body.id)}${body.country ? `, ${mdText(body.country)}` : ''})`
+    : `${mdText(body.id)}${body.country ? ` (${mdText(body.country)})` : ''}`;
   const years = formatYears(r.years);
   const L: string[] = [];
   const section = (title: string, ...lines: string[]) => L.push('', `## ${title}`, '', ...lines);
@@ -117,9 +119,18 @@ export function adrReportToMarkdown(r: AdrReport): string {
     'Refused disputes',
     `Refused: **${formatCount(r.refused)}**; refusal rate (refused of accepted + refused): **${formatShare(r.refusalRate)}**.`,
     '',
-    ...namedTable('Ground (Art. 5(4))', r.refusalGrounds.map((g) => ({ ...g, label: `(${g.code}) ${g.label}` })), 'refusals'),
+    ...namedTable(
+      'Ground (Art. 5(4))',
+      r.refusalGrounds.map((g) => ({ ...g, label: `(${g.code}) ${g.label}` })),
+      'refusals',
+    ),
   );
-  section('Outcomes', `Concluded with an outcome: **${formatCount(r.outcomes)}**.`, '', ...namedTable('Outcome', r.outcomeShares, 'outcomes'));
+  section(
+    'Outcomes',
+    `Concluded with an outcome: **${formatCount(r.outcomes)}**.`,
+    '',
+    ...namedTable('Outcome', r.outcomeShares, 'outcomes'),
+  );
   section(
     'Discontinued disputes',
     `Discontinued: **${formatCount(r.discontinued)}**; share of accepted disputes: **${formatShare(r.discontinuedShare)}**.`,
@@ -142,7 +153,13 @@ export function adrReportToMarkdown(r: AdrReport): string {
     ...table(
       ['#', 'Trader', 'ID', 'Disputes', 'Share of received'],
       ['r', 'l', 'l', 'r', 'r'],
-      r.topTraders.map((t, i) => [String(i + 1), t.name ? mdText(t.name) : NONE, mdText(t.traderId), formatCount(t.count), formatShare(t.share)]),
+      r.topTraders.map((t, i) => [
+        String(i + 1),
+        t.name ? mdText(t.name) : NONE,
+        mdText(t.traderId),
+        formatCount(t.count),
+        formatShare(t.share),
+      ]),
     ),
   );
   return `${L.join('\n')}\n`;
@@ -187,7 +204,10 @@ export function adrReportRows(r: AdrReport): AdrReportCsvRow[] {
   named('discontinued_reasons', r.discontinuedReasons);
   add('duration', 'average_days', 'Average duration in days (receipt to conclusion)', { value: r.averageDays });
   add('duration', 'within_90_days', 'Concluded within 90 days (share: of concluded)', { share: r.within90DaysShare });
-  add('compliance', 'compliance', 'With a compliance report (share: complied of reported)', { count: r.complianceReported, share: r.complianceRate });
+  add('compliance', 'compliance', 'With a compliance report (share: complied of reported)', {
+    count: r.complianceReported,
+    share: r.complianceRate,
+  });
   named('top_problems', r.topProblems);
   for (const t of r.topTraders) add('top_traders', t.traderId, t.name ?? '', { count: t.count, share: t.share });
   return rows;
@@ -200,7 +220,11 @@ export function adrReportRows(r: AdrReport): AdrReportCsvRow[] {
  * value are numbers and stay as they are.
  */
 export function adrReportToCsv(r: AdrReport): string {
-  const id = { adr_body_id: spreadsheetSafe(r.adrBody.id), years: spreadsheetSafe(r.years.join('-')), as_of: spreadsheetSafe(r.asOf.finishedAt) };
+  const id = {
+    adr_body_id: spreadsheetSafe(r.adrBody.id),
+    years: spreadsheetSafe(r.years.join('-')),
+    as_of: spreadsheetSafe(r.asOf.finishedAt),
+  };
   const num = (n: number | null) => (n === null || !Number.isFinite(n) ? '' : String(n));
   const rows = adrReportRows(r).map((row) => [
     id.adr_body_id,

@@ -10,14 +10,27 @@ import { DISCONTINUED_REASON_CODES } from './codes.js';
 /** Trend intervals: months per bucket of filedAt. */
 export const INTERVALS = ['month', 'quarter', 'year'] as const;
 
-const ratio = (d: string) => z.number().nullable().meta({ description: `${d}; null when the denominator is 0` });
+const ratio = (d: string) =>
+  z
+    .number()
+    .nullable()
+    .meta({ description: `${d}; null when the denominator is 0` });
 const count = (d: string) => z.number().int().meta({ description: d });
 
 export const asOf = z
   .object({
     etlRunId: z.number().int(),
-    finishedAt: z.string().meta({ description: 'when the ETL run that built this snapshot finished (UTC); overdue is judged at this instant' }),
-    complaints: z.number().int().optional().meta({ description: 'complaints in the whole snapshot (the platform total); absent for trader and ADR body callers, whose figures cover only their own cases' }),
+    finishedAt: z
+      .string()
+      .meta({ description: 'when the ETL run that built this snapshot finished (UTC); overdue is judged at this instant' }),
+    complaints: z
+      .number()
+      .int()
+      .optional()
+      .meta({
+        description:
+          'complaints in the whole snapshot (the platform total); absent for trader and ADR body callers, whose figures cover only their own cases',
+      }),
   })
   .meta({ id: 'AsOf' });
 export type AsOf = z.infer<typeof asOf>;
@@ -36,7 +49,10 @@ export const measures = z
     timelyTraderResponseRate: ratio('replies within TRADER_REPLY_DAYS of sent_to_trader / sentToTrader'),
     adrAgreed: count('complaints with adr_body_agreed'),
     adrAgreementRate: ratio('adrAgreed / complaints'),
-    medianDaysToClose: z.number().nullable().meta({ description: 'median of (closing − filedAt) in days over closed complaints, interpolated; null over none' }),
+    medianDaysToClose: z
+      .number()
+      .nullable()
+      .meta({ description: 'median of (closing − filedAt) in days over closed complaints, interpolated; null over none' }),
     p90DaysToClose: z.number().nullable().meta({ description: '90th percentile of the same' }),
     overdue: count('open complaints past their stage deadline at asOf.finishedAt'),
   })
@@ -52,7 +68,10 @@ export const adrMeasures = z
     adrOutcomes: count('concluded with an outcome'),
     adrDiscontinued: count('discontinued'),
     adrDiscontinuedShare: ratio('discontinued / accepted'),
-    adrAverageDays: z.number().nullable().meta({ description: 'mean days from receipt to conclusion (outcome or discontinued); null over none' }),
+    adrAverageDays: z
+      .number()
+      .nullable()
+      .meta({ description: 'mean days from receipt to conclusion (outcome or discontinued); null over none' }),
     adrWithin90DaysShare: ratio('concluded within 90 days / concluded'),
     complianceReported: count('cases with a compliance report'),
     complianceRate: ratio('latest report says complied / cases with a report'),
@@ -80,7 +99,9 @@ export const countriesBody = z
 export const flowsBody = z
   .object({
     asOf,
-    items: z.array(z.object({ consumerCountry: z.string(), traderCountry: z.string(), crossBorder: z.boolean(), complaints: z.number().int() })),
+    items: z.array(
+      z.object({ consumerCountry: z.string(), traderCountry: z.string(), crossBorder: z.boolean(), complaints: z.number().int() }),
+    ),
   })
   .meta({ id: 'StatsFlows' });
 
@@ -102,7 +123,9 @@ export const trendBody = z
 export const codeRowsBody = z
   .object({
     asOf,
-    items: z.array(z.object({ code: z.string(), label: z.string(), share: ratio('complaints / all complaints in the filter'), ...measures.shape })),
+    items: z.array(
+      z.object({ code: z.string(), label: z.string(), share: ratio('complaints / all complaints in the filter'), ...measures.shape }),
+    ),
   })
   .meta({ id: 'StatsByCode' });
 
@@ -115,7 +138,9 @@ export const outcomesBody = z
     traderDecisions: z.array(z.object({ decision: z.string(), ...share.shape })).meta({ description: 'share of replies' }),
     adrResults: z.array(z.object({ result: z.string(), ...share.shape })).meta({ description: 'share of adr_outcome' }),
     refusalGrounds: z.array(z.object({ ground: z.string(), ...share.shape })).meta({ description: 'share of refusals' }),
-    discontinuedReasons: z.array(z.object({ reason: z.enum(DISCONTINUED_REASON_CODES), ...share.shape })).meta({ description: 'share of discontinued, by reason code' }),
+    discontinuedReasons: z
+      .array(z.object({ reason: z.enum(DISCONTINUED_REASON_CODES), ...share.shape }))
+      .meta({ description: 'share of discontinued, by reason code' }),
     ...adrMeasures.shape,
   })
   .meta({ id: 'StatsOutcomes' });
@@ -138,7 +163,9 @@ export const tradersBody = z
         traderId: z.string(),
         name: z.string().nullable(),
         country: z.string().nullable(),
-        ratesShown: z.boolean().meta({ description: `false: fewer closed complaints than minClosedForRates, so every rate and duration is null` }),
+        ratesShown: z
+          .boolean()
+          .meta({ description: `false: fewer closed complaints than minClosedForRates, so every rate and duration is null` }),
         ...measures.shape,
       }),
     ),
@@ -152,7 +179,10 @@ export const benchmarkBody = z
     asOf,
     year: z.number().int(),
     traderId: z.string(),
-    sector: z.string().nullable().meta({ description: 'the sector most of its complaints that year name (ties: registered sector, then alphabetical)' }),
+    sector: z
+      .string()
+      .nullable()
+      .meta({ description: 'the sector most of its complaints that year name (ties: registered sector, then alphabetical)' }),
     own: z.object({
       complaints: z.number().int(),
       closed: z.number().int(),
@@ -167,7 +197,11 @@ export const benchmarkBody = z
       count: z.number().int().nullable().meta({ description: 'peers (null when suppressed)' }),
       quartiles: z.object({ resolutionRate: quartiles, traderResponseRate: quartiles, medianDaysToClose: quartiles }).nullable(),
       percentile: z
-        .object({ resolutionRate: z.number().nullable(), traderResponseRate: z.number().nullable(), medianDaysToClose: z.number().nullable() })
+        .object({
+          resolutionRate: z.number().nullable(),
+          traderResponseRate: z.number().nullable(),
+          medianDaysToClose: z.number().nullable(),
+        })
         .nullable()
         .meta({ description: '(peers lower + ½ peers equal) / peers × 100' }),
     }),
@@ -200,7 +234,9 @@ export const adrReportBody = z
     complianceReported: z.number().int(),
     complianceRate: z.number().nullable(),
     topProblems: z.array(named).meta({ description: 'the most frequent problems (systematic problems)' }),
-    topTraders: z.array(z.object({ traderId: z.string(), name: z.string().nullable(), count: z.number().int(), share: z.number().nullable() })),
+    topTraders: z.array(
+      z.object({ traderId: z.string(), name: z.string().nullable(), count: z.number().int(), share: z.number().nullable() }),
+    ),
   })
   .meta({ id: 'AdrActivityReport' });
 export type AdrReport = z.infer<typeof adrReportBody>;

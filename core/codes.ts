@@ -8,8 +8,37 @@ type Labels = { en: string; it: string };
 
 /** EU-27 + IS, LI, NO and GB (on the platform until 2020), ISO 3166-1 alpha-2. */
 export const COUNTRIES = [
-  'AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR', 'GR', 'HR', 'HU', 'IE', 'IT',
-  'LT', 'LU', 'LV', 'MT', 'NL', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK', 'IS', 'LI', 'NO', 'GB',
+  'AT',
+  'BE',
+  'BG',
+  'CY',
+  'CZ',
+  'DE',
+  'DK',
+  'EE',
+  'ES',
+  'FI',
+  'FR',
+  'GR',
+  'HR',
+  'HU',
+  'IE',
+  'IT',
+  'LT',
+  'LU',
+  'LV',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SE',
+  'SI',
+  'SK',
+  'IS',
+  'LI',
+  'NO',
+  'GB',
 ] as const;
 export type Country = (typeof COUNTRIES)[number];
 
@@ -18,10 +47,37 @@ export const COUNTRY_ALIASES: Readonly<Record<string, Country>> = { EL: 'GR', UK
 
 /** Millions of inhabitants, Eurostat 1 January 2024 (GB: ONS mid-2023), domain.md §4. */
 export const POPULATION_MILLIONS: Readonly<Record<Country, number>> = {
-  AT: 9.16, BE: 11.83, BG: 6.45, CY: 0.93, CZ: 10.9, DE: 83.45, DK: 5.96, EE: 1.37, ES: 48.62,
-  FI: 5.6, FR: 68.4, GR: 10.4, HR: 3.86, HU: 9.58, IE: 5.27, IT: 58.99, LT: 2.89, LU: 0.67,
-  LV: 1.87, MT: 0.56, NL: 17.94, PL: 36.62, PT: 10.64, RO: 19.06, SE: 10.55, SI: 2.12, SK: 5.42,
-  IS: 0.38, LI: 0.04, NO: 5.55, GB: 68.27,
+  AT: 9.16,
+  BE: 11.83,
+  BG: 6.45,
+  CY: 0.93,
+  CZ: 10.9,
+  DE: 83.45,
+  DK: 5.96,
+  EE: 1.37,
+  ES: 48.62,
+  FI: 5.6,
+  FR: 68.4,
+  GR: 10.4,
+  HR: 3.86,
+  HU: 9.58,
+  IE: 5.27,
+  IT: 58.99,
+  LT: 2.89,
+  LU: 0.67,
+  LV: 1.87,
+  MT: 0.56,
+  NL: 17.94,
+  PL: 36.62,
+  PT: 10.64,
+  RO: 19.06,
+  SE: 10.55,
+  SI: 2.12,
+  SK: 5.42,
+  IS: 0.38,
+  LI: 0.04,
+  NO: 5.55,
+  GB: 68.27,
 };
 
 const countrySet: ReadonlySet<string> = new Set(COUNTRIES);
@@ -35,21 +91,102 @@ export function normaliseCountry(code: string): Country | undefined {
 
 /** Official languages of the EU/EEA countries above (ISO 639-1). */
 export const LANGUAGES = [
-  'bg', 'cs', 'da', 'de', 'el', 'en', 'es', 'et', 'fi', 'fr', 'ga', 'hr', 'hu', 'it', 'lt', 'lv',
-  'mt', 'nl', 'pl', 'pt', 'ro', 'sk', 'sl', 'sv', 'is', 'no', 'nb', 'nn', 'lb', 'cy',
+  'bg',
+  'cs',
+  'da',
+  'de',
+  'el',
+  'en',
+  'es',
+  'et',
+  'fi',
+  'fr',
+  'ga',
+  'hr',
+  'hu',
+  'it',
+  'lt',
+  'lv',
+  'mt',
+  'nl',
+  'pl',
+  'pt',
+  'ro',
+  'sk',
+  'sl',
+  'sv',
+  'is',
+  'no',
+  'nb',
+  'nn',
+  'lb',
+  'cy',
 ] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /** Type of complaint, level 1 and its level-2 details (Recommendation 2010/304/EU). */
 export const PROBLEMS = {
-  quality: { en: 'Quality of goods and services', it: 'Qualità di beni e servizi', details: ['defective', 'caused_damage', 'not_in_conformity', 'not_fit_for_purpose'] },
-  delivery: { en: 'Delivery of goods / provision of services', it: 'Consegna di beni / prestazione di servizi', details: ['not_delivered', 'partially_delivered', 'delay', 'no_access', 'refusal_to_sell', 'suspension', 'customer_service', 'after_sales_service'] },
+  quality: {
+    en: 'Quality of goods and services',
+    it: 'Qualità di beni e servizi',
+    details: ['defective', 'caused_damage', 'not_in_conformity', 'not_fit_for_purpose'],
+  },
+  delivery: {
+    en: 'Delivery of goods / provision of services',
+    it: 'Consegna di beni / prestazione di servizi',
+    details: [
+      'not_delivered',
+      'partially_delivered',
+      'delay',
+      'no_access',
+      'refusal_to_sell',
+      'suspension',
+      'customer_service',
+      'after_sales_service',
+    ],
+  },
   price: { en: 'Price / tariff', it: 'Prezzo / tariffa', details: ['price_change', 'price_discrimination', 'unclear_tariff'] },
-  billing: { en: 'Invoicing / billing and debt collection', it: 'Fatturazione e recupero crediti', details: ['incorrect_invoice', 'unclear_invoice', 'missing_invoice', 'unjustified_invoice', 'debt_collection'] },
-  guarantee: { en: 'Warranty / statutory guarantee', it: 'Garanzia legale e commerciale', details: ['statutory_guarantee_not_honoured', 'commercial_guarantee_not_honoured'] },
-  redress: { en: 'Redress', it: 'Rimedi e rimborsi', details: ['no_redress', 'partial_redress', 'delayed_redress', 'redress_hard_to_reach', 'refund_refused'] },
-  unfair_practice: { en: 'Unfair commercial practices', it: 'Pratiche commerciali sleali', details: ['misleading_terms', 'misleading_prices', 'misleading_advertising', 'unsolicited_goods', 'unsolicited_advertising', 'aggressive_selling', 'fraud'] },
-  contract: { en: 'Contracts and sales', it: 'Contratti e vendite', details: ['unfair_terms', 'lack_of_information', 'order_confirmation', 'right_of_withdrawal', 'payments', 'rescission', 'minimum_period'] },
+  billing: {
+    en: 'Invoicing / billing and debt collection',
+    it: 'Fatturazione e recupero crediti',
+    details: ['incorrect_invoice', 'unclear_invoice', 'missing_invoice', 'unjustified_invoice', 'debt_collection'],
+  },
+  guarantee: {
+    en: 'Warranty / statutory guarantee',
+    it: 'Garanzia legale e commerciale',
+    details: ['statutory_guarantee_not_honoured', 'commercial_guarantee_not_honoured'],
+  },
+  redress: {
+    en: 'Redress',
+    it: 'Rimedi e rimborsi',
+    details: ['no_redress', 'partial_redress', 'delayed_redress', 'redress_hard_to_reach', 'refund_refused'],
+  },
+  unfair_practice: {
+    en: 'Unfair commercial practices',
+    it: 'Pratiche commerciali sleali',
+    details: [
+      'misleading_terms',
+      'misleading_prices',
+      'misleading_advertising',
+      'unsolicited_goods',
+      'unsolicited_advertising',
+      'aggressive_selling',
+      'fraud',
+    ],
+  },
+  contract: {
+    en: 'Contracts and sales',
+    it: 'Contratti e vendite',
+    details: [
+      'unfair_terms',
+      'lack_of_information',
+      'order_confirmation',
+      'right_of_withdrawal',
+      'payments',
+      'rescission',
+      'minimum_period',
+    ],
+  },
   switching: { en: 'Provider change / switching', it: 'Cambio di fornitore', details: ['provider_change'] },
   safety: { en: 'Safety', it: 'Sicurezza', details: ['product_safety', 'packaging_labelling_instructions'] },
   privacy: { en: 'Privacy and data protection', it: 'Privacy e protezione dei dati', details: ['data_protection', 'privacy'] },
@@ -166,15 +303,28 @@ export type DiscontinuedReason = keyof typeof DISCONTINUED_REASONS;
 export const DISCONTINUED_REASON_CODES = Object.keys(DISCONTINUED_REASONS) as DiscontinuedReason[];
 
 export const EVENT_TYPES = [
-  'sent_to_trader', 'trader_replied', 'settled_directly', 'adr_body_agreed', 'adr_accepted',
-  'adr_refused', 'adr_outcome', 'adr_discontinued', 'compliance_reported', 'withdrawn',
+  'sent_to_trader',
+  'trader_replied',
+  'settled_directly',
+  'adr_body_agreed',
+  'adr_accepted',
+  'adr_refused',
+  'adr_outcome',
+  'adr_discontinued',
+  'compliance_reported',
+  'withdrawn',
   'closed_no_agreement',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Closure reasons: the type of the closing event (domain.md §1). */
 export const CLOSURES = [
-  'settled_directly', 'closed_no_agreement', 'withdrawn', 'adr_refused', 'adr_outcome', 'adr_discontinued',
+  'settled_directly',
+  'closed_no_agreement',
+  'withdrawn',
+  'adr_refused',
+  'adr_outcome',
+  'adr_discontinued',
 ] as const satisfies readonly EventType[];
 export type Closure = (typeof CLOSURES)[number];
 

@@ -5,8 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  allowedNextEvents, applyEvent, daysBetween, deriveLenient, initialMilestones, replayEvents, stageDeadline,
-  type CaseMilestones, type LifecycleEvent,
+  allowedNextEvents,
+  applyEvent,
+  daysBetween,
+  deriveLenient,
+  initialMilestones,
+  replayEvents,
+  stageDeadline,
+  type CaseMilestones,
+  type LifecycleEvent,
 } from './lifecycle.js';
 
 const DAY = 86_400_000;
@@ -15,21 +22,37 @@ const t = (days: number) => new Date(Date.parse(FILED) + days * DAY).toISOString
 
 /** All event types of domain.md §1. */
 const ALL = [
-  'sent_to_trader', 'trader_replied', 'settled_directly', 'adr_body_agreed', 'adr_accepted', 'adr_refused',
-  'adr_outcome', 'adr_discontinued', 'compliance_reported', 'withdrawn', 'closed_no_agreement',
+  'sent_to_trader',
+  'trader_replied',
+  'settled_directly',
+  'adr_body_agreed',
+  'adr_accepted',
+  'adr_refused',
+  'adr_outcome',
+  'adr_discontinued',
+  'compliance_reported',
+  'withdrawn',
+  'closed_no_agreement',
 ] as const;
 type Type = (typeof ALL)[number];
 
 /** An event of each type with its payload. */
 function make(type: Type, at: string): LifecycleEvent {
   switch (type) {
-    case 'trader_replied': return { type, at, decision: 'proposes_adr' };
-    case 'adr_body_agreed': return { type, at, adrBodyId: 'ADR-IT-1' };
-    case 'adr_refused': return { type, at, ground: 'c' };
-    case 'adr_outcome': return { type, at, result: 'in_favour_of_consumer' };
-    case 'adr_discontinued': return { type, at, reason: 'consumer_withdrew' };
-    case 'compliance_reported': return { type, at, complied: true };
-    default: return { type, at } as LifecycleEvent;
+    case 'trader_replied':
+      return { type, at, decision: 'proposes_adr' };
+    case 'adr_body_agreed':
+      return { type, at, adrBodyId: 'ADR-IT-1' };
+    case 'adr_refused':
+      return { type, at, ground: 'c' };
+    case 'adr_outcome':
+      return { type, at, result: 'in_favour_of_consumer' };
+    case 'adr_discontinued':
+      return { type, at, reason: 'consumer_withdrew' };
+    case 'compliance_reported':
+      return { type, at, complied: true };
+    default:
+      return { type, at } as LifecycleEvent;
   }
 }
 
@@ -40,50 +63,84 @@ function make(type: Type, at: string): LifecycleEvent {
 const SITUATIONS: Array<{ name: string; stage: string; path: LifecycleEvent[]; allowed: Type[] }> = [
   { name: 'filed', stage: 'filed', path: [], allowed: ['sent_to_trader', 'withdrawn', 'closed_no_agreement'] },
   {
-    name: 'with_trader', stage: 'with_trader', path: [make('sent_to_trader', t(0.1))],
+    name: 'with_trader',
+    stage: 'with_trader',
+    path: [make('sent_to_trader', t(0.1))],
     allowed: ['trader_replied', 'settled_directly', 'withdrawn', 'closed_no_agreement'],
   },
   ...(['proposes_adr', 'direct_talks'] as const).map((decision) => ({
-    name: `trader_replied (${decision})`, stage: 'trader_replied',
+    name: `trader_replied (${decision})`,
+    stage: 'trader_replied',
     path: [make('sent_to_trader', t(0.1)), { type: 'trader_replied', at: t(2), decision } as LifecycleEvent],
     allowed: ['adr_body_agreed', 'settled_directly', 'withdrawn', 'closed_no_agreement'] as Type[],
   })),
   {
-    name: 'trader_replied (declines)', stage: 'trader_replied',
+    name: 'trader_replied (declines)',
+    stage: 'trader_replied',
     path: [make('sent_to_trader', t(0.1)), { type: 'trader_replied', at: t(2), decision: 'declines' }],
     allowed: ['settled_directly', 'withdrawn', 'closed_no_agreement'],
   },
   {
-    name: 'at_adr_body', stage: 'at_adr_body',
+    name: 'at_adr_body',
+    stage: 'at_adr_body',
     path: [make('sent_to_trader', t(0.1)), make('trader_replied', t(2)), make('adr_body_agreed', t(5))],
     allowed: ['adr_accepted', 'adr_refused', 'settled_directly', 'withdrawn'],
   },
   {
-    name: 'adr_in_progress', stage: 'adr_in_progress',
+    name: 'adr_in_progress',
+    stage: 'adr_in_progress',
     path: [make('sent_to_trader', t(0.1)), make('trader_replied', t(2)), make('adr_body_agreed', t(5)), make('adr_accepted', t(8))],
     allowed: ['adr_outcome', 'adr_discontinued'],
   },
   {
-    name: 'closed by adr_outcome', stage: 'closed',
-    path: [make('sent_to_trader', t(0.1)), make('trader_replied', t(2)), make('adr_body_agreed', t(5)), make('adr_accepted', t(8)), make('adr_outcome', t(40))],
+    name: 'closed by adr_outcome',
+    stage: 'closed',
+    path: [
+      make('sent_to_trader', t(0.1)),
+      make('trader_replied', t(2)),
+      make('adr_body_agreed', t(5)),
+      make('adr_accepted', t(8)),
+      make('adr_outcome', t(40)),
+    ],
     allowed: ['compliance_reported'],
   },
   {
-    name: 'closed by adr_outcome, compliance already reported', stage: 'closed',
-    path: [make('sent_to_trader', t(0.1)), make('trader_replied', t(2)), make('adr_body_agreed', t(5)), make('adr_accepted', t(8)), make('adr_outcome', t(40)), make('compliance_reported', t(50))],
+    name: 'closed by adr_outcome, compliance already reported',
+    stage: 'closed',
+    path: [
+      make('sent_to_trader', t(0.1)),
+      make('trader_replied', t(2)),
+      make('adr_body_agreed', t(5)),
+      make('adr_accepted', t(8)),
+      make('adr_outcome', t(40)),
+      make('compliance_reported', t(50)),
+    ],
     allowed: ['compliance_reported'],
   },
   { name: 'closed by withdrawn (from filed)', stage: 'closed', path: [make('withdrawn', t(1))], allowed: [] },
   { name: 'closed by closed_no_agreement (from filed)', stage: 'closed', path: [make('closed_no_agreement', t(30))], allowed: [] },
-  { name: 'closed by settled_directly', stage: 'closed', path: [make('sent_to_trader', t(0.1)), make('settled_directly', t(3))], allowed: [] },
   {
-    name: 'closed by adr_refused', stage: 'closed',
+    name: 'closed by settled_directly',
+    stage: 'closed',
+    path: [make('sent_to_trader', t(0.1)), make('settled_directly', t(3))],
+    allowed: [],
+  },
+  {
+    name: 'closed by adr_refused',
+    stage: 'closed',
     path: [make('sent_to_trader', t(0.1)), make('trader_replied', t(2)), make('adr_body_agreed', t(5)), make('adr_refused', t(9))],
     allowed: [],
   },
   {
-    name: 'closed by adr_discontinued', stage: 'closed',
-    path: [make('sent_to_trader', t(0.1)), make('trader_replied', t(2)), make('adr_body_agreed', t(5)), make('adr_accepted', t(8)), make('adr_discontinued', t(30))],
+    name: 'closed by adr_discontinued',
+    stage: 'closed',
+    path: [
+      make('sent_to_trader', t(0.1)),
+      make('trader_replied', t(2)),
+      make('adr_body_agreed', t(5)),
+      make('adr_accepted', t(8)),
+      make('adr_discontinued', t(30)),
+    ],
     allowed: [],
   },
 ];
@@ -180,20 +237,41 @@ describe('what each event does to the case', () => {
   const closures: Array<{ closure: string; path: LifecycleEvent[]; extra: Partial<CaseMilestones> }> = [
     { closure: 'withdrawn', path: [make('withdrawn', t(2))], extra: {} },
     { closure: 'closed_no_agreement', path: [make('sent_to_trader', t(1)), make('closed_no_agreement', t(30))], extra: {} },
-    { closure: 'settled_directly', path: [make('sent_to_trader', t(1)), make('trader_replied', t(2)), make('settled_directly', t(12))], extra: {} },
+    {
+      closure: 'settled_directly',
+      path: [make('sent_to_trader', t(1)), make('trader_replied', t(2)), make('settled_directly', t(12))],
+      extra: {},
+    },
     {
       closure: 'adr_refused',
-      path: [make('sent_to_trader', t(1)), make('trader_replied', t(2)), make('adr_body_agreed', t(4)), { type: 'adr_refused', at: t(9), ground: 'e' }],
+      path: [
+        make('sent_to_trader', t(1)),
+        make('trader_replied', t(2)),
+        make('adr_body_agreed', t(4)),
+        { type: 'adr_refused', at: t(9), ground: 'e' },
+      ],
       extra: { refusedAt: t(9), refusalGround: 'e' },
     },
     {
       closure: 'adr_outcome',
-      path: [make('sent_to_trader', t(1)), make('trader_replied', t(2)), make('adr_body_agreed', t(4)), make('adr_accepted', t(6)), { type: 'adr_outcome', at: t(50), result: 'in_favour_of_trader' }],
+      path: [
+        make('sent_to_trader', t(1)),
+        make('trader_replied', t(2)),
+        make('adr_body_agreed', t(4)),
+        make('adr_accepted', t(6)),
+        { type: 'adr_outcome', at: t(50), result: 'in_favour_of_trader' },
+      ],
       extra: { adrResult: 'in_favour_of_trader' },
     },
     {
       closure: 'adr_discontinued',
-      path: [make('sent_to_trader', t(1)), make('trader_replied', t(2)), make('adr_body_agreed', t(4)), make('adr_accepted', t(6)), { type: 'adr_discontinued', at: t(50), reason: 'consumer_unresponsive', note: 'no answer' }],
+      path: [
+        make('sent_to_trader', t(1)),
+        make('trader_replied', t(2)),
+        make('adr_body_agreed', t(4)),
+        make('adr_accepted', t(6)),
+        { type: 'adr_discontinued', at: t(50), reason: 'consumer_unresponsive', note: 'no answer' },
+      ],
       extra: { discontinuedReason: 'consumer_unresponsive' },
     },
     {
@@ -249,7 +327,12 @@ describe('ordering of events', () => {
   });
 
   it('replayEvents reports the index of the first bad event', () => {
-    const r = replayEvents(FILED, [make('sent_to_trader', t(1)), make('trader_replied', t(3)), make('settled_directly', t(2)), make('withdrawn', t(4))]);
+    const r = replayEvents(FILED, [
+      make('sent_to_trader', t(1)),
+      make('trader_replied', t(3)),
+      make('settled_directly', t(2)),
+      make('withdrawn', t(4)),
+    ]);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.index).toBe(2);
     const r2 = replayEvents(FILED, [make('withdrawn', t(1)), make('sent_to_trader', t(2))]);
@@ -268,7 +351,13 @@ describe('ordering of events', () => {
 });
 
 describe('compliance_reported', () => {
-  const toOutcome = [make('sent_to_trader', t(1)), make('trader_replied', t(2)), make('adr_body_agreed', t(4)), make('adr_accepted', t(6)), make('adr_outcome', t(50))];
+  const toOutcome = [
+    make('sent_to_trader', t(1)),
+    make('trader_replied', t(2)),
+    make('adr_body_agreed', t(4)),
+    make('adr_accepted', t(6)),
+    make('adr_outcome', t(50)),
+  ];
 
   it('is refused before the outcome and after any other closure', () => {
     for (const path of [
@@ -289,8 +378,19 @@ describe('compliance_reported', () => {
       { type: 'compliance_reported', at: t(60), complied: false },
       { type: 'compliance_reported', at: t(70), complied: true },
     ]);
-    expect(m).toMatchObject({ stage: 'closed', status: 'closed', closure: 'adr_outcome', complied: true, complianceAt: t(70), closedAt: t(50) });
-    const m2 = reach([...toOutcome, { type: 'compliance_reported', at: t(60), complied: true }, { type: 'compliance_reported', at: t(61), complied: false }]);
+    expect(m).toMatchObject({
+      stage: 'closed',
+      status: 'closed',
+      closure: 'adr_outcome',
+      complied: true,
+      complianceAt: t(70),
+      closedAt: t(50),
+    });
+    const m2 = reach([
+      ...toOutcome,
+      { type: 'compliance_reported', at: t(60), complied: true },
+      { type: 'compliance_reported', at: t(61), complied: false },
+    ]);
     expect(m2.complied).toBe(false);
     expect(m2.complianceAt).toBe(t(61));
   });
@@ -332,11 +432,18 @@ describe('stage deadlines (overdue, domain.md §1)', () => {
   });
 
   it('at_adr_body: 21 days after agreement', () => {
-    expect(stageDeadline(reach([make('sent_to_trader', t(1)), make('trader_replied', t(3)), make('adr_body_agreed', t(7.5))]), FILED, 10)).toBe(t(28.5));
+    expect(
+      stageDeadline(reach([make('sent_to_trader', t(1)), make('trader_replied', t(3)), make('adr_body_agreed', t(7.5))]), FILED, 10),
+    ).toBe(t(28.5));
   });
 
   it('adr_in_progress: 90 days after agreement (not after acceptance)', () => {
-    const m = reach([make('sent_to_trader', t(1)), make('trader_replied', t(3)), make('adr_body_agreed', t(7)), make('adr_accepted', t(20))]);
+    const m = reach([
+      make('sent_to_trader', t(1)),
+      make('trader_replied', t(3)),
+      make('adr_body_agreed', t(7)),
+      make('adr_accepted', t(20)),
+    ]);
     expect(stageDeadline(m, FILED, 10)).toBe(t(97));
   });
 

@@ -48,10 +48,24 @@ export interface CaseMilestones {
 
 export function initialMilestones(): CaseMilestones {
   return {
-    stage: 'filed', status: 'open', closure: null, sentAt: null, repliedAt: null, traderDecision: null,
-    adrBodyId: null, agreedAt: null, acceptedAt: null, refusedAt: null, refusalGround: null,
-    closedAt: null, adrResult: null, discontinuedReason: null, complied: null, complianceAt: null,
-    eventCount: 0, lastEventAt: null,
+    stage: 'filed',
+    status: 'open',
+    closure: null,
+    sentAt: null,
+    repliedAt: null,
+    traderDecision: null,
+    adrBodyId: null,
+    agreedAt: null,
+    acceptedAt: null,
+    refusedAt: null,
+    refusalGround: null,
+    closedAt: null,
+    adrResult: null,
+    discontinuedReason: null,
+    complied: null,
+    complianceAt: null,
+    eventCount: 0,
+    lastEventAt: null,
   };
 }
 
@@ -76,8 +90,7 @@ export function allowedNextEvents(m: CaseMilestones): EventType[] {
 }
 
 export type ApplyResult =
-  | { ok: true; milestones: CaseMilestones }
-  | { ok: false; reason: 'order' | 'stage'; message: string; stage: Stage; allowed: EventType[] };
+  { ok: true; milestones: CaseMilestones } | { ok: false; reason: 'order' | 'stage'; message: string; stage: Stage; allowed: EventType[] };
 
 /**
  * Applies one event. `filedAt` and the latest event bound `at` from below (ties allowed: ties are
@@ -87,14 +100,32 @@ export function applyEvent(m: CaseMilestones, filedAt: string, event: LifecycleE
   const allowed = allowedNextEvents(m);
   const at = Date.parse(event.at);
   if (at < Date.parse(filedAt)) {
-    return { ok: false, reason: 'order', stage: m.stage, allowed, message: `${event.type} at ${event.at} is before the complaint was filed (${filedAt})` };
+    return {
+      ok: false,
+      reason: 'order',
+      stage: m.stage,
+      allowed,
+      message: `${event.type} at ${event.at} is before the complaint was filed (${filedAt})`,
+    };
   }
   if (m.lastEventAt !== null && at < Date.parse(m.lastEventAt)) {
-    return { ok: false, reason: 'order', stage: m.stage, allowed, message: `${event.type} at ${event.at} is before the case's latest event (${m.lastEventAt}); events must be in time order` };
+    return {
+      ok: false,
+      reason: 'order',
+      stage: m.stage,
+      allowed,
+      message: `${event.type} at ${event.at} is before the case's latest event (${m.lastEventAt}); events must be in time order`,
+    };
   }
   if (!allowed.includes(event.type)) {
     const next = allowed.length ? `allowed next: ${allowed.join(', ')}` : 'no further event is allowed';
-    return { ok: false, reason: 'stage', stage: m.stage, allowed, message: `${event.type} is not allowed at stage ${m.stage === 'closed' ? `closed (${m.closure})` : m.stage}; ${next}` };
+    return {
+      ok: false,
+      reason: 'stage',
+      stage: m.stage,
+      allowed,
+      message: `${event.type} is not allowed at stage ${m.stage === 'closed' ? `closed (${m.closure})` : m.stage}; ${next}`,
+    };
   }
   return { ok: true, milestones: advance(m, event) };
 }
@@ -132,8 +163,7 @@ function advance(prev: CaseMilestones, e: LifecycleEvent): CaseMilestones {
 }
 
 export type ReplayResult =
-  | { ok: true; milestones: CaseMilestones }
-  | { ok: false; index: number; message: string; stage: Stage; allowed: EventType[] };
+  { ok: true; milestones: CaseMilestones } | { ok: false; index: number; message: string; stage: Stage; allowed: EventType[] };
 
 /** Validates and applies a whole event log in order. */
 export function replayEvents(filedAt: string, events: readonly LifecycleEvent[]): ReplayResult {

@@ -134,7 +134,13 @@ export class EtlRunner {
       if (opts.tick) {
         // started_at is PostgreSQL's clock and tick the instance's: kept in step by NTP, a skew
         // under a second at worst skips or repeats a tick, never overlaps runs (the lock does that).
-        const [taken] = await this.store.db.selectFrom('etl_runs').select('id').where('trigger', '=', 'schedule').where('started_at', '>=', opts.tick).limit(1).execute();
+        const [taken] = await this.store.db
+          .selectFrom('etl_runs')
+          .select('id')
+          .where('trigger', '=', 'schedule')
+          .where('started_at', '>=', opts.tick)
+          .limit(1)
+          .execute();
         if (taken) throw new EtlTickTaken(Number(taken.id));
       }
       work = await this.work.open();
@@ -161,7 +167,13 @@ export class EtlRunner {
 
   /** The run another instance has recorded as running, if any. */
   private async runningElsewhere(): Promise<number | null> {
-    const [row] = await this.store.db.selectFrom('etl_runs').select('id').where('status', '=', 'running').orderBy('id', 'desc').limit(1).execute();
+    const [row] = await this.store.db
+      .selectFrom('etl_runs')
+      .select('id')
+      .where('status', '=', 'running')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .execute();
     return row ? Number(row.id) : null;
   }
 
@@ -243,7 +255,14 @@ export class EtlRunner {
       if (this.options.shared) await this.options.shared.publish(db, { etlRunId: run.id, dataRunId, rowsChanged });
       const row = await this.store.db
         .updateTable('etl_runs')
-        .set({ status: 'succeeded', finished_at: finishedAt, rows_read: rowsRead, complaints, snapshot_xmin: extracted.snapshotXmin, snapshot_at: extracted.snapshotAt })
+        .set({
+          status: 'succeeded',
+          finished_at: finishedAt,
+          rows_read: rowsRead,
+          complaints,
+          snapshot_xmin: extracted.snapshotXmin,
+          snapshot_at: extracted.snapshotAt,
+        })
         .where('id', '=', String(run.id))
         .returningAll()
         .executeTakeFirstOrThrow();

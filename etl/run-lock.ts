@@ -39,7 +39,10 @@ export async function tryEtlLock(store: Store): Promise<HeldLock | null> {
           alive: () =>
             sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and pid = pg_backend_pid() and granted`
               .execute(s.db)
-              .then((r) => (r.rows[0]?.n ?? 0) > 0, () => false),
+              .then(
+                (r) => (r.rows[0]?.n ?? 0) > 0,
+                () => false,
+              ),
           release: async () => {
             release();
             await session;

@@ -25,7 +25,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BENCHES = ['ingest', 'registry', 'analytics', 'dashboard', 'scale-out', 'load'];
 
 const argv = process.argv.slice(2);
-const names = argv.filter((a, i) => !a.startsWith('--') && !(i > 0 && argv[i - 1].startsWith('--') && !argv[i - 1].includes('=') && !BENCHES.includes(a)));
+const names = argv.filter(
+  (a, i) => !a.startsWith('--') && !(i > 0 && argv[i - 1].startsWith('--') && !argv[i - 1].includes('=') && !BENCHES.includes(a)),
+);
 const options = argv.filter((a) => !names.includes(a));
 const unknown = names.filter((n) => !BENCHES.includes(n));
 if (unknown.length) {

@@ -27,9 +27,14 @@ if (stale) step('building the API (tsc)', 'npx', ['tsc', '-p', 'tsconfig.build.j
 const dash = path.join(root, 'dashboard');
 const dashIndex = path.join(dash, 'dist/index.html');
 // The dashboard's sources, plus the kernel it bundles (core/: code lists, CSV, the ADR report's format).
-const dashSources = ['dashboard/src', 'dashboard/index.html', 'dashboard/vite.config.ts', 'core'].map((d) => path.join(root, d)).filter(existsSync);
+const dashSources = ['dashboard/src', 'dashboard/index.html', 'dashboard/vite.config.ts', 'core']
+  .map((d) => path.join(root, d))
+  .filter(existsSync);
 const newestOf = (p) => (statSync(p).isDirectory() ? newest(p) : statSync(p).mtimeMs);
-if (existsSync(path.join(dash, 'vite.config.ts')) && (!existsSync(dashIndex) || Math.max(...dashSources.map(newestOf)) > statSync(dashIndex).mtimeMs)) {
+if (
+  existsSync(path.join(dash, 'vite.config.ts')) &&
+  (!existsSync(dashIndex) || Math.max(...dashSources.map(newestOf)) > statSync(dashIndex).mtimeMs)
+) {
   // A production bundle even when started from a test runner (vitest sets NODE_ENV=test, which
   // would give Svelte's dev build).
   step('building the dashboard (vite)', 'npx', ['vite', 'build', dash], { NODE_ENV: 'production' });

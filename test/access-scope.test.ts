@@ -49,12 +49,66 @@ const agreed = (f: string, body: string): TestEvent => ({ type: 'adr_body_agreed
 
 /** A1 and B3 went to ADR-X, B1 to ADR-Y; A3 is closed; the rest are open with the trader. */
 const SEEDS: Seed[] = [
-  { key: 'A1', trader: 'A', source: 'feed-a', consumer: 'IT', traderCountry: 'DE', sector: 'clothing_footwear', problem: 'delivery', events: (f) => [sent(f), replied(f), agreed(f, 'ADR-X')] },
-  { key: 'A2', trader: 'A', source: 'feed-a', consumer: 'DE', traderCountry: 'DE', sector: 'clothing_footwear', problem: 'delivery', events: (f) => [sent(f)] },
-  { key: 'A3', trader: 'A', source: 'feed-a', consumer: 'AT', traderCountry: 'DE', sector: 'food', problem: 'quality', events: (f) => [sent(f), { type: 'settled_directly', at: addDays(f, 3) }] },
-  { key: 'B1', trader: 'B', source: 'feed-b', consumer: 'IT', traderCountry: 'FR', sector: 'food', problem: 'quality', events: (f) => [sent(f), replied(f), agreed(f, 'ADR-Y')] },
-  { key: 'B2', trader: 'B', source: 'feed-b', consumer: 'FR', traderCountry: 'FR', sector: 'food', problem: 'delivery', events: (f) => [sent(f)] },
-  { key: 'B3', trader: 'B', source: 'feed-b', consumer: 'ES', traderCountry: 'FR', sector: 'clothing_footwear', problem: 'delivery', events: (f) => [sent(f), replied(f), agreed(f, 'ADR-X')] },
+  {
+    key: 'A1',
+    trader: 'A',
+    source: 'feed-a',
+    consumer: 'IT',
+    traderCountry: 'DE',
+    sector: 'clothing_footwear',
+    problem: 'delivery',
+    events: (f) => [sent(f), replied(f), agreed(f, 'ADR-X')],
+  },
+  {
+    key: 'A2',
+    trader: 'A',
+    source: 'feed-a',
+    consumer: 'DE',
+    traderCountry: 'DE',
+    sector: 'clothing_footwear',
+    problem: 'delivery',
+    events: (f) => [sent(f)],
+  },
+  {
+    key: 'A3',
+    trader: 'A',
+    source: 'feed-a',
+    consumer: 'AT',
+    traderCountry: 'DE',
+    sector: 'food',
+    problem: 'quality',
+    events: (f) => [sent(f), { type: 'settled_directly', at: addDays(f, 3) }],
+  },
+  {
+    key: 'B1',
+    trader: 'B',
+    source: 'feed-b',
+    consumer: 'IT',
+    traderCountry: 'FR',
+    sector: 'food',
+    problem: 'quality',
+    events: (f) => [sent(f), replied(f), agreed(f, 'ADR-Y')],
+  },
+  {
+    key: 'B2',
+    trader: 'B',
+    source: 'feed-b',
+    consumer: 'FR',
+    traderCountry: 'FR',
+    sector: 'food',
+    problem: 'delivery',
+    events: (f) => [sent(f)],
+  },
+  {
+    key: 'B3',
+    trader: 'B',
+    source: 'feed-b',
+    consumer: 'ES',
+    traderCountry: 'FR',
+    sector: 'clothing_footwear',
+    problem: 'delivery',
+    events: (f) => [sent(f), replied(f), agreed(f, 'ADR-X')],
+  },
 ];
 
 function seedComplaint(s: Seed, i: number): TestComplaint {
@@ -85,9 +139,25 @@ const ids: Record<string, string> = {};
 /** Plain SQL over the store: the expected figures, written independently of the services. */
 async function expected(where: { traderId?: string; adrBodyId?: string }) {
   const rows = (
-    await sql<{ id: string; trader_id: string; adr_body_id: string | null; consumer_country: string; trader_country: string; sector: string; problem: string; status: string; closure: string | null }>`
-      select id::text as id, trader_id, adr_body_id, consumer_country, trader_country, sector, problem, status, closure from complaints`.execute(app.store.db)
-  ).rows.filter((r) => (where.traderId === undefined || r.trader_id === where.traderId) && (where.adrBodyId === undefined || r.adr_body_id === where.adrBodyId));
+    await sql<{
+      id: string;
+      trader_id: string;
+      adr_body_id: string | null;
+      consumer_country: string;
+      trader_country: string;
+      sector: string;
+      problem: string;
+      status: string;
+      closure: string | null;
+    }>`
+      select id::text as id, trader_id, adr_body_id, consumer_country, trader_country, sector, problem, status, closure from complaints`.execute(
+      app.store.db,
+    )
+  ).rows.filter(
+    (r) =>
+      (where.traderId === undefined || r.trader_id === where.traderId) &&
+      (where.adrBodyId === undefined || r.adr_body_id === where.adrBodyId),
+  );
   const tally = (f: (r: (typeof rows)[number]) => string) => {
     const m: Record<string, number> = {};
     for (const r of rows) m[f(r)] = (m[f(r)] ?? 0) + 1;
@@ -157,7 +227,7 @@ describe('registry: list, detail, export by role', () => {
     expect(all.body.total).toBe(SEEDS.length);
   });
 
-  it("a filter naming another trader or body narrows to nothing, never widens", async () => {
+  it('a filter naming another trader or body narrows to nothing, never widens', async () => {
     const a = await as('traderA').get(`/api/v1/complaints?traderId=${TRADERS.B.id}`);
     expect(a.status).toBe(200);
     expect(a.body).toMatchObject({ items: [], total: 0 });
@@ -174,13 +244,25 @@ describe('registry: list, detail, export by role', () => {
   it('detail: out of scope is a 404 like a case that does not exist; inside, the trader and body read it in full', async () => {
     const ghost = await as('traderA').complaint('999999999');
     expectError(ghost, 404);
-    for (const [who, key] of [['traderA', 'B1'], ['traderB', 'A1'], ['adrX', 'A2'], ['adrX', 'B1'], ['adrY', 'A1']] as const) {
+    for (const [who, key] of [
+      ['traderA', 'B1'],
+      ['traderB', 'A1'],
+      ['adrX', 'A2'],
+      ['adrX', 'B1'],
+      ['adrY', 'A1'],
+    ] as const) {
       const a = await as(who).complaint(ids[key]!);
       expectError(a, 404);
       expect(a.body.message, `${who} ${key}`).toBe(`no complaint ${ids[key]}`);
       expect(containsPii(a.text)).toEqual([]);
     }
-    for (const [who, key] of [['traderA', 'A1'], ['traderB', 'B3'], ['adrX', 'A1'], ['adrX', 'B3'], ['adrY', 'B1']] as const) {
+    for (const [who, key] of [
+      ['traderA', 'A1'],
+      ['traderB', 'B3'],
+      ['adrX', 'A1'],
+      ['adrX', 'B3'],
+      ['adrY', 'B1'],
+    ] as const) {
       const a = await as(who).complaint(ids[key]!);
       expect(a.status, `${who} ${key}: ${a.text}`).toBe(200);
       expect(a.body.consumer.name).toBe(`${PII.name} ${key}`);
@@ -218,15 +300,23 @@ describe('registry: list, detail, export by role', () => {
         ['adrX', { adrBodyId: 'ADR-X' }, false],
       ] as const) {
         const want = await expected(where);
-        const refs = (await app.store.db.selectFrom('complaints').select(['id', 'external_ref']).execute()).filter((r) => want.ids.includes(r.id)).map((r) => r.external_ref).sort();
+        const refs = (await app.store.db.selectFrom('complaints').select(['id', 'external_ref']).execute())
+          .filter((r) => want.ids.includes(r.id))
+          .map((r) => r.external_ref)
+          .sort();
         const nd = await as(who).get('/api/v1/complaints/export?format=ndjson');
         expect(nd.status, nd.text).toBe(200);
-        const lines = nd.text.trim().split('\n').map((l) => JSON.parse(l) as TestComplaint);
+        const lines = nd.text
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as TestComplaint);
         expect(lines.map((l) => l.externalRef).sort(), who).toEqual(refs);
         const csv = await as(who).get('/api/v1/complaints/export?format=csv');
         expect(csv.status).toBe(200);
         expect(csv.text.trim().split('\n').length - 1, who).toBe(refs.length);
-        const pq = await fetch(`${app.baseUrl}/api/v1/complaints/export?format=parquet`, { headers: { authorization: `Bearer ${tok[who]}` } });
+        const pq = await fetch(`${app.baseUrl}/api/v1/complaints/export?format=parquet`, {
+          headers: { authorization: `Bearer ${tok[who]}` },
+        });
         expect(pq.status).toBe(200);
         const file = path.join(dir, `${who}.parquet`);
         await writeFile(file, Buffer.from(await pq.arrayBuffer()));
@@ -256,7 +346,18 @@ describe('registry: list, detail, export by role', () => {
   });
 });
 
-const STATS = ['summary', 'countries', 'countries?side=trader', 'flows', 'trend', 'trend?interval=year', 'sectors', 'problems', 'outcomes', 'overdue'] as const;
+const STATS = [
+  'summary',
+  'countries',
+  'countries?side=trader',
+  'flows',
+  'trend',
+  'trend?interval=year',
+  'sectors',
+  'problems',
+  'outcomes',
+  'overdue',
+] as const;
 
 describe('analytics by role', () => {
   async function checkStats(who: keyof typeof tok | 'admin', where: { traderId?: string; adrBodyId?: string }, query = '') {
@@ -334,7 +435,15 @@ describe('analytics by role', () => {
 
   it("ADR report: a body reads its own only (another body's is a 404); figures match the store", async () => {
     const received = async (body: string) =>
-      Number((await sql<{ n: number }>`select count(*)::int as n from complaints where adr_body_id = ${body} and agreed_at >= '2024-01-01' and agreed_at < '2025-01-01'`.execute(app.store.db)).rows[0]!.n);
+      Number(
+        (
+          await sql<{
+            n: number;
+          }>`select count(*)::int as n from complaints where adr_body_id = ${body} and agreed_at >= '2024-01-01' and agreed_at < '2025-01-01'`.execute(
+            app.store.db,
+          )
+        ).rows[0]!.n,
+      );
     const own = await as('adrX').get('/api/v1/stats/adr-bodies/ADR-X/report?year=2024');
     expect(own.status, own.text).toBe(200);
     expect(own.body.received).toBe(await received('ADR-X'));
@@ -469,13 +578,26 @@ describe('personal data never in error messages or the log', () => {
       },
     });
     const t = await createTestStore();
-    const config = loadConfig({ LOG_LEVEL: 'info', ETL_CRON: 'off', DEMO: 'false', AUTO_CLOSE_DAYS: 'off', DUCKDB_PATH: ':memory:', ADMIN_TOKEN: TEST_ADMIN_TOKEN });
+    const config = loadConfig({
+      LOG_LEVEL: 'info',
+      ETL_CRON: 'off',
+      DEMO: 'false',
+      AUTO_CLOSE_DAYS: 'off',
+      DUCKDB_PATH: ':memory:',
+      ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    });
     const logged = await createApp({ config, store: t.store, logger: pino({ level: 'info' }, sink) });
     await logged.listen(0, '127.0.0.1');
     try {
       const base = `http://127.0.0.1:${(logged.getHttpServer().address() as { port: number }).port}`;
       const c = client(base);
-      await c.postJson('/api/v1/complaints', validComplaint({ consumer: { country: 'IT', name: PII.name, email: PII.email, address: PII.address }, description: PII.description }));
+      await c.postJson(
+        '/api/v1/complaints',
+        validComplaint({
+          consumer: { country: 'IT', name: PII.name, email: PII.email, address: PII.address },
+          description: PII.description,
+        }),
+      );
       await c.postJson('/api/v1/complaints', validComplaint({ consumer: { country: 'IT', email: PII.email.replace('@', ' ') } }));
       await c.get(`/api/v1/complaints?q=${encodeURIComponent(PII.name)}`);
       await c.ndjson(`{"consumer": {"name": "${PII.name}"\n`);
@@ -505,7 +627,26 @@ describe('hostile strings in every filter parameter: 200 or 400, never a 500', (
     '$1',
     '{{where}}',
   ];
-  const REGISTRY_PARAMS = ['status', 'stage', 'closure', 'overdue', 'consumerCountry', 'traderCountry', 'sector', 'problem', 'traderId', 'adrBodyId', 'crossBorder', 'source', 'from', 'to', 'q', 'sort', 'limit', 'cursor'];
+  const REGISTRY_PARAMS = [
+    'status',
+    'stage',
+    'closure',
+    'overdue',
+    'consumerCountry',
+    'traderCountry',
+    'sector',
+    'problem',
+    'traderId',
+    'adrBodyId',
+    'crossBorder',
+    'source',
+    'from',
+    'to',
+    'q',
+    'sort',
+    'limit',
+    'cursor',
+  ];
   const ANALYTICS_PARAMS = REGISTRY_PARAMS.filter((p) => !['q', 'sort', 'limit', 'cursor'].includes(p));
 
   async function sweep(c: Client, base: string, params: string[]) {
@@ -525,7 +666,10 @@ describe('hostile strings in every filter parameter: 200 or 400, never a 500', (
     const bad = [
       ...(await sweep(admin, '/api/v1/complaints', REGISTRY_PARAMS)),
       ...(await sweep(as('traderA'), '/api/v1/complaints', REGISTRY_PARAMS)),
-      ...(await sweep(as('regulator'), '/api/v1/complaints/export', [...REGISTRY_PARAMS.filter((p) => !['sort', 'limit', 'cursor'].includes(p)), 'format'])),
+      ...(await sweep(as('regulator'), '/api/v1/complaints/export', [
+        ...REGISTRY_PARAMS.filter((p) => !['sort', 'limit', 'cursor'].includes(p)),
+        'format',
+      ])),
     ];
     expect(bad).toEqual([]);
     expect((await admin.get('/api/v1/complaints?limit=1')).body.total).toBeGreaterThanOrEqual(SEEDS.length);
@@ -533,7 +677,8 @@ describe('hostile strings in every filter parameter: 200 or 400, never a 500', (
 
   it('every analytics endpoint', async () => {
     const bad: string[] = [];
-    for (const p of ['summary', 'flows', 'sectors', 'problems', 'outcomes', 'overdue']) bad.push(...(await sweep(as('adrX'), `/api/v1/stats/${p}`, ANALYTICS_PARAMS)));
+    for (const p of ['summary', 'flows', 'sectors', 'problems', 'outcomes', 'overdue'])
+      bad.push(...(await sweep(as('adrX'), `/api/v1/stats/${p}`, ANALYTICS_PARAMS)));
     bad.push(...(await sweep(as('traderA'), '/api/v1/stats/countries', [...ANALYTICS_PARAMS, 'side'])));
     bad.push(...(await sweep(as('regulator'), '/api/v1/stats/trend', [...ANALYTICS_PARAMS, 'interval'])));
     bad.push(...(await sweep(as('regulator'), '/api/v1/stats/traders', [...ANALYTICS_PARAMS, 'limit'])));
@@ -541,7 +686,11 @@ describe('hostile strings in every filter parameter: 200 or 400, never a 500', (
     bad.push(...(await sweep(as('adrX'), '/api/v1/stats/adr-bodies/ADR-X/report', ['year', 'fromYear', 'toYear'])));
     // Path parameters too.
     for (const v of HOSTILE.slice(0, 6)) {
-      for (const url of [`/api/v1/stats/traders/${encodeURIComponent(v)}/benchmark?year=2024`, `/api/v1/stats/adr-bodies/${encodeURIComponent(v)}/report?year=2024`, `/api/v1/complaints/${encodeURIComponent(v)}`]) {
+      for (const url of [
+        `/api/v1/stats/traders/${encodeURIComponent(v)}/benchmark?year=2024`,
+        `/api/v1/stats/adr-bodies/${encodeURIComponent(v)}/report?year=2024`,
+        `/api/v1/complaints/${encodeURIComponent(v)}`,
+      ]) {
         const a = await as('regulator').get(url);
         if (![400, 404].includes(a.status)) bad.push(`${url.slice(0, 120)} → ${a.status}`);
       }

@@ -33,7 +33,11 @@ describe('access', () => {
     expect((await admin.putJson('/api/v1/traders/T-ACCESS', { name: 'Access Shop', country: 'DE' })).status).toBe(201);
     await putAdrBody(admin, 'ADR-ACCESS');
     const binding: Record<Role, Record<string, string>> = {
-      admin: {}, regulator: {}, trader: { traderId: 'T-ACCESS' }, adr_body: { adrBodyId: 'ADR-ACCESS' }, ingest: { source: 'feed-access' },
+      admin: {},
+      regulator: {},
+      trader: { traderId: 'T-ACCESS' },
+      adr_body: { adrBodyId: 'ADR-ACCESS' },
+      ingest: { source: 'feed-access' },
     };
     for (const role of ROLES) {
       const a = await admin.postJson('/api/v1/tokens', { role, label: `${role} for the access test`, ...binding[role] });
@@ -194,7 +198,10 @@ describe('access: token cache and the guard', () => {
     const handler = () => undefined;
     const ctx = {
       getHandler: () => handler,
-      switchToHttp: () => ({ getRequest: () => ({ headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } }), getResponse: () => ({ setHeader: () => undefined }) }),
+      switchToHttp: () => ({
+        getRequest: () => ({ headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } }),
+        getResponse: () => ({ setHeader: () => undefined }),
+      }),
     } as unknown as ExecutionContext;
     await expect(guard.canActivate(ctx)).rejects.toMatchObject({ statusCode: 403 });
     Access('admin')(handler, 'handler', { value: handler });

@@ -20,7 +20,18 @@ import type { z } from 'zod';
 import { seedDemo } from '../api/src/demo/demo-seed.js';
 import { PROBLEMS, REFUSAL_GROUNDS, SECTORS } from '../core/codes.js';
 import { etlRun } from '../api/src/analytics/analytics.dto.js';
-import { adrReportBody, benchmarkBody, codeRowsBody, countriesBody, flowsBody, outcomesBody, overdueBody, summaryBody, tradersBody, trendBody } from '../core/analytics-answers.js';
+import {
+  adrReportBody,
+  benchmarkBody,
+  codeRowsBody,
+  countriesBody,
+  flowsBody,
+  outcomesBody,
+  overdueBody,
+  summaryBody,
+  tradersBody,
+  trendBody,
+} from '../core/analytics-answers.js';
 import { client, putAdrBody, startApp, type Client, type RunningApp } from './support/http.js';
 import { ev, ndjson, type TestComplaint, type TestEvent } from './support/complaints.js';
 
@@ -37,9 +48,37 @@ const OPEN_STAGES = STAGES.slice(0, 5);
 const ALIASES: Readonly<Record<string, string>> = { EL: 'GR', UK: 'GB' };
 /** domain.md §4, millions. */
 const POPULATION: Readonly<Record<string, number>> = {
-  AT: 9.16, BE: 11.83, BG: 6.45, CY: 0.93, CZ: 10.90, DE: 83.45, DK: 5.96, EE: 1.37, ES: 48.62, FI: 5.60, FR: 68.40,
-  GR: 10.40, HR: 3.86, HU: 9.58, IE: 5.27, IT: 58.99, LT: 2.89, LU: 0.67, LV: 1.87, MT: 0.56, NL: 17.94,
-  PL: 36.62, PT: 10.64, RO: 19.06, SE: 10.55, SI: 2.12, SK: 5.42, IS: 0.38, LI: 0.04, NO: 5.55, GB: 68.27,
+  AT: 9.16,
+  BE: 11.83,
+  BG: 6.45,
+  CY: 0.93,
+  CZ: 10.9,
+  DE: 83.45,
+  DK: 5.96,
+  EE: 1.37,
+  ES: 48.62,
+  FI: 5.6,
+  FR: 68.4,
+  GR: 10.4,
+  HR: 3.86,
+  HU: 9.58,
+  IE: 5.27,
+  IT: 58.99,
+  LT: 2.89,
+  LU: 0.67,
+  LV: 1.87,
+  MT: 0.56,
+  NL: 17.94,
+  PL: 36.62,
+  PT: 10.64,
+  RO: 19.06,
+  SE: 10.55,
+  SI: 2.12,
+  SK: 5.42,
+  IS: 0.38,
+  LI: 0.04,
+  NO: 5.55,
+  GB: 68.27,
 };
 
 // ───────────────────────────── comparing ─────────────────────────────
@@ -72,9 +111,13 @@ class Comparer {
   assertNone(): void {
     totalComparisons += this.comparisons;
     totalMismatches += this.mismatches.length;
-    const shown = this.mismatches.slice(0, 200).map((m) => `${m.endpoint} [${m.filter}] ${m.field}: expected ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.actual)}`);
+    const shown = this.mismatches
+      .slice(0, 200)
+      .map((m) => `${m.endpoint} [${m.filter}] ${m.field}: expected ${JSON.stringify(m.expected)}, got ${JSON.stringify(m.actual)}`);
     if (this.mismatches.length > shown.length) shown.push(`… and ${this.mismatches.length - shown.length} more`);
-    expect(this.mismatches.length, `${this.mismatches.length} mismatches in ${this.comparisons} comparisons:\n${shown.join('\n')}\n`).toBe(0);
+    expect(this.mismatches.length, `${this.mismatches.length} mismatches in ${this.comparisons} comparisons:\n${shown.join('\n')}\n`).toBe(
+      0,
+    );
     expect(this.comparisons).toBeGreaterThan(0);
   }
 }
@@ -263,8 +306,25 @@ const adrMeasuresSql = sql`
   (count(*) FILTER (WHERE complied IS NOT NULL))::int AS "complianceReported",
   (count(*) FILTER (WHERE complied))::float8 / nullif(count(*) FILTER (WHERE complied IS NOT NULL), 0) AS "complianceRate"`;
 
-const MEASURE_COUNTS = ['complaints', 'crossBorder', 'closed', 'resolved', 'sentToTrader', 'traderReplied', 'adrAgreed', 'overdue'] as const;
-const MEASURE_NUMBERS = ['crossBorderShare', 'resolutionRate', 'traderResponseRate', 'timelyTraderResponseRate', 'adrAgreementRate', 'medianDaysToClose', 'p90DaysToClose'] as const;
+const MEASURE_COUNTS = [
+  'complaints',
+  'crossBorder',
+  'closed',
+  'resolved',
+  'sentToTrader',
+  'traderReplied',
+  'adrAgreed',
+  'overdue',
+] as const;
+const MEASURE_NUMBERS = [
+  'crossBorderShare',
+  'resolutionRate',
+  'traderResponseRate',
+  'timelyTraderResponseRate',
+  'adrAgreementRate',
+  'medianDaysToClose',
+  'p90DaysToClose',
+] as const;
 const ADR_COUNTS = ['adrReceived', 'adrAccepted', 'adrRefused', 'adrOutcomes', 'adrDiscontinued', 'complianceReported'] as const;
 const ADR_NUMBERS = ['adrRefusalRate', 'adrDiscontinuedShare', 'adrAverageDays', 'adrWithin90DaysShare', 'complianceRate'] as const;
 
@@ -295,10 +355,29 @@ interface Filter {
   from?: string;
   to?: string;
 }
-const LISTS = ['status', 'stage', 'closure', 'consumerCountry', 'traderCountry', 'sector', 'problem', 'traderId', 'adrBodyId', 'source'] as const;
+const LISTS = [
+  'status',
+  'stage',
+  'closure',
+  'consumerCountry',
+  'traderCountry',
+  'sector',
+  'problem',
+  'traderId',
+  'adrBodyId',
+  'source',
+] as const;
 const COLUMN: Record<(typeof LISTS)[number], string> = {
-  status: 'status', stage: 'stage', closure: 'closure', consumerCountry: 'consumer_country', traderCountry: 'trader_country',
-  sector: 'sector', problem: 'problem', traderId: 'trader_id', adrBodyId: 'adr_body_id', source: 'source',
+  status: 'status',
+  stage: 'stage',
+  closure: 'closure',
+  consumerCountry: 'consumer_country',
+  traderCountry: 'trader_country',
+  sector: 'sector',
+  problem: 'problem',
+  traderId: 'trader_id',
+  adrBodyId: 'adr_body_id',
+  source: 'source',
 };
 
 function queryOf(f: Filter, extra: Record<string, string> = {}): string {
@@ -373,28 +452,98 @@ function edgeCases(): TestComplaint[] {
   const out: TestComplaint[] = [];
   const adr = (ref: string, filedAt: string, tail: (agreed: string) => TestEvent[], o: Partial<HandOpts> = {}) => {
     const agreed = plus(filedAt, 3);
-    out.push(hand(ref, { filedAt, ...o, events: [ev.sent(plus(filedAt, 0.01)), ev.replied(plus(filedAt, 1)), ev.agreed(agreed, ADR1), ...tail(agreed)] }));
+    out.push(
+      hand(ref, {
+        filedAt,
+        ...o,
+        events: [ev.sent(plus(filedAt, 0.01)), ev.replied(plus(filedAt, 1)), ev.agreed(agreed, ADR1), ...tail(agreed)],
+      }),
+    );
   };
   // ADR cases received by ADR1 in 2024 and 2025, domestic (IT/IT) and cross-border.
-  adr('OUT-CONS-COMPLY2', '2024-02-05T09:00:00Z', (a) => [ev.accepted(plus(a, 2)), ev.outcome(plus(a, 40), 'in_favour_of_consumer'), ev.compliance(plus(a, 60), false), ev.compliance(plus(a, 80), true)], { problem: 'quality' });
-  adr('OUT-AMIC-COMPLY2', '2024-03-11T10:00:00Z', (a) => [ev.accepted(plus(a, 1)), ev.outcome(plus(a, 30), 'amicable'), ev.compliance(plus(a, 45), true), ev.compliance(plus(a, 70), false)], { traderCountry: 'IT', problem: 'quality' });
-  adr('OUT-TRADER-VOIDCOMPLY', '2024-04-02T11:00:00Z', (a) => [ev.accepted(plus(a, 3)), ev.outcome(plus(a, 50), 'in_favour_of_trader'), ev.compliance(plus(a, 70), true), ev.compliance(plus(a, 90), false)], { problem: 'billing' });
-  adr('OUT-90', '2024-05-06T12:00:00Z', (a) => [ev.accepted(plus(a, 5)), ev.outcome(plus(a, 90), 'in_favour_of_consumer')], { traderCountry: 'IT' });
-  adr('OUT-90-PLUS', '2024-06-03T12:00:00Z', (a) => [ev.accepted(plus(a, 5)), ev.outcome(new Date(Date.parse(plus(a, 90)) + 1).toISOString(), 'amicable')]);
-  adr('OUT-NOCOMPLY', '2024-07-01T08:00:00Z', (a) => [ev.accepted(plus(a, 5)), ev.outcome(plus(a, 20), 'amicable')], { problem: 'guarantee' });
+  adr(
+    'OUT-CONS-COMPLY2',
+    '2024-02-05T09:00:00Z',
+    (a) => [
+      ev.accepted(plus(a, 2)),
+      ev.outcome(plus(a, 40), 'in_favour_of_consumer'),
+      ev.compliance(plus(a, 60), false),
+      ev.compliance(plus(a, 80), true),
+    ],
+    { problem: 'quality' },
+  );
+  adr(
+    'OUT-AMIC-COMPLY2',
+    '2024-03-11T10:00:00Z',
+    (a) => [
+      ev.accepted(plus(a, 1)),
+      ev.outcome(plus(a, 30), 'amicable'),
+      ev.compliance(plus(a, 45), true),
+      ev.compliance(plus(a, 70), false),
+    ],
+    { traderCountry: 'IT', problem: 'quality' },
+  );
+  adr(
+    'OUT-TRADER-VOIDCOMPLY',
+    '2024-04-02T11:00:00Z',
+    (a) => [
+      ev.accepted(plus(a, 3)),
+      ev.outcome(plus(a, 50), 'in_favour_of_trader'),
+      ev.compliance(plus(a, 70), true),
+      ev.compliance(plus(a, 90), false),
+    ],
+    { problem: 'billing' },
+  );
+  adr('OUT-90', '2024-05-06T12:00:00Z', (a) => [ev.accepted(plus(a, 5)), ev.outcome(plus(a, 90), 'in_favour_of_consumer')], {
+    traderCountry: 'IT',
+  });
+  adr('OUT-90-PLUS', '2024-06-03T12:00:00Z', (a) => [
+    ev.accepted(plus(a, 5)),
+    ev.outcome(new Date(Date.parse(plus(a, 90)) + 1).toISOString(), 'amicable'),
+  ]);
+  adr('OUT-NOCOMPLY', '2024-07-01T08:00:00Z', (a) => [ev.accepted(plus(a, 5)), ev.outcome(plus(a, 20), 'amicable')], {
+    problem: 'guarantee',
+  });
   adr('REFUSED-A', '2024-07-15T08:00:00Z', (a) => [ev.refused(plus(a, 4), 'a')], { problem: 'quality' });
   adr('REFUSED-E', '2024-08-19T08:00:00Z', (a) => [ev.refused(plus(a, 6), 'e')], { traderCountry: 'IT' });
   adr('REFUSED-E2', '2025-02-03T08:00:00Z', (a) => [ev.refused(plus(a, 2), 'e')]);
-  adr('DISC-1', '2024-09-02T08:00:00Z', (a) => [ev.accepted(plus(a, 2)), ev.discontinued(plus(a, 33), 'consumer_unresponsive', 'stopped answering after the hearing')], { problem: 'quality' });
+  adr(
+    'DISC-1',
+    '2024-09-02T08:00:00Z',
+    (a) => [ev.accepted(plus(a, 2)), ev.discontinued(plus(a, 33), 'consumer_unresponsive', 'stopped answering after the hearing')],
+    { problem: 'quality' },
+  );
   adr('DISC-2', '2025-03-03T08:00:00Z', (a) => [ev.accepted(plus(a, 2)), ev.discontinued(plus(a, 120), 'other', 'trader insolvent')]);
-  adr('VOID-OUTCOME', VOID_OUTCOME_FILED, (a) => [ev.accepted(plus(a, 2)), ev.outcome(plus(a, 25), 'in_favour_of_trader')], { problem: 'billing' });
+  adr('VOID-OUTCOME', VOID_OUTCOME_FILED, (a) => [ev.accepted(plus(a, 2)), ev.outcome(plus(a, 25), 'in_favour_of_trader')], {
+    problem: 'billing',
+  });
   adr('OPEN-AT-BODY', '2024-10-14T08:00:00Z', () => []);
   adr('OPEN-IN-PROGRESS', '2024-11-04T08:00:00Z', (a) => [ev.accepted(plus(a, 3))]);
   adr('SETTLED-AT-BODY', '2024-11-18T08:00:00Z', (a) => [ev.settled(plus(a, 8))], { traderCountry: 'IT' });
   adr('WITHDRAWN-AT-BODY', '2025-01-13T08:00:00Z', (a) => [ev.withdrawn(plus(a, 1))]);
   // Receipt on either side of New Year in UTC, given with offsets.
-  out.push(hand('AGREED-NYE-UTC2025', { filedAt: '2024-12-20T08:00:00Z', events: [ev.sent('2024-12-20T09:00:00Z'), ev.replied('2024-12-22T09:00:00Z'), ev.agreed('2024-12-31T23:30:00-02:00', ADR1), ev.accepted('2025-01-03T09:00:00Z')] }));
-  out.push(hand('AGREED-NYE-UTC2024', { filedAt: '2024-12-20T08:00:00Z', events: [ev.sent('2024-12-20T09:00:00Z'), ev.replied('2024-12-22T09:00:00Z'), ev.agreed('2025-01-01T00:30:00+02:00', ADR1), ev.refused('2025-01-05T09:00:00Z', 'c')] }));
+  out.push(
+    hand('AGREED-NYE-UTC2025', {
+      filedAt: '2024-12-20T08:00:00Z',
+      events: [
+        ev.sent('2024-12-20T09:00:00Z'),
+        ev.replied('2024-12-22T09:00:00Z'),
+        ev.agreed('2024-12-31T23:30:00-02:00', ADR1),
+        ev.accepted('2025-01-03T09:00:00Z'),
+      ],
+    }),
+  );
+  out.push(
+    hand('AGREED-NYE-UTC2024', {
+      filedAt: '2024-12-20T08:00:00Z',
+      events: [
+        ev.sent('2024-12-20T09:00:00Z'),
+        ev.replied('2024-12-22T09:00:00Z'),
+        ev.agreed('2025-01-01T00:30:00+02:00', ADR1),
+        ev.refused('2025-01-05T09:00:00Z', 'c'),
+      ],
+    }),
+  );
 
   // Voiding and appending (done over HTTP after the load).
   const f0 = '2024-01-08T07:00:00Z';
@@ -407,9 +556,24 @@ function edgeCases(): TestComplaint[] {
   const f1 = '2024-01-22T13:45:10.123Z';
   const sent = plus(f1, 0.5);
   const edge = Date.parse(sent) + REPLY_DAYS * DAY_MS;
-  out.push(hand('REPLY-EXACT', { filedAt: f1, events: [ev.sent(sent), ev.replied(new Date(edge).toISOString(), 'declines'), ev.noAgreement(plus(f1, 30))] }));
-  out.push(hand('REPLY-1MS-EARLY', { filedAt: f1, events: [ev.sent(sent), ev.replied(new Date(edge - 1).toISOString(), 'direct_talks'), ev.settled(plus(f1, 20))] }));
-  out.push(hand('REPLY-1MS-LATE', { filedAt: f1, events: [ev.sent(sent), ev.replied(new Date(edge + 1).toISOString(), 'direct_talks'), ev.settled(plus(f1, 21))] }));
+  out.push(
+    hand('REPLY-EXACT', {
+      filedAt: f1,
+      events: [ev.sent(sent), ev.replied(new Date(edge).toISOString(), 'declines'), ev.noAgreement(plus(f1, 30))],
+    }),
+  );
+  out.push(
+    hand('REPLY-1MS-EARLY', {
+      filedAt: f1,
+      events: [ev.sent(sent), ev.replied(new Date(edge - 1).toISOString(), 'direct_talks'), ev.settled(plus(f1, 20))],
+    }),
+  );
+  out.push(
+    hand('REPLY-1MS-LATE', {
+      filedAt: f1,
+      events: [ev.sent(sent), ev.replied(new Date(edge + 1).toISOString(), 'direct_talks'), ev.settled(plus(f1, 21))],
+    }),
+  );
   out.push(hand('REPLY-LATE-OPEN', { filedAt: f1, events: [ev.sent(sent), ev.replied(plus(sent, 15), 'proposes_adr')] }));
   out.push(hand('NO-EVENTS', { filedAt: f1 }));
   out.push(hand('SENT-ONLY', { filedAt: f1, events: [ev.sent(sent)] }));
@@ -418,10 +582,33 @@ function edgeCases(): TestComplaint[] {
   out.push(hand('TZ-AT-BOUNDARY', { filedAt: '2024-03-01T00:00:00+02:00', events: [ev.withdrawn('2024-03-02T00:00:00Z')] }));
   out.push(hand('TZ-BEFORE-BOUNDARY', { filedAt: '2024-02-29T21:59:59.999Z', events: [ev.sent('2024-02-29T22:30:00Z')] }));
   out.push(hand('TZ-MIDNIGHT', { filedAt: '2024-07-01T00:00:00Z', events: [ev.sent('2024-07-01T00:00:00Z')] }));
-  out.push(hand('TZ-APRIL-UTC', { filedAt: '2024-03-31T23:30:00-02:00', events: [ev.sent('2024-04-01T02:00:00Z'), ev.replied('2024-04-02T02:00:00Z', 'direct_talks'), ev.settled('2024-04-10T02:00:00Z')] }));
+  out.push(
+    hand('TZ-APRIL-UTC', {
+      filedAt: '2024-03-31T23:30:00-02:00',
+      events: [ev.sent('2024-04-01T02:00:00Z'), ev.replied('2024-04-02T02:00:00Z', 'direct_talks'), ev.settled('2024-04-10T02:00:00Z')],
+    }),
+  );
   // The EU's own country codes, and a combination no other case has.
-  out.push(hand('ALIASES', { filedAt: '2020-05-04T10:00:00Z', consumer: 'EL', traderCountry: 'UK', trader: 'XC-T2', events: [ev.sent('2020-05-04T10:05:00Z'), ev.noAgreement('2020-06-03T10:05:00Z')] }));
-  out.push(hand('SINGLE', { filedAt: '2023-06-15T10:00:00Z', consumer: 'LI', traderCountry: 'IS', trader: 'XC-SINGLE', sector: 'gambling', problem: 'privacy', events: [ev.sent('2023-06-15T10:00:01Z'), ev.replied('2023-06-20T10:00:00Z', 'direct_talks'), ev.settled('2023-07-01T10:00:00Z')] }));
+  out.push(
+    hand('ALIASES', {
+      filedAt: '2020-05-04T10:00:00Z',
+      consumer: 'EL',
+      traderCountry: 'UK',
+      trader: 'XC-T2',
+      events: [ev.sent('2020-05-04T10:05:00Z'), ev.noAgreement('2020-06-03T10:05:00Z')],
+    }),
+  );
+  out.push(
+    hand('SINGLE', {
+      filedAt: '2023-06-15T10:00:00Z',
+      consumer: 'LI',
+      traderCountry: 'IS',
+      trader: 'XC-SINGLE',
+      sector: 'gambling',
+      problem: 'privacy',
+      events: [ev.sent('2023-06-15T10:00:01Z'), ev.replied('2023-06-20T10:00:00Z', 'direct_talks'), ev.settled('2023-07-01T10:00:00Z')],
+    }),
+  );
   // Open cases on both sides of their stage deadline at asOf.
   out.push(hand('RECENT-FILED', { filedAt: ago(3) }));
   out.push(hand('RECENT-SENT', { filedAt: ago(1), events: [ev.sent(ago(1))] }));
@@ -430,8 +617,18 @@ function edgeCases(): TestComplaint[] {
   out.push(hand('RECENT-REPLIED-LATE', { filedAt: ago(31), events: [ev.sent(ago(31)), ev.replied(ago(29), 'declines')] }));
   out.push(hand('RECENT-AGREED', { filedAt: ago(15), events: [ev.sent(ago(15)), ev.replied(ago(14)), ev.agreed(ago(10), ADR2)] }));
   out.push(hand('RECENT-AGREED-LATE', { filedAt: ago(25), events: [ev.sent(ago(25)), ev.replied(ago(24)), ev.agreed(ago(22), ADR2)] }));
-  out.push(hand('RECENT-ACCEPTED', { filedAt: ago(60), events: [ev.sent(ago(60)), ev.replied(ago(58)), ev.agreed(ago(50), ADR2), ev.accepted(ago(45))] }));
-  out.push(hand('RECENT-ACCEPTED-LATE', { filedAt: ago(100), events: [ev.sent(ago(100)), ev.replied(ago(99)), ev.agreed(ago(95), ADR2), ev.accepted(ago(90))] }));
+  out.push(
+    hand('RECENT-ACCEPTED', {
+      filedAt: ago(60),
+      events: [ev.sent(ago(60)), ev.replied(ago(58)), ev.agreed(ago(50), ADR2), ev.accepted(ago(45))],
+    }),
+  );
+  out.push(
+    hand('RECENT-ACCEPTED-LATE', {
+      filedAt: ago(100),
+      events: [ev.sent(ago(100)), ev.replied(ago(99)), ev.agreed(ago(95), ADR2), ev.accepted(ago(90))],
+    }),
+  );
   out.push(hand('RECENT-CLOSED', { filedAt: ago(2), events: [ev.withdrawn(ago(1))] }));
   return out;
 }
@@ -456,12 +653,30 @@ function benchmarkCases(): TestComplaint[] {
     const k = (i * 7 + j * 3) % 10;
     let events: TestEvent[];
     if (open && k === 9) events = [ev.sent(plus(filedAt, 0.01))];
-    else if (k <= 3) events = [ev.sent(plus(filedAt, 0.01)), ev.replied(plus(filedAt, 1 + i * 0.3), 'direct_talks'), ev.settled(plus(filedAt, 5 + j + i))];
+    else if (k <= 3)
+      events = [ev.sent(plus(filedAt, 0.01)), ev.replied(plus(filedAt, 1 + i * 0.3), 'direct_talks'), ev.settled(plus(filedAt, 5 + j + i))];
     else if (k <= 5 || k === 9) events = [ev.sent(plus(filedAt, 0.01)), ev.noAgreement(plus(filedAt, 30))];
-    else if (k === 6) events = [ev.sent(plus(filedAt, 0.01)), ev.replied(plus(filedAt, 2)), ev.agreed(plus(filedAt, 4), ADR2), ev.accepted(plus(filedAt, 6)), ev.outcome(plus(filedAt, 40 + i), 'in_favour_of_consumer')];
+    else if (k === 6)
+      events = [
+        ev.sent(plus(filedAt, 0.01)),
+        ev.replied(plus(filedAt, 2)),
+        ev.agreed(plus(filedAt, 4), ADR2),
+        ev.accepted(plus(filedAt, 6)),
+        ev.outcome(plus(filedAt, 40 + i), 'in_favour_of_consumer'),
+      ];
     else if (k === 7) events = [ev.withdrawn(plus(filedAt, 3 + i))];
     else events = [ev.sent(plus(filedAt, 0.01)), ev.replied(plus(filedAt, 12), 'declines'), ev.noAgreement(plus(filedAt, 31))];
-    out.push(hand(`B-${trader}-${j}`, { filedAt, trader, traderCountry: 'AT', consumer: consumers[(i + j) % consumers.length], sector, problem: j % 2 ? 'redress' : 'delivery', events }));
+    out.push(
+      hand(`B-${trader}-${j}`, {
+        filedAt,
+        trader,
+        traderCountry: 'AT',
+        consumer: consumers[(i + j) % consumers.length],
+        sector,
+        problem: j % 2 ? 'redress' : 'delivery',
+        events,
+      }),
+    );
   };
   for (let i = 0; i < 7; i++) {
     const pattern = i % 6; // XB-H7 repeats XB-H1: equal values in the percentile
@@ -470,10 +685,26 @@ function benchmarkCases(): TestComplaint[] {
   // a peer with no response rate: ten cases withdrawn before reaching the trader
   for (let j = 0; j < 10; j++) {
     const filedAt = plus(`${BENCH_YEAR}-02-01T08:00:00Z`, j * 30);
-    out.push(hand(`B-XB-H8-${j}`, { filedAt, trader: 'XB-H8', traderCountry: 'AT', sector: 'hotels', events: [ev.withdrawn(plus(filedAt, 1 + j))] }));
+    out.push(
+      hand(`B-XB-H8-${j}`, {
+        filedAt,
+        trader: 'XB-H8',
+        traderCountry: 'AT',
+        sector: 'hotels',
+        events: [ev.withdrawn(plus(filedAt, 1 + j))],
+      }),
+    );
   }
   // filed on New Year's Eve in local time, but in the next UTC year
-  out.push(hand('B-XB-H2-NYE', { filedAt: `${BENCH_YEAR}-12-31T23:30:00-02:00`, trader: 'XB-H2', traderCountry: 'AT', sector: 'hotels', events: [ev.withdrawn(`${BENCH_YEAR + 1}-01-02T00:00:00Z`)] }));
+  out.push(
+    hand('B-XB-H2-NYE', {
+      filedAt: `${BENCH_YEAR}-12-31T23:30:00-02:00`,
+      trader: 'XB-H2',
+      traderCountry: 'AT',
+      sector: 'hotels',
+      events: [ev.withdrawn(`${BENCH_YEAR + 1}-01-02T00:00:00Z`)],
+    }),
+  );
   for (let j = 0; j < 12; j++) one('XB-TIE1', 2, j, j % 2 ? 'airlines' : 'hotels', false); // tie → registered (hotels)
   for (let j = 0; j < 12; j++) one('XB-TIE2', 3, j, j % 2 ? 'hotels' : 'event_tickets', false); // tie, registered neither → alphabetical (event_tickets)
   for (let j = 0; j < 5; j++) one('XB-FEW', 4, j, 'hotels', true);
@@ -495,7 +726,12 @@ async function pg<T extends Row = Row>(q: RawBuilder<unknown>): Promise<T[]> {
 }
 
 /** The API's answer (checked against its schema) and the expected rows, fetched side by side. */
-async function both<S extends z.ZodType>(s: Scope, schema: S, path: string, expected: RawBuilder<unknown>): Promise<[z.output<S> | null, Row[]]> {
+async function both<S extends z.ZodType>(
+  s: Scope,
+  schema: S,
+  path: string,
+  expected: RawBuilder<unknown>,
+): Promise<[z.output<S> | null, Row[]]> {
   const [a, rows] = await Promise.all([api.get(path), pg(expected)]);
   return [s.parse(schema, a.status, a.body), rows];
 }
@@ -509,7 +745,12 @@ async function etl(): Promise<z.output<typeof etlRun>> {
 }
 
 async function caseId(ref: string): Promise<string> {
-  const r = await app.store.db.selectFrom('complaints').select('id').where('source', '=', SOURCE).where('external_ref', '=', `XC-${ref}`).executeTakeFirstOrThrow();
+  const r = await app.store.db
+    .selectFrom('complaints')
+    .select('id')
+    .where('source', '=', SOURCE)
+    .where('external_ref', '=', `XC-${ref}`)
+    .executeTakeFirstOrThrow();
   return String(r.id);
 }
 
@@ -517,7 +758,9 @@ async function caseId(ref: string): Promise<string> {
 async function eventId(complaint: string, type: string): Promise<string> {
   const a = await api.complaint(complaint);
   expect(a.status, a.text).toBe(200);
-  const events = (a.body as { events: Array<{ id: string; type: string; voided: unknown }> }).events.filter((e) => e.type === type && e.voided === null);
+  const events = (a.body as { events: Array<{ id: string; type: string; voided: unknown }> }).events.filter(
+    (e) => e.type === type && e.voided === null,
+  );
   expect(events.length, `${type} on ${complaint}`).toBeGreaterThan(0);
   return events.at(-1)!.id;
 }
@@ -535,7 +778,9 @@ async function append(ref: string, e: TestEvent): Promise<void> {
 
 /** The most frequent values of a facts column (ties by value). */
 async function top(column: string, n: number, where: RawBuilder<unknown> = sql`true`): Promise<string[]> {
-  const rows = await pg<{ v: string }>(sql`SELECT ${sql.ref(column)} AS v FROM ${sql.table(FACTS)} WHERE ${sql.ref(column)} IS NOT NULL AND ${where} GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ${n}`);
+  const rows = await pg<{ v: string }>(
+    sql`SELECT ${sql.ref(column)} AS v FROM ${sql.table(FACTS)} WHERE ${sql.ref(column)} IS NOT NULL AND ${where} GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ${n}`,
+  );
   return rows.map((r) => r.v);
 }
 
@@ -557,8 +802,11 @@ async function buildCombos(): Promise<Combo[]> {
   const [p1, p2] = await top('problem', 2);
   const traders = await top('trader_id', 3);
   const [demoBody] = await top('adr_body_id', 1, sql`source = 'demo'`);
-  const [single] = await pg<{ id: string }>(sql`SELECT trader_id AS id FROM ${sql.table(FACTS)} WHERE source = 'demo' GROUP BY 1 HAVING count(*) = 1 ORDER BY 1 LIMIT 1`);
-  if (!c1 || !c2 || !tc1 || !s1 || !s2 || !p1 || !p2 || traders.length < 3 || !demoBody || !single) throw new Error('the demo data lacks variety');
+  const [single] = await pg<{ id: string }>(
+    sql`SELECT trader_id AS id FROM ${sql.table(FACTS)} WHERE source = 'demo' GROUP BY 1 HAVING count(*) = 1 ORDER BY 1 LIMIT 1`,
+  );
+  if (!c1 || !c2 || !tc1 || !s1 || !s2 || !p1 || !p2 || traders.length < 3 || !demoBody || !single)
+    throw new Error('the demo data lacks variety');
   // every filter alone, then lists, pairs, triples, empty and single-case sets; `wide` ones go to
   // every endpoint, the others to summary, outcomes and overdue
   add(true, {});
@@ -585,7 +833,11 @@ async function buildCombos(): Promise<Combo[]> {
   add(false, { source: ['demo', SOURCE] }, { from: '2024-01-01' }, { to: '2024-01-01' });
   add(true, { from: '2024-01-01', to: '2025-01-01' }, { from: '2024-03-01T00:00:00+02:00' });
   add(false, { from: '2024-02-01', to: '2024-03-01T00:00:00+02:00' });
-  add(true, { from: '2024-02-29T21:59:59.999Z', to: '2024-02-29T22:00:00.001Z' }, { from: '2024-03-31T22:00:00-02:00', to: '2024-05-01T00:00:00Z' });
+  add(
+    true,
+    { from: '2024-02-29T21:59:59.999Z', to: '2024-02-29T22:00:00.001Z' },
+    { from: '2024-03-31T22:00:00-02:00', to: '2024-05-01T00:00:00Z' },
+  );
   add(true, { from: '2024-02-29T21:59:59.9991Z', to: '2024-03-01T00:00:00.000001+02:00' }, { from: '2024-07-01', to: '2024-07-02' });
   // pairs and triples
   add(true, { status: ['open'], overdue: true });
@@ -672,7 +924,10 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  if (totalComparisons > 0) console.info(`analytics correctness: ${combos.length} filter combinations, ${totalComparisons} comparisons, ${totalMismatches} mismatches`);
+  if (totalComparisons > 0)
+    console.info(
+      `analytics correctness: ${combos.length} filter combinations, ${totalComparisons} comparisons, ${totalMismatches} mismatches`,
+    );
   await app?.close();
 });
 
@@ -680,10 +935,22 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
   it('the milestones kept on write agree with the event log', async () => {
     const cmp = new Comparer();
     const pairs = [
-      ['stage', 'stage'], ['status', 'status'], ['closure', 'closure'], ['sent_at', 'sent_at'], ['replied_at', 'replied_at'],
-      ['trader_decision', 'decision'], ['adr_body_id', 'adr_body_id'], ['agreed_at', 'agreed_at'], ['accepted_at', 'accepted_at'],
-      ['refused_at', 'refused_at'], ['refusal_ground', 'ground'], ['closed_at', 'closed_at'], ['adr_result', 'adr_result'],
-      ['discontinued_reason', 'discontinued_reason'], ['complied', 'complied'], ['due_at', 'due_at'],
+      ['stage', 'stage'],
+      ['status', 'status'],
+      ['closure', 'closure'],
+      ['sent_at', 'sent_at'],
+      ['replied_at', 'replied_at'],
+      ['trader_decision', 'decision'],
+      ['adr_body_id', 'adr_body_id'],
+      ['agreed_at', 'agreed_at'],
+      ['accepted_at', 'accepted_at'],
+      ['refused_at', 'refused_at'],
+      ['refusal_ground', 'ground'],
+      ['closed_at', 'closed_at'],
+      ['adr_result', 'adr_result'],
+      ['discontinued_reason', 'discontinued_reason'],
+      ['complied', 'complied'],
+      ['due_at', 'due_at'],
     ] as const;
     const rows = await pg(sql`
       SELECT c.external_ref AS ref, ${sql.join(pairs.map(([c, f]) => sql`c.${sql.ref(c)} IS NOT DISTINCT FROM f.${sql.ref(f)} AS ${sql.ref(`${c}_ok`)}`))}
@@ -720,7 +987,12 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
       expect(r?.not_yet, `${stage} not yet overdue`).toBeGreaterThan(0);
     }
     expect(combos.length).toBeGreaterThanOrEqual(40);
-    const sizes = await Promise.all(combos.map(async (x) => (await pg<{ n: number }>(sql`SELECT count(*)::int AS n FROM ${sql.table(FACTS)} WHERE ${whereOf(x.filter, asOf)}`))[0]!.n));
+    const sizes = await Promise.all(
+      combos.map(
+        async (x) =>
+          (await pg<{ n: number }>(sql`SELECT count(*)::int AS n FROM ${sql.table(FACTS)} WHERE ${whereOf(x.filter, asOf)}`))[0]!.n,
+      ),
+    );
     expect(sizes.filter((n) => n === 0).length, 'empty sets').toBeGreaterThanOrEqual(3);
     expect(sizes.filter((n) => n === 1).length, 'single-case sets').toBeGreaterThanOrEqual(2);
   });
@@ -738,7 +1010,19 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
 
   it('every answer carries the last run as asOf', async () => {
     const [{ n }] = (await pg<{ n: number }>(sql`SELECT count(*)::int AS n FROM complaints`)) as [{ n: number }];
-    for (const path of ['summary', 'countries', 'flows', 'trend', 'sectors', 'problems', 'outcomes', 'overdue', 'traders', 'traders/XB-H1/benchmark?year=2023', `adr-bodies/${ADR1}/report?year=2024`]) {
+    for (const path of [
+      'summary',
+      'countries',
+      'flows',
+      'trend',
+      'sectors',
+      'problems',
+      'outcomes',
+      'overdue',
+      'traders',
+      'traders/XB-H1/benchmark?year=2023',
+      `adr-bodies/${ADR1}/report?year=2024`,
+    ]) {
       const a = await api.get(`/api/v1/stats/${path}`);
       expect(a.status, a.text).toBe(200);
       expect(field(a.body, 'asOf'), path).toEqual({ etlRunId: runId, finishedAt: asOf, complaints: n });
@@ -749,8 +1033,12 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
     const cmp = new Comparer();
     for (const { name, filter } of combos) {
       const s = cmp.at('summary', name);
-      const [body, [e]] = await both(s, summaryBody, `/api/v1/stats/summary${queryOf(filter)}`,
-        sql`SELECT ${measuresSql(asOf)}, ${adrMeasuresSql} FROM ${sql.table(FACTS)} WHERE ${whereOf(filter, asOf)}`);
+      const [body, [e]] = await both(
+        s,
+        summaryBody,
+        `/api/v1/stats/summary${queryOf(filter)}`,
+        sql`SELECT ${measuresSql(asOf)}, ${adrMeasuresSql} FROM ${sql.table(FACTS)} WHERE ${whereOf(filter, asOf)}`,
+      );
       if (body) compareMeasures(s, e!, body, { adr: true });
     }
     cmp.assertNone();
@@ -763,39 +1051,78 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
       for (const side of ['consumer', 'trader'] as const) {
         const s = cmp.at(`countries?side=${side}`, name);
         const col = side === 'consumer' ? 'consumer_country' : 'trader_country';
-        const [body, rows] = await both(s, countriesBody, `/api/v1/stats/countries${queryOf(filter, { side })}`,
-          sql`SELECT ${sql.ref(col)} AS key, ${measuresSql(asOf)} FROM ${sql.table(FACTS)} WHERE ${where} GROUP BY 1`);
+        const [body, rows] = await both(
+          s,
+          countriesBody,
+          `/api/v1/stats/countries${queryOf(filter, { side })}`,
+          sql`SELECT ${sql.ref(col)} AS key, ${measuresSql(asOf)} FROM ${sql.table(FACTS)} WHERE ${where} GROUP BY 1`,
+        );
         if (!body) continue;
         s.same('side', side, body.side);
-        compareKeyed(s, rows, (r) => String(r.key), body.items, (i) => i.country, (s, e, i) => {
-          const population = POPULATION[String(e.key)] ?? null;
-          s.num('population', population, i.population);
-          s.num('complaintsPerMillion', population === null ? null : Number(e.complaints) / population, i.complaintsPerMillion);
-          compareMeasures(s, e, i);
-        }, 'complaints');
+        compareKeyed(
+          s,
+          rows,
+          (r) => String(r.key),
+          body.items,
+          (i) => i.country,
+          (s, e, i) => {
+            const population = POPULATION[String(e.key)] ?? null;
+            s.num('population', population, i.population);
+            s.num('complaintsPerMillion', population === null ? null : Number(e.complaints) / population, i.complaintsPerMillion);
+            compareMeasures(s, e, i);
+          },
+          'complaints',
+        );
       }
       {
         const s = cmp.at('flows', name);
-        const [body, rows] = await both(s, flowsBody, `/api/v1/stats/flows${queryOf(filter)}`,
-          sql`SELECT consumer_country AS c, trader_country AS t, count(*)::int AS n FROM ${sql.table(FACTS)} WHERE ${where} GROUP BY 1, 2`);
+        const [body, rows] = await both(
+          s,
+          flowsBody,
+          `/api/v1/stats/flows${queryOf(filter)}`,
+          sql`SELECT consumer_country AS c, trader_country AS t, count(*)::int AS n FROM ${sql.table(FACTS)} WHERE ${where} GROUP BY 1, 2`,
+        );
         if (body) {
-          compareKeyed(s, rows, (r) => `${r.c}→${r.t}`, body.items, (i) => `${i.consumerCountry}→${i.traderCountry}`, (s, e, i) => {
-            s.count('complaints', e.n, i.complaints);
-            s.same('crossBorder', e.c !== e.t, i.crossBorder);
-          }, 'complaints');
+          compareKeyed(
+            s,
+            rows,
+            (r) => `${r.c}→${r.t}`,
+            body.items,
+            (i) => `${i.consumerCountry}→${i.traderCountry}`,
+            (s, e, i) => {
+              s.count('complaints', e.n, i.complaints);
+              s.same('crossBorder', e.c !== e.t, i.crossBorder);
+            },
+            'complaints',
+          );
         }
       }
-      for (const [path, dim, labels] of [['sectors', 'sector', SECTORS], ['problems', 'problem', PROBLEMS]] as const) {
+      for (const [path, dim, labels] of [
+        ['sectors', 'sector', SECTORS],
+        ['problems', 'problem', PROBLEMS],
+      ] as const) {
         const s = cmp.at(path, name);
-        const [body, rows] = await both(s, codeRowsBody, `/api/v1/stats/${path}${queryOf(filter)}`,
-          sql`SELECT ${sql.ref(dim)} AS key, ${measuresSql(asOf)}, count(*)::float8 / sum(count(*)) OVER () AS share FROM ${sql.table(FACTS)} WHERE ${where} GROUP BY 1`);
+        const [body, rows] = await both(
+          s,
+          codeRowsBody,
+          `/api/v1/stats/${path}${queryOf(filter)}`,
+          sql`SELECT ${sql.ref(dim)} AS key, ${measuresSql(asOf)}, count(*)::float8 / sum(count(*)) OVER () AS share FROM ${sql.table(FACTS)} WHERE ${where} GROUP BY 1`,
+        );
         const label: Readonly<Record<string, { en: string }>> = labels;
         if (body) {
-          compareKeyed(s, rows, (r) => String(r.key), body.items, (i) => i.code, (s, e, i) => {
-            s.same('label', label[String(e.key)]?.en, i.label);
-            s.num('share', e.share, i.share);
-            compareMeasures(s, e, i);
-          }, 'complaints');
+          compareKeyed(
+            s,
+            rows,
+            (r) => String(r.key),
+            body.items,
+            (i) => i.code,
+            (s, e, i) => {
+              s.same('label', label[String(e.key)]?.en, i.label);
+              s.num('share', e.share, i.share);
+              compareMeasures(s, e, i);
+            },
+            'complaints',
+          );
         }
       }
     }
@@ -809,20 +1136,33 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
       for (const interval of ['month', 'quarter', 'year'] as const) {
         const s = cmp.at(`trend?interval=${interval}`, name);
         const bucket = sql`date_trunc(${sql.lit(interval)}, filed_at AT TIME ZONE 'UTC')`;
-        const [body, rows] = await both(s, trendBody, `/api/v1/stats/trend${queryOf(filter, { interval })}`, sql`
+        const [body, rows] = await both(
+          s,
+          trendBody,
+          `/api/v1/stats/trend${queryOf(filter, { interval })}`,
+          sql`
           SELECT to_char(${bucket}, 'YYYY-MM-DD') AS start, to_char(${bucket}, ${sql.lit(formats[interval])}) AS period,
                  ${bucket} = date_trunc(${sql.lit(interval)}, ${asOf}::timestamptz AT TIME ZONE 'UTC') AS incomplete,
                  ${measuresSql(asOf)}
-          FROM ${sql.table(FACTS)} WHERE ${whereOf(filter, asOf)} GROUP BY ${bucket}`);
+          FROM ${sql.table(FACTS)} WHERE ${whereOf(filter, asOf)} GROUP BY ${bucket}`,
+        );
         if (!body) continue;
         s.same('interval', interval, body.interval);
         const starts = body.items.map((i) => i.start);
         s.same('order (by period)', JSON.stringify([...starts].sort()), JSON.stringify(starts));
-        compareKeyed(s, rows, (r) => String(r.start), body.items, (i) => i.start, (s, e, i) => {
-          s.same('period', e.period, i.period);
-          s.same('incomplete', e.incomplete, i.incomplete);
-          compareMeasures(s, e, i);
-        }, 'complaints');
+        compareKeyed(
+          s,
+          rows,
+          (r) => String(r.start),
+          body.items,
+          (i) => i.start,
+          (s, e, i) => {
+            s.same('period', e.period, i.period);
+            s.same('incomplete', e.incomplete, i.incomplete);
+            compareMeasures(s, e, i);
+          },
+          'complaints',
+        );
       }
     }
     cmp.assertNone();
@@ -844,13 +1184,21 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
       {
         const s = cmp.at('outcomes', name);
         const breakdowns = sql.join(
-          names.map((list) => sql`SELECT ${list} AS list, ${sql.ref(lists[list].column)} AS key, count(*)::int AS n FROM ${sql.table(FACTS)} WHERE ${where} AND ${sql.ref(lists[list].column)} IS NOT NULL GROUP BY 2`),
+          names.map(
+            (list) =>
+              sql`SELECT ${list} AS list, ${sql.ref(lists[list].column)} AS key, count(*)::int AS n FROM ${sql.table(FACTS)} WHERE ${where} AND ${sql.ref(lists[list].column)} IS NOT NULL GROUP BY 2`,
+          ),
           sql` UNION ALL `,
         );
         const [[body, [e]], rows] = await Promise.all([
-          both(s, outcomesBody, `/api/v1/stats/outcomes${queryOf(filter)}`, sql`
+          both(
+            s,
+            outcomesBody,
+            `/api/v1/stats/outcomes${queryOf(filter)}`,
+            sql`
             SELECT (count(*) FILTER (WHERE closure IS NOT NULL))::int AS closed, (count(*) FILTER (WHERE replied_at IS NOT NULL))::int AS "traderReplied", ${adrMeasuresSql}
-            FROM ${sql.table(FACTS)} WHERE ${where}`),
+            FROM ${sql.table(FACTS)} WHERE ${where}`,
+          ),
           pg(breakdowns),
         ]);
         if (body) {
@@ -861,28 +1209,60 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
             const { key, of } = lists[list];
             const items = body[list] as ReadonlyArray<Record<string, unknown>>;
             const denominator = Number(e![of]);
-            compareKeyed(s.sub(list), rows.filter((r) => r.list === list), (r) => String(r.key), items, (i) => String(i[key]), (s, r, i) => {
-              s.count('count', r.n, i.count);
-              s.num('share', denominator === 0 ? null : Number(r.n) / denominator, i.share);
-            }, 'count');
+            compareKeyed(
+              s.sub(list),
+              rows.filter((r) => r.list === list),
+              (r) => String(r.key),
+              items,
+              (i) => String(i[key]),
+              (s, r, i) => {
+                s.count('count', r.n, i.count);
+                s.num('share', denominator === 0 ? null : Number(r.n) / denominator, i.share);
+              },
+              'count',
+            );
           }
         }
       }
       {
         const s = cmp.at('overdue', name);
-        const [body, rows] = await both(s, overdueBody, `/api/v1/stats/overdue${queryOf(filter)}`, sql`
+        const [body, rows] = await both(
+          s,
+          overdueBody,
+          `/api/v1/stats/overdue${queryOf(filter)}`,
+          sql`
           SELECT stage, count(*)::int AS open, (count(*) FILTER (WHERE due_at < ${asOf}::timestamptz))::int AS overdue
-          FROM ${sql.table(FACTS)} WHERE ${where} AND closure IS NULL GROUP BY 1`);
+          FROM ${sql.table(FACTS)} WHERE ${where} AND closure IS NULL GROUP BY 1`,
+        );
         if (!body) continue;
         const byStage = new Map(rows.map((r) => [String(r.stage), r]));
-        s.count('open', rows.reduce((t, r) => t + Number(r.open), 0), body.open);
-        s.count('overdue', rows.reduce((t, r) => t + Number(r.overdue), 0), body.overdue);
-        const expected = OPEN_STAGES.map((stage) => ({ stage, open: Number(byStage.get(stage)?.open ?? 0), overdue: Number(byStage.get(stage)?.overdue ?? 0) }));
-        compareKeyed(s, expected, (r) => String(r.stage), body.items, (i) => i.stage, (s, e, i) => {
-          s.count('open', e.open, i.open);
-          s.count('overdue', e.overdue, i.overdue);
-          s.num('overdueShare', Number(e.open) === 0 ? null : Number(e.overdue) / Number(e.open), i.overdueShare);
-        });
+        s.count(
+          'open',
+          rows.reduce((t, r) => t + Number(r.open), 0),
+          body.open,
+        );
+        s.count(
+          'overdue',
+          rows.reduce((t, r) => t + Number(r.overdue), 0),
+          body.overdue,
+        );
+        const expected = OPEN_STAGES.map((stage) => ({
+          stage,
+          open: Number(byStage.get(stage)?.open ?? 0),
+          overdue: Number(byStage.get(stage)?.overdue ?? 0),
+        }));
+        compareKeyed(
+          s,
+          expected,
+          (r) => String(r.stage),
+          body.items,
+          (i) => i.stage,
+          (s, e, i) => {
+            s.count('open', e.open, i.open);
+            s.count('overdue', e.overdue, i.overdue);
+            s.num('overdueShare', Number(e.open) === 0 ? null : Number(e.overdue) / Number(e.open), i.overdueShare);
+          },
+        );
       }
     }
     cmp.assertNone();
@@ -893,27 +1273,43 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
     for (const [index, { name, filter }] of combos.filter((c) => c.wide).entries()) {
       const limit = index % 3 === 0 ? 5 : 1000;
       const s = cmp.at(`traders?limit=${limit}`, name);
-      const [body, rows] = await both(s, tradersBody, `/api/v1/stats/traders${queryOf(filter, { limit: String(limit) })}`, sql`
+      const [body, rows] = await both(
+        s,
+        tradersBody,
+        `/api/v1/stats/traders${queryOf(filter, { limit: String(limit) })}`,
+        sql`
         SELECT m.*, t.name, t.country::text AS country
         FROM (SELECT trader_id AS key, ${measuresSql(asOf)} FROM ${sql.table(FACTS)} WHERE ${whereOf(filter, asOf)} GROUP BY 1) m
-        JOIN traders t ON t.id = m.key`);
+        JOIN traders t ON t.id = m.key`,
+      );
       if (!body) continue;
       s.count('minClosedForRates', MIN_CLOSED, body.minClosedForRates);
       s.count('length', Math.min(limit, rows.length), body.items.length);
       const counts = body.items.map((i) => i.complaints);
-      s.same('ranked by complaints', true, counts.every((c, k) => k === 0 || c <= counts[k - 1]!));
+      s.same(
+        'ranked by complaints',
+        true,
+        counts.every((c, k) => k === 0 || c <= counts[k - 1]!),
+      );
       const shown = new Set(body.items.map((i) => i.traderId));
       const last = counts.at(-1) ?? 0;
       const outranked = rows.filter((r) => !shown.has(String(r.key)) && Number(r.complaints) > last).map((r) => String(r.key));
       s.same('traders left out rank lower', '[]', JSON.stringify(outranked));
       const expected = rows.filter((r) => shown.has(String(r.key)));
-      compareKeyed(s, expected, (r) => String(r.key), body.items, (i) => i.traderId, (s, e, i) => {
-        const ratesShown = Number(e.closed) >= MIN_CLOSED;
-        s.same('name', e.name, i.name);
-        s.same('country', e.country, i.country);
-        s.same('ratesShown', ratesShown, i.ratesShown);
-        compareMeasures(s, e, i, { ratesShown });
-      });
+      compareKeyed(
+        s,
+        expected,
+        (r) => String(r.key),
+        body.items,
+        (i) => i.traderId,
+        (s, e, i) => {
+          const ratesShown = Number(e.closed) >= MIN_CLOSED;
+          s.same('name', e.name, i.name);
+          s.same('country', e.country, i.country);
+          s.same('ratesShown', ratesShown, i.ratesShown);
+          compareMeasures(s, e, i, { ratesShown });
+        },
+      );
     }
     cmp.assertNone();
   });
@@ -967,7 +1363,11 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
     cases.push(['XB-H1', BENCH_YEAR - 1], ['XB-H2', BENCH_YEAR + 1]);
     // The demo's biggest traders in two years.
     for (const year of [2022, 2024]) {
-      const biggest = await top('trader_id', 2, sql`filed_at >= ${`${year}-01-01T00:00:00Z`}::timestamptz AND filed_at < ${`${year + 1}-01-01T00:00:00Z`}::timestamptz AND source = 'demo'`);
+      const biggest = await top(
+        'trader_id',
+        2,
+        sql`filed_at >= ${`${year}-01-01T00:00:00Z`}::timestamptz AND filed_at < ${`${year + 1}-01-01T00:00:00Z`}::timestamptz AND source = 'demo'`,
+      );
       for (const t of biggest) cases.push([t, year]);
     }
     let suppressed = 0;
@@ -1018,9 +1418,14 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
     const cmp = new Comparer();
     const [demoBody] = await top('adr_body_id', 1, sql`source = 'demo'`);
     const reports: Array<{ body: string; years: number[] }> = [
-      { body: ADR1, years: [2024] }, { body: ADR1, years: [2025] }, { body: ADR1, years: [2024, 2025] }, { body: ADR1, years: [2019] },
-      { body: ADR2, years: [BENCH_YEAR] }, { body: ADR2, years: [2025, 2026] },
-      { body: demoBody!, years: [2023] }, { body: demoBody!, years: [2022, 2023] },
+      { body: ADR1, years: [2024] },
+      { body: ADR1, years: [2025] },
+      { body: ADR1, years: [2024, 2025] },
+      { body: ADR1, years: [2019] },
+      { body: ADR2, years: [BENCH_YEAR] },
+      { body: ADR2, years: [2025, 2026] },
+      { body: demoBody!, years: [2023] },
+      { body: demoBody!, years: [2022, 2023] },
     ];
     for (const r of reports) {
       const query = r.years.length === 1 ? `year=${r.years[0]}` : `fromYear=${r.years[0]}&toYear=${r.years[1]}`;
@@ -1035,7 +1440,8 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
                (count(*) FILTER (WHERE consumer_country <> trader_country))::int AS cross_border, ${adrMeasuresSql}
         FROM ${sql.table(FACTS)} WHERE ${where}`);
       const [ref] = await pg(sql`SELECT name, country::text AS country FROM adr_bodies WHERE id = ${r.body}`);
-      const breakdown = (column: string, of: RawBuilder<unknown>) => pg(sql`
+      const breakdown = (column: string, of: RawBuilder<unknown>) =>
+        pg(sql`
         SELECT ${sql.ref(column)} AS key, count(*)::int AS n, count(*)::float8 / (SELECT count(*) FROM ${sql.table(FACTS)} WHERE ${where} AND ${of}) AS share
         FROM ${sql.table(FACTS)} WHERE ${where} AND ${of} GROUP BY 1`);
       if (!body) continue;
@@ -1059,11 +1465,19 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
       s.num('complianceRate', m.complianceRate, body.complianceRate);
       type Named = { code: string; label: string; count: number; share: number | null };
       const named = (list: string, rows: Row[], items: readonly Named[], labels?: Readonly<Record<string, { en: string }>>) =>
-        compareKeyed(s.sub(list), rows, (x) => String(x.key), items, (i) => i.code, (s, x, i) => {
-          s.count('count', x.n, i.count);
-          s.num('share', x.share, i.share);
-          if (labels) s.same('label', labels[String(x.key)]?.en, i.label);
-        }, 'count');
+        compareKeyed(
+          s.sub(list),
+          rows,
+          (x) => String(x.key),
+          items,
+          (i) => i.code,
+          (s, x, i) => {
+            s.count('count', x.n, i.count);
+            s.num('share', x.share, i.share);
+            if (labels) s.same('label', labels[String(x.key)]?.en, i.label);
+          },
+          'count',
+        );
       const byProblem = await breakdown('problem', sql`true`);
       named('byProblem', byProblem, body.byProblem, PROBLEMS);
       named('bySector', await breakdown('sector', sql`true`), body.bySector, SECTORS);
@@ -1072,12 +1486,21 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
       named('discontinuedReasons', await breakdown('discontinued_reason', sql`closure = 'adr_discontinued'`), body.discontinuedReasons);
       // The most frequent problems and traders: the counts of the top entries, in order, and
       // nothing left out that is more frequent than the last one shown.
-      const topOf = (list: string, rows: Row[], items: ReadonlyArray<{ count: number; share: number | null }>, key: (i: unknown) => string) => {
+      const topOf = (
+        list: string,
+        rows: Row[],
+        items: ReadonlyArray<{ count: number; share: number | null }>,
+        key: (i: unknown) => string,
+      ) => {
         const t = s.sub(list);
         const byKey = new Map(rows.map((x) => [String(x.key), x]));
         t.same('empty exactly when nothing was received', rows.length === 0, items.length === 0);
         const counts = items.map((i) => i.count);
-        t.same('ranked', true, counts.every((c, k) => k === 0 || c <= counts[k - 1]!));
+        t.same(
+          'ranked',
+          true,
+          counts.every((c, k) => k === 0 || c <= counts[k - 1]!),
+        );
         for (const i of items) {
           const x = byKey.get(key(i));
           if (!x) t.miss(`[${key(i)}]`, 'no row', i);
@@ -1088,7 +1511,11 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
         }
         const shownKeys = new Set(items.map(key));
         const last = counts.at(-1) ?? 0;
-        t.same('left out rank lower', '[]', JSON.stringify(rows.filter((x) => !shownKeys.has(String(x.key)) && Number(x.n) > last).map((x) => x.key)));
+        t.same(
+          'left out rank lower',
+          '[]',
+          JSON.stringify(rows.filter((x) => !shownKeys.has(String(x.key)) && Number(x.n) > last).map((x) => x.key)),
+        );
       };
       topOf('topProblems', byProblem, body.topProblems, (i) => String(field(i, 'code')));
       const traderRows = await pg(sql`

@@ -10,11 +10,26 @@ import { addDays, ndjson, uniqueRef, validComplaint, type TestComplaint, type Te
 type Client = ReturnType<typeof client>;
 
 /** One closed complaint: settled (resolved) or withdrawn, replied or not, closed after `days`. */
-function closedCase(o: { trader: string; sector: string; filedAt: string; resolved: boolean; replied: boolean; days: number }): TestComplaint {
+function closedCase(o: {
+  trader: string;
+  sector: string;
+  filedAt: string;
+  resolved: boolean;
+  replied: boolean;
+  days: number;
+}): TestComplaint {
   const events: TestEvent[] = [{ type: 'sent_to_trader', at: addDays(o.filedAt, 0.01) }];
   if (o.replied) events.push({ type: 'trader_replied', at: addDays(o.filedAt, 1), decision: 'direct_talks' });
   events.push({ type: o.resolved ? 'settled_directly' : 'withdrawn', at: addDays(o.filedAt, o.days) });
-  return validComplaint({ externalRef: uniqueRef('BM'), filedAt: o.filedAt, purchasedAt: o.filedAt.slice(0, 10), trader: { id: o.trader, name: `Trader ${o.trader}`, country: 'AT' }, consumer: { country: 'AT' }, sector: o.sector, events });
+  return validComplaint({
+    externalRef: uniqueRef('BM'),
+    filedAt: o.filedAt,
+    purchasedAt: o.filedAt.slice(0, 10),
+    trader: { id: o.trader, name: `Trader ${o.trader}`, country: 'AT' },
+    consumer: { country: 'AT' },
+    sector: o.sector,
+    events,
+  });
 }
 
 /** percentile_cont over a sorted list, written here independently of the service. */
@@ -35,22 +50,48 @@ beforeAll(async () => {
   const cases: TestComplaint[] = [];
   for (const p of peers) {
     for (let k = 0; k < 10; k++) {
-      cases.push(closedCase({ trader: p.id, sector: 'food', filedAt: `2024-0${1 + (k % 9)}-10T09:00:00Z`, resolved: k < p.resolved, replied: k < p.replied, days: p.days }));
+      cases.push(
+        closedCase({
+          trader: p.id,
+          sector: 'food',
+          filedAt: `2024-0${1 + (k % 9)}-10T09:00:00Z`,
+          resolved: k < p.resolved,
+          replied: k < p.replied,
+          days: p.days,
+        }),
+      );
     }
   }
   // Not a peer: 9 closed only.
-  for (let k = 0; k < 9; k++) cases.push(closedCase({ trader: 'T-BM-NINE', sector: 'food', filedAt: '2024-04-01T09:00:00Z', resolved: true, replied: true, days: 1 }));
+  for (let k = 0; k < 9; k++)
+    cases.push(
+      closedCase({ trader: 'T-BM-NINE', sector: 'food', filedAt: '2024-04-01T09:00:00Z', resolved: true, replied: true, days: 1 }),
+    );
   // The benchmarked trader: 3 complaints in food, 2 in furnishings → its sector is food.
-  for (let k = 0; k < 3; k++) cases.push(closedCase({ trader: 'T-BM-ME', sector: 'food', filedAt: '2024-05-01T09:00:00Z', resolved: k < 2, replied: true, days: 20 }));
-  for (let k = 0; k < 2; k++) cases.push(closedCase({ trader: 'T-BM-ME', sector: 'furnishings', filedAt: '2024-05-01T09:00:00Z', resolved: false, replied: false, days: 3 }));
+  for (let k = 0; k < 3; k++)
+    cases.push(
+      closedCase({ trader: 'T-BM-ME', sector: 'food', filedAt: '2024-05-01T09:00:00Z', resolved: k < 2, replied: true, days: 20 }),
+    );
+  for (let k = 0; k < 2; k++)
+    cases.push(
+      closedCase({ trader: 'T-BM-ME', sector: 'furnishings', filedAt: '2024-05-01T09:00:00Z', resolved: false, replied: false, days: 3 }),
+    );
   // 2023: only four peers with 10 closed → suppressed.
-  for (let i = 1; i <= 4; i++) for (let k = 0; k < 10; k++) cases.push(closedCase({ trader: `T-BM-P${i}`, sector: 'food', filedAt: '2023-06-01T09:00:00Z', resolved: k < i, replied: true, days: 5 }));
+  for (let i = 1; i <= 4; i++)
+    for (let k = 0; k < 10; k++)
+      cases.push(
+        closedCase({ trader: `T-BM-P${i}`, sector: 'food', filedAt: '2023-06-01T09:00:00Z', resolved: k < i, replied: true, days: 5 }),
+      );
   cases.push(closedCase({ trader: 'T-BM-ME', sector: 'food', filedAt: '2023-06-01T09:00:00Z', resolved: true, replied: true, days: 5 }));
   // Sector ties: one food, one furnishings; registered sector decides, else alphabetical.
   cases.push(closedCase({ trader: 'T-BM-TIE', sector: 'food', filedAt: '2024-02-01T09:00:00Z', resolved: true, replied: true, days: 1 }));
-  cases.push(closedCase({ trader: 'T-BM-TIE', sector: 'furnishings', filedAt: '2024-02-01T09:00:00Z', resolved: true, replied: true, days: 1 }));
+  cases.push(
+    closedCase({ trader: 'T-BM-TIE', sector: 'furnishings', filedAt: '2024-02-01T09:00:00Z', resolved: true, replied: true, days: 1 }),
+  );
   cases.push(closedCase({ trader: 'T-BM-TIE2', sector: 'food', filedAt: '2024-02-01T09:00:00Z', resolved: true, replied: true, days: 1 }));
-  cases.push(closedCase({ trader: 'T-BM-TIE2', sector: 'furnishings', filedAt: '2024-02-01T09:00:00Z', resolved: true, replied: true, days: 1 }));
+  cases.push(
+    closedCase({ trader: 'T-BM-TIE2', sector: 'furnishings', filedAt: '2024-02-01T09:00:00Z', resolved: true, replied: true, days: 1 }),
+  );
   const r = await c.ndjson(ndjson(cases));
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   const reg = await c.putJson('/api/v1/traders/T-BM-TIE', { name: 'Tie Ltd', country: 'AT', sector: 'furnishings' });
@@ -72,10 +113,21 @@ describe('trader benchmark (domain.md §4)', () => {
     const rates = peers.map((p) => p.resolved / 10).sort((x, y) => x - y);
     const responses = peers.map((p) => p.replied / 10).sort((x, y) => x - y);
     const medians = peers.map((p) => p.days).sort((x, y) => x - y);
-    for (const [m, values] of [['resolutionRate', rates], ['traderResponseRate', responses], ['medianDaysToClose', medians]] as const) {
-      for (const [k, p] of [['p25', 0.25], ['p50', 0.5], ['p75', 0.75]] as const) expect(b.peers.quartiles[m][k], `${m} ${k}`).toBeCloseTo(quantile(values, p), 9);
+    for (const [m, values] of [
+      ['resolutionRate', rates],
+      ['traderResponseRate', responses],
+      ['medianDaysToClose', medians],
+    ] as const) {
+      for (const [k, p] of [
+        ['p25', 0.25],
+        ['p50', 0.5],
+        ['p75', 0.75],
+      ] as const)
+        expect(b.peers.quartiles[m][k], `${m} ${k}`).toBeCloseTo(quantile(values, p), 9);
       const mine = b.own[m] as number;
-      const expected = ((values.filter((v) => v < mine - 1e-12).length + 0.5 * values.filter((v) => Math.abs(v - mine) <= 1e-12).length) / values.length) * 100;
+      const expected =
+        ((values.filter((v) => v < mine - 1e-12).length + 0.5 * values.filter((v) => Math.abs(v - mine) <= 1e-12).length) / values.length) *
+        100;
       expect(b.peers.percentile[m], m).toBeCloseTo(expected, 9);
     }
     // Nothing but quartiles and percentiles about peers: no ids, no min/max, no single value.
@@ -108,7 +160,10 @@ describe('trader benchmark (domain.md §4)', () => {
   test('a known trader without complaints that year gets its registered sector and zeros; an unknown one 404', async () => {
     const r = await c.get('/api/v1/stats/traders/T-BM-TIE/benchmark?year=2022');
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ sector: 'furnishings', own: { complaints: 0, closed: 0, resolutionRate: null, traderResponseRate: null, medianDaysToClose: null } });
+    expect(r.body).toMatchObject({
+      sector: 'furnishings',
+      own: { complaints: 0, closed: 0, resolutionRate: null, traderResponseRate: null, medianDaysToClose: null },
+    });
     const unknown = await c.get('/api/v1/stats/traders/T-NOBODY/benchmark?year=2024');
     expect(unknown.status).toBe(404);
   });
@@ -126,7 +181,15 @@ describe("regulators' trader table", () => {
   test('ranked by complaints; rates withheld below 10 closed complaints', async () => {
     const r = await c.get('/api/v1/stats/traders?sector=food,furnishings&limit=100');
     expect(r.status).toBe(200);
-    const items = r.body.items as { traderId: string; complaints: number; closed: number; ratesShown: boolean; resolutionRate: number | null; medianDaysToClose: number | null; name: string }[];
+    const items = r.body.items as {
+      traderId: string;
+      complaints: number;
+      closed: number;
+      ratesShown: boolean;
+      resolutionRate: number | null;
+      medianDaysToClose: number | null;
+      name: string;
+    }[];
     expect(items.map((i) => i.complaints)).toEqual([...items.map((i) => i.complaints)].sort((a, b) => b - a));
     for (const i of items) {
       expect(i.ratesShown, i.traderId).toBe(i.closed >= 10);
@@ -191,7 +254,10 @@ describe('validation', () => {
     for (const [path, field] of cases) {
       const r = await c.get(`/api/v1/stats/${path}`);
       expect(r.status, path).toBe(400);
-      expect(r.body.details.map((d: { field: string }) => d.field), path).toContain(field);
+      expect(
+        r.body.details.map((d: { field: string }) => d.field),
+        path,
+      ).toContain(field);
       expect(r.text, path).not.toMatch(/at .*\.js:\d+/);
     }
   });
@@ -204,7 +270,13 @@ describe('validation', () => {
 
   test('ADR report: one year, or two consecutive years; unknown body 404', async () => {
     expect((await c.get('/api/v1/stats/adr-bodies/ADR-NONE/report?year=2024')).status).toBe(404);
-    for (const q of ['', '?fromYear=2022&toYear=2024', '?fromYear=2024', '?year=2024&fromYear=2024&toYear=2025', '?toYear=2023&fromYear=2024']) {
+    for (const q of [
+      '',
+      '?fromYear=2022&toYear=2024',
+      '?fromYear=2024',
+      '?year=2024&fromYear=2024&toYear=2025',
+      '?toYear=2023&fromYear=2024',
+    ]) {
       const r = await c.get(`/api/v1/stats/adr-bodies/ADR-NONE/report${q}`);
       expect(r.status, q).toBe(400);
     }

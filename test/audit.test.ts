@@ -73,7 +73,11 @@ describe('audit log', () => {
     expect(e1.actor).toContain('ingest:feed-audit (audit feed)');
     expect(Date.now() - Date.parse(e1.at)).toBeLessThan(60_000);
 
-    const lines = [validComplaint({ source: 'feed-audit' }), validComplaint({ source: 'feed-audit' }), validComplaint({ source: 'feed-audit' })];
+    const lines = [
+      validComplaint({ source: 'feed-audit' }),
+      validComplaint({ source: 'feed-audit' }),
+      validComplaint({ source: 'feed-audit' }),
+    ];
     const bulk = await feed.ndjson(ndjson(lines));
     expect(bulk.status, bulk.text).toBe(200);
     const e2 = await latest('complaints.bulk', tok.ingestId);
@@ -89,7 +93,11 @@ describe('audit log', () => {
 
   it('records a rejected write with its outcome and status, naming the fields but never the input', async () => {
     const before = await audit('action=complaints.create&limit=1000');
-    const bad = await admin.postJson('/api/v1/complaints', { externalRef: uniqueRef(), consumer: { country: 'IT', name: 'Maria Rossi' }, filedAt: 'Via Roma 1' });
+    const bad = await admin.postJson('/api/v1/complaints', {
+      externalRef: uniqueRef(),
+      consumer: { country: 'IT', name: 'Maria Rossi' },
+      filedAt: 'Via Roma 1',
+    });
     expectError(bad, 422);
     const after = await audit('action=complaints.create&limit=1000');
     expect(after.slice(1)).toEqual(before);
@@ -108,11 +116,22 @@ describe('audit log', () => {
 
   it('records a rejected batch with its batch id and number of problems', async () => {
     const feed = client(app.baseUrl, tok.ingest);
-    const lines = [validComplaint({ source: 'feed-audit' }), { ...validComplaint({ source: 'feed-audit' }), sector: 'nope' }, { ...validComplaint({ source: 'feed-audit' }), filedAt: 'never' }];
+    const lines = [
+      validComplaint({ source: 'feed-audit' }),
+      { ...validComplaint({ source: 'feed-audit' }), sector: 'nope' },
+      { ...validComplaint({ source: 'feed-audit' }), filedAt: 'never' },
+    ];
     const bad = await feed.ndjson(ndjson(lines));
     expectError(bad, 422);
     const e = await latest('complaints.bulk', tok.ingestId);
-    expect(e).toMatchObject({ role: 'ingest', outcome: 'rejected', status: 422, rows: 0, target: bad.body.batchId, detail: { batchId: bad.body.batchId, problems: 2, fields: ['sector', 'filedAt'] } });
+    expect(e).toMatchObject({
+      role: 'ingest',
+      outcome: 'rejected',
+      status: 422,
+      rows: 0,
+      target: bad.body.batchId,
+      detail: { batchId: bad.body.batchId, problems: 2, fields: ['sector', 'filedAt'] },
+    });
     for (const p of PERSONAL) expect(JSON.stringify(e)).not.toContain(p);
   });
 
@@ -129,7 +148,13 @@ describe('audit log', () => {
 
     // An ingest token writing another feed's source, one complaint and a batch.
     expectError(await feed.postJson('/api/v1/complaints', validComplaint({ source: 'someone-else' })), 403);
-    expect(await latest('complaints.create', tok.ingestId)).toMatchObject({ outcome: 'denied', status: 403, rows: 0, role: 'ingest', detail: { reason: expect.stringContaining('someone-else') } });
+    expect(await latest('complaints.create', tok.ingestId)).toMatchObject({
+      outcome: 'denied',
+      status: 403,
+      rows: 0,
+      role: 'ingest',
+      detail: { reason: expect.stringContaining('someone-else') },
+    });
     expectError(await feed.ndjson(ndjson([validComplaint({ source: 'someone-else' })])), 403);
     expect(await latest('complaints.bulk', tok.ingestId)).toMatchObject({ outcome: 'denied', status: 403, rows: 0 });
     // A line's source is unchecked text: what is not an id is never quoted, in the answer or the log.
@@ -141,11 +166,23 @@ describe('audit log', () => {
 
     // A trader posting an ADR body's event on its own case.
     expectError(await trader.event(caseId, { type: 'adr_outcome', at: '2024-03-20T10:00:00Z', result: 'in_favour_of_consumer' }), 403);
-    expect(await latest('events.append', tr.body.id)).toMatchObject({ outcome: 'denied', status: 403, target: caseId, role: 'trader', actor: expect.stringContaining('trader:T-AUD-DENY') });
+    expect(await latest('events.append', tr.body.id)).toMatchObject({
+      outcome: 'denied',
+      status: 403,
+      target: caseId,
+      role: 'trader',
+      actor: expect.stringContaining('trader:T-AUD-DENY'),
+    });
 
     // Roles the route does not allow at all (refused by the access guard before the route runs).
     expectError(await reg.putJson('/api/v1/traders/T-AUD-X', { name: 'X', country: 'DE' }), 403);
-    expect(await latest('traders.put', tok.regulatorId)).toMatchObject({ outcome: 'denied', status: 403, target: 'T-AUD-X', rows: 0, role: 'regulator' });
+    expect(await latest('traders.put', tok.regulatorId)).toMatchObject({
+      outcome: 'denied',
+      status: 403,
+      target: 'T-AUD-X',
+      rows: 0,
+      role: 'regulator',
+    });
     expectError(await trader.postJson('/api/v1/tokens', { role: 'admin', label: 'escalation' }), 403);
     expect(await latest('tokens.create', tr.body.id)).toMatchObject({ outcome: 'denied', status: 403 });
 
@@ -212,7 +249,9 @@ describe('audit log', () => {
       expect(e).toMatchObject({ role: 'regulator', rows: total, detail: { filters: { format, source: 'feed-audit' } } });
     }
     expect((await reg.get('/api/v1/complaints/export?format=ndjson&q=Maria')).status).toBe(200);
-    await expect.poll(async () => (await latest('registry.export', tok.regulatorId)).detail).toMatchObject({ filters: { q: '(text search)' } });
+    await expect
+      .poll(async () => (await latest('registry.export', tok.regulatorId)).detail)
+      .toMatchObject({ filters: { q: '(text search)' } });
     const e = await latest('registry.export', tok.regulatorId);
     expect(JSON.stringify(e)).not.toContain('Maria');
   });
@@ -256,7 +295,9 @@ describe('audit log', () => {
     const doc = (await admin.get('/api/openapi.json')).body;
     const op = doc.paths['/api/v1/audit'].get;
     expect(op['x-roles']).toEqual(['admin']);
-    expect(op.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['action', 'outcome', 'actor', 'tokenId', 'from', 'to', 'limit', 'cursor']));
+    expect(op.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['action', 'outcome', 'actor', 'tokenId', 'from', 'to', 'limit', 'cursor']),
+    );
   });
 });
 
@@ -266,8 +307,14 @@ describe('retention', () => {
   const recent = new Date(Date.now() - 86_400_000).toISOString();
   /** Closed in 2024 (long past any retention period), closed yesterday, still open. */
   const cases = {
-    old: [0, 1, 2, 3].map(() => validComplaint({ source: 'feed-ret', events: [ev.sent('2024-03-05T10:22:05Z'), ev.settled('2024-03-20T10:00:00Z')] })),
-    recent: validComplaint({ source: 'feed-ret', filedAt: new Date(Date.now() - 5 * 86_400_000).toISOString(), events: [ev.sent(new Date(Date.now() - 5 * 86_400_000 + 5000).toISOString()), ev.withdrawn(recent)] }),
+    old: [0, 1, 2, 3].map(() =>
+      validComplaint({ source: 'feed-ret', events: [ev.sent('2024-03-05T10:22:05Z'), ev.settled('2024-03-20T10:00:00Z')] }),
+    ),
+    recent: validComplaint({
+      source: 'feed-ret',
+      filedAt: new Date(Date.now() - 5 * 86_400_000).toISOString(),
+      events: [ev.sent(new Date(Date.now() - 5 * 86_400_000 + 5000).toISOString()), ev.withdrawn(recent)],
+    }),
     open: validComplaint({ source: 'feed-ret' }),
   };
   const ids: Record<string, string> = {};
@@ -278,8 +325,14 @@ describe('retention', () => {
   };
   const figures = async () => {
     const paths = [
-      '/api/v1/stats/summary', '/api/v1/stats/countries?side=consumer', '/api/v1/stats/flows', '/api/v1/stats/trend?interval=month',
-      '/api/v1/stats/sectors', '/api/v1/stats/problems', '/api/v1/stats/outcomes', '/api/v1/stats/traders',
+      '/api/v1/stats/summary',
+      '/api/v1/stats/countries?side=consumer',
+      '/api/v1/stats/flows',
+      '/api/v1/stats/trend?interval=month',
+      '/api/v1/stats/sectors',
+      '/api/v1/stats/problems',
+      '/api/v1/stats/outcomes',
+      '/api/v1/stats/traders',
     ];
     const out: Record<string, unknown> = {};
     for (const p of paths) {
@@ -341,7 +394,9 @@ describe('retention', () => {
   });
 
   it('works in batches that together reach every due case', async () => {
-    const more = [0, 1, 2, 3, 4].map(() => validComplaint({ source: 'feed-ret', events: [ev.sent('2024-03-05T10:22:05Z'), ev.withdrawn('2024-04-01T10:00:00Z')] }));
+    const more = [0, 1, 2, 3, 4].map(() =>
+      validComplaint({ source: 'feed-ret', events: [ev.sent('2024-03-05T10:22:05Z'), ev.withdrawn('2024-04-01T10:00:00Z')] }),
+    );
     expect((await admin.ndjson(ndjson(more))).status).toBe(200);
     expect(await eraseExpiredPersonalData(app.store, 6, { batch: 2 })).toBe(5);
     for (const c of more) expect((await detail(c.externalRef)).consumer.name).toBeNull();

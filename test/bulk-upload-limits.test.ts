@@ -36,7 +36,12 @@ interface RawAnswer {
  * when it comes before the body is all sent). Write errors after the answer are expected: the
  * server closes the connection of a body it did not read to the end.
  */
-function rawBulk(base: string, token: string, headers: Record<string, string>, write: (req: http.ClientRequest, answered: () => boolean) => Promise<void>) {
+function rawBulk(
+  base: string,
+  token: string,
+  headers: Record<string, string>,
+  write: (req: http.ClientRequest, answered: () => boolean) => Promise<void>,
+) {
   const t0 = performance.now();
   let done = false;
   const req = http.request(`${base}/api/v1/complaints/bulk`, { method: 'POST', headers: { authorization: `Bearer ${token}`, ...headers } });
@@ -59,14 +64,22 @@ function rawBulk(base: string, token: string, headers: Record<string, string>, w
 }
 
 /** Times GETs of `path` one after another until `until` settles; returns each duration. */
-async function pollWhile(base: string, p: string, until: Promise<unknown>, headers: Record<string, string> = {}): Promise<{ ms: number; status: number }[]> {
+async function pollWhile(
+  base: string,
+  p: string,
+  until: Promise<unknown>,
+  headers: Record<string, string> = {},
+): Promise<{ ms: number; status: number }[]> {
   let settled = false;
   void until.finally(() => (settled = true)).catch(() => {});
   const out: { ms: number; status: number }[] = [];
   while (!settled) {
     const t0 = performance.now();
     // A request that hangs is counted at its timeout, not waited on for ever.
-    const status = await fetch(base + p, { headers, signal: AbortSignal.timeout(5_000) }).then(async (r) => (await r.arrayBuffer(), r.status), () => 0);
+    const status = await fetch(base + p, { headers, signal: AbortSignal.timeout(5_000) }).then(
+      async (r) => (await r.arrayBuffer(), r.status),
+      () => 0,
+    );
     out.push({ ms: performance.now() - t0, status });
     await sleep(100);
   }
@@ -86,7 +99,11 @@ describe('a real server over HTTP: slow and huge uploads do not stall it', () =>
     if (process.env.TEST_DATABASE_URL) testStore = await createTestStore();
     app = new ServerProcess(storeUrl(testStore), { BULK_IDLE_TIMEOUT_S: String(IDLE_S) });
     await app.start();
-    const seeded = await app.fetch('/api/v1/complaints/bulk', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: ndjson(Array.from({ length: 50 }, () => validComplaint())) });
+    const seeded = await app.fetch('/api/v1/complaints/bulk', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body: ndjson(Array.from({ length: 50 }, () => validComplaint())),
+    });
     expect(seeded.status, await seeded.text()).toBe(200);
   }, 180_000);
 
@@ -116,7 +133,10 @@ describe('a real server over HTTP: slow and huge uploads do not stall it', () =>
     // Five bytes over about 4 s, then the timeout: not Node's 300 s request timeout.
     expect(a.ms).toBeGreaterThan(4_000 + IDLE_S * 1000 - 500);
     expect(a.ms).toBeLessThan(4_000 + IDLE_S * 1000 + 8_000);
-    for (const [name, calls] of [['registry', await registry], ['health', await health]] as const) {
+    for (const [name, calls] of [
+      ['registry', await registry],
+      ['health', await health],
+    ] as const) {
       expect(calls.length, name).toBeGreaterThan(5);
       for (const c of calls) {
         expect(c.status, name).toBe(200);
@@ -130,20 +150,29 @@ describe('a real server over HTTP: slow and huge uploads do not stall it', () =>
   it('one 30 MB NDJSON line is refused with 413 naming it in under 2 s, health answering meanwhile', async () => {
     const head = `${JSON.stringify(validComplaint())}\n`;
     const huge = Buffer.from(`${JSON.stringify(validComplaint({ description: 'x'.repeat(30 * 1024 * 1024) }))}\n`);
-    const send = () => rawBulk(app.base, ADMIN, { 'content-type': 'application/x-ndjson', 'content-length': String(head.length + huge.length) }, async (req, answered) => {
-      req.write(head);
-      for (let i = 0; i < huge.length && !answered(); i += 1 << 20) {
-        if (!req.write(huge.subarray(i, i + (1 << 20)))) await new Promise((r) => req.once('drain', r));
-      }
-      req.end();
-    });
+    const send = () =>
+      rawBulk(
+        app.base,
+        ADMIN,
+        { 'content-type': 'application/x-ndjson', 'content-length': String(head.length + huge.length) },
+        async (req, answered) => {
+          req.write(head);
+          for (let i = 0; i < huge.length && !answered(); i += 1 << 20) {
+            if (!req.write(huge.subarray(i, i + (1 << 20)))) await new Promise((r) => req.once('drain', r));
+          }
+          req.end();
+        },
+      );
     // The server answers and closes while this client is still sending: on a loaded machine the
     // client's socket may be reset before it reads the answer (a TCP race, not the server's
     // behaviour under test), so such an attempt is made again, at most twice.
     let upload = send();
     let health = pollWhile(app.base, '/api/health', upload.answer);
     for (let attempt = 1; attempt < 3; attempt++) {
-      const reset = await upload.answer.then(() => false, (err: NodeJS.ErrnoException) => err.code === 'ECONNRESET' || err.code === 'EPIPE');
+      const reset = await upload.answer.then(
+        () => false,
+        (err: NodeJS.ErrnoException) => err.code === 'ECONNRESET' || err.code === 'EPIPE',
+      );
       if (!reset) break;
       upload.req.destroy();
       upload = send();
@@ -225,11 +254,15 @@ describe('in process: the concurrency cap, gzip, encodings, Parquet', () => {
 
   it('a gzip NDJSON or CSV body is inflated and stored', async () => {
     const cases = Array.from({ length: 40 }, () => validComplaint());
-    const nd = await api.postRaw('/api/v1/complaints/bulk', gzipSync(ndjson(cases)), 'application/x-ndjson', { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' } });
+    const nd = await api.postRaw('/api/v1/complaints/bulk', gzipSync(ndjson(cases)), 'application/x-ndjson', {
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' },
+    });
     expect(nd.status, nd.text).toBe(200);
     expect(nd.body).toMatchObject({ received: 40, inserted: 40 });
     const rows = Array.from({ length: 30 }, () => minCsvRow());
-    const c = await api.postRaw('/api/v1/complaints/bulk', gzipSync(csv(MIN_CSV_HEADER, rows)), 'text/csv', { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'text/csv', 'content-encoding': 'GZIP' } });
+    const c = await api.postRaw('/api/v1/complaints/bulk', gzipSync(csv(MIN_CSV_HEADER, rows)), 'text/csv', {
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'text/csv', 'content-encoding': 'GZIP' },
+    });
     expect(c.status, c.text).toBe(200);
     expect(c.body).toMatchObject({ received: 30, inserted: 30 });
     const stored = await api.get(`/api/v1/complaints/${(await api.get(`/api/v1/complaints?q=${cases[7]!.externalRef}`)).body.items[0].id}`);
@@ -243,7 +276,9 @@ describe('in process: the concurrency cap, gzip, encodings, Parquet', () => {
     expect(Buffer.byteLength(padded)).toBeGreaterThan(limit * 4);
     const packed = gzipSync(padded);
     expect(packed.length).toBeLessThan(limit);
-    const a = await client(small.baseUrl).postRaw('/api/v1/complaints/bulk', packed, undefined, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' } });
+    const a = await client(small.baseUrl).postRaw('/api/v1/complaints/bulk', packed, undefined, {
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' },
+    });
     expectError(a, 413);
     expect(await counts(app.store)).toEqual(before);
   });
@@ -251,7 +286,9 @@ describe('in process: the concurrency cap, gzip, encodings, Parquet', () => {
   it('an encoding other than identity or gzip → 415; a body that is not gzip → 400; identity as before', async () => {
     const body = ndjson([validComplaint()]);
     const send = (encoding: string, b: Buffer | string) =>
-      api.postRaw('/api/v1/complaints/bulk', b, undefined, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/x-ndjson', 'content-encoding': encoding } });
+      api.postRaw('/api/v1/complaints/bulk', b, undefined, {
+        headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/x-ndjson', 'content-encoding': encoding },
+      });
     for (const enc of ['br', 'deflate', 'compress']) {
       const a = await send(enc, body);
       expectError(a, 415);
@@ -261,12 +298,14 @@ describe('in process: the concurrency cap, gzip, encodings, Parquet', () => {
     expect((await send('identity', body)).status).toBe(200);
   });
 
-  it('a damaged Parquet upload → 422 with a fixed message, none of DuckDB\'s', async () => {
+  it("a damaged Parquet upload → 422 with a fixed message, none of DuckDB's", async () => {
     const file = path.join(dir, 'good.parquet');
     const instance = await DuckDBInstance.create(':memory:');
     const conn = await instance.connect();
     try {
-      await conn.run(`COPY (select 'PQ-' || i as external_ref, '2024-01-01T00:00:00Z' as filed_at, 'IT' as consumer_country, 'DE' as trader_country, 'T1' as trader_id, 'clothing_footwear' as sector, 'delivery' as problem, repeat('d', 200) || i as description from range(20000) t(i)) TO '${file}' (FORMAT parquet)`);
+      await conn.run(
+        `COPY (select 'PQ-' || i as external_ref, '2024-01-01T00:00:00Z' as filed_at, 'IT' as consumer_country, 'DE' as trader_country, 'T1' as trader_id, 'clothing_footwear' as sector, 'delivery' as problem, repeat('d', 200) || i as description from range(20000) t(i)) TO '${file}' (FORMAT parquet)`,
+      );
     } finally {
       conn.closeSync();
       instance.closeSync();
@@ -306,7 +345,12 @@ describe('the ingest transaction on PostgreSQL', () => {
           ),
       });
       const svc = new IngestService(watched, { traderReplyDays: 10, idleInTransactionMs: 45_000 });
-      const r = await svc.ingest({ items: readNdjson(Readable.from([Buffer.from(ndjson([validComplaint(), validComplaint()]))])), format: 'ndjson', defaultSource: 'idle-test', caller: 'test' });
+      const r = await svc.ingest({
+        items: readNdjson(Readable.from([Buffer.from(ndjson([validComplaint(), validComplaint()]))])),
+        format: 'ndjson',
+        defaultSource: 'idle-test',
+        caller: 'test',
+      });
       expect(r.inserted).toBe(2);
       expect(seen).toEqual([t.store.kind === 'postgres' ? '45s' : '0']);
       // SET LOCAL: the connection goes back to the pool without it.

@@ -64,14 +64,26 @@ describe('odr etl and odr report adr', () => {
     }
   }
   const complaintsInStore = () =>
-    withCaseStore(async (s) => Number((await s.db.selectFrom('complaints').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n));
+    withCaseStore(async (s) =>
+      Number(
+        (
+          await s.db
+            .selectFrom('complaints')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    );
 
   /** The report as the analytics service computes it, on the file the CLI wrote. */
   async function serviceReport(body: string, query: { year?: number; fromYear?: number; toYear?: number }): Promise<AdrReport> {
     const db = await AnalyticsDb.open(duckdbPath, { readers: 1, schemaVersion: SCHEMA_VERSION });
     try {
       // The years as the HTTP API validates its query string.
-      return await new AnalyticsService(new AnalyticsRepository(db)).adrReport(body, adrReportQuery.parse(Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)]))));
+      return await new AnalyticsService(new AnalyticsRepository(db)).adrReport(
+        body,
+        adrReportQuery.parse(Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)]))),
+      );
     } finally {
       db.close();
     }
@@ -125,7 +137,14 @@ describe('odr etl and odr report adr', () => {
 
     // One more complaint: the next incremental run reads it and the snapshot counts it.
     const file = path.join(dir, 'one.ndjson');
-    const complaint = { externalRef: 'CLI-ETL-1', filedAt: '2024-05-01T00:00:00Z', consumer: { country: 'IT' }, trader: { id: 'T-CLI-ETL', name: 'Etl Srl', country: 'FR' }, sector: 'airlines', problem: 'delivery' };
+    const complaint = {
+      externalRef: 'CLI-ETL-1',
+      filedAt: '2024-05-01T00:00:00Z',
+      consumer: { country: 'IT' },
+      trader: { id: 'T-CLI-ETL', name: 'Etl Srl', country: 'FR' },
+      sector: 'airlines',
+      problem: 'delivery',
+    };
     await writeFile(file, `${JSON.stringify(complaint)}\n`);
     expect((await odr('ingest', file)).code).toBe(0);
     const third = await etl();
@@ -166,7 +185,12 @@ describe('odr etl and odr report adr', () => {
     // A separate process, as the server would be: DuckDB locks the file per process.
     const holder: ChildProcess = spawn(
       process.execPath,
-      ['--input-type=module', '-e', "import { DuckDBInstance } from '@duckdb/node-api'; await DuckDBInstance.create(process.argv[1]); console.log('ready'); setInterval(() => {}, 1000);", duckdbPath],
+      [
+        '--input-type=module',
+        '-e',
+        "import { DuckDBInstance } from '@duckdb/node-api'; await DuckDBInstance.create(process.argv[1]); console.log('ready'); setInterval(() => {}, 1000);",
+        duckdbPath,
+      ],
       { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'inherit'] },
     );
     try {
@@ -200,7 +224,9 @@ describe('odr etl and odr report adr', () => {
       const db = await AnalyticsDb.open(duckdbPath, { readers: 1, schemaVersion: SCHEMA_VERSION });
       try {
         const [top] = await db.read((q) =>
-          q('SELECT k.adr_body_id AS body, year(f.agreed_at)::INTEGER AS year, count(*)::INTEGER AS n FROM complaint_facts f JOIN adr_body_keys k USING (adr_body_key) GROUP BY ALL ORDER BY n DESC, body, year LIMIT 1'),
+          q(
+            'SELECT k.adr_body_id AS body, year(f.agreed_at)::INTEGER AS year, count(*)::INTEGER AS n FROM complaint_facts f JOIN adr_body_keys k USING (adr_body_key) GROUP BY ALL ORDER BY n DESC, body, year LIMIT 1',
+          ),
         );
         expect(top, 'the demo data has ADR cases').toBeDefined();
         body = String(top!.body);
@@ -312,23 +338,34 @@ describe('odr etl and odr report adr', () => {
         expect(found, `${section}/${code}`).toHaveLength(1);
         return found[0]!;
       };
-      const list = (section: string) => rows.filter((x) => x.section === section).map((x) => ({ code: x.code, count: num(x.count), share: num(x.share) }));
-      const items = (xs: readonly { code: string; count: number; share: number | null }[]) => xs.map(({ code, count, share }) => ({ code, count, share }));
+      const list = (section: string) =>
+        rows.filter((x) => x.section === section).map((x) => ({ code: x.code, count: num(x.count), share: num(x.share) }));
+      const items = (xs: readonly { code: string; count: number; share: number | null }[]) =>
+        xs.map(({ code, count, share }) => ({ code, count, share }));
 
       expect(num(one('received', 'received').count)).toBe(report.received);
       expect(num(one('received', 'domestic').count)).toBe(report.domestic);
       expect(num(one('received', 'cross_border').count)).toBe(report.crossBorder);
       expect(list('by_problem')).toEqual(items(report.byProblem));
       expect(list('by_sector')).toEqual(items(report.bySector));
-      expect(one('refused', 'refused')).toMatchObject({ count: String(report.refused), share: report.refusalRate === null ? '' : String(report.refusalRate) });
+      expect(one('refused', 'refused')).toMatchObject({
+        count: String(report.refused),
+        share: report.refusalRate === null ? '' : String(report.refusalRate),
+      });
       expect(list('refusal_grounds')).toEqual(items(report.refusalGrounds));
       expect(num(one('outcomes', 'outcomes').count)).toBe(report.outcomes);
       expect(list('outcome_shares')).toEqual(items(report.outcomeShares));
-      expect(one('discontinued', 'discontinued')).toMatchObject({ count: String(report.discontinued), share: report.discontinuedShare === null ? '' : String(report.discontinuedShare) });
+      expect(one('discontinued', 'discontinued')).toMatchObject({
+        count: String(report.discontinued),
+        share: report.discontinuedShare === null ? '' : String(report.discontinuedShare),
+      });
       expect(list('discontinued_reasons')).toEqual(items(report.discontinuedReasons));
       expect(num(one('duration', 'average_days').value)).toBe(report.averageDays);
       expect(num(one('duration', 'within_90_days').share)).toBe(report.within90DaysShare);
-      expect(one('compliance', 'compliance')).toMatchObject({ count: String(report.complianceReported), share: report.complianceRate === null ? '' : String(report.complianceRate) });
+      expect(one('compliance', 'compliance')).toMatchObject({
+        count: String(report.complianceReported),
+        share: report.complianceRate === null ? '' : String(report.complianceRate),
+      });
       expect(list('top_problems')).toEqual(items(report.topProblems));
       expect(list('top_traders')).toEqual(report.topTraders.map((t) => ({ code: t.traderId, count: t.count, share: t.share })));
       expect(r.out).not.toMatch(/NaN|undefined|null/);

@@ -134,7 +134,14 @@ describe('odr CLI', () => {
 
   it('refuses a bad file as a whole, printing line and field, and exits 1', async () => {
     const bad = path.join(dir, 'bad.ndjson');
-    const good = { externalRef: 'CLI-1', filedAt: '2024-01-01T00:00:00Z', consumer: { country: 'IT' }, trader: { id: 'T-CLI', name: 'Cli Srl', country: 'IT' }, sector: 'airlines', problem: 'delivery' };
+    const good = {
+      externalRef: 'CLI-1',
+      filedAt: '2024-01-01T00:00:00Z',
+      consumer: { country: 'IT' },
+      trader: { id: 'T-CLI', name: 'Cli Srl', country: 'IT' },
+      sector: 'airlines',
+      problem: 'delivery',
+    };
     await writeFile(bad, `${JSON.stringify(good)}\n${JSON.stringify({ ...good, externalRef: 'CLI-2', consumer: { country: 'ZZ' } })}\n`);
     const r = await odr('ingest', bad);
     expect(r.code).toBe(1);

@@ -63,6 +63,8 @@ describe('dashboard API client types', () => {
   it('match the OpenAPI document (run `npm run gen:client` when this fails)', async () => {
     const pkg = JSON.parse(readFileSync(path.resolve('package.json'), 'utf8')) as { version: string };
     const expected = await renderClientTypes(buildOpenApi(CONTROLLERS, pkg.version));
-    expect(readFileSync(CLIENT_TYPES_FILE, 'utf8') === expected, 'dashboard/src/lib/api-types.ts is stale: run npm run gen:client').toBe(true);
+    expect(readFileSync(CLIENT_TYPES_FILE, 'utf8') === expected, 'dashboard/src/lib/api-types.ts is stale: run npm run gen:client').toBe(
+      true,
+    );
   });
 });

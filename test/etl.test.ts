@@ -52,7 +52,11 @@ describe('incremental runs', () => {
   let app: RunningApp;
   let c: Client;
   const traderKeys = () =>
-    app.app.get<AnalyticsStores>(ANALYTICS).source.read((q) => q('SELECT trader_id, trader_key FROM trader_keys ORDER BY trader_key')) as Promise<{ trader_id: string; trader_key: number }[]>;
+    app.app
+      .get<AnalyticsStores>(ANALYTICS)
+      .source.read((q) => q('SELECT trader_id, trader_key FROM trader_keys ORDER BY trader_key')) as Promise<
+      { trader_id: string; trader_key: number }[]
+    >;
   /**
    * A copy of some of complaint_facts' rows (closed_facts: the closed cases in range buckets,
    * sorted for the quantiles; adr_facts: those an ADR body received) against those rows, in the copy's columns:
@@ -60,7 +64,9 @@ describe('incremental runs', () => {
    */
   const copyDrift = async (copy: 'closed_facts' | 'adr_facts', rows: string) => {
     const [r] = (await app.app.get<AnalyticsStores>(ANALYTICS).source.read(async (q) => {
-      const columns = (await q(`SELECT column_name FROM duckdb_columns() WHERE table_name = '${copy}' ORDER BY column_index`)).map((x) => `"${String(x.column_name)}"`).join(', ');
+      const columns = (await q(`SELECT column_name FROM duckdb_columns() WHERE table_name = '${copy}' ORDER BY column_index`))
+        .map((x) => `"${String(x.column_name)}"`)
+        .join(', ');
       return q(`WITH copy AS (SELECT ${columns} FROM ${copy}),
                      facts AS (SELECT ${columns} FROM complaint_facts WHERE ${rows})
                 SELECT (SELECT count(*) FROM (FROM copy EXCEPT ALL FROM facts))::INTEGER AS extra,
@@ -76,7 +82,11 @@ describe('incremental runs', () => {
     expect(closed).toMatchObject({ extra: 0, missing: 0 });
     expect(closed.n).toBeGreaterThan(0);
     expect(closed.n).toBeLessThan(await pgCount(app, 'closed_at IS NOT NULL'));
-    expect(await copyDrift('adr_facts', 'agreed_at IS NOT NULL')).toEqual({ extra: 0, missing: 0, n: await pgCount(app, 'agreed_at IS NOT NULL') });
+    expect(await copyDrift('adr_facts', 'agreed_at IS NOT NULL')).toEqual({
+      extra: 0,
+      missing: 0,
+      n: await pgCount(app, 'agreed_at IS NOT NULL'),
+    });
   };
   beforeAll(async () => {
     app = await startApp();
@@ -124,7 +134,9 @@ describe('incremental runs', () => {
   test('new complaints appear after the next run', async () => {
     const before = await summary(c, 'traderId=T-ETL-NEW');
     expect(before.complaints).toBe(0);
-    const fresh = [0, 1, 2].map(() => validComplaint({ trader: { id: 'T-ETL-NEW', name: 'Nuovo Srl', country: 'IT' }, consumer: { country: 'IT' } }));
+    const fresh = [0, 1, 2].map(() =>
+      validComplaint({ trader: { id: 'T-ETL-NEW', name: 'Nuovo Srl', country: 'IT' }, consumer: { country: 'IT' } }),
+    );
     await postBulk(c, fresh);
     const run = await runEtl(c);
     expect(run.kind).toBe('incremental');
@@ -137,7 +149,14 @@ describe('incremental runs', () => {
   test('new events on old complaints and a voided event (a correction) are picked up', async () => {
     const ref = uniqueRef('ETL');
     const filed = '2024-05-02T08:00:00Z';
-    await postBulk(c, [validComplaint({ externalRef: ref, filedAt: filed, trader: { id: 'T-ETL-OLD', name: 'Vecchio Spa', country: 'IT' }, events: [{ type: 'sent_to_trader', at: addDays(filed, 0.1) }] })]);
+    await postBulk(c, [
+      validComplaint({
+        externalRef: ref,
+        filedAt: filed,
+        trader: { id: 'T-ETL-OLD', name: 'Vecchio Spa', country: 'IT' },
+        events: [{ type: 'sent_to_trader', at: addDays(filed, 0.1) }],
+      }),
+    ]);
     await runEtl(c);
     const id = await caseId(app, ref);
     expect(await summary(c, 'traderId=T-ETL-OLD')).toMatchObject({ complaints: 1, closed: 0, traderReplied: 0 });
@@ -147,14 +166,28 @@ describe('incremental runs', () => {
     expect(settled.status).toBe(201);
     await runEtl(c);
     const closed = await summary(c, 'traderId=T-ETL-OLD');
-    expect(closed).toMatchObject({ complaints: 1, closed: 1, resolved: 1, resolutionRate: 1, traderReplied: 1, timelyTraderResponseRate: 1 });
+    expect(closed).toMatchObject({
+      complaints: 1,
+      closed: 1,
+      resolved: 1,
+      resolutionRate: 1,
+      traderReplied: 1,
+      timelyTraderResponseRate: 1,
+    });
     expect(closed.medianDaysToClose).toBeCloseTo(5, 9);
 
     const detail = await c.complaint(id);
     const settledEvent = (detail.body.events as { id: string; type: string }[]).find((e) => e.type === 'settled_directly')!;
     expect((await c.void(id, settledEvent.id, 'recorded on the wrong case')).status).toBe(200);
     await runEtl(c);
-    expect(await summary(c, 'traderId=T-ETL-OLD')).toMatchObject({ complaints: 1, closed: 0, resolved: 0, resolutionRate: null, medianDaysToClose: null, traderReplied: 1 });
+    expect(await summary(c, 'traderId=T-ETL-OLD')).toMatchObject({
+      complaints: 1,
+      closed: 0,
+      resolved: 0,
+      resolutionRate: null,
+      medianDaysToClose: null,
+      traderReplied: 1,
+    });
     // The increments kept the copies of some cases in step: the case closed, then reopened.
     await copiesAgree();
   });
@@ -173,15 +206,29 @@ describe('incremental runs', () => {
     expect(keysAfter).toEqual(keysBefore);
     expect(keysAfter.map((k) => k.trader_key)).toEqual([...new Set(keysAfter.map((k) => k.trader_key))]);
     expect(keysAfter.map((k) => k.trader_id)).toEqual(expect.arrayContaining(['T-ETL-NEW', 'T-ETL-OLD']));
-    for (const id of ['T-ETL-NEW', 'T-ETL-OLD']) expect((await summary(c, `traderId=${id}`)).complaints).toBe(await pgCount(app, `trader_id = '${id}'`));
+    for (const id of ['T-ETL-NEW', 'T-ETL-OLD'])
+      expect((await summary(c, `traderId=${id}`)).complaints).toBe(await pgCount(app, `trader_id = '${id}'`));
     await copiesAgree();
   });
 
   test('close_cb puts each closed case in the close bucket whose range holds its time to close; x_class is its flags and coarse bucket', async () => {
-    const micros = new Map((await sql<{ id: string; us: string }>`select id::text as id, (extract(epoch from closed_at - filed_at) * 1000000)::bigint::text as us from complaints where closed_at is not null`.execute(app.store.db)).rows.map((r) => [r.id, BigInt(r.us)]));
+    const micros = new Map(
+      (
+        await sql<{
+          id: string;
+          us: string;
+        }>`select id::text as id, (extract(epoch from closed_at - filed_at) * 1000000)::bigint::text as us from complaints where closed_at is not null`.execute(
+          app.store.db,
+        )
+      ).rows.map((r) => [r.id, BigInt(r.us)]),
+    );
     const read = (text: string) => app.app.get<AnalyticsStores>(ANALYTICS).source.read((q) => q(text));
-    const facts = (await read('SELECT id::VARCHAR AS id, close_cb, close_us::VARCHAR AS close_us FROM complaint_facts WHERE close_us IS NOT NULL')) as { id: string; close_cb: number; close_us: string }[];
-    const buckets = (await read('SELECT close_cb, lo_us::VARCHAR AS lo, point_us::VARCHAR AS point FROM close_buckets ORDER BY close_cb')) as { close_cb: number; lo: string; point: string | null }[];
+    const facts = (await read(
+      'SELECT id::VARCHAR AS id, close_cb, close_us::VARCHAR AS close_us FROM complaint_facts WHERE close_us IS NOT NULL',
+    )) as { id: string; close_cb: number; close_us: string }[];
+    const buckets = (await read(
+      'SELECT close_cb, lo_us::VARCHAR AS lo, point_us::VARCHAR AS point FROM close_buckets ORDER BY close_cb',
+    )) as { close_cb: number; lo: string; point: string | null }[];
     // Numbered in order of their ranges, from 0.
     expect(buckets.map((b) => b.close_cb)).toEqual(buckets.map((_, i) => i));
     expect(facts.length).toBe(micros.size);
@@ -198,17 +245,23 @@ describe('incremental runs', () => {
     expect(facts.some((f) => buckets[f.close_cb]!.point !== null)).toBe(true);
     expect(facts.some((f) => buckets[f.close_cb]!.point === null)).toBe(true);
     // Coarse buckets are runs of consecutive buckets, from 0; a one-value bucket is one alone.
-    const coarse = (await read('SELECT close_cb, close_cc FROM close_buckets ORDER BY close_cb')) as { close_cb: number; close_cc: number }[];
+    const coarse = (await read('SELECT close_cb, close_cc FROM close_buckets ORDER BY close_cb')) as {
+      close_cb: number;
+      close_cc: number;
+    }[];
     expect(coarse[0]!.close_cc).toBe(0);
     for (const [i, b] of coarse.entries()) if (i > 0) expect([0, 1], `bucket ${i}`).toContain(b.close_cc - coarse[i - 1]!.close_cc);
-    for (const [i, b] of buckets.entries()) if (b.point !== null) expect(coarse.filter((x) => x.close_cc === coarse[i]!.close_cc).length, `one-value bucket ${i}`).toBe(1);
+    for (const [i, b] of buckets.entries())
+      if (b.point !== null) expect(coarse.filter((x) => x.close_cc === coarse[i]!.close_cc).length, `one-value bucket ${i}`).toBe(1);
     // Every row's class is its flags, overdue and its close bucket's coarse bucket (none when open),
     // also after increments moved cases past their deadlines (open_facts keeps the open ones).
     for (const table of ['complaint_facts', 'open_facts']) {
       const [classes] = (await read(`SELECT count(*)::INTEGER AS n,
           count(*) FILTER (WHERE c.x_bits IS DISTINCT FROM f.x_bits - 16384 * f.x_overdue OR c.x_overdue IS DISTINCT FROM f.x_overdue
                              OR c.close_cc IS DISTINCT FROM b.close_cc)::INTEGER AS wrong
-        FROM ${table} f LEFT JOIN flag_classes c USING (x_class) LEFT JOIN close_buckets b ON b.close_cb = f.close_cb`)) as [{ n: number; wrong: number }];
+        FROM ${table} f LEFT JOIN flag_classes c USING (x_class) LEFT JOIN close_buckets b ON b.close_cb = f.close_cb`)) as [
+        { n: number; wrong: number },
+      ];
       expect(classes.n, table).toBeGreaterThan(0);
       expect(classes.wrong, table).toBe(0);
     }
@@ -216,12 +269,14 @@ describe('incremental runs', () => {
     const [twins] = (await read(`SELECT count(*) FILTER (WHERE c.x_bits & 2 = 0)::INTEGER AS open,
         count(*) FILTER (WHERE c.x_bits & 2 = 0 AND (t.x_class IS NULL OR t.x_twin <> c.x_class OR t.x_overdue = c.x_overdue OR t.x_bits <> c.x_bits))::INTEGER AS wrong,
         count(*) FILTER (WHERE c.x_bits & 2 <> 0 AND c.x_twin IS NOT NULL)::INTEGER AS closed_with_twin
-      FROM flag_classes c LEFT JOIN flag_classes t ON t.x_class = c.x_twin`)) as [{ open: number; wrong: number; closed_with_twin: number }];
+      FROM flag_classes c LEFT JOIN flag_classes t ON t.x_class = c.x_twin`)) as [
+      { open: number; wrong: number; closed_with_twin: number },
+    ];
     expect(twins).toEqual({ open: expect.any(Number), wrong: 0, closed_with_twin: 0 });
     expect(twins.open).toBeGreaterThan(0);
   });
 
-  test('x_bits holds x_cross_border in bit 0 and x_overdue in bit 14: the filters\' columns and the measures\' bits agree', async () => {
+  test("x_bits holds x_cross_border in bit 0 and x_overdue in bit 14: the filters' columns and the measures' bits agree", async () => {
     // Its other bits are only read by the measures, which the correctness suite checks against
     // PostgreSQL (a deadline passing between two runs included); these two also have columns of
     // their own (the filters read them), kept in step.
@@ -290,7 +345,9 @@ describe('failures and publication', () => {
     expect(full).toMatchObject({ kind: 'full', status: 'failed', error: 'disk full (injected)' });
     expect(run).toMatchObject({ status: 'failed', error: 'disk full (injected)' });
     // The INSERT's instance-wide optimizer switch (etl/steps/complaint-facts.ts) is not left behind.
-    const [setting] = (await app.app.get<AnalyticsStores>(ANALYTICS).source.read((q) => q(`SELECT current_setting('disabled_optimizers') AS v`))) as [{ v: string }];
+    const [setting] = (await app.app
+      .get<AnalyticsStores>(ANALYTICS)
+      .source.read((q) => q(`SELECT current_setting('disabled_optimizers') AS v`))) as [{ v: string }];
     expect(setting.v).toBe('');
     const during = await summary(c);
     expect(during).toEqual(before);
@@ -331,7 +388,11 @@ describe('failures and publication', () => {
   });
 
   test('a run left running by a stopped process is marked failed at the next start', async () => {
-    const row = await app.store.db.insertInto('etl_runs').values({ kind: 'incremental', status: 'running', trigger: 'schedule' }).returning('id').executeTakeFirstOrThrow();
+    const row = await app.store.db
+      .insertInto('etl_runs')
+      .values({ kind: 'incremental', status: 'running', trigger: 'schedule' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const other = await startApp({ store: app.store });
     try {
       const r = await app.store.db.selectFrom('etl_runs').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
@@ -403,7 +464,9 @@ describe('schedule (ETL_CRON)', () => {
       }
       expect(seen).toBe(1);
       const runs = await c.get('/api/v1/etl/runs');
-      expect(runs.body.items.some((r: { trigger: string; status: string }) => r.trigger === 'schedule' && r.status === 'succeeded')).toBe(true);
+      expect(runs.body.items.some((r: { trigger: string; status: string }) => r.trigger === 'schedule' && r.status === 'succeeded')).toBe(
+        true,
+      );
     } finally {
       await app.close();
     }
@@ -429,7 +492,12 @@ describe('watermark', () => {
     test('a transaction that commits after a run is picked up by the next run', async () => {
       const c = client(app.baseUrl);
       await runEtl(c);
-      const target = await app.store.db.selectFrom('complaints').select(['id', 'sector']).where('sector', '<>', 'food').orderBy('id').executeTakeFirstOrThrow();
+      const target = await app.store.db
+        .selectFrom('complaints')
+        .select(['id', 'sector'])
+        .where('sector', '<>', 'food')
+        .orderBy('id')
+        .executeTakeFirstOrThrow();
       const foodBefore = (await summary(c, 'sector=food')).complaints!;
       const late = new pg.Client({ connectionString: t.url });
       await late.connect();
@@ -453,7 +521,13 @@ describe('watermark', () => {
     test('a full extract split over connections reads one snapshot: every complaint once, nothing committed after it', async () => {
       const before = (await app.store.db.selectFrom('complaints').select('id').execute()).map((r) => String(r.id)).sort();
       // A complaint read by a helper connection (parts 1 and 2; part 0 is the first connection's).
-      const target = await app.store.db.selectFrom('complaints').select(['id', 'sector']).where('sector', '<>', 'food').where(sql<boolean>`id % 3 <> 0`).orderBy('id', 'desc').executeTakeFirstOrThrow();
+      const target = await app.store.db
+        .selectFrom('complaints')
+        .select(['id', 'sector'])
+        .where('sector', '<>', 'food')
+        .where(sql<boolean>`id % 3 <> 0`)
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
       const dir = mkdtempSync(path.join(os.tmpdir(), 'odr-extract-'));
       const late = new pg.Client({ connectionString: t.url });
       await late.connect();
@@ -482,7 +556,6 @@ describe('watermark', () => {
         rmSync(dir, { recursive: true, force: true });
       }
     });
-
   } else {
     test('the extract reads in one REPEATABLE READ snapshot and keeps its xmin as the watermark', async () => {
       const app = await startApp();
@@ -494,7 +567,9 @@ describe('watermark', () => {
         const xmin = await sql<{ x: string }>`select pg_snapshot_xmin(pg_current_snapshot())::text as x`.execute(app.store.db);
         expect(row.snapshot_xmin).toMatch(/^\d+$/);
         expect(BigInt(row.snapshot_xmin!)).toBeLessThanOrEqual(BigInt(xmin.rows[0]!.x));
-        const changed = await sql<{ n: string }>`select count(*)::text as n from complaints where changed_xid >= ${row.snapshot_xmin}::xid8`.execute(app.store.db);
+        const changed = await sql<{
+          n: string;
+        }>`select count(*)::text as n from complaints where changed_xid >= ${row.snapshot_xmin}::xid8`.execute(app.store.db);
         expect(Number(changed.rows[0]!.n)).toBe(0);
       } finally {
         await app.close();

@@ -32,30 +32,70 @@ const t = (days: number) => addDays(T0, days);
 
 /** Every lifecycle ending, open cases at each stage, awkward text and exact prices. */
 function handmade(): TestComplaint[] {
-  const base = (ref: string, over: Partial<TestComplaint>) => validComplaint({ externalRef: `HAND-${ref}`, source: 'hand', filedAt: T0, ...over });
+  const base = (ref: string, over: Partial<TestComplaint>) =>
+    validComplaint({ externalRef: `HAND-${ref}`, source: 'hand', filedAt: T0, ...over });
   return [
     base('OUTCOME', {
-      consumer: { country: 'IT', language: 'it', name: 'José Ñúñez-O\'Brien', email: 'jose@example.org', address: 'Via "Roma", 1\nTorino, IT' },
+      consumer: {
+        country: 'IT',
+        language: 'it',
+        name: "José Ñúñez-O'Brien",
+        email: 'jose@example.org',
+        address: 'Via "Roma", 1\nTorino, IT',
+      },
       description: '=HYPERLINK("http://x") — ordered 2 × "shoes", 50% off;\r\nnever delivered 📦 „neuwertig“\ttab',
       price: { amount: '59.90', currency: 'EUR' },
-      events: [ev.sent(t(0.01)), ev.replied(t(2)), ev.agreed(t(5), 'ADR-RT'), ev.accepted(t(9)), ev.outcome(t(40), 'in_favour_of_consumer'), ev.compliance(t(70), true)],
+      events: [
+        ev.sent(t(0.01)),
+        ev.replied(t(2)),
+        ev.agreed(t(5), 'ADR-RT'),
+        ev.accepted(t(9)),
+        ev.outcome(t(40), 'in_favour_of_consumer'),
+        ev.compliance(t(70), true),
+      ],
     }),
-    base('REFUSED', { events: [ev.sent(t(0.01)), ev.replied(t(2)), ev.agreed(t(5), 'ADR-RT'), ev.refused(t(8), 'd')], price: { amount: '0.50', currency: 'GBP' } }),
+    base('REFUSED', {
+      events: [ev.sent(t(0.01)), ev.replied(t(2)), ev.agreed(t(5), 'ADR-RT'), ev.refused(t(8), 'd')],
+      price: { amount: '0.50', currency: 'GBP' },
+    }),
     base('DISCONTINUED', {
-      events: [ev.sent(t(0.01)), ev.replied(t(2)), ev.agreed(t(5), 'ADR-RT2'), ev.accepted(t(9)), ev.discontinued(t(30), 'consumer_withdrew', 'Consumer said "stop", then, no reply')],
+      events: [
+        ev.sent(t(0.01)),
+        ev.replied(t(2)),
+        ev.agreed(t(5), 'ADR-RT2'),
+        ev.accepted(t(9)),
+        ev.discontinued(t(30), 'consumer_withdrew', 'Consumer said "stop", then, no reply'),
+      ],
       price: { amount: '12.3456', currency: 'SEK' },
     }),
-    base('NOCOMPLY', { events: [ev.sent(t(0.01)), ev.replied(t(2)), ev.agreed(t(5), 'ADR-RT'), ev.accepted(t(9)), ev.outcome(t(50), 'in_favour_of_trader'), ev.compliance(t(80), false)] }),
+    base('NOCOMPLY', {
+      events: [
+        ev.sent(t(0.01)),
+        ev.replied(t(2)),
+        ev.agreed(t(5), 'ADR-RT'),
+        ev.accepted(t(9)),
+        ev.outcome(t(50), 'in_favour_of_trader'),
+        ev.compliance(t(80), false),
+      ],
+    }),
     base('WITHDRAWN', { events: [ev.withdrawn(t(1))], price: { amount: '1000', currency: 'EUR' } }),
     base('DECLINED', { events: [ev.sent(t(0.01)), ev.replied(t(3), 'declines'), ev.noAgreement(t(4))] }),
-    base('SETTLED', { events: [ev.sent(t(0.01)), ev.replied(t(3), 'direct_talks'), ev.settled(t(20))], orderedOnline: false, contactedTrader: false }),
+    base('SETTLED', {
+      events: [ev.sent(t(0.01)), ev.replied(t(3), 'direct_talks'), ev.settled(t(20))],
+      orderedOnline: false,
+      contactedTrader: false,
+    }),
     base('OPEN-FILED', { events: [] }),
     base('OPEN-SENT', { events: [ev.sent(t(0.5))], complainant: 'trader' }),
     base('OPEN-REPLIED', { events: [ev.sent(t(0.5)), ev.replied(t(1))] }),
     base('OPEN-AGREED', { events: [ev.sent(t(0.5)), ev.replied(t(1)), ev.agreed(t(2), 'ADR-RT2')] }),
     base('OPEN-ACCEPTED', { events: [ev.sent(t(0.5)), ev.replied(t(1)), ev.agreed(t(2), 'ADR-RT2'), ev.accepted(t(3))] }),
     // Named traders without an id, and the EU's own country codes.
-    base('NAMEONLY', { trader: { name: 'Ελληνικό Κατάστημα Α.Ε.', country: 'EL' }, consumer: { country: 'UK', name: 'Ann, "the" buyer' }, events: [ev.sent(t(0.2))] }),
+    base('NAMEONLY', {
+      trader: { name: 'Ελληνικό Κατάστημα Α.Ε.', country: 'EL' },
+      consumer: { country: 'UK', name: 'Ann, "the" buyer' },
+      events: [ev.sent(t(0.2))],
+    }),
     { ...minimalComplaint({ externalRef: 'HAND-MINIMAL', source: 'hand', filedAt: T0 }) },
     base('INJECTION', { description: "'); DROP TABLE complaints; --", events: [] }),
     // Spreadsheet formulas in text (issue 17): written neutralised in CSV, read back as they were.
@@ -116,12 +156,18 @@ beforeAll(async () => {
   await prepare(A.store, apiA);
   const ingest = new IngestService(A.store, { traderReplyDays: 10 });
   await ingest.ingest({ items: items([...DEMO.complaints()]), format: 'ndjson', defaultSource: 'demo', caller: 'test' });
-  const hand = await apiA.ndjson(handmade().map((c) => JSON.stringify(c)).join('\n'));
+  const hand = await apiA.ndjson(
+    handmade()
+      .map((c) => JSON.stringify(c))
+      .join('\n'),
+  );
   expect(hand.status, hand.text).toBe(200);
 
   // Later history: erased personal data, an event appended then another voided.
   const id = async (ref: string) => (await apiA.get(`/api/v1/complaints?q=${ref}`)).body.items[0].id as string;
-  const erased = await apiA.postRaw(`/api/v1/complaints/${await id('HAND-ERASED')}/personal-data`, undefined, undefined, { method: 'DELETE' });
+  const erased = await apiA.postRaw(`/api/v1/complaints/${await id('HAND-ERASED')}/personal-data`, undefined, undefined, {
+    method: 'DELETE',
+  });
   expect(erased.status, erased.text).toBe(200);
   const voided = await id('HAND-VOIDED');
   const appended = await apiA.event(voided, { type: 'trader_replied', at: t(3), decision: 'proposes_adr' });
@@ -150,7 +196,9 @@ describe.each(FORMATS)('%s export', (format) => {
   it('is a download named after its filters and the time', () => {
     expect(first.status, first.bytes.toString('utf8', 0, 300)).toBe(200);
     expect(first.headers.get('content-type')).toContain(CONTENT[format]);
-    expect(first.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="complaints_all_\\d{8}T\\d{6}Z\\.${format}"$`));
+    expect(first.headers.get('content-disposition')).toMatch(
+      new RegExp(`^attachment; filename="complaints_all_\\d{8}T\\d{6}Z\\.${format}"$`),
+    );
   });
 
   it('ingests into a fresh store and exports again to the same bytes', async () => {
@@ -194,15 +242,40 @@ describe('export contents', () => {
     for (const l of lines) expect(complaintInput.safeParse(JSON.parse(l)).success, l).toBe(true);
     const outcome = handmade()[0]!;
     expect(byRef.get('HAND-OUTCOME')).toEqual({
-      externalRef: 'HAND-OUTCOME', source: 'hand', filedAt: T0, complainant: 'consumer',
-      consumer: outcome.consumer, trader: outcome.trader, sector: outcome.sector, problem: outcome.problem,
-      problemDetail: outcome.problemDetail, orderedOnline: true, price: { amount: '59.90', currency: 'EUR' },
-      purchasedAt: outcome.purchasedAt, contactedTrader: true, language: 'it', description: outcome.description,
+      externalRef: 'HAND-OUTCOME',
+      source: 'hand',
+      filedAt: T0,
+      complainant: 'consumer',
+      consumer: outcome.consumer,
+      trader: outcome.trader,
+      sector: outcome.sector,
+      problem: outcome.problem,
+      problemDetail: outcome.problemDetail,
+      orderedOnline: true,
+      price: { amount: '59.90', currency: 'EUR' },
+      purchasedAt: outcome.purchasedAt,
+      contactedTrader: true,
+      language: 'it',
+      description: outcome.description,
       events: outcome.events!.map((e) => ({ ...e, at: new Date(e.at).toISOString() })),
     });
     expect(Object.keys(byRef.get('HAND-OUTCOME'))).toEqual([
-      'externalRef', 'source', 'filedAt', 'complainant', 'consumer', 'trader', 'sector', 'problem', 'problemDetail',
-      'orderedOnline', 'price', 'purchasedAt', 'contactedTrader', 'language', 'description', 'events',
+      'externalRef',
+      'source',
+      'filedAt',
+      'complainant',
+      'consumer',
+      'trader',
+      'sector',
+      'problem',
+      'problemDetail',
+      'orderedOnline',
+      'price',
+      'purchasedAt',
+      'contactedTrader',
+      'language',
+      'description',
+      'events',
     ]);
     expect(byRef.get('HAND-VOIDED').events.map((e: { type: string }) => e.type)).toEqual(['sent_to_trader', 'trader_replied']);
     expect(byRef.get('HAND-ERASED').consumer).toEqual({ country: 'IT', language: 'it' });
@@ -211,8 +284,15 @@ describe('export contents', () => {
     expect(byRef.get('HAND-NAMEONLY').trader.id).toMatch(/\S/);
     expect(byRef.get('HAND-NAMEONLY').consumer.country).toBe('GB');
     expect(byRef.get('HAND-MINIMAL')).toEqual({
-      externalRef: 'HAND-MINIMAL', source: 'hand', filedAt: T0, complainant: 'consumer', consumer: { country: 'FR' },
-      trader: { id: 'T-MIN', country: 'FR' }, sector: 'airlines', problem: 'redress', events: [],
+      externalRef: 'HAND-MINIMAL',
+      source: 'hand',
+      filedAt: T0,
+      complainant: 'consumer',
+      consumer: { country: 'FR' },
+      trader: { id: 'T-MIN', country: 'FR' },
+      sector: 'airlines',
+      problem: 'redress',
+      events: [],
     });
     expect(byRef.get('HAND-DISCONTINUED').price).toEqual({ amount: '12.3456', currency: 'SEK' });
   });
@@ -220,14 +300,48 @@ describe('export contents', () => {
   it('CSV has the contract header, the milestones, and quotes what needs quoting', async () => {
     const csv = await text('format=csv&source=hand&closure=adr_refused,adr_outcome');
     const [header] = csv.split('\n');
-    expect(header).toBe([
-      'external_ref', 'source', 'filed_at', 'complainant', 'consumer_country', 'consumer_language', 'consumer_name',
-      'consumer_email', 'consumer_address', 'trader_id', 'trader_name', 'trader_country', 'trader_website', 'sector',
-      'problem', 'problem_detail', 'ordered_online', 'price_amount', 'price_currency', 'purchased_at', 'contacted_trader',
-      'language', 'description', 'sent_to_trader_at', 'trader_replied_at', 'trader_decision', 'adr_body_id',
-      'adr_agreed_at', 'adr_decided_at', 'adr_decision', 'refusal_ground', 'closed_at', 'closure', 'adr_result',
-      'discontinued_reason', 'discontinued_note', 'compliance_reported_at', 'complied',
-    ].join(','));
+    expect(header).toBe(
+      [
+        'external_ref',
+        'source',
+        'filed_at',
+        'complainant',
+        'consumer_country',
+        'consumer_language',
+        'consumer_name',
+        'consumer_email',
+        'consumer_address',
+        'trader_id',
+        'trader_name',
+        'trader_country',
+        'trader_website',
+        'sector',
+        'problem',
+        'problem_detail',
+        'ordered_online',
+        'price_amount',
+        'price_currency',
+        'purchased_at',
+        'contacted_trader',
+        'language',
+        'description',
+        'sent_to_trader_at',
+        'trader_replied_at',
+        'trader_decision',
+        'adr_body_id',
+        'adr_agreed_at',
+        'adr_decided_at',
+        'adr_decision',
+        'refusal_ground',
+        'closed_at',
+        'closure',
+        'adr_result',
+        'discontinued_reason',
+        'discontinued_note',
+        'compliance_reported_at',
+        'complied',
+      ].join(','),
+    );
     expect(csv).toContain(`,${t(8)},refused,d,,,,,,,`);
     expect(csv).toContain('"Via ""Roma"", 1\nTorino, IT"');
     expect(csv).toContain(',59.90,EUR,');
@@ -241,10 +355,15 @@ describe('export contents', () => {
     const rows = parse(body, { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
-      trader_name: "'=cmd|' /C calc'!A0", consumer_name: "'-12", consumer_address: "'@SUM(A1)", description: "''=already quoted", price_amount: '12.50',
+      trader_name: "'=cmd|' /C calc'!A0",
+      consumer_name: "'-12",
+      consumer_address: "'@SUM(A1)",
+      description: "''=already quoted",
+      price_amount: '12.50',
     });
     const everything = parse(await text('format=csv&source=hand'), { columns: true }) as Record<string, string>[];
-    for (const r of everything) for (const [column, cell] of Object.entries(r)) expect(/^[=+\-@\t\r]/.test(cell), `${r.external_ref} ${column}: ${cell}`).toBe(false);
+    for (const r of everything)
+      for (const [column, cell] of Object.entries(r)) expect(/^[=+\-@\t\r]/.test(cell), `${r.external_ref} ${column}: ${cell}`).toBe(false);
 
     const C = await startApp({ env: { DATA_DIR: await dataDir() } });
     try {
@@ -265,8 +384,14 @@ describe('export contents', () => {
   it('filters apply, and are stamped in the file name', async () => {
     const d = await download(A, 'format=ndjson&consumerCountry=UK,EL&crossBorder=true&from=2024-05-01&q=HAND-NAME');
     expect(d.status).toBe(200);
-    expect(d.headers.get('content-disposition')).toMatch(/^attachment; filename="complaints_consumerCountry-GB\+GR_crossBorder-true_from-2024-05-01_q-HAND-NAME_\d{8}T\d{6}Z\.ndjson"$/);
-    const refs = d.bytes.toString().trimEnd().split('\n').map((l) => JSON.parse(l).externalRef);
+    expect(d.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="complaints_consumerCountry-GB\+GR_crossBorder-true_from-2024-05-01_q-HAND-NAME_\d{8}T\d{6}Z\.ndjson"$/,
+    );
+    const refs = d.bytes
+      .toString()
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l).externalRef);
     expect(refs).toEqual(['HAND-NAMEONLY']);
     const empty = await download(A, 'format=csv&traderId=T-NOBODY');
     expect(empty.bytes.toString().split('\n').filter(Boolean)).toHaveLength(1);
@@ -285,7 +410,14 @@ describe('export contents', () => {
   });
 
   it('answers 400 for bad parameters before sending anything', async () => {
-    for (const q of ['format=xlsx', 'format=csv&limit=5', 'format=csv&cursor=abc', 'stage=nope', 'format=csv&from=2024-02-01&to=2024-01-01', 'sort=filedAt']) {
+    for (const q of [
+      'format=xlsx',
+      'format=csv&limit=5',
+      'format=csv&cursor=abc',
+      'stage=nope',
+      'format=csv&from=2024-02-01&to=2024-01-01',
+      'sort=filedAt',
+    ]) {
       const res = await fetch(`${A.baseUrl}/api/v1/complaints/export?${q}`, { headers: adminHeaders });
       const body = await res.text();
       expectError({ status: res.status, headers: res.headers, text: body, body: JSON.parse(body) }, 400);
@@ -298,7 +430,9 @@ describe('export contents', () => {
   });
 
   it('the store still has its tables after the injection-looking description travelled through', async () => {
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from complaints where description = ${"'); DROP TABLE complaints; --"}`.execute(A.store.db);
+    const { rows } = await sql<{
+      n: number;
+    }>`select count(*)::int as n from complaints where description = ${"'); DROP TABLE complaints; --"}`.execute(A.store.db);
     expect(rows[0]!.n).toBe(1);
   });
 });
@@ -311,8 +445,18 @@ describe('a case with two compliance reports', () => {
       const api = client(C.baseUrl);
       await putAdrBody(api, 'ADR-RT');
       const c = validComplaint({
-        externalRef: 'MULTI-1', source: 'multi', filedAt: T0,
-        events: [ev.sent(t(0.01)), ev.replied(t(2)), ev.agreed(t(5), 'ADR-RT'), ev.accepted(t(9)), ev.outcome(t(40)), ev.compliance(t(60), false), ev.compliance(t(90), true)],
+        externalRef: 'MULTI-1',
+        source: 'multi',
+        filedAt: T0,
+        events: [
+          ev.sent(t(0.01)),
+          ev.replied(t(2)),
+          ev.agreed(t(5), 'ADR-RT'),
+          ev.accepted(t(9)),
+          ev.outcome(t(40)),
+          ev.compliance(t(60), false),
+          ev.compliance(t(90), true),
+        ],
       });
       expect((await api.ndjson(JSON.stringify(c))).status).toBe(200);
 

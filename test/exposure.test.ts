@@ -98,7 +98,15 @@ describe('no caching of API answers (finding 10)', () => {
       tokens: await admin.get('/api/v1/tokens'),
     };
     expect(Object.fromEntries(Object.entries(answers).map(([k, a]) => [k, a.status]))).toEqual({
-      created: 201, list: 200, case: 200, export: 200, badQuery: 400, noToken: 401, unknownCase: 404, unknownRoute: 404, tokens: 200,
+      created: 201,
+      list: 200,
+      case: 200,
+      export: 200,
+      badQuery: 400,
+      noToken: 401,
+      unknownCase: 404,
+      unknownRoute: 404,
+      tokens: 200,
     });
     for (const [k, a] of Object.entries(answers)) expect(a.headers.get('cache-control'), k).toBe('no-store');
 
@@ -124,7 +132,9 @@ describe('the docs page serves only what it loads (finding 12)', () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     const refs = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
-    expect(refs).toEqual(expect.arrayContaining(['/api/docs/assets/swagger-ui.css', '/api/docs/assets/swagger-ui-bundle.js', '/api/docs/init.js']));
+    expect(refs).toEqual(
+      expect.arrayContaining(['/api/docs/assets/swagger-ui.css', '/api/docs/assets/swagger-ui-bundle.js', '/api/docs/init.js']),
+    );
     for (const ref of refs) {
       const res = await fetch(app.baseUrl + ref);
       expect(res.status, ref).toBe(200);
@@ -133,8 +143,18 @@ describe('the docs page serves only what it loads (finding 12)', () => {
   });
 
   it.each([
-    'package.json', 'index.html', 'README.md', 'swagger-initializer.js', 'oauth2-redirect.html', 'swagger-ui-bundle.js.map', 'swagger-ui.css.map',
-    'swagger-ui.js', 'absolute-path.js', '', 'swagger-ui.css/../package.json', '%2e%2e/swagger-ui-dist/package.json',
+    'package.json',
+    'index.html',
+    'README.md',
+    'swagger-initializer.js',
+    'oauth2-redirect.html',
+    'swagger-ui-bundle.js.map',
+    'swagger-ui.css.map',
+    'swagger-ui.js',
+    'absolute-path.js',
+    '',
+    'swagger-ui.css/../package.json',
+    '%2e%2e/swagger-ui-dist/package.json',
   ])('/api/docs/assets/%s → 404', async (file) => {
     const res = await fetch(`${app.baseUrl}/api/docs/assets/${file}`);
     expect(res.status, file).toBe(404);
@@ -182,7 +202,8 @@ describe('scoped roles see no system-wide metadata (finding 6)', () => {
   it('GET /etl/runs (global row counts, raw errors) answers admins and regulators only', async () => {
     expect((await admin.get('/api/v1/etl/runs')).status).toBe(200);
     expect((await client(app.baseUrl, tok.regulator).get('/api/v1/etl/runs')).status).toBe(200);
-    for (const role of ['trader', 'adrBody', 'ingest'] as const) expectError(await client(app.baseUrl, tok[role]).get('/api/v1/etl/runs'), 403);
+    for (const role of ['trader', 'adrBody', 'ingest'] as const)
+      expectError(await client(app.baseUrl, tok[role]).get('/api/v1/etl/runs'), 403);
   });
 
   it("asOf tells the platform's total to unbound readers only; bound roles get the stamp without it", async () => {
@@ -220,7 +241,12 @@ describe('scoped roles see no system-wide metadata (finding 6)', () => {
       expect(await res.json()).toEqual({ status: 'ok' });
     }
     const detailed = await fetch(`${app.baseUrl}/api/health`, { headers: adminHeaders });
-    expect(await detailed.json()).toMatchObject({ status: 'ok', postgres: { status: 'up' }, analytics: { status: 'up', asOf: { complaints: OWN + OTHERS } }, lastEtlRun: { status: 'succeeded' } });
+    expect(await detailed.json()).toMatchObject({
+      status: 'ok',
+      postgres: { status: 'up' },
+      analytics: { status: 'up', asOf: { complaints: OWN + OTHERS } },
+      lastEtlRun: { status: 'succeeded' },
+    });
   });
 
   it('health when the stores fail: the raw error text only to an admin; still 503 when nothing can be served', async () => {
@@ -261,13 +287,20 @@ describe('tokens may expire (finding 12)', () => {
     for (const expiresAt of ['2020-01-01T00:00:00Z', new Date(Date.now() - 1000).toISOString(), 'tomorrow', '2099-01-01T00:00:00+16:00']) {
       const a = await admin.postJson('/api/v1/tokens', { role: 'regulator', label: 'expiring', expiresAt });
       expectError(a, 422);
-      expect(a.body.details.map((d: { field: string }) => d.field), expiresAt).toContain('expiresAt');
+      expect(
+        a.body.details.map((d: { field: string }) => d.field),
+        expiresAt,
+      ).toContain('expiresAt');
     }
   });
 
   it('issues and lists a token with its expiry; at that instant it is a 401 that says it expired, though cached', async () => {
     const expiresAt = new Date(Date.now() + 1500);
-    const issued = await admin.postJson('/api/v1/tokens', { role: 'regulator', label: 'short lived', expiresAt: expiresAt.toISOString().replace('Z', '+00:00') });
+    const issued = await admin.postJson('/api/v1/tokens', {
+      role: 'regulator',
+      label: 'short lived',
+      expiresAt: expiresAt.toISOString().replace('Z', '+00:00'),
+    });
     expect(issued.status, issued.text).toBe(201);
     expect(issued.body.expiresAt).toBe(expiresAt.toISOString());
     const listed = (await admin.get('/api/v1/tokens')).body.items.find((t: { id: string }) => t.id === issued.body.id);
@@ -327,7 +360,8 @@ describe('the rate limiter counts before it looks tokens up (finding 12)', () =>
     const tokens = app.app.get(TokenService);
     const before = tokens.storeLookups;
     const statuses: number[] = [];
-    for (let i = 0; i < 40; i++) statuses.push((await client(app.baseUrl, `odr_bogus-${i}-${Math.random()}`).get('/api/v1/complaints')).status);
+    for (let i = 0; i < 40; i++)
+      statuses.push((await client(app.baseUrl, `odr_bogus-${i}-${Math.random()}`).get('/api/v1/complaints')).status);
     expect(statuses).toEqual([...Array<number>(LIMIT).fill(401), ...Array<number>(40 - LIMIT).fill(429)]);
     expect(tokens.storeLookups - before).toBeLessThanOrEqual(LIMIT);
 

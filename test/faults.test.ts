@@ -17,8 +17,15 @@ import { Cluster, PG_BIN } from './support/pg-cluster.js';
 import { auth, buildServer, ServerProcess, sleep } from './support/server-process.js';
 
 /** A bulk NDJSON upload written in slices with pauses, so a fault can land in the middle. */
-function slowUpload(app: ServerProcess, lines: string[], opts: { slices: number; pauseMs: number; onSlice?: (i: number, req: http.ClientRequest) => void }) {
-  const req = http.request(`${app.base}/api/v1/complaints/bulk`, { method: 'POST', headers: { ...auth(), 'content-type': 'application/x-ndjson' } });
+function slowUpload(
+  app: ServerProcess,
+  lines: string[],
+  opts: { slices: number; pauseMs: number; onSlice?: (i: number, req: http.ClientRequest) => void },
+) {
+  const req = http.request(`${app.base}/api/v1/complaints/bulk`, {
+    method: 'POST',
+    headers: { ...auth(), 'content-type': 'application/x-ndjson' },
+  });
   const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
     req.on('response', (res) => {
       let body = '';
@@ -77,7 +84,11 @@ describe.skipIf(!PG_BIN)('faults against a throw-away PostgreSQL cluster', () =>
     db.on('error', () => {});
     app = new ServerProcess(cluster.url('odr'));
     await app.start();
-    const seeded = await app.fetch('/api/v1/complaints/bulk', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: ndjsonLines(3000).join('') });
+    const seeded = await app.fetch('/api/v1/complaints/bulk', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body: ndjsonLines(3000).join(''),
+    });
     expect(seeded.status, await seeded.clone().text()).toBe(200);
     expect((await etlRun(true)).status).toBe('succeeded');
   }, 180_000);
@@ -94,11 +105,23 @@ describe.skipIf(!PG_BIN)('faults against a throw-away PostgreSQL cluster', () =>
     const stored = await counts();
     cluster.stop('fast');
 
-    const one = await app.fetch('/api/v1/complaints', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validComplaint()) });
+    const one = await app.fetch('/api/v1/complaints', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(validComplaint()),
+    });
     expect(one.status, app.log).toBe(503);
     expect(Number(one.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(await one.json()).toMatchObject({ statusCode: 503, error: 'Service Unavailable', message: expect.stringMatching(/database is unreachable/) });
-    const bulk = await app.fetch('/api/v1/complaints/bulk', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: ndjsonLines(50).join('') });
+    expect(await one.json()).toMatchObject({
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: expect.stringMatching(/database is unreachable/),
+    });
+    const bulk = await app.fetch('/api/v1/complaints/bulk', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body: ndjsonLines(50).join(''),
+    });
     expect(bulk.status).toBe(503);
     expect(bulk.headers.get('retry-after')).toBeTruthy();
     const etl = await app.fetch('/api/v1/etl/runs', { method: 'POST' });
@@ -117,7 +140,9 @@ describe.skipIf(!PG_BIN)('faults against a throw-away PostgreSQL cluster', () =>
     let status = 0;
     const c = validComplaint();
     while (Date.now() - t0 < 20_000) {
-      status = (await app.fetch('/api/v1/complaints', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(c) })).status;
+      status = (
+        await app.fetch('/api/v1/complaints', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(c) })
+      ).status;
       if (status === 201) break;
       await sleep(100);
     }
@@ -136,7 +161,15 @@ describe.skipIf(!PG_BIN)('faults against a throw-away PostgreSQL cluster', () =>
 
   it('PostgreSQL killed (immediate stop) under the open pool: no broken connection is reused after it returns', async () => {
     cluster.stop('immediate');
-    expect((await app.fetch('/api/v1/complaints', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validComplaint()) })).status).toBe(503);
+    expect(
+      (
+        await app.fetch('/api/v1/complaints', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(validComplaint()),
+        })
+      ).status,
+    ).toBe(503);
     cluster.start();
     const t0 = Date.now();
     // Every pooled connection must work again: a burst wider than the pool (10).
@@ -182,7 +215,9 @@ describe.skipIf(!PG_BIN)('faults against a throw-away PostgreSQL cluster', () =>
       const back = new Date();
       const t0 = Date.now();
       for (;;) {
-        const r = await db.query(`select id from etl_runs where trigger = 'schedule' and status = 'succeeded' and started_at > $1`, [back]).catch(() => ({ rows: [] }));
+        const r = await db
+          .query(`select id from etl_runs where trigger = 'schedule' and status = 'succeeded' and started_at > $1`, [back])
+          .catch(() => ({ rows: [] }));
         if (r.rows.length) break;
         expect(Date.now() - t0, scheduled.log).toBeLessThan(10_000);
         await sleep(200);
@@ -217,14 +252,22 @@ describe.skipIf(!PG_BIN)('faults against a throw-away PostgreSQL cluster', () =>
     await app.exit;
     expect(await counts()).toEqual(before);
     await app.start();
-    const again = await app.fetch('/api/v1/complaints/bulk', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: lines.join('') });
+    const again = await app.fetch('/api/v1/complaints/bulk', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body: lines.join(''),
+    });
     expect(again.status).toBe(200);
     expect(Number((await counts()).complaints)).toBe(Number(before.complaints) + 3000);
   }, 90_000);
 
   it('kill -9 during an ETL run: the previous snapshot stays in service after a restart and the next run succeeds', async () => {
     // Grow the store so a full run takes long enough to be interrupted.
-    const more = await app.fetch('/api/v1/complaints/bulk', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: ndjsonLines(20_000).join('') });
+    const more = await app.fetch('/api/v1/complaints/bulk', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body: ndjsonLines(20_000).join(''),
+    });
     expect(more.status).toBe(200);
     const published = await summary();
     const watcher = new pg.Client({ connectionString: cluster.url('odr') });
@@ -232,7 +275,7 @@ describe.skipIf(!PG_BIN)('faults against a throw-away PostgreSQL cluster', () =>
     const last = Number((await watcher.query<{ id: string | null }>('select max(id) as id from etl_runs')).rows[0]!.id ?? 0);
     void app.fetch('/api/v1/etl/runs?full=true', { method: 'POST' }).catch(() => undefined);
     let killed: number | null = null;
-    for (const t0 = Date.now(); Date.now() - t0 < 10_000 && killed === null; ) {
+    for (const t0 = Date.now(); Date.now() - t0 < 10_000 && killed === null;) {
       const r = await watcher.query<{ id: string }>(`select id from etl_runs where status = 'running' and id > $1`, [last]);
       if (r.rows[0]) {
         app.child?.kill('SIGKILL');
@@ -264,7 +307,11 @@ describe.skipIf(!PG_BIN)('faults against a throw-away PostgreSQL cluster', () =>
       onSlice: (i) => {
         if (i === 2) app.child?.kill('SIGTERM');
         // Draining: the listening socket is closed, so a new connection is refused.
-        if (i === 4) refused = fetch(`${app.base}/api/health`).then(() => false, () => true);
+        if (i === 4)
+          refused = fetch(`${app.base}/api/health`).then(
+            () => false,
+            () => true,
+          );
       },
     });
     await up.written;

@@ -145,14 +145,24 @@ describe('security headers, CORS and body limits', () => {
 
   it('sends no CORS headers unless CORS_ORIGINS is set', async () => {
     const origin = 'https://elsewhere.example.org';
-    const pre = await fetch(`${app.baseUrl}/api/v1/etl/runs`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+    const pre = await fetch(`${app.baseUrl}/api/v1/etl/runs`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    });
     expect(pre.headers.get('access-control-allow-origin')).toBeNull();
     const get = await fetch(`${app.baseUrl}/api/health`, { headers: { origin } });
     expect(get.headers.get('access-control-allow-origin')).toBeNull();
 
     const cors = await startApp({ store: app.store, env: { CORS_ORIGINS: 'https://dashboard.example.org' } });
     try {
-      const ok = await fetch(`${cors.baseUrl}/api/v1/etl/runs`, { method: 'OPTIONS', headers: { origin: 'https://dashboard.example.org', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+      const ok = await fetch(`${cors.baseUrl}/api/v1/etl/runs`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'https://dashboard.example.org',
+          'access-control-request-method': 'GET',
+          'access-control-request-headers': 'authorization',
+        },
+      });
       expect(ok.status).toBeLessThan(300);
       expect(ok.headers.get('access-control-allow-origin')).toBe('https://dashboard.example.org');
       expect(ok.headers.get('access-control-allow-headers') ?? '').toMatch(/authorization/i);

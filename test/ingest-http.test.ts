@@ -6,10 +6,36 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { client, counts, expectError, expectHealthy, findStackTraces, putAdrBody, startApp, type Client, type RunningApp } from './support/http.js';
 import {
-  ALL_EVENT_TYPES, FILED_AT, MIN_CSV_HEADER, NEXT_STAGE, STAGE_TABLE, addDays, csv, csvOf, ev, eventOf, minCsvRow, minimalComplaint,
-  ndjson, uniqueRef, validComplaint, type EventTypeName, type TestComplaint, type TestEvent,
+  client,
+  counts,
+  expectError,
+  expectHealthy,
+  findStackTraces,
+  putAdrBody,
+  startApp,
+  type Client,
+  type RunningApp,
+} from './support/http.js';
+import {
+  ALL_EVENT_TYPES,
+  FILED_AT,
+  MIN_CSV_HEADER,
+  NEXT_STAGE,
+  STAGE_TABLE,
+  addDays,
+  csv,
+  csvOf,
+  ev,
+  eventOf,
+  minCsvRow,
+  minimalComplaint,
+  ndjson,
+  uniqueRef,
+  validComplaint,
+  type EventTypeName,
+  type TestComplaint,
+  type TestEvent,
 } from './support/complaints.js';
 
 let app: RunningApp;
@@ -41,7 +67,12 @@ async function fileCase(c: TestComplaint): Promise<any> {
 }
 
 async function idOf(ref: string, source: string): Promise<string> {
-  const r = await app.store.db.selectFrom('complaints').select('id').where('source', '=', source).where('external_ref', '=', ref).executeTakeFirstOrThrow();
+  const r = await app.store.db
+    .selectFrom('complaints')
+    .select('id')
+    .where('source', '=', source)
+    .where('external_ref', '=', ref)
+    .executeTakeFirstOrThrow();
   return r.id;
 }
 
@@ -51,14 +82,49 @@ describe('POST /complaints/:id/events follows domain.md §1', () => {
   const situations: Array<{ name: string; stage: string; path: TestEvent[]; allowed: readonly EventTypeName[] }> = [
     { name: 'filed', stage: 'filed', path: [], allowed: STAGE_TABLE.filed },
     { name: 'with_trader', stage: 'with_trader', path: [ev.sent(d(0.1))], allowed: STAGE_TABLE.with_trader },
-    { name: 'trader_replied (proposes_adr)', stage: 'trader_replied', path: [ev.sent(d(0.1)), ev.replied(d(1))], allowed: STAGE_TABLE.trader_replied },
-    { name: 'trader_replied (direct_talks)', stage: 'trader_replied', path: [ev.sent(d(0.1)), ev.replied(d(1), 'direct_talks')], allowed: STAGE_TABLE.trader_replied },
-    { name: 'trader_replied (declines)', stage: 'trader_replied', path: [ev.sent(d(0.1)), ev.replied(d(1), 'declines')], allowed: STAGE_TABLE.trader_replied_declines },
-    { name: 'at_adr_body', stage: 'at_adr_body', path: [ev.sent(d(0.1)), ev.replied(d(1)), ev.agreed(d(2), ADR)], allowed: STAGE_TABLE.at_adr_body },
-    { name: 'adr_in_progress', stage: 'adr_in_progress', path: [ev.sent(d(0.1)), ev.replied(d(1)), ev.agreed(d(2), ADR), ev.accepted(d(3))], allowed: STAGE_TABLE.adr_in_progress },
-    { name: 'closed by adr_outcome', stage: 'closed', path: [ev.sent(d(0.1)), ev.replied(d(1)), ev.agreed(d(2), ADR), ev.accepted(d(3)), ev.outcome(d(40))], allowed: STAGE_TABLE.closed_after_outcome },
+    {
+      name: 'trader_replied (proposes_adr)',
+      stage: 'trader_replied',
+      path: [ev.sent(d(0.1)), ev.replied(d(1))],
+      allowed: STAGE_TABLE.trader_replied,
+    },
+    {
+      name: 'trader_replied (direct_talks)',
+      stage: 'trader_replied',
+      path: [ev.sent(d(0.1)), ev.replied(d(1), 'direct_talks')],
+      allowed: STAGE_TABLE.trader_replied,
+    },
+    {
+      name: 'trader_replied (declines)',
+      stage: 'trader_replied',
+      path: [ev.sent(d(0.1)), ev.replied(d(1), 'declines')],
+      allowed: STAGE_TABLE.trader_replied_declines,
+    },
+    {
+      name: 'at_adr_body',
+      stage: 'at_adr_body',
+      path: [ev.sent(d(0.1)), ev.replied(d(1)), ev.agreed(d(2), ADR)],
+      allowed: STAGE_TABLE.at_adr_body,
+    },
+    {
+      name: 'adr_in_progress',
+      stage: 'adr_in_progress',
+      path: [ev.sent(d(0.1)), ev.replied(d(1)), ev.agreed(d(2), ADR), ev.accepted(d(3))],
+      allowed: STAGE_TABLE.adr_in_progress,
+    },
+    {
+      name: 'closed by adr_outcome',
+      stage: 'closed',
+      path: [ev.sent(d(0.1)), ev.replied(d(1)), ev.agreed(d(2), ADR), ev.accepted(d(3)), ev.outcome(d(40))],
+      allowed: STAGE_TABLE.closed_after_outcome,
+    },
     { name: 'closed by withdrawn', stage: 'closed', path: [ev.withdrawn(d(1))], allowed: STAGE_TABLE.closed_otherwise },
-    { name: 'closed by adr_refused', stage: 'closed', path: [ev.sent(d(0.1)), ev.replied(d(1)), ev.agreed(d(2), ADR), ev.refused(d(4))], allowed: STAGE_TABLE.closed_otherwise },
+    {
+      name: 'closed by adr_refused',
+      stage: 'closed',
+      path: [ev.sent(d(0.1)), ev.replied(d(1)), ev.agreed(d(2), ADR), ev.refused(d(4))],
+      allowed: STAGE_TABLE.closed_otherwise,
+    },
   ];
 
   for (const s of situations) {
@@ -127,11 +193,17 @@ describe('POST /complaints/:id/events follows domain.md §1', () => {
     expect(a.status, a.text).toBe(201);
     const b = await api.event(c.id, ev.settled('2024-03-06T11:22:00+01:00'));
     expect(b.status, b.text).toBe(201);
-    expect(b.body.events.map((e: { seq: number; type: string }) => [e.seq, e.type])).toEqual([[1, 'sent_to_trader'], [2, 'trader_replied'], [3, 'settled_directly']]);
+    expect(b.body.events.map((e: { seq: number; type: string }) => [e.seq, e.type])).toEqual([
+      [1, 'sent_to_trader'],
+      [2, 'trader_replied'],
+      [3, 'settled_directly'],
+    ]);
   });
 
   it('compliance_reported is repeatable after adr_outcome; the latest counts', async () => {
-    const c = await fileCase(validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(1)), ev.agreed(d(2), ADR), ev.accepted(d(3)), ev.outcome(d(40))] }));
+    const c = await fileCase(
+      validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(1)), ev.agreed(d(2), ADR), ev.accepted(d(3)), ev.outcome(d(40))] }),
+    );
     expect((await api.event(c.id, ev.compliance(d(50), false))).status).toBe(201);
     const a = await api.event(c.id, ev.compliance(d(55), true));
     expect(a.status, a.text).toBe(201);
@@ -162,7 +234,11 @@ describe('POST /complaints/:id/events follows domain.md §1', () => {
     const e = await api.event(c.id, { type: 'trader_replied', at: 'tomorrow', decision: 'declines' });
     expectError(e, 422);
     expect(e.body.details.map((x: { field: string }) => x.field)).toContain('at');
-    const f = await api.event(c.id, { type: 'trader_replied', at: new Date(Date.now() + 3 * 86_400_000).toISOString(), decision: 'declines' });
+    const f = await api.event(c.id, {
+      type: 'trader_replied',
+      at: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+      decision: 'declines',
+    });
     expectError(f, 422);
     expect(f.body.message + JSON.stringify(f.body.details)).toMatch(/future/);
     const g = await api.event(c.id, { type: 'trader_replied', at: d(1), decision: 'declines', note: 'extra' });
@@ -187,7 +263,11 @@ describe('stage deadlines and overdue, as stored by ingest and by event appends'
     { name: 'with_trader: 30 days after filing when earlier', events: [ev.sent(d(25))], due: d(30) },
     { name: 'trader_replied: 30 days after filing', events: [ev.sent(d(1)), ev.replied(d(3))], due: d(30) },
     { name: 'at_adr_body: 21 days after agreement', events: [ev.sent(d(1)), ev.replied(d(3)), ev.agreed(d(7.5), ADR)], due: d(28.5) },
-    { name: 'adr_in_progress: 90 days after agreement', events: [ev.sent(d(1)), ev.replied(d(3)), ev.agreed(d(7), ADR), ev.accepted(d(20))], due: d(97) },
+    {
+      name: 'adr_in_progress: 90 days after agreement',
+      events: [ev.sent(d(1)), ev.replied(d(3)), ev.agreed(d(7), ADR), ev.accepted(d(20))],
+      due: d(97),
+    },
     { name: 'closed: none', events: [ev.sent(d(1)), ev.settled(d(3))], due: null },
   ];
 
@@ -295,7 +375,15 @@ describe('status codes, error shape, and the server keeps serving', () => {
     const body = ndjson(Array.from({ length: 4 }, () => validComplaint()));
     expect(Buffer.byteLength(body)).toBeGreaterThan(1100);
     expectError(await smallApi.ndjson(body), 413);
-    expectError(await smallApi.csv(csv(MIN_CSV_HEADER, Array.from({ length: 20 }, () => minCsvRow()))), 413);
+    expectError(
+      await smallApi.csv(
+        csv(
+          MIN_CSV_HEADER,
+          Array.from({ length: 20 }, () => minCsvRow()),
+        ),
+      ),
+      413,
+    );
     expect(await counts(app.store)).toEqual(before);
     await expectHealthy(small.baseUrl);
     // the same body fits the normal limit
@@ -426,11 +514,13 @@ describe('bulk errors over HTTP carry the physical line and the field', () => {
   it('NDJSON', async () => {
     const a = await api.ndjson(ndjson([validComplaint(), '', 'not json', validComplaint({ consumer: { country: 'XX' } }), [1]]));
     expectError(a, 422);
-    expect(a.body.details).toEqual(expect.arrayContaining([
-      expect.objectContaining({ line: 3, field: '(line)' }),
-      expect.objectContaining({ line: 4, field: 'consumer.country' }),
-      expect.objectContaining({ line: 5, field: '(line)' }),
-    ]));
+    expect(a.body.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ line: 3, field: '(line)' }),
+        expect.objectContaining({ line: 4, field: 'consumer.country' }),
+        expect.objectContaining({ line: 5, field: '(line)' }),
+      ]),
+    );
     expect(a.body.details).toHaveLength(3);
   });
 
@@ -439,16 +529,16 @@ describe('bulk errors over HTTP carry the physical line and the field', () => {
     expectError(h, 422);
     expect(h.body.details).toContainEqual(expect.objectContaining({ line: 1, field: 'colour' }));
     const H = [...MIN_CSV_HEADER, 'description', 'ordered_online', 'trader_replied_at', 'trader_decision'];
-    const r = await api.csv(csv(H, [
-      minCsvRow({ description: 'two\nlines' }),
-      minCsvRow({ ordered_online: 'nah' }),
-      minCsvRow({ trader_replied_at: d(1) }),
-    ]));
+    const r = await api.csv(
+      csv(H, [minCsvRow({ description: 'two\nlines' }), minCsvRow({ ordered_online: 'nah' }), minCsvRow({ trader_replied_at: d(1) })]),
+    );
     expectError(r, 422);
-    expect(r.body.details).toEqual(expect.arrayContaining([
-      expect.objectContaining({ line: 4, field: 'ordered_online' }),
-      expect.objectContaining({ line: 5, field: 'trader_decision' }),
-    ]));
+    expect(r.body.details).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ line: 4, field: 'ordered_online' }),
+        expect.objectContaining({ line: 5, field: 'trader_decision' }),
+      ]),
+    );
   });
 });
 
@@ -492,7 +582,10 @@ describe('idempotency over HTTP', () => {
     const c = validComplaint({ events: [ev.sent(d(0.1))] });
     const first = await fileCase(c);
     const before = await counts(app.store);
-    const a = await api.postJson('/api/v1/complaints', { ...c, events: [...c.events!, ev.replied(d(2), 'declines'), ev.noAgreement(d(30))] });
+    const a = await api.postJson('/api/v1/complaints', {
+      ...c,
+      events: [...c.events!, ev.replied(d(2), 'declines'), ev.noAgreement(d(30))],
+    });
     expect(a.status, a.text).toBe(200);
     expect(a.body.id).toBe(first.id);
     expect(a.body.events.map((e: { type: string }) => e.type)).toEqual(['sent_to_trader', 'trader_replied', 'closed_no_agreement']);
@@ -558,7 +651,17 @@ describe('idempotency over HTTP', () => {
     expect(await counts(app.store)).toEqual(before);
     const b1 = await api.get(`/api/v1/batches/${first.body.batchId}`);
     expect(b1.status).toBe(200);
-    expect(b1.body).toMatchObject({ batchId: first.body.batchId, status: 'completed', format: 'ndjson', received: 25, inserted: 25, updated: 0, duplicates: 0, rejected: 0, error: null });
+    expect(b1.body).toMatchObject({
+      batchId: first.body.batchId,
+      status: 'completed',
+      format: 'ndjson',
+      received: 25,
+      inserted: 25,
+      updated: 0,
+      duplicates: 0,
+      rejected: 0,
+      error: null,
+    });
     expect(Date.parse(b1.body.startedAt)).toBeLessThanOrEqual(Date.parse(b1.body.finishedAt));
     expect(typeof b1.body.caller).toBe('string');
     const b2 = await api.get(`/api/v1/batches/${again.body.batchId}`);
@@ -589,22 +692,35 @@ describe('idempotency over HTTP', () => {
 // ─────────────────────────────── all or nothing ───────────────────────────────
 
 describe('all or nothing over HTTP', () => {
-  const many = (n: number) => Array.from({ length: n }, () => validComplaint({ trader: { name: `AON Trader ${uniqueRef()}`, country: 'BE' } }));
+  const many = (n: number) =>
+    Array.from({ length: n }, () => validComplaint({ trader: { name: `AON Trader ${uniqueRef()}`, country: 'BE' } }));
 
   async function rejectedBatches(): Promise<number> {
-    const r = await app.store.db.selectFrom('ingest_batches').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'rejected').executeTakeFirstOrThrow();
+    const r = await app.store.db
+      .selectFrom('ingest_batches')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('status', '=', 'rejected')
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 
   it('1,000 lines, the last one bad → 422 on line 1000; store exactly as before; batch recorded as rejected', async () => {
     const before = await counts(app.store);
     const rejected = await rejectedBatches();
-    const a = await api.ndjson(ndjson([...many(999), validComplaint({ filedAt: '2024-02-30T10:00:00Z', purchasedAt: undefined, events: [] })]));
+    const a = await api.ndjson(
+      ndjson([...many(999), validComplaint({ filedAt: '2024-02-30T10:00:00Z', purchasedAt: undefined, events: [] })]),
+    );
     expectError(a, 422);
     expect(a.body.details).toEqual([expect.objectContaining({ line: 1000, field: 'filedAt' })]);
     expect(await counts(app.store)).toEqual(before);
     expect(await rejectedBatches()).toBe(rejected + 1);
-    const last = await app.store.db.selectFrom('ingest_batches').selectAll().where('status', '=', 'rejected').orderBy('started_at', 'desc').limit(1).executeTakeFirstOrThrow();
+    const last = await app.store.db
+      .selectFrom('ingest_batches')
+      .selectAll()
+      .where('status', '=', 'rejected')
+      .orderBy('started_at', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     expect(last).toMatchObject({ received: 1000, inserted: 0, format: 'ndjson' });
     await expectHealthy(app.baseUrl);
   });
@@ -623,7 +739,10 @@ describe('all or nothing over HTTP', () => {
 
   it('1,000 CSV rows, the last one bad → 422 on line 1001; store exactly as before', async () => {
     const before = await counts(app.store);
-    const rows = [...Array.from({ length: 999 }, () => minCsvRow({ trader_id: undefined, trader_name: `CSV AON ${uniqueRef()}` })), minCsvRow({ problem: 'nope' })];
+    const rows = [
+      ...Array.from({ length: 999 }, () => minCsvRow({ trader_id: undefined, trader_name: `CSV AON ${uniqueRef()}` })),
+      minCsvRow({ problem: 'nope' }),
+    ];
     const a = await api.csv(csv([...MIN_CSV_HEADER, 'trader_name'], rows));
     expectError(a, 422);
     expect(a.body.details).toEqual([expect.objectContaining({ line: 1001, field: 'problem' })]);
@@ -673,7 +792,9 @@ describe('aliases and traders over HTTP', () => {
     const newId = uniqueRef('NEWT');
     await fileCase(validComplaint({ trader: { id: newId, name: 'Fresh Oy', country: 'FI', website: 'https://fresh.example' } }));
     const t = await api.get(`/api/v1/traders?q=${newId}`);
-    expect(t.body.items).toEqual([expect.objectContaining({ id: newId, name: 'Fresh Oy', country: 'FI', website: 'https://fresh.example' })]);
+    expect(t.body.items).toEqual([
+      expect.objectContaining({ id: newId, name: 'Fresh Oy', country: 'FI', website: 'https://fresh.example' }),
+    ]);
   });
 
   it('a trader without id matches a trader registered with PUT (case, accents, punctuation folded)', async () => {
@@ -700,14 +821,20 @@ describe('SQL-looking text is stored literally', () => {
   it('single POST: read back identical through GET /complaints/:id', async () => {
     const before = await counts(app.store);
     const ref = `'); DROP TABLE complaints; -- ${uniqueRef()}`;
-    const c = await fileCase(validComplaint({
-      externalRef: ref, description: nasty.description,
-      consumer: { country: 'IT', name: nasty.consumerName, address: nasty.address },
-      trader: { id: uniqueRef('INJ'), name: nasty.traderName, country: 'IT' },
-    }));
+    const c = await fileCase(
+      validComplaint({
+        externalRef: ref,
+        description: nasty.description,
+        consumer: { country: 'IT', name: nasty.consumerName, address: nasty.address },
+        trader: { id: uniqueRef('INJ'), name: nasty.traderName, country: 'IT' },
+      }),
+    );
     const detail = await api.complaint(c.id);
     expect(detail.body).toMatchObject({
-      externalRef: ref, description: nasty.description, consumer: { name: nasty.consumerName, address: nasty.address }, trader: { name: nasty.traderName },
+      externalRef: ref,
+      description: nasty.description,
+      consumer: { name: nasty.consumerName, address: nasty.address },
+      trader: { name: nasty.traderName },
     });
     const after = await counts(app.store);
     expect(after.complaints).toBe(before.complaints + 1);
@@ -715,14 +842,27 @@ describe('SQL-looking text is stored literally', () => {
   });
 
   it('bulk NDJSON and CSV: read back identical', async () => {
-    const nd = validComplaint({ description: nasty.description, consumer: { country: 'IT', name: nasty.consumerName, address: nasty.address }, trader: { name: nasty.traderName, country: 'IT' } });
-    const cs = validComplaint({ description: nasty.description, consumer: { country: 'IT', name: nasty.consumerName, address: nasty.address }, trader: { name: nasty.traderName, country: 'IT' }, events: [] });
+    const nd = validComplaint({
+      description: nasty.description,
+      consumer: { country: 'IT', name: nasty.consumerName, address: nasty.address },
+      trader: { name: nasty.traderName, country: 'IT' },
+    });
+    const cs = validComplaint({
+      description: nasty.description,
+      consumer: { country: 'IT', name: nasty.consumerName, address: nasty.address },
+      trader: { name: nasty.traderName, country: 'IT' },
+      events: [],
+    });
     expect((await api.ndjson(ndjson([nd]), '?source=inj')).status).toBe(200);
     const r = await api.csv(csvOf([cs]), '?source=inj');
     expect(r.status, r.text).toBe(200);
     for (const x of [nd, cs]) {
       const detail = await api.complaint(await idOf(x.externalRef, 'inj'));
-      expect(detail.body).toMatchObject({ description: nasty.description, consumer: { name: nasty.consumerName, address: nasty.address }, trader: { name: nasty.traderName } });
+      expect(detail.body).toMatchObject({
+        description: nasty.description,
+        consumer: { name: nasty.consumerName, address: nasty.address },
+        trader: { name: nasty.traderName },
+      });
     }
     const traders = await app.store.db.selectFrom('traders').select('name').where('name', '=', nasty.traderName).execute();
     expect(traders).toHaveLength(1);
@@ -741,9 +881,31 @@ describe('the same cases as CSV milestones and as NDJSON events', () => {
       validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(2), 'direct_talks'), ev.settled(d(20))] }),
       validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(2)), ev.agreed(d(4), ADR)] }),
       validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(2)), ev.agreed(d(4), ADR), ev.refused(d(6), 'a')] }),
-      validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(2)), ev.agreed(d(4), ADR), ev.accepted(d(6)), ev.outcome(d(60), 'in_favour_of_consumer'), ev.compliance(d(80), true)] }),
-      validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(2)), ev.agreed(d(4), ADR), ev.accepted(d(6)), ev.discontinued(d(30), 'consumer_withdrew', 'the consumer, "tired", gave up')] }),
-      validComplaint({ events: [ev.withdrawn(d(1))], consumer: { country: 'EL', language: 'el' }, trader: { name: 'Ελληνικό Κατάστημα', country: 'EL' }, description: 'multi\nline, "quoted"' }),
+      validComplaint({
+        events: [
+          ev.sent(d(0.1)),
+          ev.replied(d(2)),
+          ev.agreed(d(4), ADR),
+          ev.accepted(d(6)),
+          ev.outcome(d(60), 'in_favour_of_consumer'),
+          ev.compliance(d(80), true),
+        ],
+      }),
+      validComplaint({
+        events: [
+          ev.sent(d(0.1)),
+          ev.replied(d(2)),
+          ev.agreed(d(4), ADR),
+          ev.accepted(d(6)),
+          ev.discontinued(d(30), 'consumer_withdrew', 'the consumer, "tired", gave up'),
+        ],
+      }),
+      validComplaint({
+        events: [ev.withdrawn(d(1))],
+        consumer: { country: 'EL', language: 'el' },
+        trader: { name: 'Ελληνικό Κατάστημα', country: 'EL' },
+        description: 'multi\nline, "quoted"',
+      }),
       validComplaint({ complainant: 'trader', orderedOnline: false, contactedTrader: false, price: { amount: '0.5', currency: 'sek' } }),
     ];
     const n = await api.ndjson(ndjson(cases), '?source=eq-ndjson');

@@ -12,7 +12,17 @@ import type { Store } from '../core/postgres/store.js';
 import { createTestStore, type TestStore } from './support/store.js';
 import { counts } from './support/http.js';
 import {
-  FILED_AT, MIN_CSV_HEADER, addDays, csv, csvOf, ev, minCsvRow, minimalComplaint, ndjson, uniqueRef, validComplaint,
+  FILED_AT,
+  MIN_CSV_HEADER,
+  addDays,
+  csv,
+  csvOf,
+  ev,
+  minCsvRow,
+  minimalComplaint,
+  ndjson,
+  uniqueRef,
+  validComplaint,
   type TestComplaint,
 } from './support/complaints.js';
 
@@ -74,7 +84,11 @@ async function eventsOf(complaintId: string) {
   return store.db.selectFrom('complaint_events').selectAll().where('complaint_id', '=', complaintId).orderBy('seq').execute();
 }
 async function batchCount(status: 'completed' | 'rejected'): Promise<number> {
-  const r = await store.db.selectFrom('ingest_batches').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', status).executeTakeFirstOrThrow();
+  const r = await store.db
+    .selectFrom('ingest_batches')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('status', '=', status)
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -90,33 +104,137 @@ describe('NDJSON: every bad-input class, on its physical line', () => {
     { name: 'JSON null line', line: 'null', field: /\(line\)/, message: /object/ },
     { name: 'JSON string line', line: '"a complaint"', field: /\(line\)/, message: /object/ },
     { name: 'unknown field', line: { ...validComplaint(), priority: 'high' }, field: /.*/, message: /priority/ },
-    { name: 'unknown nested field', line: validComplaint({ consumer: { country: 'IT', phone: '123' } as never }), field: /consumer/, message: /phone/ },
-    { name: 'unknown country', line: validComplaint({ consumer: { country: 'US' } }), field: 'consumer.country', message: /unknown country "US"/ },
-    { name: 'unknown trader country', line: validComplaint({ trader: { id: 'T-1', country: 'XX' } }), field: 'trader.country', message: /unknown country "XX"/ },
+    {
+      name: 'unknown nested field',
+      line: validComplaint({ consumer: { country: 'IT', phone: '123' } as never }),
+      field: /consumer/,
+      message: /phone/,
+    },
+    {
+      name: 'unknown country',
+      line: validComplaint({ consumer: { country: 'US' } }),
+      field: 'consumer.country',
+      message: /unknown country "US"/,
+    },
+    {
+      name: 'unknown trader country',
+      line: validComplaint({ trader: { id: 'T-1', country: 'XX' } }),
+      field: 'trader.country',
+      message: /unknown country "XX"/,
+    },
     { name: 'unknown sector', line: validComplaint({ sector: 'spaceships' }), field: 'sector', message: /spaceships/ },
-    { name: 'unknown problem', line: validComplaint({ problem: 'weather', problemDetail: undefined }), field: 'problem', message: /weather/ },
-    { name: 'unknown currency', line: validComplaint({ price: { amount: '1.00', currency: 'EURO' } }), field: 'price.currency', message: /EURO/ },
+    {
+      name: 'unknown problem',
+      line: validComplaint({ problem: 'weather', problemDetail: undefined }),
+      field: 'problem',
+      message: /weather/,
+    },
+    {
+      name: 'unknown currency',
+      line: validComplaint({ price: { amount: '1.00', currency: 'EURO' } }),
+      field: 'price.currency',
+      message: /EURO/,
+    },
     { name: 'unknown language', line: validComplaint({ language: 'xx' }), field: 'language', message: /"xx"/ },
-    { name: 'problemDetail of another problem', line: validComplaint({ problem: 'delivery', problemDetail: 'defective' }), field: 'problemDetail', message: /defective/ },
-    { name: 'negative price', line: validComplaint({ price: { amount: '-10.00', currency: 'EUR' } }), field: 'price.amount', message: /negative/ },
-    { name: 'bad decimal', line: validComplaint({ price: { amount: '12,50', currency: 'EUR' } }), field: 'price.amount', message: /decimal/ },
-    { name: 'float amount', line: validComplaint({ price: { amount: 12.5 as never, currency: 'EUR' } }), field: 'price.amount', message: /./, not: /^is required$/ },
+    {
+      name: 'problemDetail of another problem',
+      line: validComplaint({ problem: 'delivery', problemDetail: 'defective' }),
+      field: 'problemDetail',
+      message: /defective/,
+    },
+    {
+      name: 'negative price',
+      line: validComplaint({ price: { amount: '-10.00', currency: 'EUR' } }),
+      field: 'price.amount',
+      message: /negative/,
+    },
+    {
+      name: 'bad decimal',
+      line: validComplaint({ price: { amount: '12,50', currency: 'EUR' } }),
+      field: 'price.amount',
+      message: /decimal/,
+    },
+    {
+      name: 'float amount',
+      line: validComplaint({ price: { amount: 12.5 as never, currency: 'EUR' } }),
+      field: 'price.amount',
+      message: /./,
+      not: /^is required$/,
+    },
     { name: 'bad filedAt', line: validComplaint({ filedAt: 'last Tuesday', events: [] }), field: 'filedAt', message: /date-time/ },
-    { name: 'filedAt without zone', line: validComplaint({ filedAt: '2024-03-05T10:22:00', events: [] }), field: 'filedAt', message: /zone/ },
-    { name: 'impossible filedAt', line: validComplaint({ filedAt: '2024-02-30T10:00:00Z', purchasedAt: undefined, events: [] }), field: 'filedAt', message: /2024-02-30/ },
+    {
+      name: 'filedAt without zone',
+      line: validComplaint({ filedAt: '2024-03-05T10:22:00', events: [] }),
+      field: 'filedAt',
+      message: /zone/,
+    },
+    {
+      name: 'impossible filedAt',
+      line: validComplaint({ filedAt: '2024-02-30T10:00:00Z', purchasedAt: undefined, events: [] }),
+      field: 'filedAt',
+      message: /2024-02-30/,
+    },
     { name: 'impossible purchasedAt', line: validComplaint({ purchasedAt: '2023-02-29' }), field: 'purchasedAt', message: /not a date/ },
     { name: 'future filedAt', line: validComplaint({ filedAt: future(3), events: [] }), field: 'filedAt', message: /future/ },
     { name: 'future event', line: validComplaint({ events: [ev.sent(future(2))] }), field: 'events[0].at', message: /future/ },
-    { name: 'purchase after filing', line: validComplaint({ purchasedAt: '2024-03-06' }), field: 'purchasedAt', message: /after the filing/ },
-    { name: 'event before filing', line: validComplaint({ events: [ev.sent(addDays(FILED_AT, -1))] }), field: 'events[0]', message: /before the complaint was filed/ },
-    { name: 'events out of order', line: validComplaint({ events: [ev.sent(addDays(FILED_AT, 2)), ev.replied(addDays(FILED_AT, 1))] }), field: 'events[1]', message: /before the case's latest event|order/ },
-    { name: 'event after closing', line: validComplaint({ events: [ev.withdrawn(addDays(FILED_AT, 1)), ev.sent(addDays(FILED_AT, 2))] }), field: 'events[1]', message: /closed/ },
-    { name: 'event the stage does not allow', line: validComplaint({ events: [ev.sent(addDays(FILED_AT, 1)), ev.accepted(addDays(FILED_AT, 2))] }), field: 'events[1]', message: /with_trader/ },
-    { name: 'declines then adr_body_agreed', line: validComplaint({ events: [ev.sent(addDays(FILED_AT, 1)), ev.replied(addDays(FILED_AT, 2), 'declines'), ev.agreed(addDays(FILED_AT, 3), ADR)] }), field: 'events[2]', message: /trader_replied/ },
-    { name: 'unknown event type', line: validComplaint({ events: [{ type: 'escalated', at: addDays(FILED_AT, 1) }] }), field: 'events[0].type', message: /unknown event type "escalated"/ },
-    { name: 'event without its payload', line: validComplaint({ events: [ev.sent(addDays(FILED_AT, 1)), { type: 'trader_replied', at: addDays(FILED_AT, 2) }] }), field: 'events[1].decision', message: /required/ },
+    {
+      name: 'purchase after filing',
+      line: validComplaint({ purchasedAt: '2024-03-06' }),
+      field: 'purchasedAt',
+      message: /after the filing/,
+    },
+    {
+      name: 'event before filing',
+      line: validComplaint({ events: [ev.sent(addDays(FILED_AT, -1))] }),
+      field: 'events[0]',
+      message: /before the complaint was filed/,
+    },
+    {
+      name: 'events out of order',
+      line: validComplaint({ events: [ev.sent(addDays(FILED_AT, 2)), ev.replied(addDays(FILED_AT, 1))] }),
+      field: 'events[1]',
+      message: /before the case's latest event|order/,
+    },
+    {
+      name: 'event after closing',
+      line: validComplaint({ events: [ev.withdrawn(addDays(FILED_AT, 1)), ev.sent(addDays(FILED_AT, 2))] }),
+      field: 'events[1]',
+      message: /closed/,
+    },
+    {
+      name: 'event the stage does not allow',
+      line: validComplaint({ events: [ev.sent(addDays(FILED_AT, 1)), ev.accepted(addDays(FILED_AT, 2))] }),
+      field: 'events[1]',
+      message: /with_trader/,
+    },
+    {
+      name: 'declines then adr_body_agreed',
+      line: validComplaint({
+        events: [ev.sent(addDays(FILED_AT, 1)), ev.replied(addDays(FILED_AT, 2), 'declines'), ev.agreed(addDays(FILED_AT, 3), ADR)],
+      }),
+      field: 'events[2]',
+      message: /trader_replied/,
+    },
+    {
+      name: 'unknown event type',
+      line: validComplaint({ events: [{ type: 'escalated', at: addDays(FILED_AT, 1) }] }),
+      field: 'events[0].type',
+      message: /unknown event type "escalated"/,
+    },
+    {
+      name: 'event without its payload',
+      line: validComplaint({ events: [ev.sent(addDays(FILED_AT, 1)), { type: 'trader_replied', at: addDays(FILED_AT, 2) }] }),
+      field: 'events[1].decision',
+      message: /required/,
+    },
     { name: 'trader without id or name', line: validComplaint({ trader: { country: 'DE' } }), field: /^trader/, message: /id or a name/ },
-    { name: 'boolean as string', line: validComplaint({ orderedOnline: 'yes' as never }), field: 'orderedOnline', message: /./, not: /^is required$/ },
+    {
+      name: 'boolean as string',
+      line: validComplaint({ orderedOnline: 'yes' as never }),
+      field: 'orderedOnline',
+      message: /./,
+      not: /^is required$/,
+    },
   ];
 
   // One file: a valid line first, then each bad line after a blank line and a valid line, so the
@@ -171,7 +289,9 @@ describe('NDJSON: every bad-input class, on its physical line', () => {
   });
 
   it('CRLF line ends and blank lines count as physical lines', async () => {
-    const e = await rejection(ingestNd(['', JSON.stringify(validComplaint()), '', JSON.stringify(validComplaint({ sector: 'nope' }))].join('\r\n')));
+    const e = await rejection(
+      ingestNd(['', JSON.stringify(validComplaint()), '', JSON.stringify(validComplaint({ sector: 'nope' }))].join('\r\n')),
+    );
     expectDetail(e, 4, 'sector');
   });
 });
@@ -179,9 +299,28 @@ describe('NDJSON: every bad-input class, on its physical line', () => {
 // ─────────────────────────────── CSV: bad input ───────────────────────────────
 
 describe('CSV: every bad-input class, on its physical line (header = line 1), named by column', () => {
-  const H = [...MIN_CSV_HEADER, 'trader_name', 'ordered_online', 'price_amount', 'price_currency', 'purchased_at', 'description',
-    'sent_to_trader_at', 'trader_replied_at', 'trader_decision', 'adr_body_id', 'adr_agreed_at', 'adr_decided_at', 'adr_decision',
-    'refusal_ground', 'closed_at', 'closure', 'adr_result', 'compliance_reported_at', 'complied'];
+  const H = [
+    ...MIN_CSV_HEADER,
+    'trader_name',
+    'ordered_online',
+    'price_amount',
+    'price_currency',
+    'purchased_at',
+    'description',
+    'sent_to_trader_at',
+    'trader_replied_at',
+    'trader_decision',
+    'adr_body_id',
+    'adr_agreed_at',
+    'adr_decided_at',
+    'adr_decision',
+    'refusal_ground',
+    'closed_at',
+    'closure',
+    'adr_result',
+    'compliance_reported_at',
+    'complied',
+  ];
   const d = (n: number) => addDays(FILED_AT, n);
   const bad: Array<{ name: string; row: Record<string, string | undefined>; field: string; message: RegExp }> = [
     { name: 'unknown country', row: minCsvRow({ consumer_country: 'US' }), field: 'consumer_country', message: /"US"/ },
@@ -191,26 +330,131 @@ describe('CSV: every bad-input class, on its physical line (header = line 1), na
     { name: 'bad boolean', row: minCsvRow({ ordered_online: 'perhaps' }), field: 'ordered_online', message: /perhaps/ },
     { name: 'negative price', row: minCsvRow({ price_amount: '-3', price_currency: 'EUR' }), field: 'price_amount', message: /negative/ },
     { name: 'bad decimal', row: minCsvRow({ price_amount: '3,50', price_currency: 'EUR' }), field: 'price_amount', message: /decimal/ },
-    { name: 'unknown currency', row: minCsvRow({ price_amount: '3.50', price_currency: 'XYZ1' }), field: 'price_currency', message: /XYZ1/ },
+    {
+      name: 'unknown currency',
+      row: minCsvRow({ price_amount: '3.50', price_currency: 'XYZ1' }),
+      field: 'price_currency',
+      message: /XYZ1/,
+    },
     { name: 'price half given', row: minCsvRow({ price_amount: '3.50' }), field: 'price_currency', message: /required/ },
     { name: 'bad filed_at', row: minCsvRow({ filed_at: '05/03/2024' }), field: 'filed_at', message: /date-time/ },
     { name: 'impossible purchased_at', row: minCsvRow({ purchased_at: '2024-02-30' }), field: 'purchased_at', message: /not a date/ },
     { name: 'purchase after filing', row: minCsvRow({ purchased_at: '2024-04-01' }), field: 'purchased_at', message: /after/ },
-    { name: 'impossible milestone date', row: minCsvRow({ sent_to_trader_at: '2024-02-30T10:00:00Z' }), field: 'sent_to_trader_at', message: /date-time/ },
+    {
+      name: 'impossible milestone date',
+      row: minCsvRow({ sent_to_trader_at: '2024-02-30T10:00:00Z' }),
+      field: 'sent_to_trader_at',
+      message: /date-time/,
+    },
     { name: 'future milestone', row: minCsvRow({ sent_to_trader_at: future(5) }), field: 'sent_to_trader_at', message: /future/ },
-    { name: 'trader_replied_at without trader_decision', row: minCsvRow({ sent_to_trader_at: d(1), trader_replied_at: d(2) }), field: 'trader_decision', message: /required/ },
-    { name: 'trader_decision without trader_replied_at', row: minCsvRow({ sent_to_trader_at: d(1), trader_decision: 'declines' }), field: 'trader_replied_at', message: /required/ },
-    { name: 'unknown trader_decision', row: minCsvRow({ sent_to_trader_at: d(1), trader_replied_at: d(2), trader_decision: 'ignores' }), field: 'trader_decision', message: /ignores/ },
-    { name: 'adr_decision=refused without refusal_ground', row: minCsvRow({ sent_to_trader_at: d(1), trader_replied_at: d(2), trader_decision: 'proposes_adr', adr_body_id: ADR, adr_agreed_at: d(3), adr_decided_at: d(4), adr_decision: 'refused' }), field: 'refusal_ground', message: /required/ },
-    { name: 'unknown refusal_ground', row: minCsvRow({ sent_to_trader_at: d(1), trader_replied_at: d(2), trader_decision: 'proposes_adr', adr_body_id: ADR, adr_agreed_at: d(3), adr_decided_at: d(4), adr_decision: 'refused', refusal_ground: 'q' }), field: 'refusal_ground', message: /"q"/ },
-    { name: 'closure=adr_refused', row: minCsvRow({ sent_to_trader_at: d(1), closed_at: d(2), closure: 'adr_refused' }), field: 'closure', message: /adr_decision/ },
+    {
+      name: 'trader_replied_at without trader_decision',
+      row: minCsvRow({ sent_to_trader_at: d(1), trader_replied_at: d(2) }),
+      field: 'trader_decision',
+      message: /required/,
+    },
+    {
+      name: 'trader_decision without trader_replied_at',
+      row: minCsvRow({ sent_to_trader_at: d(1), trader_decision: 'declines' }),
+      field: 'trader_replied_at',
+      message: /required/,
+    },
+    {
+      name: 'unknown trader_decision',
+      row: minCsvRow({ sent_to_trader_at: d(1), trader_replied_at: d(2), trader_decision: 'ignores' }),
+      field: 'trader_decision',
+      message: /ignores/,
+    },
+    {
+      name: 'adr_decision=refused without refusal_ground',
+      row: minCsvRow({
+        sent_to_trader_at: d(1),
+        trader_replied_at: d(2),
+        trader_decision: 'proposes_adr',
+        adr_body_id: ADR,
+        adr_agreed_at: d(3),
+        adr_decided_at: d(4),
+        adr_decision: 'refused',
+      }),
+      field: 'refusal_ground',
+      message: /required/,
+    },
+    {
+      name: 'unknown refusal_ground',
+      row: minCsvRow({
+        sent_to_trader_at: d(1),
+        trader_replied_at: d(2),
+        trader_decision: 'proposes_adr',
+        adr_body_id: ADR,
+        adr_agreed_at: d(3),
+        adr_decided_at: d(4),
+        adr_decision: 'refused',
+        refusal_ground: 'q',
+      }),
+      field: 'refusal_ground',
+      message: /"q"/,
+    },
+    {
+      name: 'closure=adr_refused',
+      row: minCsvRow({ sent_to_trader_at: d(1), closed_at: d(2), closure: 'adr_refused' }),
+      field: 'closure',
+      message: /adr_decision/,
+    },
     { name: 'closed_at without closure', row: minCsvRow({ closed_at: d(2) }), field: 'closure', message: /required/ },
-    { name: 'adr_result without adr_outcome', row: minCsvRow({ closed_at: d(2), closure: 'withdrawn', adr_result: 'amicable' }), field: 'adr_result', message: /adr_outcome/ },
-    { name: 'milestones out of order', row: minCsvRow({ sent_to_trader_at: d(5), trader_replied_at: d(3), trader_decision: 'direct_talks' }), field: 'trader_replied_at', message: /latest event|order/ },
+    {
+      name: 'adr_result without adr_outcome',
+      row: minCsvRow({ closed_at: d(2), closure: 'withdrawn', adr_result: 'amicable' }),
+      field: 'adr_result',
+      message: /adr_outcome/,
+    },
+    {
+      name: 'milestones out of order',
+      row: minCsvRow({ sent_to_trader_at: d(5), trader_replied_at: d(3), trader_decision: 'direct_talks' }),
+      field: 'trader_replied_at',
+      message: /latest event|order/,
+    },
     { name: 'milestone before filing', row: minCsvRow({ sent_to_trader_at: d(-1) }), field: 'sent_to_trader_at', message: /filed/ },
-    { name: 'closing after a refusal (event after closing)', row: minCsvRow({ sent_to_trader_at: d(1), trader_replied_at: d(2), trader_decision: 'proposes_adr', adr_body_id: ADR, adr_agreed_at: d(3), adr_decided_at: d(4), adr_decision: 'refused', refusal_ground: 'a', closed_at: d(5), closure: 'withdrawn' }), field: 'closed_at', message: /closed/ },
-    { name: 'agreement after declines', row: minCsvRow({ sent_to_trader_at: d(1), trader_replied_at: d(2), trader_decision: 'declines', adr_body_id: ADR, adr_agreed_at: d(3) }), field: 'adr_agreed_at', message: /trader_replied/ },
-    { name: 'compliance without an outcome', row: minCsvRow({ sent_to_trader_at: d(1), closed_at: d(2), closure: 'settled_directly', compliance_reported_at: d(3), complied: 'yes' }), field: 'compliance_reported_at', message: /closed/ },
+    {
+      name: 'closing after a refusal (event after closing)',
+      row: minCsvRow({
+        sent_to_trader_at: d(1),
+        trader_replied_at: d(2),
+        trader_decision: 'proposes_adr',
+        adr_body_id: ADR,
+        adr_agreed_at: d(3),
+        adr_decided_at: d(4),
+        adr_decision: 'refused',
+        refusal_ground: 'a',
+        closed_at: d(5),
+        closure: 'withdrawn',
+      }),
+      field: 'closed_at',
+      message: /closed/,
+    },
+    {
+      name: 'agreement after declines',
+      row: minCsvRow({
+        sent_to_trader_at: d(1),
+        trader_replied_at: d(2),
+        trader_decision: 'declines',
+        adr_body_id: ADR,
+        adr_agreed_at: d(3),
+      }),
+      field: 'adr_agreed_at',
+      message: /trader_replied/,
+    },
+    {
+      name: 'compliance without an outcome',
+      row: minCsvRow({
+        sent_to_trader_at: d(1),
+        closed_at: d(2),
+        closure: 'settled_directly',
+        compliance_reported_at: d(3),
+        complied: 'yes',
+      }),
+      field: 'compliance_reported_at',
+      message: /closed/,
+    },
     { name: 'bad complied', row: minCsvRow({ compliance_reported_at: d(3), complied: 'sort of' }), field: 'complied', message: /sort of/ },
   ];
 
@@ -254,11 +498,14 @@ describe('CSV: every bad-input class, on its physical line (header = line 1), na
     expectDetail(e, 1, 'externalRef', /unknown column/);
   });
 
-  it.each(['external_ref', 'filed_at', 'consumer_country', 'trader_country', 'sector', 'problem'])('missing required column %s → line 1', async (col) => {
-    const header = MIN_CSV_HEADER.filter((h) => h !== col);
-    const e = await rejection(ingestCsv(csv(header, [minCsvRow()])));
-    expectDetail(e, 1, col, /missing/);
-  });
+  it.each(['external_ref', 'filed_at', 'consumer_country', 'trader_country', 'sector', 'problem'])(
+    'missing required column %s → line 1',
+    async (col) => {
+      const header = MIN_CSV_HEADER.filter((h) => h !== col);
+      const e = await rejection(ingestCsv(csv(header, [minCsvRow()])));
+      expectDetail(e, 1, col, /missing/);
+    },
+  );
 
   it('neither trader_id nor trader_name column → line 1', async () => {
     const header = MIN_CSV_HEADER.filter((h) => h !== 'trader_id');
@@ -326,14 +573,29 @@ describe('errors found while merging name the line and the field', () => {
 
   it('NDJSON: an unknown ADR body', async () => {
     const d = (n: number) => addDays(FILED_AT, n);
-    const e = await rejection(ingestNd(ndjson([validComplaint({ events: [ev.sent(d(1)), ev.replied(d(2)), ev.agreed(d(3), 'NO-SUCH-BODY')] })])));
+    const e = await rejection(
+      ingestNd(ndjson([validComplaint({ events: [ev.sent(d(1)), ev.replied(d(2)), ev.agreed(d(3), 'NO-SUCH-BODY')] })])),
+    );
     expectDetail(e, 1, /adrBodyId/, /NO-SUCH-BODY/);
   });
 
   it('CSV: an unknown ADR body, on the adr_body_id column', async () => {
     const d = (n: number) => addDays(FILED_AT, n);
     const H = [...MIN_CSV_HEADER, 'sent_to_trader_at', 'trader_replied_at', 'trader_decision', 'adr_body_id', 'adr_agreed_at'];
-    const e = await rejection(ingestCsv(csv(H, [minCsvRow(), minCsvRow({ sent_to_trader_at: d(1), trader_replied_at: d(2), trader_decision: 'proposes_adr', adr_body_id: 'NO-SUCH-BODY', adr_agreed_at: d(3) })])));
+    const e = await rejection(
+      ingestCsv(
+        csv(H, [
+          minCsvRow(),
+          minCsvRow({
+            sent_to_trader_at: d(1),
+            trader_replied_at: d(2),
+            trader_decision: 'proposes_adr',
+            adr_body_id: 'NO-SUCH-BODY',
+            adr_agreed_at: d(3),
+          }),
+        ]),
+      ),
+    );
     expectDetail(e, 3, 'adr_body_id', /NO-SUCH-BODY/);
   });
 
@@ -379,10 +641,20 @@ describe('idempotency', () => {
     expect(r).toMatchObject({ received: 2, inserted: 1, updated: 1, duplicates: 0 });
     expect((await counts(store)).events - before.events).toBe(2 + 1);
     const events = await eventsOf(row.id);
-    expect(events.map((e) => [e.seq, e.type])).toEqual([[1, 'sent_to_trader'], [2, 'trader_replied'], [3, 'settled_directly']]);
+    expect(events.map((e) => [e.seq, e.type])).toEqual([
+      [1, 'sent_to_trader'],
+      [2, 'trader_replied'],
+      [3, 'settled_directly'],
+    ]);
     expect(events[0]!.id).toBe(firstEvents[0]!.id);
     const after = (await storedByRef(c.externalRef))!;
-    expect(after).toMatchObject({ stage: 'closed', status: 'closed', closure: 'settled_directly', trader_decision: 'direct_talks', event_count: 3 });
+    expect(after).toMatchObject({
+      stage: 'closed',
+      status: 'closed',
+      closure: 'settled_directly',
+      trader_decision: 'direct_talks',
+      event_count: 3,
+    });
     expect(after.closed_at?.toISOString()).toBe(d(9));
 
     // and sent once more: nothing
@@ -423,7 +695,17 @@ describe('idempotency', () => {
 
   it('compliance reports in an NDJSON log: repeatable, the latest counts', async () => {
     const d = (n: number) => addDays(FILED_AT, n);
-    const c = validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(1)), ev.agreed(d(2), ADR), ev.accepted(d(3)), ev.outcome(d(40)), ev.compliance(d(50), true), ev.compliance(d(60), false)] });
+    const c = validComplaint({
+      events: [
+        ev.sent(d(0.1)),
+        ev.replied(d(1)),
+        ev.agreed(d(2), ADR),
+        ev.accepted(d(3)),
+        ev.outcome(d(40)),
+        ev.compliance(d(50), true),
+        ev.compliance(d(60), false),
+      ],
+    });
     await ingestNd(ndjson([c]));
     const row = (await storedByRef(c.externalRef))!;
     expect(row).toMatchObject({ stage: 'closed', closure: 'adr_outcome', complied: false, event_count: 7 });
@@ -435,7 +717,17 @@ describe('idempotency', () => {
 
   it('a CSV re-send of a case with several compliance reports (CSV keeps the latest) is a duplicate', async () => {
     const d = (n: number) => addDays(FILED_AT, n);
-    const c = validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(1)), ev.agreed(d(2), ADR), ev.accepted(d(3)), ev.outcome(d(40)), ev.compliance(d(50), false), ev.compliance(d(60), true)] });
+    const c = validComplaint({
+      events: [
+        ev.sent(d(0.1)),
+        ev.replied(d(1)),
+        ev.agreed(d(2), ADR),
+        ev.accepted(d(3)),
+        ev.outcome(d(40)),
+        ev.compliance(d(50), false),
+        ev.compliance(d(60), true),
+      ],
+    });
     await ingestNd(ndjson([c]));
     expect(await ingestCsv(csvOf([c]))).toMatchObject({ inserted: 0, updated: 0, duplicates: 1 });
     // but a CSV whose compliance milestone is an earlier report is not the same case
@@ -463,7 +755,12 @@ describe('idempotency', () => {
       ['language case', (c) => ({ ...c, language: 'IT' })],
     ];
     const base = (): TestComplaint =>
-      validComplaint({ consumer: { country: 'GR', language: 'el' }, trader: { id: 'T-NORM', country: 'GR' }, price: { amount: '59.90', currency: 'EUR' }, language: 'it' });
+      validComplaint({
+        consumer: { country: 'GR', language: 'el' },
+        trader: { id: 'T-NORM', country: 'GR' },
+        price: { amount: '59.90', currency: 'EUR' },
+        language: 'it',
+      });
     const fixUk = (name: string, c: TestComplaint) => (name.includes('UK') ? { ...c, consumer: { ...c.consumer, country: 'GB' } } : c);
 
     it.each(variants)('across batches: %s', async (name, vary) => {
@@ -484,7 +781,10 @@ describe('idempotency', () => {
 // ─────────────────────────────── all or nothing ───────────────────────────────
 
 describe('all or nothing on 1,000 lines', () => {
-  const thousand = (last: unknown) => [...Array.from({ length: 999 }, (_, i) => validComplaint({ trader: { name: `Batch Trader ${uniqueRef()} ${i}`, country: 'AT' } })), last];
+  const thousand = (last: unknown) => [
+    ...Array.from({ length: 999 }, (_, i) => validComplaint({ trader: { name: `Batch Trader ${uniqueRef()} ${i}`, country: 'AT' } })),
+    last,
+  ];
 
   it('the LAST line bad → 422 naming line 1000; store unchanged; batch recorded as rejected', async () => {
     const before = await counts(store);
@@ -495,7 +795,13 @@ describe('all or nothing on 1,000 lines', () => {
     expectDetail(e, 1000, 'consumer.country', /US/);
     expect(await counts(store)).toEqual(before);
     expect(await batchCount('rejected')).toBe(rejectedBefore + 1);
-    const rec = await store.db.selectFrom('ingest_batches').selectAll().where('status', '=', 'rejected').orderBy('started_at', 'desc').limit(1).executeTakeFirstOrThrow();
+    const rec = await store.db
+      .selectFrom('ingest_batches')
+      .selectAll()
+      .where('status', '=', 'rejected')
+      .orderBy('started_at', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
     expect(rec).toMatchObject({ received: 1000, inserted: 0, rejected: 1, format: 'ndjson' });
   });
 
@@ -523,7 +829,9 @@ describe('all or nothing on 1,000 lines', () => {
     const c = validComplaint({ events: [ev.sent(addDays(FILED_AT, 1))] });
     await ingestNd(ndjson([c]));
     const row = (await storedByRef(c.externalRef))!;
-    const e = await rejection(ingestNd(ndjson([{ ...c, events: [...c.events!, ev.withdrawn(addDays(FILED_AT, 2))] }, validComplaint({ sector: 'x' })])));
+    const e = await rejection(
+      ingestNd(ndjson([{ ...c, events: [...c.events!, ev.withdrawn(addDays(FILED_AT, 2))] }, validComplaint({ sector: 'x' })])),
+    );
     expectDetail(e, 2, 'sector');
     expect(await eventsOf(row.id)).toHaveLength(1);
     expect((await storedByRef(c.externalRef))!.stage).toBe('with_trader');
@@ -542,7 +850,12 @@ describe('all or nothing on 1,000 lines', () => {
 
 describe('a batch merged in chunks (3 lines each here; 10,000 in service)', () => {
   const chunked = (text: string): Promise<IngestSummary> =>
-    new IngestService(store, { traderReplyDays: 10, chunkLines: 3 }).ingest({ items: readNdjson(chunks(text)), format: 'ndjson', defaultSource: SOURCE, caller: 'test' });
+    new IngestService(store, { traderReplyDays: 10, chunkLines: 3 }).ingest({
+      items: readNdjson(chunks(text)),
+      format: 'ndjson',
+      defaultSource: SOURCE,
+      caller: 'test',
+    });
   const d = (n: number) => addDays(FILED_AT, n);
 
   it('lands whole: every chunk inserted with its events, then a re-send is all duplicates', async () => {
@@ -552,12 +865,15 @@ describe('a batch merged in chunks (3 lines each here; 10,000 in service)', () =
     const after = await counts(store);
     expect(after.complaints - before.complaints).toBe(10);
     expect(after.events - before.events).toBe(5 * 2);
-    expect((await eventsOf((await storedByRef(lines[9]!.externalRef))!.id)).map((e) => e.type)).toEqual(['sent_to_trader', 'trader_replied']);
+    expect((await eventsOf((await storedByRef(lines[9]!.externalRef))!.id)).map((e) => e.type)).toEqual([
+      'sent_to_trader',
+      'trader_replied',
+    ]);
     expect(await chunked(ndjson(lines))).toMatchObject({ received: 10, inserted: 0, updated: 0, duplicates: 10 });
     expect(await counts(store)).toEqual(after);
   });
 
-  it('a line repeating an earlier chunk\'s line: identical → duplicate, stored once with the first line\'s events', async () => {
+  it("a line repeating an earlier chunk's line: identical → duplicate, stored once with the first line's events", async () => {
     const c = validComplaint({ events: [ev.sent(d(0.1))] });
     const lines = [c, validComplaint(), validComplaint(), validComplaint(), c, validComplaint(), validComplaint(), c];
     const before = await counts(store);
@@ -566,7 +882,7 @@ describe('a batch merged in chunks (3 lines each here; 10,000 in service)', () =
     expect(await eventsOf((await storedByRef(c.externalRef))!.id)).toHaveLength(1);
   });
 
-  it('a line repeating an earlier chunk\'s line with more events → 422 naming both lines; nothing of any chunk stored', async () => {
+  it("a line repeating an earlier chunk's line with more events → 422 naming both lines; nothing of any chunk stored", async () => {
     const c = validComplaint({ events: [ev.sent(d(0.1))] });
     const lines = [c, validComplaint(), validComplaint(), validComplaint(), { ...c, events: [...c.events!, ev.withdrawn(d(1))] }];
     const before = await counts(store);
@@ -583,7 +899,11 @@ describe('a batch merged in chunks (3 lines each here; 10,000 in service)', () =
     const extended = { ...c, events: [...c.events!, ev.replied(d(3), 'direct_talks'), ev.settled(d(9))] };
     const lines = [extended, validComplaint(), validComplaint(), validComplaint(), validComplaint(), validComplaint(), extended];
     expect(await chunked(ndjson(lines))).toMatchObject({ received: 7, inserted: 5, updated: 1, duplicates: 1 });
-    expect((await eventsOf(row.id)).map((e) => [e.seq, e.type])).toEqual([[1, 'sent_to_trader'], [2, 'trader_replied'], [3, 'settled_directly']]);
+    expect((await eventsOf(row.id)).map((e) => [e.seq, e.type])).toEqual([
+      [1, 'sent_to_trader'],
+      [2, 'trader_replied'],
+      [3, 'settled_directly'],
+    ]);
     expect((await storedByRef(c.externalRef))!).toMatchObject({ stage: 'closed', closure: 'settled_directly', event_count: 3 });
   });
 
@@ -598,12 +918,17 @@ describe('a batch merged in chunks (3 lines each here; 10,000 in service)', () =
     expect(await counts(store)).toEqual(before);
   });
 
-  it('bad lines are answered before anything is merged; once they are right, a chunk\'s merge problem is found', async () => {
+  it("bad lines are answered before anything is merged; once they are right, a chunk's merge problem is found", async () => {
     const before = await counts(store);
     const lines = [
-      validComplaint(), validComplaint(), validComplaint(),
-      validComplaint(), validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(1)), ev.agreed(d(2), 'ADR-NOBODY')] }), validComplaint(),
-      validComplaint(), validComplaint({ consumer: { country: 'US' } }),
+      validComplaint(),
+      validComplaint(),
+      validComplaint(),
+      validComplaint(),
+      validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(1)), ev.agreed(d(2), 'ADR-NOBODY')] }),
+      validComplaint(),
+      validComplaint(),
+      validComplaint({ consumer: { country: 'US' } }),
     ];
     // The body is read and validated whole before a transaction opens: only line 8 is named.
     const e = await rejection(chunked(ndjson(lines)));
@@ -654,7 +979,10 @@ describe('aliases and traders', () => {
 
   it('a trader named without id matches a registered trader (accents and punctuation folded)', async () => {
     const id = uniqueRef('REG');
-    await store.db.insertInto('traders').values({ id, name: 'Müller & Söhne', name_norm: 'muller sohne', country: 'AT', website: null, sector: null }).execute();
+    await store.db
+      .insertInto('traders')
+      .values({ id, name: 'Müller & Söhne', name_norm: 'muller sohne', country: 'AT', website: null, sector: null })
+      .execute();
     const c = validComplaint({ trader: { name: 'MULLER - SOHNE', country: 'AT' } });
     await ingestNd(ndjson([c]));
     expect((await storedByRef(c.externalRef))!.trader_id).toBe(id);
@@ -671,7 +999,11 @@ describe('aliases and traders', () => {
   it('text survives chunk boundaries inside UTF-8 characters, and SQL-looking text is stored literally', async () => {
     const description = `Società “Ünïcødé” € 日本語 🙂 '); DROP TABLE complaints; -- \\ \\. "quoted", tab\there`;
     const name = 'Robert"); DELETE FROM traders; --';
-    const c = validComplaint({ description, trader: { id: uniqueRef('SQL'), name, country: 'IT' }, consumer: { country: 'IT', name: "O'Brien \\N" } });
+    const c = validComplaint({
+      description,
+      trader: { id: uniqueRef('SQL'), name, country: 'IT' },
+      consumer: { country: 'IT', name: "O'Brien \\N" },
+    });
     for (const size of [1, 3, 7]) {
       const x = { ...c, externalRef: uniqueRef('UTF') };
       await ingestNd(ndjson([x]), { size });
@@ -701,9 +1033,31 @@ describe('CSV milestones and NDJSON events store the same case', () => {
       validComplaint({ events: [] }),
       validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(2), 'direct_talks'), ev.settled(d(20))] }),
       validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(2)), ev.agreed(d(4), ADR), ev.refused(d(6), 'd')] }),
-      validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(2)), ev.agreed(d(4), ADR), ev.accepted(d(6)), ev.outcome(d(60), 'in_favour_of_trader'), ev.compliance(d(80), false)] }),
-      validComplaint({ events: [ev.sent(d(0.1)), ev.replied(d(2)), ev.agreed(d(4), ADR), ev.accepted(d(6)), ev.discontinued(d(30), 'consumer_unresponsive', 'no answer')] }),
-      validComplaint({ events: [ev.withdrawn(d(1))], trader: { name: 'No Id Trader', country: 'PL' }, price: undefined, purchasedAt: undefined }),
+      validComplaint({
+        events: [
+          ev.sent(d(0.1)),
+          ev.replied(d(2)),
+          ev.agreed(d(4), ADR),
+          ev.accepted(d(6)),
+          ev.outcome(d(60), 'in_favour_of_trader'),
+          ev.compliance(d(80), false),
+        ],
+      }),
+      validComplaint({
+        events: [
+          ev.sent(d(0.1)),
+          ev.replied(d(2)),
+          ev.agreed(d(4), ADR),
+          ev.accepted(d(6)),
+          ev.discontinued(d(30), 'consumer_unresponsive', 'no answer'),
+        ],
+      }),
+      validComplaint({
+        events: [ev.withdrawn(d(1))],
+        trader: { name: 'No Id Trader', country: 'PL' },
+        price: undefined,
+        purchasedAt: undefined,
+      }),
     ];
     await ingestNd(ndjson(cases), { source: 'eq-nd' });
     await ingestCsv(csvOf(cases), { source: 'eq-csv' });

@@ -23,7 +23,6 @@ describe('names, labels and ids', () => {
     await app?.close();
   });
 
-
   it.each([
     ['control characters', CONTROL_NAME],
     ['a bidirectional override', BIDI_NAME],
@@ -49,7 +48,10 @@ describe('names, labels and ids', () => {
   });
 
   it('refuses them in a complaint, naming the field the same way for JSON, NDJSON and CSV', async () => {
-    const one = await admin.postJson('/api/v1/complaints', validComplaint({ trader: { id: 'T-HYG-2', name: CONTROL_NAME, country: 'DE' } }));
+    const one = await admin.postJson(
+      '/api/v1/complaints',
+      validComplaint({ trader: { id: 'T-HYG-2', name: CONTROL_NAME, country: 'DE' } }),
+    );
     expectError(one, 422);
     expect(detailFields(one)).toEqual(['trader.name']);
 
@@ -81,7 +83,10 @@ describe('names, labels and ids', () => {
     expect(put.status, put.text).toBe(201);
     expect(put.body.name).toBe(composed);
 
-    const c = await admin.postJson('/api/v1/complaints', validComplaint({ consumer: { country: 'IT', name: `Zo\u0308e` }, description: `Ordered a cre\u0300me` }));
+    const c = await admin.postJson(
+      '/api/v1/complaints',
+      validComplaint({ consumer: { country: 'IT', name: `Zo\u0308e` }, description: `Ordered a cre\u0300me` }),
+    );
     expect(c.status, c.text).toBe(201);
     const stored = await admin.complaint(String(c.body.id));
     expect(stored.body.consumer.name).toBe('Z\u00f6e');
@@ -96,7 +101,10 @@ describe('names, labels and ids', () => {
     const body = await admin.postJson('/api/v1/complaints', validComplaint({ trader: { id, name: 'Shop', country: 'DE' } }));
     expectError(body, 422);
     expect(detailFields(body)).toEqual(['trader.id']);
-    const event = await admin.postJson('/api/v1/complaints', validComplaint({ events: [{ type: 'adr_body_agreed', at: '2024-03-06T10:00:00Z', adrBodyId: id }] }));
+    const event = await admin.postJson(
+      '/api/v1/complaints',
+      validComplaint({ events: [{ type: 'adr_body_agreed', at: '2024-03-06T10:00:00Z', adrBodyId: id }] }),
+    );
     expectError(event, 422);
     expect(detailFields(event)).toEqual(['events[0].adrBodyId']);
     const token = await admin.postJson('/api/v1/tokens', { role: 'ingest', label: 'feed', source: id });

@@ -49,7 +49,12 @@ describe('migrate, started by several instances at once', () => {
       try {
         const applied = await Promise.all(stores.map((s) => migrate(s)));
         // Between them they applied every migration exactly once.
-        expect(applied.flat().map((m) => m.version).sort((a, b) => a - b)).toEqual(expected);
+        expect(
+          applied
+            .flat()
+            .map((m) => m.version)
+            .sort((a, b) => a - b),
+        ).toEqual(expected);
         expect(await versions(stores[0]!)).toEqual(expected);
       } finally {
         for (const s of stores) await s.close();
@@ -105,17 +110,35 @@ describe('0006: the discontinuation reason becomes a code (issue 17)', () => {
         join complaint_events e on e.complaint_id = c.id and e.type = 'adr_discontinued'
         left join complaint_events v on v.complaint_id = c.id and v.voided_at is not null`.execute(store.db);
       const by = Object.fromEntries(cases.rows.map((r) => [r.id, r]));
-      expect(by[ids.code]).toMatchObject({ discontinued_reason: 'trader_withdrew', data: { reason: 'trader_withdrew' }, void_reason: null });
+      expect(by[ids.code]).toMatchObject({
+        discontinued_reason: 'trader_withdrew',
+        data: { reason: 'trader_withdrew' },
+        void_reason: null,
+      });
       expect(by[ids.code]!.data).not.toHaveProperty('note');
-      expect(by[ids.text]).toMatchObject({ discontinued_reason: 'other', data: { reason: 'other', note: TEXT }, void_reason: 'entered for Jane Roe by mistake' });
+      expect(by[ids.text]).toMatchObject({
+        discontinued_reason: 'other',
+        data: { reason: 'other', note: TEXT },
+        void_reason: 'entered for Jane Roe by mistake',
+      });
       expect(by[ids.erased]).toMatchObject({ discontinued_reason: 'other', data: { reason: 'other' }, void_reason: null });
       expect(by[ids.erased]!.data).not.toHaveProperty('note');
       // The code is checked; events stay append-only except for a note's removal.
-      await expect(sql`update complaints set discontinued_reason = 'Jane Roe withdrew' where id = ${ids.code}`.execute(store.db)).rejects.toThrow(/complaints_discontinued_reason_code/);
-      await expect(sql`update complaint_events set data = '{"reason":"consumer_withdrew"}' where complaint_id = ${ids.code} and type = 'adr_discontinued'`.execute(store.db)).rejects.toThrow(/append-only/);
-      await expect(sql`update complaint_events set at = now() where complaint_id = ${ids.text} and type = 'adr_discontinued'`.execute(store.db)).rejects.toThrow(/append-only/);
+      await expect(
+        sql`update complaints set discontinued_reason = 'Jane Roe withdrew' where id = ${ids.code}`.execute(store.db),
+      ).rejects.toThrow(/complaints_discontinued_reason_code/);
+      await expect(
+        sql`update complaint_events set data = '{"reason":"consumer_withdrew"}' where complaint_id = ${ids.code} and type = 'adr_discontinued'`.execute(
+          store.db,
+        ),
+      ).rejects.toThrow(/append-only/);
+      await expect(
+        sql`update complaint_events set at = now() where complaint_id = ${ids.text} and type = 'adr_discontinued'`.execute(store.db),
+      ).rejects.toThrow(/append-only/);
       await sql`update complaint_events set data = data - 'note' where complaint_id = ${ids.text}`.execute(store.db);
-      const after = await sql<{ data: Record<string, unknown> }>`select data from complaint_events where complaint_id = ${ids.text} and type = 'adr_discontinued'`.execute(store.db);
+      const after = await sql<{
+        data: Record<string, unknown>;
+      }>`select data from complaint_events where complaint_id = ${ids.text} and type = 'adr_discontinued'`.execute(store.db);
       expect(after.rows[0]!.data).toEqual({ reason: 'other' });
     } finally {
       await store.close();

@@ -8,7 +8,13 @@ import { adminHeaders, startApp, type RunningApp } from './support/http.js';
 
 describe('OpenAPI document and docs', () => {
   let app: RunningApp;
-  let doc: { openapi: string; paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: unknown; responses: Record<string, unknown> }>> };
+  let doc: {
+    openapi: string;
+    paths: Record<
+      string,
+      Record<string, { parameters?: { name: string; in: string }[]; requestBody?: unknown; responses: Record<string, unknown> }>
+    >;
+  };
   beforeAll(async () => {
     app = await startApp();
     doc = (await (await fetch(`${app.baseUrl}/api/openapi.json`)).json()) as typeof doc;
@@ -24,7 +30,13 @@ describe('OpenAPI document and docs', () => {
         if (typeof handler !== 'function' || name === 'constructor') continue;
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
         if (method === undefined) continue;
-        const path = ('/' + [prefix, String(Reflect.getMetadata(PATH_METADATA, handler) ?? '')].map((s) => s.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')).replace(/:(\w+)/g, '{$1}');
+        const path = (
+          '/' +
+          [prefix, String(Reflect.getMetadata(PATH_METADATA, handler) ?? '')]
+            .map((s) => s.replace(/^\/|\/$/g, ''))
+            .filter(Boolean)
+            .join('/')
+        ).replace(/:(\w+)/g, '{$1}');
         served.push(`${RequestMethod[method].toLowerCase()} ${path}`);
       }
     }
@@ -49,7 +61,26 @@ describe('OpenAPI document and docs', () => {
     expect(doc.openapi).toMatch(/^3\./);
     const list = doc.paths['/api/v1/complaints']!.get!;
     const names = list.parameters!.map((p) => p.name);
-    for (const n of ['status', 'stage', 'closure', 'overdue', 'consumerCountry', 'traderCountry', 'sector', 'problem', 'traderId', 'adrBodyId', 'crossBorder', 'source', 'from', 'to', 'q', 'sort', 'limit', 'cursor']) {
+    for (const n of [
+      'status',
+      'stage',
+      'closure',
+      'overdue',
+      'consumerCountry',
+      'traderCountry',
+      'sector',
+      'problem',
+      'traderId',
+      'adrBodyId',
+      'crossBorder',
+      'source',
+      'from',
+      'to',
+      'q',
+      'sort',
+      'limit',
+      'cursor',
+    ]) {
       expect(names).toContain(n);
     }
     const create = doc.paths['/api/v1/complaints']!.post!;
@@ -59,7 +90,9 @@ describe('OpenAPI document and docs', () => {
     expect(body + (ref ? JSON.stringify(schemas[ref]) : '')).toContain('externalRef');
     expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['200', '201', '409', '422']));
     const bulk = doc.paths['/api/v1/complaints/bulk']!.post!;
-    expect(Object.keys((bulk.requestBody as { content: object }).content)).toEqual(expect.arrayContaining(['application/x-ndjson', 'text/csv']));
+    expect(Object.keys((bulk.requestBody as { content: object }).content)).toEqual(
+      expect.arrayContaining(['application/x-ndjson', 'text/csv']),
+    );
     expect(doc.paths['/api/v1/complaints/{id}/events']!.post!.parameters!.map((p) => `${p.in}:${p.name}`)).toContain('path:id');
   });
 

@@ -36,7 +36,12 @@ const leaks = (text: string) => FRAGMENTS.filter((f) => text.includes(f));
 
 const BODY = 'ADR-PII';
 const FILED = '2024-03-01T09:00:00.000Z';
-const toAdr = (f: string) => [ev.sent(addDays(f, 0.1)), ev.replied(addDays(f, 1)), ev.agreed(addDays(f, 2), BODY), ev.accepted(addDays(f, 3))];
+const toAdr = (f: string) => [
+  ev.sent(addDays(f, 0.1)),
+  ev.replied(addDays(f, 1)),
+  ev.agreed(addDays(f, 2), BODY),
+  ev.accepted(addDays(f, 3)),
+];
 
 let dir: string;
 let app: RunningApp;
@@ -46,9 +51,24 @@ let regulatorToken: string;
 const refs = { ndjson: uniqueRef('PII-N'), csv: uniqueRef('PII-C'), voided: uniqueRef('PII-V') };
 const ids: Record<keyof typeof refs, string> = { ndjson: '', csv: '', voided: '' };
 const cases: Record<'ndjson' | 'csv' | 'voided', TestComplaint> = {
-  ndjson: validComplaint({ externalRef: refs.ndjson, source: 'pii', filedAt: FILED, events: [...toAdr(FILED), ev.discontinued(addDays(FILED, 40), 'consumer_withdrew', NOTE)] }),
-  csv: validComplaint({ externalRef: refs.csv, source: 'pii', filedAt: FILED, events: [...toAdr(FILED), ev.discontinued(addDays(FILED, 41), 'other', NOTE_CSV)] }),
-  voided: validComplaint({ externalRef: refs.voided, source: 'pii', filedAt: FILED, events: [...toAdr(FILED), ev.outcome(addDays(FILED, 30))] }),
+  ndjson: validComplaint({
+    externalRef: refs.ndjson,
+    source: 'pii',
+    filedAt: FILED,
+    events: [...toAdr(FILED), ev.discontinued(addDays(FILED, 40), 'consumer_withdrew', NOTE)],
+  }),
+  csv: validComplaint({
+    externalRef: refs.csv,
+    source: 'pii',
+    filedAt: FILED,
+    events: [...toAdr(FILED), ev.discontinued(addDays(FILED, 41), 'other', NOTE_CSV)],
+  }),
+  voided: validComplaint({
+    externalRef: refs.voided,
+    source: 'pii',
+    filedAt: FILED,
+    events: [...toAdr(FILED), ev.outcome(addDays(FILED, 30))],
+  }),
 };
 
 async function etl(full = false): Promise<void> {
@@ -59,7 +79,9 @@ async function etl(full = false): Promise<void> {
 /** Every text cell of the analytics store (VARCHAR and ENUM columns of every table) holding a fragment. */
 async function analyticsLeaks(a: RunningApp): Promise<string[]> {
   return a.app.get<AnalyticsStores>(ANALYTICS).source.read(async (q) => {
-    const cols = await q(`SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal AND (data_type = 'VARCHAR' OR data_type LIKE 'ENUM%')`);
+    const cols = await q(
+      `SELECT table_name, column_name FROM duckdb_columns() WHERE NOT internal AND (data_type = 'VARCHAR' OR data_type LIKE 'ENUM%')`,
+    );
     expect(cols.length).toBeGreaterThan(0);
     const found: string[] = [];
     for (const c of cols) {
@@ -73,7 +95,10 @@ async function analyticsLeaks(a: RunningApp): Promise<string[]> {
 
 /** The analytics file's bytes (and its write-ahead log's) hold no fragment, compressed or not. */
 function fileLeaks(file: string): string[] {
-  const bytes = [file, `${file}.wal`].filter(existsSync).map((f) => readFileSync(f).toString('latin1')).join('');
+  const bytes = [file, `${file}.wal`]
+    .filter(existsSync)
+    .map((f) => readFileSync(f).toString('latin1'))
+    .join('');
   expect(bytes.length).toBeGreaterThan(0);
   return leaks(bytes);
 }
@@ -139,7 +164,9 @@ describe('the note and the void reason are personal data', () => {
   it('regulators: CSV, NDJSON and Parquet exports without them, the reason code kept', async () => {
     const csv = await regulator.get('/api/v1/complaints/export?format=csv&source=pii');
     const nd = await regulator.get('/api/v1/complaints/export?format=ndjson&source=pii');
-    const pq = await fetch(`${app.baseUrl}/api/v1/complaints/export?format=parquet&source=pii`, { headers: { authorization: `Bearer ${regulatorToken}` } });
+    const pq = await fetch(`${app.baseUrl}/api/v1/complaints/export?format=parquet&source=pii`, {
+      headers: { authorization: `Bearer ${regulatorToken}` },
+    });
     expect([csv.status, nd.status, pq.status]).toEqual([200, 200, 200]);
     const file = path.join(dir, 'regulator.parquet');
     writeFileSync(file, Buffer.from(await pq.arrayBuffer()));
@@ -147,7 +174,8 @@ describe('the note and the void reason are personal data', () => {
     for await (const item of readParquetFile(file)) rows.push(item.input);
     expect(rows).toHaveLength(3);
     for (const text of [csv.text, nd.text, JSON.stringify(rows), readFileSync(file).toString('latin1')]) expect(leaks(text)).toEqual([]);
-    for (const text of [csv.text, nd.text, JSON.stringify(rows)]) for (const code of ['consumer_withdrew', 'other', 'settled_in_between']) expect(text).toContain(code);
+    for (const text of [csv.text, nd.text, JSON.stringify(rows)])
+      for (const code of ['consumer_withdrew', 'other', 'settled_in_between']) expect(text).toContain(code);
   });
 
   it('analytics: the DuckDB store holds the codes only; outcomes and the ADR report count them', async () => {
@@ -155,22 +183,28 @@ describe('the note and the void reason are personal data', () => {
     expect(fileLeaks(path.join(dir, 'analytics.duckdb'))).toEqual([]);
     // Expected counts straight from the case store.
     const want = await sql<{ reason: string; n: number }>`
-      select discontinued_reason as reason, count(*)::int as n from complaints where closure = 'adr_discontinued' group by 1 order by 1`.execute(app.store.db);
+      select discontinued_reason as reason, count(*)::int as n from complaints where closure = 'adr_discontinued' group by 1 order by 1`.execute(
+      app.store.db,
+    );
     const total = want.rows.reduce((s, r) => s + r.n, 0);
     expect(total).toBe(3);
     for (const c of [admin, regulator]) {
       const o = await c.get('/api/v1/stats/outcomes');
       expect(o.status, o.text).toBe(200);
       expect(leaks(o.text)).toEqual([]);
-      const got = (o.body.discontinuedReasons as { reason: string; count: number; share: number }[]).map((r) => [r.reason, r.count, r.share]).sort();
+      const got = (o.body.discontinuedReasons as { reason: string; count: number; share: number }[])
+        .map((r) => [r.reason, r.count, r.share])
+        .sort();
       expect(got).toEqual(want.rows.map((r) => [r.reason, r.n, r.n / total]));
       const a = await c.get(`/api/v1/stats/adr-bodies/${BODY}/report?year=2024`);
       expect(a.status, a.text).toBe(200);
       const report = a.body as AdrReport;
       for (const text of [a.text, adrReportToMarkdown(report), adrReportToCsv(report)]) expect(leaks(text)).toEqual([]);
-      expect(report.discontinuedReasons.map((r) => [r.code, r.label, r.count]).sort()).toEqual(
-        [['consumer_withdrew', 'Consumer withdrew', 1], ['other', 'Other', 1], ['settled_in_between', 'Settled in the meantime', 1]],
-      );
+      expect(report.discontinuedReasons.map((r) => [r.code, r.label, r.count]).sort()).toEqual([
+        ['consumer_withdrew', 'Consumer withdrew', 1],
+        ['other', 'Other', 1],
+        ['settled_in_between', 'Settled in the meantime', 1],
+      ]);
       expect(adrReportToMarkdown(report)).toContain('| Consumer withdrew | 1 |');
     }
   });
@@ -187,7 +221,11 @@ describe('the note and the void reason are personal data', () => {
     expect(leaks((await admin.complaint(ids.ndjson)).text)).toEqual([]);
     // Still stored for the other two cases, closed in 2024: the retention job's turn.
     const stored = async () =>
-      (await sql<{ n: number }>`select count(*)::int as n from complaint_events where data ? 'note' or void_reason is not null`.execute(app.store.db)).rows[0]!.n;
+      (
+        await sql<{ n: number }>`select count(*)::int as n from complaint_events where data ? 'note' or void_reason is not null`.execute(
+          app.store.db,
+        )
+      ).rows[0]!.n;
     expect(await stored()).toBe(2);
     expect(await eraseExpiredPersonalData(app.store, 6)).toBe(2);
     expect(await stored()).toBe(0);
@@ -201,7 +239,9 @@ describe('the note and the void reason are personal data', () => {
     // A note sent to a case already erased is not kept.
     const late = validComplaint({ externalRef: uniqueRef('PII-L'), source: 'pii', filedAt: FILED, events: toAdr(FILED) });
     expect((await admin.ndjson(ndjson([late]))).status).toBe(200);
-    const lateId = (await app.store.db.selectFrom('complaints').select('id').where('external_ref', '=', late.externalRef).executeTakeFirstOrThrow()).id;
+    const lateId = (
+      await app.store.db.selectFrom('complaints').select('id').where('external_ref', '=', late.externalRef).executeTakeFirstOrThrow()
+    ).id;
     expect((await admin.delete(`/api/v1/complaints/${lateId}/personal-data`)).status).toBe(200);
     expect((await admin.event(lateId, ev.discontinued(addDays(FILED, 45), 'other', NOTE))).status).toBe(201);
     expect(leaks((await admin.complaint(lateId)).text)).toEqual([]);
@@ -233,7 +273,9 @@ describe('a store from before migration 0006', () => {
     const conn = await old.connect();
     await conn.run(`CREATE TABLE snapshot (schema_version VARCHAR)`);
     await conn.run(`INSERT INTO snapshot VALUES ('14-000000000000')`);
-    await conn.run(`CREATE TABLE complaint_facts AS SELECT ${id}::BIGINT AS id, '${TEXT}' || repeat(' ', i % 2) AS discontinued_reason FROM range(2000) t(i)`);
+    await conn.run(
+      `CREATE TABLE complaint_facts AS SELECT ${id}::BIGINT AS id, '${TEXT}' || repeat(' ', i % 2) AS discontinued_reason FROM range(2000) t(i)`,
+    );
     await conn.run('CHECKPOINT');
     conn.closeSync();
     old.closeSync();

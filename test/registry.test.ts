@@ -19,7 +19,8 @@ const ref = (i: number) => `REG-${RUN}-${String(i).padStart(4, '0')}`;
 const N = 96;
 const NOW = Date.now();
 /** Oldest filing ~120 days ago, one every ~1.2 days, three at a time sharing the same instant. */
-const filedAt = (i: number) => new Date(Math.floor((NOW - 120 * DAY_MS) / 60_000) * 60_000 + Math.floor(i / 3) * 3.6 * DAY_MS).toISOString();
+const filedAt = (i: number) =>
+  new Date(Math.floor((NOW - 120 * DAY_MS) / 60_000) * 60_000 + Math.floor(i / 3) * 3.6 * DAY_MS).toISOString();
 
 const CONSUMER = ['IT', 'DE', 'FR', 'EL', 'UK', 'AT'];
 const TRADER_COUNTRY = ['DE', 'IT', 'FR', 'GR', 'GB', 'ES', 'IT'];
@@ -42,14 +43,22 @@ const DESCRIPTIONS: Record<number, string> = {
 function lifecycle(i: number, at: string): TestEvent[] {
   const t = (h: number) => addDays(at, h / 24);
   switch (i % 8) {
-    case 0: return [];
-    case 1: return [ev.sent(t(1))];
-    case 2: return [ev.sent(t(1)), ev.replied(t(5))];
-    case 3: return [ev.sent(t(1)), ev.replied(t(5)), ev.agreed(t(9), 'ADR-A')];
-    case 4: return [ev.sent(t(1)), ev.replied(t(5)), ev.agreed(t(9), 'ADR-B'), ev.accepted(t(20))];
-    case 5: return [ev.sent(t(1)), ev.replied(t(5)), ev.agreed(t(9), 'ADR-A'), ev.accepted(t(20)), ev.outcome(t(40)), ev.compliance(t(60), true)];
-    case 6: return [ev.sent(t(1)), ev.withdrawn(t(3))];
-    default: return [ev.sent(t(1)), ev.replied(t(5), 'declines'), ev.noAgreement(t(6))];
+    case 0:
+      return [];
+    case 1:
+      return [ev.sent(t(1))];
+    case 2:
+      return [ev.sent(t(1)), ev.replied(t(5))];
+    case 3:
+      return [ev.sent(t(1)), ev.replied(t(5)), ev.agreed(t(9), 'ADR-A')];
+    case 4:
+      return [ev.sent(t(1)), ev.replied(t(5)), ev.agreed(t(9), 'ADR-B'), ev.accepted(t(20))];
+    case 5:
+      return [ev.sent(t(1)), ev.replied(t(5)), ev.agreed(t(9), 'ADR-A'), ev.accepted(t(20)), ev.outcome(t(40)), ev.compliance(t(60), true)];
+    case 6:
+      return [ev.sent(t(1)), ev.withdrawn(t(3))];
+    default:
+      return [ev.sent(t(1)), ev.replied(t(5), 'declines'), ev.noAgreement(t(6))];
   }
 }
 
@@ -124,8 +133,25 @@ describe('registry list: filters', () => {
     const a = await api.get('/api/v1/complaints?limit=1');
     const item = a.body.items[0];
     expect(Object.keys(item).sort()).toEqual([
-      'adrBodyId', 'closedAt', 'closure', 'consumerCountry', 'crossBorder', 'daysOpen', 'dueAt', 'externalRef', 'filedAt', 'id',
-      'overdue', 'problem', 'sector', 'source', 'stage', 'status', 'traderCountry', 'traderId', 'traderName',
+      'adrBodyId',
+      'closedAt',
+      'closure',
+      'consumerCountry',
+      'crossBorder',
+      'daysOpen',
+      'dueAt',
+      'externalRef',
+      'filedAt',
+      'id',
+      'overdue',
+      'problem',
+      'sector',
+      'source',
+      'stage',
+      'status',
+      'traderCountry',
+      'traderId',
+      'traderName',
     ]);
   });
 
@@ -152,7 +178,10 @@ describe('registry list: filters', () => {
     ['source=feed-b', "source = 'feed-b'"],
     ['overdue=true', "status = 'open' AND due_at < now()"],
     ['overdue=false', "NOT (status = 'open' AND due_at IS NOT NULL AND due_at < now())"],
-    ['stage=with_trader,trader_replied&crossBorder=true&sector=airlines,clothing_footwear,ict_goods', "stage IN ('with_trader','trader_replied') AND consumer_country <> trader_country AND sector IN ('airlines','clothing_footwear','ict_goods')"],
+    [
+      'stage=with_trader,trader_replied&crossBorder=true&sector=airlines,clothing_footwear,ict_goods',
+      "stage IN ('with_trader','trader_replied') AND consumer_country <> trader_country AND sector IN ('airlines','clothing_footwear','ict_goods')",
+    ],
     ['status=open&consumerCountry=IT,EL&source=feed-a', "status = 'open' AND consumer_country IN ('IT','GR') AND source = 'feed-a'"],
   ];
   it.each(cases)('%s', async (query, where) => {
@@ -195,7 +224,9 @@ describe('registry list: filters', () => {
     const day = filedAt(45).slice(0, 10);
     const next = new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
     const oneDay = await walk(`from=${day}&to=${next}`);
-    expect(mine(oneDay.refs)).toEqual(await oracle("filed_at >= $1::date::timestamp AT TIME ZONE 'UTC' AND filed_at < $2::date::timestamp AT TIME ZONE 'UTC'", [day, next]));
+    expect(mine(oneDay.refs)).toEqual(
+      await oracle("filed_at >= $1::date::timestamp AT TIME ZONE 'UTC' AND filed_at < $2::date::timestamp AT TIME ZONE 'UTC'", [day, next]),
+    );
     expect(oneDay.refs.length).toBeGreaterThan(0);
   });
 
@@ -243,7 +274,9 @@ describe('registry list: q', () => {
     expect(await q("'); DROP TABLE nothing; --")).toEqual([]);
     expect(await q("x' OR '1'='1")).toEqual([]);
     expect(await q('%%')).toEqual([]);
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from complaints where external_ref like ${`REG-${RUN}-%`}`.execute(app.store.db);
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from complaints where external_ref like ${`REG-${RUN}-%`}`.execute(
+      app.store.db,
+    );
     expect(rows[0]!.n).toBe(N);
   });
 
@@ -252,7 +285,11 @@ describe('registry list: q', () => {
     const now = new Date();
     for (const text of ['müller', 'elan', 'Shop', INJECTION, 'zzz']) {
       const f = { q: text };
-      const looked = await repo.page(f, { now, searchDescription: true, qTraderIds: await repo.traderIdsNamed(text) }, { ascending: false, limit: 500 });
+      const looked = await repo.page(
+        f,
+        { now, searchDescription: true, qTraderIds: await repo.traderIdsNamed(text) },
+        { ascending: false, limit: 500 },
+      );
       const sub = await repo.page(f, { now, searchDescription: true }, { ascending: false, limit: 500 });
       const sparse = await repo.page(f, { now, searchDescription: true }, { ascending: false, limit: 500, sparse: true });
       expect(sub.map((r) => r.id)).toEqual(looked.map((r) => r.id));
@@ -261,7 +298,9 @@ describe('registry list: q', () => {
   });
 
   it('combines with the other filters', async () => {
-    expect(mine((await walk(`q=${encodeURIComponent('Shop GmbH')}&status=open`)).refs)).toEqual(await oracle("trader_id = 'T-SHOP' AND status = 'open'"));
+    expect(mine((await walk(`q=${encodeURIComponent('Shop GmbH')}&status=open`)).refs)).toEqual(
+      await oracle("trader_id = 'T-SHOP' AND status = 'open'"),
+    );
   });
 });
 
@@ -319,7 +358,8 @@ describe('registry list: paging', () => {
         cursor = a.body.nextCursor;
         // New cases: newest, oldest, and ones sharing the filing instant of a listed case.
         const fresh = [0, 1, 2].map((k) => {
-          const at = k === 0 ? new Date(NOW - 1000 * (page + 1)).toISOString() : k === 1 ? filedAt(0) : filedAt(Math.min(N - 1, page * 6 + 3));
+          const at =
+            k === 0 ? new Date(NOW - 1000 * (page + 1)).toISOString() : k === 1 ? filedAt(0) : filedAt(Math.min(N - 1, page * 6 + 3));
           return { ...complaint(1000 + page * 3 + k), externalRef: `NEW-${RUN}-${sort}-${page}-${k}`, filedAt: at, events: [] };
         });
         const ins = await api.ndjson(fresh.map((c) => JSON.stringify(c)).join('\n'));

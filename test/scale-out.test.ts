@@ -16,7 +16,11 @@ import { buildServer, ServerProcess, sleep } from './support/server-process.js';
 
 const COUNTRIES = ['DE', 'FR', 'IT', 'ES', 'PL', 'NL'] as const;
 const ndjson = (n: number) =>
-  Array.from({ length: n }, (_, i) => `${JSON.stringify(validComplaint({ consumer: { ...validComplaint().consumer, country: COUNTRIES[i % COUNTRIES.length]! } }))}\n`).join('');
+  Array.from(
+    { length: n },
+    (_, i) =>
+      `${JSON.stringify(validComplaint({ consumer: { ...validComplaint().consumer, country: COUNTRIES[i % COUNTRIES.length]! } }))}\n`,
+  ).join('');
 
 interface RunRow {
   id: string;
@@ -40,7 +44,8 @@ describe.skipIf(!PG_BIN)('two instances sharing one PostgreSQL and one DATA_DIR'
     expect(r.status, `${p} on :${app.port}`).toBe(200);
     return (await r.json()) as { asOf: { etlRunId: number; complaints: number } } & Record<string, unknown>;
   };
-  const runs = async () => (await db.query<RunRow>('select id, trigger, status, started_at, finished_at from etl_runs order by started_at')).rows;
+  const runs = async () =>
+    (await db.query<RunRow>('select id, trigger, status, started_at, finished_at from etl_runs order by started_at')).rows;
 
   /** Waits until both instances serve one snapshot that counts `n` complaints; returns the wait. */
   const convergedOn = async (apps: ServerProcess[], n: number, limitMs: number) => {
@@ -48,7 +53,10 @@ describe.skipIf(!PG_BIN)('two instances sharing one PostgreSQL and one DATA_DIR'
     for (;;) {
       const asOfs = await Promise.all(apps.map(async (app) => (await json(app, '/api/v1/stats/summary')).asOf));
       if (asOfs.every((x) => x.complaints === n && x.etlRunId === asOfs[0]!.etlRunId)) return Date.now() - t0;
-      expect(Date.now() - t0, `not converged on ${n}: ${JSON.stringify(asOfs)}\n${apps.map((x) => x.log.slice(-3000)).join('\n---\n')}`).toBeLessThan(limitMs);
+      expect(
+        Date.now() - t0,
+        `not converged on ${n}: ${JSON.stringify(asOfs)}\n${apps.map((x) => x.log.slice(-3000)).join('\n---\n')}`,
+      ).toBeLessThan(limitMs);
       await sleep(100);
     }
   };
@@ -69,7 +77,9 @@ describe.skipIf(!PG_BIN)('two instances sharing one PostgreSQL and one DATA_DIR'
     for (let i = 1; i < rows.length; i++) {
       const prev = rows[i - 1]!;
       expect(prev.finished_at, `run ${prev.id} has no end`).not.toBeNull();
-      expect(rows[i]!.started_at.getTime(), `run ${rows[i]!.id} started before run ${prev.id} ended`).toBeGreaterThanOrEqual(prev.finished_at!.getTime());
+      expect(rows[i]!.started_at.getTime(), `run ${rows[i]!.id} started before run ${prev.id} ended`).toBeGreaterThanOrEqual(
+        prev.finished_at!.getTime(),
+      );
     }
     const ticks = rows.filter((r) => r.trigger === 'schedule').map((r) => Math.floor(r.started_at.getTime() / 1000));
     expect(new Set(ticks).size, 'two scheduled runs in one tick').toBe(ticks.length);
@@ -98,7 +108,9 @@ describe.skipIf(!PG_BIN)('two instances sharing one PostgreSQL and one DATA_DIR'
     let acknowledged = 0;
     for (let round = 0; round < 8; round++) {
       const answers = await Promise.all(
-        [a, b].map((app) => app.fetch('/api/v1/complaints/bulk', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: ndjson(150) })),
+        [a, b].map((app) =>
+          app.fetch('/api/v1/complaints/bulk', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: ndjson(150) }),
+        ),
       );
       for (const r of answers) {
         expect(r.status, await r.clone().text()).toBe(200);
@@ -113,12 +125,20 @@ describe.skipIf(!PG_BIN)('two instances sharing one PostgreSQL and one DATA_DIR'
 
     // Same snapshot, same figures, on every view. The schedule goes on publishing (a new asOf each
     // second), so ask both at once until they answer from one snapshot, then compare everything.
-    for (const p of ['/api/v1/stats/summary', '/api/v1/stats/countries?side=consumer', '/api/v1/stats/trend?interval=month', '/api/v1/stats/sectors']) {
+    for (const p of [
+      '/api/v1/stats/summary',
+      '/api/v1/stats/countries?side=consumer',
+      '/api/v1/stats/trend?interval=month',
+      '/api/v1/stats/sectors',
+    ]) {
       const [fromA, fromB] = await fromOneSnapshot(p);
       expect(fromB, p).toEqual(fromA);
     }
     const rows = await runs();
-    expect(rows.filter((r) => r.status !== 'succeeded' && r.status !== 'running'), JSON.stringify(rows)).toEqual([]);
+    expect(
+      rows.filter((r) => r.status !== 'succeeded' && r.status !== 'running'),
+      JSON.stringify(rows),
+    ).toEqual([]);
     expect(rows.filter((r) => r.trigger === 'schedule').length).toBeGreaterThanOrEqual(3);
     expectNoOverlap(rows.filter((r) => r.status !== 'running'));
     // Each run was run by one instance: their logs name disjoint runs that together are all of them.
@@ -131,7 +151,11 @@ describe.skipIf(!PG_BIN)('two instances sharing one PostgreSQL and one DATA_DIR'
   it('one instance killed (-9): the other goes on running the ETL and serving new complaints', async () => {
     await a.kill9();
     const before = await stored();
-    const r = await b.fetch('/api/v1/complaints/bulk', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: ndjson(40) });
+    const r = await b.fetch('/api/v1/complaints/bulk', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson' },
+      body: ndjson(40),
+    });
     expect(r.status).toBe(200);
     const waited = await convergedOn([b], before + 40, 8000);
     console.log(`the surviving instance served the new complaints ${waited} ms after the upload`);

@@ -18,10 +18,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function commitRun(work: AnalyticsDb, id: number, complaints: number, version = SCHEMA_VERSION): Promise<void> {
   await work.write(async (q) => {
     await q('DELETE FROM snapshot');
-    await q(
-      `INSERT INTO snapshot VALUES ($id, $id, TIMESTAMP '2026-11-01 10:00:00' + to_seconds($id), $n, '1', 'test/db', $v, 10)`,
-      { id, n: complaints, v: version },
-    );
+    await q(`INSERT INTO snapshot VALUES ($id, $id, TIMESTAMP '2026-11-01 10:00:00' + to_seconds($id), $n, '1', 'test/db', $v, 10)`, {
+      id,
+      n: complaints,
+      v: version,
+    });
   });
 }
 
@@ -95,7 +96,9 @@ describe('shared snapshots', () => {
       await commitRun(work, id, id);
       await a.publish(work, { etlRunId: id, dataRunId: id, rowsChanged: true });
     }
-    const files = readdirSync(path.join(dir, 'snapshots')).filter((f) => f.endsWith('.duckdb')).sort();
+    const files = readdirSync(path.join(dir, 'snapshots'))
+      .filter((f) => f.endsWith('.duckdb'))
+      .sort();
     expect(files).toEqual(['run-3.duckdb', 'run-4.duckdb']);
     expect((await a.snapshot())?.etlRunId).toBe(4);
   });

@@ -67,7 +67,10 @@ export interface AppDeps {
  */
 @Injectable()
 class AnalyticsCloser implements OnApplicationShutdown {
-  constructor(@Inject(ANALYTICS) private readonly stores: AnalyticsStores, private readonly runner: EtlRunner) {}
+  constructor(
+    @Inject(ANALYTICS) private readonly stores: AnalyticsStores,
+    private readonly runner: EtlRunner,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
     await this.runner.stop();
     await this.stores.source.close();
@@ -85,15 +88,31 @@ export class AppModule {
         { provide: CONFIG, useValue: deps.config },
         { provide: STORE, useValue: deps.store },
         { provide: LOGGER, useValue: deps.logger },
-        { provide: TokenService, useFactory: (store: Store, config: Config) => new TokenService(store, config.adminToken), inject: [STORE, CONFIG] },
+        {
+          provide: TokenService,
+          useFactory: (store: Store, config: Config) => new TokenService(store, config.adminToken),
+          inject: [STORE, CONFIG],
+        },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: AuditService, useFactory: (store: Store) => new AuditService(store), inject: [STORE] },
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
-        { provide: RateLimiter, useFactory: (config: Config) => new RateLimiter(config.rateLimitPerMinute ?? Number.POSITIVE_INFINITY), inject: [CONFIG] },
+        {
+          provide: RateLimiter,
+          useFactory: (config: Config) => new RateLimiter(config.rateLimitPerMinute ?? Number.POSITIVE_INFINITY),
+          inject: [CONFIG],
+        },
         DemoTokens,
-        { provide: IngestService, useFactory: (store: Store, config: Config) => new IngestService(store, ingestSettingsOf(config)), inject: [STORE, CONFIG] },
+        {
+          provide: IngestService,
+          useFactory: (store: Store, config: Config) => new IngestService(store, ingestSettingsOf(config)),
+          inject: [STORE, CONFIG],
+        },
         { provide: RegistryService, useFactory: (store: Store) => new RegistryService(store), inject: [STORE] },
-        { provide: RegistryExporter, useFactory: (store: Store, config: Config) => new RegistryExporter(store, config.dataDir), inject: [STORE, CONFIG] },
+        {
+          provide: RegistryExporter,
+          useFactory: (store: Store, config: Config) => new RegistryExporter(store, config.dataDir),
+          inject: [STORE, CONFIG],
+        },
         ComplaintsService,
         AutoCloseJob,
         RetentionJob,
@@ -109,14 +128,20 @@ export class AppModule {
         {
           provide: EtlRunner,
           useFactory: (store: Store, stores: AnalyticsStores, config: Config) =>
-            new EtlRunner(store, stores.work, { workDir: path.join(config.dataDir, 'etl-work'), traderReplyDays: config.traderReplyDays, shared: stores.shared ?? undefined, ...deps.etl }),
+            new EtlRunner(store, stores.work, {
+              workDir: path.join(config.dataDir, 'etl-work'),
+              traderReplyDays: config.traderReplyDays,
+              shared: stores.shared ?? undefined,
+              ...deps.etl,
+            }),
           inject: [STORE, ANALYTICS, CONFIG],
         },
         {
           provide: AnalyticsService,
           useFactory: (stores: AnalyticsStores, runner: EtlRunner, config: Config, logger: Logger) => {
             const service = new AnalyticsService(new AnalyticsRepository(stores.source));
-            const prewarm = (change: PublishedChange) => void service.prewarmAfter(change).catch((err: Error) => logger.warn({ err: err.message }, 'analytics prewarm failed'));
+            const prewarm = (change: PublishedChange) =>
+              void service.prewarmAfter(change).catch((err: Error) => logger.warn({ err: err.message }, 'analytics prewarm failed'));
             // Shared snapshots: every instance computes ahead when it opens a newer snapshot.
             if (stores.shared) {
               let dataRunId = stores.shared.served?.dataRunId ?? 0;

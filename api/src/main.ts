@@ -40,7 +40,10 @@ async function main(): Promise<void> {
     // One token per role, before the first request: the dashboard signs in with the regulator's.
     for (const t of await app.get(DemoTokens).ensure()) {
       const bound = t.traderId ?? t.adrBodyId ?? t.source;
-      logger.info({ demoToken: { role: t.role, traderId: t.traderId, adrBodyId: t.adrBodyId, source: t.source } }, `DEMO TOKEN (demo mode only) ${t.role}${bound ? ` [${bound}]` : ''}: ${t.token}`);
+      logger.info(
+        { demoToken: { role: t.role, traderId: t.traderId, adrBodyId: t.adrBodyId, source: t.source } },
+        `DEMO TOKEN (demo mode only) ${t.role}${bound ? ` [${bound}]` : ''}: ${t.token}`,
+      );
     }
   }
   await app.listen(config.port, config.host);
@@ -54,7 +57,9 @@ async function main(): Promise<void> {
       .then((run) => logger.info({ etlRun: run }, `first ETL run ${run.status}`))
       .catch((err: Error) =>
         // Several instances starting together: one builds it, the others serve it once published.
-        err instanceof EtlAlreadyRunning ? logger.info({ err: err.message }, 'first ETL run left to the instance already running one') : logger.error({ err: err.message }, 'first ETL run could not start'),
+        err instanceof EtlAlreadyRunning
+          ? logger.info({ err: err.message }, 'first ETL run left to the instance already running one')
+          : logger.error({ err: err.message }, 'first ETL run could not start'),
       );
   }
 

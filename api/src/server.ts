@@ -21,11 +21,21 @@ import { rateLimit, RateLimiter } from './common/rate-limit.js';
 
 class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
-  log(message: unknown) { this.logger.debug({ nest: true }, String(message)); }
-  error(message: unknown) { this.logger.error({ nest: true }, String(message)); }
-  warn(message: unknown) { this.logger.warn({ nest: true }, String(message)); }
-  debug(message: unknown) { this.logger.trace({ nest: true }, String(message)); }
-  verbose(message: unknown) { this.logger.trace({ nest: true }, String(message)); }
+  log(message: unknown) {
+    this.logger.debug({ nest: true }, String(message));
+  }
+  error(message: unknown) {
+    this.logger.error({ nest: true }, String(message));
+  }
+  warn(message: unknown) {
+    this.logger.warn({ nest: true }, String(message));
+  }
+  debug(message: unknown) {
+    this.logger.trace({ nest: true }, String(message));
+  }
+  verbose(message: unknown) {
+    this.logger.trace({ nest: true }, String(message));
+  }
 }
 
 /** The built dashboard if there is one, else the placeholder page. */
@@ -42,7 +52,8 @@ export function dashboardDir(): string {
 export function spaFallback(dir: string): express.RequestHandler {
   const index = path.join(dir, 'index.html');
   return (req, res, next) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path === '/api' || req.path.startsWith('/api/') || !req.accepts('html')) return next();
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path === '/api' || req.path.startsWith('/api/') || !req.accepts('html'))
+      return next();
     res.sendFile(index);
   };
 }
@@ -80,7 +91,8 @@ export function securityHeaders(): express.RequestHandler {
 export function docsAssets(): express.Router {
   const dir = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   const router = express.Router();
-  for (const file of Object.values(DOCS_ASSETS)) router.get(`/${file}`, (_req, res, next) => res.sendFile(path.join(dir, file), (err) => err && next(err)));
+  for (const file of Object.values(DOCS_ASSETS))
+    router.get(`/${file}`, (_req, res, next) => res.sendFile(path.join(dir, file), (err) => err && next(err)));
   return router;
 }
 
@@ -118,7 +130,9 @@ export async function createApp(deps: AppDeps, opts: { dashboardDir?: string } =
   if (deps.config.rateLimitPerMinute !== null) {
     const limit = rateLimit(app.get(RateLimiter), app.get(TokenService));
     app.use('/api/v1', limit);
-    app.use('/api/health', (req: express.Request, res: express.Response, next: express.NextFunction) => (req.headers.authorization ? limit(req, res, next) : next()));
+    app.use('/api/health', (req: express.Request, res: express.Response, next: express.NextFunction) =>
+      req.headers.authorization ? limit(req, res, next) : next(),
+    );
   }
   // JSON bodies only; bulk bodies (NDJSON, CSV, Parquet) are streamed by their route.
   app.useBodyParser('json', { limit: deps.config.bodyLimitBytes });

@@ -6,7 +6,17 @@
  * code lists, file paths we chose) are written inline with `sql.lit`, so a statement's snapshot
  * (sql/duckdb/snapshots/) shows them.
  */
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, sql, type Compilable, type CompiledQuery, type RawBuilder } from 'kysely';
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  sql,
+  type Compilable,
+  type CompiledQuery,
+  type RawBuilder,
+} from 'kysely';
 
 export { sql, type RawBuilder };
 

@@ -68,7 +68,11 @@ export class SharedSnapshots implements SnapshotSource {
 
   static async open(dir: string, options: SharedSnapshotsOptions): Promise<SharedSnapshots> {
     mkdirSync(dir, { recursive: true });
-    const shared = new SharedSnapshots(path.resolve(dir), await AnalyticsDb.open(':memory:', { readers: 1, threads: 1, schemaVersion: options.schemaVersion }), options);
+    const shared = new SharedSnapshots(
+      path.resolve(dir),
+      await AnalyticsDb.open(':memory:', { readers: 1, threads: 1, schemaVersion: options.schemaVersion }),
+      options,
+    );
     await shared.refresh();
     shared.timer = setInterval(() => void shared.refresh().catch((err: Error) => options.onError?.(err)), options.pollMs ?? 1000);
     shared.timer.unref();
@@ -176,11 +180,18 @@ export class SharedSnapshots implements SnapshotSource {
   private async prune(newest: number): Promise<void> {
     const now = Date.now();
     const files = readdirSync(this.dir);
-    const runs = files.flatMap((f) => (FILE.exec(f) ? [Number(FILE.exec(f)![1])] : [])).filter((id) => id <= newest).sort((a, b) => b - a);
+    const runs = files
+      .flatMap((f) => (FILE.exec(f) ? [Number(FILE.exec(f)![1])] : []))
+      .filter((id) => id <= newest)
+      .sort((a, b) => b - a);
     const previous = runs[1] === undefined ? [] : [`run-${runs[1]}.duckdb`];
     const previousVersion = previous.length > 0 ? await schemaVersionOf(path.join(this.dir, previous[0]!)) : null;
     const stale = previousVersion !== null && previousVersion !== this.options.schemaVersion ? previous : [];
-    const remove = [...stale, ...runs.slice(2).map((id) => `run-${id}.duckdb`), ...files.filter((f) => f.includes('.part-') && now - mtime(path.join(this.dir, f)) > STALE_PART_MS)];
+    const remove = [
+      ...stale,
+      ...runs.slice(2).map((id) => `run-${id}.duckdb`),
+      ...files.filter((f) => f.includes('.part-') && now - mtime(path.join(this.dir, f)) > STALE_PART_MS),
+    ];
     for (const f of remove) {
       try {
         unlinkSync(path.join(this.dir, f));

@@ -4,8 +4,15 @@
  */
 import type { PGlite } from '@electric-sql/pglite';
 import {
-  CompiledQuery, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler,
-  type DatabaseConnection, type Dialect, type Driver, type Kysely, type QueryResult,
+  CompiledQuery,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  type QueryResult,
 } from 'kysely';
 
 export class Lock {
@@ -46,7 +53,10 @@ class PGliteDriver implements Driver {
   readonly #connection: PGliteConnection;
   readonly #releases = new WeakMap<DatabaseConnection, () => void>();
 
-  constructor(pglite: PGlite, private readonly lock: Lock | null) {
+  constructor(
+    pglite: PGlite,
+    private readonly lock: Lock | null,
+  ) {
     this.#connection = new PGliteConnection(pglite);
   }
   async init(): Promise<void> {}
@@ -76,7 +86,10 @@ class PGliteDriver implements Driver {
 
 /** `lock: null` is for a session that already holds the lock. */
 export class PGliteDialect implements Dialect {
-  constructor(private readonly pglite: PGlite, private readonly lock: Lock | null) {}
+  constructor(
+    private readonly pglite: PGlite,
+    private readonly lock: Lock | null,
+  ) {}
   createDriver(): Driver {
     return new PGliteDriver(this.pglite, this.lock);
   }

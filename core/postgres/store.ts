@@ -19,7 +19,11 @@ export type StoreKind = 'postgres' | 'pglite';
 export interface Session {
   readonly db: Kysely<DB>;
   /** Streams CSV text (FORMAT csv, no header) into `table (columns)`. */
-  copyCsv(table: string, columns: readonly string[], chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>): Promise<void>;
+  copyCsv(
+    table: string,
+    columns: readonly string[],
+    chunks: Iterable<string | Uint8Array> | AsyncIterable<string | Uint8Array>,
+  ): Promise<void>;
   /** Writes the rows of `select` (no bind parameters) as CSV (no header) to `file`. */
   copyOutCsv(select: string, file: string): Promise<void>;
 }
@@ -73,7 +77,14 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Store> {
   };
   // connectionTimeoutMillis: a server that does not answer (network cut, host down) fails a request
   // in 5 s with a 503 rather than holding it; keepAlive notices a dead peer on idle connections.
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types, application_name: 'odr-observatory', connectionTimeoutMillis: 5_000, keepAlive: true });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    types,
+    application_name: 'odr-observatory',
+    connectionTimeoutMillis: 5_000,
+    keepAlive: true,
+  });
   // An idle client losing its server (restart, outage) must not crash the process: the pool drops
   // it on this event, and so does a release after a connection error (pg-pool checks the client is
   // still queryable), so no broken client is handed out again and the next query reconnects.
@@ -213,9 +224,12 @@ function lockDataDir(dir: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = Number(readFileSync(file, 'utf8').trim());
       if (owner && owner !== process.pid && isRunning(owner)) {
-        throw new Error(`the embedded store ${dir} is in use by another process (PID ${owner}): is the server running? Stop it, or use its HTTP API`, {
-          cause: err,
-        });
+        throw new Error(
+          `the embedded store ${dir} is in use by another process (PID ${owner}): is the server running? Stop it, or use its HTTP API`,
+          {
+            cause: err,
+          },
+        );
       }
       unlinkSync(file);
     }
@@ -235,4 +249,3 @@ function isRunning(pid: number): boolean {
 export async function openStore(opts: { databaseUrl?: string; dataDir: string | null }): Promise<Store> {
   return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir);
 }
-

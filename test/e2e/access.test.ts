@@ -8,7 +8,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import {
-  dashboardSuite, E2E_ADMIN_TOKEN, openPage, type Role, ROLES, seriousAxeViolations, switchRole, type WatchedPage,
+  dashboardSuite,
+  E2E_ADMIN_TOKEN,
+  openPage,
+  type Role,
+  ROLES,
+  seriousAxeViolations,
+  switchRole,
+  type WatchedPage,
 } from './support.js';
 
 const ALL = ['/', '/countries', '/cross-border', '/resolution', '/traders', '/adr-bodies', '/registry', '/etl', '/about'];
@@ -30,7 +37,14 @@ const takeExpected = (w: WatchedPage, status: number) => {
   w.errors.splice(i, 1);
 };
 
-interface Session { role: Role; traderId: string | null; traderName: string | null; adrBodyId: string | null; adrBodyName: string | null; demo: boolean }
+interface Session {
+  role: Role;
+  traderId: string | null;
+  traderName: string | null;
+  adrBodyId: string | null;
+  adrBodyName: string | null;
+  demo: boolean;
+}
 
 describe('access e2e: demo mode', () => {
   const e2e = dashboardSuite(3000);
@@ -92,7 +106,9 @@ describe('access e2e: demo mode', () => {
     await page.goto(`${e2e.server.baseUrl}/registry`);
     await page.locator('[data-testid="signed-in-as"]').waitFor();
     await switchRole(page, 'trader');
-    await expect.poll(async () => (await page.locator('[data-testid="registry-total"]').textContent()) ?? '').toContain(`${own.total.toLocaleString('en-GB')} cases`);
+    await expect
+      .poll(async () => (await page.locator('[data-testid="registry-total"]').textContent()) ?? '')
+      .toContain(`${own.total.toLocaleString('en-GB')} cases`);
     const traderCells = await page.locator('table.registry tbody tr td:nth-child(4)').allTextContents();
     expect(new Set(traderCells)).toEqual(new Set([me.traderName ?? me.traderId]));
     // The benchmark: its own only, no table of traders, no picker.
@@ -101,7 +117,9 @@ describe('access e2e: demo mode', () => {
     expect(await page.locator('#benchmark-heading').textContent()).toContain(me.traderName ?? me.traderId!);
     expect(await page.locator('[data-testid="trader-table"], [data-testid="trader-search"], [data-testid="trader-link"]').count()).toBe(0);
     // A traderId in the URL does not show another trader's benchmark.
-    const other = (await e2e.server.get<{ items: { traderId: string }[] }>('/api/v1/stats/traders?limit=5')).items.find((t) => t.traderId !== me.traderId)!;
+    const other = (await e2e.server.get<{ items: { traderId: string }[] }>('/api/v1/stats/traders?limit=5')).items.find(
+      (t) => t.traderId !== me.traderId,
+    )!;
     await page.goto(`${e2e.server.baseUrl}/traders?traderId=${encodeURIComponent(other.traderId)}`);
     await page.locator('[data-testid="own-figures"]').waitFor();
     expect(await page.locator('#benchmark-heading').textContent()).not.toContain(other.traderId);
@@ -128,7 +146,9 @@ describe('access e2e: demo mode', () => {
     expect(await page.locator('[data-testid="adr-body-select"], [data-testid="adr-body-list"]').count()).toBe(0);
     const own = await e2e.server.get<{ total: number }>('/api/v1/complaints?limit=1', 'adr_body');
     await page.click('#main-nav a[href^="/registry"]');
-    await expect.poll(async () => (await page.locator('[data-testid="registry-total"]').textContent()) ?? '').toContain(`${own.total.toLocaleString('en-GB')} case`);
+    await expect
+      .poll(async () => (await page.locator('[data-testid="registry-total"]').textContent()) ?? '')
+      .toContain(`${own.total.toLocaleString('en-GB')} case`);
   });
 
   it('the ingest feed: data freshness without the runs list or "run now", and about', async () => {
@@ -153,7 +173,9 @@ describe('access e2e: demo mode', () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
     await field.fill('odr_not-a-real-token');
     await page.click('[data-testid="sign-in-submit"]');
-    await expect.poll(async () => (await page.locator('[data-testid="sign-in-error"]').textContent()) ?? '').toContain('not valid or has been revoked');
+    await expect
+      .poll(async () => (await page.locator('[data-testid="sign-in-error"]').textContent()) ?? '')
+      .toContain('not valid or has been revoked');
     takeExpected(e2e.w, 401);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await shot('access-sign-in-error');

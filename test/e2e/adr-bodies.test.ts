@@ -83,7 +83,18 @@ describe('ADR bodies view e2e', () => {
     expect(await text('adr-domestic')).toContain(r.domestic.toLocaleString('en-GB'));
     if (r.refusalRate === null) expect(await text('adr-refusal-rate')).toBe('—');
     // Every item of the report is there.
-    for (const s of ['received', 'by-problem', 'by-sector', 'refused', 'outcomes', 'discontinued', 'duration', 'compliance', 'top-problems', 'top-traders']) {
+    for (const s of [
+      'received',
+      'by-problem',
+      'by-sector',
+      'refused',
+      'outcomes',
+      'discontinued',
+      'duration',
+      'compliance',
+      'top-problems',
+      'top-traders',
+    ]) {
       await page.locator(`[data-testid="adr-section-${s}"]`).waitFor();
     }
     await page.locator('[data-testid="adr-section-by-problem"] section.card .chart svg').waitFor({ timeout: 20_000 });
@@ -168,7 +179,15 @@ describe('ADR bodies view e2e', () => {
     await page.goto(url(`adrBodyId=${encodeURIComponent(pick.id)}&year=${pick.year}&lang=it`));
     await reportShown(String(pick.year));
     const body = (await page.locator('main').textContent()) ?? '';
-    for (const words of ['Organismi ADR', 'Relazione annuale di attività', 'Controversie ricevute', 'Controversie rifiutate', 'Esiti', 'Controversie interrotte', 'Stampa / salva come PDF']) {
+    for (const words of [
+      'Organismi ADR',
+      'Relazione annuale di attività',
+      'Controversie ricevute',
+      'Controversie rifiutate',
+      'Esiti',
+      'Controversie interrotte',
+      'Stampa / salva come PDF',
+    ]) {
       expect(body).toContain(words);
     }
     expect(body).not.toContain('Yearly activity report');

@@ -17,7 +17,9 @@ describe('countries view e2e', () => {
     await bars().locator('.chart svg').waitFor({ timeout: 20_000 });
   };
   const countriesWithComplaints = async (query: string) => {
-    const body = (await (await e2e.server.fetch(`/api/v1/stats/countries?${query}`)).json()) as { items: { country: string; complaints: number }[] };
+    const body = (await (await e2e.server.fetch(`/api/v1/stats/countries?${query}`)).json()) as {
+      items: { country: string; complaints: number }[];
+    };
     return body.items.filter((i) => i.complaints > 0);
   };
 
@@ -40,14 +42,20 @@ describe('countries view e2e', () => {
     const before = await bars().locator('.chart').textContent();
     await page.getByRole('radio', { name: 'Complaints per million inhabitants' }).check();
     await expect.poll(() => param('measure')).toBe('perMillion');
-    await expect.poll(() => bars().locator('.card-title').textContent()).toContain('Complaints per million inhabitants by consumer country, ranked');
+    await expect
+      .poll(() => bars().locator('.card-title').textContent())
+      .toContain('Complaints per million inhabitants by consumer country, ranked');
     await expect.poll(() => bars().locator('.chart').textContent()).not.toBe(before);
-    await expect.poll(async () => (await withData().first().getAttribute('aria-label')) ?? '').toMatch(/per million inhabitants — .* complaints, .* million inhabitants/);
+    await expect
+      .poll(async () => (await withData().first().getAttribute('aria-label')) ?? '')
+      .toMatch(/per million inhabitants — .* complaints, .* million inhabitants/);
     // The radios work from the keyboard: the arrow key moves to the next measure.
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => param('measure')).toBe('crossBorderShare');
     await expect.poll(() => map().locator('.card-title').textContent()).toContain('Cross-border share by consumer country');
-    await expect.poll(async () => (await withData().first().getAttribute('aria-label')) ?? '').toMatch(/cross-border — .* of .* complaints/);
+    await expect
+      .poll(async () => (await withData().first().getAttribute('aria-label')) ?? '')
+      .toMatch(/cross-border — .* of .* complaints/);
 
     // Side: trader countries, from the API's parameter in the URL.
     await page.getByRole('radio', { name: 'Trader country' }).check();
@@ -82,7 +90,8 @@ describe('countries view e2e', () => {
     await page.getByRole('radio', { name: 'Trader country' }).check();
     await expect.poll(() => param('side')).toBe('trader');
     await drawn();
-    const expected = (await countriesWithComplaints('side=trader&consumerCountry=DE')).sort((a, b) => b.complaints - a.complaints)[0]!.country;
+    const expected = (await countriesWithComplaints('side=trader&consumerCountry=DE')).sort((a, b) => b.complaints - a.complaints)[0]!
+      .country;
     await expect.poll(() => bars().locator('.mark-rect path').count()).toBeGreaterThan(1);
     await bars().locator('.mark-rect path').first().click();
     await expect.poll(() => param('traderCountry')).toBe(expected);
@@ -97,9 +106,19 @@ describe('countries view e2e', () => {
     await page.goto(`${e2e.server.baseUrl}/countries?lang=it&measure=perMillion`);
     await drawn();
     expect(await page.locator('html').getAttribute('lang')).toBe('it');
-    expect(await map().locator('.card-title').textContent()).toContain('Reclami per milione di abitanti per paese del consumatore, mappa, tutti i reclami');
+    expect(await map().locator('.card-title').textContent()).toContain(
+      'Reclami per milione di abitanti per paese del consumatore, mappa, tutti i reclami',
+    );
     const text = (await page.locator('main').textContent()) ?? '';
-    for (const words of ['Lato', 'Misura', 'Paese del professionista', 'Quota transfrontaliera', 'In grigio: nessun reclamo nel filtro', 'classifica']) expect(text).toContain(words);
+    for (const words of [
+      'Lato',
+      'Misura',
+      'Paese del professionista',
+      'Quota transfrontaliera',
+      'In grigio: nessun reclamo nel filtro',
+      'classifica',
+    ])
+      expect(text).toContain(words);
     await expect.poll(async () => (await withData().first().getAttribute('aria-label')) ?? '').toContain('per milione di abitanti');
     await shot('countries-it');
   });

@@ -47,7 +47,9 @@ describe('dashboard e2e', () => {
     await expect.poll(() => kpi('complaints').textContent()).not.toBe('3,000');
     // A period gives each KPI its change against the previous period of equal length.
     await page.goto(`${e2e.server.baseUrl}/?from=2025-01-01&to=2025-07-01`);
-    await expect.poll(async () => (await page.locator('[data-testid="kpi-complaints"] .change').textContent()) ?? '').toMatch(/vs previous period/);
+    await expect
+      .poll(async () => (await page.locator('[data-testid="kpi-complaints"] .change').textContent()) ?? '')
+      .toMatch(/vs previous period/);
   });
 
   it('registry pages with the cursor and a case opens with its timeline', async () => {
@@ -86,14 +88,18 @@ describe('dashboard e2e', () => {
     await expect.poll(() => new URL(page.url()).searchParams.get('sort')).toBe('filedAt');
     expect(await page.locator('th[aria-sort]').getAttribute('aria-sort')).toBe('ascending');
     // Oldest first: the first row is the API's oldest case.
-    const oldest = (await (await e2e.server.fetch('/api/v1/complaints?sort=filedAt&limit=1')).json()) as { items: { externalRef: string }[] };
+    const oldest = (await (await e2e.server.fetch('/api/v1/complaints?sort=filedAt&limit=1')).json()) as {
+      items: { externalRef: string }[];
+    };
     await expect.poll(async () => (await links.allTextContents())[0]).toBe(oldest.items[0]!.externalRef);
     expect(await page.locator('table.registry tbody tr td:nth-child(2)').first().textContent()).not.toBe(newest);
     // Overdue only: the total equals the API's for the same query, and every row says overdue.
     await page.check('input[name="overdue"]');
     await expect.poll(() => new URL(page.url()).searchParams.get('overdue')).toBe('true');
     const overdue = (await (await e2e.server.fetch('/api/v1/complaints?overdue=true&limit=1')).json()) as { total: number };
-    await expect.poll(async () => (await page.locator('[data-testid="registry-total"]').textContent()) ?? '').toContain(`${overdue.total.toLocaleString('en-GB')} cases`);
+    await expect
+      .poll(async () => (await page.locator('[data-testid="registry-total"]').textContent()) ?? '')
+      .toContain(`${overdue.total.toLocaleString('en-GB')} cases`);
     if (overdue.total > 0) expect(await page.locator('table.registry tbody tr .overdue').count()).toBe(Math.min(50, overdue.total));
     // The export is fetched with the token (a plain link carries none) and saved from a Blob.
     const exportRequest = page.waitForRequest((r) => r.url().includes('/api/v1/complaints/export'));
@@ -261,11 +267,17 @@ describe('dashboard e2e', () => {
     // While another run is in progress the server answers 409: said in words, not as a failure.
     await page.route('**/api/v1/etl/runs', (route) =>
       route.request().method() === 'POST'
-        ? route.fulfill({ status: 409, contentType: 'application/json', body: JSON.stringify({ statusCode: 409, error: 'Conflict', message: 'ETL run 99 is in progress', runningRunId: 99 }) })
+        ? route.fulfill({
+            status: 409,
+            contentType: 'application/json',
+            body: JSON.stringify({ statusCode: 409, error: 'Conflict', message: 'ETL run 99 is in progress', runningRunId: 99 }),
+          })
         : route.continue(),
     );
     await page.click('[data-testid="etl-run-now"]');
-    await expect.poll(async () => (await page.locator('[data-testid="etl-message"]').textContent()) ?? '').toContain('already in progress (run 99)');
+    await expect
+      .poll(async () => (await page.locator('[data-testid="etl-message"]').textContent()) ?? '')
+      .toContain('already in progress (run 99)');
     // Chromium logs every non-2xx fetch as a console error; this 409 is the expected, handled one.
     const expected = 'console: Failed to load resource: the server responded with a status of 409 (Conflict)';
     expect(e2e.w.errors.filter((e) => e === expected)).toHaveLength(1);
@@ -279,11 +291,23 @@ describe('dashboard e2e', () => {
     const about = page.locator('[data-testid="about"]');
     await about.waitFor();
     const en = (await about.textContent()) ?? '';
-    for (const words of ['Resolution rate = resolved / closed', '10 days', '30 days', '21 days', '90 days', 'Eurostat', 'at least 10 closed', 'fewer than 5 peers', 'RETENTION_MONTHS']) expect(en).toContain(words);
+    for (const words of [
+      'Resolution rate = resolved / closed',
+      '10 days',
+      '30 days',
+      '21 days',
+      '90 days',
+      'Eurostat',
+      'at least 10 closed',
+      'fewer than 5 peers',
+      'RETENTION_MONTHS',
+    ])
+      expect(en).toContain(words);
     await shot('about');
     await page.click('[data-testid="lang-switch"]');
     await expect.poll(() => new URL(page.url()).searchParams.get('lang')).toBe('it');
     const it = (await about.textContent()) ?? '';
-    for (const words of ['Tasso di risoluzione = risolti / chiusi', 'Termini di legge', '21 giorni', 'meno di 5 pari', 'RETENTION_MONTHS']) expect(it).toContain(words);
+    for (const words of ['Tasso di risoluzione = risolti / chiusi', 'Termini di legge', '21 giorni', 'meno di 5 pari', 'RETENTION_MONTHS'])
+      expect(it).toContain(words);
   });
 });

@@ -51,7 +51,16 @@ export async function startServer(opts: number | ServerOptions = 3000): Promise<
   const { complaints = 3000, demo = true, adminToken } = typeof opts === 'number' ? { complaints: opts } : opts;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'odr-e2e-'));
   const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO_COMPLAINTS: String(complaints), ETL_CRON: 'off', LOG_LEVEL: 'warn', DEMO: String(demo) };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    DEMO_COMPLAINTS: String(complaints),
+    ETL_CRON: 'off',
+    LOG_LEVEL: 'warn',
+    DEMO: String(demo),
+  };
   if (adminToken) env.ADMIN_TOKEN = adminToken;
   else delete env.ADMIN_TOKEN;
   delete env.DATABASE_URL;
@@ -87,14 +96,18 @@ export async function startServer(opts: number | ServerOptions = 3000): Promise<
       return demoTokens.regulator !== undefined;
     });
     const regulator = demoTokens.regulator!.token;
-    await waitFor('first snapshot', async () => (await fetch(`${baseUrl}/api/v1/stats/summary`, { headers: { authorization: `Bearer ${regulator}` } })).status === 200);
+    await waitFor(
+      'first snapshot',
+      async () => (await fetch(`${baseUrl}/api/v1/stats/summary`, { headers: { authorization: `Bearer ${regulator}` } })).status === 200,
+    );
   }
   const tokenOf = (role: Role): string => {
     const t = demoTokens[role]?.token ?? (role === 'admin' ? adminToken : undefined);
     if (!t) throw new Error(`no ${role} token on this server`);
     return t;
   };
-  const authFetch = (p: string, role: Role = 'regulator') => fetch(`${baseUrl}${p}`, { headers: { authorization: `Bearer ${tokenOf(role)}` } });
+  const authFetch = (p: string, role: Role = 'regulator') =>
+    fetch(`${baseUrl}${p}`, { headers: { authorization: `Bearer ${tokenOf(role)}` } });
   return {
     baseUrl,
     demoTokens,
@@ -135,7 +148,8 @@ export interface WatchedPage {
  */
 export async function openPage(browser: Browser, viewport = { width: 1280, height: 900 }, token?: string): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport });
-  if (token) await context.addInitScript(`sessionStorage.getItem('odr.token') || sessionStorage.setItem('odr.token', ${JSON.stringify(token)})`);
+  if (token)
+    await context.addInitScript(`sessionStorage.getItem('odr.token') || sessionStorage.setItem('odr.token', ${JSON.stringify(token)})`);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
@@ -216,4 +230,3 @@ export function dashboardSuite(opts: number | ServerOptions = 3000): DashboardSu
   });
   return suite;
 }
-

@@ -16,7 +16,13 @@ interface Benchmark {
   year: number;
   traderId: string;
   sector: string | null;
-  own: { complaints: number; closed: number; resolutionRate: number | null; traderResponseRate: number | null; medianDaysToClose: number | null };
+  own: {
+    complaints: number;
+    closed: number;
+    resolutionRate: number | null;
+    traderResponseRate: number | null;
+    medianDaysToClose: number | null;
+  };
   peers: {
     suppressed: boolean;
     minPeers: number;
@@ -26,10 +32,17 @@ interface Benchmark {
     percentile: Record<string, number | null> | null;
   };
 }
-interface TraderItem { traderId: string; name: string | null; complaints: number; ratesShown: boolean }
+interface TraderItem {
+  traderId: string;
+  name: string | null;
+  complaints: number;
+  ratesShown: boolean;
+}
 
-const pct = (lang: string, v: number | null) => (v === null ? '—' : new Intl.NumberFormat(lang, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v));
-const num = (lang: string, v: number, digits = 0) => new Intl.NumberFormat(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
+const pct = (lang: string, v: number | null) =>
+  v === null ? '—' : new Intl.NumberFormat(lang, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v);
+const num = (lang: string, v: number, digits = 0) =>
+  new Intl.NumberFormat(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
 
 describe('traders e2e', () => {
   const e2e = dashboardSuite(100_000);
@@ -41,7 +54,8 @@ describe('traders e2e', () => {
     expect(res.status, p).toBe(200);
     return (await res.json()) as T;
   };
-  const benchmark = (traderId: string, year: number) => get<Benchmark>(`/api/v1/stats/traders/${encodeURIComponent(traderId)}/benchmark?year=${year}`);
+  const benchmark = (traderId: string, year: number) =>
+    get<Benchmark>(`/api/v1/stats/traders/${encodeURIComponent(traderId)}/benchmark?year=${year}`);
 
   beforeAll(async () => {
     const summary = await get<{ asOf: { finishedAt: string } }>('/api/v1/stats/summary');
@@ -69,7 +83,9 @@ describe('traders e2e', () => {
     expect(await testid('own-resolutionRate').textContent()).toBe(pct(lang, b.own.resolutionRate));
     expect(await testid('own-traderResponseRate').textContent()).toBe(pct(lang, b.own.traderResponseRate));
     const days = b.own.medianDaysToClose;
-    expect(await testid('own-medianDaysToClose').textContent()).toBe(days === null ? '—' : lang === 'it-IT' ? `${num(lang, days, 1)} giorni` : `${num(lang, days, 1)} days`);
+    expect(await testid('own-medianDaysToClose').textContent()).toBe(
+      days === null ? '—' : lang === 'it-IT' ? `${num(lang, days, 1)} giorni` : `${num(lang, days, 1)} days`,
+    );
   };
   /** Each of the three benchmark charts has drawn its svg. */
   const chartsDrawn = async () => {
@@ -122,7 +138,9 @@ describe('traders e2e', () => {
     const b = suppressedCase;
     await page.goto(`${e2e.server.baseUrl}/traders?traderId=${encodeURIComponent(b.traderId)}&year=${b.year}`);
     await expectOwnFigures(b);
-    expect(await testid('withheld').textContent()).toContain(`Peer figures withheld: fewer than 5 peers with at least 10 closed complaints in ${b.year}.`);
+    expect(await testid('withheld').textContent()).toContain(
+      `Peer figures withheld: fewer than 5 peers with at least 10 closed complaints in ${b.year}.`,
+    );
     expect(await testid('peer-count').textContent()).toBe('withheld: fewer than 5 peers');
     const cards = await chartsDrawn();
     expect(await cards.first().locator('.card-title').textContent()).toContain('(peer figures withheld)');
@@ -199,9 +217,18 @@ describe('traders e2e', () => {
     await expectOwnFigures(b, 'it-IT');
     await chartsDrawn();
     const text = (await page.locator('main').textContent()) ?? '';
-    for (const words of ['Professionisti per numero di reclami', 'Anno del confronto', 'Tasso di risoluzione', 'giorni alla chiusura', 'pari']) expect(text).toContain(words);
+    for (const words of [
+      'Professionisti per numero di reclami',
+      'Anno del confronto',
+      'Tasso di risoluzione',
+      'giorni alla chiusura',
+      'pari',
+    ])
+      expect(text).toContain(words);
     expect(await testid('percentile-resolutionRate').textContent()).toMatch(/^percentile \d+ su \d+ pari/);
-    await page.goto(`${e2e.server.baseUrl}/traders?lang=it&traderId=${encodeURIComponent(suppressedCase.traderId)}&year=${suppressedCase.year}`);
+    await page.goto(
+      `${e2e.server.baseUrl}/traders?lang=it&traderId=${encodeURIComponent(suppressedCase.traderId)}&year=${suppressedCase.year}`,
+    );
     await expect.poll(async () => (await testid('withheld').textContent()) ?? '').toContain('Cifre dei pari oscurate: meno di 5 pari');
     await shot('traders-it');
   });

@@ -109,12 +109,44 @@ export function csv(header: readonly string[], rows: ReadonlyArray<Readonly<Reco
 
 /** Every column of the contract ("CSV columns"), in the contract's order. */
 export const CONTRACT_CSV_COLUMNS = [
-  'external_ref', 'source', 'filed_at', 'complainant', 'consumer_country', 'consumer_language', 'consumer_name',
-  'consumer_email', 'trader_id', 'trader_name', 'trader_country', 'trader_website', 'sector', 'problem',
-  'problem_detail', 'ordered_online', 'price_amount', 'price_currency', 'purchased_at', 'contacted_trader',
-  'language', 'consumer_address', 'description', 'sent_to_trader_at', 'trader_replied_at', 'trader_decision',
-  'adr_body_id', 'adr_agreed_at', 'adr_decided_at', 'adr_decision', 'refusal_ground', 'closed_at', 'closure',
-  'adr_result', 'discontinued_reason', 'discontinued_note', 'compliance_reported_at', 'complied',
+  'external_ref',
+  'source',
+  'filed_at',
+  'complainant',
+  'consumer_country',
+  'consumer_language',
+  'consumer_name',
+  'consumer_email',
+  'trader_id',
+  'trader_name',
+  'trader_country',
+  'trader_website',
+  'sector',
+  'problem',
+  'problem_detail',
+  'ordered_online',
+  'price_amount',
+  'price_currency',
+  'purchased_at',
+  'contacted_trader',
+  'language',
+  'consumer_address',
+  'description',
+  'sent_to_trader_at',
+  'trader_replied_at',
+  'trader_decision',
+  'adr_body_id',
+  'adr_agreed_at',
+  'adr_decided_at',
+  'adr_decision',
+  'refusal_ground',
+  'closed_at',
+  'closure',
+  'adr_result',
+  'discontinued_reason',
+  'discontinued_note',
+  'compliance_reported_at',
+  'complied',
 ] as const;
 
 /**
@@ -124,13 +156,29 @@ export const CONTRACT_CSV_COLUMNS = [
 export function toCsvRow(c: TestComplaint): Record<string, string | undefined> {
   const s = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
   const row: Record<string, string | undefined> = {
-    external_ref: c.externalRef, source: c.source, filed_at: c.filedAt, complainant: c.complainant,
-    consumer_country: c.consumer.country, consumer_language: c.consumer.language, consumer_name: c.consumer.name,
-    consumer_email: c.consumer.email, consumer_address: c.consumer.address,
-    trader_id: c.trader.id, trader_name: c.trader.name, trader_country: c.trader.country, trader_website: c.trader.website,
-    sector: c.sector, problem: c.problem, problem_detail: c.problemDetail, ordered_online: s(c.orderedOnline),
-    price_amount: c.price?.amount, price_currency: c.price?.currency, purchased_at: c.purchasedAt,
-    contacted_trader: s(c.contactedTrader), language: c.language, description: c.description,
+    external_ref: c.externalRef,
+    source: c.source,
+    filed_at: c.filedAt,
+    complainant: c.complainant,
+    consumer_country: c.consumer.country,
+    consumer_language: c.consumer.language,
+    consumer_name: c.consumer.name,
+    consumer_email: c.consumer.email,
+    consumer_address: c.consumer.address,
+    trader_id: c.trader.id,
+    trader_name: c.trader.name,
+    trader_country: c.trader.country,
+    trader_website: c.trader.website,
+    sector: c.sector,
+    problem: c.problem,
+    problem_detail: c.problemDetail,
+    ordered_online: s(c.orderedOnline),
+    price_amount: c.price?.amount,
+    price_currency: c.price?.currency,
+    purchased_at: c.purchasedAt,
+    contacted_trader: s(c.contactedTrader),
+    language: c.language,
+    description: c.description,
   };
   const closing: Record<string, true> = { settled_directly: true, withdrawn: true, closed_no_agreement: true };
   for (const e of c.events ?? []) {
@@ -138,9 +186,16 @@ export function toCsvRow(c: TestComplaint): Record<string, string | undefined> {
     else if (e.type === 'trader_replied') Object.assign(row, { trader_replied_at: e.at, trader_decision: String(e.decision) });
     else if (e.type === 'adr_body_agreed') Object.assign(row, { adr_agreed_at: e.at, adr_body_id: String(e.adrBodyId) });
     else if (e.type === 'adr_accepted') Object.assign(row, { adr_decided_at: e.at, adr_decision: 'accepted' });
-    else if (e.type === 'adr_refused') Object.assign(row, { adr_decided_at: e.at, adr_decision: 'refused', refusal_ground: String(e.ground) });
+    else if (e.type === 'adr_refused')
+      Object.assign(row, { adr_decided_at: e.at, adr_decision: 'refused', refusal_ground: String(e.ground) });
     else if (e.type === 'adr_outcome') Object.assign(row, { closed_at: e.at, closure: 'adr_outcome', adr_result: String(e.result) });
-    else if (e.type === 'adr_discontinued') Object.assign(row, { closed_at: e.at, closure: 'adr_discontinued', discontinued_reason: String(e.reason), discontinued_note: s(e.note) });
+    else if (e.type === 'adr_discontinued')
+      Object.assign(row, {
+        closed_at: e.at,
+        closure: 'adr_discontinued',
+        discontinued_reason: String(e.reason),
+        discontinued_note: s(e.note),
+      });
     else if (e.type === 'compliance_reported') Object.assign(row, { compliance_reported_at: e.at, complied: String(e.complied) });
     else if (closing[e.type]) Object.assign(row, { closed_at: e.at, closure: e.type });
     else throw new Error(`toCsvRow: no column for event ${e.type}`);
@@ -157,8 +212,14 @@ export function csvOf(cases: readonly TestComplaint[], header: readonly string[]
 export const MIN_CSV_HEADER = ['external_ref', 'filed_at', 'consumer_country', 'trader_id', 'trader_country', 'sector', 'problem'] as const;
 export function minCsvRow(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   return {
-    external_ref: uniqueRef('C'), filed_at: FILED_AT, consumer_country: 'IT', trader_id: 'T-CSV', trader_country: 'DE',
-    sector: 'ict_goods', problem: 'quality', ...overrides,
+    external_ref: uniqueRef('C'),
+    filed_at: FILED_AT,
+    consumer_country: 'IT',
+    trader_id: 'T-CSV',
+    trader_country: 'DE',
+    sector: 'ict_goods',
+    problem: 'quality',
+    ...overrides,
   };
 }
 
@@ -171,7 +232,12 @@ export const ev = {
   accepted: (at: string): TestEvent => ({ type: 'adr_accepted', at }),
   refused: (at: string, ground = 'b'): TestEvent => ({ type: 'adr_refused', at, ground }),
   outcome: (at: string, result = 'amicable'): TestEvent => ({ type: 'adr_outcome', at, result }),
-  discontinued: (at: string, reason = 'consumer_unresponsive', note?: string): TestEvent => ({ type: 'adr_discontinued', at, reason, ...(note === undefined ? {} : { note }) }),
+  discontinued: (at: string, reason = 'consumer_unresponsive', note?: string): TestEvent => ({
+    type: 'adr_discontinued',
+    at,
+    reason,
+    ...(note === undefined ? {} : { note }),
+  }),
   compliance: (at: string, complied: boolean): TestEvent => ({ type: 'compliance_reported', at, complied }),
   withdrawn: (at: string): TestEvent => ({ type: 'withdrawn', at }),
   noAgreement: (at: string): TestEvent => ({ type: 'closed_no_agreement', at }),
@@ -179,8 +245,17 @@ export const ev = {
 
 /** domain.md §1 "What may come next, by stage", typed here by hand. */
 export const ALL_EVENT_TYPES = [
-  'sent_to_trader', 'trader_replied', 'settled_directly', 'adr_body_agreed', 'adr_accepted', 'adr_refused',
-  'adr_outcome', 'adr_discontinued', 'compliance_reported', 'withdrawn', 'closed_no_agreement',
+  'sent_to_trader',
+  'trader_replied',
+  'settled_directly',
+  'adr_body_agreed',
+  'adr_accepted',
+  'adr_refused',
+  'adr_outcome',
+  'adr_discontinued',
+  'compliance_reported',
+  'withdrawn',
+  'closed_no_agreement',
 ] as const;
 export type EventTypeName = (typeof ALL_EVENT_TYPES)[number];
 
@@ -197,24 +272,43 @@ export const STAGE_TABLE = {
 
 /** The stage an accepted event leads to. */
 export const NEXT_STAGE: Record<EventTypeName, string> = {
-  sent_to_trader: 'with_trader', trader_replied: 'trader_replied', adr_body_agreed: 'at_adr_body', adr_accepted: 'adr_in_progress',
-  adr_refused: 'closed', adr_outcome: 'closed', adr_discontinued: 'closed', settled_directly: 'closed', withdrawn: 'closed',
-  closed_no_agreement: 'closed', compliance_reported: 'closed',
+  sent_to_trader: 'with_trader',
+  trader_replied: 'trader_replied',
+  adr_body_agreed: 'at_adr_body',
+  adr_accepted: 'adr_in_progress',
+  adr_refused: 'closed',
+  adr_outcome: 'closed',
+  adr_discontinued: 'closed',
+  settled_directly: 'closed',
+  withdrawn: 'closed',
+  closed_no_agreement: 'closed',
+  compliance_reported: 'closed',
 };
 
 /** An event of `type` at `at`, with a valid payload. */
 export function eventOf(type: EventTypeName, at: string, adrBodyId: string): TestEvent {
   switch (type) {
-    case 'sent_to_trader': return ev.sent(at);
-    case 'trader_replied': return ev.replied(at);
-    case 'settled_directly': return ev.settled(at);
-    case 'adr_body_agreed': return ev.agreed(at, adrBodyId);
-    case 'adr_accepted': return ev.accepted(at);
-    case 'adr_refused': return ev.refused(at);
-    case 'adr_outcome': return ev.outcome(at);
-    case 'adr_discontinued': return ev.discontinued(at);
-    case 'compliance_reported': return ev.compliance(at, true);
-    case 'withdrawn': return ev.withdrawn(at);
-    case 'closed_no_agreement': return ev.noAgreement(at);
+    case 'sent_to_trader':
+      return ev.sent(at);
+    case 'trader_replied':
+      return ev.replied(at);
+    case 'settled_directly':
+      return ev.settled(at);
+    case 'adr_body_agreed':
+      return ev.agreed(at, adrBodyId);
+    case 'adr_accepted':
+      return ev.accepted(at);
+    case 'adr_refused':
+      return ev.refused(at);
+    case 'adr_outcome':
+      return ev.outcome(at);
+    case 'adr_discontinued':
+      return ev.discontinued(at);
+    case 'compliance_reported':
+      return ev.compliance(at, true);
+    case 'withdrawn':
+      return ev.withdrawn(at);
+    case 'closed_no_agreement':
+      return ev.noAgreement(at);
   }
 }

@@ -33,8 +33,23 @@ export interface RunningApp {
 export async function startApp(opts: { env?: Record<string, string>; store?: Store; etl?: AppDeps['etl'] } = {}): Promise<RunningApp> {
   let owned: TestStore | undefined;
   const store = opts.store ?? (owned = await createTestStore()).store;
-  const config = loadConfig({ LOG_LEVEL: 'silent', ETL_CRON: 'off', DEMO: 'false', AUTO_CLOSE_DAYS: 'off', RETENTION_CRON: 'off', RATE_LIMIT_PER_MINUTE: 'off', DUCKDB_PATH: ':memory:', ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...opts.env });
-  const app = await createApp({ config, store, logger: createLogger(process.env.TEST_LOG_LEVEL === 'error' ? 'error' : 'silent'), etl: opts.etl });
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    ETL_CRON: 'off',
+    DEMO: 'false',
+    AUTO_CLOSE_DAYS: 'off',
+    RETENTION_CRON: 'off',
+    RATE_LIMIT_PER_MINUTE: 'off',
+    DUCKDB_PATH: ':memory:',
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    ...opts.env,
+  });
+  const app = await createApp({
+    config,
+    store,
+    logger: createLogger(process.env.TEST_LOG_LEVEL === 'error' ? 'error' : 'silent'),
+    etl: opts.etl,
+  });
   await app.listen(0, '127.0.0.1');
   const addr = app.getHttpServer().address() as { port: number };
   return {
@@ -70,7 +85,13 @@ async function toAnswer(res: Response): Promise<Answer> {
 
 /** Calls as the bearer of `token` (default: the test admin; null: no token at all). */
 export function client(baseUrl: string, token: string | null = TEST_ADMIN_TOKEN) {
-  const call = async (method: string, path: string, body?: RequestInit['body'], contentType?: string, extra: RequestInit = {}): Promise<Answer> => {
+  const call = async (
+    method: string,
+    path: string,
+    body?: RequestInit['body'],
+    contentType?: string,
+    extra: RequestInit = {},
+  ): Promise<Answer> => {
     const headers: Record<string, string> = {};
     if (token !== null) headers.authorization = `Bearer ${token}`;
     if (contentType) headers['content-type'] = contentType;
@@ -82,7 +103,8 @@ export function client(baseUrl: string, token: string | null = TEST_ADMIN_TOKEN)
     postJson: (path: string, body: unknown) => call('POST', path, JSON.stringify(body), 'application/json'),
     putJson: (path: string, body: unknown) => call('PUT', path, JSON.stringify(body), 'application/json'),
     delete: (path: string) => call('DELETE', path),
-    postRaw: (path: string, body: RequestInit['body'], contentType?: string, extra?: RequestInit) => call('POST', path, body, contentType, extra),
+    postRaw: (path: string, body: RequestInit['body'], contentType?: string, extra?: RequestInit) =>
+      call('POST', path, body, contentType, extra),
     ndjson: (body: string, query = '') => call('POST', `/api/v1/complaints/bulk${query}`, body, 'application/x-ndjson'),
     csv: (body: string, query = '') => call('POST', `/api/v1/complaints/bulk${query}`, body, 'text/csv'),
     complaint: (id: string) => call('GET', `/api/v1/complaints/${id}`),
@@ -110,7 +132,15 @@ export function findStackTraces(value: unknown, path = '$'): string[] {
 }
 
 const REASON: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
 };
 
 /** The contract's error shape, with the given status, and no stack trace anywhere. */
@@ -155,7 +185,12 @@ export interface StoreCounts {
 export async function counts(store: Store): Promise<StoreCounts> {
   const n = async (table: string) =>
     Number((await sql<{ n: string }>`select count(*)::int as n from ${sql.table(table)}`.execute(store.db)).rows[0]!.n);
-  return { complaints: await n('complaints'), events: await n('complaint_events'), traders: await n('traders'), adrBodies: await n('adr_bodies') };
+  return {
+    complaints: await n('complaints'),
+    events: await n('complaint_events'),
+    traders: await n('traders'),
+    adrBodies: await n('adr_bodies'),
+  };
 }
 
 /** Registers an ADR body through the API (needed before `adr_body_agreed` names it). */

@@ -21,16 +21,37 @@ const at = (days: number) => new Date(Date.parse(LEGACY_FILED) + days * 86_400_0
 
 /** Inserts the case (trader T-LEGACY, ADR body ADR-LEGACY) and returns its id. */
 export async function insertLegacyCase(db: Kysely<DB>, c: LegacyCase): Promise<string> {
-  await sql`INSERT INTO traders (id, name, name_norm, country) VALUES ('T-LEGACY', 'Legacy Shop', 'legacy shop', 'DE') ON CONFLICT DO NOTHING`.execute(db);
+  await sql`INSERT INTO traders (id, name, name_norm, country) VALUES ('T-LEGACY', 'Legacy Shop', 'legacy shop', 'DE') ON CONFLICT DO NOTHING`.execute(
+    db,
+  );
   await sql`INSERT INTO adr_bodies (id, name, country) VALUES ('ADR-LEGACY', 'Legacy ADR', 'IT') ON CONFLICT DO NOTHING`.execute(db);
   const row = await db
     .insertInto('complaints')
     .values({
-      source: 'legacy', external_ref: c.ref, filed_at: new Date(LEGACY_FILED), complainant: 'consumer', consumer_country: 'IT',
-      consumer_name: c.erased ? null : 'Jane Roe', personal_data_erased_at: c.erased ? at(60) : null,
-      trader_id: 'T-LEGACY', trader_country: 'DE', sector: 'ict_goods', problem: 'quality', stage: 'closed', status: 'closed',
-      closure: 'adr_discontinued', sent_at: at(0.1), replied_at: at(1), trader_decision: 'proposes_adr', adr_body_id: 'ADR-LEGACY',
-      agreed_at: at(2), accepted_at: at(3), closed_at: at(40), discontinued_reason: c.reason, event_count: 5, last_event_at: at(40),
+      source: 'legacy',
+      external_ref: c.ref,
+      filed_at: new Date(LEGACY_FILED),
+      complainant: 'consumer',
+      consumer_country: 'IT',
+      consumer_name: c.erased ? null : 'Jane Roe',
+      personal_data_erased_at: c.erased ? at(60) : null,
+      trader_id: 'T-LEGACY',
+      trader_country: 'DE',
+      sector: 'ict_goods',
+      problem: 'quality',
+      stage: 'closed',
+      status: 'closed',
+      closure: 'adr_discontinued',
+      sent_at: at(0.1),
+      replied_at: at(1),
+      trader_decision: 'proposes_adr',
+      adr_body_id: 'ADR-LEGACY',
+      agreed_at: at(2),
+      accepted_at: at(3),
+      closed_at: at(40),
+      discontinued_reason: c.reason,
+      event_count: 5,
+      last_event_at: at(40),
       batch_id: null,
     })
     .returning('id')
@@ -50,8 +71,15 @@ export async function insertLegacyCase(db: Kysely<DB>, c: LegacyCase): Promise<s
     await db
       .insertInto('complaint_events')
       .values({
-        complaint_id: row.id, seq: ++seq, type, at: when, data: JSON.stringify(data), batch_id: null,
-        voided_at: voided ? at(35) : null, void_reason: voided ? c.voidReason! : null, voided_by: voided ? 'admin-token' : null,
+        complaint_id: row.id,
+        seq: ++seq,
+        type,
+        at: when,
+        data: JSON.stringify(data),
+        batch_id: null,
+        voided_at: voided ? at(35) : null,
+        void_reason: voided ? c.voidReason! : null,
+        voided_by: voided ? 'admin-token' : null,
       })
       .execute();
   }

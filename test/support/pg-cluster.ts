@@ -12,16 +12,22 @@ import { freePort } from './free-port.js';
 const onPath = spawnSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' }).stdout.trim();
 /** Where initdb and pg_ctl are; null when the server binaries are not installed (the suites say so and skip). */
 export const PG_BIN: string | null =
-  ['/usr/local/bin', '/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'].find((d) => existsSync(path.join(d, 'initdb'))) ??
-  (onPath ? path.dirname(onPath) : null);
-if (!PG_BIN) console.warn('the fault and scale-out suites are skipped: initdb is not installed (PostgreSQL server binaries are needed for a throw-away cluster)');
+  ['/usr/local/bin', '/usr/lib/postgresql/17/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/15/bin'].find((d) =>
+    existsSync(path.join(d, 'initdb')),
+  ) ?? (onPath ? path.dirname(onPath) : null);
+if (!PG_BIN)
+  console.warn(
+    'the fault and scale-out suites are skipped: initdb is not installed (PostgreSQL server binaries are needed for a throw-away cluster)',
+  );
 
 const AS_ROOT = process.getuid?.() === 0;
 
 /** initdb and pg_ctl refuse to run as root: as root they run as the postgres user. */
 function pgTool(tool: string, args: string[]): void {
   const cmd = path.join(PG_BIN!, tool);
-  const r = AS_ROOT ? spawnSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { encoding: 'utf8' }) : spawnSync(cmd, args, { encoding: 'utf8' });
+  const r = AS_ROOT
+    ? spawnSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { encoding: 'utf8' })
+    : spawnSync(cmd, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
 
@@ -43,7 +49,16 @@ export class Cluster {
   }
 
   start(): void {
-    pgTool('pg_ctl', ['-D', this.data, '-l', path.join(this.dir, 'server.log'), '-o', `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', 'start']);
+    pgTool('pg_ctl', [
+      '-D',
+      this.data,
+      '-l',
+      path.join(this.dir, 'server.log'),
+      '-o',
+      `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+      '-w',
+      'start',
+    ]);
   }
 
   stop(mode: 'fast' | 'immediate'): void {

@@ -40,8 +40,17 @@ export class ServerProcess {
   async start(): Promise<void> {
     this.port = await freePort();
     const env: NodeJS.ProcessEnv = {
-      ...process.env, PORT: String(this.port), HOST: '127.0.0.1', DATABASE_URL: this.databaseUrl, DATA_DIR: this.dataDir,
-      DEMO: 'false', ETL_CRON: 'off', ADMIN_TOKEN: ADMIN, LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: 'off', SHUTDOWN_GRACE_MS: '10000',
+      ...process.env,
+      PORT: String(this.port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: this.databaseUrl,
+      DATA_DIR: this.dataDir,
+      DEMO: 'false',
+      ETL_CRON: 'off',
+      ADMIN_TOKEN: ADMIN,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: 'off',
+      SHUTDOWN_GRACE_MS: '10000',
       ...this.extraEnv,
     };
     const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -41,12 +41,20 @@ export class AuthGuard implements CanActivate {
     const token = bearerToken(header);
     if (!token) {
       res.setHeader('WWW-Authenticate', 'Bearer');
-      throw new ApiError(401, header ? 'the Authorization header must be "Bearer <token>"' : 'a bearer token is required (Authorization: Bearer <token>)');
+      throw new ApiError(
+        401,
+        header ? 'the Authorization header must be "Bearer <token>"' : 'a bearer token is required (Authorization: Bearer <token>)',
+      );
     }
     const check = await this.tokens.check(token);
     if (check.status !== 'valid') {
       res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
-      throw new ApiError(401, check.status === 'expired' ? `the token expired at ${check.expiredAt}; ask an administrator for a new one` : 'the token is not valid or has been revoked');
+      throw new ApiError(
+        401,
+        check.status === 'expired'
+          ? `the token expired at ${check.expiredAt}; ask an administrator for a new one`
+          : 'the token is not valid or has been revoked',
+      );
     }
     const { caller } = check;
     if (!rule.roles.includes(caller.role)) {

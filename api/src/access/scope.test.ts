@@ -27,7 +27,9 @@ describe('scope', () => {
     expect(canRead(scopeOf(caller({ role: 'trader', traderId: 'T-2' })), row)).toBe(false);
     expect(canRead(scopeOf(caller({ role: 'adr_body', adrBodyId: 'A-1' })), { ...row, adr_body_id: null })).toBe(false);
     expect(canRead(scopeOf(caller({ role: 'ingest', source: 'x' })), row)).toBe(false);
-    expect(scopeKey(scopeOf(caller({ role: 'trader', traderId: 'T-1' })))).not.toBe(scopeKey(scopeOf(caller({ role: 'adr_body', adrBodyId: 'T-1' }))));
+    expect(scopeKey(scopeOf(caller({ role: 'trader', traderId: 'T-1' })))).not.toBe(
+      scopeKey(scopeOf(caller({ role: 'adr_body', adrBodyId: 'T-1' }))),
+    );
   });
 
   it('events by role, and the source an ingest token writes', () => {
@@ -42,8 +44,27 @@ describe('scope', () => {
   });
 
   it('masking drops exactly the personal fields from an export', () => {
-    const c = { externalRef: 'r', source: 's', filedAt: 'f', consumer: { country: 'IT', language: 'it', name: 'N', email: 'E', address: 'A' }, trader: { id: 'T', country: 'DE' }, sector: 'x', problem: 'y', description: 'D', events: [] };
-    expect(maskExported({ personalData: false }, c as never)).toEqual({ externalRef: 'r', source: 's', filedAt: 'f', consumer: { country: 'IT', language: 'it' }, trader: { id: 'T', country: 'DE' }, sector: 'x', problem: 'y', events: [] });
+    const c = {
+      externalRef: 'r',
+      source: 's',
+      filedAt: 'f',
+      consumer: { country: 'IT', language: 'it', name: 'N', email: 'E', address: 'A' },
+      trader: { id: 'T', country: 'DE' },
+      sector: 'x',
+      problem: 'y',
+      description: 'D',
+      events: [],
+    };
+    expect(maskExported({ personalData: false }, c as never)).toEqual({
+      externalRef: 'r',
+      source: 's',
+      filedAt: 'f',
+      consumer: { country: 'IT', language: 'it' },
+      trader: { id: 'T', country: 'DE' },
+      sector: 'x',
+      problem: 'y',
+      events: [],
+    });
     expect(maskExported({ personalData: true }, c as never)).toBe(c);
   });
 });

@@ -34,7 +34,14 @@ export const UNRESTRICTED: Scope = Object.freeze({ personalData: true });
  * answer schema, so masking is `null` in JSON answers and absent (an empty cell) in exports —
  * the same representation as a case whose data was erased or never given.
  */
-export const PERSONAL_DATA_FIELDS = ['consumer.name', 'consumer.email', 'consumer.address', 'description', 'events[].note', 'events[].voided.reason'] as const;
+export const PERSONAL_DATA_FIELDS = [
+  'consumer.name',
+  'consumer.email',
+  'consumer.address',
+  'description',
+  'events[].note',
+  'events[].voided.reason',
+] as const;
 export const MASKING_NOTE =
   "Regulators read every case with personal data masked: consumer.name, consumer.email, consumer.address and description are null in JSON answers and left out (empty) in exports, and so are the free text of events (an ADR discontinuation's note, an admin's reason for voiding an event); free text (q) does not search descriptions for them.";
 

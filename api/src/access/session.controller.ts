@@ -36,11 +36,19 @@ export class SessionController {
 
   @Get()
   @Access('admin', 'regulator', 'trader', 'adr_body', 'ingest')
-  @ApiDoc({ summary: 'The caller behind the token: role and binding', tags: ['access'], responses: { 200: { description: 'the caller', schema: sessionBody }, ...errorResponses(401) } })
+  @ApiDoc({
+    summary: 'The caller behind the token: role and binding',
+    tags: ['access'],
+    responses: { 200: { description: 'the caller', schema: sessionBody }, ...errorResponses(401) },
+  })
   async me(@CurrentCaller() caller: Caller): Promise<z.infer<typeof sessionBody>> {
     const db = this.store.db;
-    const trader = caller.traderId ? await db.selectFrom('traders').select('name').where('id', '=', caller.traderId).executeTakeFirst() : undefined;
-    const body = caller.adrBodyId ? await db.selectFrom('adr_bodies').select('name').where('id', '=', caller.adrBodyId).executeTakeFirst() : undefined;
+    const trader = caller.traderId
+      ? await db.selectFrom('traders').select('name').where('id', '=', caller.traderId).executeTakeFirst()
+      : undefined;
+    const body = caller.adrBodyId
+      ? await db.selectFrom('adr_bodies').select('name').where('id', '=', caller.adrBodyId).executeTakeFirst()
+      : undefined;
     return {
       role: caller.role,
       label: caller.label,

@@ -125,7 +125,11 @@ export class TokenService {
       this.unknown.add(hash);
       return { status: 'unknown' };
     }
-    const known: Known = { caller: row.revoked_at ? null : callerOf(row), expiresAt: row.expires_at ? new Date(row.expires_at).getTime() : null, at: this.now() };
+    const known: Known = {
+      caller: row.revoked_at ? null : callerOf(row),
+      expiresAt: row.expires_at ? new Date(row.expires_at).getTime() : null,
+      at: this.now(),
+    };
     this.cache.delete(hash);
     if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(hash, known);

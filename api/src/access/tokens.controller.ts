@@ -10,7 +10,15 @@ import { Audited } from '../audit/audit.decorator.js';
 import { CurrentCaller } from './caller.decorator.js';
 import { actorOf, type Caller } from './roles.js';
 import { TokenService } from './token.service.js';
-import { newTokenBody, tokenIdParams, tokenInfoBody, tokenInput, tokenListBody, type TokenIdParams, type TokenInput } from './tokens.dto.js';
+import {
+  newTokenBody,
+  tokenIdParams,
+  tokenInfoBody,
+  tokenInput,
+  tokenListBody,
+  type TokenIdParams,
+  type TokenInput,
+} from './tokens.dto.js';
 
 @Controller('api/v1/tokens')
 export class TokensController {
@@ -22,7 +30,11 @@ export class TokensController {
   @Post()
   @Access('admin')
   @Audited('tokens.create')
-  @ApiDoc({ summary: 'Issue a token (the secret is in this answer only)', tags: ['access'], responses: { 201: { description: 'issued', schema: newTokenBody }, ...errorResponses(400, 401, 403, 415, 422) } })
+  @ApiDoc({
+    summary: 'Issue a token (the secret is in this answer only)',
+    tags: ['access'],
+    responses: { 201: { description: 'issued', schema: newTokenBody }, ...errorResponses(400, 401, 403, 415, 422) },
+  })
   async create(@ZBody(tokenInput) body: TokenInput, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) res: Response) {
     await this.checkBinding(body);
     const token = await this.tokens.create(body, actorOf(caller));
@@ -32,7 +44,11 @@ export class TokensController {
 
   @Get()
   @Access('admin')
-  @ApiDoc({ summary: 'List tokens (never their secrets)', tags: ['access'], responses: { 200: { description: 'every token, newest first', schema: tokenListBody }, ...errorResponses(401, 403) } })
+  @ApiDoc({
+    summary: 'List tokens (never their secrets)',
+    tags: ['access'],
+    responses: { 200: { description: 'every token, newest first', schema: tokenListBody }, ...errorResponses(401, 403) },
+  })
   async list() {
     return { items: await this.tokens.list() };
   }
@@ -40,7 +56,11 @@ export class TokensController {
   @Delete(':tokenId')
   @Access('admin')
   @Audited('tokens.revoke')
-  @ApiDoc({ summary: 'Revoke a token (at once here, within 5 s on every instance)', tags: ['access'], responses: { 200: { description: 'revoked', schema: tokenInfoBody }, ...errorResponses(400, 401, 403, 404) } })
+  @ApiDoc({
+    summary: 'Revoke a token (at once here, within 5 s on every instance)',
+    tags: ['access'],
+    responses: { 200: { description: 'revoked', schema: tokenInfoBody }, ...errorResponses(400, 401, 403, 404) },
+  })
   async revoke(@ZParams(tokenIdParams) p: TokenIdParams) {
     const info = await this.tokens.revoke(p.tokenId);
     if (!info) throw new ApiError(404, `no token ${p.tokenId}`);

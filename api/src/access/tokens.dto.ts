@@ -3,7 +3,11 @@ import { dateTimeWhere, label, referenceId } from '../complaints/complaint.schem
 import { ROLES } from './roles.js';
 
 /** When a token stops working: an ISO-8601 date-time with a zone, in the future → canonical UTC. */
-const expiry = dateTimeWhere('2027-01-01T00:00:00Z', (ms) => ms <= Date.now(), (value) => `${value} is not in the future: a token must expire after it is issued`);
+const expiry = dateTimeWhere(
+  '2027-01-01T00:00:00Z',
+  (ms) => ms <= Date.now(),
+  (value) => `${value} is not in the future: a token must expire after it is issued`,
+);
 
 /** A new token: the binding each role needs, and nothing it does not. */
 export const tokenInput = z
@@ -13,12 +17,15 @@ export const tokenInput = z
     traderId: referenceId('traderId').optional().meta({ description: 'required for (and only for) role trader' }),
     adrBodyId: referenceId('adrBodyId').optional().meta({ description: 'required for (and only for) role adr_body' }),
     source: referenceId('source').optional().meta({ description: 'required for (and only for) role ingest' }),
-    expiresAt: expiry.optional().meta({ description: 'when the token stops working (a future ISO-8601 date-time); absent: it works until revoked' }),
+    expiresAt: expiry
+      .optional()
+      .meta({ description: 'when the token stops working (a future ISO-8601 date-time); absent: it works until revoked' }),
   })
   .superRefine((t, ctx) => {
     const needs = { trader: 'traderId', adr_body: 'adrBodyId', ingest: 'source' } as const;
     for (const [role, field] of Object.entries(needs) as [keyof typeof needs, (typeof needs)[keyof typeof needs]][]) {
-      if (t.role === role && t[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `is required for role ${role}` });
+      if (t.role === role && t[field] === undefined)
+        ctx.addIssue({ code: 'custom', path: [field], message: `is required for role ${role}` });
       if (t.role !== role && t[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: `is only for role ${role}` });
     }
   })
@@ -43,5 +50,7 @@ export const tokenInfoBody = z
   })
   .meta({ id: 'TokenInfo' });
 export type TokenInfo = z.output<typeof tokenInfoBody>;
-export const newTokenBody = tokenInfoBody.extend({ token: z.string().meta({ description: 'the secret: shown this once, stored only as a hash' }) }).meta({ id: 'NewToken' });
+export const newTokenBody = tokenInfoBody
+  .extend({ token: z.string().meta({ description: 'the secret: shown this once, stored only as a hash' }) })
+  .meta({ id: 'NewToken' });
 export const tokenListBody = z.object({ items: z.array(tokenInfoBody) }).meta({ id: 'TokenList' });

@@ -34,6 +34,9 @@ export async function recordRefusal(
       ...refusalFacts(req, error),
     });
   } catch (err) {
-    logger.error({ action, outcome, err: (err as Error).message, reqId: (req as { id?: string }).id }, 'audit entry of a refused call could not be written');
+    logger.error(
+      { action, outcome, err: (err as Error).message, reqId: (req as { id?: string }).id },
+      'audit entry of a refused call could not be written',
+    );
   }
 }

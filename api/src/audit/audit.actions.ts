@@ -37,10 +37,18 @@ function exportFilters(req: Request): Obj {
 }
 
 export const AUDIT_ACTIONS = {
-  'complaints.create': ({ status, answer }) => ({ target: str(obj(answer).id), rows: status === 201 ? 1 : 0, detail: { outcome: status === 201 ? 'inserted' : 'existing (unchanged or events appended)' } }),
+  'complaints.create': ({ status, answer }) => ({
+    target: str(obj(answer).id),
+    rows: status === 201 ? 1 : 0,
+    detail: { outcome: status === 201 ? 'inserted' : 'existing (unchanged or events appended)' },
+  }),
   'complaints.bulk': ({ answer }) => {
     const a = obj(answer);
-    return { target: str(a.batchId), rows: num(a.inserted) + num(a.updated), detail: { batchId: a.batchId, received: a.received, inserted: a.inserted, updated: a.updated, duplicates: a.duplicates } };
+    return {
+      target: str(a.batchId),
+      rows: num(a.inserted) + num(a.updated),
+      detail: { batchId: a.batchId, received: a.received, inserted: a.inserted, updated: a.updated, duplicates: a.duplicates },
+    };
   },
   'events.append': ({ req }) => ({ target: param(req, 'id'), rows: 1, detail: { type: str(obj(req.body).type) } }),
   'events.void': ({ req }) => ({ target: param(req, 'id'), rows: 1, detail: { eventId: param(req, 'eventId') } }),
@@ -56,7 +64,10 @@ export const AUDIT_ACTIONS = {
     const a = obj(answer);
     return { target: str(a.id), rows: null, detail: { kind: a.kind } };
   },
-  'registry.export': ({ req, noted, finished }) => ({ rows: noted, detail: { filters: exportFilters(req), ...(finished ? {} : { incomplete: true }) } }),
+  'registry.export': ({ req, noted, finished }) => ({
+    rows: noted,
+    detail: { filters: exportFilters(req), ...(finished ? {} : { incomplete: true }) },
+  }),
 } satisfies Record<string, (input: AuditInput) => AuditFacts>;
 
 export type AuditAction = keyof typeof AUDIT_ACTIONS | 'retention.erase';

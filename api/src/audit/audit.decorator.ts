@@ -7,9 +7,11 @@ import type { AuditAction } from './audit.actions.js';
 
 const ACTION = Symbol('odr:audit-action');
 
-export const Audited = (action: AuditAction): MethodDecorator => (_target, _key, descriptor) => {
-  Reflect.defineMetadata(ACTION, action, descriptor.value as object);
-};
+export const Audited =
+  (action: AuditAction): MethodDecorator =>
+  (_target, _key, descriptor) => {
+    Reflect.defineMetadata(ACTION, action, descriptor.value as object);
+  };
 
 export function auditedAction(handler: object): AuditAction | undefined {
   return Reflect.getMetadata(ACTION, handler) as AuditAction | undefined;

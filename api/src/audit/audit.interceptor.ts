@@ -36,7 +36,13 @@ export class AuditInterceptor implements NestInterceptor {
       mergeMap((answer) =>
         from(
           (async () => {
-            const facts = AUDIT_ACTIONS[action]({ req, status: res.statusCode, answer, noted: note.rows, finished: !res.headersSent || res.writableFinished });
+            const facts = AUDIT_ACTIONS[action]({
+              req,
+              status: res.statusCode,
+              answer,
+              noted: note.rows,
+              finished: !res.headersSent || res.writableFinished,
+            });
             const caller = req.caller;
             try {
               await this.audit.record({
@@ -48,7 +54,10 @@ export class AuditInterceptor implements NestInterceptor {
                 ...facts,
               });
             } catch (err) {
-              this.logger.error({ action, err: (err as Error).message, reqId: (req as { id?: string }).id }, 'audit entry could not be written');
+              this.logger.error(
+                { action, err: (err as Error).message, reqId: (req as { id?: string }).id },
+                'audit entry could not be written',
+              );
             }
             return answer;
           })(),

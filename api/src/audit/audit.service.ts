@@ -76,7 +76,10 @@ export class AuditService {
     if (q.from) query = query.where('at', '>=', q.from);
     if (q.to) query = query.where('at', '<', q.to);
     if (q.cursor) query = query.where('id', '<', q.cursor);
-    const rows = await query.orderBy('id', 'desc').limit(q.limit + 1).execute();
+    const rows = await query
+      .orderBy('id', 'desc')
+      .limit(q.limit + 1)
+      .execute();
     const items = rows.slice(0, q.limit).map(item);
     return { items, nextCursor: rows.length > q.limit ? items.at(-1)!.id : null };
   }

@@ -50,9 +50,19 @@ export class BatchesController {
     // A feed's batches are those of its source (every write of an ingest token lands there).
     if (!b || (scope.source !== undefined && b.source !== scope.source)) throw notFound(`no batch ${p.batchId}`);
     return {
-      batchId: b.id, status: b.status, source: b.source, caller: b.caller, format: b.format, received: b.received,
-      inserted: b.inserted, updated: b.updated, duplicates: b.duplicates, rejected: b.rejected, error: b.error,
-      startedAt: b.started_at.toISOString(), finishedAt: b.finished_at.toISOString(),
+      batchId: b.id,
+      status: b.status,
+      source: b.source,
+      caller: b.caller,
+      format: b.format,
+      received: b.received,
+      inserted: b.inserted,
+      updated: b.updated,
+      duplicates: b.duplicates,
+      rejected: b.rejected,
+      error: b.error,
+      startedAt: b.started_at.toISOString(),
+      finishedAt: b.finished_at.toISOString(),
     };
   }
 }

@@ -72,4 +72,3 @@ function safeUser(): string {
 export function auditCli(store: Store, e: Omit<AuditEntry, 'tokenId' | 'role' | 'actor'>): Promise<void> {
   return new AuditService(store).record({ tokenId: null, role: 'cli', actor: CLI_ACTOR, ...e });
 }
-

@@ -18,7 +18,10 @@ export function addEtlCommand(program: Command): void {
     .command('etl')
     .description('run the ETL into the analytics store once (incremental by default) and print the run record')
     .option('--full', 'rebuild the analytics store from everything instead of the increment')
-    .addHelpText('after', '\nPrints the run record (JSON). Exit status: 0 the run succeeded; 1 it failed, or the store is in use (the server\nruns the ETL itself: POST /api/v1/etl/runs); 2 bad usage or configuration.')
+    .addHelpText(
+      'after',
+      '\nPrints the run record (JSON). Exit status: 0 the run succeeded; 1 it failed, or the store is in use (the server\nruns the ETL itself: POST /api/v1/etl/runs); 2 bad usage or configuration.',
+    )
     .action(etlCommand);
 }
 
@@ -36,7 +39,9 @@ export async function etlCommand(opts: { full?: boolean }): Promise<void> {
   } else {
     // The analytics store first: its lock tells whether the server is running, before the case
     // store (an embedded one has no lock of its own) is touched.
-    run = await withAnalyticsDb(config, { instead: 'Start a run there with POST /api/v1/etl/runs.' }, (db) => runOnce(config, residentWorkStore(db), null, opts));
+    run = await withAnalyticsDb(config, { instead: 'Start a run there with POST /api/v1/etl/runs.' }, (db) =>
+      runOnce(config, residentWorkStore(db), null, opts),
+    );
   }
   out(JSON.stringify(run, null, 2));
   if (run.status !== 'succeeded') throw new Error(`ETL run ${run.id} ${run.status}: ${run.error ?? 'no error recorded'}`);
@@ -44,7 +49,11 @@ export async function etlCommand(opts: { full?: boolean }): Promise<void> {
 
 function runOnce(config: Config, work: WorkStore, shared: SharedSnapshots | null, opts: { full?: boolean }): Promise<EtlRun> {
   return withStore(async (store) => {
-    const runner = new EtlRunner(store, work, { workDir: path.join(config.dataDir, 'etl-work'), traderReplyDays: config.traderReplyDays, shared: shared ?? undefined });
+    const runner = new EtlRunner(store, work, {
+      workDir: path.join(config.dataDir, 'etl-work'),
+      traderReplyDays: config.traderReplyDays,
+      shared: shared ?? undefined,
+    });
     const started = await runner.start({ full: opts.full === true, trigger: 'cli' });
     if (process.stderr.isTTY) process.stderr.write(`ETL run ${started.run.id} (${started.run.kind}) started…\n`);
     return started.done;

@@ -42,7 +42,11 @@ export async function exportCommand(opts: Record<string, string>): Promise<void>
     stream.end();
     await once(stream, 'finish');
     const { q, ...named } = filters;
-    await auditCli(store, { action: 'registry.export', rows: note.rows, detail: { format, filters: { ...named, ...(q !== undefined ? { q: '(text search)' } : {}) } } });
+    await auditCli(store, {
+      action: 'registry.export',
+      rows: note.rows,
+      detail: { format, filters: { ...named, ...(q !== undefined ? { q: '(text search)' } : {}) } },
+    });
     out(`wrote ${file} (${format}, ${note.rows} cases, ${bytes} bytes)`);
   });
 }

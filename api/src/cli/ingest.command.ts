@@ -22,7 +22,10 @@ export function formatOf(file: string, given?: string): IngestFormat {
 
 export async function ingestCommand(files: string[], opts: { format?: string; source: string; reference?: string }): Promise<void> {
   const formats = files.map((f) => formatOf(f, opts.format));
-  for (const f of files) await stat(f).catch(() => { throw new Error(`cannot read ${f}: no such file`); });
+  for (const f of files)
+    await stat(f).catch(() => {
+      throw new Error(`cannot read ${f}: no such file`);
+    });
   await withStore(async (store, config) => {
     if (opts.reference) {
       await loadReferenceData(store, JSON.parse(await readFile(opts.reference, 'utf8')));
@@ -42,12 +45,31 @@ export async function ingestCommand(files: string[], opts: { format?: string; so
           yield chunk as Buffer;
         }
       }
-      const items = format === 'csv' ? readCsv(counted(), { maxLineBytes: config.bulkMaxLineBytes }) : format === 'ndjson' ? readNdjson(counted(), { maxLineBytes: config.bulkMaxLineBytes }) : readParquetFile(file);
+      const items =
+        format === 'csv'
+          ? readCsv(counted(), { maxLineBytes: config.bulkMaxLineBytes })
+          : format === 'ndjson'
+            ? readNdjson(counted(), { maxLineBytes: config.bulkMaxLineBytes })
+            : readParquetFile(file);
       try {
         const r = await ingest.ingest({ items, format, defaultSource: opts.source, caller: CLI_ACTOR });
         bar.stop();
-        await auditCli(store, { action: 'complaints.bulk', target: r.batchId, rows: r.inserted + r.updated, detail: { format, file: path.basename(file), received: r.received, inserted: r.inserted, updated: r.updated, duplicates: r.duplicates } });
-        out(`${file}: received ${r.received}, inserted ${r.inserted}, updated ${r.updated}, duplicates ${r.duplicates}, rejected 0 (batch ${r.batchId})`);
+        await auditCli(store, {
+          action: 'complaints.bulk',
+          target: r.batchId,
+          rows: r.inserted + r.updated,
+          detail: {
+            format,
+            file: path.basename(file),
+            received: r.received,
+            inserted: r.inserted,
+            updated: r.updated,
+            duplicates: r.duplicates,
+          },
+        });
+        out(
+          `${file}: received ${r.received}, inserted ${r.inserted}, updated ${r.updated}, duplicates ${r.duplicates}, rejected 0 (batch ${r.batchId})`,
+        );
       } catch (err) {
         bar.stop();
         stream.destroy();

@@ -19,31 +19,31 @@ export function positiveInt(value: string): number {
 }
 
 function buildProgram(): Command {
-const program = new Command()
-  .name('odr')
-  .description('ODR Observatory command-line tool. Uses DATABASE_URL when set, else the embedded store under DATA_DIR (./data).')
-  .showHelpAfterError('(add --help for usage)')
-  .exitOverride()
-  .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+  const program = new Command()
+    .name('odr')
+    .description('ODR Observatory command-line tool. Uses DATABASE_URL when set, else the embedded store under DATA_DIR (./data).')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
 
-program.command('migrate').description('bring the PostgreSQL schema up to date').action(migrateCommand);
+  program.command('migrate').description('bring the PostgreSQL schema up to date').action(migrateCommand);
 
-program
-  .command('seed')
-  .description('generate the demo dataset (deterministic for a given seed) and load it, or write it to a file with --out')
-  .requiredOption('--complaints <n>', 'how many complaints', positiveInt)
-  .option('--seed <s>', 'random seed', positiveInt, 1)
-  .option('--out <file>', 'write NDJSON (.ndjson/.jsonl) or CSV (.csv) instead of loading; reference data goes to <file>.reference.json')
-  .action(seedCommand);
+  program
+    .command('seed')
+    .description('generate the demo dataset (deterministic for a given seed) and load it, or write it to a file with --out')
+    .requiredOption('--complaints <n>', 'how many complaints', positiveInt)
+    .option('--seed <s>', 'random seed', positiveInt, 1)
+    .option('--out <file>', 'write NDJSON (.ndjson/.jsonl) or CSV (.csv) instead of loading; reference data goes to <file>.reference.json')
+    .action(seedCommand);
 
-program
-  .command('ingest')
-  .description('load CSV, NDJSON or Parquet files (all-or-nothing per file), with a progress bar and a summary')
-  .argument('<files...>', 'files to load')
-  .option('--format <format>', 'csv, ndjson or parquet (default: from the file extension)')
-  .option('--source <source>', 'source for lines that name none', 'default')
-  .option('--reference <file>', 'a reference file written by `odr seed --out` (traders and ADR bodies) to load first')
-  .action(ingestCommand);
+  program
+    .command('ingest')
+    .description('load CSV, NDJSON or Parquet files (all-or-nothing per file), with a progress bar and a summary')
+    .argument('<files...>', 'files to load')
+    .option('--format <format>', 'csv, ndjson or parquet (default: from the file extension)')
+    .option('--source <source>', 'source for lines that name none', 'default')
+    .option('--reference <file>', 'a reference file written by `odr seed --out` (traders and ADR bodies) to load first')
+    .action(ingestCommand);
 
   addExportCommand(program);
   addEtlCommand(program);

@@ -40,7 +40,9 @@ export function addReportCommand(program: Command): void {
     .requiredOption('--body <id>', 'the ADR body id', adrBodyIdArg)
     .requiredOption('--year <yyyy>', 'the reporting year (the first of two with --to-year)', yearArg)
     .option('--to-year <yyyy>', 'the last reporting year: --year or the year after it', yearArg)
-    .addOption(new Option('--format <format>', 'md (readable), csv (one table) or json (as the HTTP API)').choices(REPORT_FORMATS).default('md'))
+    .addOption(
+      new Option('--format <format>', 'md (readable), csv (one table) or json (as the HTTP API)').choices(REPORT_FORMATS).default('md'),
+    )
     .addHelpText('after', '\nExit status: 0 printed; 1 no such body, no snapshot yet (run `odr etl`) or the store is in use; 2 bad usage.')
     .action(reportAdrCommand);
 }

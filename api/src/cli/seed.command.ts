@@ -31,7 +31,12 @@ async function writeSeedFile(file: string, complaints: number, seed: number): Pr
   let n = 0;
   if (ext === '.csv') await write(stringify([CSV_COLUMNS as unknown as string[]]));
   for (const c of data.complaints()) {
-    if (ext === '.csv') await write(stringify([spreadsheetSafeRecord(complaintToCsvRecord({ ...c, events: c.events ?? [] }))], { columns: CSV_COLUMNS as unknown as string[] }));
+    if (ext === '.csv')
+      await write(
+        stringify([spreadsheetSafeRecord(complaintToCsvRecord({ ...c, events: c.events ?? [] }))], {
+          columns: CSV_COLUMNS as unknown as string[],
+        }),
+      );
     else await write(`${JSON.stringify(c)}\n`);
     if (++n % 10_000 === 0) bar.update(n);
   }

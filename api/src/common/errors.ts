@@ -9,9 +9,18 @@ export interface ErrorDetail {
 }
 
 const REASONS: Readonly<Record<number, string>> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 408: 'Request Timeout', 409: 'Conflict',
-  413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 export class ApiError extends Error {
@@ -27,7 +36,13 @@ export class ApiError extends Error {
     return REASONS[this.statusCode] ?? 'Error';
   }
   toJSON() {
-    return { statusCode: this.statusCode, error: this.error, message: this.message, ...(this.details ? { details: this.details } : {}), ...this.extra };
+    return {
+      statusCode: this.statusCode,
+      error: this.error,
+      message: this.message,
+      ...(this.details ? { details: this.details } : {}),
+      ...this.extra,
+    };
   }
 }
 

@@ -21,11 +21,13 @@ export function toApiError(err: unknown): ApiError {
     const status = err.getStatus();
     const res = err.getResponse();
     const message = typeof res === 'string' ? res : String((res as { message?: unknown }).message ?? err.message);
-    if (status === 400 && (err.cause as BodyParserError | undefined)?.type === 'entity.parse.failed') return new ApiError(400, `the body is ${jsonProblem(new Error(message))}`);
+    if (status === 400 && (err.cause as BodyParserError | undefined)?.type === 'entity.parse.failed')
+      return new ApiError(400, `the body is ${jsonProblem(new Error(message))}`);
     return new ApiError(status, status === 404 ? 'no such route' : message);
   }
   const bp = err as BodyParserError;
-  if (bp?.type === 'entity.too.large') return new ApiError(413, `the request body is larger than the limit of ${Math.round((bp.limit ?? 0) / 1024)} KB`);
+  if (bp?.type === 'entity.too.large')
+    return new ApiError(413, `the request body is larger than the limit of ${Math.round((bp.limit ?? 0) / 1024)} KB`);
   if (bp?.type === 'entity.parse.failed') return new ApiError(400, `the body is ${jsonProblem(err as Error)}`);
   if (bp?.type === 'encoding.unsupported' || bp?.type === 'charset.unsupported') return new ApiError(415, (err as Error).message);
   // Nothing was stored: a transaction cut by a lost connection is rolled back by PostgreSQL.
@@ -54,7 +56,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     // the connection closes once the answer is out.
     if (!res.headersSent && (error.statusCode === 413 || error.statusCode === 408 || !req.complete)) res.setHeader('connection', 'close');
     // Every 503 is temporary (database outage, token check, analytics not built yet): say when to retry.
-    if (error.statusCode === 503 && !res.headersSent && !res.getHeader('retry-after')) res.setHeader('Retry-After', String(DB_RETRY_AFTER_SECONDS));
+    if (error.statusCode === 503 && !res.headersSent && !res.getHeader('retry-after'))
+      res.setHeader('Retry-After', String(DB_RETRY_AFTER_SECONDS));
     if (res.headersSent) {
       // A streamed answer already started: the client sees a cut stream, the log says why.
       res.destroy();

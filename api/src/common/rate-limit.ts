@@ -43,7 +43,11 @@ export class RateLimiter {
       this.windows.set(key, w);
     }
     w.count += 1;
-    return { allowed: w.count <= this.limit, remaining: Math.max(0, this.limit - w.count), resetSeconds: Math.max(1, Math.ceil((w.endsAt - now) / 1000)) };
+    return {
+      allowed: w.count <= this.limit,
+      remaining: Math.max(0, this.limit - w.count),
+      resetSeconds: Math.max(1, Math.ceil((w.endsAt - now) / 1000)),
+    };
   }
 
   /** Takes back one hit of the key's current window (a request that turned out to be another key's). */
@@ -89,7 +93,10 @@ export function rateLimit(limiter: RateLimiter, tokens: TokenService): (req: Req
         res.setHeader('RateLimit-Remaining', String(v.remaining));
         res.setHeader('RateLimit-Reset', String(v.resetSeconds));
         if (v.allowed) return next();
-        const err = new ApiError(429, `too many requests: at most ${limiter.limit} a minute for this ${key.startsWith('ip:') ? 'client address' : 'token'}; try again in ${v.resetSeconds} s`);
+        const err = new ApiError(
+          429,
+          `too many requests: at most ${limiter.limit} a minute for this ${key.startsWith('ip:') ? 'client address' : 'token'}; try again in ${v.resetSeconds} s`,
+        );
         res.setHeader('Retry-After', String(v.resetSeconds));
         // The body is not read: close the connection rather than drain an upload we refuse.
         if (req.headers['content-length'] && Number(req.headers['content-length']) > 0) res.setHeader('Connection', 'close');

@@ -57,7 +57,13 @@ export const caseSummary = z
 export const caseDetail = caseSummary
   .extend({
     complainant: z.string(),
-    consumer: z.object({ country: z.string(), language: z.string().nullable(), name: z.string().nullable(), email: z.string().nullable(), address: z.string().nullable() }),
+    consumer: z.object({
+      country: z.string(),
+      language: z.string().nullable(),
+      name: z.string().nullable(),
+      email: z.string().nullable(),
+      address: z.string().nullable(),
+    }),
     trader: z.object({ id: z.string(), name: z.string().nullable(), country: z.string(), website: z.string().nullable() }),
     problemDetail: z.string().nullable(),
     orderedOnline: z.boolean().nullable(),
@@ -68,9 +74,18 @@ export const caseDetail = caseSummary
     description: z.string().nullable(),
     personalDataErasedAt: nts,
     milestones: z.object({
-      sentAt: nts, repliedAt: nts, traderDecision: z.string().nullable(), agreedAt: nts, acceptedAt: nts,
-      refusedAt: nts, refusalGround: z.string().nullable(), closedAt: nts, adrResult: z.string().nullable(),
-      discontinuedReason: z.enum(DISCONTINUED_REASON_CODES).nullable(), complied: z.boolean().nullable(), complianceAt: nts,
+      sentAt: nts,
+      repliedAt: nts,
+      traderDecision: z.string().nullable(),
+      agreedAt: nts,
+      acceptedAt: nts,
+      refusedAt: nts,
+      refusalGround: z.string().nullable(),
+      closedAt: nts,
+      adrResult: z.string().nullable(),
+      discontinuedReason: z.enum(DISCONTINUED_REASON_CODES).nullable(),
+      complied: z.boolean().nullable(),
+      complianceAt: nts,
     }),
     durations: z.object({
       daysToClose: z.number().nullable(),
@@ -93,8 +108,22 @@ const DAY_MS = 86_400_000;
 
 export type SummaryRow = Pick<
   ComplaintRow,
-  'id' | 'source' | 'external_ref' | 'filed_at' | 'consumer_country' | 'trader_id' | 'trader_name' | 'trader_country' |
-  'sector' | 'problem' | 'status' | 'stage' | 'closure' | 'adr_body_id' | 'due_at' | 'closed_at'
+  | 'id'
+  | 'source'
+  | 'external_ref'
+  | 'filed_at'
+  | 'consumer_country'
+  | 'trader_id'
+  | 'trader_name'
+  | 'trader_country'
+  | 'sector'
+  | 'problem'
+  | 'status'
+  | 'stage'
+  | 'closure'
+  | 'adr_body_id'
+  | 'due_at'
+  | 'closed_at'
 >;
 
 export function toCaseSummary(r: SummaryRow, now: Date = new Date()): CaseSummary {
@@ -122,32 +151,63 @@ export function toCaseSummary(r: SummaryRow, now: Date = new Date()): CaseSummar
   };
 }
 
-function step(step: z.infer<typeof deadline>['step'], dueMs: number, metAt: Date | null, open: boolean, now: Date): z.infer<typeof deadline> {
+function step(
+  step: z.infer<typeof deadline>['step'],
+  dueMs: number,
+  metAt: Date | null,
+  open: boolean,
+  now: Date,
+): z.infer<typeof deadline> {
   const due = new Date(dueMs).toISOString();
   if (metAt) return { step, due, metAt: metAt.toISOString(), status: metAt.getTime() <= dueMs ? 'met' : 'missed' };
   if (!open) return { step, due, metAt: null, status: 'not_applicable' };
   return { step, due, metAt: null, status: now.getTime() > dueMs ? 'overdue' : 'pending' };
 }
 
-export function toCaseDetail(r: ComplaintRow, events: ComplaintEventRow[], allowedNextEvents: string[], traderReplyDays: number, now: Date = new Date()): CaseDetail {
+export function toCaseDetail(
+  r: ComplaintRow,
+  events: ComplaintEventRow[],
+  allowedNextEvents: string[],
+  traderReplyDays: number,
+  now: Date = new Date(),
+): CaseDetail {
   const open = r.status === 'open';
   const filed = r.filed_at.getTime();
   const deadlines: z.infer<typeof deadline>[] = [];
-  if (r.sent_at) deadlines.push(step('trader_reply', r.sent_at.getTime() + traderReplyDays * DAY_MS, r.replied_at, open && r.stage === 'with_trader', now));
+  if (r.sent_at)
+    deadlines.push(
+      step('trader_reply', r.sent_at.getTime() + traderReplyDays * DAY_MS, r.replied_at, open && r.stage === 'with_trader', now),
+    );
   deadlines.push(step('adr_agreement', filed + DEADLINE_DAYS.adrAgreement * DAY_MS, r.agreed_at, open && !r.agreed_at, now));
   if (r.agreed_at) {
     const agreed = r.agreed_at.getTime();
-    deadlines.push(step('adr_acceptance', agreed + DEADLINE_DAYS.adrAcceptance * DAY_MS, r.accepted_at ?? r.refused_at, open && r.stage === 'at_adr_body', now));
+    deadlines.push(
+      step(
+        'adr_acceptance',
+        agreed + DEADLINE_DAYS.adrAcceptance * DAY_MS,
+        r.accepted_at ?? r.refused_at,
+        open && r.stage === 'at_adr_body',
+        now,
+      ),
+    );
     if (r.accepted_at) {
       const concluded = r.closure === 'adr_outcome' || r.closure === 'adr_discontinued' ? r.closed_at : null;
-      deadlines.push(step('adr_outcome', agreed + DEADLINE_DAYS.adrOutcome * DAY_MS, concluded, open && r.stage === 'adr_in_progress', now));
+      deadlines.push(
+        step('adr_outcome', agreed + DEADLINE_DAYS.adrOutcome * DAY_MS, concluded, open && r.stage === 'adr_in_progress', now),
+      );
     }
   }
   const adrConcluded = r.agreed_at && r.closed_at && (r.closure === 'adr_outcome' || r.closure === 'adr_discontinued');
   return {
     ...toCaseSummary(r, now),
     complainant: r.complainant,
-    consumer: { country: r.consumer_country, language: r.consumer_language, name: r.consumer_name, email: r.consumer_email, address: r.consumer_address },
+    consumer: {
+      country: r.consumer_country,
+      language: r.consumer_language,
+      name: r.consumer_name,
+      email: r.consumer_email,
+      address: r.consumer_address,
+    },
     trader: { id: r.trader_id, name: r.trader_name, country: r.trader_country, website: r.trader_website },
     problemDetail: r.problem_detail,
     orderedOnline: r.ordered_online,
@@ -158,9 +218,18 @@ export function toCaseDetail(r: ComplaintRow, events: ComplaintEventRow[], allow
     description: r.description,
     personalDataErasedAt: iso(r.personal_data_erased_at),
     milestones: {
-      sentAt: iso(r.sent_at), repliedAt: iso(r.replied_at), traderDecision: r.trader_decision, agreedAt: iso(r.agreed_at),
-      acceptedAt: iso(r.accepted_at), refusedAt: iso(r.refused_at), refusalGround: r.refusal_ground, closedAt: iso(r.closed_at),
-      adrResult: r.adr_result, discontinuedReason: r.discontinued_reason as DiscontinuedReason | null, complied: r.complied, complianceAt: iso(r.compliance_at),
+      sentAt: iso(r.sent_at),
+      repliedAt: iso(r.replied_at),
+      traderDecision: r.trader_decision,
+      agreedAt: iso(r.agreed_at),
+      acceptedAt: iso(r.accepted_at),
+      refusedAt: iso(r.refused_at),
+      refusalGround: r.refusal_ground,
+      closedAt: iso(r.closed_at),
+      adrResult: r.adr_result,
+      discontinuedReason: r.discontinued_reason as DiscontinuedReason | null,
+      complied: r.complied,
+      complianceAt: iso(r.compliance_at),
     },
     durations: {
       daysToClose: r.closed_at ? daysBetween(r.filed_at.toISOString(), r.closed_at.toISOString()) : null,
@@ -170,7 +239,12 @@ export function toCaseDetail(r: ComplaintRow, events: ComplaintEventRow[], allow
     deadlines,
     allowedNextEvents,
     events: events.map((e) => ({
-      id: e.id, seq: e.seq, type: e.type, at: e.at.toISOString(), data: e.data, recordedAt: e.recorded_at.toISOString(),
+      id: e.id,
+      seq: e.seq,
+      type: e.type,
+      at: e.at.toISOString(),
+      data: e.data,
+      recordedAt: e.recorded_at.toISOString(),
       voided: e.voided_at ? { at: e.voided_at.toISOString(), reason: e.void_reason, by: e.voided_by } : null,
     })),
     createdAt: r.created_at.toISOString(),

@@ -31,7 +31,10 @@ function issues(value: unknown): Array<{ path: string; message: string }> {
   const r = complaintInput.safeParse(value);
   if (r.success) return [];
   return r.error.issues.map((i) => ({
-    path: i.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '['),
+    path: i.path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+      .join('.')
+      .replace(/\.\[/g, '['),
     message: i.message,
   }));
 }
@@ -66,17 +69,35 @@ describe('accepts and normalises', () => {
 
   it('accepts only the required fields; complainant defaults to consumer', () => {
     const r = complaintInput.safeParse({
-      externalRef: 'R1', filedAt: '2024-03-05T10:22:00Z', consumer: { country: 'FR' }, trader: { name: 'Acme', country: 'FR' },
-      sector: 'airlines', problem: 'other',
+      externalRef: 'R1',
+      filedAt: '2024-03-05T10:22:00Z',
+      consumer: { country: 'FR' },
+      trader: { name: 'Acme', country: 'FR' },
+      sector: 'airlines',
+      problem: 'other',
     });
     expect(r.success).toBe(true);
     if (r.success) expect(r.data.complainant).toBe('consumer');
   });
 
   it.each([
-    ['EL', 'GR'], ['el', 'GR'], ['UK', 'GB'], ['uk', 'GB'], [' Uk ', 'GB'], ['gr', 'GR'], ['de', 'DE'], ['NO', 'NO'], ['IS', 'IS'], ['LI', 'LI'],
+    ['EL', 'GR'],
+    ['el', 'GR'],
+    ['UK', 'GB'],
+    ['uk', 'GB'],
+    [' Uk ', 'GB'],
+    ['gr', 'GR'],
+    ['de', 'DE'],
+    ['NO', 'NO'],
+    ['IS', 'IS'],
+    ['LI', 'LI'],
   ])('country %j is stored as %s (consumer and trader)', (given, iso) => {
-    const r = complaintInput.safeParse(with_((c) => { c.consumer.country = given; c.trader.country = given; }));
+    const r = complaintInput.safeParse(
+      with_((c) => {
+        c.consumer.country = given;
+        c.trader.country = given;
+      }),
+    );
     expect(r.success).toBe(true);
     if (r.success) {
       expect(r.data.consumer.country).toBe(iso);
@@ -85,11 +106,13 @@ describe('accepts and normalises', () => {
   });
 
   it('upper-cases the currency, lower-cases languages, strips leading zeros of amounts', () => {
-    const r = complaintInput.safeParse(with_((c) => {
-      c.price = { amount: '007.50', currency: 'eur' };
-      c.language = 'IT';
-      c.consumer.language = 'De';
-    }));
+    const r = complaintInput.safeParse(
+      with_((c) => {
+        c.price = { amount: '007.50', currency: 'eur' };
+        c.language = 'IT';
+        c.consumer.language = 'De';
+      }),
+    );
     expect(r.success).toBe(true);
     if (!r.success) return;
     expect(r.data.price).toEqual({ amount: '7.50', currency: 'EUR' });
@@ -136,10 +159,26 @@ describe('refuses, naming the field', () => {
   it('unknown fields, at the top, in consumer, trader, price and events', () => {
     const found = issues({ ...base(), foo: 1 });
     expect(found.map((i) => `${i.path} ${i.message}`).join(' ')).toMatch(/foo/);
-    expect(issues(with_((c) => ((c.consumer as Record<string, unknown>).phone = '1'))).map((i) => `${i.path} ${i.message}`).join(' ')).toMatch(/phone/);
-    expect(issues(with_((c) => ((c.trader as Record<string, unknown>).vat = '1'))).map((i) => `${i.path} ${i.message}`).join(' ')).toMatch(/vat/);
-    expect(issues(with_((c) => ((c.price as Record<string, unknown>).vat = '1'))).map((i) => `${i.path} ${i.message}`).join(' ')).toMatch(/vat/);
-    expect(issues(with_((c) => (c.events = [{ type: 'sent_to_trader', at: '2024-03-06T00:00:00Z', by: 'x' }]))).map((i) => `${i.path} ${i.message}`).join(' ')).toMatch(/by/);
+    expect(
+      issues(with_((c) => ((c.consumer as Record<string, unknown>).phone = '1')))
+        .map((i) => `${i.path} ${i.message}`)
+        .join(' '),
+    ).toMatch(/phone/);
+    expect(
+      issues(with_((c) => ((c.trader as Record<string, unknown>).vat = '1')))
+        .map((i) => `${i.path} ${i.message}`)
+        .join(' '),
+    ).toMatch(/vat/);
+    expect(
+      issues(with_((c) => ((c.price as Record<string, unknown>).vat = '1')))
+        .map((i) => `${i.path} ${i.message}`)
+        .join(' '),
+    ).toMatch(/vat/);
+    expect(
+      issues(with_((c) => (c.events = [{ type: 'sent_to_trader', at: '2024-03-06T00:00:00Z', by: 'x' }])))
+        .map((i) => `${i.path} ${i.message}`)
+        .join(' '),
+    ).toMatch(/by/);
   });
 
   // The ingest layer words a missing value as "is required" (see test/ingest.test.ts); here the
@@ -152,16 +191,30 @@ describe('refuses, naming the field', () => {
   });
 
   it('missing consumer.country and trader.country', () => {
-    expectIssue(with_((c) => delete (c.consumer as Partial<Base['consumer']>).country), 'consumer.country');
-    expectIssue(with_((c) => delete (c.trader as Partial<Base['trader']>).country), 'trader.country');
+    expectIssue(
+      with_((c) => delete (c.consumer as Partial<Base['consumer']>).country),
+      'consumer.country',
+    );
+    expectIssue(
+      with_((c) => delete (c.trader as Partial<Base['trader']>).country),
+      'trader.country',
+    );
   });
 
   it('a trader with neither id nor name', () => {
-    expectIssue(with_((c) => (c.trader = { country: 'DE' } as Base['trader'])), 'trader.id', /id or a name/);
+    expectIssue(
+      with_((c) => (c.trader = { country: 'DE' } as Base['trader'])),
+      'trader.id',
+      /id or a name/,
+    );
   });
 
   it('blank text is not a value', () => {
-    expectIssue(with_((c) => (c.externalRef = '   ')), 'externalRef', /empty/);
+    expectIssue(
+      with_((c) => (c.externalRef = '   ')),
+      'externalRef',
+      /empty/,
+    );
   });
 
   it.each<[string, (c: Base) => unknown, RegExp]>([
@@ -180,8 +233,22 @@ describe('refuses, naming the field', () => {
   });
 
   it('problemDetail that is not a detail of its problem', () => {
-    expectIssue(with_((c) => { c.problem = 'delivery'; c.problemDetail = 'defective'; }), 'problemDetail', /not a detail of problem "delivery"/);
-    expectIssue(with_((c) => { c.problem = 'other'; c.problemDetail = 'not_delivered'; }), 'problemDetail', /not a detail/);
+    expectIssue(
+      with_((c) => {
+        c.problem = 'delivery';
+        c.problemDetail = 'defective';
+      }),
+      'problemDetail',
+      /not a detail of problem "delivery"/,
+    );
+    expectIssue(
+      with_((c) => {
+        c.problem = 'other';
+        c.problemDetail = 'not_delivered';
+      }),
+      'problemDetail',
+      /not a detail/,
+    );
   });
 
   it.each([
@@ -194,11 +261,18 @@ describe('refuses, naming the field', () => {
     ['', /decimal|empty/],
     ['.5', /decimal/],
   ])('price amount %j', (amount, message) => {
-    expectIssue(with_((c) => (c.price.amount = amount)), 'price.amount', message);
+    expectIssue(
+      with_((c) => (c.price.amount = amount)),
+      'price.amount',
+      message,
+    );
   });
 
   it('price amount as a JSON number (floats are not money)', () => {
-    expectIssue(with_((c) => ((c.price as Record<string, unknown>).amount = 59.9)), 'price.amount');
+    expectIssue(
+      with_((c) => ((c.price as Record<string, unknown>).amount = 59.9)),
+      'price.amount',
+    );
   });
 
   it.each([
@@ -213,7 +287,11 @@ describe('refuses, naming the field', () => {
     ['2024-03-05T24:00:00Z', 'hour 24'],
     ['2024-03-05T10:61:00Z', 'minute 61'],
   ])('filedAt %j (%s)', (value) => {
-    expectIssue(with_((c) => (c.filedAt = value)), 'filedAt', /date-time|ISO/);
+    expectIssue(
+      with_((c) => (c.filedAt = value)),
+      'filedAt',
+      /date-time|ISO/,
+    );
   });
 
   it.each([
@@ -222,23 +300,56 @@ describe('refuses, naming the field', () => {
     ['2024-2-3', /not a date/],
     ['20.02.2024', /not a date/],
   ])('purchasedAt %j', (value, message) => {
-    expectIssue(with_((c) => (c.purchasedAt = value)), 'purchasedAt', message);
+    expectIssue(
+      with_((c) => (c.purchasedAt = value)),
+      'purchasedAt',
+      message,
+    );
   });
 
   it('dates in the future: filedAt, an event, purchasedAt', () => {
-    expectIssue(with_((c) => { c.filedAt = future(2); c.events = []; }), 'filedAt', /future/);
-    expectIssue(with_((c) => (c.events = [{ type: 'sent_to_trader', at: future(1) }])), 'events[0].at', /future/);
-    expectIssue(with_((c) => (c.purchasedAt = future(3).slice(0, 10))), 'purchasedAt', /future/);
+    expectIssue(
+      with_((c) => {
+        c.filedAt = future(2);
+        c.events = [];
+      }),
+      'filedAt',
+      /future/,
+    );
+    expectIssue(
+      with_((c) => (c.events = [{ type: 'sent_to_trader', at: future(1) }])),
+      'events[0].at',
+      /future/,
+    );
+    expectIssue(
+      with_((c) => (c.purchasedAt = future(3).slice(0, 10))),
+      'purchasedAt',
+      /future/,
+    );
   });
 
   it('purchase after filing', () => {
-    expectIssue(with_((c) => (c.purchasedAt = '2024-03-06')), 'purchasedAt', /after the filing/);
+    expectIssue(
+      with_((c) => (c.purchasedAt = '2024-03-06')),
+      'purchasedAt',
+      /after the filing/,
+    );
     // the same day is fine
     expect(issues(with_((c) => (c.purchasedAt = '2024-03-05')))).toEqual([]);
   });
 
   it('unknown event type', () => {
-    expectIssue(with_((c) => (c.events = [{ type: 'sent_to_trader', at: '2024-03-06T00:00:00Z' }, { type: 'escalated', at: '2024-03-07T00:00:00Z' }])), 'events[1].type', /unknown event type "escalated"/);
+    expectIssue(
+      with_(
+        (c) =>
+          (c.events = [
+            { type: 'sent_to_trader', at: '2024-03-06T00:00:00Z' },
+            { type: 'escalated', at: '2024-03-07T00:00:00Z' },
+          ]),
+      ),
+      'events[1].type',
+      /unknown event type "escalated"/,
+    );
   });
 
   it.each([
@@ -255,11 +366,16 @@ describe('refuses, naming the field', () => {
     [{ type: 'sent_to_trader' }, 'events[0].at'],
     [{ type: 'sent_to_trader', at: '2024-03-06' }, 'events[0].at'],
   ])('bad event payload %j', (event, path) => {
-    expectIssue(with_((c) => (c.events = [event])), path);
+    expectIssue(
+      with_((c) => (c.events = [event])),
+      path,
+    );
   });
 
   it('a free-text discontinuation reason is refused without echoing it (it may be personal data)', () => {
-    const r = complaintInput.safeParse(with_((c) => (c.events = [{ type: 'adr_discontinued', at: '2024-03-06T00:00:00Z', reason: 'Jane Roe withdrew' }])));
+    const r = complaintInput.safeParse(
+      with_((c) => (c.events = [{ type: 'adr_discontinued', at: '2024-03-06T00:00:00Z', reason: 'Jane Roe withdrew' }])),
+    );
     expect(r.success).toBe(false);
     expect(JSON.stringify(r.error?.issues)).not.toContain('Jane Roe');
     expect(r.error?.issues[0]?.message).toMatch(/consumer_withdrew, trader_withdrew, settled_in_between, consumer_unresponsive, other/);
@@ -267,27 +383,60 @@ describe('refuses, naming the field', () => {
 
   it('more than 100 events', () => {
     const events = Array.from({ length: 101 }, () => ({ type: 'sent_to_trader', at: '2024-03-06T00:00:00Z' }));
-    expectIssue(with_((c) => (c.events = events)), 'events', /100/);
+    expectIssue(
+      with_((c) => (c.events = events)),
+      'events',
+      /100/,
+    );
   });
 
   it('website and e-mail', () => {
-    expectIssue(with_((c) => (c.trader.website = 'ftp://shop.example')), 'trader.website', /http/);
-    expectIssue(with_((c) => (c.trader.website = 'not a url')), 'trader.website', /http/);
-    expectIssue(with_((c) => (c.consumer.email = 'maria at example')), 'consumer.email', /e-mail/);
+    expectIssue(
+      with_((c) => (c.trader.website = 'ftp://shop.example')),
+      'trader.website',
+      /http/,
+    );
+    expectIssue(
+      with_((c) => (c.trader.website = 'not a url')),
+      'trader.website',
+      /http/,
+    );
+    expectIssue(
+      with_((c) => (c.consumer.email = 'maria at example')),
+      'consumer.email',
+      /e-mail/,
+    );
   });
 
   it('booleans are JSON booleans', () => {
-    expectIssue(with_((c) => ((c as Record<string, unknown>).orderedOnline = 'yes')), 'orderedOnline');
-    expectIssue(with_((c) => ((c as Record<string, unknown>).contactedTrader = 1)), 'contactedTrader');
+    expectIssue(
+      with_((c) => ((c as Record<string, unknown>).orderedOnline = 'yes')),
+      'orderedOnline',
+    );
+    expectIssue(
+      with_((c) => ((c as Record<string, unknown>).contactedTrader = 1)),
+      'contactedTrader',
+    );
   });
 
   it('complainant is consumer or trader', () => {
-    expectIssue(with_((c) => (c.complainant = 'lawyer')), 'complainant');
+    expectIssue(
+      with_((c) => (c.complainant = 'lawyer')),
+      'complainant',
+    );
   });
 
   it('over-long text', () => {
-    expectIssue(with_((c) => (c.description = 'x'.repeat(10_001))), 'description', /10000/);
-    expectIssue(with_((c) => (c.externalRef = 'x'.repeat(201))), 'externalRef', /200/);
+    expectIssue(
+      with_((c) => (c.description = 'x'.repeat(10_001))),
+      'description',
+      /10000/,
+    );
+    expectIssue(
+      with_((c) => (c.externalRef = 'x'.repeat(201))),
+      'externalRef',
+      /200/,
+    );
   });
 
   it('messages quote at most a short piece of a long bad value', () => {

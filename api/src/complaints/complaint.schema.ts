@@ -5,9 +5,21 @@
  */
 import { z } from 'zod';
 import {
-  ADR_RESULTS, COMPLAINANT_TYPES, CURRENCIES, LANGUAGES, PROBLEM_CODES, PROBLEM_DETAIL_CODES,
-  PROBLEMS, REFUSAL_GROUND_CODES, SECTOR_CODES, TRADER_DECISIONS, DISCONTINUED_REASON_CODES, normaliseCountry,
-  type Country, type DiscontinuedReason, type Problem,
+  ADR_RESULTS,
+  COMPLAINANT_TYPES,
+  CURRENCIES,
+  LANGUAGES,
+  PROBLEM_CODES,
+  PROBLEM_DETAIL_CODES,
+  PROBLEMS,
+  REFUSAL_GROUND_CODES,
+  SECTOR_CODES,
+  TRADER_DECISIONS,
+  DISCONTINUED_REASON_CODES,
+  normaliseCountry,
+  type Country,
+  type DiscontinuedReason,
+  type Problem,
 } from '../../../core/codes.js';
 
 /** Clock skew tolerated before a timestamp counts as "in the future". */
@@ -86,7 +98,11 @@ export const dateTimeWhere = (example: string, refused: (ms: number) => boolean,
     .meta({ format: 'date-time', example });
 
 /** A moment that has happened (filing, events): the future, beyond clock skew, is refused. */
-export const dateTime = dateTimeWhere('2024-03-05T10:22:00Z', (ms) => ms > Date.now() + FUTURE_TOLERANCE_MS, (value) => `${value} is in the future`);
+export const dateTime = dateTimeWhere(
+  '2024-03-05T10:22:00Z',
+  (ms) => ms > Date.now() + FUTURE_TOLERANCE_MS,
+  (value) => `${value} is in the future`,
+);
 
 export const calendarDate = z
   .string()
@@ -110,7 +126,10 @@ export const countryCode = z
   .transform((value, ctx): Country => {
     const c = normaliseCountry(value);
     if (!c) {
-      ctx.addIssue({ code: 'custom', message: `unknown country "${clip(value)}": use an ISO 3166-1 alpha-2 code of the EU, Iceland, Liechtenstein, Norway or the UK (EL and UK are accepted)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `unknown country "${clip(value)}": use an ISO 3166-1 alpha-2 code of the EU, Iceland, Liechtenstein, Norway or the UK (EL and UK are accepted)`,
+      });
       return z.NEVER;
     }
     return c;
@@ -121,7 +140,11 @@ const languageCode = z
   .string()
   .trim()
   .toLowerCase()
-  .pipe(z.enum(LANGUAGES, { error: (i) => `unknown language "${clip(String(i.input))}": use an ISO 639-1 code of an EU/EEA language, e.g. it` }));
+  .pipe(
+    z.enum(LANGUAGES, {
+      error: (i) => `unknown language "${clip(String(i.input))}": use an ISO 639-1 code of an EU/EEA language, e.g. it`,
+    }),
+  );
 
 const code = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
   z.enum(values, { error: (i) => (i.input === undefined ? 'is required' : `unknown ${what} "${clip(String(i.input))}"`) });
@@ -197,14 +220,22 @@ export const lifecycleEvent = z.discriminatedUnion(
     z.strictObject({ type: z.literal('settled_directly'), at }),
     z.strictObject({ type: z.literal('adr_body_agreed'), at, adrBodyId: referenceId('adrBodyId') }),
     z.strictObject({ type: z.literal('adr_accepted'), at }),
-    z.strictObject({ type: z.literal('adr_refused'), at, ground: code(REFUSAL_GROUND_CODES as [string, ...string[]], 'refusal ground (a–f)').transform((g) => g as (typeof REFUSAL_GROUND_CODES)[number]) }),
+    z.strictObject({
+      type: z.literal('adr_refused'),
+      at,
+      ground: code(REFUSAL_GROUND_CODES as [string, ...string[]], 'refusal ground (a–f)').transform(
+        (g) => g as (typeof REFUSAL_GROUND_CODES)[number],
+      ),
+    }),
     z.strictObject({ type: z.literal('adr_outcome'), at, result: code(ADR_RESULTS, 'ADR result') }),
     z.strictObject({ type: z.literal('adr_discontinued'), at, reason: discontinuedReason, note: text(500).optional() }),
     z.strictObject({ type: z.literal('compliance_reported'), at, complied: z.boolean() }),
     z.strictObject({ type: z.literal('withdrawn'), at }),
     z.strictObject({ type: z.literal('closed_no_agreement'), at }),
   ],
-  { error: (i) => (i.code === 'invalid_union' ? `unknown event type "${clip(String((i.input as { type?: unknown })?.type))}"` : undefined) },
+  {
+    error: (i) => (i.code === 'invalid_union' ? `unknown event type "${clip(String((i.input as { type?: unknown })?.type))}"` : undefined),
+  },
 );
 export type LifecycleEventInput = z.input<typeof lifecycleEvent>;
 

@@ -13,8 +13,16 @@ import { ApiDoc, ZBody, ZParams, ZQuery } from '../openapi/route-docs.js';
 import { caseDetail } from './case-view.js';
 import { complaintInput, eventInput, type ComplaintInput, type EventInput, type ParsedComplaint } from './complaint.schema.js';
 import {
-  bulkQuery, complaintIdParams, erasure, eventIdParams, ingestSummary, voidInput,
-  type BulkQuery, type ComplaintIdParams, type EventIdParams, type VoidInput,
+  bulkQuery,
+  complaintIdParams,
+  erasure,
+  eventIdParams,
+  ingestSummary,
+  voidInput,
+  type BulkQuery,
+  type ComplaintIdParams,
+  type EventIdParams,
+  type VoidInput,
 } from './complaints.dto.js';
 import { ComplaintsService } from './complaints.service.js';
 import { Access } from '../access/access.decorator.js';
@@ -56,14 +64,29 @@ export class ComplaintsController {
   @Audited('complaints.create')
   @ApiDoc({
     summary: 'File one complaint (idempotent by source + externalRef)',
-    description: 'New → 201. The same complaint again → 200, nothing written. The same complaint with more events → 200, the new events appended. Other content under the same reference → 409. An ingest token writes only its own source: a complaint naming another → 403; none → the token\u2019s source.',
+    description:
+      'New → 201. The same complaint again → 200, nothing written. The same complaint with more events → 200, the new events appended. Other content under the same reference → 409. An ingest token writes only its own source: a complaint naming another → 403; none → the token\u2019s source.',
     tags: ['ingest'],
-    responses: { 201: { description: 'stored', schema: caseDetail }, 200: { description: 'already stored (duplicate or extended)', schema: caseDetail }, ...errorResponses(400, 403, 409, 413, 415, 422) },
+    responses: {
+      201: { description: 'stored', schema: caseDetail },
+      200: { description: 'already stored (duplicate or extended)', schema: caseDetail },
+      ...errorResponses(400, 403, 409, 413, 415, 422),
+    },
   })
-  async create(@ZBody(complaintInput) valid: ParsedComplaint, @Body() raw: ComplaintInput, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) res: Response) {
+  async create(
+    @ZBody(complaintInput) valid: ParsedComplaint,
+    @Body() raw: ComplaintInput,
+    @CurrentCaller() caller: Caller,
+    @Res({ passthrough: true }) res: Response,
+  ) {
     const source = writeSource(caller, valid.source, DEFAULT_SOURCE);
     const result = await this.ingestService.ingest({
-      items: oneItem(raw), format: 'json', defaultSource: source, onlySource: onlySourceOf(caller), caller: actorOf(caller), single: true,
+      items: oneItem(raw),
+      format: 'json',
+      defaultSource: source,
+      onlySource: onlySourceOf(caller),
+      caller: actorOf(caller),
+      single: true,
     });
     const id = await this.complaints.idByRef(source, valid.externalRef);
     res.status(result.verdict === 'inserted' ? 201 : 200);
@@ -76,7 +99,8 @@ export class ComplaintsController {
   @HttpCode(200)
   @ApiDoc({
     summary: 'Load many complaints, all or nothing',
-    description: 'NDJSON (one complaint per line), CSV (header row, milestone columns) or Parquet (a registry export), optionally with `Content-Encoding: gzip` (the body limit applies to the inflated bytes). Any bad line → 422 listing every problem (first 1,000) and nothing is written. An ingest token writes only its own source: `source` or a line naming another → 403 and nothing is written; lines naming none take the token\u2019s source. A body that stops coming in for BULK_IDLE_TIMEOUT_S → 408; an NDJSON line over BULK_MAX_LINE_KB → 413 naming it; more than BULK_CONCURRENCY uploads at once → 503 with Retry-After.',
+    description:
+      'NDJSON (one complaint per line), CSV (header row, milestone columns) or Parquet (a registry export), optionally with `Content-Encoding: gzip` (the body limit applies to the inflated bytes). Any bad line → 422 listing every problem (first 1,000) and nothing is written. An ingest token writes only its own source: `source` or a line naming another → 403 and nothing is written; lines naming none take the token\u2019s source. A body that stops coming in for BULK_IDLE_TIMEOUT_S → 408; an NDJSON line over BULK_MAX_LINE_KB → 413 naming it; more than BULK_CONCURRENCY uploads at once → 503 with Retry-After.',
     tags: ['ingest'],
     requestContent: {
       'application/x-ndjson': { description: 'one complaint JSON object per line' },
@@ -90,7 +114,10 @@ export class ComplaintsController {
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     const format = BULK_TYPES[type];
     if (!format) {
-      throw new ApiError(415, `send the body as application/x-ndjson, text/csv or application/vnd.apache.parquet (got ${type || 'no content type'})`);
+      throw new ApiError(
+        415,
+        `send the body as application/x-ndjson, text/csv or application/vnd.apache.parquet (got ${type || 'no content type'})`,
+      );
     }
     const encoding = bodyEncoding(req.headers['content-encoding']);
     const limit = this.config.bulkBodyLimitBytes;
@@ -106,10 +133,18 @@ export class ComplaintsController {
       // The body is read, validated and spooled before the service takes a connection.
       const body = uploadBody(req, { encoding, limitBytes: limit, idleMs: this.config.bulkIdleTimeoutMs });
       const items: AsyncIterable<ReaderItem> =
-        format === 'ndjson' ? readNdjson(body, { maxLineBytes: this.config.bulkMaxLineBytes })
-          : format === 'csv' ? readCsv(body, { maxLineBytes: this.config.bulkMaxLineBytes })
+        format === 'ndjson'
+          ? readNdjson(body, { maxLineBytes: this.config.bulkMaxLineBytes })
+          : format === 'csv'
+            ? readCsv(body, { maxLineBytes: this.config.bulkMaxLineBytes })
             : await readParquetUpload(body, this.config.dataDir);
-      const { verdict: _v, ...summary } = await this.ingestService.ingest({ items, format, defaultSource: source, onlySource: onlySourceOf(caller), caller: actorOf(caller) });
+      const { verdict: _v, ...summary } = await this.ingestService.ingest({
+        items,
+        format,
+        defaultSource: source,
+        onlySource: onlySourceOf(caller),
+        caller: actorOf(caller),
+      });
       return summary;
     } finally {
       release();
@@ -123,9 +158,16 @@ export class ComplaintsController {
     summary: 'Append a lifecycle event',
     description: `Checked against the lifecycle (domain.md §1): an event the current stage does not allow → 409 naming the stage and the allowed next events. Event types by role (another type → 403): ${EVENT_RULES}. Each on the caller's own cases (trader: its cases; ADR body: cases transmitted to it; ingest: complaints of its source); another case → 404.`,
     tags: ['ingest'],
-    responses: { 201: { description: 'appended; the case as it now stands', schema: caseDetail }, ...errorResponses(400, 403, 404, 409, 415, 422) },
+    responses: {
+      201: { description: 'appended; the case as it now stands', schema: caseDetail },
+      ...errorResponses(400, 403, 404, 409, 415, 422),
+    },
   })
-  async appendEvent(@ZParams(complaintIdParams) p: ComplaintIdParams, @ZBody(eventInput) event: EventInput, @CurrentCaller() caller: Caller) {
+  async appendEvent(
+    @ZParams(complaintIdParams) p: ComplaintIdParams,
+    @ZBody(eventInput) event: EventInput,
+    @CurrentCaller() caller: Caller,
+  ) {
     assertEventAllowed(caller, event.type);
     return this.complaints.appendEvent(p.id, event, scopeOf(caller));
   }
@@ -134,7 +176,14 @@ export class ComplaintsController {
   @Access('admin')
   @Audited('events.void')
   @HttpCode(200)
-  @ApiDoc({ summary: 'Void a wrongly recorded event (admin; measures ignore it)', tags: ['ingest'], responses: { 200: { description: 'voided; the case as it now stands', schema: caseDetail }, ...errorResponses(400, 404, 409, 415, 422) } })
+  @ApiDoc({
+    summary: 'Void a wrongly recorded event (admin; measures ignore it)',
+    tags: ['ingest'],
+    responses: {
+      200: { description: 'voided; the case as it now stands', schema: caseDetail },
+      ...errorResponses(400, 404, 409, 415, 422),
+    },
+  })
   async voidEvent(@ZParams(eventIdParams) p: EventIdParams, @ZBody(voidInput) body: VoidInput, @CurrentCaller() caller: Caller) {
     return this.complaints.voidEvent(p.id, p.eventId, body.reason, actorOf(caller));
   }
@@ -142,7 +191,11 @@ export class ComplaintsController {
   @Delete(':id/personal-data')
   @Access('admin')
   @Audited('complaints.erase-personal-data')
-  @ApiDoc({ summary: "Erase the consumer's personal data now (GDPR request); statistics stay", tags: ['ingest'], responses: { 200: { description: 'erased', schema: erasure }, ...errorResponses(400, 404) } })
+  @ApiDoc({
+    summary: "Erase the consumer's personal data now (GDPR request); statistics stay",
+    tags: ['ingest'],
+    responses: { 200: { description: 'erased', schema: erasure }, ...errorResponses(400, 404) },
+  })
   async erase(@ZParams(complaintIdParams) p: ComplaintIdParams) {
     return this.complaints.erasePersonalData(p.id);
   }
@@ -151,4 +204,3 @@ export class ComplaintsController {
 async function* oneItem(input: ComplaintInput): AsyncGenerator<ReaderItem> {
   yield { line: 1, input, problems: [] };
 }
-

@@ -24,7 +24,10 @@ export class ComplaintsService {
     const repo = new ComplaintsRepository(this.store.db);
     const row = await repo.findById(id);
     if (!row || !canRead(scope, row)) throw notFound(`no complaint ${id}`);
-    return maskDetail(scope, toCaseDetail(row, await repo.events(id), allowedNextEvents(rowToMilestones(row)), this.config.traderReplyDays));
+    return maskDetail(
+      scope,
+      toCaseDetail(row, await repo.events(id), allowedNextEvents(rowToMilestones(row)), this.config.traderReplyDays),
+    );
   }
 
   async idByRef(source: string, externalRef: string): Promise<string | undefined> {
@@ -41,10 +44,18 @@ export class ComplaintsService {
       const r = applyEvent(current, row.filed_at.toISOString(), event);
       if (!r.ok) {
         const status = r.reason === 'stage' ? 409 : 422;
-        throw new ApiError(status, r.message, [{ field: r.reason === 'stage' ? 'type' : 'at', message: r.message }], { stage: r.stage, allowedNextEvents: r.allowed });
+        throw new ApiError(status, r.message, [{ field: r.reason === 'stage' ? 'type' : 'at', message: r.message }], {
+          stage: r.stage,
+          allowedNextEvents: r.allowed,
+        });
       }
       if (event.type === 'adr_body_agreed' && !(await repo.adrBodyExists(event.adrBodyId))) {
-        throw new ApiError(422, `unknown ADR body "${event.adrBodyId}"`, [{ field: 'adrBodyId', message: `unknown ADR body "${event.adrBodyId}": register it first (PUT /api/v1/adr-bodies/${event.adrBodyId})` }]);
+        throw new ApiError(422, `unknown ADR body "${event.adrBodyId}"`, [
+          {
+            field: 'adrBodyId',
+            message: `unknown ADR body "${event.adrBodyId}": register it first (PUT /api/v1/adr-bodies/${event.adrBodyId})`,
+          },
+        ]);
       }
       // A case whose personal data was erased takes no new free text (the note is personal data).
       await repo.appendEvent(id, row.personal_data_erased_at ? withoutNote(event) : event);

@@ -5,7 +5,19 @@ import { ConfigError, loadConfig } from './config.js';
 describe('configuration', () => {
   it('has the contract defaults and the embedded store without DATABASE_URL', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: undefined, demo: true, etlCron: '*/5 * * * *', traderReplyDays: 10, autoCloseDays: null, retentionMonths: 6, retentionCron: '30 3 * * *', rateLimitPerMinute: 600, corsOrigins: [] });
+    expect(c).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      demo: true,
+      etlCron: '*/5 * * * *',
+      traderReplyDays: 10,
+      autoCloseDays: null,
+      retentionMonths: 6,
+      retentionCron: '30 3 * * *',
+      rateLimitPerMinute: 600,
+      corsOrigins: [],
+    });
     expect(c.dataDir).toBe(path.resolve('./data'));
     expect(c.duckdbPath).toBe(path.resolve('./data/analytics.duckdb'));
     expect(c.bodyLimitBytes).toBe(1024 * 1024);

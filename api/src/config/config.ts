@@ -8,7 +8,10 @@ import { z } from 'zod';
 
 const onOff = (fallback: string) => z.string().default(fallback);
 const positiveInt = (name: string) =>
-  z.coerce.number({ error: `${name} must be a number` }).int(`${name} must be a whole number`).positive(`${name} must be positive`);
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .positive(`${name} must be positive`);
 
 function validCron(expr: string): boolean {
   const fields = expr.trim().split(/\s+/).length;
@@ -34,8 +37,14 @@ const envSchema = z.object({
   DUCKDB_MEMORY_LIMIT: z
     .string()
     .optional()
-    .refine((v) => v === undefined || /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(v), 'DUCKDB_MEMORY_LIMIT must be a size such as 512MB or 2GB'),
-  ETL_CRON: onOff('*/5 * * * *').refine((v) => v === 'off' || validCron(v), 'ETL_CRON must be off or a cron expression of 5 or 6 fields, e.g. */5 * * * *'),
+    .refine(
+      (v) => v === undefined || /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(v),
+      'DUCKDB_MEMORY_LIMIT must be a size such as 512MB or 2GB',
+    ),
+  ETL_CRON: onOff('*/5 * * * *').refine(
+    (v) => v === 'off' || validCron(v),
+    'ETL_CRON must be off or a cron expression of 5 or 6 fields, e.g. */5 * * * *',
+  ),
   ADMIN_TOKEN: z.string().min(16, 'ADMIN_TOKEN must be at least 16 characters').optional(),
   DEMO: z.enum(['true', 'false'], { error: 'DEMO must be true or false' }).optional(),
   DEMO_COMPLAINTS: positiveInt('DEMO_COMPLAINTS').default(20_000),
@@ -47,7 +56,10 @@ const envSchema = z.object({
     .refine((v) => v === 'off' || /^[1-9]\d*$/.test(v), 'AUTO_CLOSE_DAYS must be off or a number of days')
     .transform((v) => (v === 'off' ? null : Number(v))),
   RETENTION_MONTHS: positiveInt('RETENTION_MONTHS').default(6),
-  RETENTION_CRON: onOff('30 3 * * *').refine((v) => v === 'off' || validCron(v), 'RETENTION_CRON must be off or a cron expression of 5 or 6 fields, e.g. 30 3 * * *'),
+  RETENTION_CRON: onOff('30 3 * * *').refine(
+    (v) => v === 'off' || validCron(v),
+    'RETENTION_CRON must be off or a cron expression of 5 or 6 fields, e.g. 30 3 * * *',
+  ),
   RATE_LIMIT_PER_MINUTE: z
     .string()
     .default('600')
@@ -59,15 +71,28 @@ const envSchema = z.object({
     .optional()
     .transform((v, ctx) => {
       if (v === undefined) return [];
-      const origins = v.split(',').map((s) => s.trim().replace(/\/$/, '')).filter(Boolean);
+      const origins = v
+        .split(',')
+        .map((s) => s.trim().replace(/\/$/, ''))
+        .filter(Boolean);
       for (const o of origins) {
-        if (!/^https?:\/\/[^/\s]+$/.test(o)) ctx.addIssue({ code: 'custom', message: `"${o}" is not an origin such as https://dashboard.example.org (scheme and host, no path)` });
+        if (!/^https?:\/\/[^/\s]+$/.test(o))
+          ctx.addIssue({
+            code: 'custom',
+            message: `"${o}" is not an origin such as https://dashboard.example.org (scheme and host, no path)`,
+          });
       }
       return origins;
     }),
   SHUTDOWN_GRACE_MS: positiveInt('SHUTDOWN_GRACE_MS').default(10_000),
-  BULK_BODY_LIMIT_MB: z.coerce.number({ error: 'BULK_BODY_LIMIT_MB must be a number' }).positive('BULK_BODY_LIMIT_MB must be positive').default(1024),
-  BULK_IDLE_TIMEOUT_S: z.coerce.number({ error: 'BULK_IDLE_TIMEOUT_S must be a number of seconds' }).positive('BULK_IDLE_TIMEOUT_S must be positive').default(30),
+  BULK_BODY_LIMIT_MB: z.coerce
+    .number({ error: 'BULK_BODY_LIMIT_MB must be a number' })
+    .positive('BULK_BODY_LIMIT_MB must be positive')
+    .default(1024),
+  BULK_IDLE_TIMEOUT_S: z.coerce
+    .number({ error: 'BULK_IDLE_TIMEOUT_S must be a number of seconds' })
+    .positive('BULK_IDLE_TIMEOUT_S must be positive')
+    .default(30),
   BULK_CONCURRENCY: positiveInt('BULK_CONCURRENCY').default(2),
   BULK_MAX_LINE_KB: positiveInt('BULK_MAX_LINE_KB').default(1024),
 });
@@ -116,7 +141,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  if (e.SNAPSHOT_DIR && e.DUCKDB_PATH === ':memory:') throw new ConfigError('Invalid configuration:\n  DUCKDB_PATH: must be a file when SNAPSHOT_DIR is set (the ETL copies it there to publish)');
+  if (e.SNAPSHOT_DIR && e.DUCKDB_PATH === ':memory:')
+    throw new ConfigError(
+      'Invalid configuration:\n  DUCKDB_PATH: must be a file when SNAPSHOT_DIR is set (the ETL copies it there to publish)',
+    );
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     port: e.PORT,

@@ -21,7 +21,13 @@ describe('isDbUnavailable', () => {
     }
   });
   it('leaves query errors and bugs alone', () => {
-    for (const e of [coded('23505', 'duplicate key'), coded('42P01', 'relation does not exist'), new TypeError('x is undefined'), null, 'text']) {
+    for (const e of [
+      coded('23505', 'duplicate key'),
+      coded('42P01', 'relation does not exist'),
+      new TypeError('x is undefined'),
+      null,
+      'text',
+    ]) {
       expect(isDbUnavailable(e)).toBe(false);
     }
   });

@@ -70,7 +70,10 @@ export async function seedDemo(store: Store, config: Pick<Config, 'traderReplyDa
 
 /** `npm start` on an empty store: a newcomer sees real-looking numbers at once. */
 export async function seedDemoIfEmpty(store: Store, config: Config, logger: Logger): Promise<void> {
-  const { n } = await store.db.selectFrom('complaints').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const { n } = await store.db
+    .selectFrom('complaints')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   if (Number(n) > 0) return;
   const t0 = Date.now();
   logger.info({ complaints: config.demoComplaints }, 'empty store: loading the demo dataset');

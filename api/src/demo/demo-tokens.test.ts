@@ -16,7 +16,10 @@ describe('demo tokens', () => {
   beforeAll(async () => {
     t = await createTestStore();
     dataDir = mkdtempSync(path.join(tmpdir(), 'odr-demo-tokens-'));
-    await loadReferenceData(t.store, { traders: [{ id: 'T-1', name: 'Shop', country: 'DE', website: null, sector: null }], adrBodies: [{ id: 'ADR-1', name: 'Body', country: 'IT', sectors: [] }] } as never);
+    await loadReferenceData(t.store, {
+      traders: [{ id: 'T-1', name: 'Shop', country: 'DE', website: null, sector: null }],
+      adrBodies: [{ id: 'ADR-1', name: 'Body', country: 'IT', sectors: [] }],
+    } as never);
   });
   afterAll(async () => {
     await t?.close();

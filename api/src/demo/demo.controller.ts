@@ -5,7 +5,10 @@ import { Public } from '../access/access.decorator.js';
 import { DemoTokens, demoToken } from './demo-tokens.js';
 
 export const demoSessionBody = z
-  .object({ demo: z.boolean().meta({ description: 'whether the server runs in demo mode' }), tokens: z.array(demoToken).meta({ description: 'one per role in demo mode; empty otherwise' }) })
+  .object({
+    demo: z.boolean().meta({ description: 'whether the server runs in demo mode' }),
+    tokens: z.array(demoToken).meta({ description: 'one per role in demo mode; empty otherwise' }),
+  })
   .meta({ id: 'DemoSession' });
 
 @Controller('api/v1/demo')
@@ -19,7 +22,8 @@ export class DemoController {
   @Public()
   @ApiDoc({
     summary: 'Whether this is a demo server, and its demo tokens, one per role (none outside demo mode)',
-    description: 'Lets the dashboard open signed in as the demo regulator and switch roles. The same tokens are printed in the start-up log and kept across restarts of the same DATA_DIR.',
+    description:
+      'Lets the dashboard open signed in as the demo regulator and switch roles. The same tokens are printed in the start-up log and kept across restarts of the same DATA_DIR.',
     tags: ['access'],
     responses: { 200: { description: 'demo mode and its tokens', schema: demoSessionBody } },
   })

@@ -19,9 +19,14 @@ export class EtlController {
   @HttpCode(202)
   @ApiDoc({
     summary: 'Start an ETL run now (incremental unless full=true)',
-    description: 'Answers 202 with the run at once, or with wait=true 200 with the ended run (status succeeded or failed). 409 while another run is in progress.',
+    description:
+      'Answers 202 with the run at once, or with wait=true 200 with the ended run (status succeeded or failed). 409 while another run is in progress.',
     tags: ['etl'],
-    responses: { 200: { description: 'the ended run (wait=true)', schema: etlRun }, 202: { description: 'the started run', schema: etlRun }, ...errorResponses(400, 409) },
+    responses: {
+      200: { description: 'the ended run (wait=true)', schema: etlRun },
+      202: { description: 'the started run', schema: etlRun },
+      ...errorResponses(400, 409),
+    },
   })
   async start(@ZQuery(etlStartQuery) q: z.output<typeof etlStartQuery>, @Res({ passthrough: true }) res: Response): Promise<EtlRun> {
     try {
@@ -31,7 +36,12 @@ export class EtlController {
       return await done;
     } catch (err) {
       if (err instanceof EtlAlreadyRunning)
-        throw new ApiError(409, `${err.runId === null ? 'another instance is starting an ETL run' : `ETL run ${err.runId} is in progress`}; try again when it has ended`, undefined, { runningRunId: err.runId });
+        throw new ApiError(
+          409,
+          `${err.runId === null ? 'another instance is starting an ETL run' : `ETL run ${err.runId} is in progress`}; try again when it has ended`,
+          undefined,
+          { runningRunId: err.runId },
+        );
       if (err instanceof EtlAborted) throw new ApiError(503, 'the server is shutting down, so no ETL run starts here; try again shortly');
       throw err;
     }
@@ -40,7 +50,11 @@ export class EtlController {
   @Get()
   // System-wide row counts and raw error text: for the platform's operators, not for bound roles.
   @Access('admin', 'regulator')
-  @ApiDoc({ summary: 'Recent ETL runs, newest first (admin, regulator)', tags: ['etl'], responses: { 200: { description: 'the last 50 runs', schema: etlRunsBody } } })
+  @ApiDoc({
+    summary: 'Recent ETL runs, newest first (admin, regulator)',
+    tags: ['etl'],
+    responses: { 200: { description: 'the last 50 runs', schema: etlRunsBody } },
+  })
   async list() {
     // Any instance's run: the records, not this process, say what runs.
     const items = await this.runner.recentRuns(50);

@@ -17,7 +17,12 @@ const ADMIN_ONLY = 'with an admin token only';
 export const healthBody = z
   .object({
     status: z.enum(['ok', 'degraded']),
-    reason: z.string().optional().meta({ description: `why the status is degraded: without an admin token coarsely ("database unavailable", "analytics store unavailable"), ${ADMIN_ONLY} in detail` }),
+    reason: z
+      .string()
+      .optional()
+      .meta({
+        description: `why the status is degraded: without an admin token coarsely ("database unavailable", "analytics store unavailable"), ${ADMIN_ONLY} in detail`,
+      }),
     postgres: z
       .object({ status: z.enum(['up', 'down']), kind: z.enum(['postgres', 'pglite']), error: z.string().optional() })
       .optional()
@@ -30,7 +35,10 @@ export const healthBody = z
       })
       .optional()
       .meta({ description: ADMIN_ONLY }),
-    lastEtlRun: etlRun.nullable().optional().meta({ description: `the newest ETL run (any status); null when PostgreSQL cannot say or none ran; ${ADMIN_ONLY}` }),
+    lastEtlRun: etlRun
+      .nullable()
+      .optional()
+      .meta({ description: `the newest ETL run (any status); null when PostgreSQL cannot say or none ran; ${ADMIN_ONLY}` }),
   })
   .meta({ id: 'Health' });
 
@@ -45,7 +53,17 @@ export class HealthController {
 
   @Get('health')
   @Public()
-  @ApiDoc({ summary: 'Liveness (no token needed); the dependencies in detail with an admin token', tags: ['health'], responses: { 200: { description: 'serving (status ok, or degraded with a reason: e.g. PostgreSQL down while the analytics snapshot is served)', schema: healthBody }, 503: { description: 'cannot serve: PostgreSQL down and no analytics snapshot', schema: healthBody } } })
+  @ApiDoc({
+    summary: 'Liveness (no token needed); the dependencies in detail with an admin token',
+    tags: ['health'],
+    responses: {
+      200: {
+        description: 'serving (status ok, or degraded with a reason: e.g. PostgreSQL down while the analytics snapshot is served)',
+        schema: healthBody,
+      },
+      503: { description: 'cannot serve: PostgreSQL down and no analytics snapshot', schema: healthBody },
+    },
+  })
   async health(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<z.infer<typeof healthBody>> {
     let postgres: z.infer<typeof healthBody>['postgres'] = { status: 'up', kind: this.store.kind };
     try {
@@ -56,14 +74,19 @@ export class HealthController {
     let analytics: z.infer<typeof healthBody>['analytics'];
     try {
       const s = await withTimeout(this.analytics.source.snapshot(), 2000);
-      analytics = s ? { status: 'up', asOf: { etlRunId: s.etlRunId, finishedAt: s.finishedAt, complaints: s.complaints } } : { status: 'not_built', asOf: null };
+      analytics = s
+        ? { status: 'up', asOf: { etlRunId: s.etlRunId, finishedAt: s.finishedAt, complaints: s.complaints } }
+        : { status: 'not_built', asOf: null };
     } catch (err) {
       analytics = { status: 'down', error: (err as Error).message };
     }
     const detailed = await this.isAdmin(req, postgres.status === 'up');
     const lastEtlRun = detailed && postgres.status === 'up' ? await withTimeout(this.etl.lastRun(), 2000).catch(() => null) : null;
     const why = [
-      postgres.status === 'down' && (detailed ? `PostgreSQL is unreachable (${postgres.error}): writes answer 503, analytics are served from the last snapshot` : 'database unavailable'),
+      postgres.status === 'down' &&
+        (detailed
+          ? `PostgreSQL is unreachable (${postgres.error}): writes answer 503, analytics are served from the last snapshot`
+          : 'database unavailable'),
       analytics.status === 'down' && (detailed ? `the analytics store cannot be read (${analytics.error})` : 'analytics store unavailable'),
     ].filter((s): s is string => typeof s === 'string');
     const verdict = { status: why.length ? 'degraded' : 'ok', ...(why.length ? { reason: why.join('; ') } : {}) } as const;
@@ -81,7 +104,8 @@ export class HealthController {
   private async isAdmin(req: Request, canLookUp: boolean): Promise<boolean> {
     const token = bearerToken(req.headers.authorization);
     if (!token) return false;
-    const caller = this.tokens.knownCaller(token) ?? (canLookUp ? await withTimeout(this.tokens.resolve(token), 2000).catch(() => null) : null);
+    const caller =
+      this.tokens.knownCaller(token) ?? (canLookUp ? await withTimeout(this.tokens.resolve(token), 2000).catch(() => null) : null);
     return caller?.role === 'admin';
   }
 }

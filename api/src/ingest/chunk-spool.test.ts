@@ -20,7 +20,10 @@ describe('ChunkSpool', () => {
     await spool.append(reused, 1);
     reused.write('b,2\n');
     await spool.append(reused, 1);
-    expect(await readAll(spool)).toEqual([{ text: 'a,1\n', lines: 1 }, { text: 'b,2\n', lines: 1 }]);
+    expect(await readAll(spool)).toEqual([
+      { text: 'a,1\n', lines: 1 },
+      { text: 'b,2\n', lines: 1 },
+    ]);
     await spool.dispose();
   });
 

@@ -24,8 +24,7 @@ const SQL = {
   repeatedRefs: load('12_repeated_refs.sql'),
 };
 
-const run = <R>(db: Kysely<DB>, text: string, params: unknown[] = []) =>
-  db.executeQuery<R>(CompiledQuery.raw(text, params));
+const run = <R>(db: Kysely<DB>, text: string, params: unknown[] = []) => db.executeQuery<R>(CompiledQuery.raw(text, params));
 
 export interface RepeatedRef {
   source: string;
@@ -97,7 +96,10 @@ export class IngestRepository {
   async matchExisting(batchId: string): Promise<{ duplicates: number; extended: number; bad: MatchVerdict[] }> {
     await run(this.db, 'DROP TABLE IF EXISTS staging_matches');
     await run(this.db, SQL.matchExisting, [batchId]);
-    const counts = await run<{ verdict: string; n: number }>(this.db, 'SELECT verdict, count(*)::int AS n FROM staging_matches GROUP BY verdict');
+    const counts = await run<{ verdict: string; n: number }>(
+      this.db,
+      'SELECT verdict, count(*)::int AS n FROM staging_matches GROUP BY verdict',
+    );
     const n = (v: string) => counts.rows.find((r) => r.verdict === v)?.n ?? 0;
     const bad = await run<MatchVerdict>(
       this.db,

@@ -166,54 +166,74 @@ export class IngestService {
     };
 
     // Phase 2: one session and transaction, only once the input is whole and valid.
-    const merge = () => this.store.session(async (session) =>
-      session.db.transaction().execute(async (trx) => {
-        if (this.store.kind === 'postgres') {
-          await sql.raw(`SET LOCAL idle_in_transaction_session_timeout = ${Math.round(settings.idleInTransactionMs ?? 30_000)}`).execute(trx);
-        }
-        const repo = new IngestRepository(trx);
-        await repo.createStaging();
-        let inserted = 0;
-        let updated = 0;
-        let duplicates = 0;
-        let analyzed = false;
-        for await (const chunk of spool.read()) {
-          const tCopy = performance.now();
-          await repo.clearChunk();
-          await session.copyCsv(CHUNK_TABLE, STAGING_COLUMNS, [chunk.bytes]);
-          const tMerge = performance.now();
-          phases.copyMs += tMerge - tCopy;
-          const merged = await this.mergeChunk(repo, batchId, chunk.lines, !analyzed, mergeField, addErrors);
-          analyzed = true;
-          inserted += merged.inserted;
-          updated += merged.updated;
-          duplicates += merged.duplicates;
-          phases.mergeMs += performance.now() - tMerge;
-          // Once a chunk has a problem nothing more is written; the others would only add noise.
-          if (errorCount > 0) break;
-        }
-        if (errorCount > 0) throw this.rejection(req, errors, errorCount, received, batchId);
-
-        // The first line of a reference counts; identical repeats are duplicates.
-        const tRepeats = performance.now();
-        for (const r of await repo.repeatedRefs()) {
-          for (let i = 1; i < r.lines.length; i++) {
-            if (r.hashes[i] === r.hashes[0]) duplicates++;
-            else addErrors([{ line: r.lines[i]!, field: mergeField('externalRef'), message: `reference "${r.external_ref}" already appears on line ${r.lines[0]} of this batch with different content` }]);
+    const merge = () =>
+      this.store.session(async (session) =>
+        session.db.transaction().execute(async (trx) => {
+          if (this.store.kind === 'postgres') {
+            await sql
+              .raw(`SET LOCAL idle_in_transaction_session_timeout = ${Math.round(settings.idleInTransactionMs ?? 30_000)}`)
+              .execute(trx);
           }
-        }
-        phases.mergeMs += performance.now() - tRepeats;
-        if (errorCount > 0) throw this.rejection(req, errors, errorCount, received, batchId);
-        await trx
-          .insertInto('ingest_batches')
-          .values({
-            id: batchId, source: req.defaultSource, caller: req.caller, format: req.format, status: 'completed',
-            received, inserted, updated, duplicates, rejected: 0, started_at: startedAt, finished_at: new Date(),
-          })
-          .execute();
-        return { inserted, updated, duplicates };
-      }),
-    );
+          const repo = new IngestRepository(trx);
+          await repo.createStaging();
+          let inserted = 0;
+          let updated = 0;
+          let duplicates = 0;
+          let analyzed = false;
+          for await (const chunk of spool.read()) {
+            const tCopy = performance.now();
+            await repo.clearChunk();
+            await session.copyCsv(CHUNK_TABLE, STAGING_COLUMNS, [chunk.bytes]);
+            const tMerge = performance.now();
+            phases.copyMs += tMerge - tCopy;
+            const merged = await this.mergeChunk(repo, batchId, chunk.lines, !analyzed, mergeField, addErrors);
+            analyzed = true;
+            inserted += merged.inserted;
+            updated += merged.updated;
+            duplicates += merged.duplicates;
+            phases.mergeMs += performance.now() - tMerge;
+            // Once a chunk has a problem nothing more is written; the others would only add noise.
+            if (errorCount > 0) break;
+          }
+          if (errorCount > 0) throw this.rejection(req, errors, errorCount, received, batchId);
+
+          // The first line of a reference counts; identical repeats are duplicates.
+          const tRepeats = performance.now();
+          for (const r of await repo.repeatedRefs()) {
+            for (let i = 1; i < r.lines.length; i++) {
+              if (r.hashes[i] === r.hashes[0]) duplicates++;
+              else
+                addErrors([
+                  {
+                    line: r.lines[i]!,
+                    field: mergeField('externalRef'),
+                    message: `reference "${r.external_ref}" already appears on line ${r.lines[0]} of this batch with different content`,
+                  },
+                ]);
+            }
+          }
+          phases.mergeMs += performance.now() - tRepeats;
+          if (errorCount > 0) throw this.rejection(req, errors, errorCount, received, batchId);
+          await trx
+            .insertInto('ingest_batches')
+            .values({
+              id: batchId,
+              source: req.defaultSource,
+              caller: req.caller,
+              format: req.format,
+              status: 'completed',
+              received,
+              inserted,
+              updated,
+              duplicates,
+              rejected: 0,
+              started_at: startedAt,
+              finished_at: new Date(),
+            })
+            .execute();
+          return { inserted, updated, duplicates };
+        }),
+      );
 
     let outcome: { inserted: number; updated: number; duplicates: number };
     try {
@@ -240,15 +260,20 @@ export class IngestService {
    * to `addErrors`; once there are any, nothing more is written (the transaction will roll back).
    */
   private async mergeChunk(
-    repo: IngestRepository, batchId: string, copied: number, analyze: boolean,
-    mergeField: (p: string) => string, addErrors: (details: ErrorDetail[]) => number,
+    repo: IngestRepository,
+    batchId: string,
+    copied: number,
+    analyze: boolean,
+    mergeField: (p: string) => string,
+    addErrors: (details: ErrorDetail[]) => number,
   ): Promise<{ inserted: number; updated: number; duplicates: number }> {
     const none = { inserted: 0, updated: 0, duplicates: 0 };
     const staged = await repo.stageChunk(copied);
     // The first chunk's statistics stand for the others (same size, same shape).
     if (analyze) await repo.analyzeChunk();
     const unknown = (await repo.unknownAdrBodies()).map((u) => ({
-      line: u.line, field: mergeField('adrBodyId'),
+      line: u.line,
+      field: mergeField('adrBodyId'),
       message: `unknown ADR body "${u.adr_body_id}": register it first (PUT /api/v1/adr-bodies/${u.adr_body_id})`,
     }));
     if (addErrors(unknown) > 0) return none;
@@ -259,9 +284,10 @@ export class IngestService {
     const bad = m.bad.map((b) => ({
       line: b.line,
       field: b.verdict === 'conflict' ? mergeField(b.differing[0]!) : 'events',
-      message: b.verdict === 'conflict'
-        ? `a different complaint is already stored under this source and reference (differs in: ${b.differing.map(mergeField).join(', ')})`
-        : 'the events differ from the ones already stored under this reference: a re-sent case may only add events after the stored ones',
+      message:
+        b.verdict === 'conflict'
+          ? `a different complaint is already stored under this source and reference (differs in: ${b.differing.map(mergeField).join(', ')})`
+          : 'the events differ from the ones already stored under this reference: a re-sent case may only add events after the stored ones',
     }));
     if (addErrors(bad) > 0) return none;
     await repo.extendExisting(batchId);
@@ -286,14 +312,31 @@ export class IngestService {
     );
   }
 
-  private async recordRejected(batchId: string, req: IngestRequest, startedAt: Date, received: number, errorCount: number, message: string) {
+  private async recordRejected(
+    batchId: string,
+    req: IngestRequest,
+    startedAt: Date,
+    received: number,
+    errorCount: number,
+    message: string,
+  ) {
     try {
       await this.store.db
         .insertInto('ingest_batches')
         .values({
-          id: batchId, source: req.defaultSource, caller: req.caller, format: req.format, status: 'rejected',
-          received, inserted: 0, updated: 0, duplicates: 0, rejected: errorCount, error: message,
-          started_at: startedAt, finished_at: new Date(),
+          id: batchId,
+          source: req.defaultSource,
+          caller: req.caller,
+          format: req.format,
+          status: 'rejected',
+          received,
+          inserted: 0,
+          updated: 0,
+          duplicates: 0,
+          rejected: errorCount,
+          error: message,
+          started_at: startedAt,
+          finished_at: new Date(),
         })
         .execute();
     } catch {
@@ -303,5 +346,10 @@ export class IngestService {
 }
 
 function roundPhases(p: IngestPhases): IngestPhases {
-  return { parseMs: Math.round(p.parseMs), validateMs: Math.round(p.validateMs), copyMs: Math.round(p.copyMs), mergeMs: Math.round(p.mergeMs) };
+  return {
+    parseMs: Math.round(p.parseMs),
+    validateMs: Math.round(p.validateMs),
+    copyMs: Math.round(p.copyMs),
+    mergeMs: Math.round(p.mergeMs),
+  };
 }

@@ -42,19 +42,32 @@ afterAll(async () => {
 
 describe('readParquetFile', () => {
   it('maps VARCHAR columns the CSV way, NULL = absent, rows numbered from 1', async () => {
-    const file = await parquet('plain.parquet', `
+    const file = await parquet(
+      'plain.parquet',
+      `
       SELECT * FROM (VALUES
         ('R-1', '2024-03-05T10:22:00.000Z', 'IT', 'T-1', 'DE', 'airlines', 'delivery', '59.90', 'EUR', 'true', '2024-03-05T11:00:00.000Z'),
         ('R-2', '2024-03-06T10:22:00.000Z', 'EL', NULL, 'UK', 'hotels', 'quality', NULL, NULL, NULL, NULL)
-      ) t(external_ref, filed_at, consumer_country, trader_id, trader_country, sector, problem, price_amount, price_currency, ordered_online, sent_to_trader_at)`);
+      ) t(external_ref, filed_at, consumer_country, trader_id, trader_country, sector, problem, price_amount, price_currency, ordered_online, sent_to_trader_at)`,
+    );
     const items = await all(readParquetFile(file));
     expect(items.map((i) => i.line)).toEqual([1, 2]);
     expect(items[0]!.problems).toEqual([]);
     expect(items[0]!.input).toMatchObject({
-      externalRef: 'R-1', filedAt: '2024-03-05T10:22:00.000Z', price: { amount: '59.90', currency: 'EUR' }, orderedOnline: true,
-      trader: { id: 'T-1', country: 'DE' }, events: [{ type: 'sent_to_trader', at: '2024-03-05T11:00:00.000Z' }],
+      externalRef: 'R-1',
+      filedAt: '2024-03-05T10:22:00.000Z',
+      price: { amount: '59.90', currency: 'EUR' },
+      orderedOnline: true,
+      trader: { id: 'T-1', country: 'DE' },
+      events: [{ type: 'sent_to_trader', at: '2024-03-05T11:00:00.000Z' }],
     });
-    expect(items[1]!.input).toMatchObject({ externalRef: 'R-2', consumer: { country: 'EL' }, trader: { id: undefined, country: 'UK' }, price: undefined, events: [] });
+    expect(items[1]!.input).toMatchObject({
+      externalRef: 'R-2',
+      consumer: { country: 'EL' },
+      trader: { id: undefined, country: 'UK' },
+      price: undefined,
+      events: [],
+    });
     // trader_id NULL and no trader_name: the schema reports it under the CSV column name.
     const parsed = complaintInput.safeParse(items[1]!.input);
     expect(parsed.success).toBe(false);
@@ -62,24 +75,33 @@ describe('readParquetFile', () => {
   });
 
   it('reads typed columns as the CSV text: UTC date-times, dates, exact decimals, booleans', async () => {
-    const file = await parquet('typed.parquet', `
+    const file = await parquet(
+      'typed.parquet',
+      `
       SELECT 'R-T' AS external_ref, TIMESTAMPTZ '2024-03-05 11:22:00.5+01' AS filed_at, 'FR' AS consumer_country,
              'T-9' AS trader_id, 'FR' AS trader_country, 'hotels' AS sector, 'price' AS problem,
              CAST('1234.50' AS DECIMAL(12,2)) AS price_amount, 'EUR' AS price_currency, DATE '2024-03-01' AS purchased_at,
-             false AS contacted_trader, TIMESTAMP '2024-03-05 10:30:00' AS sent_to_trader_at`);
+             false AS contacted_trader, TIMESTAMP '2024-03-05 10:30:00' AS sent_to_trader_at`,
+    );
     const [item] = await all(readParquetFile(file));
     expect(item!.problems).toEqual([]);
     expect(item!.input).toMatchObject({
-      filedAt: '2024-03-05T10:22:00.500Z', price: { amount: '1234.50', currency: 'EUR' }, purchasedAt: '2024-03-01',
-      contactedTrader: false, events: [{ type: 'sent_to_trader', at: '2024-03-05T10:30:00.000Z' }],
+      filedAt: '2024-03-05T10:22:00.500Z',
+      price: { amount: '1234.50', currency: 'EUR' },
+      purchasedAt: '2024-03-01',
+      contactedTrader: false,
+      events: [{ type: 'sent_to_trader', at: '2024-03-05T10:30:00.000Z' }],
     });
     expect(complaintInput.safeParse(item!.input).success).toBe(true);
   });
 
   it('problems of a row name the CSV columns', async () => {
-    const file = await parquet('bad-row.parquet', `
+    const file = await parquet(
+      'bad-row.parquet',
+      `
       SELECT 'R-B' AS external_ref, '2024-03-05T10:22:00Z' AS filed_at, 'IT' AS consumer_country, 'T-1' AS trader_id,
-             'DE' AS trader_country, 'hotels' AS sector, 'price' AS problem, 'maybe' AS ordered_online, '2024-03-06T00:00:00Z' AS closed_at`);
+             'DE' AS trader_country, 'hotels' AS sector, 'price' AS problem, 'maybe' AS ordered_online, '2024-03-06T00:00:00Z' AS closed_at`,
+    );
     const [item] = await all(readParquetFile(file));
     expect(item!.problems.map((p) => p.field).sort()).toEqual(['closure', 'ordered_online']);
     expect(item!.problems.every((p) => p.line === 1)).toBe(true);
@@ -91,7 +113,9 @@ describe('readParquetFile', () => {
     expect(items).toHaveLength(1);
     const messages = items[0]!.problems.map((p) => p.message).join('\n');
     expect(messages).toMatch(/unknown columns "colour", "size"/);
-    expect(items[0]!.problems.map((p) => p.field)).toEqual(expect.arrayContaining(['colour, size', 'filed_at', 'consumer_country', 'sector', 'problem', 'trader_id']));
+    expect(items[0]!.problems.map((p) => p.field)).toEqual(
+      expect.arrayContaining(['colour, size', 'filed_at', 'consumer_country', 'sector', 'problem', 'trader_id']),
+    );
   });
 
   it('a file that is not Parquet is one clear item', async () => {
@@ -109,12 +133,18 @@ describe('readParquetFile', () => {
     expect(bad!.problems[0]!.message).not.toContain(dir);
   });
 
-  it('a damaged file is answered with a fixed message, never DuckDB\'s own', async () => {
-    const good = await parquet('damaged.parquet', `select 'R-' || i as external_ref, '2024-01-01T00:00:00Z' as filed_at, 'IT' as consumer_country, 'DE' as trader_country, 'T1' as trader_id, 'clothing_footwear' as sector, 'delivery' as problem, repeat('d', 200) || i as description from range(20000) t(i)`);
+  it("a damaged file is answered with a fixed message, never DuckDB's own", async () => {
+    const good = await parquet(
+      'damaged.parquet',
+      `select 'R-' || i as external_ref, '2024-01-01T00:00:00Z' as filed_at, 'IT' as consumer_country, 'DE' as trader_country, 'T1' as trader_id, 'clothing_footwear' as sector, 'delivery' as problem, repeat('d', 200) || i as description from range(20000) t(i)`,
+    );
     const bytes = await readFile(good);
     const fixed = [PARQUET_UNREADABLE, ...Array.from({ length: 20001 }, (_, i) => parquetDamagedAfter(i))];
     // Damage in the footer's metadata, then in the data pages.
-    for (const [at, name] of [[bytes.length - 40, 'footer'], [Math.floor(bytes.length / 3), 'data']] as const) {
+    for (const [at, name] of [
+      [bytes.length - 40, 'footer'],
+      [Math.floor(bytes.length / 3), 'data'],
+    ] as const) {
       const damaged = Buffer.from(bytes);
       damaged.fill(0xff, at, at + 24);
       const file = path.join(dir, `damaged-${name}.parquet`);
@@ -130,9 +160,12 @@ describe('readParquetFile', () => {
 describe('readParquetUpload', () => {
   it('spools the body under DATA_DIR/tmp, reads it, then deletes it', async () => {
     const dataDir = await mkdtemp(path.join(dir, 'data-'));
-    const file = await parquet('upload.parquet', `
+    const file = await parquet(
+      'upload.parquet',
+      `
       SELECT 'U-' || i AS external_ref, '2024-03-05T10:22:00Z' AS filed_at, 'IT' AS consumer_country, 'T-1' AS trader_id,
-             'DE' AS trader_country, 'hotels' AS sector, 'price' AS problem FROM range(5000) r(i)`);
+             'DE' AS trader_country, 'hotels' AS sector, 'price' AS problem FROM range(5000) r(i)`,
+    );
     const { readFile } = await import('node:fs/promises');
     const items = await readParquetUpload(chunks(await readFile(file), 4096), dataDir);
     expect(await readdir(path.join(dataDir, 'tmp'))).toHaveLength(1);
@@ -152,7 +185,10 @@ describe('readParquetUpload', () => {
     await expect(readParquetUpload(failing(), dataDir)).rejects.toThrow('client went away');
     expect(await readdir(path.join(dataDir, 'tmp'))).toEqual([]);
 
-    const file = await parquet('early.parquet', `SELECT 'E' AS external_ref, '2024-03-05T10:22:00Z' AS filed_at, 'IT' AS consumer_country, 'T' AS trader_id, 'DE' AS trader_country, 'hotels' AS sector, 'price' AS problem FROM range(10)`);
+    const file = await parquet(
+      'early.parquet',
+      `SELECT 'E' AS external_ref, '2024-03-05T10:22:00Z' AS filed_at, 'IT' AS consumer_country, 'T' AS trader_id, 'DE' AS trader_country, 'hotels' AS sector, 'price' AS problem FROM range(10)`,
+    );
     const { readFile } = await import('node:fs/promises');
     const items = await readParquetUpload(chunks(await readFile(file)), dataDir);
     for await (const _ of items) break;

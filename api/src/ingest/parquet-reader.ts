@@ -59,7 +59,8 @@ function checkColumns(names: string[]): ErrorDetail[] {
   }
   const seen = new Set(names);
   for (const r of REQUIRED) if (!seen.has(r)) problems.push({ line: 1, field: r, message: `required column "${r}" is missing` });
-  if (!seen.has('trader_id') && !seen.has('trader_name')) problems.push({ line: 1, field: 'trader_id', message: 'a trader_id or trader_name column is required' });
+  if (!seen.has('trader_id') && !seen.has('trader_name'))
+    problems.push({ line: 1, field: 'trader_id', message: 'a trader_id or trader_name column is required' });
   return problems;
 }
 

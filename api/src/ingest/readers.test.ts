@@ -18,7 +18,10 @@ describe('readNdjson', () => {
     const text = `${JSON.stringify(objects[0])}\r\n\n${JSON.stringify(objects[1])}\n${JSON.stringify(objects[2])}`;
     for (const size of [1, 2, 3, 7, 64, 1 << 16]) {
       const items = await all(readNdjson(chunked(Buffer.from(text), size)));
-      expect(items.map((i) => i.input), `chunks of ${size}`).toEqual(objects);
+      expect(
+        items.map((i) => i.input),
+        `chunks of ${size}`,
+      ).toEqual(objects);
       expect(items.map((i) => i.line)).toEqual([1, 3, 4]);
     }
   });

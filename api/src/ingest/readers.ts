@@ -72,9 +72,8 @@ export async function* readNdjson(source: AsyncIterable<Buffer>, opts: LineLimit
     let start = 0;
     for (let nl = chunk.indexOf(NEWLINE); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
       if (pendingBytes + nl - start > maxLine) throw lineTooLong(line + 1, maxLine);
-      const text = pendingBytes === 0
-        ? chunk.toString('utf8', start, nl)
-        : Buffer.concat([...pending, chunk.subarray(start, nl)]).toString('utf8');
+      const text =
+        pendingBytes === 0 ? chunk.toString('utf8', start, nl) : Buffer.concat([...pending, chunk.subarray(start, nl)]).toString('utf8');
       pending = [];
       pendingBytes = 0;
       start = nl + 1;
@@ -100,7 +99,10 @@ export async function* readCsv(source: AsyncIterable<Buffer>, opts: LineLimit = 
   // unclosed quote is reported at the line where its field opens.
   let parsedUpTo = 1;
   const parser = parseCsv({
-    bom: true, relax_column_count: true, skip_empty_lines: false, info: true,
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: false,
+    info: true,
     ...(opts.maxLineBytes !== undefined ? { max_record_size: opts.maxLineBytes } : {}),
     on_record: (record: string[], context: { lines: number }) => {
       parsedUpTo = context.lines;
@@ -128,7 +130,10 @@ export async function* readCsv(source: AsyncIterable<Buffer>, opts: LineLimit = 
       }
       const line = startLine;
       if (record.length !== header.length) {
-        yield { line, problems: [{ line, field: '(line)', message: `expected ${header.length} fields as in the header, found ${record.length}` }] };
+        yield {
+          line,
+          problems: [{ line, field: '(line)', message: `expected ${header.length} fields as in the header, found ${record.length}` }],
+        };
         continue;
       }
       const row: CsvRecord = {};
@@ -153,14 +158,16 @@ function checkHeader(record: string[]): ErrorDetail[] {
   const seen = new Set<string>();
   for (const raw of record) {
     const col = raw.trim();
-    if (!isCsvColumn(col)) problems.push({ line: 1, field: col || '(empty)', message: `unknown column "${col}"; the columns are: ${CSV_COLUMNS.join(', ')}` });
+    if (!isCsvColumn(col))
+      problems.push({ line: 1, field: col || '(empty)', message: `unknown column "${col}"; the columns are: ${CSV_COLUMNS.join(', ')}` });
     else if (seen.has(col)) problems.push({ line: 1, field: col, message: `column "${col}" appears twice` });
     seen.add(col);
   }
   for (const required of ['external_ref', 'filed_at', 'consumer_country', 'trader_country', 'sector', 'problem'] as const) {
     if (!seen.has(required)) problems.push({ line: 1, field: required, message: `required column "${required}" is missing` });
   }
-  if (!seen.has('trader_id') && !seen.has('trader_name')) problems.push({ line: 1, field: 'trader_id', message: 'a trader_id or trader_name column is required' });
+  if (!seen.has('trader_id') && !seen.has('trader_name'))
+    problems.push({ line: 1, field: 'trader_id', message: 'a trader_id or trader_name column is required' });
   return problems;
 }
 

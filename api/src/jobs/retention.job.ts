@@ -23,7 +23,11 @@ const BATCH = 2000;
 const JOB = 'retention';
 
 /** Erases the personal data of every case closed `months` ago or earlier; returns how many. */
-export async function eraseExpiredPersonalData(store: Store, months: number, opts: { batch?: number; progress?: { erased: number } } = {}): Promise<number> {
+export async function eraseExpiredPersonalData(
+  store: Store,
+  months: number,
+  opts: { batch?: number; progress?: { erased: number } } = {},
+): Promise<number> {
   const batch = opts.batch ?? BATCH;
   const progress = opts.progress ?? { erased: 0 };
   let after = '0';
@@ -51,7 +55,12 @@ export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdo
   onApplicationBootstrap(): void {
     if (!this.config.retentionCron) return;
     void this.run().catch(() => undefined);
-    const job = CronJob.from({ cronTime: this.config.retentionCron, onTick: () => void this.run().catch(() => undefined), start: true, timeZone: 'UTC' });
+    const job = CronJob.from({
+      cronTime: this.config.retentionCron,
+      onTick: () => void this.run().catch(() => undefined),
+      start: true,
+      timeZone: 'UTC',
+    });
     this.registry.addCronJob(JOB, job);
   }
 
@@ -75,7 +84,11 @@ export class RetentionJob implements OnApplicationBootstrap, OnApplicationShutdo
     if (progress.erased > 0) {
       this.logger.info({ job: JOB, erased: progress.erased, months }, 'personal data erased after the retention period');
       await this.audit.record({
-        tokenId: null, role: null, actor: 'system:retention', action: 'retention.erase', rows: progress.erased,
+        tokenId: null,
+        role: null,
+        actor: 'system:retention',
+        action: 'retention.erase',
+        rows: progress.erased,
         detail: { retentionMonths: months, ...(failure ? { incomplete: true } : {}) },
       });
     }

@@ -23,7 +23,11 @@ export class OpenApiController {
   @Get('docs')
   @Public()
   @Header('content-type', 'text/html; charset=utf-8')
-  @ApiDoc({ summary: 'Browsable API documentation (Swagger UI)', tags: ['meta'], responses: { 200: { description: 'HTML page', content: 'text/html' } } })
+  @ApiDoc({
+    summary: 'Browsable API documentation (Swagger UI)',
+    tags: ['meta'],
+    responses: { 200: { description: 'HTML page', content: 'text/html' } },
+  })
   docs() {
     return DOCS_HTML;
   }

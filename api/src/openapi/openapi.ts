@@ -24,7 +24,8 @@ function hoistDefs(node: unknown, components: Record<string, JsonSchema>): unkno
     if (k === '$defs') {
       for (const [name, def] of Object.entries(v as JsonSchema)) {
         const hoisted = hoistDefs(def, components) as JsonSchema;
-        if (components[name] && JSON.stringify(components[name]) !== JSON.stringify(hoisted)) throw new Error(`two different schemas named ${name} in the OpenAPI document`);
+        if (components[name] && JSON.stringify(components[name]) !== JSON.stringify(hoisted))
+          throw new Error(`two different schemas named ${name} in the OpenAPI document`);
         components[name] = hoisted;
       }
     } else if (k === '$ref' && typeof v === 'string') {
@@ -44,7 +45,12 @@ const toSchema = (s: z.ZodType, io: 'input' | 'output'): JsonSchema => {
 };
 
 function joinPath(...parts: string[]): string {
-  const p = '/' + parts.map((s) => s.replace(/^\/|\/$/g, '')).filter(Boolean).join('/');
+  const p =
+    '/' +
+    parts
+      .map((s) => s.replace(/^\/|\/$/g, ''))
+      .filter(Boolean)
+      .join('/');
   return p.replace(/:(\w+)/g, '{$1}');
 }
 
@@ -62,21 +68,39 @@ export function buildOpenApi(controllers: Type[], version: string): JsonSchema {
       const path = joinPath(prefix, String(Reflect.getMetadata(PATH_METADATA, handler) ?? ''));
       const inputs = routeInputs(handler);
       const parameters: unknown[] = [];
-      for (const [where, schema] of [['query', inputs.query], ['path', inputs.params]] as const) {
+      for (const [where, schema] of [
+        ['query', inputs.query],
+        ['path', inputs.params],
+      ] as const) {
         if (!schema) continue;
         const shape = schema.shape as Record<string, z.ZodType>;
         for (const [key, s] of Object.entries(shape)) {
           const js = toSchema(s, 'input');
-          parameters.push({ name: key, in: where, required: where === 'path' || !s.safeParse(undefined).success, schema: js, ...(js.description ? { description: js.description } : {}) });
+          parameters.push({
+            name: key,
+            in: where,
+            required: where === 'path' || !s.safeParse(undefined).success,
+            schema: js,
+            ...(js.description ? { description: js.description } : {}),
+          });
         }
       }
       for (const m of path.matchAll(/\{(\w+)\}/g)) {
-        if (!parameters.some((p) => (p as { name: string }).name === m[1])) parameters.push({ name: m[1], in: 'path', required: true, schema: { type: 'string' } });
+        if (!parameters.some((p) => (p as { name: string }).name === m[1]))
+          parameters.push({ name: m[1], in: 'path', required: true, schema: { type: 'string' } });
       }
       const requestBody = inputs.body
         ? { required: true, content: { 'application/json': { schema: toSchema(inputs.body, 'input') } } }
         : doc.requestContent
-          ? { required: true, content: Object.fromEntries(Object.entries(doc.requestContent).map(([type, c]) => [type, { schema: { type: 'string', format: 'binary', description: c.description } }])) }
+          ? {
+              required: true,
+              content: Object.fromEntries(
+                Object.entries(doc.requestContent).map(([type, c]) => [
+                  type,
+                  { schema: { type: 'string', format: 'binary', description: c.description } },
+                ]),
+              ),
+            }
           : undefined;
       // Access (contract "Access"): the roles that may call it, as declared by @Access/@Public;
       // a route with neither has no `x-roles` (and the guard refuses it), which the access test catches.
@@ -86,7 +110,14 @@ export function buildOpenApi(controllers: Type[], version: string): JsonSchema {
       const responses = Object.fromEntries(
         Object.entries(documented).map(([status, r]) => [
           status,
-          { description: r.description, ...(r.schema ? { content: { [r.content ?? 'application/json']: { schema: toSchema(r.schema, 'output') } } } : r.content ? { content: { [r.content]: {} } } : {}) },
+          {
+            description: r.description,
+            ...(r.schema
+              ? { content: { [r.content ?? 'application/json']: { schema: toSchema(r.schema, 'output') } } }
+              : r.content
+                ? { content: { [r.content]: {} } }
+                : {}),
+          },
         ]),
       );
       paths[path] ??= {};
@@ -104,7 +135,11 @@ export function buildOpenApi(controllers: Type[], version: string): JsonSchema {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'ODR Observatory API', version, description: 'Complaints and their lifecycle in, case registry and analytics out. Errors: { statusCode, error, message, details? }.' },
+    info: {
+      title: 'ODR Observatory API',
+      version,
+      description: 'Complaints and their lifecycle in, case registry and analytics out. Errors: { statusCode, error, message, details? }.',
+    },
     servers: [{ url: '/' }],
     paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
     components: {

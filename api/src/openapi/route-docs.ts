@@ -49,13 +49,22 @@ function recordInput(kind: keyof RouteInputs, schema: z.ZodType): ParameterDecor
   };
 }
 
-const fieldPath = (path: readonly PropertyKey[]) => path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
+const fieldPath = (path: readonly PropertyKey[]) =>
+  path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+    .join('.')
+    .replace(/\.\[/g, '[');
 
 /** Zod issues → the contract's `details`. */
 export function zodDetails(error: z.ZodError, prefix = ''): ErrorDetail[] {
   return error.issues.map((i) => ({
     field: prefix + (fieldPath(i.code === 'unrecognized_keys' && i.keys.length === 1 ? [...i.path, i.keys[0]!] : i.path) || '(body)'),
-    message: i.code === 'invalid_type' && (i as { input?: unknown }).input === undefined ? 'is required' : i.code === 'unrecognized_keys' ? `unknown field${i.keys.length > 1 ? 's' : ''}: ${i.keys.join(', ')}` : i.message,
+    message:
+      i.code === 'invalid_type' && (i as { input?: unknown }).input === undefined
+        ? 'is required'
+        : i.code === 'unrecognized_keys'
+          ? `unknown field${i.keys.length > 1 ? 's' : ''}: ${i.keys.join(', ')}`
+          : i.message,
   }));
 }
 
@@ -66,7 +75,16 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, sta
     // A rule across parameters may sum itself up (a custom issue's params.summary) when it is the only problem.
     const [only, ...more] = r.error.issues;
     const summary = more.length === 0 && only?.code === 'custom' ? (only.params as { summary?: unknown } | undefined)?.summary : undefined;
-    throw new ApiError(status, typeof summary === 'string' ? summary : `invalid ${what}: ${details.map((d) => `${d.field} ${d.message}`).slice(0, 3).join('; ')}`, details);
+    throw new ApiError(
+      status,
+      typeof summary === 'string'
+        ? summary
+        : `invalid ${what}: ${details
+            .map((d) => `${d.field} ${d.message}`)
+            .slice(0, 3)
+            .join('; ')}`,
+      details,
+    );
   }
   return r.data;
 }
@@ -85,16 +103,19 @@ const jsonBody = createParamDecorator(({ zod: schema }: Wrapped, ctx: ExecutionC
   return parseOrThrow(schema, req.body, 422, 'body');
 });
 
-const both = (a: ParameterDecorator, b: ParameterDecorator): ParameterDecorator => (t, k, i) => {
-  a(t, k, i);
-  b(t, k, i);
-};
+const both =
+  (a: ParameterDecorator, b: ParameterDecorator): ParameterDecorator =>
+  (t, k, i) => {
+    a(t, k, i);
+    b(t, k, i);
+  };
 
 /** A query string's schema: an object of parameters, or one whose output a transform derives (documented by its parameters). */
 export type QuerySchema = z.ZodObject | z.ZodPipe<z.ZodObject, z.ZodType>;
 
 /** Validated query string. */
-export const ZQuery = (schema: QuerySchema) => both(queryParam({ zod: schema }), recordInput('query', schema instanceof z.ZodPipe ? schema.in : schema));
+export const ZQuery = (schema: QuerySchema) =>
+  both(queryParam({ zod: schema }), recordInput('query', schema instanceof z.ZodPipe ? schema.in : schema));
 /** Validated path parameters. */
 export const ZParams = (schema: z.ZodObject) => both(pathParams({ zod: schema }), recordInput('params', schema));
 /** Validated JSON body (415 unless application/json, 422 when invalid). */

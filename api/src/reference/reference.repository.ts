@@ -10,11 +10,22 @@ export class ReferenceRepository {
   async upsertTrader(id: string, t: TraderInput): Promise<{ created: boolean; trader: Trader }> {
     const row = await this.db
       .insertInto('traders')
-      .values({ id, name: t.name, name_norm: normaliseName(t.name), country: t.country, website: t.website ?? null, sector: t.sector ?? null })
+      .values({
+        id,
+        name: t.name,
+        name_norm: normaliseName(t.name),
+        country: t.country,
+        website: t.website ?? null,
+        sector: t.sector ?? null,
+      })
       .onConflict((oc) =>
         oc.column('id').doUpdateSet((eb) => ({
-          name: eb.ref('excluded.name'), name_norm: eb.ref('excluded.name_norm'), country: eb.ref('excluded.country'),
-          website: eb.ref('excluded.website'), sector: eb.ref('excluded.sector'), updated_at: new Date(),
+          name: eb.ref('excluded.name'),
+          name_norm: eb.ref('excluded.name_norm'),
+          country: eb.ref('excluded.country'),
+          website: eb.ref('excluded.website'),
+          sector: eb.ref('excluded.sector'),
+          updated_at: new Date(),
         })),
       )
       .returning(['id', 'name', 'country', 'website', 'sector', 'created_at', 'updated_at'])
@@ -24,7 +35,11 @@ export class ReferenceRepository {
   }
 
   async listTraders(q: ListQuery): Promise<Trader[]> {
-    let query = this.db.selectFrom('traders').select(['id', 'name', 'country', 'website', 'sector']).orderBy('id').limit(q.limit + 1);
+    let query = this.db
+      .selectFrom('traders')
+      .select(['id', 'name', 'country', 'website', 'sector'])
+      .orderBy('id')
+      .limit(q.limit + 1);
     if (q.country) query = query.where('country', '=', q.country);
     if (q.q) query = query.where((eb) => eb.or([eb('name_norm', 'like', `%${escapeLike(normaliseName(q.q!))}%`), eb('id', '=', q.q!)]));
     if (q.cursor) query = query.where('id', '>', q.cursor);
@@ -37,7 +52,10 @@ export class ReferenceRepository {
       .values({ id, name: b.name, country: b.country, sectors: b.sectors ?? [] })
       .onConflict((oc) =>
         oc.column('id').doUpdateSet((eb) => ({
-          name: eb.ref('excluded.name'), country: eb.ref('excluded.country'), sectors: eb.ref('excluded.sectors'), updated_at: new Date(),
+          name: eb.ref('excluded.name'),
+          country: eb.ref('excluded.country'),
+          sectors: eb.ref('excluded.sectors'),
+          updated_at: new Date(),
         })),
       )
       .returning(['id', 'name', 'country', 'sectors', 'created_at', 'updated_at'])
@@ -47,7 +65,11 @@ export class ReferenceRepository {
   }
 
   async listAdrBodies(q: ListQuery): Promise<AdrBody[]> {
-    let query = this.db.selectFrom('adr_bodies').select(['id', 'name', 'country', 'sectors']).orderBy('id').limit(q.limit + 1);
+    let query = this.db
+      .selectFrom('adr_bodies')
+      .select(['id', 'name', 'country', 'sectors'])
+      .orderBy('id')
+      .limit(q.limit + 1);
     if (q.country) query = query.where('country', '=', q.country);
     if (q.q) query = query.where((eb) => eb.or([eb('name', 'ilike', `%${escapeLike(q.q!)}%`), eb('id', '=', q.q!)]));
     if (q.cursor) query = query.where('id', '>', q.cursor);

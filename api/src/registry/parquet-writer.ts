@@ -14,7 +14,11 @@ const sqlString = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const TYPES = CSV_COLUMNS.map(() => VARCHAR);
 
 /** Returns the number of rows written. `workDir` holds the scratch database while it runs. */
-export async function writeParquet(file: string, pages: AsyncIterable<readonly Record<CsvColumn, string>[]>, workDir: string): Promise<number> {
+export async function writeParquet(
+  file: string,
+  pages: AsyncIterable<readonly Record<CsvColumn, string>[]>,
+  workDir: string,
+): Promise<number> {
   const scratch = path.join(workDir, `export-${randomUUID()}.duckdb`);
   let instance: DuckDBInstance | undefined;
   let conn: DuckDBConnection | undefined;

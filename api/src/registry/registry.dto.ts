@@ -40,7 +40,11 @@ function listOf<T extends string>(item: z.ZodType<T, string>, description: strin
 const oneOf = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
   z.enum(values, { error: (i) => `unknown ${what} "${clip(String(i.input))}": use one of ${values.join(', ')}` });
 const codeOf = <T extends string>(values: readonly T[], what: string) =>
-  z.string().refine((v): v is T => (values as readonly string[]).includes(v), { error: (i) => `unknown ${what} "${clip(String(i.input))}"` }) as unknown as z.ZodType<T, string>;
+  z
+    .string()
+    .refine((v): v is T => (values as readonly string[]).includes(v), {
+      error: (i) => `unknown ${what} "${clip(String(i.input))}"`,
+    }) as unknown as z.ZodType<T, string>;
 
 const bool = (description: string) =>
   z
@@ -70,7 +74,10 @@ const boundary = (description: string) =>
       const t = ISO_DATETIME.exec(v);
       // parseIsoDateTime holds it to the rules every timestamp follows (real day, offset ≤ ±15:59).
       if (t && parseIsoDateTime(v) !== null) return v;
-      ctx.addIssue({ code: 'custom', message: dateTimeError(v, 'a date or date-time: use YYYY-MM-DD or ISO-8601 with a time zone, e.g. 2024-03-05T10:22:00Z') });
+      ctx.addIssue({
+        code: 'custom',
+        message: dateTimeError(v, 'a date or date-time: use YYYY-MM-DD or ISO-8601 with a time zone, e.g. 2024-03-05T10:22:00Z'),
+      });
       return z.NEVER;
     })
     .meta({ description, example: '2024-01-01' });
@@ -92,7 +99,10 @@ export const registryFilterShape = {
   stage: listOf(oneOf(STAGES, 'stage'), `stage (${STAGES.join(', ')})`).optional(),
   closure: listOf(oneOf(CLOSURES, 'closure'), `closure reason (${CLOSURES.join(', ')})`).optional(),
   overdue: bool('true: open and past the current stage deadline; false: all others').optional(),
-  consumerCountry: listOf(countryCode as z.ZodType<Country, string>, "consumer's country, ISO 3166-1 alpha-2 (EL and UK accepted)").optional(),
+  consumerCountry: listOf(
+    countryCode as z.ZodType<Country, string>,
+    "consumer's country, ISO 3166-1 alpha-2 (EL and UK accepted)",
+  ).optional(),
   traderCountry: listOf(countryCode as z.ZodType<Country, string>, "trader's country, ISO 3166-1 alpha-2 (EL and UK accepted)").optional(),
   sector: listOf(codeOf(SECTOR_CODES, 'sector'), 'sector code (domain.md §3)').optional(),
   problem: listOf(codeOf(PROBLEM_CODES, 'problem'), 'problem code (domain.md §3)').optional(),
@@ -102,7 +112,9 @@ export const registryFilterShape = {
   source: listOf(referenceId('source'), 'feed the complaint came from').optional(),
   from: boundary('filed at or after (inclusive)').optional(),
   to: boundary('filed before (exclusive)').optional(),
-  externalRef: searchText('exactly this reference (externalRef): the indexed way to look a case up; q also scans trader names and descriptions'),
+  externalRef: searchText(
+    'exactly this reference (externalRef): the indexed way to look a case up; q also scans trader names and descriptions',
+  ),
   q: searchText('reference (exact or prefix), trader name, or words of the description'),
 };
 
@@ -125,7 +137,8 @@ export function strictQuery<S extends z.ZodRawShape>(shape: S): z.ZodObject<S, z
     z.superRefine(
       (v: Record<string, unknown>, ctx) => {
         for (const k of Object.keys(v)) {
-          if (!known.includes(k)) ctx.addIssue({ code: 'custom', path: [k], message: `unknown parameter "${clip(k)}"; the parameters are: ${known.join(', ')}` });
+          if (!known.includes(k))
+            ctx.addIssue({ code: 'custom', path: [k], message: `unknown parameter "${clip(k)}"; the parameters are: ${known.join(', ')}` });
         }
       },
       { when: (p) => typeof p.value === 'object' && p.value !== null },
@@ -136,7 +149,9 @@ export function strictQuery<S extends z.ZodRawShape>(shape: S): z.ZodObject<S, z
 
 export const registryListQuery = strictQuery({
   ...registryFilterShape,
-  sort: z.enum(REGISTRY_SORTS, { error: `must be one of ${REGISTRY_SORTS.join(', ')}` }).default('-filedAt')
+  sort: z
+    .enum(REGISTRY_SORTS, { error: `must be one of ${REGISTRY_SORTS.join(', ')}` })
+    .default('-filedAt')
     .meta({ description: 'filedAt (oldest first) or -filedAt (newest first, the default); ties by id' }),
   limit: z
     .string()
@@ -145,13 +160,18 @@ export const registryListQuery = strictQuery({
     .pipe(z.number().int().min(1, 'must be a whole number from 1 to 500').max(500, 'must be a whole number from 1 to 500'))
     .default(50)
     .meta({ description: 'page size, 1–500 (default 50)' }),
-  cursor: z.string().max(500, 'is not a cursor of this registry').optional()
+  cursor: z
+    .string()
+    .max(500, 'is not a cursor of this registry')
+    .optional()
     .meta({ description: 'nextCursor of the previous page (same sort)' }),
 });
 
 export const registryExportQuery = strictQuery({
   ...registryFilterShape,
-  format: z.enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(', ')}` }).default('csv')
+  format: z
+    .enum(EXPORT_FORMATS, { error: `must be one of ${EXPORT_FORMATS.join(', ')}` })
+    .default('csv')
     .meta({ description: 'csv (the ingest columns), ndjson (the ingest JSON shape) or parquet' }),
 });
 

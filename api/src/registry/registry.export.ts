@@ -37,8 +37,22 @@ export interface ExportDownload {
 }
 
 const FILTER_ORDER = [
-  'status', 'stage', 'closure', 'overdue', 'consumerCountry', 'traderCountry', 'sector', 'problem',
-  'traderId', 'adrBodyId', 'crossBorder', 'source', 'from', 'to', 'externalRef', 'q',
+  'status',
+  'stage',
+  'closure',
+  'overdue',
+  'consumerCountry',
+  'traderCountry',
+  'sector',
+  'problem',
+  'traderId',
+  'adrBodyId',
+  'crossBorder',
+  'source',
+  'from',
+  'to',
+  'externalRef',
+  'q',
 ] as const satisfies readonly (keyof RegistryFilters)[];
 
 /** Letters, digits and `.-+` only; anything else becomes `-`. */
@@ -54,12 +68,23 @@ export function exportFileName(f: RegistryFilters, format: ExportFormat, now: Da
   for (const key of FILTER_ORDER) {
     const v = f[key];
     if (v === undefined) continue;
-    const text = Array.isArray(v) ? v.map((x) => safe(String(x))).join('+') : safe(key === 'from' || key === 'to' ? String(v).replace(/T00:00:00Z$/, '').replace(/[:]/g, '') : String(v));
+    const text = Array.isArray(v)
+      ? v.map((x) => safe(String(x))).join('+')
+      : safe(
+          key === 'from' || key === 'to'
+            ? String(v)
+                .replace(/T00:00:00Z$/, '')
+                .replace(/[:]/g, '')
+            : String(v),
+        );
     parts.push(`${key}-${text.slice(0, 60)}`);
   }
   let filters = parts.join('_') || 'all';
   if (filters.length > 150) filters = filters.slice(0, 150).replace(/[-_+.]+$/, '');
-  const stamp = now.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
   return `complaints_${filters}_${stamp}.${EXPORT_TYPES[format].extension}`;
 }
 
@@ -101,7 +126,10 @@ export class RegistryExporter {
   async *csv(f: RegistryFilters, now?: Date, scope?: Scope): AsyncGenerator<string> {
     let text = stringify([[...CSV_COLUMNS]]);
     for await (const page of this.complaints(f, now, scope)) {
-      text += stringify(page.map((c) => spreadsheetSafeRecord(complaintToCsvRecord(c))), { columns: [...CSV_COLUMNS] });
+      text += stringify(
+        page.map((c) => spreadsheetSafeRecord(complaintToCsvRecord(c))),
+        { columns: [...CSV_COLUMNS] },
+      );
       yield text;
       text = '';
     }
@@ -136,7 +164,8 @@ export class RegistryExporter {
   }
 
   open(format: ExportFormat, f: RegistryFilters, now: Date = new Date(), scope: Scope = UNRESTRICTED): ExportDownload {
-    const chunks = format === 'csv' ? this.csv(f, now, scope) : format === 'ndjson' ? this.ndjson(f, now, scope) : this.parquet(f, now, scope);
+    const chunks =
+      format === 'csv' ? this.csv(f, now, scope) : format === 'ndjson' ? this.ndjson(f, now, scope) : this.parquet(f, now, scope);
     return { format, contentType: EXPORT_TYPES[format].contentType, fileName: exportFileName(f, format, now), chunks };
   }
 }

@@ -31,9 +31,20 @@ const filters = (q: Record<string, string>) => {
   return f satisfies RegistryFilters;
 };
 const ALL = filters({
-  status: 'open', stage: 'with_trader,trader_replied', closure: 'withdrawn', overdue: 'false', consumerCountry: 'EL,IT',
-  traderCountry: 'UK', sector: 'airlines', problem: 'delivery,quality', traderId: 'T-1', adrBodyId: 'ADR-1', crossBorder: 'true',
-  source: 'odr-platform', from: '2024-01-01', to: '2025-01-01T00:00:00+01:00',
+  status: 'open',
+  stage: 'with_trader,trader_replied',
+  closure: 'withdrawn',
+  overdue: 'false',
+  consumerCountry: 'EL,IT',
+  traderCountry: 'UK',
+  sector: 'airlines',
+  problem: 'delivery,quality',
+  traderId: 'T-1',
+  adrBodyId: 'ADR-1',
+  crossBorder: 'true',
+  source: 'odr-platform',
+  from: '2024-01-01',
+  to: '2025-01-01T00:00:00+01:00',
 });
 
 const snapshot = (q: CompiledQuery) => `${q.sql}\n-- parameters: ${JSON.stringify(q.parameters)}\n`;
@@ -55,25 +66,40 @@ describe('registry SQL', () => {
   });
 
   it('a later page with every filter', async () => {
-    const q = await compile((r) => r.page(ALL, ctx, { ascending: true, limit: 11, after: { filedAt: '2024-06-01T10:00:00.000000Z', id: '42' } }));
+    const q = await compile((r) =>
+      r.page(ALL, ctx, { ascending: true, limit: 11, after: { filedAt: '2024-06-01T10:00:00.000000Z', id: '42' } }),
+    );
     expect(q.parameters).toContain('GR');
     expect(q.parameters).toContain('GB');
     await expect(snapshot(q)).toMatchFileSnapshot(file('page_filtered'));
   });
 
   it('free text, few matches (collected, then sorted)', async () => {
-    const q = await compile((r) => r.page(filters({ q: "O'Brien 50%" }), { ...ctx, qTraderIds: ['T-7', 'T-9'] }, { ascending: false, limit: 51, sparse: true }));
+    const q = await compile((r) =>
+      r.page(filters({ q: "O'Brien 50%" }), { ...ctx, qTraderIds: ['T-7', 'T-9'] }, { ascending: false, limit: 51, sparse: true }),
+    );
     expect(q.sql).not.toContain("O'Brien");
     await expect(snapshot(q)).toMatchFileSnapshot(file('page_search'));
   });
 
   it('capped count and estimate', async () => {
-    await expect(snapshot(await compile((r) => r.countUpTo(filters({ stage: 'closed', sector: 'hotels' }), ctx, 10_001)))).toMatchFileSnapshot(file('count'));
+    await expect(
+      snapshot(await compile((r) => r.countUpTo(filters({ stage: 'closed', sector: 'hotels' }), ctx, 10_001))),
+    ).toMatchFileSnapshot(file('count'));
     await expect(snapshot(await compile((r) => r.estimate(filters({ overdue: 'true' }), ctx)))).toMatchFileSnapshot(file('estimate'));
   });
 
   it('export page and its events', async () => {
-    await expect(snapshot(await compile((r) => r.exportPage(filters({ consumerCountry: 'DE' }), ctx, { limit: 1000, after: { filedAt: '2024-06-01T10:00:00.000000Z', id: '42' } })))).toMatchFileSnapshot(file('export_page'));
+    await expect(
+      snapshot(
+        await compile((r) =>
+          r.exportPage(filters({ consumerCountry: 'DE' }), ctx, {
+            limit: 1000,
+            after: { filedAt: '2024-06-01T10:00:00.000000Z', id: '42' },
+          }),
+        ),
+      ),
+    ).toMatchFileSnapshot(file('export_page'));
     await expect(snapshot(await compile((r) => r.events(['1', '2', '3'])))).toMatchFileSnapshot(file('export_events'));
   });
 });

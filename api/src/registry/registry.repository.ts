@@ -36,11 +36,26 @@ export interface FilterContext {
 const MAX_Q_TRADERS = 500;
 
 type Eb = ExpressionBuilder<DB, 'complaints'>;
-type ListColumn = 'status' | 'stage' | 'closure' | 'consumer_country' | 'trader_country' | 'sector' | 'problem' | 'trader_id' | 'adr_body_id' | 'source';
+type ListColumn =
+  'status' | 'stage' | 'closure' | 'consumer_country' | 'trader_country' | 'sector' | 'problem' | 'trader_id' | 'adr_body_id' | 'source';
 
 const SUMMARY_COLUMNS = [
-  'id', 'source', 'external_ref', 'filed_at', 'consumer_country', 'trader_id', 'trader_name', 'trader_country',
-  'sector', 'problem', 'status', 'stage', 'closure', 'adr_body_id', 'due_at', 'closed_at',
+  'id',
+  'source',
+  'external_ref',
+  'filed_at',
+  'consumer_country',
+  'trader_id',
+  'trader_name',
+  'trader_country',
+  'sector',
+  'problem',
+  'status',
+  'stage',
+  'closure',
+  'adr_body_id',
+  'due_at',
+  'closed_at',
 ] as const satisfies readonly (keyof SummaryRow)[];
 
 /** LIKE/ILIKE pattern text that matches `s` literally (PostgreSQL's default escape is `\`). */
@@ -108,14 +123,28 @@ function searchExpression(eb: Eb, q: string, ctx: FilterContext): Expression<Sql
     if (ids.length) any.push(anyOf(eb, 'trader_id', ids));
   } else {
     const name = normaliseName(q);
-    if (name) any.push(eb('complaints.trader_id', 'in', eb.selectFrom('traders').select('traders.id').where('traders.name_norm', 'like', `%${escapeLike(name)}%`)));
+    if (name)
+      any.push(
+        eb(
+          'complaints.trader_id',
+          'in',
+          eb
+            .selectFrom('traders')
+            .select('traders.id')
+            .where('traders.name_norm', 'like', `%${escapeLike(name)}%`),
+        ),
+      );
   }
   if (ctx.searchDescription) any.push(eb('complaints.description', 'ilike', `%${text}%`));
   return eb.or(any);
 }
 
 function keysetAfter(eb: Eb, after: Keyset, ascending: boolean): Expression<SqlBool> {
-  return eb(eb.refTuple('complaints.filed_at', 'complaints.id'), ascending ? '>' : '<', eb.tuple(at(after.filedAt), sql<string>`cast(${after.id} as bigint)`));
+  return eb(
+    eb.refTuple('complaints.filed_at', 'complaints.id'),
+    ascending ? '>' : '<',
+    eb.tuple(at(after.filedAt), sql<string>`cast(${after.id} as bigint)`),
+  );
 }
 
 export type PageRow = SummaryRow & { filed_key: string };
@@ -145,7 +174,11 @@ export class RegistryRepository {
    * scans), then sort — rather than walk the filing order hoping to meet matches soon, which the
    * planner misjudges for free text.
    */
-  page(f: RegistryFilters, ctx: FilterContext, opts: { ascending: boolean; after?: Keyset; limit: number; sparse?: boolean }): Promise<PageRow[]> {
+  page(
+    f: RegistryFilters,
+    ctx: FilterContext,
+    opts: { ascending: boolean; after?: Keyset; limit: number; sparse?: boolean },
+  ): Promise<PageRow[]> {
     const dir = opts.ascending ? 'asc' : 'desc';
     const matches = this.db
       .selectFrom('complaints')
@@ -154,7 +187,10 @@ export class RegistryRepository {
       .$if(opts.after !== undefined, (qb) => qb.where((eb) => keysetAfter(eb, opts.after!, opts.ascending)));
     const chosen = opts.sparse
       ? this.db
-          .with((cte) => cte('m').materialized(), () => matches)
+          .with(
+            (cte) => cte('m').materialized(),
+            () => matches,
+          )
           .selectFrom('m')
           .select('m.id')
           .orderBy('m.filed_at', dir)
@@ -178,7 +214,10 @@ export class RegistryRepository {
       .select(sql.lit(1).as('one'))
       .where((eb) => registryWhere(eb, f, ctx))
       .limit(cap);
-    const row = await this.db.selectFrom(matches.as('m')).select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom(matches.as('m'))
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow();
     return row.n;
   }
 

@@ -28,14 +28,25 @@ export function encodeCursor(sort: RegistrySort, k: Keyset): string {
 
 /** A cursor of this registry and this sort, else 400. */
 export function decodeCursor(cursor: string, sort: RegistrySort): Keyset {
-  const invalid = () => badRequest('invalid query parameters: cursor is not a cursor of this registry', [{ field: 'cursor', message: 'not a cursor of this registry: pass nextCursor from a previous page unchanged' }]);
+  const invalid = () =>
+    badRequest('invalid query parameters: cursor is not a cursor of this registry', [
+      { field: 'cursor', message: 'not a cursor of this registry: pass nextCursor from a previous page unchanged' },
+    ]);
   let v: unknown;
   try {
     v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw invalid();
   }
-  if (!Array.isArray(v) || v.length !== 3 || typeof v[1] !== 'string' || typeof v[2] !== 'string' || !CURSOR_KEY.test(v[1]) || !CURSOR_ID.test(v[2])) throw invalid();
+  if (
+    !Array.isArray(v) ||
+    v.length !== 3 ||
+    typeof v[1] !== 'string' ||
+    typeof v[2] !== 'string' ||
+    !CURSOR_KEY.test(v[1]) ||
+    !CURSOR_ID.test(v[2])
+  )
+    throw invalid();
   if (v[0] !== sort) {
     const msg = `this cursor belongs to sort=${String(v[0])}: a cursor continues the listing it came from`;
     throw badRequest(`invalid query parameters: cursor ${msg}`, [{ field: 'cursor', message: msg }]);
@@ -54,8 +65,19 @@ export function checkRange(f: RegistryFilters): void {
  * The instant and caller rights the filters are judged with, and `q`'s traders looked up. The
  * description is searched only for callers who may read it (a match would reveal its words).
  */
-export async function filterContext(repo: RegistryRepository, f: RegistryFilters, now: Date, searchDescription: boolean, scope: Scope): Promise<FilterContext> {
-  return { now, scope, searchDescription: searchDescription && scope.personalData, qTraderIds: f.q !== undefined ? await repo.traderIdsNamed(f.q) : undefined };
+export async function filterContext(
+  repo: RegistryRepository,
+  f: RegistryFilters,
+  now: Date,
+  searchDescription: boolean,
+  scope: Scope,
+): Promise<FilterContext> {
+  return {
+    now,
+    scope,
+    searchDescription: searchDescription && scope.personalData,
+    qTraderIds: f.q !== undefined ? await repo.traderIdsNamed(f.q) : undefined,
+  };
 }
 
 export class RegistryService {

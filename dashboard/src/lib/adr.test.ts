@@ -7,9 +7,24 @@ import { describe, expect, it } from 'vitest';
 import { compiles } from './compile-spec.testing.js';
 import { barSpec } from './specs.js';
 import {
-  adrStateFromQuery, caseloadPoints, caseloadSpec, fillPeriods, parsePeriodValue, periodOptions, periodQuery, periodUrlChanges, periodValue,
-  reportCharts, reportFilename, reportJson, reportSections, reportTitle, yearSpan, yearsLabel,
-  type AdrReport, type TrendItem,
+  adrStateFromQuery,
+  caseloadPoints,
+  caseloadSpec,
+  fillPeriods,
+  parsePeriodValue,
+  periodOptions,
+  periodQuery,
+  periodUrlChanges,
+  periodValue,
+  reportCharts,
+  reportFilename,
+  reportJson,
+  reportSections,
+  reportTitle,
+  yearSpan,
+  yearsLabel,
+  type AdrReport,
+  type TrendItem,
 } from './adr.js';
 import { reportCsv } from './adr-csv.js';
 import { adrReportToCsv } from '../../../core/adr-report.format.js';
@@ -17,9 +32,24 @@ import { adrReportToCsv } from '../../../core/adr-report.format.js';
 const asOf = { etlRunId: 7, finishedAt: '2025-03-01T08:30:15.123Z', complaints: 3000 };
 
 const item = (period: string, start: string, adrAgreed: number, incomplete = false): TrendItem => ({
-  period, start, incomplete, adrAgreed, closed: adrAgreed - 1, resolved: 1,
-  complaints: adrAgreed, crossBorder: 0, crossBorderShare: 0, resolutionRate: null, sentToTrader: 0, traderReplied: 0, traderResponseRate: null,
-  timelyTraderResponseRate: null, adrAgreementRate: 1, medianDaysToClose: null, p90DaysToClose: null, overdue: 0,
+  period,
+  start,
+  incomplete,
+  adrAgreed,
+  closed: adrAgreed - 1,
+  resolved: 1,
+  complaints: adrAgreed,
+  crossBorder: 0,
+  crossBorderShare: 0,
+  resolutionRate: null,
+  sentToTrader: 0,
+  traderReplied: 0,
+  traderResponseRate: null,
+  timelyTraderResponseRate: null,
+  adrAgreementRate: 1,
+  medianDaysToClose: null,
+  p90DaysToClose: null,
+  overdue: 0,
 });
 
 const named = (code: string, label: string, count: number, of: number) => ({ code, label, count, share: of ? count / of : null });
@@ -47,13 +77,33 @@ const report: AdrReport = {
   complianceReported: 0,
   complianceRate: null,
   topProblems: [named('delivery', 'Delivery', 5, 8)],
-  topTraders: [{ traderId: 'T-1', name: '=cmd', count: 4, share: 0.5 }, { traderId: 'T-2', name: null, count: 1, share: 0.125 }],
+  topTraders: [
+    { traderId: 'T-1', name: '=cmd', count: 4, share: 0.5 },
+    { traderId: 'T-2', name: null, count: 1, share: 0.125 },
+  ],
 };
 
 const empty: AdrReport = {
-  ...report, received: 0, domestic: 0, crossBorder: 0, byProblem: [], bySector: [], refused: 0, refusalRate: null, refusalGrounds: [],
-  outcomes: 0, outcomeShares: [], discontinued: 0, discontinuedShare: null, discontinuedReasons: [], averageDays: null,
-  within90DaysShare: null, complianceReported: 0, complianceRate: null, topProblems: [], topTraders: [],
+  ...report,
+  received: 0,
+  domestic: 0,
+  crossBorder: 0,
+  byProblem: [],
+  bySector: [],
+  refused: 0,
+  refusalRate: null,
+  refusalGrounds: [],
+  outcomes: 0,
+  outcomeShares: [],
+  discontinued: 0,
+  discontinuedShare: null,
+  discontinuedReasons: [],
+  averageDays: null,
+  within90DaysShare: null,
+  complianceReported: 0,
+  complianceRate: null,
+  topProblems: [],
+  topTraders: [],
 };
 
 describe('URL state', () => {
@@ -80,7 +130,14 @@ describe('URL state', () => {
     expect(yearsLabel([2023, 2024])).toBe('2023–2024');
   });
   it('offers the years the body spans, newest first, and keeps a period from the URL', () => {
-    expect(periodOptions(2023, 2026, [2025])).toEqual({ yearly: [[2026], [2025], [2024], [2023]], twoYearly: [[2025, 2026], [2024, 2025], [2023, 2024]] });
+    expect(periodOptions(2023, 2026, [2025])).toEqual({
+      yearly: [[2026], [2025], [2024], [2023]],
+      twoYearly: [
+        [2025, 2026],
+        [2024, 2025],
+        [2023, 2024],
+      ],
+    });
     expect(periodOptions(2024, 2025, [2019]).yearly).toEqual([[2025], [2024], [2019]]);
     expect(yearSpan([item('2023', '2023-01-01', 2), item('2024', '2024-01-01', 0)], 2026)).toEqual({ first: 2023, last: 2026 });
     expect(yearSpan([], 2026)).toEqual({ first: 2025, last: 2026 });
@@ -91,7 +148,11 @@ describe('caseload', () => {
   const items = [item('2024-Q3', '2024-07-01', 4), item('2024-Q4', '2024-10-01', 6), item('2025-Q1', '2025-01-01', 2, true)];
   it('points are the disputes received per filing period, with closed and resolved in the tooltip', () => {
     const pts = caseloadPoints('en', items);
-    expect(pts.map((p) => [p.period, p.value, p.incomplete])).toEqual([['2024-Q3', 4, false], ['2024-Q4', 6, false], ['2025-Q1', 2, true]]);
+    expect(pts.map((p) => [p.period, p.value, p.incomplete])).toEqual([
+      ['2024-Q3', 4, false],
+      ['2024-Q4', 6, false],
+      ['2025-Q1', 2, true],
+    ]);
     expect(pts[1]!.tip).toBe('2024-Q4: 6 received · 5 closed · 1 resolved');
     expect(pts[2]!.tip).toContain('(incomplete)');
     expect(caseloadPoints('it', items)[1]!.tip).toBe('2024-Q4: 6 ricevute · 5 chiuse · 1 risolte');
@@ -100,27 +161,56 @@ describe('caseload', () => {
     const sparse = [item('2024-11', '2024-11-01', 2), item('2025-02', '2025-02-01', 1)];
     const filled = fillPeriods(sparse, 'month', '2025-04-10T08:00:00Z');
     expect(filled.map((i) => [i.period, i.start, i.adrAgreed, i.incomplete])).toEqual([
-      ['2024-11', '2024-11-01', 2, false], ['2024-12', '2024-12-01', 0, false], ['2025-01', '2025-01-01', 0, false],
-      ['2025-02', '2025-02-01', 1, false], ['2025-03', '2025-03-01', 0, false], ['2025-04', '2025-04-01', 0, true],
+      ['2024-11', '2024-11-01', 2, false],
+      ['2024-12', '2024-12-01', 0, false],
+      ['2025-01', '2025-01-01', 0, false],
+      ['2025-02', '2025-02-01', 1, false],
+      ['2025-03', '2025-03-01', 0, false],
+      ['2025-04', '2025-04-01', 0, true],
     ]);
     // A filter ending before asOf ends the line there.
-    expect(fillPeriods(sparse, 'month', '2025-04-10T08:00:00Z', '2025-03-01').map((i) => i.period)).toEqual(['2024-11', '2024-12', '2025-01', '2025-02']);
-    expect(fillPeriods([item('2024-Q3', '2024-07-01', 1)], 'quarter', '2025-02-01T00:00:00Z').map((i) => [i.period, i.incomplete])).toEqual([['2024-Q3', false], ['2024-Q4', false], ['2025-Q1', true]]);
-    expect(fillPeriods([item('2022', '2022-01-01', 1)], 'year', '2024-06-01T00:00:00Z').map((i) => i.period)).toEqual(['2022', '2023', '2024']);
+    expect(fillPeriods(sparse, 'month', '2025-04-10T08:00:00Z', '2025-03-01').map((i) => i.period)).toEqual([
+      '2024-11',
+      '2024-12',
+      '2025-01',
+      '2025-02',
+    ]);
+    expect(fillPeriods([item('2024-Q3', '2024-07-01', 1)], 'quarter', '2025-02-01T00:00:00Z').map((i) => [i.period, i.incomplete])).toEqual(
+      [
+        ['2024-Q3', false],
+        ['2024-Q4', false],
+        ['2025-Q1', true],
+      ],
+    );
+    expect(fillPeriods([item('2022', '2022-01-01', 1)], 'year', '2024-06-01T00:00:00Z').map((i) => i.period)).toEqual([
+      '2022',
+      '2023',
+      '2024',
+    ]);
     expect(fillPeriods([], 'month', '2025-04-10T08:00:00Z')).toEqual([]);
   });
   it('without an incomplete period the empty dashed and label layers are dropped (no unlabelled empty marks)', () => {
-    const spec = caseloadSpec(caseloadPoints('en', items.slice(0, 2)), { x: 'Filed', y: 'Disputes received', incomplete: 'incomplete', quarterFormat: 'Q%q %Y' }, 'quarter');
+    const spec = caseloadSpec(
+      caseloadPoints('en', items.slice(0, 2)),
+      { x: 'Filed', y: 'Disputes received', incomplete: 'incomplete', quarterFormat: 'Q%q %Y' },
+      'quarter',
+    );
     compiles(spec);
     expect((spec as { layer: unknown[] }).layer).toHaveLength(2);
   });
   for (const interval of ['month', 'quarter', 'year'] as const) {
     it(`the ${interval} chart compiles without warnings, dashed into the incomplete period, bucketed in UTC`, () => {
-      const spec = caseloadSpec(caseloadPoints('en', items), { x: 'Filed', y: 'Disputes received', incomplete: 'incomplete', quarterFormat: 'Q%q %Y' }, interval);
+      const spec = caseloadSpec(
+        caseloadPoints('en', items),
+        { x: 'Filed', y: 'Disputes received', incomplete: 'incomplete', quarterFormat: 'Q%q %Y' },
+        interval,
+      );
       const vg = JSON.stringify(compiles(spec));
       expect(vg).toContain('"strokeDash"');
       expect(vg).toContain('"tickMinStep":1');
-      expect(JSON.stringify(spec)).toContain(`"timeUnit":"utc${interval === 'month' ? 'yearmonth' : interval === 'quarter' ? 'yearquarter' : 'year'}"`);
+      expect(JSON.stringify(spec)).toContain(
+        `"timeUnit":"utc${interval === 'month' ? 'yearmonth' : interval === 'quarter' ? 'yearquarter' : 'year'}"`,
+      );
       if (interval === 'quarter') expect(vg).toContain('Q%q %Y');
     });
   }
@@ -129,7 +219,16 @@ describe('caseload', () => {
 describe('the report as a document', () => {
   it('has every item of domain.md §4, in report order', () => {
     expect(reportSections('en', report).map((s) => s.id)).toEqual([
-      'received', 'by-problem', 'by-sector', 'refused', 'outcomes', 'discontinued', 'duration', 'compliance', 'top-problems', 'top-traders',
+      'received',
+      'by-problem',
+      'by-sector',
+      'refused',
+      'outcomes',
+      'discontinued',
+      'duration',
+      'compliance',
+      'top-problems',
+      'top-traders',
     ]);
   });
   it('figures in words and numbers; a ratio over nothing is "—"', () => {
@@ -153,10 +252,16 @@ describe('the report as a document', () => {
     const byId = (lang: 'en' | 'it') => Object.fromEntries(reportSections(lang, report).map((s) => [s.id, s.table]));
     const en = byId('en');
     expect(en['refused']!.rows).toEqual([['(a) trader not contacted first', '2', '100.0%']]);
-    expect(en['outcomes']!.rows).toEqual([['In favour of the consumer', '3', '75.0%'], ['Amicable settlement', '1', '25.0%']]);
+    expect(en['outcomes']!.rows).toEqual([
+      ['In favour of the consumer', '3', '75.0%'],
+      ['Amicable settlement', '1', '25.0%'],
+    ]);
     expect(en['discontinued']!.rows[0]![0]).toBe('Consumer withdrew');
     expect(byId('it')['discontinued']!.rows[0]![0]).toBe('Il consumatore si è ritirato');
-    expect(en['top-traders']!.rows).toEqual([['1', '=cmd', 'T-1', '4', '50.0%'], ['2', '—', 'T-2', '1', '12.5%']]);
+    expect(en['top-traders']!.rows).toEqual([
+      ['1', '=cmd', 'T-1', '4', '50.0%'],
+      ['2', '—', 'T-2', '1', '12.5%'],
+    ]);
     expect(en['top-traders']!.rowHeader).toBe(1);
     expect(en['top-problems']!.head[0]).toBe('Rank');
     const it = byId('it');
@@ -175,7 +280,10 @@ describe('the report as a document', () => {
   });
   it('bar charts of problems (counts) and outcomes (shares with their denominator) compile', () => {
     const { problems, outcomes } = reportCharts('en', report);
-    expect(problems.map((b) => [b.code, b.value, b.tip])).toEqual([['delivery', 5, '5 — 62.5% — 5 of 8'], ['defective', 3, '3 — 37.5% — 3 of 8']]);
+    expect(problems.map((b) => [b.code, b.value, b.tip])).toEqual([
+      ['delivery', 5, '5 — 62.5% — 5 of 8'],
+      ['defective', 3, '3 — 37.5% — 3 of 8'],
+    ]);
     expect(outcomes[0]).toMatchObject({ code: 'in_favour_of_consumer', value: 0.75, tip: '75.0% — 3 of 4' });
     const counts = JSON.stringify(compiles(barSpec(problems, { x: 'Disputes' })));
     expect(counts).toContain('"tickMinStep":1');
@@ -186,7 +294,9 @@ describe('the report as a document', () => {
 describe('downloads', () => {
   it('JSON is the API answer unchanged; file names are safe', () => {
     expect(JSON.parse(reportJson(report))).toEqual(report);
-    expect(reportFilename({ ...report, adrBody: { ...report.adrBody, id: 'a/b:c' }, years: [2023, 2024] }, 'csv')).toBe('adr-report-a_b_c-2023-2024.csv');
+    expect(reportFilename({ ...report, adrBody: { ...report.adrBody, id: 'a/b:c' }, years: [2023, 2024] }, 'csv')).toBe(
+      'adr-report-a_b_c-2023-2024.csv',
+    );
   });
   it('CSV is exactly the CLI’s', async () => {
     const cli = adrReportToCsv(report);

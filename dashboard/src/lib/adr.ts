@@ -7,7 +7,17 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Schemas } from './api.js';
 import { trendSpec, type BarRow, type TrendPoint } from './specs.js';
-import { codeLabel, discontinuedReasonLabel, formatNumber, formatPercent, problemLabel, sectorLabel, t, type Lang, type MessageKey } from './i18n.js';
+import {
+  codeLabel,
+  discontinuedReasonLabel,
+  formatNumber,
+  formatPercent,
+  problemLabel,
+  sectorLabel,
+  t,
+  type Lang,
+  type MessageKey,
+} from './i18n.js';
 import { groundLabel } from './resolution.js';
 
 export type AdrReport = Schemas['AdrActivityReport'];
@@ -75,7 +85,8 @@ export function parsePeriodValue(v: string): number[] | undefined {
 }
 
 /** "2024" or "2023–2024". */
-export const yearsLabel = (years: readonly number[]): string => (years.length > 1 ? `${years[0]}–${years[years.length - 1]}` : String(years[0]));
+export const yearsLabel = (years: readonly number[]): string =>
+  years.length > 1 ? `${years[0]}–${years[years.length - 1]}` : String(years[0]);
 
 /**
  * The periods to offer: every year from `first` to `last` (newest first), then every pair of
@@ -105,8 +116,21 @@ export type CaseloadPoint = TrendPoint & { closed: number; resolved: number };
 
 /** A period without complaints: the API leaves it out, the caseload shows it as 0. */
 const ZERO: Omit<TrendItem, 'period' | 'start' | 'incomplete'> = {
-  complaints: 0, crossBorder: 0, crossBorderShare: null, closed: 0, resolved: 0, resolutionRate: null, sentToTrader: 0, traderReplied: 0,
-  traderResponseRate: null, timelyTraderResponseRate: null, adrAgreed: 0, adrAgreementRate: null, medianDaysToClose: null, p90DaysToClose: null, overdue: 0,
+  complaints: 0,
+  crossBorder: 0,
+  crossBorderShare: null,
+  closed: 0,
+  resolved: 0,
+  resolutionRate: null,
+  sentToTrader: 0,
+  traderReplied: 0,
+  traderResponseRate: null,
+  timelyTraderResponseRate: null,
+  adrAgreed: 0,
+  adrAgreementRate: null,
+  medianDaysToClose: null,
+  p90DaysToClose: null,
+  overdue: 0,
 };
 const MONTHS: Record<Interval, number> = { month: 1, quarter: 3, year: 12 };
 
@@ -157,7 +181,11 @@ export function caseloadPoints(lang: Lang, items: readonly TrendItem[]): Caseloa
 }
 
 /** The caseload line: trendSpec bucketed by the chosen interval. */
-export function caseloadSpec(points: readonly CaseloadPoint[], words: { x: string; y: string; incomplete: string; quarterFormat: string }, interval: Interval): TopLevelSpec {
+export function caseloadSpec(
+  points: readonly CaseloadPoint[],
+  words: { x: string; y: string; incomplete: string; quarterFormat: string },
+  interval: Interval,
+): TopLevelSpec {
   return trendSpec(points, words, { interval });
 }
 
@@ -225,8 +253,19 @@ export function reportSections(lang: Lang, r: AdrReport): ReportSection[] {
         { id: 'cross-border', term: t(lang, 'adr.crossBorder'), value: ofReceived(r.crossBorder) },
       ],
     },
-    { id: 'by-problem', title: t(lang, 'adr.s.byProblem'), figures: [], table: namedTable(lang, 'adr.problem', r.byProblem, (x) => problemLabel(lang, x.code)), chart: 'problems' },
-    { id: 'by-sector', title: t(lang, 'adr.s.bySector'), figures: [], table: namedTable(lang, 'adr.sector', r.bySector, (x) => sectorLabel(lang, x.code)) },
+    {
+      id: 'by-problem',
+      title: t(lang, 'adr.s.byProblem'),
+      figures: [],
+      table: namedTable(lang, 'adr.problem', r.byProblem, (x) => problemLabel(lang, x.code)),
+      chart: 'problems',
+    },
+    {
+      id: 'by-sector',
+      title: t(lang, 'adr.s.bySector'),
+      figures: [],
+      table: namedTable(lang, 'adr.sector', r.bySector, (x) => sectorLabel(lang, x.code)),
+    },
     {
       id: 'refused',
       title: t(lang, 'adr.s.refused'),
@@ -268,7 +307,12 @@ export function reportSections(lang: Lang, r: AdrReport): ReportSection[] {
         { id: 'compliance-rate', term: t(lang, 'adr.complianceRate'), value: p(r.complianceRate) },
       ],
     },
-    { id: 'top-problems', title: t(lang, 'adr.s.topProblems'), figures: [], table: namedTable(lang, 'adr.problem', r.topProblems, (x) => problemLabel(lang, x.code), true) },
+    {
+      id: 'top-problems',
+      title: t(lang, 'adr.s.topProblems'),
+      figures: [],
+      table: namedTable(lang, 'adr.problem', r.topProblems, (x) => problemLabel(lang, x.code), true),
+    },
     {
       id: 'top-traders',
       title: t(lang, 'adr.s.topTraders'),
@@ -285,13 +329,27 @@ export function reportSections(lang: Lang, r: AdrReport): ReportSection[] {
 
 export type ReportBar = BarRow & { code: string; count: number; share: number | null };
 
-
 /** Bars for the report's charts: disputes by type of complaint (counts), outcome shares (shares of outcomes). */
 export function reportCharts(lang: Lang, r: AdrReport): { problems: ReportBar[]; outcomes: ReportBar[] } {
-  const of = (share: number | null, count: number, total: number): string => `${formatPercent(lang, share)} — ${t(lang, 'words.of', formatNumber(lang, count), formatNumber(lang, total))}`;
+  const of = (share: number | null, count: number, total: number): string =>
+    `${formatPercent(lang, share)} — ${t(lang, 'words.of', formatNumber(lang, count), formatNumber(lang, total))}`;
   return {
-    problems: r.byProblem.map((x) => ({ code: x.code, label: problemLabel(lang, x.code), value: x.count, count: x.count, share: x.share, tip: `${formatNumber(lang, x.count)} — ${of(x.share, x.count, r.received)}` })),
-    outcomes: r.outcomeShares.map((x) => ({ code: x.code, label: outcomeLabel(lang, x.code), value: x.share ?? 0, count: x.count, share: x.share, tip: of(x.share, x.count, r.outcomes) })),
+    problems: r.byProblem.map((x) => ({
+      code: x.code,
+      label: problemLabel(lang, x.code),
+      value: x.count,
+      count: x.count,
+      share: x.share,
+      tip: `${formatNumber(lang, x.count)} — ${of(x.share, x.count, r.received)}`,
+    })),
+    outcomes: r.outcomeShares.map((x) => ({
+      code: x.code,
+      label: outcomeLabel(lang, x.code),
+      value: x.share ?? 0,
+      count: x.count,
+      share: x.share,
+      tip: of(x.share, x.count, r.outcomes),
+    })),
   };
 }
 

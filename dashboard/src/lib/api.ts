@@ -66,7 +66,10 @@ export function filenameOf(header: string | null): string | null {
 }
 
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -75,6 +78,7 @@ export class ApiError extends Error {
 export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   const { data, error, response } = await call;
   if (data !== undefined && response.ok) return data;
-  const message = error && typeof error === 'object' && 'message' in error ? String((error as { message: unknown }).message) : response.statusText;
+  const message =
+    error && typeof error === 'object' && 'message' in error ? String((error as { message: unknown }).message) : response.statusText;
   throw new ApiError(response.status, `${response.status} ${message}`);
 }

@@ -39,7 +39,10 @@ const open: Benchmark = {
     percentile: { resolutionRate: 62.5, traderResponseRate: 40, medianDaysToClose: 25 },
   },
 };
-const withheld: Benchmark = { ...open, peers: { suppressed: true, minPeers: 5, minClosed: 10, count: null, quartiles: null, percentile: null } };
+const withheld: Benchmark = {
+  ...open,
+  peers: { suppressed: true, minPeers: 5, minClosed: 10, count: null, quartiles: null, percentile: null },
+};
 const words = { axis: 'Resolution rate', thisTrader: 'This trader', peers: 'Peers', noValue: 'no value in 2025' };
 type Layer = { mark: { type: string }; encoding: Record<string, { field?: string }> };
 const layers = (spec: ReturnType<typeof benchmarkSpec>) => (spec as unknown as { layer: Layer[] }).layer;
@@ -78,7 +81,10 @@ describe('benchmark rows', () => {
   });
 
   it('a year without complaints: no own value, said in words', () => {
-    const none: Benchmark = { ...open, own: { complaints: 0, closed: 0, resolutionRate: null, traderResponseRate: null, medianDaysToClose: null } };
+    const none: Benchmark = {
+      ...open,
+      own: { complaints: 0, closed: 0, resolutionRate: null, traderResponseRate: null, medianDaysToClose: null },
+    };
     const rows = benchmarkRows('en', none);
     expect(rows[0]!.ownText).toBe('—');
     expect(rows[0]!.ownTip).toBe('no value in 2025');
@@ -107,7 +113,13 @@ describe('benchmark specs', () => {
     compiles(spec);
     expect(layers(spec).map((l) => l.mark.type)).toEqual(['point', 'text']);
     const [datum] = data(spec);
-    expect(datum).toEqual({ measure: 'resolutionRate', label: 'Resolution rate', own: 0.55, ownText: '55.0%', ownTip: '55.0% of 200 closed complaints resolved' });
+    expect(datum).toEqual({
+      measure: 'resolutionRate',
+      label: 'Resolution rate',
+      own: 0.55,
+      ownText: '55.0%',
+      ownTip: '55.0% of 200 closed complaints resolved',
+    });
     const text = JSON.stringify(spec);
     for (const k of ['p25', 'p50', 'p75', 'peersTip']) expect(text).not.toContain(k);
   });
@@ -123,7 +135,10 @@ describe('benchmark specs', () => {
   });
 
   it('nothing to draw: a note on the axis, never a blank chart', () => {
-    const none: Benchmark = { ...withheld, own: { complaints: 0, closed: 0, resolutionRate: null, traderResponseRate: null, medianDaysToClose: null } };
+    const none: Benchmark = {
+      ...withheld,
+      own: { complaints: 0, closed: 0, resolutionRate: null, traderResponseRate: null, medianDaysToClose: null },
+    };
     const spec = benchmarkSpec(benchmarkRows('en', none)[1]!, words);
     const vg = JSON.stringify(compiles(spec));
     expect(layers(spec).map((l) => l.mark.type)).toEqual(['text']);

@@ -43,7 +43,13 @@ export function formatMeasure(lang: Lang, m: BenchmarkMeasure, v: number | null)
 export function percentileWords(lang: Lang, m: BenchmarkMeasure, percentile: number | null, peers: number | null, year: number): string {
   if (percentile === null || peers === null) return t(lang, 'traders.noPercentile', year);
   const share = formatPercent(lang, percentile / 100, 0);
-  return t(lang, isRate(m) ? 'traders.percentileRate' : 'traders.percentileDays', formatNumber(lang, percentile, 0), formatNumber(lang, peers), share);
+  return t(
+    lang,
+    isRate(m) ? 'traders.percentileRate' : 'traders.percentileDays',
+    formatNumber(lang, percentile, 0),
+    formatNumber(lang, peers),
+    share,
+  );
 }
 
 export interface BenchmarkRow {
@@ -68,9 +74,12 @@ export interface BenchmarkRow {
 
 function ownTip(lang: Lang, m: BenchmarkMeasure, b: Benchmark, text: string): string {
   switch (m) {
-    case 'resolutionRate': return t(lang, 'traders.tipResolution', text, formatNumber(lang, b.own.closed));
-    case 'traderResponseRate': return t(lang, 'traders.tipResponse', text);
-    case 'medianDaysToClose': return t(lang, 'traders.tipDays', text, formatNumber(lang, b.own.closed));
+    case 'resolutionRate':
+      return t(lang, 'traders.tipResolution', text, formatNumber(lang, b.own.closed));
+    case 'traderResponseRate':
+      return t(lang, 'traders.tipResponse', text);
+    case 'medianDaysToClose':
+      return t(lang, 'traders.tipDays', text, formatNumber(lang, b.own.closed));
   }
 }
 
@@ -99,8 +108,20 @@ export function benchmarkRows(lang: Lang, b: Benchmark): BenchmarkRow[] {
       suppressed: peers.suppressed,
       ownText,
       ownTip: own === null ? t(lang, 'traders.noValue', b.year) : ownTip(lang, m, b, ownText),
-      peersTip: q && count !== null ? t(lang, 'traders.peersTip', formatNumber(lang, count), formatMeasure(lang, m, p25), formatMeasure(lang, m, p50), formatMeasure(lang, m, p75)) : '',
-      percentileText: peers.suppressed ? t(lang, 'traders.withheldShort', peers.minPeers) : percentileWords(lang, m, percentile, count, b.year),
+      peersTip:
+        q && count !== null
+          ? t(
+              lang,
+              'traders.peersTip',
+              formatNumber(lang, count),
+              formatMeasure(lang, m, p25),
+              formatMeasure(lang, m, p50),
+              formatMeasure(lang, m, p75),
+            )
+          : '',
+      percentileText: peers.suppressed
+        ? t(lang, 'traders.withheldShort', peers.minPeers)
+        : percentileWords(lang, m, percentile, count, b.year),
     };
   });
 }
@@ -120,13 +141,23 @@ export interface BenchmarkTableRow {
  */
 export function benchmarkTable(lang: Lang, row: BenchmarkRow, minPeers: number): BenchmarkTableRow[] {
   const withheld = t(lang, 'traders.withheldShort', minPeers);
-  const peer = (field: 'p25' | 'p50' | 'p75', key: MessageKey): BenchmarkTableRow => ({ field, label: t(lang, key), value: row[field], text: row.suppressed ? withheld : formatMeasure(lang, row.measure, row[field]) });
+  const peer = (field: 'p25' | 'p50' | 'p75', key: MessageKey): BenchmarkTableRow => ({
+    field,
+    label: t(lang, key),
+    value: row[field],
+    text: row.suppressed ? withheld : formatMeasure(lang, row.measure, row[field]),
+  });
   return [
     { field: 'own', label: t(lang, 'traders.thisTrader'), value: row.own, text: row.ownText },
     peer('p25', 'traders.p25'),
     peer('p50', 'traders.p50'),
     peer('p75', 'traders.p75'),
-    { field: 'peers', label: t(lang, 'traders.peers'), value: row.peers, text: row.peers === null ? withheld : formatNumber(lang, row.peers) },
+    {
+      field: 'peers',
+      label: t(lang, 'traders.peers'),
+      value: row.peers,
+      text: row.peers === null ? withheld : formatNumber(lang, row.peers),
+    },
     { field: 'percentile', label: t(lang, 'traders.percentile'), value: row.percentile, text: row.percentileText },
   ];
 }
@@ -165,22 +196,43 @@ export function benchmarkSpec(row: BenchmarkRow, words: BenchmarkWords): TopLeve
   const layer: NonNullable<Extract<TopLevelSpec, { layer: unknown }>['layer']> = [];
   if (hasPeers) {
     layer.push(
-      { mark: { type: 'bar', height: 26, color: OKABE_ITO[4], opacity: 0.45, cornerRadius: 2 }, encoding: { x: x('p25'), x2: { field: 'p75' }, tooltip: [...peerTooltip] } },
+      {
+        mark: { type: 'bar', height: 26, color: OKABE_ITO[4], opacity: 0.45, cornerRadius: 2 },
+        encoding: { x: x('p25'), x2: { field: 'p75' }, tooltip: [...peerTooltip] },
+      },
       { mark: { type: 'tick', size: 34, thickness: 3, color: OKABE_ITO[0] }, encoding: { x: x('p50'), tooltip: [...peerTooltip] } },
     );
   }
   if (row.own !== null) {
     layer.push(
       {
-        mark: { type: 'point', shape: 'circle', filled: true, size: 150, color: OKABE_ITO[5], stroke: '#fff', strokeWidth: 1.5, opacity: 1 },
+        mark: {
+          type: 'point',
+          shape: 'circle',
+          filled: true,
+          size: 150,
+          color: OKABE_ITO[5],
+          stroke: '#fff',
+          strokeWidth: 1.5,
+          opacity: 1,
+        },
         encoding: { x: x('own'), tooltip: [{ field: 'ownTip', type: 'nominal', title: words.thisTrader }] },
       },
-      { mark: { type: 'text', dy: -20, fontWeight: 600, color: '#222' }, encoding: { x: x('own'), text: { field: 'ownText', type: 'nominal' } } },
+      {
+        mark: { type: 'text', dy: -20, fontWeight: 600, color: '#222' },
+        encoding: { x: x('own'), text: { field: 'ownText', type: 'nominal' } },
+      },
     );
   }
   if (!layer.length) {
     // Nothing to draw: say so on the axis rather than leave a blank chart.
-    layer.push({ mark: { type: 'text', color: '#4a5360', fontStyle: 'italic' }, encoding: { x: { datum: rate ? 0.5 : scale.domain[1]! / 2, type: 'quantitative', title: words.axis, scale, axis }, text: { value: words.noValue } } });
+    layer.push({
+      mark: { type: 'text', color: '#4a5360', fontStyle: 'italic' },
+      encoding: {
+        x: { datum: rate ? 0.5 : scale.domain[1]! / 2, type: 'quantitative', title: words.axis, scale, axis },
+        text: { value: words.noValue },
+      },
+    });
   }
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -217,7 +269,16 @@ export function benchmarkYears(asOfFinishedAt: string, firstYear?: number): numb
   return Array.from({ length: last - first + 1 }, (_, i) => last - i);
 }
 
-export const SORT_KEYS = ['name', 'country', 'complaints', 'closed', 'resolutionRate', 'traderResponseRate', 'medianDaysToClose', 'overdue'] as const;
+export const SORT_KEYS = [
+  'name',
+  'country',
+  'complaints',
+  'closed',
+  'resolutionRate',
+  'traderResponseRate',
+  'medianDaysToClose',
+  'overdue',
+] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 export type SortDir = 'ascending' | 'descending';
 

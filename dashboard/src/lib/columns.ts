@@ -6,7 +6,10 @@ import type { Column } from './csv.js';
 import { formatNumber, formatPercent, t, type Lang, type MessageKey } from './i18n.js';
 
 /** Bars of complaints per code, with each code's share of the whole (`value` = complaints). */
-export function countColumns<R extends { code: string; label: string; value: number; share: number | null }>(lang: Lang, labelKey: MessageKey): Column<R>[] {
+export function countColumns<R extends { code: string; label: string; value: number; share: number | null }>(
+  lang: Lang,
+  labelKey: MessageKey,
+): Column<R>[] {
   return [
     { key: 'code', label: 'code' },
     { key: 'label', label: t(lang, labelKey) },
@@ -16,7 +19,10 @@ export function countColumns<R extends { code: string; label: string; value: num
 }
 
 /** Bars of shares per code (`value` = share), with the count behind each. */
-export function shareColumns<R extends { code: string; label: string; count: number; value: number }>(lang: Lang, labelKey: MessageKey): Column<R>[] {
+export function shareColumns<R extends { code: string; label: string; count: number; value: number }>(
+  lang: Lang,
+  labelKey: MessageKey,
+): Column<R>[] {
   return [
     { key: 'code', label: 'code' },
     { key: 'label', label: t(lang, labelKey) },

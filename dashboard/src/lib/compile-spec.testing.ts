@@ -7,7 +7,19 @@ import { compile } from 'vega-lite';
 
 export function compiles(spec: Parameters<typeof compile>[0]): ReturnType<typeof compile>['spec'] {
   const warnings: string[] = [];
-  const logger = { level: () => logger, error: (...m: unknown[]) => { warnings.push(`error ${m.join(' ')}`); return logger; }, warn: (...m: unknown[]) => { warnings.push(`warn ${m.join(' ')}`); return logger; }, info: () => logger, debug: () => logger };
+  const logger = {
+    level: () => logger,
+    error: (...m: unknown[]) => {
+      warnings.push(`error ${m.join(' ')}`);
+      return logger;
+    },
+    warn: (...m: unknown[]) => {
+      warnings.push(`warn ${m.join(' ')}`);
+      return logger;
+    },
+    info: () => logger,
+    debug: () => logger,
+  };
   const out = compile(spec, { logger: logger as never });
   expect(warnings).toEqual([]);
   return out.spec;

@@ -72,13 +72,20 @@ export function previousPeriod(f: Filters): { from: string; to: string } | undef
 /** One active filter as a chip's words. */
 export function filterChipLabel(lang: Lang, key: FilterKey, value: string): string {
   switch (key) {
-    case 'from': return t(lang, 'words.filedFrom', formatDate(lang, value));
-    case 'to': return t(lang, 'words.filedBefore', formatDate(lang, value));
-    case 'consumerCountry': return t(lang, 'words.consumersIn', countryName(lang, value));
-    case 'traderCountry': return t(lang, 'words.tradersIn', countryName(lang, value));
-    case 'sector': return sectorLabel(lang, value);
-    case 'problem': return problemLabel(lang, value);
-    case 'crossBorder': return t(lang, value === 'true' ? 'words.crossBorder' : 'words.domestic');
+    case 'from':
+      return t(lang, 'words.filedFrom', formatDate(lang, value));
+    case 'to':
+      return t(lang, 'words.filedBefore', formatDate(lang, value));
+    case 'consumerCountry':
+      return t(lang, 'words.consumersIn', countryName(lang, value));
+    case 'traderCountry':
+      return t(lang, 'words.tradersIn', countryName(lang, value));
+    case 'sector':
+      return sectorLabel(lang, value);
+    case 'problem':
+      return problemLabel(lang, value);
+    case 'crossBorder':
+      return t(lang, value === 'true' ? 'words.crossBorder' : 'words.domestic');
   }
 }
 

@@ -3,7 +3,10 @@ import type { Schemas } from './api.js';
 import type { FlowCell, TrendPoint } from './specs.js';
 import { countryName, formatNumber, formatPercent, t, type Lang } from './i18n.js';
 
-export function flowCells(lang: Lang, items: Schemas['StatsFlows']['items']): (FlowCell & { consumerName: string; traderName: string; share: number | null })[] {
+export function flowCells(
+  lang: Lang,
+  items: Schemas['StatsFlows']['items'],
+): (FlowCell & { consumerName: string; traderName: string; share: number | null })[] {
   const total = items.reduce((n, i) => n + i.complaints, 0);
   return items.map((i) => {
     const consumerName = countryName(lang, i.consumerCountry);
@@ -23,7 +26,10 @@ export function flowCells(lang: Lang, items: Schemas['StatsFlows']['items']): (F
 }
 
 /** crossBorderShare per period; periods without complaints (null share) are left out. */
-export function crossBorderSharePoints(lang: Lang, items: Schemas['StatsTrend']['items']): (TrendPoint & { crossBorder: number; complaints: number })[] {
+export function crossBorderSharePoints(
+  lang: Lang,
+  items: Schemas['StatsTrend']['items'],
+): (TrendPoint & { crossBorder: number; complaints: number })[] {
   return items
     .filter((i) => i.crossBorderShare != null)
     .map((i) => ({

@@ -11,10 +11,37 @@ import { COUNTRIES, type Country } from '../../../core/codes.js';
 
 /** ISO 3166-1 numeric (world-atlas's feature id) → alpha-2, for our 31 countries only. */
 export const NUMERIC_TO_ALPHA2: Readonly<Record<string, Country>> = {
-  '040': 'AT', '056': 'BE', '100': 'BG', '196': 'CY', '203': 'CZ', '276': 'DE', '208': 'DK', '233': 'EE',
-  '724': 'ES', '246': 'FI', '250': 'FR', '300': 'GR', '191': 'HR', '348': 'HU', '372': 'IE', '380': 'IT',
-  '440': 'LT', '442': 'LU', '428': 'LV', '470': 'MT', '528': 'NL', '616': 'PL', '620': 'PT', '642': 'RO',
-  '752': 'SE', '705': 'SI', '703': 'SK', '352': 'IS', '438': 'LI', '578': 'NO', '826': 'GB',
+  '040': 'AT',
+  '056': 'BE',
+  '100': 'BG',
+  '196': 'CY',
+  '203': 'CZ',
+  '276': 'DE',
+  '208': 'DK',
+  '233': 'EE',
+  '724': 'ES',
+  '246': 'FI',
+  '250': 'FR',
+  '300': 'GR',
+  '191': 'HR',
+  '348': 'HU',
+  '372': 'IE',
+  '380': 'IT',
+  '440': 'LT',
+  '442': 'LU',
+  '428': 'LV',
+  '470': 'MT',
+  '528': 'NL',
+  '616': 'PL',
+  '620': 'PT',
+  '642': 'RO',
+  '752': 'SE',
+  '705': 'SI',
+  '703': 'SK',
+  '352': 'IS',
+  '438': 'LI',
+  '578': 'NO',
+  '826': 'GB',
 };
 
 /**
@@ -82,7 +109,9 @@ export function europeFeatures(world: Topology): FeatureCollection<Polygon | Mul
     if (!code || (g.type !== 'Polygon' && g.type !== 'MultiPolygon')) continue;
     // `g` is narrowed to a polygon type above; the overloads only see the union.
     const { geometry } = feature(world, g) as Feature<Polygon | MultiPolygon>;
-    const polygons = (geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates).map(cropPolygon).filter((p) => p !== undefined);
+    const polygons = (geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates)
+      .map(cropPolygon)
+      .filter((p) => p !== undefined);
     if (!polygons.length) continue;
     features.push({
       type: 'Feature',

@@ -10,13 +10,25 @@ import world from 'world-atlas/countries-50m.json' with { type: 'json' };
 import { COUNTRIES } from '../../../core/codes.js';
 import { barSpec } from './specs.js';
 import { europeFeatures, NUMERIC_TO_ALPHA2 } from './map-geometry.js';
-import { choroplethSpec, countryRows, countryShapes, filterKeyOf, measureFromQuery, sideFromQuery, NO_DATA_GREY, type EuropeGeometry } from './map.js';
+import {
+  choroplethSpec,
+  countryRows,
+  countryShapes,
+  filterKeyOf,
+  measureFromQuery,
+  sideFromQuery,
+  NO_DATA_GREY,
+  type EuropeGeometry,
+} from './map.js';
 import europeJson from './map-europe.json' with { type: 'json' };
 import type { Schemas } from './api.js';
 
 // d3-geo (what vega draws shapes with) ships no types: the two functions used, typed here.
 type Bounds = [[number, number], [number, number]];
-const { geoArea, geoBounds } = (await import(/* @vite-ignore */ 'd3-geo' as string)) as { geoArea(f: object): number; geoBounds(f: object): Bounds };
+const { geoArea, geoBounds } = (await import(/* @vite-ignore */ 'd3-geo' as string)) as {
+  geoArea(f: object): number;
+  geoBounds(f: object): Bounds;
+};
 
 const europe = europeFeatures(world as unknown as Topology);
 const stored = europeJson as unknown as EuropeGeometry;
@@ -29,8 +41,18 @@ const item = (country: string, complaints: number, crossBorder: number, populati
   complaints,
   crossBorder,
   crossBorderShare: complaints ? crossBorder / complaints : null,
-  adrAgreed: 0, adrAgreementRate: null, closed: 0, medianDaysToClose: null, overdue: 0, p90DaysToClose: null, resolutionRate: null,
-  resolved: 0, sentToTrader: 0, timelyTraderResponseRate: null, traderReplied: 0, traderResponseRate: null,
+  adrAgreed: 0,
+  adrAgreementRate: null,
+  closed: 0,
+  medianDaysToClose: null,
+  overdue: 0,
+  p90DaysToClose: null,
+  resolutionRate: null,
+  resolved: 0,
+  sentToTrader: 0,
+  timelyTraderResponseRate: null,
+  traderReplied: 0,
+  traderResponseRate: null,
 });
 const ITEMS = [item('IT', 600, 150, 58.99), item('DE', 900, 90, 83.45), item('MT', 10, 8, 0.56), item('LI', 0, 0, 0.04)];
 
@@ -71,14 +93,22 @@ describe('countries view', () => {
 
   it('rows per measure: ranked, per capita from the population, shares with their denominator; no complaints, no row', () => {
     const complaints = countryRows('en', ITEMS, 'complaints');
-    expect(complaints.map((r) => [r.code, r.value])).toEqual([['DE', 900], ['IT', 600], ['MT', 10]]);
+    expect(complaints.map((r) => [r.code, r.value])).toEqual([
+      ['DE', 900],
+      ['IT', 600],
+      ['MT', 10],
+    ]);
     expect(complaints[1]!.tip).toBe('600 complaints (39.7% of 1,510)');
     const perMillion = countryRows('en', ITEMS, 'perMillion');
     expect(perMillion.map((r) => r.code)).toEqual(['MT', 'DE', 'IT']);
     expect(perMillion[0]!.value).toBeCloseTo(10 / 0.56);
     expect(perMillion[0]!.tip).toBe('17.9 per million inhabitants — 10 complaints, 0.56 million inhabitants');
     const share = countryRows('it', ITEMS, 'crossBorderShare');
-    expect(share.map((r) => [r.code, r.label])).toEqual([['MT', 'Malta'], ['IT', 'Italia'], ['DE', 'Germania']]);
+    expect(share.map((r) => [r.code, r.label])).toEqual([
+      ['MT', 'Malta'],
+      ['IT', 'Italia'],
+      ['DE', 'Germania'],
+    ]);
     expect(share[1]!.tip).toBe('25,0% transfrontalieri — 150 di 600 reclami');
   });
 
@@ -86,7 +116,12 @@ describe('countries view', () => {
     const rows = countryRows('en', ITEMS, 'complaints');
     const shapes = countryShapes('en', europe, rows);
     expect(shapes).toHaveLength(31);
-    expect(shapes.filter((s) => s.value != null).map((s) => s.code).sort()).toEqual(['DE', 'IT', 'MT']);
+    expect(
+      shapes
+        .filter((s) => s.value != null)
+        .map((s) => s.code)
+        .sort(),
+    ).toEqual(['DE', 'IT', 'MT']);
     const li = shapes.find((s) => s.code === 'LI')!;
     expect([li.value, li.label, li.tip]).toEqual([null, 'Liechtenstein', 'no complaints in the filter']);
     // A click hands ChartCard's onselect the datum: the shape itself, with its code.
@@ -98,7 +133,13 @@ describe('countries view', () => {
     expect(vg).toContain('azimuthalEqualArea');
     expect(vg).toContain('"sqrt"');
     expect(vg).toContain('with_data_marks');
-    expect(JSON.stringify(compiles(choroplethSpec(countryShapes('en', europe, countryRows('en', ITEMS, 'crossBorderShare')), { value: 'Share' }, { percent: true })))).toContain('.0%');
+    expect(
+      JSON.stringify(
+        compiles(
+          choroplethSpec(countryShapes('en', europe, countryRows('en', ITEMS, 'crossBorderShare')), { value: 'Share' }, { percent: true }),
+        ),
+      ),
+    ).toContain('.0%');
   });
 
   it('the ranked bars take the same rows, with the code on each bar for the click', () => {

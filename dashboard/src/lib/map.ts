@@ -63,7 +63,15 @@ export function countryRows(lang: Lang, items: Schemas['StatsCountries']['items'
         : measure === 'perMillion'
           ? t(lang, 'countries.tip.perMillion', formatNumber(lang, value, 1), n, formatNumber(lang, i.population, 2))
           : t(lang, 'countries.tip.crossBorderShare', formatPercent(lang, value), formatNumber(lang, i.crossBorder), n);
-    rows.push({ code: i.country, label: countryName(lang, i.country), value, tip, complaints: i.complaints, crossBorder: i.crossBorder, population: i.population });
+    rows.push({
+      code: i.country,
+      label: countryName(lang, i.country),
+      value,
+      tip,
+      complaints: i.complaints,
+      crossBorder: i.crossBorder,
+      population: i.population,
+    });
   }
   return rows.sort((a, b) => b.value - a.value || a.label.localeCompare(b.label));
 }
@@ -86,7 +94,15 @@ export function countryShapes(lang: Lang, geo: EuropeGeometry, rows: readonly Co
   return geo.features.map((f) => {
     const code = f.properties.code;
     const row = byCode.get(code);
-    return { type: 'Feature', geometry: f.geometry, properties: {}, code, label: row?.label ?? countryName(lang, code), value: row?.value ?? null, tip: row?.tip ?? t(lang, 'countries.noComplaints') };
+    return {
+      type: 'Feature',
+      geometry: f.geometry,
+      properties: {},
+      code,
+      label: row?.label ?? countryName(lang, code),
+      value: row?.value ?? null,
+      tip: row?.tip ?? t(lang, 'countries.noComplaints'),
+    };
   });
 }
 
@@ -99,7 +115,11 @@ export const NO_DATA_GREY = '#c9cdd2';
  * (as EPSG:3035) and fitted to the shapes, the tooltip with the denominator. The layers are named,
  * so their svg groups carry the classes `no_data_marks` and `with_data_marks`.
  */
-export function choroplethSpec(shapes: readonly CountryShape[], words: { value: string }, opts: { percent?: boolean; height?: number } = {}): TopLevelSpec {
+export function choroplethSpec(
+  shapes: readonly CountryShape[],
+  words: { value: string },
+  opts: { percent?: boolean; height?: number } = {},
+): TopLevelSpec {
   const tooltip = [
     { field: 'label', type: 'nominal', title: ' ' },
     { field: 'tip', type: 'nominal', title: words.value },

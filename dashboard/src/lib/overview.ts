@@ -21,7 +21,12 @@ export function kpiValue(lang: Lang, key: KpiKey, s: Summary): string {
  * The change against the previous period: relative for counts, percentage points for rates,
  * days for durations. Undefined when either side has no value.
  */
-export function kpiChange(lang: Lang, key: KpiKey, now: Summary, before: Summary): { text: string; direction: 'up' | 'down' | 'flat' } | undefined {
+export function kpiChange(
+  lang: Lang,
+  key: KpiKey,
+  now: Summary,
+  before: Summary,
+): { text: string; direction: 'up' | 'down' | 'flat' } | undefined {
   const a = now[key];
   const b = before[key];
   if (a == null || b == null) return undefined;
@@ -55,16 +60,34 @@ const shareTip = (lang: Lang, share: number | null, count: number, of: number): 
   `${formatPercent(lang, share)} — ${t(lang, 'words.of', formatNumber(lang, count), formatNumber(lang, of))}`;
 
 export function closureRows(lang: Lang, o: Schemas['StatsOutcomes']): (BarRow & { code: string; count: number })[] {
-  return o.closures.map((c) => ({ code: c.closure, label: codeLabel(lang, c.closure), value: c.share ?? 0, count: c.count, tip: shareTip(lang, c.share, c.count, o.closed) }));
+  return o.closures.map((c) => ({
+    code: c.closure,
+    label: codeLabel(lang, c.closure),
+    value: c.share ?? 0,
+    count: c.count,
+    tip: shareTip(lang, c.share, c.count, o.closed),
+  }));
 }
 
 /**
  * The `limit` codes with most complaints, share of all complaints in the filter; labels from the
  * shared code lists in `lang` (the API's labels are English).
  */
-export function topCodeRows(lang: Lang, items: Schemas['StatsByCode']['items'], total: number, label: (code: string) => string, limit = 10): (BarRow & { code: string; share: number | null })[] {
+export function topCodeRows(
+  lang: Lang,
+  items: Schemas['StatsByCode']['items'],
+  total: number,
+  label: (code: string) => string,
+  limit = 10,
+): (BarRow & { code: string; share: number | null })[] {
   return [...items]
     .sort((a, b) => b.complaints - a.complaints)
     .slice(0, limit)
-    .map((i) => ({ code: i.code, label: label(i.code), value: i.complaints, share: i.share, tip: shareTip(lang, i.share, i.complaints, total) }));
+    .map((i) => ({
+      code: i.code,
+      label: label(i.code),
+      value: i.complaints,
+      share: i.share,
+      tip: shareTip(lang, i.share, i.complaints, total),
+    }));
 }

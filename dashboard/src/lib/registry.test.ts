@@ -3,8 +3,17 @@ import { exportHref, registryParamsFromQuery } from './registry.js';
 
 describe('registry URL state', () => {
   it('keeps known values under the API names and drops the rest', () => {
-    const q = new URLSearchParams('q=%20Acme%20&externalRef=%20REF-1%20&status=open&stage=with_trader&closure=nope&overdue=true&sort=filedAt&lang=it');
-    expect(registryParamsFromQuery(q)).toEqual({ q: 'Acme', externalRef: 'REF-1', status: 'open', stage: 'with_trader', overdue: 'true', sort: 'filedAt' });
+    const q = new URLSearchParams(
+      'q=%20Acme%20&externalRef=%20REF-1%20&status=open&stage=with_trader&closure=nope&overdue=true&sort=filedAt&lang=it',
+    );
+    expect(registryParamsFromQuery(q)).toEqual({
+      q: 'Acme',
+      externalRef: 'REF-1',
+      status: 'open',
+      stage: 'with_trader',
+      overdue: 'true',
+      sort: 'filedAt',
+    });
     expect(registryParamsFromQuery(new URLSearchParams('status=pending&overdue=yes&sort=-filedAt&q=%20&externalRef='))).toEqual({});
   });
 

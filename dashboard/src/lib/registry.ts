@@ -20,7 +20,8 @@ export interface RegistryParams {
   sort?: 'filedAt';
 }
 
-const oneOf = <T extends string>(list: readonly T[], v: string | undefined): T | undefined => (v !== undefined && (list as readonly string[]).includes(v) ? (v as T) : undefined);
+const oneOf = <T extends string>(list: readonly T[], v: string | undefined): T | undefined =>
+  v !== undefined && (list as readonly string[]).includes(v) ? (v as T) : undefined;
 
 export function registryParamsFromQuery(query: URLSearchParams): RegistryParams {
   const p: RegistryParams = {};

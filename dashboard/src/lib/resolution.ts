@@ -41,11 +41,23 @@ const shareTip = (lang: Lang, share: number | null, count: number, of: number): 
 export type ShareRow = BarRow & { code: string; count: number };
 
 export function adrResultRows(lang: Lang, o: Outcomes): ShareRow[] {
-  return o.adrResults.map((r) => ({ code: r.result, label: codeLabel(lang, r.result), value: r.share ?? 0, count: r.count, tip: shareTip(lang, r.share, r.count, o.adrOutcomes) }));
+  return o.adrResults.map((r) => ({
+    code: r.result,
+    label: codeLabel(lang, r.result),
+    value: r.share ?? 0,
+    count: r.count,
+    tip: shareTip(lang, r.share, r.count, o.adrOutcomes),
+  }));
 }
 
 export function refusalGroundRows(lang: Lang, o: Outcomes): ShareRow[] {
-  return o.refusalGrounds.map((g) => ({ code: g.ground, label: groundLabel(lang, g.ground), value: g.share ?? 0, count: g.count, tip: shareTip(lang, g.share, g.count, o.adrRefused) }));
+  return o.refusalGrounds.map((g) => ({
+    code: g.ground,
+    label: groundLabel(lang, g.ground),
+    value: g.share ?? 0,
+    count: g.count,
+    tip: shareTip(lang, g.share, g.count, o.adrRefused),
+  }));
 }
 
 /** Refusal grounds of Directive 2013/11 Art. 5(4), letters a–f. */
@@ -87,8 +99,20 @@ export function backlogStack(lang: Lang, rows: readonly BacklogRow[]): { rows: S
   return {
     parts: [within, overdue],
     rows: rows.flatMap((r) => [
-      { code: r.stage, label: r.label, part: within, value: r.open - r.overdue, tip: t(lang, 'words.of', formatNumber(lang, r.open - r.overdue), formatNumber(lang, r.open)) },
-      { code: r.stage, label: r.label, part: overdue, value: r.overdue, tip: `${formatPercent(lang, r.overdueShare)} — ${t(lang, 'words.of', formatNumber(lang, r.overdue), formatNumber(lang, r.open))}` },
+      {
+        code: r.stage,
+        label: r.label,
+        part: within,
+        value: r.open - r.overdue,
+        tip: t(lang, 'words.of', formatNumber(lang, r.open - r.overdue), formatNumber(lang, r.open)),
+      },
+      {
+        code: r.stage,
+        label: r.label,
+        part: overdue,
+        value: r.overdue,
+        tip: `${formatPercent(lang, r.overdueShare)} — ${t(lang, 'words.of', formatNumber(lang, r.overdue), formatNumber(lang, r.open))}`,
+      },
     ]),
   };
 }

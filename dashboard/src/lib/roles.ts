@@ -9,7 +9,17 @@ export type Role = components['schemas']['Session']['role'];
 export const ROLES: readonly Role[] = ['admin', 'regulator', 'trader', 'adr_body', 'ingest'];
 
 /** Every view of the navigation, in its order. */
-export const VIEW_PATHS = ['/', '/countries', '/cross-border', '/resolution', '/traders', '/adr-bodies', '/registry', '/etl', '/about'] as const;
+export const VIEW_PATHS = [
+  '/',
+  '/countries',
+  '/cross-border',
+  '/resolution',
+  '/traders',
+  '/adr-bodies',
+  '/registry',
+  '/etl',
+  '/about',
+] as const;
 export type ViewPath = (typeof VIEW_PATHS)[number];
 
 const EVERYTHING: readonly ViewPath[] = VIEW_PATHS;

@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { boundName, defaultDemoToken, landingPath, readToken, saveToken, signInFailure, TOKEN_KEY, type DemoToken, type Me } from './session-core.js';
+import {
+  boundName,
+  defaultDemoToken,
+  landingPath,
+  readToken,
+  saveToken,
+  signInFailure,
+  TOKEN_KEY,
+  type DemoToken,
+  type Me,
+} from './session-core.js';
 
 class MemoryStorage {
   readonly items = new Map<string, string>();
@@ -14,7 +24,17 @@ class MemoryStorage {
   }
 }
 
-const me = (over: Partial<Me>): Me => ({ role: 'regulator', label: 'x', traderId: null, traderName: null, adrBodyId: null, adrBodyName: null, source: null, demo: false, ...over });
+const me = (over: Partial<Me>): Me => ({
+  role: 'regulator',
+  label: 'x',
+  traderId: null,
+  traderName: null,
+  adrBodyId: null,
+  adrBodyName: null,
+  source: null,
+  demo: false,
+  ...over,
+});
 
 describe('session', () => {
   it('keeps the token in the given storage and forgets it on sign-out', () => {

@@ -35,7 +35,12 @@ class Session {
   }
 
   constructor() {
-    api.use(authMiddleware(() => this.token, () => this.end(true)));
+    api.use(
+      authMiddleware(
+        () => this.token,
+        () => this.end(true),
+      ),
+    );
   }
 
   /** Start-up: the tab's token if it still works; in demo mode the demo regulator; else signed out. */

@@ -11,11 +11,21 @@ import type { Schemas } from './api.js';
 import { describeFilters, filtersFromQuery, previousPeriod, withParams } from './filters.js';
 import { kpiChange, topCodeRows, closureRows, type Summary } from './overview.js';
 
-const point = (period: string, value: number, incomplete = false): TrendPoint => ({ start: `${period}-01`, period, value, incomplete, tip: `${period}: ${value}` });
+const point = (period: string, value: number, incomplete = false): TrendPoint => ({
+  start: `${period}-01`,
+  period,
+  value,
+  incomplete,
+  tip: `${period}: ${value}`,
+});
 
 describe('chart specs', () => {
   it('trend: solid complete months, a dashed segment into the incomplete one, labelled', () => {
-    const spec = trendSpec([point('2024-01', 10), point('2024-02', 12), point('2024-03', 4, true)], { x: 'Month', y: 'Complaints', incomplete: 'incomplete' });
+    const spec = trendSpec([point('2024-01', 10), point('2024-02', 12), point('2024-03', 4, true)], {
+      x: 'Month',
+      y: 'Complaints',
+      incomplete: 'incomplete',
+    });
     const vg = compiles(spec);
     expect(JSON.stringify(vg)).toContain('"strokeDash"');
     const layers = (spec as { layer: { data: { values: TrendPoint[] } }[] }).layer;
@@ -62,14 +72,21 @@ describe('filters', () => {
 });
 
 describe('overview shaping', () => {
-  const summary = (over: Partial<Summary>): Summary => ({ complaints: 100, crossBorderShare: 0.5, resolutionRate: 0.2, traderResponseRate: 0.4, medianDaysToClose: 30, ...over }) as Summary;
+  const summary = (over: Partial<Summary>): Summary =>
+    ({ complaints: 100, crossBorderShare: 0.5, resolutionRate: 0.2, traderResponseRate: 0.4, medianDaysToClose: 30, ...over }) as Summary;
   it('KPI change: relative for counts, points for rates, days for durations', () => {
-    expect(kpiChange('en', 'complaints', summary({ complaints: 110 }), summary({}))).toEqual({ text: '+10.0% vs previous period', direction: 'up' });
+    expect(kpiChange('en', 'complaints', summary({ complaints: 110 }), summary({}))).toEqual({
+      text: '+10.0% vs previous period',
+      direction: 'up',
+    });
     expect(kpiChange('en', 'resolutionRate', summary({ resolutionRate: 0.15 }), summary({}))!.text).toBe('−5.0 pp vs previous period');
     expect(kpiChange('en', 'medianDaysToClose', summary({ medianDaysToClose: null }), summary({}))).toBeUndefined();
   });
   it('top codes and closures carry their denominators in the tooltip', () => {
-    const items = [{ code: 'a', complaints: 5, share: 0.05 }, { code: 'b', complaints: 50, share: 0.5 }] as never;
+    const items = [
+      { code: 'a', complaints: 5, share: 0.05 },
+      { code: 'b', complaints: 50, share: 0.5 },
+    ] as never;
     const rows = topCodeRows('en', items, 100, (c) => c.toUpperCase(), 1);
     expect(rows).toEqual([{ code: 'b', label: 'B', value: 50, share: 0.5, tip: '50.0% — 50 of 100' }]);
     const closures = closureRows('en', { closed: 40, closures: [{ closure: 'withdrawn', count: 10, share: 0.25 }] } as never);
@@ -79,12 +96,23 @@ describe('overview shaping', () => {
 
 describe('resolution and cross-border specs', () => {
   const summary = { complaints: 100, sentToTrader: 90, traderReplied: 60, adrAgreed: 20, adrOutcomes: 10 } as Schemas['StatsSummary'];
-  const outcomes = { closed: 50, adrOutcomes: 10, adrRefused: 4, closures: [{ closure: 'settled_directly', count: 15, share: 0.3 }], adrResults: [{ result: 'amicable', count: 4, share: 0.4 }], refusalGrounds: [{ ground: 'a', count: 2, share: 0.5 }] } as unknown as Schemas['StatsOutcomes'];
+  const outcomes = {
+    closed: 50,
+    adrOutcomes: 10,
+    adrRefused: 4,
+    closures: [{ closure: 'settled_directly', count: 15, share: 0.3 }],
+    adrResults: [{ result: 'amicable', count: 4, share: 0.4 }],
+    refusalGrounds: [{ ground: 'a', count: 2, share: 0.5 }],
+  } as unknown as Schemas['StatsOutcomes'];
   it('funnel: lifecycle order, conversions from the step before, direct settlement as its own branch', () => {
     const rows = funnelRows('en', summary, outcomes);
     expect(rows.map((r) => [r.step, r.value, r.branch])).toEqual([
-      ['filed', 100, 'main'], ['sent_to_trader', 90, 'main'], ['trader_replied', 60, 'main'],
-      ['settled_directly', 15, 'direct'], ['adr_body_agreed', 20, 'main'], ['adr_outcome', 10, 'main'],
+      ['filed', 100, 'main'],
+      ['sent_to_trader', 90, 'main'],
+      ['trader_replied', 60, 'main'],
+      ['settled_directly', 15, 'direct'],
+      ['adr_body_agreed', 20, 'main'],
+      ['adr_outcome', 10, 'main'],
     ]);
     expect(rows[3]!.conversion).toBe(0.25);
     expect(rows[5]!.rate).toBe('50.0% of “ADR body agreed”');
@@ -95,19 +123,35 @@ describe('resolution and cross-border specs', () => {
     expect(refusalGroundRows('it', outcomes)[0]!.label).toContain('(a)');
   });
   it('backlog: stages in lifecycle order, stacked within deadline + overdue', () => {
-    const rows = backlogRows('en', { open: 30, overdue: 5, items: [{ stage: 'at_adr_body', open: 10, overdue: 5, overdueShare: 0.5 }, { stage: 'filed', open: 20, overdue: 0, overdueShare: 0 }] } as never);
+    const rows = backlogRows('en', {
+      open: 30,
+      overdue: 5,
+      items: [
+        { stage: 'at_adr_body', open: 10, overdue: 5, overdueShare: 0.5 },
+        { stage: 'filed', open: 20, overdue: 0, overdueShare: 0 },
+      ],
+    } as never);
     expect(rows.map((r) => r.stage)).toEqual(['filed', 'at_adr_body']);
     const stack = backlogStack('en', rows);
     expect(stack.rows.map((r) => r.value)).toEqual([20, 0, 5, 5]);
     compiles(stackedBarSpec(stack.rows, { x: 'Cases' }, { categories: rows.map((r) => r.label), parts: stack.parts }));
   });
   it('flows heatmap outlines the domestic diagonal; the share line is a percentage', () => {
-    const cells = flowCells('en', [{ consumerCountry: 'IT', traderCountry: 'IT', complaints: 3, crossBorder: false }, { consumerCountry: 'IT', traderCountry: 'DE', complaints: 1, crossBorder: true }]);
+    const cells = flowCells('en', [
+      { consumerCountry: 'IT', traderCountry: 'IT', complaints: 3, crossBorder: false },
+      { consumerCountry: 'IT', traderCountry: 'DE', complaints: 1, crossBorder: true },
+    ]);
     expect(cells.map((c) => c.domestic)).toEqual([true, false]);
     expect(cells[1]!.tip).toContain('Italy → Germany: 1');
-    expect(JSON.stringify(compiles(heatmapSpec(cells, { x: 'Trader', y: 'Consumer', value: 'Complaints', tooltip: 'Complaints' })))).toContain('blues');
-    const points = crossBorderSharePoints('en', [{ start: '2024-01-01', period: '2024-01', complaints: 4, crossBorder: 1, crossBorderShare: 0.25, incomplete: false }] as never);
+    expect(
+      JSON.stringify(compiles(heatmapSpec(cells, { x: 'Trader', y: 'Consumer', value: 'Complaints', tooltip: 'Complaints' }))),
+    ).toContain('blues');
+    const points = crossBorderSharePoints('en', [
+      { start: '2024-01-01', period: '2024-01', complaints: 4, crossBorder: 1, crossBorderShare: 0.25, incomplete: false },
+    ] as never);
     expect(points[0]).toMatchObject({ value: 0.25, tip: '2024-01: 25.0% — 1 of 4' });
-    expect(JSON.stringify(compiles(trendSpec(points, { x: 'Month', y: 'Share', incomplete: 'incomplete' }, { percent: true })))).toContain('.0%');
+    expect(JSON.stringify(compiles(trendSpec(points, { x: 'Month', y: 'Share', incomplete: 'incomplete' }, { percent: true })))).toContain(
+      '.0%',
+    );
   });
 });

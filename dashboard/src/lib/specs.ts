@@ -58,16 +58,40 @@ export function trendSpec(
   const open = points.filter((p) => p.incomplete);
   const dashed = last && open.length ? [last, ...open] : [];
   const b = X_BY_INTERVAL[opts.interval ?? 'month'];
-  const x = { field: 'start', type: 'temporal', timeUnit: b.timeUnit, title: words.x, axis: { format: b.format || (words.quarterFormat ?? 'Q%q %Y'), labelOverlap: true, tickCount: b.tickCount } } as const;
+  const x = {
+    field: 'start',
+    type: 'temporal',
+    timeUnit: b.timeUnit,
+    title: words.x,
+    axis: { format: b.format || (words.quarterFormat ?? 'Q%q %Y'), labelOverlap: true, tickCount: b.tickCount },
+  } as const;
   const y = opts.percent
     ? ({ field: 'value', type: 'quantitative', title: words.y, axis: { format: '.0%' } } as const)
     : ({ field: 'value', type: 'quantitative', title: words.y, axis: { format: ',d', tickMinStep: 1 } } as const);
-  const line = (values: readonly TrendPoint[], dash?: number[]): Layer => ({ data: { values: [...values] }, mark: { type: 'line', strokeWidth: 2, ...(dash ? { strokeDash: dash } : {}) }, encoding: { x, y } });
+  const line = (values: readonly TrendPoint[], dash?: number[]): Layer => ({
+    data: { values: [...values] },
+    mark: { type: 'line', strokeWidth: 2, ...(dash ? { strokeDash: dash } : {}) },
+    encoding: { x, y },
+  });
   const layers: [readonly TrendPoint[], Layer][] = [
     [complete, line(complete)],
     [dashed, line(dashed, [5, 4])],
-    [points, { data: { values: [...points] }, mark: { type: 'point', filled: true, size: 40 }, encoding: { x, y, tooltip: [{ field: 'tip', type: 'nominal', title: words.y }] } }],
-    [open, { data: { values: open }, mark: { type: 'text', dy: -12, align: 'right', fontStyle: 'italic', color: '#555' }, encoding: { x, y, text: { value: words.incomplete } } }],
+    [
+      points,
+      {
+        data: { values: [...points] },
+        mark: { type: 'point', filled: true, size: 40 },
+        encoding: { x, y, tooltip: [{ field: 'tip', type: 'nominal', title: words.y }] },
+      },
+    ],
+    [
+      open,
+      {
+        data: { values: open },
+        mark: { type: 'text', dy: -12, align: 'right', fontStyle: 'italic', color: '#555' },
+        encoding: { x, y, text: { value: words.incomplete } },
+      },
+    ],
   ];
   return { ...BASE, height: 240, layer: layers.filter(([values]) => values.length > 0).map(([, layer]) => layer) };
 }
@@ -92,7 +116,12 @@ export function barSpec(rows: readonly BarRow[], words: { x: string }, opts: { p
     mark: { type: 'bar', cornerRadiusEnd: 2 },
     encoding: {
       y: { field: 'label', type: 'nominal', sort: '-x', title: null, axis: { labelLimit: 220 } },
-      x: { field: 'value', type: 'quantitative', title: words.x, axis: opts.percent ? { format: '.0%' } : { format: ',d', tickMinStep: 1 } },
+      x: {
+        field: 'value',
+        type: 'quantitative',
+        title: words.x,
+        axis: opts.percent ? { format: '.0%' } : { format: ',d', tickMinStep: 1 },
+      },
       tooltip: [
         { field: 'label', type: 'nominal', title: ' ' },
         { field: 'tip', type: 'nominal', title: words.x },
@@ -131,7 +160,13 @@ export function funnelSpec(rows: readonly FunnelRow[], words: { x: string; main:
         encoding: {
           y,
           x,
-          color: { field: 'branchLabel', type: 'nominal', title: null, scale: { domain: [words.main, words.direct], range: [OKABE_ITO[0], OKABE_ITO[1]] }, legend: { orient: 'bottom', labelLimit: 400 } },
+          color: {
+            field: 'branchLabel',
+            type: 'nominal',
+            title: null,
+            scale: { domain: [words.main, words.direct], range: [OKABE_ITO[0], OKABE_ITO[1]] },
+            legend: { orient: 'bottom', labelLimit: 400 },
+          },
           tooltip: [
             { field: 'label', type: 'nominal', title: ' ' },
             { field: 'tip', type: 'nominal', title: words.x },
@@ -157,7 +192,11 @@ export interface StackRow {
  * Horizontal stacked bars in the given category order, the parts coloured in `parts` order
  * (Okabe-Ito sky blue then vermillion: the overdue part stands out without relying on red/green).
  */
-export function stackedBarSpec(rows: readonly StackRow[], words: { x: string }, order: { categories: readonly string[]; parts: readonly string[] }): TopLevelSpec {
+export function stackedBarSpec(
+  rows: readonly StackRow[],
+  words: { x: string },
+  order: { categories: readonly string[]; parts: readonly string[] },
+): TopLevelSpec {
   return {
     ...BASE,
     height: order.categories.length * 30 + 70,
@@ -166,7 +205,13 @@ export function stackedBarSpec(rows: readonly StackRow[], words: { x: string }, 
     encoding: {
       y: { field: 'label', type: 'nominal', sort: [...order.categories], title: null, axis: { labelLimit: 220 } },
       x: { field: 'value', type: 'quantitative', title: words.x, stack: 'zero', axis: { format: ',d', labelOverlap: 'greedy' } },
-      color: { field: 'part', type: 'nominal', title: null, scale: { domain: [...order.parts], range: [OKABE_ITO[4], OKABE_ITO[5], OKABE_ITO[1]] }, legend: { orient: 'bottom' } },
+      color: {
+        field: 'part',
+        type: 'nominal',
+        title: null,
+        scale: { domain: [...order.parts], range: [OKABE_ITO[4], OKABE_ITO[5], OKABE_ITO[1]] },
+        legend: { orient: 'bottom' },
+      },
       order: { field: 'partOrder', type: 'quantitative' },
       tooltip: [
         { field: 'label', type: 'nominal', title: ' ' },
@@ -192,7 +237,13 @@ export interface FlowCell {
  */
 export function heatmapSpec(cells: readonly FlowCell[], words: { x: string; y: string; value: string; tooltip: string }): TopLevelSpec {
   const rowsCount = new Set(cells.map((c) => c.consumerCountry)).size;
-  const x = { field: 'traderCountry', type: 'nominal', sort: 'ascending', title: words.x, axis: { labelAngle: 0, labelFontSize: 10, orient: 'top' } } as const;
+  const x = {
+    field: 'traderCountry',
+    type: 'nominal',
+    sort: 'ascending',
+    title: words.x,
+    axis: { labelAngle: 0, labelFontSize: 10, orient: 'top' },
+  } as const;
   const y = { field: 'consumerCountry', type: 'nominal', sort: 'ascending', title: words.y, axis: { labelFontSize: 10 } } as const;
   return {
     ...BASE,
@@ -204,7 +255,13 @@ export function heatmapSpec(cells: readonly FlowCell[], words: { x: string; y: s
         encoding: {
           x,
           y,
-          color: { field: 'value', type: 'quantitative', title: words.value, scale: { scheme: 'blues', type: 'sqrt' }, legend: { orient: 'bottom', format: ',d' } },
+          color: {
+            field: 'value',
+            type: 'quantitative',
+            title: words.value,
+            scale: { scheme: 'blues', type: 'sqrt' },
+            legend: { orient: 'bottom', format: ',d' },
+          },
           tooltip: [{ field: 'tip', type: 'nominal', title: words.tooltip }],
         },
       },

@@ -10,10 +10,30 @@ import type { ComplaintInput, LifecycleEventInput } from '../complaint.schema.js
 
 /** The columns `toComplaintInput` reads. */
 export const COMPLAINT_JSON_COLUMNS = [
-  'id', 'source', 'external_ref', 'filed_at', 'complainant', 'consumer_country', 'consumer_language',
-  'consumer_name', 'consumer_email', 'consumer_address', 'trader_id', 'trader_name', 'trader_country',
-  'trader_website', 'sector', 'problem', 'problem_detail', 'ordered_online', 'price_amount',
-  'price_currency', 'purchased_at', 'contacted_trader', 'language', 'description',
+  'id',
+  'source',
+  'external_ref',
+  'filed_at',
+  'complainant',
+  'consumer_country',
+  'consumer_language',
+  'consumer_name',
+  'consumer_email',
+  'consumer_address',
+  'trader_id',
+  'trader_name',
+  'trader_country',
+  'trader_website',
+  'sector',
+  'problem',
+  'problem_detail',
+  'ordered_online',
+  'price_amount',
+  'price_currency',
+  'purchased_at',
+  'contacted_trader',
+  'language',
+  'description',
 ] as const satisfies readonly (keyof ComplaintRow)[];
 
 export type ComplaintJsonRow = Pick<ComplaintRow, (typeof COMPLAINT_JSON_COLUMNS)[number]>;
@@ -33,13 +53,22 @@ export function toEventInput(e: Pick<ComplaintEventRow, 'type' | 'at' | 'data'>)
   const at = e.at.toISOString();
   const d = e.data as Record<string, unknown>;
   switch (e.type) {
-    case 'trader_replied': return { type: e.type, at, decision: d.decision as never };
-    case 'adr_body_agreed': return { type: e.type, at, adrBodyId: d.adrBodyId as string };
-    case 'adr_refused': return { type: e.type, at, ground: d.ground as never };
-    case 'adr_outcome': return { type: e.type, at, result: d.result as never };
-    case 'adr_discontinued': return d.note === undefined ? { type: e.type, at, reason: d.reason as never } : { type: e.type, at, reason: d.reason as never, note: d.note as string };
-    case 'compliance_reported': return { type: e.type, at, complied: d.complied as boolean };
-    default: return { type: e.type as 'withdrawn', at };
+    case 'trader_replied':
+      return { type: e.type, at, decision: d.decision as never };
+    case 'adr_body_agreed':
+      return { type: e.type, at, adrBodyId: d.adrBodyId as string };
+    case 'adr_refused':
+      return { type: e.type, at, ground: d.ground as never };
+    case 'adr_outcome':
+      return { type: e.type, at, result: d.result as never };
+    case 'adr_discontinued':
+      return d.note === undefined
+        ? { type: e.type, at, reason: d.reason as never }
+        : { type: e.type, at, reason: d.reason as never, note: d.note as string };
+    case 'compliance_reported':
+      return { type: e.type, at, complied: d.complied as boolean };
+    default:
+      return { type: e.type as 'withdrawn', at };
   }
 }
 
@@ -65,7 +94,8 @@ export function toComplaintInput(row: ComplaintJsonRow, events: readonly Complai
     problem: row.problem,
     problemDetail: opt(row.problem_detail),
     orderedOnline: opt(row.ordered_online),
-    price: row.price_amount !== null && row.price_currency !== null ? { amount: row.price_amount, currency: row.price_currency } : undefined,
+    price:
+      row.price_amount !== null && row.price_currency !== null ? { amount: row.price_amount, currency: row.price_currency } : undefined,
     purchasedAt: opt(row.purchased_at),
     contactedTrader: opt(row.contacted_trader),
     language: opt(row.language),

@@ -8,13 +8,44 @@ import { fromSpreadsheetSafe, spreadsheetSafe } from '../../../../core/spreadshe
 import type { ComplaintInput, LifecycleEventInput } from '../complaint.schema.js';
 
 export const CSV_COLUMNS = [
-  'external_ref', 'source', 'filed_at', 'complainant', 'consumer_country', 'consumer_language',
-  'consumer_name', 'consumer_email', 'consumer_address', 'trader_id', 'trader_name', 'trader_country',
-  'trader_website', 'sector', 'problem', 'problem_detail', 'ordered_online', 'price_amount',
-  'price_currency', 'purchased_at', 'contacted_trader', 'language', 'description',
-  'sent_to_trader_at', 'trader_replied_at', 'trader_decision', 'adr_body_id', 'adr_agreed_at',
-  'adr_decided_at', 'adr_decision', 'refusal_ground', 'closed_at', 'closure', 'adr_result',
-  'discontinued_reason', 'discontinued_note', 'compliance_reported_at', 'complied',
+  'external_ref',
+  'source',
+  'filed_at',
+  'complainant',
+  'consumer_country',
+  'consumer_language',
+  'consumer_name',
+  'consumer_email',
+  'consumer_address',
+  'trader_id',
+  'trader_name',
+  'trader_country',
+  'trader_website',
+  'sector',
+  'problem',
+  'problem_detail',
+  'ordered_online',
+  'price_amount',
+  'price_currency',
+  'purchased_at',
+  'contacted_trader',
+  'language',
+  'description',
+  'sent_to_trader_at',
+  'trader_replied_at',
+  'trader_decision',
+  'adr_body_id',
+  'adr_agreed_at',
+  'adr_decided_at',
+  'adr_decision',
+  'refusal_ground',
+  'closed_at',
+  'closure',
+  'adr_result',
+  'discontinued_reason',
+  'discontinued_note',
+  'compliance_reported_at',
+  'complied',
 ] as const;
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
 export type CsvRecord = Partial<Record<CsvColumn, string>>;
@@ -38,14 +69,32 @@ export const isCsvColumn = (name: string): name is CsvColumn => KNOWN.has(name);
 
 /** JSON paths of the complaint → the CSV column a user should fix. */
 export const PATH_TO_COLUMN: Readonly<Record<string, CsvColumn>> = {
-  externalRef: 'external_ref', source: 'source', filedAt: 'filed_at', complainant: 'complainant',
-  'consumer.country': 'consumer_country', 'consumer.language': 'consumer_language',
-  'consumer.name': 'consumer_name', 'consumer.email': 'consumer_email', 'consumer.address': 'consumer_address',
-  'trader.id': 'trader_id', 'trader.name': 'trader_name', 'trader.country': 'trader_country',
-  'trader.website': 'trader_website', sector: 'sector', problem: 'problem', problemDetail: 'problem_detail',
-  orderedOnline: 'ordered_online', 'price.amount': 'price_amount', 'price.currency': 'price_currency',
-  price: 'price_amount', purchasedAt: 'purchased_at', contactedTrader: 'contacted_trader',
-  language: 'language', description: 'description', 'events.adrBodyId': 'adr_body_id', adrBodyId: 'adr_body_id',
+  externalRef: 'external_ref',
+  source: 'source',
+  filedAt: 'filed_at',
+  complainant: 'complainant',
+  'consumer.country': 'consumer_country',
+  'consumer.language': 'consumer_language',
+  'consumer.name': 'consumer_name',
+  'consumer.email': 'consumer_email',
+  'consumer.address': 'consumer_address',
+  'trader.id': 'trader_id',
+  'trader.name': 'trader_name',
+  'trader.country': 'trader_country',
+  'trader.website': 'trader_website',
+  sector: 'sector',
+  problem: 'problem',
+  problemDetail: 'problem_detail',
+  orderedOnline: 'ordered_online',
+  'price.amount': 'price_amount',
+  'price.currency': 'price_currency',
+  price: 'price_amount',
+  purchasedAt: 'purchased_at',
+  contactedTrader: 'contacted_trader',
+  language: 'language',
+  description: 'description',
+  'events.adrBodyId': 'adr_body_id',
+  adrBodyId: 'adr_body_id',
 };
 
 /** Which column each event came from, and the columns of its payload fields. */
@@ -140,17 +189,25 @@ export function csvRecordToInput(
     if (closure === 'adr_refused') {
       problems.push({ field: 'closure', message: 'a refusal is written as adr_decided_at with adr_decision=refused and refusal_ground' });
     } else if (!(CLOSURES as readonly string[]).includes(closure)) {
-      problems.push({ field: 'closure', message: `unknown closure "${closure}": use one of settled_directly, closed_no_agreement, withdrawn, adr_outcome, adr_discontinued` });
+      problems.push({
+        field: 'closure',
+        message: `unknown closure "${closure}": use one of settled_directly, closed_no_agreement, withdrawn, adr_outcome, adr_discontinued`,
+      });
     } else if (closure === 'adr_outcome') {
       const result = cell('adr_result');
       if (!result) problems.push({ field: 'adr_result', message: 'adr_result is required when closure is adr_outcome' });
       else push({ type: 'adr_outcome', at, result: result.trim() as never });
     } else if (closure === 'adr_discontinued') {
       const reason = cell('discontinued_reason');
-      if (!reason) problems.push({ field: 'discontinued_reason', message: 'discontinued_reason is required when closure is adr_discontinued' });
+      if (!reason)
+        problems.push({ field: 'discontinued_reason', message: 'discontinued_reason is required when closure is adr_discontinued' });
       else {
         const note = cell('discontinued_note');
-        push(note === undefined ? { type: 'adr_discontinued', at, reason: reason.trim() as never } : { type: 'adr_discontinued', at, reason: reason.trim() as never, note });
+        push(
+          note === undefined
+            ? { type: 'adr_discontinued', at, reason: reason.trim() as never }
+            : { type: 'adr_discontinued', at, reason: reason.trim() as never, note },
+        );
       }
     } else {
       push({ type: closure as 'withdrawn', at });
@@ -160,7 +217,8 @@ export function csvRecordToInput(
     problems.push({ field: 'adr_result', message: 'adr_result is only for closure=adr_outcome' });
   }
   for (const c of ['discontinued_reason', 'discontinued_note'] as const) {
-    if (cell(c) && cell('closure')?.trim() !== 'adr_discontinued') problems.push({ field: c, message: `${c} is only for closure=adr_discontinued` });
+    if (cell(c) && cell('closure')?.trim() !== 'adr_discontinued')
+      problems.push({ field: c, message: `${c} is only for closure=adr_discontinued` });
   }
   if (requireBoth('compliance_reported_at', 'complied')) {
     const complied = bool('complied');
@@ -169,8 +227,10 @@ export function csvRecordToInput(
 
   const priceAmount = cell('price_amount');
   const priceCurrency = cell('price_currency');
-  if (priceAmount !== undefined && priceCurrency === undefined) problems.push({ field: 'price_currency', message: 'price_currency is required when price_amount is given' });
-  if (priceCurrency !== undefined && priceAmount === undefined) problems.push({ field: 'price_amount', message: 'price_amount is required when price_currency is given' });
+  if (priceAmount !== undefined && priceCurrency === undefined)
+    problems.push({ field: 'price_currency', message: 'price_currency is required when price_amount is given' });
+  if (priceCurrency !== undefined && priceAmount === undefined)
+    problems.push({ field: 'price_amount', message: 'price_amount is required when price_currency is given' });
 
   const input: ComplaintInput = {
     externalRef: cell('external_ref') as string,
@@ -184,7 +244,12 @@ export function csvRecordToInput(
       email: cell('consumer_email'),
       address: cell('consumer_address'),
     },
-    trader: { id: cell('trader_id'), name: cell('trader_name'), country: cell('trader_country') as string, website: cell('trader_website') },
+    trader: {
+      id: cell('trader_id'),
+      name: cell('trader_name'),
+      country: cell('trader_country') as string,
+      website: cell('trader_website'),
+    },
     sector: cell('sector') as string,
     problem: cell('problem') as string,
     problemDetail: cell('problem_detail'),
@@ -214,25 +279,70 @@ export function complaintToCsvRecord(c: ComplaintInput & { events: LifecycleEven
   const row = Object.fromEntries(CSV_COLUMNS.map((k) => [k, ''])) as Record<CsvColumn, string>;
   const s = (v: string | boolean | undefined | null) => (v === undefined || v === null ? '' : String(v));
   Object.assign(row, {
-    external_ref: c.externalRef, source: s(c.source), filed_at: c.filedAt, complainant: s(c.complainant),
-    consumer_country: c.consumer.country, consumer_language: s(c.consumer.language), consumer_name: s(c.consumer.name),
-    consumer_email: s(c.consumer.email), consumer_address: s(c.consumer.address), trader_id: s(c.trader.id),
-    trader_name: s(c.trader.name), trader_country: c.trader.country, trader_website: s(c.trader.website),
-    sector: c.sector, problem: c.problem, problem_detail: s(c.problemDetail), ordered_online: s(c.orderedOnline),
-    price_amount: s(c.price?.amount), price_currency: s(c.price?.currency), purchased_at: s(c.purchasedAt),
-    contacted_trader: s(c.contactedTrader), language: s(c.language), description: s(c.description),
+    external_ref: c.externalRef,
+    source: s(c.source),
+    filed_at: c.filedAt,
+    complainant: s(c.complainant),
+    consumer_country: c.consumer.country,
+    consumer_language: s(c.consumer.language),
+    consumer_name: s(c.consumer.name),
+    consumer_email: s(c.consumer.email),
+    consumer_address: s(c.consumer.address),
+    trader_id: s(c.trader.id),
+    trader_name: s(c.trader.name),
+    trader_country: c.trader.country,
+    trader_website: s(c.trader.website),
+    sector: c.sector,
+    problem: c.problem,
+    problem_detail: s(c.problemDetail),
+    ordered_online: s(c.orderedOnline),
+    price_amount: s(c.price?.amount),
+    price_currency: s(c.price?.currency),
+    purchased_at: s(c.purchasedAt),
+    contacted_trader: s(c.contactedTrader),
+    language: s(c.language),
+    description: s(c.description),
   });
   for (const e of c.events) {
     switch (e.type) {
-      case 'sent_to_trader': row.sent_to_trader_at = e.at; break;
-      case 'trader_replied': row.trader_replied_at = e.at; row.trader_decision = e.decision; break;
-      case 'adr_body_agreed': row.adr_agreed_at = e.at; row.adr_body_id = e.adrBodyId; break;
-      case 'adr_accepted': row.adr_decided_at = e.at; row.adr_decision = 'accepted'; break;
-      case 'adr_refused': row.adr_decided_at = e.at; row.adr_decision = 'refused'; row.refusal_ground = e.ground; break;
-      case 'adr_outcome': row.closed_at = e.at; row.closure = 'adr_outcome'; row.adr_result = e.result; break;
-      case 'adr_discontinued': row.closed_at = e.at; row.closure = 'adr_discontinued'; row.discontinued_reason = e.reason; row.discontinued_note = s(e.note); break;
-      case 'compliance_reported': row.compliance_reported_at = e.at; row.complied = String(e.complied); break;
-      default: row.closed_at = e.at; row.closure = e.type;
+      case 'sent_to_trader':
+        row.sent_to_trader_at = e.at;
+        break;
+      case 'trader_replied':
+        row.trader_replied_at = e.at;
+        row.trader_decision = e.decision;
+        break;
+      case 'adr_body_agreed':
+        row.adr_agreed_at = e.at;
+        row.adr_body_id = e.adrBodyId;
+        break;
+      case 'adr_accepted':
+        row.adr_decided_at = e.at;
+        row.adr_decision = 'accepted';
+        break;
+      case 'adr_refused':
+        row.adr_decided_at = e.at;
+        row.adr_decision = 'refused';
+        row.refusal_ground = e.ground;
+        break;
+      case 'adr_outcome':
+        row.closed_at = e.at;
+        row.closure = 'adr_outcome';
+        row.adr_result = e.result;
+        break;
+      case 'adr_discontinued':
+        row.closed_at = e.at;
+        row.closure = 'adr_discontinued';
+        row.discontinued_reason = e.reason;
+        row.discontinued_note = s(e.note);
+        break;
+      case 'compliance_reported':
+        row.compliance_reported_at = e.at;
+        row.complied = String(e.complied);
+        break;
+      default:
+        row.closed_at = e.at;
+        row.closure = e.type;
     }
   }
   return row;
