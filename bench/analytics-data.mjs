@@ -412,7 +412,7 @@ export async function ensureAnalyticsDataset({
   for (let lo = 1; lo <= complaints; lo += CHUNK) chunks.push([lo, Math.min(complaints, lo + CHUNK - 1)]);
   let next = 0;
   let done = 0;
-  const worker = async (w) =>
+  const worker = async () =>
     withClient(url, async (c) => {
       await c.query(`SET synchronous_commit = off; SET work_mem = '64MB'; SET jit = off`);
       while (next < chunks.length) {

@@ -523,7 +523,7 @@ async function storedOfSource() {
 /** The server's log lines at level error or above (pino: 50 error, 60 fatal), grouped by message. */
 function serverErrors(logFile) {
   const out = new Map();
-  let text = '';
+  let text;
   try {
     text = readFileSync(logFile, 'utf8');
   } catch {
@@ -678,7 +678,7 @@ const server = await startServer({
   label: 'load',
   env: { DATA_DIR: work, DUCKDB_PATH: path.join(work, 'analytics.duckdb'), ETL_CRON: etlCron, RATE_LIMIT_PER_MINUTE: rateLimit },
 });
-let failed = false;
+let failed;
 const result = {
   bench: 'load',
   at: new Date().toISOString(),

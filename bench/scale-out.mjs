@@ -120,7 +120,7 @@ async function main() {
   const env = { DATA_DIR: dir, SNAPSHOT_DIR: path.join(dir, 'snapshots') };
   const a = await startServer({ databaseUrl: url, env, label: 'scale-out-a' });
   let shared;
-  let fileBytes = 0;
+  let fileBytes;
   try {
     await idle(a);
     const b = await startServer({ databaseUrl: url, env, label: 'scale-out-b' });

@@ -23,14 +23,10 @@ export const asOf = z
     finishedAt: z
       .string()
       .meta({ description: 'when the ETL run that built this snapshot finished (UTC); overdue is judged at this instant' }),
-    complaints: z
-      .number()
-      .int()
-      .optional()
-      .meta({
-        description:
-          'complaints in the whole snapshot (the platform total); absent for trader and ADR body callers, whose figures cover only their own cases',
-      }),
+    complaints: z.number().int().optional().meta({
+      description:
+        'complaints in the whole snapshot (the platform total); absent for trader and ADR body callers, whose figures cover only their own cases',
+    }),
   })
   .meta({ id: 'AsOf' });
 export type AsOf = z.infer<typeof asOf>;

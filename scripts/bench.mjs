@@ -5,7 +5,8 @@
 // name every bench runs in order; the ingest bench keeps its database so that the registry
 // bench reuses it instead of loading the store again. The analytics bench generates its own
 // store straight into PostgreSQL (database odr_bench_analytics, kept and reused between runs).
-//   npm run bench                      ingest, then registry (1 000 000 complaints each), then analytics (10 000 000), then dashboard and load (1 000 000)
+//   npm run bench                      ingest, then registry (1 000 000 complaints each), then analytics
+//                                      (10 000 000), then dashboard and load (1 000 000)
 //   npm run bench -- ingest            only the ingest bench
 //   npm run bench -- registry --complaints 100000 --requests 300
 //   npm run bench -- analytics --complaints 100000

@@ -28,7 +28,6 @@ export const batchBody = z
   })
   .meta({ id: 'Batch' });
 
-// eslint-disable-next-line no-useless-assignment -- read by the @ZParams decorator below, which the rule does not see
 const params = z.object({ batchId: z.uuid({ error: 'batchId must be a UUID' }) });
 type Params = z.output<typeof params>;
 

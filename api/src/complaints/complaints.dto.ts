@@ -21,12 +21,10 @@ export const ingestSummary = z
     inserted: z.number().int(),
     updated: z.number().int(),
     duplicates: z.number().int(),
-    phases: z
-      .object({ parseMs: z.number(), validateMs: z.number(), copyMs: z.number(), mergeMs: z.number() })
-      .meta({
-        description:
-          'milliseconds spent reading and parsing, validating, copying into PostgreSQL and merging; validation runs while the previous chunk is copied and merged, so the phases add up to more than the wall time',
-      }),
+    phases: z.object({ parseMs: z.number(), validateMs: z.number(), copyMs: z.number(), mergeMs: z.number() }).meta({
+      description:
+        'milliseconds spent reading and parsing, validating, copying into PostgreSQL and merging; validation runs while the previous chunk is copied and merged, so the phases add up to more than the wall time',
+    }),
   })
   .meta({ id: 'IngestSummary' });
 export type IngestSummary = z.output<typeof ingestSummary>;

@@ -40,11 +40,9 @@ function listOf<T extends string>(item: z.ZodType<T, string>, description: strin
 const oneOf = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
   z.enum(values, { error: (i) => `unknown ${what} "${clip(String(i.input))}": use one of ${values.join(', ')}` });
 const codeOf = <T extends string>(values: readonly T[], what: string) =>
-  z
-    .string()
-    .refine((v): v is T => (values as readonly string[]).includes(v), {
-      error: (i) => `unknown ${what} "${clip(String(i.input))}"`,
-    }) as unknown as z.ZodType<T, string>;
+  z.string().refine((v): v is T => (values as readonly string[]).includes(v), {
+    error: (i) => `unknown ${what} "${clip(String(i.input))}"`,
+  }) as unknown as z.ZodType<T, string>;
 
 const bool = (description: string) =>
   z
