@@ -1,306 +1,232 @@
 #!/usr/bin/env node
 /**
  * Profiling aid for the analytics bench (not one of the `npm run bench` benchmarks): where the
- * time of the ETL and of the stats endpoints goes, without HTTP and Nest.
+ * time of the ETL and of the stats endpoints goes, without HTTP and Nest. It runs the build in
+ * dist/ (`npx tsc -p tsconfig.build.json`) through its public modules.
  *
- *   A. the endpoints: the app's AnalyticsService on a copy of the DuckDB store, every DuckDB
- *      statement it runs timed; the slowest statements get an EXPLAIN ANALYZE (bench/out/).
- *   B. the ETL: the extract's COPY from PostgreSQL to a CSV file (as the runner does), then the
- *      publication replayed statement by statement on a copy of the store (the runner's
- *      sql/duckdb files in its order): a rebuild (full=true), an increment of 1 % of the rows,
- *      an empty increment, and the commit of each.
+ *   A. the endpoints: the app's AnalyticsService (over an AnalyticsRepository, as app.module.ts
+ *      wires it) on a copy of the DuckDB store, every DuckDB statement it runs timed; the slowest
+ *      statements get an EXPLAIN ANALYZE (bench/out/analytics-explain-plans-N.txt).
+ *   B. the ETL: the runner's extract (etl/extract.ts: COPY … TO CSV, split over connections),
+ *      then the plan's steps (etl/plan.ts stepsFor) replayed statement by statement on a copy of
+ *      the store, each timed: a first build into a new store file and a rebuild (full runs), an
+ *      increment of 1 % of the rows (every 100th id of the full extract: spread over all row
+ *      groups) and an empty one (the runner's incremental extract since the full extract's
+ *      watermark), each with its commit and a checkpoint.
  *
  *   node bench/analytics-explain.mjs [--complaints 10000000] [--database NAME] [--duckdb FILE]
- *        [--csv FILE] [--no-etl] [--no-endpoints] [--increments-only]
- *
- * The ETL part also times what-ifs: a full run that deletes every row of complaint_facts
- * instead of recreating it, without the INSERT's ORDER BY, or reading the CSV in the INSERT; an
- * empty increment that skips traders.sql and adr_bodies.sql.
+ *        [--no-etl] [--no-endpoints] [--increments-only]
  *
  * --duckdb defaults to the analytics bench's store for that size (bench/out/analytics/); run
- * `node bench/analytics.mjs` first. --csv reuses an extract file instead of making one.
+ * `node bench/analytics.mjs` first. The what-ifs of the earlier version (a full run deleting rows
+ * instead of recreating the table, no ORDER BY, an increment without the reference data) edited
+ * the SQL template files, which the ETL plan replaced: they are gone.
  */
-import { copyFileSync, createWriteStream, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
-import copyStreams from 'pg-copy-streams';
 import { OUT_DIR, ROOT, dbUrl, fmt, mib, num, parseArgs, table } from './lib.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 const complaints = num(args.complaints, 10_000_000);
-const database =
-  typeof args.database === 'string'
-    ? args.database
-    : complaints === 10_000_000
-      ? 'odr_bench_analytics'
-      : `odr_bench_analytics_${complaints}`;
+const defaultDatabase = complaints === 10_000_000 ? 'odr_bench_analytics' : `odr_bench_analytics_${complaints}`;
+const database = typeof args.database === 'string' ? args.database : defaultDatabase;
 const WORK = path.join(OUT_DIR, 'analytics');
 const store = typeof args.duckdb === 'string' ? args.duckdb : path.join(WORK, `analytics-${complaints}.duckdb`);
 const copy = path.join(WORK, `explain-${complaints}.duckdb`);
+const extractDir = path.join(WORK, `explain-extract-${complaints}`);
 const log = (...a) => console.log(...a);
 const dist = (p) => pathToFileURL(path.join(ROOT, 'dist', p)).href;
 
-const { AnalyticsDb, statements, duckdbSql, SCHEMA_VERSION } = await import(dist('etl/analytics-db.js'));
+const { AnalyticsDb } = await import(dist('core/duckdb/analytics-db.js'));
+const { compiled } = await import(dist('core/duckdb/duck-sql.js'));
+const { openStore } = await import(dist('core/postgres/store.js'));
+const { AnalyticsRepository } = await import(dist('api/src/analytics/analytics.repository.js'));
 const { AnalyticsService } = await import(dist('api/src/analytics/analytics.service.js'));
-const { transformsFor, TRADER_YEARS_FILL } = await import(dist('etl/etl-runner.js'));
+const { SCHEMA_VERSION, dropTemps, exampleInput, extract, stepsFor } = await import(dist('etl/index.js'));
+
+const removeCopy = () => {
+  for (const f of [copy, `${copy}.wal`]) rmSync(f, { force: true });
+};
 
 function freshCopy() {
-  for (const f of [copy, `${copy}.wal`]) rmSync(f, { force: true });
+  removeCopy();
   if (!existsSync(store)) throw new Error(`no store at ${store}: run node bench/analytics.mjs --complaints ${complaints} first`);
   copyFileSync(store, copy);
   if (existsSync(`${store}.wal`)) copyFileSync(`${store}.wal`, `${copy}.wal`);
 }
 
+/** The copy, opened as the app opens its store (one of another schema version is emptied). */
+const openCopy = () => AnalyticsDb.open(copy, { schemaVersion: SCHEMA_VERSION });
+
+/** A Query's statement (composed, or text with its parameters) as text and parameters. */
+const textOf = (statement, params) => (typeof statement === 'string' ? { sql: statement, parameters: params ?? [] } : compiled(statement));
+/** Bound parameters as queryOn passes them: none rather than an empty list. */
+const bound = (parameters) => (Array.isArray(parameters) && parameters.length === 0 ? undefined : parameters);
+const oneLine = (text, length) => text.replace(/\s+/g, ' ').slice(0, length);
+
 // ───────────────────────────── A. endpoints ─────────────────────────────
 
 async function endpoints() {
   freshCopy();
-  const db = await AnalyticsDb.open(copy);
-  const timings = [];
-  let current = null;
+  const db = await openCopy();
+  const snapshot = await db.snapshot();
+  if (!snapshot)
+    throw new Error(`${store} holds no snapshot of this build's schema version: run node bench/analytics.mjs --complaints ${complaints}`);
+  log(`endpoints on a copy of ${path.relative(ROOT, store)}: ${fmt(snapshot.complaints)} complaints`);
+  let timings = [];
   const timed = {
     read: (fn) =>
       db.read((q) =>
-        fn(async (text, params) => {
+        fn(async (statement, params) => {
+          const text = textOf(statement, params);
           const t0 = performance.now();
-          const rows = await q(text, params);
-          timings.push({ call: current, ms: performance.now() - t0, text, params });
+          const rows = await q(statement, params);
+          timings.push({ ms: performance.now() - t0, ...text });
           return rows;
         }),
       ),
   };
-  // The service keeps answers per snapshot: each timed call gets a new service (an empty cache).
-  let service = new AnalyticsService(timed);
+  // Answers and close buckets are kept per snapshot: each timed call gets a new service and repository.
+  const service = () => new AnalyticsService(new AnalyticsRepository(timed));
   const filters = [
     ['no filter', {}],
     ['sector=airlines', { sector: ['airlines'] }],
     ['traderId big', { traderId: ['TR000001'] }],
-    ['from last 90 days', { from: '2026-08-26' }],
-    ['crossBorder & problem & 2024', { crossBorder: true, problem: ['delivery'], from: '2024-01-01', to: '2025-01-01' }],
+    ['from last 90 days', { from: '2026-08-26T00:00:00Z' }],
+    [
+      'crossBorder & problem & 2024',
+      { crossBorder: true, problem: ['delivery'], from: '2024-01-01T00:00:00Z', to: '2025-01-01T00:00:00Z' },
+    ],
   ];
-  const calls = [];
-  for (const [fname, f] of filters) {
-    calls.push([`summary ${fname}`, () => service.summary(f)]);
-    calls.push([`countries ${fname}`, () => service.countries({ side: 'consumer', ...f })]);
-    calls.push([`flows ${fname}`, () => service.flows(f)]);
-    calls.push([`trend month ${fname}`, () => service.trend({ interval: 'month', ...f })]);
-    calls.push([`sectors ${fname}`, () => service.sectors(f)]);
-    calls.push([`problems ${fname}`, () => service.problems(f)]);
-    calls.push([`outcomes ${fname}`, () => service.outcomes(f)]);
-    calls.push([`overdue ${fname}`, () => service.overdue(f)]);
-    calls.push([`traders ${fname}`, () => service.traders({ limit: 50, ...f })]);
-  }
-  calls.push(['trader benchmark TR000001 2025', () => service.benchmark('TR000001', 2025)]);
-  calls.push(['trader benchmark TR000100 2023', () => service.benchmark('TR000100', 2023)]);
-  calls.push(['ADR body report ADR-DE-SOEP 2025', () => service.adrReport('ADR-DE-SOEP', { year: 2025 })]);
-  // Warm-up: each call once.
-  for (const [name, fn] of calls) {
-    current = name;
-    await fn();
-  }
-  timings.length = 0;
+  const calls = filters.flatMap(([name, f]) => [
+    [`summary ${name}`, (s) => s.summary(f)],
+    [`countries ${name}`, (s) => s.countries({ side: 'consumer', ...f })],
+    [`flows ${name}`, (s) => s.flows(f)],
+    [`trend month ${name}`, (s) => s.trend({ interval: 'month', ...f })],
+    [`sectors ${name}`, (s) => s.sectors(f)],
+    [`problems ${name}`, (s) => s.problems(f)],
+    [`outcomes ${name}`, (s) => s.outcomes(f)],
+    [`overdue ${name}`, (s) => s.overdue(f)],
+    [`traders ${name}`, (s) => s.traders({ limit: 50, ...f })],
+  ]);
+  calls.push(['trader benchmark TR000001 2025', (s) => s.benchmark('TR000001', 2025)]);
+  calls.push(['trader benchmark TR000100 2023', (s) => s.benchmark('TR000100', 2023)]);
+  calls.push(['ADR body report ADR-DE-SOEP 2025', (s) => s.adrReport('ADR-DE-SOEP', { years: [2025] })]);
+  for (const [, fn] of calls) await fn(service()); // warm-up
   const rows = [];
   for (const [name, fn] of calls) {
-    current = name;
-    service = new AnalyticsService(timed);
-    const n0 = timings.length;
+    const s = service();
+    timings = [];
     const t0 = performance.now();
-    await fn();
+    await fn(s);
     const total = performance.now() - t0;
-    const mine = timings.slice(n0);
-    const sql = mine.reduce((s, x) => s + x.ms, 0);
-    const slowest = mine.reduce((a, b) => (b.ms > (a?.ms ?? -1) ? b : a), null);
-    rows.push({ name, total, sql, queries: mine.length, slowest });
+    const slowest = timings.reduce((a, b) => (b.ms > a.ms ? b : a), { ms: 0, sql: '', parameters: [] });
+    rows.push({ name, total, duck: timings.reduce((sum, t) => sum + t.ms, 0), queries: timings.length, slowest });
   }
   log(
     table(
       ['service call (no HTTP)', 'total ms', 'DuckDB ms', 'queries', 'slowest query ms', 'slowest query'],
-      rows.map((r) => [
-        r.name,
-        fmt(r.total, 1),
-        fmt(r.sql, 1),
-        String(r.queries),
-        fmt(r.slowest?.ms ?? 0, 1),
-        (r.slowest?.text ?? '').replace(/\s+/g, ' ').slice(0, 60),
-      ]),
+      rows.map((r) => [r.name, fmt(r.total, 1), fmt(r.duck, 1), String(r.queries), fmt(r.slowest.ms, 1), oneLine(r.slowest.sql, 60)]),
     ),
   );
   // EXPLAIN ANALYZE of the slowest few statements.
-  const slow = [...rows].sort((a, b) => (b.slowest?.ms ?? 0) - (a.slowest?.ms ?? 0)).slice(0, 4);
   const plans = [];
-  for (const r of slow) {
-    const plan = await db.read(async (q) => q(`EXPLAIN ANALYZE ${r.slowest.text}`, r.slowest.params));
-    plans.push(
-      `── ${r.name} (${fmt(r.slowest.ms, 1)} ms)\n${r.slowest.text}\n${plan.map((p) => p.explain_value ?? Object.values(p).join('\n')).join('\n')}`,
-    );
+  for (const r of [...rows].sort((a, b) => b.slowest.ms - a.slowest.ms).slice(0, 4)) {
+    const { sql, parameters, ms } = r.slowest;
+    const plan = await db.read((q) => q(`EXPLAIN ANALYZE ${sql}`, bound(parameters)));
+    const explained = plan.map((p) => p.explain_value ?? Object.values(p).join('\n')).join('\n');
+    plans.push(`── ${r.name} (${fmt(ms, 1)} ms)\n${sql}\n-- parameters: ${JSON.stringify(parameters)}\n${explained}`);
   }
   const file = path.join(OUT_DIR, `analytics-explain-plans-${complaints}.txt`);
   writeFileSync(file, plans.join('\n\n'));
-  log(`plans of the slowest statements: ${path.relative(ROOT, file)}`);
+  log(`plans of the slowest statements: ${path.relative(ROOT, file)}\n`);
   await db.close();
 }
 
 // ───────────────────────────── B. the ETL ─────────────────────────────
 
-async function extractCsv() {
-  if (typeof args.csv === 'string') return { file: args.csv, ms: null };
-  const file = path.join(WORK, `explain-extract-${complaints}.csv`);
-  const text = readFileSync(path.join(ROOT, 'sql', 'postgres', 'etl', 'extract_complaints.sql'), 'utf8').trim();
-  const c = new pg.Client({ connectionString: dbUrl(database), application_name: 'odr-bench-explain' });
-  await c.connect();
-  try {
-    await c.query(`BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`);
-    await c.query(`SET LOCAL DateStyle = 'ISO, YMD'`);
-    const t0 = performance.now();
-    await pipeline(c.query(copyStreams.to(`COPY (${text}) TO STDOUT WITH (FORMAT csv)`)), createWriteStream(file));
-    const ms = performance.now() - t0;
-    // The same scan without formatting the rows: what the COPY costs over reading the table.
-    const t1 = performance.now();
-    await c.query(`SELECT count(*) FROM (${text}) x`);
-    const scanMs = performance.now() - t1;
-    await c.query('COMMIT');
-    log(
-      `extract: COPY … TO STDOUT (CSV) → ${fmt(mib(statSync(file).size))} MiB in ${fmt(ms / 1000, 1)} s; the same SELECT as count(*) ${fmt(scanMs / 1000, 1)} s`,
-    );
-    return { file, ms, scanMs };
-  } finally {
-    await c.end();
+/** The runner's extract into a folder of its own, timed. */
+async function timedExtract(label, pg, since) {
+  const dir = path.join(extractDir, since === null ? 'full' : 'increment');
+  mkdirSync(dir, { recursive: true });
+  const t0 = performance.now();
+  const extracted = await extract(pg, dir, since);
+  log(`${label}: ${fmt(mib(extracted.bytes), 1)} MiB of CSV (complaints and reference data) in ${fmt(performance.now() - t0, 0)} ms`);
+  return extracted;
+}
+
+/** An increment's files: every 100th complaint of the full extract (the id is the first column), its reference data. */
+async function everyHundredth(files) {
+  const file = path.join(extractDir, 'complaints-1pct.csv');
+  const out = createWriteStream(file);
+  for (const part of files.complaints) {
+    for await (const line of createInterface({ input: createReadStream(part), crlfDelay: Infinity })) {
+      if (Number(line.slice(0, line.indexOf(','))) % 100 === 0) out.write(`${line}\n`);
+    }
   }
+  await new Promise((resolve, reject) => out.end((err) => (err ? reject(err) : resolve())));
+  return { ...files, complaints: [file] };
+}
+
+/** The plan's steps of one run, statement by statement, in one transaction as the runner does; then its commit and a checkpoint. */
+async function replay(label, kind, files, { fresh = false } = {}) {
+  if (fresh) removeCopy();
+  else freshCopy();
+  const db = await openCopy();
+  // The runner's inputs; the findings of each step go to the later ones (etl-runner.ts publish).
+  const asOf = new Date().toISOString().replace('T', ' ').replace('Z', '');
+  const input = { ...exampleInput(kind), etlRunId: 999_999, dataRunId: 999_999, asOf, schemaVersion: SCHEMA_VERSION, files };
+  const times = [];
+  const t0 = performance.now();
+  let committing = 0;
+  await db.write(async (q) => {
+    const run = async (name, statement) => {
+      const t = performance.now();
+      const rows = await q(statement);
+      const ms = performance.now() - t;
+      times.push([`   ${name}: ${oneLine(compiled(statement).sql, 60)}`, ms]);
+      return rows;
+    };
+    for (const step of stepsFor(kind)) {
+      let last = [];
+      for (const s of step.statements(input)) last = await run(step.name, s);
+      Object.assign(input, step.finds?.(last[0]));
+    }
+    for (const s of dropTemps(kind)) await run('drop', s);
+    committing = performance.now();
+  });
+  times.push(['   COMMIT', performance.now() - committing]);
+  const t1 = performance.now();
+  await db.write((q) => q('CHECKPOINT'));
+  times.push(['   CHECKPOINT (after)', performance.now() - t1]);
+  const total = performance.now() - t0;
+  await db.close();
+  return [[`── ${label}: ${fmt(input.rowsRead)} complaints read`, fmt(total, 0)], ...times.map(([name, ms]) => [name, fmt(ms, 0)])];
 }
 
 async function etl() {
-  const csv = args.incrementsOnly ? null : await extractCsv();
-  // Reference files as the runner writes them.
-  const refs = {};
-  const c = new pg.Client({ connectionString: dbUrl(database) });
-  await c.connect();
-  const etlSql = (f) => readFileSync(path.join(ROOT, 'sql', 'postgres', 'etl', f), 'utf8').trim();
-  for (const [k, f] of [
-    ['traders', 'extract_traders.sql'],
-    ['adr_bodies', 'extract_adr_bodies.sql'],
-  ]) {
-    refs[k] = path.join(WORK, `explain-${k}.csv`);
-    await pipeline(c.query(copyStreams.to(`COPY (${etlSql(f)}) TO STDOUT WITH (FORMAT csv)`)), createWriteStream(refs[k]));
+  const pg = await openStore({ databaseUrl: dbUrl(database), dataDir: null });
+  let full, empty;
+  try {
+    full = await timedExtract('full extract (as the runner: COPY … TO CSV, split over connections)', pg, null);
+    empty = await timedExtract("incremental extract since the full extract's watermark", pg, full.snapshotXmin);
+  } finally {
+    await pg.close();
   }
-  // An increment of 1 % of the complaints (every 100th id) and an empty one.
-  const onePct = path.join(WORK, `explain-extract-1pct-${complaints}.csv`);
-  await c.query(`SET DateStyle = 'ISO, YMD'`);
-  const t1 = performance.now();
-  await pipeline(
-    c.query(copyStreams.to(`COPY (${etlSql('extract_complaints.sql')}\nWHERE id % 100 = 0) TO STDOUT WITH (FORMAT csv)`)),
-    createWriteStream(onePct),
-  );
-  log(
-    `extract of 1 % (id % 100 = 0, a sequential scan; the runner's increment reads changed_xid's index): ${fmt(performance.now() - t1, 0)} ms`,
-  );
-  const empty = path.join(WORK, 'explain-extract-empty.csv');
-  writeFileSync(empty, '');
-  await c.end();
-  const quote = (f) => `'${f.replaceAll("'", "''")}'`;
-  const loadSql = (complaintsFile) =>
-    duckdbSql('load_extract.sql')
-      .replaceAll('{{complaints}}', quote(complaintsFile))
-      .replaceAll('{{traders}}', quote(refs.traders))
-      .replaceAll('{{adr_bodies}}', quote(refs.adr_bodies))
-      .replaceAll('{{complaints_relation}}', 'TABLE');
-
+  const onePct = await everyHundredth(full.files);
   const rows = [];
-  const replay = async (label, { full, file, fresh = false, variant = null }) => {
-    if (fresh) for (const f of [copy, `${copy}.wal`]) rmSync(f, { force: true });
-    else freshCopy();
-    const db = await AnalyticsDb.open(copy);
-    const steps = [];
-    const t0 = performance.now();
-    await db.write(async (q) => {
-      const step = async (name, text, params) => {
-        const t = performance.now();
-        await q(text, params);
-        steps.push([name, performance.now() - t]);
-      };
-      if (full && variant === 'delete-rows') {
-        await step('what-if: DELETE FROM complaint_facts', 'DELETE FROM complaint_facts');
-      } else if (full) {
-        // as the runner does a full run: a new table rather than deleting every row
-        await step('DROP TABLE complaint_facts', 'DROP TABLE complaint_facts');
-        for (const st of statements(duckdbSql('schema.sql'))) await step(`schema.sql: ${st.slice(0, 50).replace(/\s+/g, ' ')}`, st);
-      }
-      for (let s of statements(loadSql(file))) {
-        if (variant === 'direct' && s.includes('extract_complaints AS')) {
-          // what-if: no temporary copy of the extract; the INSERT reads the file (a view over read_csv)
-          await step(
-            'what-if: CREATE VIEW extract_complaints_csv over read_csv',
-            s.replace('CREATE OR REPLACE TEMP TABLE extract_complaints AS', 'CREATE OR REPLACE TEMP VIEW extract_complaints_csv AS'),
-          );
-          s = 'CREATE OR REPLACE TEMP TABLE extract_complaints AS SELECT id FROM extract_complaints_csv';
-        }
-        await step(`load: ${s.slice(0, 60).replace(/\s+/g, ' ')}`, s);
-      }
-      // The runner's parameters; each statement gets those it names (as the runner does).
-      const params = {
-        etl_run_id: 999999,
-        data_run_id: 999999,
-        as_of: '2026-11-24 20:00:00',
-        finished_at: '2026-11-24 20:00:00',
-        snapshot_xmin: '1',
-        store_id: 'x',
-        schema_version: SCHEMA_VERSION,
-        reply_days: 10,
-      };
-      const only = (text) => {
-        const names = Object.keys(params).filter((k) => new RegExp(`\\$${k}\\b`).test(text));
-        return names.length ? Object.fromEntries(names.map((k) => [k, params[k]])) : undefined;
-      };
-      // A new store file is built as a full run is (there is nothing to update).
-      for (const t of [...transformsFor(full || fresh), 'snapshot.sql']) {
-        if (variant === 'no-reference' && (t === 'traders.sql' || t === 'adr_bodies.sql')) continue; // what-if: reference data unchanged, not rewritten
-        let text = duckdbSql(t).replaceAll('{{all}}', full || fresh ? 'TRUE' : 'FALSE');
-        for (const [k, v] of Object.entries(TRADER_YEARS_FILL)) text = text.replaceAll(`{{${k}}}`, v);
-        for (let s of statements(text)) {
-          if (variant === 'no-order' && /^INSERT INTO complaint_facts/.test(s)) s = s.replace(/ORDER BY filed_at, id\s*$/, ''); // what-if: no sort
-          if (variant === 'direct' && /^INSERT INTO complaint_facts/.test(s))
-            s = s.replace('FROM extract_complaints', 'FROM extract_complaints_csv'); // what-if: read the CSV in the INSERT
-          await step(`${t}: ${s.slice(0, 60).replace(/\s+/g, ' ')}`, s, only(s));
-        }
-      }
-      for (const t of ['extract_complaints', 'extract_traders', 'extract_adr_bodies', 'traders_changed', 'adr_bodies_changed'])
-        await step(`DROP ${t}`, `DROP TABLE IF EXISTS ${t}`);
-      steps.push(['(before COMMIT)', 0]);
-      steps.commitFrom = performance.now();
-    });
-    steps.push(['COMMIT', performance.now() - steps.commitFrom]);
-    const tc = performance.now();
-    await db.write(async (q) => {
-      await q('CHECKPOINT');
-    });
-    steps.push(['CHECKPOINT (after)', performance.now() - tc]);
-    const total = performance.now() - t0;
-    await db.close();
-    rows.push([`── ${label}`, fmt(total, 0)]);
-    for (const [name, ms] of steps) if (name !== '(before COMMIT)') rows.push([`   ${name}`, fmt(ms, 0)]);
-  };
   if (!args.incrementsOnly) {
-    await replay('first build (a new store file, as at start-up)', { full: false, file: csv.file, fresh: true });
-    await replay('rebuild (full=true) on the store', { full: true, file: csv.file });
-    await replay('what-if: rebuild deleting every row of complaint_facts instead', { full: true, file: csv.file, variant: 'delete-rows' });
-    await replay('what-if: rebuild without ORDER BY filed_at, id', { full: true, file: csv.file, variant: 'no-order' });
-    await replay('what-if: rebuild, the INSERT reading the CSV (ids only in the temp table)', {
-      full: true,
-      file: csv.file,
-      variant: 'direct',
-    });
+    rows.push(...(await replay('first build (full, a new store file, as at start-up)', 'full', full.files, { fresh: true })));
+    rows.push(...(await replay('rebuild (full) on the store', 'full', full.files)));
   }
-  await replay('increment: 1 % of the rows (every 100th id: spread over all row groups)', { full: false, file: onePct });
-  await replay('increment: no rows', { full: false, file: empty });
-  await replay('what-if: increment of no rows, traders and ADR bodies left as they are', {
-    full: false,
-    file: empty,
-    variant: 'no-reference',
-  });
-  log(table(['publication step (DuckDB, copy of the store)', 'ms'], rows));
+  rows.push(...(await replay('increment: 1 % of the rows (every 100th id)', 'incremental', onePct)));
+  rows.push(...(await replay('increment: no rows changed', 'incremental', empty.files)));
+  log(table(['publication statement (DuckDB, copy of the store)', 'ms'], rows));
+  rmSync(extractDir, { recursive: true, force: true });
 }
 
 if (!args.noEndpoints) await endpoints();
 if (!args.noEtl) await etl();
-for (const f of [copy, `${copy}.wal`]) rmSync(f, { force: true });
+removeCopy();
