@@ -12,6 +12,12 @@ import { ROOT, api, cpuMs, dbUrl, fmt, sleep, startServer } from './lib.mjs';
 
 // ───────────────────────────── filters ─────────────────────────────
 
+/** The dataset's database: --database, else odr_bench_analytics (10 M) or odr_bench_analytics_<N>. */
+export function datasetName(complaints, database) {
+  if (typeof database === 'string') return database;
+  return complaints === 10_000_000 ? 'odr_bench_analytics' : `odr_bench_analytics_${complaints}`;
+}
+
 /**
  * The 30 filter sets: the API query and the same condition as SQL on `complaints`
  * (`[['x = $', v]]`; `= ANY($)` for lists). Values picked so they mean the same at any size.

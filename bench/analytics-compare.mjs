@@ -41,6 +41,7 @@ import {
   ENDPOINTS,
   analyticsTarget,
   changeOnePercent,
+  datasetName,
   duckdbBytes,
   filterSets,
   gitCommit,
@@ -65,12 +66,7 @@ if (args.help || typeof args.old !== 'string' || typeof args.new !== 'string') {
   process.exit(args.help ? 0 : 2);
 }
 const complaints = num(args.complaints, 10_000_000);
-const database =
-  typeof args.database === 'string'
-    ? args.database
-    : complaints === 10_000_000
-      ? 'odr_bench_analytics'
-      : `odr_bench_analytics_${complaints}`;
+const database = datasetName(complaints, args.database);
 const rounds = num(args.rounds, 2);
 const changeHow = args.change === 'random' ? 'random' : 'recent';
 const only = typeof args.only === 'string' ? new Set(args.only.split(',')) : null;

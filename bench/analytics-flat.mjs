@@ -24,7 +24,7 @@ import { DuckDBInstance, listValue } from '@duckdb/node-api';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { ADR_BODIES } from './analytics-data.mjs';
-import { BENCH_TRADERS, ENDPOINTS, filterSets, round, yearOf } from './analytics-common.mjs';
+import { BENCH_TRADERS, ENDPOINTS, datasetName, filterSets, round, yearOf } from './analytics-common.mjs';
 import { OUT_DIR, dbUrl, fmt, mib, num, parseArgs, summarize, table, whereSql } from './lib.mjs';
 
 /** TRADER_REPLY_DAYS (the servers run with its default). */
@@ -458,12 +458,7 @@ export function differences(flat, apiAnswer, at = '') {
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
   const args = parseArgs(process.argv.slice(2));
   const complaints = num(args.complaints, 100_000);
-  const database =
-    typeof args.database === 'string'
-      ? args.database
-      : complaints === 10_000_000
-        ? 'odr_bench_analytics'
-        : `odr_bench_analytics_${complaints}`;
+  const database = datasetName(complaints, args.database);
   const only = typeof args.only === 'string' ? new Set(args.only.split(',')) : null;
   const pgc = new pg.Client({ connectionString: dbUrl(database) });
   await pgc.connect();

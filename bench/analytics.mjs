@@ -35,6 +35,7 @@ import {
   ENDPOINTS,
   analyticsTarget,
   changeOnePercent,
+  datasetName,
   duckdbBytes,
   filterSets,
   gitCommit,
@@ -79,12 +80,7 @@ if (args.help) {
   process.exit(0);
 }
 const complaints = num(args.complaints, 10_000_000);
-const database =
-  typeof args.database === 'string'
-    ? args.database
-    : complaints === 10_000_000
-      ? 'odr_bench_analytics'
-      : `odr_bench_analytics_${complaints}`;
+const database = datasetName(complaints, args.database);
 const rounds = num(args.rounds, 2);
 const pgRequests = num(args.pgRequests, 10);
 const pgBudgetMs = num(args.pgBudget, 60) * 1000;
