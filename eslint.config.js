@@ -58,6 +58,36 @@ export default tseslint.config(
     },
   },
   { files: ['etl/**'], rules: { 'no-restricted-imports': noImport(['**/api/src/**', '**/dashboard/**'], 'etl/ stands on core/ only') } },
+  // api/src runs the ETL through its public entry and reads analytics only through analytics/.
+  {
+    files: ['api/src/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ regex: String.raw`^(\.\./){2,}etl/(?!index\.js$)`, message: 'api/src imports the ETL from etl/index.js' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['api/src/**'],
+    ignores: ['api/src/analytics/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: String.raw`^(\.\./){2,}etl/(?!index\.js$)`, message: 'api/src imports the ETL from etl/index.js' },
+            {
+              regex: String.raw`(analytics/queries/|core/duckdb/duck-sql\.js$)`,
+              message: 'api/src reads analytics through analytics/analytics.repository.ts',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['dashboard/src/**'],
     rules: {

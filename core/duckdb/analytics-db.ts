@@ -6,12 +6,11 @@
  * queries on its own threads, so no request blocks the event loop. With shared snapshots the same
  * class also opens a published snapshot file read-only (shared-snapshots.ts).
  */
-import { constants, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { constants, mkdirSync, rmSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { sqlPath } from '../paths.js';
 import { compiled, sql, type Row, type Statement } from './duck-sql.js';
 import type { SnapshotSource } from './snapshot-source.js';
 import { STORE_SCHEMA } from './store-schema.js';
@@ -25,11 +24,9 @@ export type Params = Record<string, DuckDBValue>;
  */
 export interface Query {
   <R>(statement: Statement<R>): Promise<R[]>;
+  /** Text: for the store's own housekeeping and for tests' oracle queries; the app composes. */
   (text: string, params?: Params): Promise<Row[]>;
 }
-
-/** A query file of sql/duckdb/ (the API's statistics; the ETL and the schema are composed in code). */
-export const duckdbSql = (name: string) => readFileSync(sqlPath('duckdb', name), 'utf8');
 
 /** A query run on one connection: rows as plain JS values (BIGINT → number when safe). */
 export async function query(conn: DuckDBConnection, text: string, params?: Params | DuckDBValue[]): Promise<Row[]> {

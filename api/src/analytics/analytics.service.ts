@@ -25,7 +25,8 @@ import {
   trendAnswer,
   trendIncomplete,
 } from './answer-mapping.js';
-import { AnswerCache, type DataChange } from './snapshot-cache.js';
+import type { PublishedChange } from '../../../etl/index.js';
+import { AnswerCache } from './snapshot-cache.js';
 
 export { AnalyticsNotBuilt } from './analytics.repository.js';
 export { asOfFor, MIN_CLOSED_FOR_RATES, MIN_PEERS, periodOf } from './answer-mapping.js';
@@ -57,7 +58,7 @@ export class AnalyticsService {
   }
 
   /** After a publication: recompute the unfiltered views ahead of the first reader when it is due (snapshot-cache.ts). */
-  async prewarmAfter(change: DataChange): Promise<void> {
+  async prewarmAfter(change: PublishedChange): Promise<void> {
     if (this.cache.prewarmDue(change)) await this.prewarm();
   }
 

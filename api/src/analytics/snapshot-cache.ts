@@ -7,6 +7,7 @@
  * publication) neither reads nor fills what is kept.
  */
 import { LRUCache } from 'lru-cache';
+import type { PublishedChange } from '../../../etl/index.js';
 import type { CloseBuckets } from './close-quantiles.js';
 
 /** Answers kept per data version (small JSON documents). */
@@ -14,11 +15,6 @@ export const CACHE_ENTRIES = 1000;
 /** Prewarm at most this often when only deadlines passed. */
 export const PREWARM_EVERY_MS = 5 * 60_000;
 
-/** What a publication changed: any figure (dataChanged), or complaints themselves (rowsChanged). */
-export interface DataChange {
-  dataChanged: boolean;
-  rowsChanged: boolean;
-}
 
 /** The answers of the newest data version seen, least recently used first out. */
 export class AnswerCache {
@@ -56,7 +52,7 @@ export class AnswerCache {
    * every run), at most every PREWARM_EVERY_MS: a short ETL_CRON must not mean a machine busy
    * re-computing figures nobody asked for. A yes counts as a prewarm from now.
    */
-  prewarmDue(change: DataChange, now = Date.now()): boolean {
+  prewarmDue(change: PublishedChange, now = Date.now()): boolean {
     if (!change.dataChanged) return false;
     if (!change.rowsChanged && now - this.lastPrewarm < PREWARM_EVERY_MS) return false;
     this.lastPrewarm = now;
