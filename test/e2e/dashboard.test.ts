@@ -301,13 +301,22 @@ describe('dashboard e2e', () => {
       'at least 10 closed',
       'fewer than 5 peers',
       'RETENTION_MONTHS',
+      'Directive 2013/11/EU',
+      'Art. 19(3)',
     ])
       expect(en).toContain(words);
     await shot('about');
     await page.click('[data-testid="lang-switch"]');
     await expect.poll(() => new URL(page.url()).searchParams.get('lang')).toBe('it');
     const it = (await about.textContent()) ?? '';
-    for (const words of ['Tasso di risoluzione = risolti / chiusi', 'Termini di legge', '21 giorni', 'meno di 5 pari', 'RETENTION_MONTHS'])
+    for (const words of [
+      'Tasso di risoluzione = risolti / chiusi',
+      'Termini di legge',
+      '21 giorni',
+      'meno di 5 pari',
+      'RETENTION_MONTHS',
+      'Fonti normative',
+    ])
       expect(it).toContain(words);
   });
 });

@@ -157,7 +157,7 @@ const en = {
     'Values leave the API unrounded and are rounded only for display. A ratio whose denominator is 0 is shown as “—”. Trends bucket complaints by filing month; the month holding the as-of time is incomplete and drawn dashed.',
   'about.deadlines': 'Legal deadlines',
   'about.d.reply':
-    'The trader replies within 10 days of receiving the complaint (Regulation 2025/2647: 20 working days, silence = refusal).',
+    'The trader replies within 10 days of receiving the complaint (Directive (EU) 2025/2647: 20 working days, silence = refusal).',
   'about.d.agree': 'The parties agree on an ADR body within 30 days of filing, otherwise the complaint is closed without agreement.',
   'about.d.accept': 'The ADR body accepts or refuses the dispute within 21 days (3 weeks) of receipt.',
   'about.d.outcome':
@@ -176,6 +176,15 @@ const en = {
   'about.closedTerm': 'Closed and resolved',
   'about.adrTerm': 'ADR measures',
   'about.roundingTerm': 'Rounding, empty ratios and trends',
+  'about.sources': 'Legal sources',
+  'about.src.odr':
+    'Regulation (EU) No 524/2013 on online dispute resolution for consumer disputes: the ODR platform (2016 – July 2025), what a complaint carries (Annex), the trader’s reply and the agreement on an ADR body (Art. 9), and the erasure of personal data six months after a dispute is concluded (Art. 12(4)).',
+  'about.src.adr':
+    'Directive 2013/11/EU on alternative dispute resolution for consumer disputes: the grounds on which an ADR body may refuse a dispute, and the three weeks to say so (Art. 5(4)); the 90 days for its outcome (Art. 8(e)); the activity reports of ADR bodies, yearly (Art. 7(2)) and every two years to the competent authority (Art. 19(3)), which the ADR body report follows.',
+  'about.src.adr2025':
+    'Directive (EU) 2025/2647, amending Directive 2013/11/EU after the ODR platform closed: the trader replies to an ADR body within 20 working days, and silence counts as refusal.',
+  'about.src.classification':
+    'Commission Recommendation 2010/304/EU on the harmonised classification and reporting of consumer complaints: the types of complaint (problems) and the markets (sectors).',
   // [en] --- countries view (Countries.svelte) ---
   'countries.options': 'Map options',
   'countries.side': 'Side',
@@ -524,7 +533,7 @@ const it: Record<MessageKey, string> = {
     'I valori escono dall’API non arrotondati e sono arrotondati solo per la visualizzazione. Un rapporto con denominatore 0 è mostrato come «—». Gli andamenti raggruppano i reclami per mese di presentazione; il mese che contiene la data di aggiornamento è incompleto ed è tratteggiato.',
   'about.deadlines': 'Termini di legge',
   'about.d.reply':
-    'Il professionista risponde entro 10 giorni dal ricevimento del reclamo (regolamento 2025/2647: 20 giorni lavorativi, il silenzio vale come rifiuto).',
+    'Il professionista risponde entro 10 giorni dal ricevimento del reclamo (direttiva (UE) 2025/2647: 20 giorni lavorativi, il silenzio vale come rifiuto).',
   'about.d.agree':
     'Le parti concordano un organismo ADR entro 30 giorni dalla presentazione, altrimenti il reclamo è chiuso senza accordo.',
   'about.d.accept': 'L’organismo ADR accetta o rifiuta la controversia entro 21 giorni (3 settimane) dalla ricezione.',
@@ -544,6 +553,15 @@ const it: Record<MessageKey, string> = {
   'about.closedTerm': 'Chiusi e risolti',
   'about.adrTerm': 'Misure ADR',
   'about.roundingTerm': 'Arrotondamenti, rapporti vuoti e andamenti',
+  'about.sources': 'Fonti normative',
+  'about.src.odr':
+    'Regolamento (UE) n. 524/2013 relativo alla risoluzione delle controversie online dei consumatori: la piattaforma ODR (2016 – luglio 2025), il contenuto di un reclamo (allegato), la risposta del professionista e l’accordo su un organismo ADR (art. 9), e la cancellazione dei dati personali sei mesi dopo la conclusione della controversia (art. 12, par. 4).',
+  'about.src.adr':
+    'Direttiva 2013/11/UE sulla risoluzione alternativa delle controversie dei consumatori: i motivi per cui un organismo ADR può rifiutare una controversia, e le tre settimane per comunicarlo (art. 5, par. 4); i 90 giorni per l’esito (art. 8, lettera e); le relazioni di attività degli organismi ADR, annuali (art. 7, par. 2) e biennali all’autorità competente (art. 19, par. 3), che la relazione dell’organismo ADR segue.',
+  'about.src.adr2025':
+    'Direttiva (UE) 2025/2647, che modifica la direttiva 2013/11/UE dopo la chiusura della piattaforma ODR: il professionista risponde all’organismo ADR entro 20 giorni lavorativi, e il silenzio vale come rifiuto.',
+  'about.src.classification':
+    'Raccomandazione 2010/304/UE della Commissione sulla classificazione armonizzata e la segnalazione dei reclami dei consumatori: i tipi di reclamo e i mercati (settori).',
   // [it] --- countries view (Countries.svelte) ---
   'countries.options': 'Opzioni della mappa',
   'countries.side': 'Lato',
