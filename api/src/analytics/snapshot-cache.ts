@@ -15,7 +15,6 @@ export const CACHE_ENTRIES = 1000;
 /** Prewarm at most this often when only deadlines passed. */
 export const PREWARM_EVERY_MS = 5 * 60_000;
 
-
 /** The answers of the newest data version seen, least recently used first out. */
 export class AnswerCache {
   private readonly answers: LRUCache<string, object>;
