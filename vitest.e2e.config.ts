@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 240_000,
     fileParallelism: false,
+    // A page on a busy 2-core machine may take seconds to settle: a poll that gives up after
+    // vitest's default second fails a view that is merely slow (seen on the traders' phone test).
+    expect: { poll: { timeout: 10_000 } },
     pool: 'forks',
   },
 });
