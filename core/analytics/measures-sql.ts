@@ -76,8 +76,8 @@ export function selected<T extends Readonly<Record<string, Expr<unknown>>>>(expr
  * medianDaysToClose and p90DaysToClose (percentile_cont over closed complaints) as one DuckDB
  * aggregate over the integer close_us: for trader_years, which reads each row once anyway. The
  * API's views get the same figures from their groups' close histograms (close-quantiles.ts):
- * quantile_cont gathers and sorts every value (90–140 ms by sector at 10 M complaints). Over the
- * integer, then divided into days: ~2× faster than over DOUBLE days.
+ * quantile_cont gathers and sorts every value, most of a request's time. Over the integer, then
+ * divided into days: much faster than over DOUBLE days.
  */
 export const CLOSE_QUANTILE_AGGREGATES = {
   medianDaysToClose: sql<number | null>`quantile_cont(close_us, [0.5, 0.9])[1] / 86400e6`,

@@ -135,7 +135,7 @@ export class AnalyticsDb implements SnapshotSource {
     let writer = await connect();
     // A store written by another schema version is deleted: the next run rebuilds it. The file
     // itself goes, not just its tables: dropped tables leave their bytes in the file's free
-    // blocks, and an older schema may have held what must not stay (free text, issue 17).
+    // blocks, and an older schema may have held what must not stay (free text: personal data).
     const version = await queryOn(writer)(sql<{ v: string | null }>`SELECT max(schema_version) AS v FROM snapshot`).then(
       (r) => String(r[0]?.v ?? expected),
       () => '',

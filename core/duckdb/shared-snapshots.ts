@@ -175,7 +175,7 @@ export class SharedSnapshots implements SnapshotSource {
   /**
    * Keeps the newest file and the one before it (instances may still be swapping to it), unless
    * an older schema wrote that one: it may hold what the newer schema no longer keeps (free
-   * text, issue 17), so it goes at once; an instance swapping to it takes the newest next poll.
+   * text: personal data), so it goes at once; an instance swapping to it takes the newest next poll.
    */
   private async prune(newest: number): Promise<void> {
     const now = Date.now();

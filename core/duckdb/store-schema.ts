@@ -5,10 +5,9 @@
  * version from these statements (etl/plan.ts): a change here rebuilds the store.
  *
  * The coded columns are ENUMs of domain.md's code lists ('' stands for "none" in the optional
- * ones). DuckDB stores an ENUM as a one-byte integer: grouping and filtering on it beat the same
- * text column (at 10 M rows: grouping by sector 74 → 42 ms, a filter on one sector 32 → 17 ms;
- * writing four such columns 3.6 → 1.9 s, measured), and a small integer range lets DuckDB
- * aggregate into a perfect hash table. The free-form code (source) stays text; the ADR body is a
+ * ones). DuckDB stores an ENUM as a one-byte integer: grouping, filtering and writing it all beat
+ * the same text column (see bench/RESULTS.md), and a small integer range lets DuckDB aggregate
+ * into a perfect hash table. The free-form code (source) stays text; the ADR body is a
  * key (adr_body_keys). No free text ever comes here (the discontinuation's note is personal
  * data: only its reason code does).
  */
@@ -65,8 +64,8 @@ const table = (name: string, columns: readonly RawBuilder<unknown>[]) => sql`CRE
 /** The store's tables, in the order they are created. */
 export const STORE_TABLES = {
   complaint_facts: table('complaint_facts', [
-    // Only what the analytics read: every column costs the full run its compression (not keeping
-    // the 21 raw milestones the flags are derived from: 13.1 → 10.5 s to sort and store 10 M rows).
+    // Only what the analytics read: every column costs the full run its compression (so the 21 raw
+    // milestones the flags are derived from are not kept).
     sql`id                  BIGINT NOT NULL`,
     sql`source              VARCHAR NOT NULL`,
     sql`filed_at            TIMESTAMP NOT NULL`, // UTC
@@ -76,9 +75,8 @@ export const STORE_TABLES = {
     sql`problem             problem_code NOT NULL`,
     sql`stage               stage_code NOT NULL`,
     sql`status              status_code NOT NULL`,
-    // The optional codes hold '' rather than NULL: one NULL in a text column makes DuckDB group
-    // and filter it 5–8× slower (closure at 10 M rows: 155 ms to group with NULLs, 20 without,
-    // filtering 105 ms against 19). Filters never ask for '': a code is never empty.
+    // The optional codes hold '' rather than NULL: one NULL in a column makes DuckDB group and
+    // filter it several times slower. Filters never ask for '': a code is never empty.
     sql`closure             closure_code NOT NULL`,
     sql`trader_decision     decision_code NOT NULL`,
     sql`adr_body_key        USMALLINT NOT NULL`, // adr_body_keys' integer for the ADR body; 0 when none
@@ -89,8 +87,7 @@ export const STORE_TABLES = {
     sql`due_at              TIMESTAMP`, // x_overdue is judged against it on every run
     // Derived once here so that every query reads the same numbers (domain.md §4).
     // Microseconds from filing to the closing event (days: / 86 400 000 000); null while open. An
-    // integer: quantile_cont gathers and sorts it ~2× faster than DOUBLE days (by sector at 10 M
-    // rows 240 → 134 ms, by month 299 → 148 ms).
+    // integer: quantile_cont gathers and sorts it much faster than DOUBLE days.
     sql`close_us            BIGINT`,
     // ADR conclusion − receipt in integer microseconds: summed exactly, so an average is the same
     // whatever order rows and groups are added in (a full run and increments number classes apart).
@@ -100,8 +97,8 @@ export const STORE_TABLES = {
     sql`x_cross_border      UTINYINT NOT NULL`,
     sql`x_overdue           UTINYINT NOT NULL`, // open and past its deadline at snapshot.finished_at (reset every run)
     // The UTC period of filing, numbered: year, year·4 + quarter − 1, year·12 + month − 1. The
-    // trend groups by them: small integer ranges go to a perfect hash table (by month at 10 M
-    // rows 67 → 23 ms against DATE columns); date_trunc per row and request cost more still.
+    // trend groups by them: small integer ranges go to a perfect hash table, which DATE columns
+    // do not; date_trunc per row and request cost more still.
     sql`filed_month         USMALLINT NOT NULL`,
     sql`filed_quarter       USMALLINT NOT NULL`,
     sql`filed_year          USMALLINT NOT NULL`,
@@ -115,14 +112,14 @@ export const STORE_TABLES = {
     // (a byte per ENUM), so four ENUMs in one key no longer fit: the class carries them. The
     // coarse close bucket makes the same count the quantiles' histogram: one scan, not two.
     sql`x_class             USMALLINT NOT NULL`,
-    // trader_keys' integer for the trader: a filter or grouping on it costs ~6 ms where the id's
-    // text costs ~60 ms at 10 M rows, and storing the text cost a full run 1.8 s; queries join
-    // trader_keys for the ids of the few traders they list.
+    // trader_keys' integer for the trader: a filter or grouping on it costs a fraction of the
+    // id's text, and storing the text would slow the full run; queries join trader_keys for the
+    // ids of the few traders they list.
     sql`trader_key          INTEGER NOT NULL`,
     // The measures' 0/1 flags packed in one integer, bit k = flag k of core/flags.ts (overdue, the
     // last, as x_overdue). A set of rows shares a few dozen values: the measures count rows per
-    // value first and sum those few groups, 2–4× faster than summing fifteen flag columns over
-    // every row (the summary's measures at 10 M rows 97 → 34 ms, by month 200 → 43 ms).
+    // value first and sum those few groups, several times faster than summing fifteen flag
+    // columns over every row.
     sql`x_bits              USMALLINT NOT NULL`,
   ]),
   // complaint_facts.x_class: the flag classes seen so far (the ETL adds new ones; a number is never
@@ -141,8 +138,8 @@ export const STORE_TABLES = {
   // it without looking at any row. close_cc: its coarse bucket (a run of buckets), which the flag
   // classes carry.
   close_buckets: sql`CREATE TABLE IF NOT EXISTS close_buckets (close_cb USMALLINT NOT NULL, lo_us BIGINT NOT NULL, point_us BIGINT, close_cc USMALLINT NOT NULL)`,
-  // close_buckets as lists that complaint_facts' insert looks up by index per row, where a join
-  // cost ~0.5 s per full run: close_cb by hour bucket + 1, close_cc by close_cb + 1.
+  // close_buckets as lists that complaint_facts' insert looks up by index per row, cheaper than a
+  // join on every full run: close_cb by hour bucket + 1, close_cc by close_cb + 1.
   close_bucket_map: sql`CREATE TABLE IF NOT EXISTS close_bucket_map (by_hour USMALLINT[] NOT NULL, coarse USMALLINT[] NOT NULL)`,
   // A stable integer per ADR body, from 1, as trader_keys.
   adr_body_keys: sql`CREATE TABLE IF NOT EXISTS adr_body_keys (adr_body_id VARCHAR NOT NULL, adr_body_key USMALLINT NOT NULL)`,

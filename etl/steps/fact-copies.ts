@@ -1,8 +1,8 @@
 /**
  * Copies of some of complaint_facts' rows, so that what concerns them alone reads a small table.
  * A full run builds each copy whole; an increment replaces the extracted complaints' rows with
- * their current ones where they belong (rebuilding from complaint_facts instead read every row
- * group's every column for a few per cent of the rows: 0.8 s at 10 M complaints).
+ * their current ones where they belong (rebuilding from complaint_facts instead would read every
+ * row group's every column for a few per cent of the rows).
  */
 import { sql, type RawBuilder } from '../../core/duckdb/duck-sql.js';
 import type { Step } from '../step.js';
@@ -52,7 +52,7 @@ export const [openFacts, openFactsUpdate] = factCopy('open_facts', sql`status = 
  * adr_facts: the cases that reached an ADR body (agreed_at set: 2–3 % of all): the ADR report,
  * which counts the cases a body received, and the ADR durations and discontinuation reasons of
  * the summary and outcomes, which would otherwise read a mostly empty column of every row
- * (summing adr_us cost the summary's scan 12 of 38 ms at 10 M rows, measured).
+ * (summing adr_us over every row would be a large share of the summary's scan).
  */
 export const [adrFacts, adrFactsUpdate] = factCopy('adr_facts', sql`agreed_at IS NOT NULL`);
 
@@ -61,10 +61,9 @@ export const [adrFacts, adrFactsUpdate] = factCopy('adr_facts', sql`agreed_at IS
  * bucket: those need no row read), in the columns the filters and the grouped views read,
  * sorted by close_cb. The days-to-close quantiles read the buckets their ranks fall in here: a
  * sorted table lets a bucket's rows be read from the few row groups that hold it (their min/max
- * tell DuckDB which) instead of from every row of complaint_facts. At 10 M complaints reading the
- * values of a set whose median falls inside a range went from 52 to 11 ms. Leaving out the
- * one-value buckets (the automatic closure at 30 days: 72 % of the bench's closed cases) keeps
- * the copy at ~3 M rows, cheap to write. The rows are a macro of the store that the increment
+ * tell DuckDB which) instead of from every row of complaint_facts, several times faster. Leaving
+ * out the one-value buckets (e.g. the automatic closure at 30 days, most of the closed cases)
+ * keeps the copy small, cheap to write. The rows are a macro of the store that the increment
  * reuses (closed_facts_update); it appends them at the end, unsorted, and the next full run sorts
  * them in.
  */

@@ -12,8 +12,8 @@ import { EVERY_RUN, type Step } from '../step.js';
 
 /**
  * Two deletes rather than `all OR EXISTS (…)`: with the OR, DuckDB probes every row of
- * trader_years (~0.1 s per increment even when nothing was touched); the join reads only the
- * pairs. units: one row is a flag group of one (the measures sum flag groups; grouping 350 000
+ * trader_years on every increment, even when nothing was touched; the join reads only the
+ * pairs. units: one row is a flag group of one (the measures sum flag groups; grouping the
  * trader-years by their flags first would not shrink them), so measures and median take one
  * pass, grouped by the integer trader_key (the text id is joined to the few result rows). picks:
  * the sector as text, so that ties go alphabetically (an ENUM sorts in its list's order).

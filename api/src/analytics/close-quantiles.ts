@@ -1,7 +1,7 @@
 /**
  * medianDaysToClose and p90DaysToClose (domain.md §4: percentile_cont over the closed complaints,
- * linearly interpolated) without gathering and sorting every value as quantile_cont does (90–140 ms
- * by sector at 10 M complaints, most of a request's time).
+ * linearly interpolated) without gathering and sorting every value as quantile_cont does (most of
+ * a request's time).
  *
  * complaint_facts.close_cb puts each closed case's close_us (microseconds to close) in one of
  * about two hundred ordered ranges, and close_buckets joins runs of those into a dozen or so

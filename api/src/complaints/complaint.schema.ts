@@ -208,7 +208,7 @@ export const ID_RULE = '1–100 letters, digits or . _ : - (starting with a lett
 export const referenceId = (what: string) => z.string().trim().regex(ID_PATTERN, `${what} must be ${ID_RULE}`);
 
 const at = dateTime;
-/** A code; the input is not echoed (it used to be free text, which may name the consumer). */
+/** A code; the input is not echoed (a client may still send free text here, which may name the consumer). */
 const discontinuedReason = z.enum(DISCONTINUED_REASON_CODES as [DiscontinuedReason, ...DiscontinuedReason[]], {
   error: (i) => (i.input === undefined ? 'is required' : `must be one of ${DISCONTINUED_REASON_CODES.join(', ')} (free text goes in note)`),
 });

@@ -2,13 +2,12 @@
  * The registry's filters (without `q`: free text never reaches analytics) as one boolean SQL
  * expression over the facts tables, with every value a bound parameter, except trader and ADR body
  * ids: they are matched by their integer keys (trader_key, adr_body_key: looked up first, see
- * keyedIdsOf and keysOf), written inline, which DuckDB compares ten times faster than the text.
+ * keyedIdsOf and keysOf), written inline, which DuckDB compares much faster than the text.
  *
  * The coded columns are ENUMs (sql/duckdb/schema.sql): a value is cast to the column's type, so
- * DuckDB compares one-byte codes instead of casting every row to text (one sector at 10 M rows:
- * 34 → 18 ms); several values compare their enum_code, as `IN` over ENUM values casts every row
- * to text too (three countries: 59 → 31 ms, measured). The edge has checked every code against
- * its list, so the casts cannot fail.
+ * DuckDB compares one-byte codes instead of casting every row to text, much faster (see
+ * bench/RESULTS.md); several values compare their enum_code, as `IN` over ENUM values casts every
+ * row to text too. The edge has checked every code against its list, so the casts cannot fail.
  */
 import { list, sql, type RawBuilder, type Statement } from '../../../../core/duckdb/duck-sql.js';
 import type { Scope } from '../../access/scope.js';
@@ -99,8 +98,7 @@ export function filtersWhere(f: AnalyticsFilters, scope: Scope | undefined, keys
           : sql`enum_code(${c}) IN (${list(values.map((v) => sql`enum_code(${coded(v)})`))})`,
       );
     } else {
-      // Several: list_contains, which DuckDB evaluates ~3× faster than `IN (…)` on a text column
-      // (three sectors at 10 M rows: 22 against 67 ms).
+      // Several: list_contains, which DuckDB evaluates much faster than `IN (…)` on a text column.
       parts.push(values.length === 1 ? sql`${c} = ${values[0]!}` : sql`list_contains([${list(values.map((v) => sql`${v}`))}], ${c})`);
     }
   }

@@ -15,8 +15,8 @@ export interface RankedTraderRow {
 
 /** Step 1: the first `limit` traders by complaints (ties by id). */
 export function rankedTraders(where: Where, limit: number): Statement<RankedTraderRow> {
-  // Ranked by a count per trader_key alone (an integer: a perfect hash table; grouping 50 000
-  // traders' text costs twice as much); the ids and names are joined to the listed ones, so the
+  // Ranked by a count per trader_key alone (an integer: a perfect hash table, much cheaper than
+  // grouping the traders' text); the ids and names are joined to the listed ones, so the
   // filters only ever see complaint_facts' columns.
   return sql<RankedTraderRow>`WITH counted AS (
   SELECT trader_key, count(*) AS n
@@ -39,6 +39,6 @@ LIMIT ${limit}`;
 export function listedTraders(where: Where, keys: readonly number[]): Where {
   // The range check goes first: DuckDB tests `IN` over 50 values row by row, a range costs
   // little, and where the listed keys lie close together (keys are given in id order) it spares
-  // most of them (the bench's 10 M rows: p50 67 → 54 ms, p95 157 → 118 ms; no loss when they do not).
+  // most of them (see bench/RESULTS.md; no loss when they do not).
   return sql`(${where}) AND trader_key BETWEEN ${keyLiteral(Math.min(...keys))} AND ${keyLiteral(Math.max(...keys))} AND trader_key IN (${list(keys.map(keyLiteral))})`;
 }
