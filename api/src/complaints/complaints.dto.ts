@@ -23,7 +23,7 @@ export const ingestSummary = z
     duplicates: z.number().int(),
     phases: z.object({ parseMs: z.number(), validateMs: z.number(), copyMs: z.number(), mergeMs: z.number() }).meta({
       description:
-        'milliseconds spent reading and parsing, validating, copying into PostgreSQL and merging; validation runs while the previous chunk is copied and merged, so the phases add up to more than the wall time',
+        'milliseconds spent reading and parsing, validating (both before the transaction opens), copying into PostgreSQL and merging (inside it)',
     }),
   })
   .meta({ id: 'IngestSummary' });

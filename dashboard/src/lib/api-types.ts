@@ -1111,7 +1111,7 @@ export interface components {
             batchId: string;
             duplicates: number;
             inserted: number;
-            /** @description milliseconds spent reading and parsing, validating, copying into PostgreSQL and merging; validation runs while the previous chunk is copied and merged, so the phases add up to more than the wall time */
+            /** @description milliseconds spent reading and parsing, validating (both before the transaction opens), copying into PostgreSQL and merging (inside it) */
             phases: {
                 copyMs: number;
                 mergeMs: number;
