@@ -524,6 +524,24 @@ describe('bulk errors over HTTP carry the physical line and the field', () => {
     expect(a.body.details).toHaveLength(3);
   });
 
+  it('an upload without a complaint → 422 saying it is empty; recorded as a rejected batch', async () => {
+    for (const body of ['', '\n\n']) {
+      const a = await api.ndjson(body);
+      expectError(a, 422);
+      expect(a.body.message).toMatch(/holds no complaint/);
+      expect(a.body.details).toEqual([expect.objectContaining({ field: '(body)' })]);
+    }
+    const header = await api.csv(csv(MIN_CSV_HEADER, []));
+    expectError(header, 422);
+    expect(header.body.message).toMatch(/holds no complaint.*header row and one row per complaint/);
+    const batches = await app.store.db
+      .selectFrom('ingest_batches')
+      .select(['status', 'received'])
+      .where('error', 'like', '%holds no complaint%')
+      .execute();
+    expect(batches).toEqual(Array.from({ length: 3 }, () => ({ status: 'rejected', received: 0 })));
+  });
+
   it('CSV: header problems on line 1, row problems on their line, by column', async () => {
     const h = await api.csv(csv([...MIN_CSV_HEADER, 'colour'], [minCsvRow()]));
     expectError(h, 422);

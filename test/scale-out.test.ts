@@ -173,4 +173,29 @@ describe.skipIf(!PG_BIN)('two instances sharing one PostgreSQL and one DATA_DIR'
     expect(sa).toEqual(sb);
     expect(sa.asOf.complaints).toBe(await stored());
   }, 90_000);
+
+  it('without SNAPSHOT_DIR a second instance on the same DATA_DIR stops at start-up, saying what to do', async () => {
+    // A case store of their own: the pair above holds the ETL lock of theirs.
+    await cluster.createDatabase('alone');
+    const alone = mkdtempSync(path.join(tmpdir(), 'odr-one-instance-'));
+    const first = new ServerProcess(cluster.url('alone'), { DATA_DIR: alone });
+    const second = new ServerProcess(cluster.url('alone'), { DATA_DIR: alone });
+    try {
+      await first.start();
+      const failed = await second.start().then(
+        () => null,
+        (err: Error) => err.message,
+      );
+      expect(failed, 'the second instance started').not.toBeNull();
+      expect((await second.exit).code).toBe(1);
+      expect(second.log).toMatch(/could not start: the analytics store \S+analytics\.duckdb is in use by another process/);
+      expect(second.log).toMatch(/give every one the same SNAPSHOT_DIR.*give it a different DATA_DIR/);
+      expect(second.log).not.toMatch(/IO Error|Conflicting lock/);
+      // The first goes on serving.
+      expect((await first.fetch('/api/health')).status).toBe(200);
+    } finally {
+      for (const app of [first, second]) if (app.child && app.child.exitCode === null) await app.kill9();
+      rmSync(alone, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

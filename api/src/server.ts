@@ -107,6 +107,8 @@ export async function createApp(deps: AppDeps, opts: { dashboardDir?: string } =
   const app = await NestFactory.create<NestExpressApplication>(AppModule.register(deps), {
     bodyParser: false,
     logger: new PinoNestLogger(deps.logger),
+    // A failure while wiring (a store in use, say) reaches main's message instead of an abort.
+    abortOnError: false,
   });
   app.disable('x-powered-by');
   app.use(securityHeaders());

@@ -37,6 +37,21 @@ export async function openAnalyticsStores(
     const shared = await SharedSnapshots.open(config.snapshotDir, { memoryLimit: config.duckdbMemoryLimit, schemaVersion, onError });
     return { source: shared, work: perRunWorkStore(config.duckdbPath, { memoryLimit: config.duckdbMemoryLimit, schemaVersion }), shared };
   }
-  const db = await AnalyticsDb.open(config.duckdbPath, { memoryLimit: config.duckdbMemoryLimit, schemaVersion });
+  const db = await AnalyticsDb.open(config.duckdbPath, { memoryLimit: config.duckdbMemoryLimit, schemaVersion }).catch((err: Error) => {
+    throw heldByAnother(err, config.duckdbPath) ?? err;
+  });
   return { source: db, work: residentWorkStore(db), shared: null };
+}
+
+/** The analytics store is held by another process: it says what to do instead of DuckDB's words. */
+export class AnalyticsStoreInUse extends Error {}
+
+function heldByAnother(err: Error, file: string): AnalyticsStoreInUse | null {
+  const lock = /Could not set lock on file.*\(PID (\d+)\)/.exec(err.message);
+  if (!lock) return null;
+  return new AnalyticsStoreInUse(
+    `the analytics store ${file} is in use by another process (PID ${lock[1]}), most likely another instance on the same DATA_DIR. ` +
+      'To run several instances, give every one the same SNAPSHOT_DIR (see docs/operations.md); ' +
+      'to run a separate instance, give it a different DATA_DIR (or DUCKDB_PATH).',
+  );
 }

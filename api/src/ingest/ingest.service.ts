@@ -88,6 +88,18 @@ function humanMessage(i: z.core.$ZodIssue): string {
   return i.message;
 }
 
+/** An upload without a single complaint is a mistake (a wrong file, a cut pipe), not a success. */
+function emptyUpload(format: IngestRequest['format']): ApiError {
+  const expected =
+    format === 'csv'
+      ? 'a header row and one row per complaint'
+      : format === 'parquet'
+        ? 'one row per complaint'
+        : 'one JSON object (a complaint) per line';
+  const message = `the upload holds no complaint: send ${expected}`;
+  return new ApiError(422, `nothing was stored: ${message}`, [{ field: '(body)', message }]);
+}
+
 export class IngestService {
   constructor(
     private readonly store: Store,
@@ -241,6 +253,7 @@ export class IngestService {
       // Writing another feed's source is refused outright, before any line error.
       if (forbidden) throw forbidden;
       if (errorCount > 0) throw this.rejection(req, errors, errorCount, received, batchId);
+      if (received === 0) throw emptyUpload(req.format);
       outcome = await merge();
     } catch (err) {
       if (err instanceof ApiError && (err.statusCode === 422 || err.statusCode === 409)) {
