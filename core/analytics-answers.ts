@@ -105,14 +105,20 @@ export const trendBody = z
   .object({
     asOf,
     interval: z.enum(INTERVALS),
-    items: z.array(
-      z.object({
-        period: z.string().meta({ description: '2024-03, 2024-Q1 or 2024' }),
-        start: z.string().meta({ description: 'first day (UTC)' }),
-        incomplete: z.boolean().meta({ description: 'the period holding asOf: not over yet' }),
-        ...measures.shape,
+    items: z
+      .array(
+        z.object({
+          period: z.string().meta({ description: '2024-03, 2024-Q1 or 2024' }),
+          start: z.string().meta({ description: 'first day (UTC)' }),
+          incomplete: z.boolean().meta({ description: 'the period holding asOf: not over yet' }),
+          ...measures.shape,
+        }),
+      )
+      .meta({
+        description:
+          'every period from `from` (else the first complaint) to `to` (else asOf, and never past it), in time order; ' +
+          'a period without complaints has counts 0 and rates and durations null',
       }),
-    ),
   })
   .meta({ id: 'StatsTrend' });
 

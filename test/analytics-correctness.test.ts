@@ -1129,22 +1129,36 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
     cmp.assertNone();
   });
 
-  it('trend by month, quarter and year; only the period holding asOf is incomplete', async () => {
+  it('trend by month, quarter and year, every period from `from` (or the first complaint) to `to` (or asOf); only the period holding asOf is incomplete', async () => {
     const cmp = new Comparer();
     const formats = { month: 'YYYY-MM', quarter: 'YYYY-"Q"Q', year: 'YYYY' } as const;
+    const steps = { month: '1 month', quarter: '3 months', year: '1 year' } as const;
+    // A period without complaints: counts 0, rates and durations null.
+    const counted = sql.join(MEASURE_COUNTS.map((m) => sql`coalesce(${sql.ref(m)}, 0) AS ${sql.ref(m)}`));
+    const rated = sql.join(MEASURE_NUMBERS.map((m) => sql.ref(m)));
+    let gaps = 0;
     for (const { name, filter } of combos.filter((c) => c.wide)) {
       for (const interval of ['month', 'quarter', 'year'] as const) {
         const s = cmp.at(`trend?interval=${interval}`, name);
-        const bucket = sql`date_trunc(${sql.lit(interval)}, filed_at AT TIME ZONE 'UTC')`;
+        const trunc = (t: RawBuilder<unknown>) => sql`date_trunc(${sql.lit(interval)}, ${t} AT TIME ZONE 'UTC')`;
+        const first = filter.from !== undefined ? trunc(sql`${instant(filter.from)}::timestamptz`) : sql`(SELECT min(b) FROM filed)`;
+        const end =
+          filter.to !== undefined
+            ? sql`least(${instant(filter.to)}::timestamptz - interval '1 microsecond', ${asOf}::timestamptz)`
+            : sql`${asOf}::timestamptz`;
         const [body, rows] = await both(
           s,
           trendBody,
           `/api/v1/stats/trend${queryOf(filter, { interval })}`,
           sql`
-          SELECT to_char(${bucket}, 'YYYY-MM-DD') AS start, to_char(${bucket}, ${sql.lit(formats[interval])}) AS period,
-                 ${bucket} = date_trunc(${sql.lit(interval)}, ${asOf}::timestamptz AT TIME ZONE 'UTC') AS incomplete,
-                 ${measuresSql(asOf)}
-          FROM ${sql.table(FACTS)} WHERE ${whereOf(filter, asOf)} GROUP BY ${bucket}`,
+          WITH filed AS (
+            SELECT ${trunc(sql`filed_at`)} AS b, ${measuresSql(asOf)}
+            FROM ${sql.table(FACTS)} WHERE ${whereOf(filter, asOf)} GROUP BY 1),
+          span AS (SELECT generate_series(${first}, ${trunc(end)}, ${sql.lit(steps[interval])}::interval) AS b
+                   UNION SELECT b FROM filed)
+          SELECT to_char(b, 'YYYY-MM-DD') AS start, to_char(b, ${sql.lit(formats[interval])}) AS period,
+                 b = ${trunc(sql`${asOf}::timestamptz`)} AS incomplete, ${counted}, ${rated}
+          FROM span LEFT JOIN filed USING (b)`,
         );
         if (!body) continue;
         s.same('interval', interval, body.interval);
@@ -1161,11 +1175,13 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
             s.same('incomplete', e.incomplete, i.incomplete);
             compareMeasures(s, e, i);
           },
-          'complaints',
         );
+        gaps += body.items.filter((i) => i.complaints === 0).length;
       }
     }
     cmp.assertNone();
+    // The combinations include sparse filters: some periods must be empty, or zero-filling went untested.
+    expect(gaps).toBeGreaterThan(0);
   });
 
   it('outcomes (shares of closures, decisions, results, grounds, reasons) and overdue by stage', async () => {

@@ -23,7 +23,7 @@ import {
   summaryAnswer,
   tradersAnswer,
   trendAnswer,
-  trendIncomplete,
+  trendAt,
 } from './answer-mapping.js';
 import type { PublishedChange } from '../../../etl/index.js';
 import { AnswerCache } from './snapshot-cache.js';
@@ -92,8 +92,9 @@ export class AnalyticsService {
 
   async trend(query: TrendQuery, scope: Scope = UNRESTRICTED) {
     const { interval, ...f } = query;
-    return trendIncomplete(
+    return trendAt(
       await this.answer(key('trend', query, scope), scope, async (r) => trendAnswer(interval, await r.trend(interval, f, scope))),
+      f,
     );
   }
 

@@ -9,6 +9,7 @@ import {
   BENCHMARK_MEASURES,
   type AdrMeasures,
   type AsOf,
+  type Measures,
   type adrReportBody,
   type benchmarkBody,
   type codeRowsBody,
@@ -124,10 +125,59 @@ export function trendAnswer(interval: Interval, rows: readonly PeriodFigures[]):
   return { interval, items: rows.map(({ start, key: _, ...m }) => ({ period: periodOf(start, interval), start, ...m })) };
 }
 
-/** The trend with the period holding the stamp flagged: judged against this answer's asOf, as a period ends without any data change. */
-export function trendIncomplete(body: KeptTrend & { asOf: AsOf }): TrendAnswer & { asOf: AsOf } {
-  const current = periodOf(body.asOf.finishedAt.slice(0, 10), body.interval);
-  return { ...body, items: body.items.map((i) => ({ ...i, incomplete: i.period === current })) };
+/** A period in which nothing was filed: no complaints, so no rate or duration either. */
+const NOTHING_FILED: Measures = {
+  complaints: 0,
+  crossBorder: 0,
+  crossBorderShare: null,
+  closed: 0,
+  resolved: 0,
+  resolutionRate: null,
+  sentToTrader: 0,
+  traderReplied: 0,
+  traderResponseRate: null,
+  timelyTraderResponseRate: null,
+  adrAgreed: 0,
+  adrAgreementRate: null,
+  medianDaysToClose: null,
+  p90DaysToClose: null,
+  overdue: 0,
+};
+
+const MONTHS_PER: Readonly<Record<Interval, number>> = { month: 1, quarter: 3, year: 12 };
+
+/** The first day (UTC, YYYY-MM-DD) of the period holding `instant`, or of the `k`th period after it. */
+function periodStart(instant: Date, interval: Interval, k = 0): string {
+  const step = MONTHS_PER[interval];
+  const month = Math.floor(instant.getUTCMonth() / step) * step + k * step;
+  return new Date(Date.UTC(instant.getUTCFullYear(), month, 1)).toISOString().slice(0, 10);
+}
+
+/**
+ * The trend as answered at this stamp: every period from `from` (else the first complaint) to `to`
+ * (else the stamp, and never past it: a period that has not begun has no figures yet), those
+ * without complaints as NOTHING_FILED, so a sparse series shows its gaps instead of a line drawn
+ * across them; and the period holding the stamp flagged, as a period ends without any data change.
+ */
+export function trendAt(body: KeptTrend & { asOf: AsOf }, range: { from?: string; to?: string }): TrendAnswer & { asOf: AsOf } {
+  const { interval } = body;
+  const asOf = new Date(body.asOf.finishedAt);
+  const filed = new Map(body.items.map((i) => [i.start, i]));
+  const first = range.from !== undefined ? periodStart(new Date(range.from), interval) : body.items[0]?.start;
+  // `to` is exclusive: its last period holds the instant just before it.
+  const end = range.to !== undefined ? new Date(Math.min(Date.parse(range.to) - 1, asOf.getTime())) : asOf;
+  const last = periodStart(end, interval);
+  const starts = new Set(filed.keys());
+  if (first !== undefined) {
+    const origin = new Date(`${first}T00:00:00Z`);
+    for (let k = 0, start = first; start <= last; start = periodStart(origin, interval, ++k)) starts.add(start);
+  }
+  const current = periodOf(periodStart(asOf, interval), interval);
+  const items = [...starts].sort().map((start) => {
+    const kept = filed.get(start) ?? { period: periodOf(start, interval), start, ...NOTHING_FILED };
+    return { ...kept, incomplete: kept.period === current };
+  });
+  return { ...body, items };
 }
 
 /** Sectors or problems: each code with its label and share of the complaints. */

@@ -1408,6 +1408,7 @@ export interface components {
             asOf: components["schemas"]["AsOf"];
             /** @enum {string} */
             interval: "month" | "quarter" | "year";
+            /** @description every period from `from` (else the first complaint) to `to` (else asOf, and never past it), in time order; a period without complaints has counts 0 and rates and durations null */
             items: {
                 /** @description complaints with adr_body_agreed */
                 adrAgreed: number;

@@ -30,15 +30,13 @@ export function crossBorderSharePoints(
   lang: Lang,
   items: Schemas['StatsTrend']['items'],
 ): (TrendPoint & { crossBorder: number; complaints: number })[] {
-  return items
-    .filter((i) => i.crossBorderShare != null)
-    .map((i) => ({
-      start: i.start,
-      period: i.period,
-      value: i.crossBorderShare ?? 0,
-      incomplete: i.incomplete,
-      crossBorder: i.crossBorder,
-      complaints: i.complaints,
-      tip: `${i.period}: ${formatPercent(lang, i.crossBorderShare)} — ${t(lang, 'words.of', formatNumber(lang, i.crossBorder), formatNumber(lang, i.complaints))}${i.incomplete ? ` (${t(lang, 'chart.incomplete')})` : ''}`,
-    }));
+  return items.map((i) => ({
+    start: i.start,
+    period: i.period,
+    value: i.crossBorderShare,
+    incomplete: i.incomplete,
+    crossBorder: i.crossBorder,
+    complaints: i.complaints,
+    tip: `${i.period}: ${formatPercent(lang, i.crossBorderShare)} — ${t(lang, 'words.of', formatNumber(lang, i.crossBorder), formatNumber(lang, i.complaints))}${i.incomplete ? ` (${t(lang, 'chart.incomplete')})` : ''}`,
+  }));
 }

@@ -11,7 +11,7 @@ import type { Schemas } from './api.js';
 import { describeFilters, filtersFromQuery, previousPeriod, withParams } from './filters.js';
 import { kpiChange, topCodeRows, closureRows, type Summary } from './overview.js';
 
-const point = (period: string, value: number, incomplete = false): TrendPoint => ({
+const point = (period: string, value: number | null, incomplete = false): TrendPoint => ({
   start: `${period}-01`,
   period,
   value,
@@ -40,6 +40,14 @@ describe('chart specs', () => {
     const layers = (spec as { layer: { data: { values: unknown[] }; mark: { strokeDash?: unknown } }[] }).layer;
     expect(layers).toHaveLength(2);
     expect(layers.every((l) => l.data.values.length > 0 && l.mark.strokeDash === undefined)).toBe(true);
+  });
+
+  it('trend: a null value (nothing filed) breaks the line instead of bridging the gap', () => {
+    const vg = compiles(
+      trendSpec([point('2024-01', 0.2), point('2024-02', null), point('2024-03', 0.3)], { x: 'Month', y: 'Share', incomplete: 'i' }),
+    ) as { marks: { type: string; encode: { update: { defined?: { signal: string } } } }[] };
+    const line = vg.marks.find((m) => m.type === 'line');
+    expect(line?.encode.update.defined?.signal).toMatch(/isValid\(datum\["value"\]\)/);
   });
 
   it('bars: sorted longest first, tooltip carries the denominator, Okabe-Ito palette', () => {
@@ -150,6 +158,10 @@ describe('resolution and cross-border specs', () => {
       { start: '2024-01-01', period: '2024-01', complaints: 4, crossBorder: 1, crossBorderShare: 0.25, incomplete: false },
     ] as never);
     expect(points[0]).toMatchObject({ value: 0.25, tip: '2024-01: 25.0% — 1 of 4' });
+    const gap = crossBorderSharePoints('en', [
+      { start: '2024-02-01', period: '2024-02', complaints: 0, crossBorder: 0, crossBorderShare: null, incomplete: false },
+    ] as never);
+    expect(gap[0]).toMatchObject({ period: '2024-02', value: null });
     expect(JSON.stringify(compiles(trendSpec(points, { x: 'Month', y: 'Share', incomplete: 'incomplete' }, { percent: true })))).toContain(
       '.0%',
     );

@@ -27,7 +27,8 @@ export interface TrendPoint {
   /** first day of the period, ISO */
   start: string;
   period: string;
-  value: number;
+  /** null where nothing was filed (a rate over no complaints): the line breaks there */
+  value: number | null;
   /** the period holding asOf, not over yet */
   incomplete: boolean;
   /** the tooltip's text, already formatted */
@@ -44,7 +45,9 @@ export type TrendInterval = keyof typeof X_BY_INTERVAL;
 
 /**
  * A line of counts (or shares) per period; the segment into the incomplete current period is
- * dashed and the point labelled, so a half-month is not read as a drop. Counts get whole-number
+ * dashed and the point labelled, so a half-month is not read as a drop. A null value (a share
+ * over a period without complaints) breaks the line, vega-lite's default for lines: a gap is
+ * shown as a gap, never bridged. Counts get whole-number
  * ticks only. Layers without data are left out: vega would draw an empty, unlabelled mark group
  * (axe: svg-img-alt). `quarterFormat` labels quarters in the chosen language ("Q%q %Y").
  */
