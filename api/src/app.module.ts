@@ -107,7 +107,12 @@ export class AppModule {
           useFactory: (store: Store, config: Config) => new IngestService(store, ingestSettingsOf(config)),
           inject: [STORE, CONFIG],
         },
-        { provide: RegistryService, useFactory: (store: Store) => new RegistryService(store), inject: [STORE] },
+        {
+          provide: RegistryService,
+          useFactory: (store: Store, stores: AnalyticsStores) =>
+            new RegistryService(store, { snapshot: new AnalyticsRepository(stores.source) }),
+          inject: [STORE, ANALYTICS],
+        },
         {
           provide: RegistryExporter,
           useFactory: (store: Store, config: Config) => new RegistryExporter(store, config.dataDir),

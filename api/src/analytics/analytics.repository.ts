@@ -41,6 +41,7 @@ import { overdue, type OverdueRow } from './queries/overdue.js';
 import { summary } from './queries/summary.js';
 import { listedTraders, rankedTraders, type RankedTraderRow } from './queries/traders.js';
 import { trend, type Interval } from './queries/trend.js';
+import { unchangedMatches } from './queries/match-count.js';
 
 export class AnalyticsNotBuilt extends ApiError {
   constructor() {
@@ -81,6 +82,30 @@ export class AnalyticsRepository {
     });
   }
 
+  /**
+   * The registry's exact count of the cases matching `f` in `scope` at `now`: `changedSince` gives,
+   * from the case store, the cases changed since the snapshot's watermark and how many of them
+   * match now; the snapshot counts the others (unchanged since, so as they are now, `overdue`
+   * judged at `now`). Null without a snapshot, or when `changedSince` gives up (another store,
+   * too many changes): the caller counts in the case store.
+   */
+  exactMatches(
+    f: AnalyticsFilters,
+    scope: Scope,
+    now: Date,
+    changedSince: (watermark: { xmin: string; storeId: string }) => Promise<{ ids: string[]; matching: number } | null>,
+  ): Promise<number | null> {
+    return this.source.read(async (q) => {
+      const snapshot = await readSnapshot(q);
+      if (!snapshot) return null;
+      // Read while the snapshot is held: the watermark and the facts are the same snapshot's.
+      const changed = await changedSince({ xmin: snapshot.snapshotXmin, storeId: snapshot.storeId });
+      if (!changed) return null;
+      const reads = new SnapshotReads(q, snapshot, this.closeBuckets);
+      return (await reads.unchangedMatches(f, scope, now, changed.ids)) + changed.matching;
+    });
+  }
+
   /** The ADR bodies the published snapshot knows, by id (none before the first run). */
   adrBodyIds(): Promise<string[]> {
     return this.source.read(async (q) => (await q(adrBodyIds)).map((r) => r.id));
@@ -98,11 +123,17 @@ export class SnapshotReads {
   private run = <R>(statement: Statement<R>): Promise<R[]> => this.q(statement);
 
   /** The filters and the caller's scope as SQL, with the trader and ADR body keys they need looked up in this snapshot. */
-  private async where(f: AnalyticsFilters, scope: Scope): Promise<Where> {
+  private async where(f: AnalyticsFilters, scope: Scope, opts: { overdueAt?: Date } = {}): Promise<Where> {
     const ids = keyedIdsOf(f, scope);
     const keys = async (of: 'trader' | 'adr_body', list: readonly string[]) =>
       new Map(list.length ? (await this.run(keysOf(of, list))).map((r) => [r.id, r.key] as const) : []);
-    return filtersWhere(f, scope, { traders: await keys('trader', ids.traders), adrBodies: await keys('adr_body', ids.adrBodies) });
+    return filtersWhere(f, scope, { traders: await keys('trader', ids.traders), adrBodies: await keys('adr_body', ids.adrBodies) }, opts);
+  }
+
+  /** The snapshot's cases matching `f` at `now` (overdue judged then), except `changedIds`. */
+  async unchangedMatches(f: AnalyticsFilters, scope: Scope, now: Date, changedIds: readonly string[]): Promise<number> {
+    const [row] = await this.run(unchangedMatches(await this.where(f, scope, { overdueAt: now }), changedIds));
+    return row?.n ?? 0;
   }
 
   /** The close buckets of this snapshot's data version: read once per version. */

@@ -31,7 +31,7 @@ export class RegistryController {
   @Access('admin', 'regulator', 'trader', 'adr_body')
   @ApiDoc({
     summary: 'The case registry: filtered, keyset-paged case summaries',
-    description: `Newest first by default. Pass \`nextCursor\` as \`cursor\` for the next page (same sort); pages stay stable while cases arrive. \`total\` is exact up to 10 000 matches (\`totalExact\`), an estimate beyond. Traders see only their own cases, ADR bodies only the cases transmitted to them (filters narrow that, never widen it). ${MASKING_NOTE}`,
+    description: `Newest first by default. Pass \`nextCursor\` as \`cursor\` for the next page (same sort); pages stay stable while cases arrive. \`total\` is exact (\`totalExact: true\`); only with free text (\`q\`), which no index can count, past 10 000 matches it is 10 000 as a lower bound (\`totalExact: false\`). Traders see only their own cases, ADR bodies only the cases transmitted to them (filters narrow that, never widen it). ${MASKING_NOTE}`,
     tags: ['registry'],
     responses: { 200: { description: 'one page of cases', schema: casePage }, ...errorResponses(400) },
   })

@@ -182,8 +182,10 @@ export const casePage = z
   .object({
     items: z.array(caseSummary),
     nextCursor: z.string().nullable().meta({ description: 'pass as cursor for the next page; null on the last page' }),
-    total: z.number().int().meta({ description: 'matches of the filters (exact up to 10 000, an estimate beyond)' }),
-    totalExact: z.boolean(),
+    total: z.number().int().meta({
+      description: 'matches of the filters, exact; with free text (`q`) past 10 000 matches, 10 000 as a lower bound ("more than 10 000")',
+    }),
+    totalExact: z.boolean().meta({ description: 'false only with `q` past 10 000 matches: `total` is then a lower bound' }),
   })
   .meta({ id: 'CasePage' });
 export type CasePage = z.infer<typeof casePage>;

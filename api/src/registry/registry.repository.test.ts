@@ -82,11 +82,14 @@ describe('registry SQL', () => {
     await expect(snapshot(q)).toMatchFileSnapshot(file('page_search'));
   });
 
-  it('capped count and estimate', async () => {
+  it('counts: capped (free text), whole, and the cases changed since a snapshot', async () => {
     await expect(
       snapshot(await compile((r) => r.countUpTo(filters({ stage: 'closed', sector: 'hotels' }), ctx, 10_001))),
     ).toMatchFileSnapshot(file('count'));
-    await expect(snapshot(await compile((r) => r.estimate(filters({ overdue: 'true' }), ctx)))).toMatchFileSnapshot(file('estimate'));
+    await expect(snapshot(await compile((r) => r.count(filters({ overdue: 'true' }), ctx)))).toMatchFileSnapshot(file('count_all'));
+    await expect(
+      snapshot(await compile((r) => r.changedSince('1234', filters({ overdue: 'true', sector: 'hotels' }), ctx, 50_000))),
+    ).toMatchFileSnapshot(file('changed_since'));
   });
 
   it('export page and its events', async () => {

@@ -221,17 +221,42 @@ export class RegistryRepository {
     return row.n;
   }
 
-  /** The planner's estimate of the matches (EXPLAIN, nothing is read). */
-  async estimate(f: RegistryFilters, ctx: FilterContext): Promise<number> {
-    const plan = await this.db
+  /** How many cases match, all counted. */
+  async count(f: RegistryFilters, ctx: FilterContext): Promise<number> {
+    const row = await this.db
       .selectFrom('complaints')
-      .select('complaints.id')
+      .select(sql<number>`count(*)::int`.as('n'))
       .where((eb) => registryWhere(eb, f, ctx))
-      .explain('json');
-    let doc: unknown = plan[0]?.['QUERY PLAN'];
-    if (typeof doc === 'string') doc = JSON.parse(doc);
-    const rows = (doc as { Plan?: { 'Plan Rows'?: number } }[] | undefined)?.[0]?.Plan?.['Plan Rows'];
-    return typeof rows === 'number' && Number.isFinite(rows) ? Math.round(rows) : 0;
+      .executeTakeFirstOrThrow();
+    return row.n;
+  }
+
+  /**
+   * The cases changed since the watermark `xmin` (an analytics snapshot's: changed_xid ≥ it) and
+   * how many of them match now, in one statement; null when more than `limit` changed.
+   */
+  async changedSince(
+    xmin: string,
+    f: RegistryFilters,
+    ctx: FilterContext,
+    limit: number,
+  ): Promise<{ ids: string[]; matching: number } | null> {
+    const rows = await this.db
+      .selectFrom('complaints')
+      .select((eb) => [sql<string>`complaints.id::text`.as('id'), sql<boolean>`(${registryWhere(eb, f, ctx)})`.as('matches')])
+      .where(sql<boolean>`complaints.changed_xid >= ${xmin}::xid8`)
+      .limit(limit + 1)
+      .execute();
+    if (rows.length > limit) return null;
+    return { ids: rows.map((r) => r.id), matching: rows.filter((r) => r.matches).length };
+  }
+
+  /** The case store's identity, as an analytics snapshot records the store it was built from (sql/postgres/etl/snapshot.sql). */
+  async storeId(): Promise<string> {
+    const row = await sql<{
+      store_id: string;
+    }>`SELECT (SELECT system_identifier::text FROM pg_control_system()) || '/' || current_database() AS store_id`.execute(this.db);
+    return row.rows[0]!.store_id;
   }
 
   /** One page of whole cases for the export, oldest first. */

@@ -1,6 +1,6 @@
 /**
- * The case registry's rules: keyset pages with opaque cursors, the total (exact up to a cap, the
- * planner's estimate beyond), and which fields `q` may search.
+ * The case registry's rules: keyset pages with opaque cursors, the exact total, and which fields
+ * `q` may search.
  */
 import { badRequest } from '../common/errors.js';
 import { toCaseSummary } from '../complaints/case-view.js';
@@ -8,15 +8,28 @@ import type { Store } from '../../../core/postgres/store.js';
 import { UNRESTRICTED, type Scope } from '../access/scope.js';
 import type { CasePage, RegistryFilters, RegistryListQuery, RegistrySort } from './registry.dto.js';
 import { RegistryRepository, type FilterContext, type Keyset, type PageRow } from './registry.repository.js';
+import type { AnalyticsRepository } from '../analytics/analytics.repository.js';
 
-/** Contract: `total` is exact up to 10 000 matches. */
-export const EXACT_COUNT_CAP = 10_000;
+/** With free text (`q`), which no index can count, `total` is exact up to this many matches and a lower bound beyond. */
+export const FREE_TEXT_COUNT_CAP = 10_000;
+
+/**
+ * Past this many cases changed since the analytics snapshot (a bulk load the ETL has not caught up
+ * with), the total is counted in the case store instead.
+ */
+const MAX_CHANGED_SINCE_SNAPSHOT = 50_000;
 
 export interface RegistryOptions {
-  /** Exact count up to this many matches (tests lower it). */
-  exactCountCap?: number;
+  /** `q`: exact count up to this many matches (tests lower it). */
+  freeTextCountCap?: number;
   /** false: `q` never searches descriptions (whatever the caller's scope allows). */
   searchDescription?: boolean;
+  /**
+   * The analytics snapshot: the total counts there the cases unchanged since it, and in the case
+   * store only those changed since. Without it every total is counted in the case store (exact too,
+   * slower past a few hundred thousand matches).
+   */
+  snapshot?: AnalyticsRepository;
 }
 
 const CURSOR_KEY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
@@ -83,13 +96,16 @@ export async function filterContext(
 export class RegistryService {
   private readonly cap: number;
   private readonly searchDescription: boolean;
+  private readonly snapshot: AnalyticsRepository | undefined;
+  private storeId: Promise<string> | undefined;
 
   constructor(
     private readonly store: Store,
     opts: RegistryOptions = {},
   ) {
-    this.cap = opts.exactCountCap ?? EXACT_COUNT_CAP;
+    this.cap = opts.freeTextCountCap ?? FREE_TEXT_COUNT_CAP;
     this.searchDescription = opts.searchDescription ?? true;
+    this.snapshot = opts.snapshot;
   }
 
   /** One page of the cases inside `scope` (summaries carry no personal data: nothing to mask). */
@@ -119,10 +135,26 @@ export class RegistryService {
     };
   }
 
-  /** Exact up to the cap; beyond it the planner's estimate, never below what was counted. */
+  /**
+   * Exact, except with free text past the cap (then `total` is the cap, a lower bound: "more than
+   * N"). A look-up by reference matches few cases: counted in the case store. Otherwise the
+   * snapshot counts the cases unchanged since it and the case store those changed since.
+   */
   private async total(repo: RegistryRepository, f: RegistryFilters, ctx: FilterContext): Promise<{ total: number; totalExact: boolean }> {
-    const counted = await repo.countUpTo(f, ctx, this.cap + 1);
-    if (counted <= this.cap) return { total: counted, totalExact: true };
-    return { total: Math.max(await repo.estimate(f, ctx), counted), totalExact: false };
+    if (f.q !== undefined) {
+      const counted = await repo.countUpTo(f, ctx, this.cap + 1);
+      return counted <= this.cap ? { total: counted, totalExact: true } : { total: this.cap, totalExact: false };
+    }
+    if (f.externalRef === undefined && this.snapshot) {
+      const { q: _q, externalRef: _ref, ...filters } = f;
+      this.storeId ??= repo.storeId();
+      const storeId = await this.storeId;
+      const n = await this.snapshot.exactMatches(filters, ctx.scope ?? UNRESTRICTED, ctx.now, (watermark) =>
+        // A snapshot of another case store (a restored backup, a DATA_DIR moved) counts nothing here.
+        watermark.storeId === storeId ? repo.changedSince(watermark.xmin, f, ctx, MAX_CHANGED_SINCE_SNAPSHOT) : Promise.resolve(null),
+      );
+      if (n !== null) return { total: n, totalExact: true };
+    }
+    return { total: await repo.count(f, ctx), totalExact: true };
   }
 }

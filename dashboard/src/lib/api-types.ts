@@ -138,7 +138,7 @@ export interface paths {
         };
         /**
          * The case registry: filtered, keyset-paged case summaries
-         * @description Newest first by default. Pass `nextCursor` as `cursor` for the next page (same sort); pages stay stable while cases arrive. `total` is exact up to 10 000 matches (`totalExact`), an estimate beyond. Traders see only their own cases, ADR bodies only the cases transmitted to them (filters narrow that, never widen it). Regulators read every case with personal data masked: consumer.name, consumer.email, consumer.address and description are null in JSON answers and left out (empty) in exports, and so are the free text of events (an ADR discontinuation's note, an admin's reason for voiding an event); free text (q) does not search descriptions for them.
+         * @description Newest first by default. Pass `nextCursor` as `cursor` for the next page (same sort); pages stay stable while cases arrive. `total` is exact (`totalExact: true`); only with free text (`q`), which no index can count, past 10 000 matches it is 10 000 as a lower bound (`totalExact: false`). Traders see only their own cases, ADR bodies only the cases transmitted to them (filters narrow that, never widen it). Regulators read every case with personal data masked: consumer.name, consumer.email, consumer.address and description are null in JSON answers and left out (empty) in exports, and so are the free text of events (an ADR discontinuation's note, an admin's reason for voiding an event); free text (q) does not search descriptions for them.
          */
         get: operations["Registry.list"];
         put?: never;
@@ -855,8 +855,9 @@ export interface components {
             items: components["schemas"]["CaseSummary"][];
             /** @description pass as cursor for the next page; null on the last page */
             nextCursor: string | null;
-            /** @description matches of the filters (exact up to 10 000, an estimate beyond) */
+            /** @description matches of the filters, exact; with free text (`q`) past 10 000 matches, 10 000 as a lower bound ("more than 10 000") */
             total: number;
+            /** @description false only with `q` past 10 000 matches: `total` is then a lower bound */
             totalExact: boolean;
         };
         CaseSummary: {

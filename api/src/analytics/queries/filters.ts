@@ -81,9 +81,10 @@ export function allOf(parts: readonly Where[]): Where {
 /**
  * The filters, ANDed with the caller's scope (so a filter can only narrow the scope).
  * `keys` maps the ids of keyedIdsOf(f, scope) to their keys (required: an id missing from it
- * matches nothing).
+ * matches nothing). `overdueAt`: judge `overdue` at this instant from the deadline, as the
+ * registry does, instead of at the snapshot's (the registry's exact total).
  */
-export function filtersWhere(f: AnalyticsFilters, scope: Scope | undefined, keys: IdKeys): Where {
+export function filtersWhere(f: AnalyticsFilters, scope: Scope | undefined, keys: IdKeys, opts: { overdueAt?: Date } = {}): Where {
   const parts: Where[] = [];
   for (const [name, [column, type]] of Object.entries(LIST_COLUMNS) as [keyof typeof LIST_COLUMNS, readonly [string, string | null]][]) {
     const values: readonly string[] | undefined = f[name];
@@ -104,8 +105,13 @@ export function filtersWhere(f: AnalyticsFilters, scope: Scope | undefined, keys
   }
   if (f.traderId?.length) parts.push(keyIn('trader_key', f.traderId, keys.traders));
   if (f.adrBodyId?.length) parts.push(keyIn('adr_body_key', f.adrBodyId, keys.adrBodies));
-  // x_overdue is judged at the snapshot's instant (domain.md §4: counted at the asOf time).
-  if (f.overdue !== undefined) parts.push(sql`x_overdue = ${sql.lit(f.overdue ? 1 : 0)}`);
+  if (f.overdue !== undefined && opts.overdueAt !== undefined) {
+    const late = sql`(status = CAST('open' AS status_code) AND due_at IS NOT NULL AND due_at < CAST(CAST(${opts.overdueAt.toISOString()} AS TIMESTAMPTZ) AS TIMESTAMP))`;
+    parts.push(f.overdue ? late : sql`NOT ${late}`);
+  } else if (f.overdue !== undefined) {
+    // x_overdue is judged at the snapshot's instant (domain.md §4: counted at the asOf time).
+    parts.push(sql`x_overdue = ${sql.lit(f.overdue ? 1 : 0)}`);
+  }
   if (f.crossBorder !== undefined) parts.push(sql`x_cross_border = ${sql.lit(f.crossBorder ? 1 : 0)}`);
   // Boundaries are ISO text with a zone; the connection's TimeZone is UTC, so the cast to
   // TIMESTAMP gives the UTC instant that filed_at holds.

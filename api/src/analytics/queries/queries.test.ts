@@ -20,6 +20,7 @@ import { overdue } from './overdue.js';
 import { summary } from './summary.js';
 import { listedTraders, rankedTraders } from './traders.js';
 import { trend } from './trend.js';
+import { unchangedMatches } from './match-count.js';
 
 const file = (name: string) => `../../../../sql/duckdb/snapshots/stats/${name}.sql`;
 const snap = (name: string, statement: Statement<unknown>) => expect(snapshotText(statement)).toMatchFileSnapshot(file(name));
@@ -92,6 +93,14 @@ describe('analytics SQL', () => {
   it('traders: the ranking, then the listed traders’ measures', async () => {
     await snap('traders_ranked', rankedTraders(EVERYTHING, 50));
     await snap('traders_measures', byDimension('trader_key', listedTraders(where({ sector: 'airlines' }), [17, 42, 3, 1040])));
+  });
+
+  it('the registry total: the snapshot’s matches, overdue judged at the request, without the cases changed since', async () => {
+    const at = filtersWhere(analyticsQuery.parse({ overdue: 'true', sector: 'hotels' }), UNRESTRICTED, KEYS, {
+      overdueAt: new Date('2026-01-15T12:00:00Z'),
+    });
+    await snap('registry_total', unchangedMatches(at, ['101', '102']));
+    await snap('registry_total_nothing_changed', unchangedMatches(where({ overdue: 'false' }), []));
   });
 
   it('trader benchmark', async () => {
