@@ -12,22 +12,39 @@
 //   npm run bench -- dashboard         Overview painted in Chromium + initial JS size (needs `npm run build`)
 //   npm run bench -- scale-out         ETL runs with shared snapshots (two instances) against one instance, 1 000 000 complaints
 //   npm run bench -- load              60 s mixed workload (bulk + single ingest, registry, analytics) on the 1 M store
+//   npm run bench -- analytics-compare --old DIR --new DIR    two builds back to back (any bench/*.ts by name)
+//   npm run bench -- tools/cpuprofile-top FILE                 a profiling aid (bench/tools/*.ts)
 // Needs a PostgreSQL server: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), a role
 // that may create databases; the ingest and registry benches create throw-away databases and drop
 // them; the analytics bench keeps odr_bench_analytics[_N] (drop it by hand to reclaim ~8 GB); the
 // dashboard and load benches share odr_bench_dashboard (kept; the load bench deletes what it ingested).
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './lib.js';
 
+/** What `npm run bench` runs with no name, in this order. */
 const BENCHES = ['ingest', 'registry', 'analytics', 'dashboard', 'scale-out', 'load'];
+const built = (name: string): string => path.join(ROOT, 'dist', 'bench', `${name}.js`);
+const runnable = (name: string): boolean => BENCHES.includes(name) || (/^(tools\/)?[a-z][a-z-]*$/.test(name) && existsSync(built(name)));
 
 const argv = process.argv.slice(2);
 // A bare word is a bench's name unless it is the value of the option before it.
 const names = argv.filter((a, i) => {
   const before = i > 0 ? argv[i - 1]! : '';
-  return !a.startsWith('--') && !(before.startsWith('--') && !before.includes('=') && !BENCHES.includes(a));
+  return !a.startsWith('--') && !(before.startsWith('--') && !before.includes('=') && !runnable(a));
 });
+// One name that is not a default bench (a tool, the compare bench) runs alone with every other word.
+const single = names.length > 0 && !BENCHES.includes(names[0]!) ? names[0]! : null;
+if (single !== null && !runnable(single)) {
+  console.error(`unknown bench: ${single} (the benches are: ${BENCHES.join(', ')}, or any bench/*.ts or bench/tools/*.ts by name)`);
+  process.exit(2);
+}
+if (single !== null)
+  process.exit(
+    spawnSync(process.execPath, [built(single), ...argv.filter((a) => a !== single)], { stdio: 'inherit', cwd: ROOT }).status ?? 1,
+  );
+
 const options = argv.filter((a) => !names.includes(a));
 const unknown = names.filter((n) => !BENCHES.includes(n));
 if (unknown.length) {
@@ -48,7 +65,7 @@ for (const name of selected) {
   if (shared && name === 'ingest') extra.push('--keep-db', shared);
   // If the ingest bench failed it dropped its database: the registry bench then loads its own.
   if (shared && name === 'registry' && ingestOk) extra.push('--database', shared, '--drop');
-  const status = run([path.join(ROOT, 'dist', 'bench', `${name}.js`), ...options, ...extra]);
+  const status = run([built(name), ...options, ...extra]);
   if (name === 'ingest') ingestOk = status === 0;
   if (status !== 0) {
     failed++;
