@@ -44,9 +44,8 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser }, parserOptions: { parser: tseslint.parser } },
   },
   { files: ['dashboard/src/**'], languageOptions: { globals: { ...globals.browser } } },
-  // Tests read loosely typed JSON answers; benchmark page scripts run in the browser.
+  // Tests read loosely typed JSON answers.
   { files: ['test/**', '**/*.test.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
-  { files: ['bench/dashboard.mjs'], languageOptions: { globals: { ...globals.browser } } },
   // Layers point down.
   {
     files: ['core/**'],

@@ -1,11 +1,10 @@
-#!/usr/bin/env node
 /**
  * Old code against new (issue 18), back to back in one run on the analytics bench's dataset:
- * bench/analytics.mjs's ETL and cold endpoint phases for the builds of two checkouts, and the
- * flat-table baseline a Rill or Evidence user would get (bench/analytics-flat.mjs).
+ * bench/analytics.ts's ETL and cold endpoint phases for the builds of two checkouts, and the
+ * flat-table baseline a Rill or Evidence user would get (bench/analytics-flat.ts).
  *
- *   node bench/analytics-compare.mjs --old DIR --new DIR [--complaints 10000000] [--database NAME]
- *                                    [--rounds 2] [--only summary,trend] [--change recent|random] [--no-flat]
+ *   npm run bench -- analytics-compare --old DIR --new DIR [--complaints 10000000] [--database NAME]
+ *                                      [--rounds 2] [--only summary,trend] [--change recent|random] [--no-flat]
  *
  * DIR: a checkout with its own dist/ (`npx tsc -p tsconfig.build.json` there); only its
  * dist/api/src/main.js is run (and the new one's bin/odr.js migrates). Each has its own DATA_DIR
@@ -28,7 +27,7 @@
  *      that the three meet the same moment of a shared machine (after a warm-up of 10 filter
  *      sets each in round 1). Old's answers are checked against new's, and the flat figures
  *      against new's (overdue judged at new's snapshot instant).
- * No PostgreSQL baseline and no schedule phase (bench/analytics.mjs has them).
+ * No PostgreSQL baseline and no schedule phase (bench/analytics.ts has them).
  * Prints old / new / new÷old per measure (ETL, and cold p50/p95 per endpoint over 30 × rounds
  * requests) beside the flat baseline, and writes everything to bench/out/analytics-compare-….json.
  */
@@ -36,9 +35,14 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { DATASET_END, ensureAnalyticsDataset } from './analytics-data.mjs';
+import { DATASET_END, type DatasetMarker, ensureAnalyticsDataset } from './analytics-data.js';
 import {
+  type AnalyticsTarget,
   ENDPOINTS,
+  type Endpoint,
+  type FilterSet,
+  type Row,
+  type SummaryAnswer,
   analyticsTarget,
   changeOnePercent,
   datasetName,
@@ -54,14 +58,32 @@ import {
   waitIdle,
   waitStartupRun,
   watchRun,
-} from './analytics-common.mjs';
-import { differences, loadFlat } from './analytics-flat.mjs';
-import { OUT_DIR, ROOT, dbUrl, distMain, fmt, machineInfo, mib, num, parseArgs, summarize, table, writeResult } from './lib.mjs';
+} from './analytics-common.js';
+import { type Flat, type FlatTiming, differences, loadFlat } from './analytics-flat.js';
+import {
+  type BenchServer,
+  type MachineInfo,
+  OUT_DIR,
+  ROOT,
+  type Summary,
+  dbUrl,
+  distMain,
+  fmt,
+  machineInfo,
+  mib,
+  num,
+  parseArgs,
+  summarize,
+  table,
+  writeResult,
+} from './lib.js';
 
 const args = parseArgs(process.argv.slice(2));
-if (args.help || typeof args.old !== 'string' || typeof args.new !== 'string') {
+const oldDir = args.old;
+const newDir = args.new;
+if (args.help || typeof oldDir !== 'string' || typeof newDir !== 'string') {
   console.log(
-    'usage: node bench/analytics-compare.mjs --old DIR --new DIR [--complaints 10000000] [--database NAME] [--rounds 2] [--only a,b] [--change recent|random] [--no-flat]',
+    'usage: npm run bench -- analytics-compare --old DIR --new DIR [--complaints 10000000] [--database NAME] [--rounds 2] [--only a,b] [--change recent|random] [--no-flat]',
   );
   process.exit(args.help ? 0 : 2);
 }
@@ -72,21 +94,64 @@ const changeHow = args.change === 'random' ? 'random' : 'recent';
 const only = typeof args.only === 'string' ? new Set(args.only.split(',')) : null;
 const eps = only ? ENDPOINTS.filter((e) => only.has(e.name)) : ENDPOINTS;
 const WORK = path.join(OUT_DIR, 'analytics-compare');
-const log = (...a) => console.log(...a);
-const s1 = (ms) => fmt(ms / 1000, 1);
+const log = (...a: unknown[]): void => console.log(...a);
+const s1 = (ms: number): string => fmt(ms / 1000, 1);
 
-let pgClient = null;
-async function pgq(text, params) {
+let pgClient: pg.Client | null = null;
+async function pgq<R extends Row = Row>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
   if (!pgClient) {
     pgClient = new pg.Client({ connectionString: dbUrl(database), application_name: 'odr-bench-analytics' });
     await pgClient.connect();
   }
-  return pgClient.query(text, params);
+  return pgClient.query<R>(text, params);
+}
+
+/** One ETL run as measured from outside. */
+interface EtlStep {
+  ms: number;
+  runMs: number;
+  kind: string;
+  rowsRead: number | null;
+  extractMs: number | null;
+  publishMs: number | null;
+  prewarmMs: number | null;
+}
+/** One round's runs of one code. */
+interface EtlRound {
+  full: EtlStep;
+  noop: EtlStep;
+  duckdbMiB: number;
+  inc: EtlStep;
+}
+interface Startup {
+  ms: number;
+  runMs: number;
+  extractMs: number | null;
+  rowsRead: number | null;
+  prewarmMs: number | null;
+  duckdbMiB: number;
+}
+type Label = 'old' | 'new';
+
+/** A checkout under test: its build, its store, its server once started, and what it measured. */
+interface CodeUnderTest {
+  label: Label;
+  dir: string;
+  commit: string;
+  target: AnalyticsTarget;
+  server: BenchServer | null;
+  startup: Startup | null;
+  /** Per round. */
+  etl: EtlRound[];
+  /** Per endpoint: per round, ms by filter set. */
+  cold: Map<string, number[][]>;
+  /** The last cold round's answers: Map name → by filter set. */
+  answers: Map<string, unknown[]>;
 }
 
 /** old and new: each checkout's build, its store, its server once started, and what it measured. */
-const codes = ['old', 'new'].map((label) => {
-  const dir = path.resolve(args[label]);
+function codeUnderTest(label: Label, dirArg: string): CodeUnderTest {
+  const dir = path.resolve(dirArg);
   const dataDir = path.join(WORK, `${label}-${complaints}`);
   return {
     label,
@@ -95,20 +160,28 @@ const codes = ['old', 'new'].map((label) => {
     target: analyticsTarget({ code: dir, database, dataDir, duckdbPath: path.join(dataDir, 'analytics.duckdb') }),
     server: null,
     startup: null,
-    etl: [], // per round: { full, noop, inc }
-    cold: new Map(eps.map((e) => [e.name, []])), // per endpoint: per round, ms by filter set
-    answers: null, // the last cold round's answers: Map name → by filter set
+    etl: [],
+    cold: new Map(eps.map((e) => [e.name, []])),
+    answers: new Map(),
   };
-});
-const [OLD, NEW] = codes;
-const orderOf = (r) => (r % 2 === 0 ? [OLD, NEW] : [NEW, OLD]);
+}
+const OLD = codeUnderTest('old', oldDir);
+const NEW = codeUnderTest('new', newDir);
+const codes = [OLD, NEW] as const;
+const orderOf = (r: number): CodeUnderTest[] => (r % 2 === 0 ? [OLD, NEW] : [NEW, OLD]);
+/** Its server (started by startWithBuild before any step). */
+function serverOf(c: CodeUnderTest): BenchServer {
+  if (!c.server) throw new Error(`${c.label}: the server is not running`);
+  return c.server;
+}
 
 // ───────────────────────────── steps ─────────────────────────────
 
 /** A run of `c`'s server, watched from outside; then its background prewarm waited for. */
-async function etlRun(c, full) {
-  const x = await watchRun(c.target, () => postRun(c.server, { full }));
-  const prewarmMs = await waitIdle(c.server);
+async function etlRun(c: CodeUnderTest, full: boolean): Promise<EtlStep> {
+  const server = serverOf(c);
+  const x = await watchRun(c.target, () => postRun(server, { full }));
+  const prewarmMs = await waitIdle(server);
   return {
     ms: Math.round(x.ms),
     runMs: runMs(x.run),
@@ -120,18 +193,19 @@ async function etlRun(c, full) {
   };
 }
 
-async function startWithBuild(c) {
+async function startWithBuild(c: CodeUnderTest): Promise<void> {
   rmSync(c.target.dataDir, { recursive: true, force: true });
   mkdirSync(c.target.dataDir, { recursive: true });
   const before = await lastRunId(pgq);
   const x = await watchRun(c.target, async () => {
-    c.server = await c.target.start({}, `analytics-compare-${c.label}`);
+    const server = await c.target.start({}, `analytics-compare-${c.label}`);
+    c.server = server;
     const up = performance.now();
-    const r = await waitStartupRun(c.server, before);
+    const r = await waitStartupRun(server, before);
     return { ...r, fromUpMs: performance.now() - up };
   });
-  const prewarmMs = await waitIdle(c.server);
-  c.startup = {
+  const prewarmMs = await waitIdle(serverOf(c));
+  const startup: Startup = {
     ms: Math.round(x.fromUpMs),
     runMs: runMs(x.run),
     extractMs: x.extractMs === null ? null : Math.round(x.extractMs),
@@ -139,19 +213,20 @@ async function startWithBuild(c) {
     prewarmMs,
     duckdbMiB: Math.round(mib(duckdbBytes(c.target))),
   };
+  c.startup = startup;
   log(
-    `  ${c.label}: start-up build ${s1(c.startup.ms)} s (extract ≈ ${s1(c.startup.extractMs ?? NaN)} s), DuckDB ${fmt(c.startup.duckdbMiB)} MiB; prewarm ≈ ${s1(prewarmMs ?? NaN)} s`,
+    `  ${c.label}: start-up build ${s1(startup.ms)} s (extract ≈ ${s1(startup.extractMs ?? NaN)} s), DuckDB ${fmt(startup.duckdbMiB)} MiB; prewarm ≈ ${s1(prewarmMs ?? NaN)} s`,
   );
 }
 
 /** A new snapshot for each server (one complaint touched, then an increment each): the servers drop their kept answers. */
-async function newSnapshots(order) {
+async function newSnapshots(order: readonly CodeUnderTest[]): Promise<void> {
   await pgq(`UPDATE complaints SET updated_at = now() WHERE id = (SELECT max(id) FROM complaints WHERE source <> 'bench-freshness')`);
   for (const c of order) {
     const t0 = performance.now();
-    await postRun(c.server, { full: false });
+    await postRun(serverOf(c), { full: false });
     const runWall = performance.now() - t0;
-    const prewarm = await waitIdle(c.server);
+    const prewarm = await waitIdle(serverOf(c));
     log(`  ${c.label}: new snapshot (increment ${fmt(runWall)} ms, prewarm ≈ ${s1(prewarm ?? NaN)} s)`);
   }
 }
@@ -161,20 +236,28 @@ async function newSnapshots(order) {
  * flat table's queries one right after the other (in the round's order, flat last), so that
  * the three meet the same moment of a shared machine. Each answer is kept for the checks.
  */
-async function coldRound(order, sets, r, flatRun) {
-  const flatRes = new Map();
+/** The flat table's answer to endpoint `ep` for filter set `s`. */
+type FlatRun = (ep: Endpoint, s: FilterSet) => Promise<unknown>;
+
+async function coldRound(
+  order: readonly CodeUnderTest[],
+  sets: readonly FilterSet[],
+  r: number,
+  flatRun: FlatRun | null,
+): Promise<Map<string, FlatTiming>> {
+  const flatRes = new Map<string, FlatTiming>();
   for (const c of codes) c.answers = new Map();
   for (const ep of eps) {
-    const f = { ms: [], answers: [] };
+    const f: FlatTiming = { ms: [], answers: [] };
     for (const c of codes) {
-      c.cold.get(ep.name)[r] = [];
+      c.cold.get(ep.name)![r] = [];
       c.answers.set(ep.name, []);
     }
     for (const s of sets) {
       for (const c of order) {
-        const a = await request(c.server, ep, s);
-        c.cold.get(ep.name)[r][s.index] = a.ms;
-        c.answers.get(ep.name)[s.index] = a.body;
+        const a = await request(serverOf(c), ep, s);
+        c.cold.get(ep.name)![r]![s.index] = a.ms;
+        c.answers.get(ep.name)![s.index] = a.body;
       }
       if (flatRun) {
         const t0 = performance.now();
@@ -188,18 +271,33 @@ async function coldRound(order, sets, r, flatRun) {
 }
 
 /** The API answers of old and new that differ (asOf left out; overdue moves with each snapshot's instant). */
-function answerDifferences(sets) {
-  const out = [];
+interface Differing {
+  endpoint: string;
+  set: string;
+  differences: string[];
+}
+interface Check {
+  compared: number;
+  differing: Differing[];
+}
+
+/** An answer without its asOf. */
+const strip = (b: unknown): unknown =>
+  b !== null && typeof b === 'object' ? Object.fromEntries(Object.entries(b).filter(([k]) => k !== 'asOf')) : b;
+/** The snapshot instant an answer reports (undefined: none). */
+const finishedAtOf = (b: unknown): string | undefined => (b as { asOf?: { finishedAt?: string } } | null | undefined)?.asOf?.finishedAt;
+
+function answerDifferences(sets: readonly FilterSet[]): Check {
+  const out: Differing[] = [];
   let compared = 0;
   for (const ep of eps) {
     for (const s of sets) {
-      const strip = (b) => Object.fromEntries(Object.entries(b).filter(([k]) => k !== 'asOf'));
-      const a = OLD.answers.get(ep.name)[s.index];
-      const b = NEW.answers.get(ep.name)[s.index];
+      const a = OLD.answers.get(ep.name)?.[s.index];
+      const b = NEW.answers.get(ep.name)?.[s.index];
       // Two snapshots taken moments apart: a deadline passing in between moves overdue (and the set overdue=true).
-      const sameInstant = a.asOf?.finishedAt === b.asOf?.finishedAt;
+      const sameInstant = finishedAtOf(a) === finishedAtOf(b);
       if (!sameInstant && s.query.overdue && !ep.noFilters) continue;
-      const d = differences(strip(b), strip(a)).filter((x) => sameInstant || !/overdue|incomplete/i.test(x.split(':')[0]));
+      const d = differences(strip(b), strip(a)).filter((x) => sameInstant || !/overdue|incomplete/i.test(x.split(':')[0] ?? ''));
       compared++;
       if (d.length) out.push({ endpoint: ep.name, set: s.name, differences: d.slice(0, 5) });
     }
@@ -216,11 +314,11 @@ async function main() {
     if (!existsSync(distMain(c.dir)))
       throw new Error(`${distMain(c.dir)} is missing: build ${c.dir} first (npx tsc -p tsconfig.build.json)`);
   const ds = await ensureAnalyticsDataset({ complaints, database, log, code: NEW.dir });
-  const stored = (await pgq('SELECT count(*)::int AS n FROM complaints')).rows[0];
+  const stored = (await pgq<{ n: number }>('SELECT count(*)::int AS n FROM complaints')).rows[0]!;
   log(`database ${database}: ${fmt(stored.n)} complaints`);
   for (const c of codes) log(`${c.label}: ${c.dir} at ${c.commit}`);
   const sets = await filterSets(pgq);
-  const result = {
+  const result: CompareResult = {
     bench: 'analytics-compare',
     at: new Date().toISOString(),
     complaints: stored.n,
@@ -245,15 +343,16 @@ async function main() {
     for (let r = 0; r < rounds; r++) {
       const order = orderOf(r);
       log(`\nround ${r + 1} of ${rounds} (${order.map((c) => c.label).join(', ')}):`);
-      const roundLog = { round: r + 1, order: order.map((c) => c.label), loadavg: os.loadavg() };
+      const roundLog: RoundLog = { round: r + 1, order: order.map((c) => c.label), loadavg: os.loadavg() };
 
       // 1. full, then nothing changed
+      const firstRuns = new Map<CodeUnderTest, Omit<EtlRound, 'inc'>>();
       for (const c of order) {
         const full = await etlRun(c, true);
         const noop = await etlRun(c, false);
-        c.etl[r] = { full, noop, duckdbMiB: Math.round(mib(duckdbBytes(c.target))) };
+        firstRuns.set(c, { full, noop, duckdbMiB: Math.round(mib(duckdbBytes(c.target))) });
         log(
-          `  ${c.label}: full ${s1(full.ms)} s (extract ≈ ${s1(full.extractMs ?? NaN)} s, publish ≈ ${s1(full.publishMs ?? NaN)} s, ${fmt(full.rowsRead)} rows), nothing changed ${fmt(noop.ms)} ms`,
+          `  ${c.label}: full ${s1(full.ms)} s (extract ≈ ${s1(full.extractMs ?? NaN)} s, publish ≈ ${s1(full.publishMs ?? NaN)} s, ${fmt(full.rowsRead ?? NaN)} rows), nothing changed ${fmt(noop.ms)} ms`,
         );
       }
 
@@ -272,16 +371,17 @@ async function main() {
       for (const c of order) {
         const inc = await etlRun(c, false);
         if (inc.kind !== 'incremental') throw new Error(`${c.label}: expected an incremental run, got ${inc.kind}`);
-        c.etl[r].inc = inc;
-        log(`  ${c.label}: incremental, 1 % changed ${s1(inc.ms)} s (${fmt(inc.rowsRead)} rows read)`);
+        c.etl[r] = { ...firstRuns.get(c)!, inc };
+        log(`  ${c.label}: incremental, 1 % changed ${s1(inc.ms)} s (${fmt(inc.rowsRead ?? NaN)} rows read)`);
       }
-      if (OLD.etl[r].inc.rowsRead !== NEW.etl[r].inc.rowsRead)
-        log(`  WARNING: the increments read ${OLD.etl[r].inc.rowsRead} (old) and ${NEW.etl[r].inc.rowsRead} (new) rows`);
+      const oldInc = OLD.etl[r]!.inc;
+      const newInc = NEW.etl[r]!.inc;
+      if (oldInc.rowsRead !== newInc.rowsRead)
+        log(`  WARNING: the increments read ${oldInc.rowsRead} (old) and ${newInc.rowsRead} (new) rows`);
 
       // 3. the flat table loaded again (what a change costs there), from the same data
-      let flat = null;
-      if (!args.noFlat) {
-        flat = await loadFlat({ database, dir: path.join(WORK, `flat-${complaints}`) });
+      const flat: Flat | null = args.noFlat ? null : await loadFlat({ database, dir: path.join(WORK, `flat-${complaints}`) });
+      if (flat) {
         log(
           `  flat: extract ${s1(flat.extractMs)} s (${fmt(mib(flat.csvBytes))} MiB CSV) + DuckDB load ${s1(flat.loadMs)} s (${fmt(flat.rows)} rows, ${fmt(mib(flat.duckdbBytes))} MiB)`,
         );
@@ -290,12 +390,12 @@ async function main() {
         // 4. cold endpoints: old, new and flat request by request
         await newSnapshots(order);
         // Overdue on the flat table judged at the new code's snapshot instant, so that its answers compare.
-        const asOf = (await timeGet(NEW.server, '/api/v1/stats/summary', {})).body.asOf.finishedAt;
-        const flatRun = flat && ((ep, s) => flat.run(ep, s, asOf));
+        const asOf = ((await timeGet(serverOf(NEW), '/api/v1/stats/summary', {})).body as SummaryAnswer).asOf.finishedAt;
+        const flatRun: FlatRun | null = flat && ((ep, s) => flat.run(ep, s, asOf));
         if (r === 0) {
           for (const ep of eps) {
             for (const s of sets.slice(0, 10)) {
-              for (const c of codes) await request(c.server, ep, s);
+              for (const c of codes) await request(serverOf(c), ep, s);
               await flatRun?.(ep, s);
             }
           }
@@ -306,16 +406,17 @@ async function main() {
           `  ${eps.length} × ${sets.length} cold requests each${flat ? ' (and the flat queries, in process)' : ''} in ${s1(performance.now() - t0)} s`,
         );
         const same = answerDifferences(sets);
-        result.checks.push({ round: r + 1, oldVsNew: same });
+        const check: RoundCheck = { round: r + 1, oldVsNew: same };
+        result.checks.push(check);
         log(
           `  answers: old and new ${same.differing.length ? `DIFFER on ${same.differing.length}` : 'agree on all'} of ${same.compared} (endpoint, filter set) pairs`,
         );
         for (const d of same.differing.slice(0, 5)) log(`    ${d.endpoint} / ${d.set}: ${d.differences.join('; ')}`);
         if (flat) {
-          const flatDiff = [];
+          const flatDiff: Differing[] = [];
           for (const ep of eps) {
             for (const s of sets) {
-              const d = differences(flatRes.get(ep.name).answers[s.index], NEW.answers.get(ep.name)[s.index]);
+              const d = differences(flatRes.get(ep.name)?.answers[s.index], NEW.answers.get(ep.name)?.[s.index]);
               if (d.length) flatDiff.push({ endpoint: ep.name, set: s.name, differences: d.slice(0, 5) });
             }
           }
@@ -326,9 +427,9 @@ async function main() {
             loadMs: Math.round(flat.loadMs),
             csvMiB: Math.round(mib(flat.csvBytes)),
             duckdbMiB: Math.round(mib(flat.duckdbBytes)),
-            ms: Object.fromEntries(eps.map((e) => [e.name, flatRes.get(e.name).ms.map((x) => Math.round(x * 100) / 100)])),
+            ms: Object.fromEntries(eps.map((e) => [e.name, (flatRes.get(e.name)?.ms ?? []).map((x) => Math.round(x * 100) / 100)])),
           });
-          result.checks.at(-1).flatVsNew = { compared: eps.length * sets.length, differing: flatDiff };
+          check.flatVsNew = { compared: eps.length * sets.length, differing: flatDiff };
           if (flatDiff.length) {
             log(
               `  WARNING: the flat figures differ from the new code's answers on ${flatDiff.length} of ${eps.length * sets.length} (endpoint, filter set) pairs:`,
@@ -345,47 +446,113 @@ async function main() {
     for (const c of codes) await c.server?.stop().catch(() => {});
   }
   await pgClient?.end().catch(() => {});
-  result.loadavg = { start: load0, end: os.loadavg() };
-  for (const c of codes) {
-    result[c.label] = {
+  const figures = (c: CodeUnderTest): CodeFigures => {
+    if (!c.startup) throw new Error(`${c.label}: no start-up build measured`);
+    return {
       startup: c.startup,
       etl: c.etl,
       cold: Object.fromEntries([...c.cold].map(([k, v]) => [k, v.map((byRound) => byRound.map((x) => Math.round(x * 100) / 100))])),
     };
-  }
-  report(result);
+  };
+  report({ ...result, loadavg: { start: load0, end: os.loadavg() }, old: figures(OLD), new: figures(NEW) });
+}
+
+// ───────────────────────────── the result ─────────────────────────────
+
+interface RoundLog {
+  round: number;
+  order: Label[];
+  loadavg: number[];
+  change?: { rows: number; milestones: number; erasures: number; ms: number };
+}
+interface RoundCheck {
+  round: number;
+  oldVsNew: Check;
+  flatVsNew?: Check;
+}
+interface FlatRound {
+  round: number;
+  rows: number;
+  extractMs: number;
+  loadMs: number;
+  csvMiB: number;
+  duckdbMiB: number;
+  /** Per endpoint: ms by filter set. */
+  ms: Record<string, number[]>;
+}
+interface CodeFigures {
+  startup: Startup;
+  etl: EtlRound[];
+  /** Per endpoint: per round, ms by filter set. */
+  cold: Record<string, number[][]>;
+}
+interface EndpointFigures {
+  name: string;
+  old: Summary;
+  new: Summary;
+  p50Ratio: number;
+  p95Ratio: number;
+  pairedRatio: number;
+  roundsNoise: number;
+  flat: Summary | null;
+}
+interface CompareResult {
+  bench: 'analytics-compare';
+  at: string;
+  complaints: number;
+  database: string;
+  datasetEnd: string;
+  dataset: DatasetMarker;
+  machine: MachineInfo;
+  rounds: number;
+  changeHow: 'recent' | 'random';
+  benchCommit: string;
+  codes: { label: Label; dir: string; commit: string }[];
+  filterSets: { name: string; query: Record<string, string> }[];
+  roundsLog: RoundLog[];
+  flat: FlatRound[];
+  checks: RoundCheck[];
+}
+/** The result as reported: every round done, both codes' figures in. */
+interface CompareReport extends CompareResult {
+  loadavg: { start: number[]; end: number[] };
+  old: CodeFigures;
+  new: CodeFigures;
+  endpoints?: EndpointFigures[];
+  summary?: { full: number; incremental: number; coldP50: number; coldP95: number };
 }
 
 // ───────────────────────────── report ─────────────────────────────
 
-const median = (xs) => {
+const median = (xs: readonly number[]): number => {
   const s = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   if (!s.length) return NaN;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  // The middle indexes of a non-empty list.
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
-const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? a / b : NaN);
-const x2 = (r) => (Number.isFinite(r) ? `${fmt(r, 2)}×` : '');
+const ratio = (a: number, b: number): number => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? a / b : NaN);
+const x2 = (r: number): string => (Number.isFinite(r) ? `${fmt(r, 2)}×` : '');
 /** Largest relative difference between the rounds' values (the round-to-round noise). */
-const spread = (xs) => (xs.length < 2 ? NaN : (Math.max(...xs) - Math.min(...xs)) / median(xs));
-const pct = (r) => (Number.isFinite(r) ? `${fmt(r * 100, 0)} %` : '');
-const geomean = (xs) => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
+const spread = (xs: readonly number[]): number => (xs.length < 2 ? NaN : (Math.max(...xs) - Math.min(...xs)) / median(xs));
+const pct = (r: number): string => (Number.isFinite(r) ? `${fmt(r * 100, 0)} %` : '');
+const geomean = (xs: readonly number[]): number => Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 /** "new is 12 % faster" / "slower" from new÷old. */
-const verdict = (r) =>
+const verdict = (r: number): string =>
   !Number.isFinite(r) ? '?' : r <= 1 ? `new ${fmt((1 - r) * 100, 1)} % faster` : `new ${fmt((r - 1) * 100, 1)} % slower`;
 
-function report(r) {
+function report(r: CompareReport): void {
   log('');
   log(
     `analytics, old against new — ${fmt(r.complaints)} complaints — ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}, PostgreSQL ${r.machine.postgres}; load average ${r.loadavg.start.map((x) => x.toFixed(1)).join(' ')} → ${r.loadavg.end.map((x) => x.toFixed(1)).join(' ')}`,
   );
   log(
-    `old: ${r.codes[0].dir} at ${r.codes[0].commit}; new: ${r.codes[1].dir} at ${r.codes[1].commit}; ${r.rounds} round(s) (order ${r.roundsLog.map((x) => x.order.join('→')).join(', ')})`,
+    `old: ${OLD.dir} at ${OLD.commit}; new: ${NEW.dir} at ${NEW.commit}; ${r.rounds} round(s) (order ${r.roundsLog.map((x) => x.order.join('→')).join(', ')})`,
   );
-  const etl = (label, pick) => r[label].etl.map(pick);
-  const row = (name, pick, flat = '') => {
+  const etl = (label: Label, pick: (x: EtlRound) => number): number[] => r[label].etl.map(pick);
+  const row = (name: string, pick: (x: EtlRound) => number, flat = ''): string[] => {
     const o = etl('old', pick);
     const n = etl('new', pick);
-    const ms = (xs) => `${s1(median(xs))}${xs.length > 1 ? ` (${xs.map(s1).join(', ')})` : ''}`;
+    const ms = (xs: number[]) => `${s1(median(xs))}${xs.length > 1 ? ` (${xs.map(s1).join(', ')})` : ''}`;
     return [name, ms(o), ms(n), x2(ratio(median(n), median(o))), pct(Math.max(spread(o), spread(n))), flat];
   };
   const flatLoad = r.flat.length
@@ -411,7 +578,7 @@ function report(r) {
       fmt(median(etl('new', (x) => x.duckdbMiB))),
       x2(ratio(median(etl('new', (x) => x.duckdbMiB)), median(etl('old', (x) => x.duckdbMiB)))),
       '',
-      r.flat.length ? fmt(r.flat[0].duckdbMiB) : '',
+      r.flat[0] ? fmt(r.flat[0].duckdbMiB) : '',
     ],
   ];
   log(table(['ETL, s (median; each round)', 'old', 'new', 'new÷old', 'rounds Δ', 'flat table'], etlRows));
@@ -420,20 +587,22 @@ function report(r) {
   );
   log('');
 
-  const rows = [];
-  const p50Ratios = [];
-  const p95Ratios = [];
-  r.endpoints = [];
+  const rows: string[][] = [];
+  const p50Ratios: number[] = [];
+  const p95Ratios: number[] = [];
+  const endpoints: EndpointFigures[] = [];
+  r.endpoints = endpoints;
+  const coldOf = (label: Label, name: string): number[][] => r[label].cold[name] ?? [];
   for (const name of Object.keys(r.new.cold)) {
-    const all = (label) => r[label].cold[name].flat();
+    const all = (label: Label) => coldOf(label, name).flat();
     const so = summarize(all('old'));
     const sn = summarize(all('new'));
     // Paired: new ÷ old for the same filter set in the same round, geometric mean.
-    const pairs = r.new.cold[name].flatMap((byRound, k) => byRound.map((ms, i) => ms / r.old.cold[name][k][i]));
-    const perRoundP50 = (label) => r[label].cold[name].map((byRound) => summarize(byRound).p50);
+    const pairs = coldOf('new', name).flatMap((byRound, k) => byRound.map((ms, i) => ms / (coldOf('old', name)[k]?.[i] ?? NaN)));
+    const perRoundP50 = (label: Label) => coldOf(label, name).map((byRound) => summarize(byRound).p50);
     const noise = Math.max(spread(perRoundP50('old')), spread(perRoundP50('new')));
-    const sf = r.flat.length ? summarize(r.flat.flatMap((f) => f.ms[name])) : null;
-    const e = {
+    const sf = r.flat.length ? summarize(r.flat.flatMap((f) => f.ms[name] ?? [])) : null;
+    const e: EndpointFigures = {
       name,
       old: round(so),
       new: round(sn),
@@ -443,7 +612,7 @@ function report(r) {
       roundsNoise: noise,
       flat: sf ? round(sf) : null,
     };
-    r.endpoints.push(e);
+    endpoints.push(e);
     p50Ratios.push(e.p50Ratio);
     p95Ratios.push(e.p95Ratio);
     rows.push([
@@ -480,19 +649,20 @@ function report(r) {
       rows,
     ),
   );
-  const n = r.endpoints[0] ? r.old.cold[r.endpoints[0].name].flat().length : 0;
+  const n = endpoints[0] ? coldOf('old', endpoints[0].name).flat().length : 0;
   log(
     `(cold = each filter set's first request on a new snapshot, ${n} per endpoint and code: ${r.filterSets.length} filter sets × ${r.rounds} round(s), over HTTP, old's, new's${r.flat.length ? ' and the flat queries' : ''} interleaved request by request; paired = geometric mean of new ÷ old for the same filter set in the same round; rounds Δ = the larger of old's and new's spread of p50 between rounds${r.flat.length ? `; flat = the same figures as plain GROUP BY queries on one flat DuckDB table, in process through @duckdb/node-api (no HTTP, no answer cache), ${r.flat.length} × ${r.filterSets.length} per endpoint` : ''})`,
   );
-  r.summary = {
+  const summary = {
     full: ratio(median(r.new.etl.map((x) => x.full.ms)), median(r.old.etl.map((x) => x.full.ms))),
     incremental: ratio(median(r.new.etl.map((x) => x.inc.ms)), median(r.old.etl.map((x) => x.inc.ms))),
     coldP50: geomean(p50Ratios),
     coldP95: geomean(p95Ratios),
   };
+  r.summary = summary;
   log('');
   log(
-    `new ÷ old: full ETL ${x2(r.summary.full)} (${verdict(r.summary.full)}); incremental 1 % ${x2(r.summary.incremental)} (${verdict(r.summary.incremental)}); cold p50 over the endpoints (geometric mean) ${x2(r.summary.coldP50)} (${verdict(r.summary.coldP50)}), p95 ${x2(r.summary.coldP95)} (${verdict(r.summary.coldP95)})`,
+    `new ÷ old: full ETL ${x2(summary.full)} (${verdict(summary.full)}); incremental 1 % ${x2(summary.incremental)} (${verdict(summary.incremental)}); cold p50 over the endpoints (geometric mean) ${x2(summary.coldP50)} (${verdict(summary.coldP50)}), p95 ${x2(summary.coldP95)} (${verdict(summary.coldP95)})`,
   );
   const diffs = r.checks.reduce((n, c) => n + c.oldVsNew.differing.length, 0);
   const flatDiffs = r.checks.reduce((n, c) => n + (c.flatVsNew?.differing.length ?? 0), 0);
@@ -503,8 +673,8 @@ function report(r) {
   log(`result: ${path.relative(ROOT, file)}`);
 }
 
-main().catch(async (err) => {
-  console.error(`analytics compare failed: ${err.stack ?? err}`);
+main().catch(async (err: unknown) => {
+  console.error(`analytics compare failed: ${err instanceof Error ? (err.stack ?? err) : err}`);
   for (const c of codes) await c.server?.stop().catch(() => {});
   await pgClient?.end().catch(() => {});
   process.exit(1);

@@ -1,10 +1,9 @@
-#!/usr/bin/env node
-// `npm run bench [-- NAME...] [-- --complaints N ...]`: the benchmarks under bench/ (each prints
-// its figures and its ratio to its baseline, and writes a JSON line under bench/out/). Builds
-// first (`npx tsc -p tsconfig.build.json`, or `-p .` without it) when dist/ is missing. With no
-// name every bench runs in order; the ingest bench keeps its database so that the registry
-// bench reuses it instead of loading the store again. The analytics bench generates its own
-// store straight into PostgreSQL (database odr_bench_analytics, kept and reused between runs).
+// `npm run bench [-- NAME...] [-- --complaints N ...]`: the benchmarks under bench/, each in its
+// own process (each prints its figures and its ratio to its baseline, and writes a JSON line under
+// bench/out/). `npm run bench` builds them first (`npm run build:bench`). With no name every bench
+// runs in order; the ingest bench keeps its database so that the registry bench reuses it instead
+// of loading the store again. The analytics bench generates its own store straight into
+// PostgreSQL (database odr_bench_analytics, kept and reused between runs).
 //   npm run bench                      ingest, then registry (1 000 000 complaints each), then analytics
 //                                      (10 000 000), then dashboard and load (1 000 000)
 //   npm run bench -- ingest            only the ingest bench
@@ -13,6 +12,8 @@
 //   npm run bench -- dashboard         Overview painted in Chromium + initial JS size (needs `npm run build`)
 //   npm run bench -- scale-out         ETL runs with shared snapshots (two instances) against one instance, 1 000 000 complaints
 //   npm run bench -- load              60 s mixed workload (bulk + single ingest, registry, analytics) on the 1 M store
+//   npm run bench -- analytics-compare --old DIR --new DIR    two builds back to back (any bench/*.ts by name)
+//   npm run bench -- tools/cpuprofile-top FILE                 a profiling aid (bench/tools/*.ts)
 // Needs a PostgreSQL server: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), a role
 // that may create databases; the ingest and registry benches create throw-away databases and drop
 // them; the analytics bench keeps odr_bench_analytics[_N] (drop it by hand to reclaim ~8 GB); the
@@ -20,15 +21,30 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ROOT } from './lib.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** What `npm run bench` runs with no name, in this order. */
 const BENCHES = ['ingest', 'registry', 'analytics', 'dashboard', 'scale-out', 'load'];
+const built = (name: string): string => path.join(ROOT, 'dist', 'bench', `${name}.js`);
+const runnable = (name: string): boolean => BENCHES.includes(name) || (/^(tools\/)?[a-z][a-z-]*$/.test(name) && existsSync(built(name)));
 
 const argv = process.argv.slice(2);
-const names = argv.filter(
-  (a, i) => !a.startsWith('--') && !(i > 0 && argv[i - 1].startsWith('--') && !argv[i - 1].includes('=') && !BENCHES.includes(a)),
-);
+// A bare word is a bench's name unless it is the value of the option before it.
+const names = argv.filter((a, i) => {
+  const before = i > 0 ? argv[i - 1]! : '';
+  return !a.startsWith('--') && !(before.startsWith('--') && !before.includes('=') && !runnable(a));
+});
+// One name that is not a default bench (a tool, the compare bench) runs alone with every other word.
+const single = names.length > 0 && !BENCHES.includes(names[0]!) ? names[0]! : null;
+if (single !== null && !runnable(single)) {
+  console.error(`unknown bench: ${single} (the benches are: ${BENCHES.join(', ')}, or any bench/*.ts or bench/tools/*.ts by name)`);
+  process.exit(2);
+}
+if (single !== null)
+  process.exit(
+    spawnSync(process.execPath, [built(single), ...argv.filter((a) => a !== single)], { stdio: 'inherit', cwd: ROOT }).status ?? 1,
+  );
+
 const options = argv.filter((a) => !names.includes(a));
 const unknown = names.filter((n) => !BENCHES.includes(n));
 if (unknown.length) {
@@ -37,22 +53,7 @@ if (unknown.length) {
 }
 const selected = names.length ? BENCHES.filter((b) => names.includes(b)) : BENCHES;
 
-const run = (cmd, args) => {
-  const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root });
-  return r.status ?? 1;
-};
-
-if (!existsSync(path.join(root, 'dist', 'api', 'src', 'main.js')) || !existsSync(path.join(root, 'dist', 'fixtures', 'generator.js'))) {
-  // The project's build config (no tests) when there is one, else the whole tsconfig.
-  const config = existsSync(path.join(root, 'tsconfig.build.json')) ? 'tsconfig.build.json' : '.';
-  console.log(`▶ dist/ is missing: building (npx tsc -p ${config})`);
-  run('npx', ['tsc', '-p', config]);
-  // tsc emits even with type errors; what matters is that the entry points are there.
-  if (!existsSync(path.join(root, 'dist', 'api', 'src', 'main.js'))) {
-    console.error('the build did not produce dist/api/src/main.js');
-    process.exit(1);
-  }
-}
+const run = (args: string[]): number => spawnSync(process.execPath, args, { stdio: 'inherit', cwd: ROOT }).status ?? 1;
 
 // Only one database between the two when both run: the registry bench reads the ingest bench's.
 const shared = selected.includes('ingest') && selected.includes('registry') ? `bench_shared_${process.pid}` : null;
@@ -60,11 +61,11 @@ let failed = 0;
 let ingestOk = false;
 for (const name of selected) {
   console.log(`\n▶ bench: ${name}`);
-  const extra = [];
+  const extra: string[] = [];
   if (shared && name === 'ingest') extra.push('--keep-db', shared);
   // If the ingest bench failed it dropped its database: the registry bench then loads its own.
   if (shared && name === 'registry' && ingestOk) extra.push('--database', shared, '--drop');
-  const status = run(process.execPath, [path.join(root, 'bench', `${name}.mjs`), ...options, ...extra]);
+  const status = run([built(name), ...options, ...extra]);
   if (name === 'ingest') ingestOk = status === 0;
   if (status !== 0) {
     failed++;

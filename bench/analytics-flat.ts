@@ -13,19 +13,30 @@
  * scanner needs a download, not available offline), then `CREATE TABLE … AS SELECT … FROM
  * read_csv(…)` with the derived columns. Refreshing means loading again: there is no increment.
  *
- * Used by bench/analytics-compare.mjs; alone (loads, times, prints):
- *   node bench/analytics-flat.mjs [--complaints 100000] [--database NAME] [--only summary,trend]
+ * Used by bench/analytics-compare.ts; alone (loads, times, prints):
+ *   npm run bench -- analytics-flat [--complaints 100000] [--database NAME] [--only summary,trend]
  */
 import { createWriteStream, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
-import { DuckDBInstance, listValue } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue, listValue } from '@duckdb/node-api';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import { ADR_BODIES } from './analytics-data.mjs';
-import { BENCH_TRADERS, ENDPOINTS, datasetName, filterSets, round, yearOf } from './analytics-common.mjs';
-import { OUT_DIR, dbUrl, fmt, mib, num, parseArgs, summarize, table, whereSql } from './lib.mjs';
+import { ADR_BODIES } from './analytics-data.js';
+import {
+  BENCH_TRADERS,
+  ENDPOINTS,
+  type Endpoint,
+  type FilterSet,
+  type Row,
+  type SqlWhere,
+  datasetName,
+  filterSets,
+  round,
+  yearOf,
+} from './analytics-common.js';
+import { OUT_DIR, type Where, dbUrl, fmt, mib, num, parseArgs, summarize, table, whereSql } from './lib.js';
 
 /** TRADER_REPLY_DAYS (the servers run with its default). */
 const REPLY_DAYS = 10;
@@ -44,7 +55,7 @@ SELECT c.id, c.source, c.filed_at AT TIME ZONE 'UTC' AS filed_at, c.consumer_cou
 FROM complaints c LEFT JOIN traders t ON t.id = c.trader_id`;
 
 const T = 'TIMESTAMP';
-const COLUMNS = {
+const COLUMNS: Record<string, string> = {
   id: 'BIGINT',
   source: 'VARCHAR',
   filed_at: T,
@@ -73,16 +84,31 @@ const COLUMNS = {
   trader_registered_country: 'VARCHAR',
   trader_sector: 'VARCHAR',
 };
-const days = (a, b) => `epoch(${a} - ${b}) / 86400`;
+const days = (a: string, b: string) => `epoch(${a} - ${b}) / 86400`;
 
 /**
  * Extracts the flat table from PostgreSQL (`database`) into a CSV file under `dir`, loads it
  * into a new DuckDB file there, and opens it. Returns { run, close, extractMs, loadMs, csvBytes,
  * duckdbBytes, rows, extractedAt } (extractedAt: the extract's snapshot instant); run(ep, s, asOf)
- * answers endpoint `ep` (analytics-common.mjs's ENDPOINTS) for filter set `s` from the table, with
+ * answers endpoint `ep` (analytics-common.ts's ENDPOINTS) for filter set `s` from the table, with
  * overdue judged at `asOf`.
  */
-export async function loadFlat({ database, dir }) {
+/** An instant: a snapshot's finishedAt (ISO text) or PostgreSQL's now(). */
+export type Instant = string | Date;
+
+/** A loaded flat table and what loading it cost. */
+export interface Flat {
+  extractMs: number;
+  loadMs: number;
+  csvBytes: number;
+  duckdbBytes: number;
+  rows: number;
+  extractedAt: Date;
+  run(ep: Endpoint, s: FilterSet, asOf: Instant): Promise<unknown>;
+  close(): void;
+}
+
+export async function loadFlat({ database, dir }: { database: string; dir: string }): Promise<Flat> {
   mkdirSync(dir, { recursive: true });
   const csv = path.join(dir, 'flat.csv');
   const file = path.join(dir, 'flat.duckdb');
@@ -91,10 +117,10 @@ export async function loadFlat({ database, dir }) {
   const t0 = performance.now();
   const client = new pg.Client({ connectionString: dbUrl(database), application_name: 'odr-bench-flat' });
   await client.connect();
-  let extractedAt;
+  let extractedAt: Date;
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    extractedAt = (await client.query('SELECT now() AS at')).rows[0].at;
+    extractedAt = (await client.query<{ at: Date }>('SELECT now() AS at')).rows[0]!.at;
     await pipeline(client.query(copyStreams.to(`COPY (${EXTRACT}) TO STDOUT WITH (FORMAT csv, HEADER)`)), createWriteStream(csv));
     await client.query('COMMIT');
   } finally {
@@ -119,9 +145,9 @@ export async function loadFlat({ database, dir }) {
     FROM read_csv('${csv.replaceAll("'", "''")}', header = true, columns = ${columns})`);
   await con.run('CHECKPOINT');
   const loadMs = performance.now() - t1;
-  const rows = Number((await query(con, 'SELECT count(*) AS n FROM complaints'))[0].n);
+  const rows = Number(one(await query(con, 'SELECT count(*) AS n FROM complaints')).n);
   rmSync(csv, { force: true });
-  const q = (text, params) => query(con, text, params);
+  const q: FlatQuery = (text, params) => query(con, text, params);
   return {
     extractMs,
     loadMs,
@@ -129,7 +155,11 @@ export async function loadFlat({ database, dir }) {
     duckdbBytes: statSync(file).size,
     rows,
     extractedAt,
-    run: (ep, s, asOf) => FLAT[ep.name](q, flatWhere(s.where, asOf), s.index, asOf),
+    run: (ep, s, asOf) => {
+      const answer = FLAT[ep.name];
+      if (!answer) throw new Error(`no flat figures for endpoint ${ep.name}`);
+      return answer(q, flatWhere(s.where, asOf), s.index, asOf);
+    },
     close() {
       con.closeSync();
       instance.closeSync();
@@ -137,31 +167,50 @@ export async function loadFlat({ database, dir }) {
   };
 }
 
+/** A query on the flat table; `R`: the row as the statement shapes it. */
+type FlatQuery = <R extends Row = Row>(text: string, params?: readonly unknown[]) => Promise<R[]>;
+
+/** A bench value as a DuckDB parameter (lists of codes, codes, years). */
+function duckValue(v: unknown): DuckDBValue {
+  if (Array.isArray(v)) return listValue(v.map(duckValue));
+  if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return v;
+  throw new Error(`not a query parameter: ${String(v)}`);
+}
+
 /** Rows as plain objects (BIGINT → number). */
-async function query(con, text, params = []) {
-  const reader = await con.runAndReadAll(
-    text,
-    params.map((v) => (Array.isArray(v) ? listValue(v) : v)),
-  );
+async function query<R extends Row = Row>(con: DuckDBConnection, text: string, params: readonly unknown[] = []): Promise<R[]> {
+  const reader = await con.runAndReadAll(text, params.map(duckValue));
   return reader
     .getRowObjectsJS()
-    .map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+    .map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])) as R);
+}
+
+/** The one row of an aggregate without GROUP BY. */
+function one<R>(rows: readonly R[]): R {
+  const r = rows[0];
+  if (r === undefined) throw new Error('an aggregate returned no row');
+  return r;
 }
 
 /**
- * A filter set's condition (analytics-common.mjs: PostgreSQL text over `complaints`) on the flat
+ * A filter set's condition (analytics-common.ts: PostgreSQL text over `complaints`) on the flat
  * table: the same column names; times as TIMESTAMP (UTC); `now()` is the snapshot instant `asOf`.
  */
-export function flatWhere(where, asOf) {
-  return whereSql(where.map(([expr, ...vals]) => [expr.replaceAll('::timestamptz', '::TIMESTAMP').replaceAll('now()', at(asOf)), ...vals]));
+export function flatWhere(where: Where, asOf: Instant): SqlWhere {
+  return whereSql(
+    where.map(([expr, ...vals]): [string, ...unknown[]] => [
+      expr.replaceAll('::timestamptz', '::TIMESTAMP').replaceAll('now()', at(asOf)),
+      ...vals,
+    ]),
+  );
 }
 /** A TIMESTAMP literal of an instant (written inline: it comes from the bench, not from a user). */
-const at = (instant) => `TIMESTAMP '${new Date(instant).toISOString().replace('T', ' ').replace('Z', '')}'`;
+const at = (instant: Instant): string => `TIMESTAMP '${new Date(instant).toISOString().replace('T', ' ').replace('Z', '')}'`;
 
 // ───────────────────────────── the measures as plain aggregates ─────────────────────────────
 
 /** domain.md §4's measures over one group (`asOf`: the instant overdue is judged at). */
-const MEASURES = (asOf) => `
+const MEASURES = (asOf: Instant): string => `
   count(*)::INTEGER AS "complaints",
   count(*) FILTER (cross_border)::INTEGER AS "crossBorder",
   count(*) FILTER (cross_border) / nullif(count(*), 0) AS "crossBorderShare",
@@ -192,32 +241,60 @@ const ADR_MEASURES = `
   count(complied)::INTEGER AS "complianceReported",
   count(*) FILTER (complied) / nullif(count(complied), 0) AS "complianceRate"`;
 
-const share = (n, d) => (d === 0 ? null : n / d);
+/** MEASURES' row (the fields read here). */
+type MeasureRow = Row & { complaints: number; closed: number };
+/** ADR_MEASURES' row. */
+type AdrRow = {
+  adrReceived: number;
+  adrAccepted: number;
+  adrRefused: number;
+  adrRefusalRate: number | null;
+  adrOutcomes: number;
+  adrDiscontinued: number;
+  adrDiscontinuedShare: number | null;
+  adrAverageDays: number | null;
+  adrWithin90DaysShare: number | null;
+  complianceReported: number;
+  complianceRate: number | null;
+};
+
+const share = (n: number, d: number): number | null => (d === 0 ? null : n / d);
 /** How many rows have each value of `column` (none left out), as { [name]: value, count, share of `of` }. */
-async function counts(q, column, w, name, of, extra = 'true') {
-  const rows = await q(
+async function counts(
+  q: FlatQuery,
+  column: string,
+  w: SqlWhere,
+  name: string,
+  of: number,
+  extra = 'true',
+): Promise<Record<string, unknown>[]> {
+  const rows = await q<{ key: string; count: number }>(
     `SELECT ${column} AS "key", count(*)::INTEGER AS "count" FROM complaints WHERE (${w.sql}) AND ${column} IS NOT NULL AND ${extra} GROUP BY 1 ORDER BY 2 DESC, 1`,
     w.params,
   );
   return rows.map((r) => ({ [name]: r.key, count: r.count, share: share(r.count, of) }));
 }
-const groupedBy = (q, column, alias, w, asOf) =>
-  q(`SELECT ${column} AS "${alias}", ${MEASURES(asOf)} FROM complaints WHERE ${w.sql} GROUP BY 1 ORDER BY "complaints" DESC, 1`, w.params);
+const groupedBy = (q: FlatQuery, column: string, alias: string, w: SqlWhere, asOf: Instant): Promise<MeasureRow[]> =>
+  q<MeasureRow>(
+    `SELECT ${column} AS "${alias}", ${MEASURES(asOf)} FROM complaints WHERE ${w.sql} GROUP BY 1 ORDER BY "complaints" DESC, 1`,
+    w.params,
+  );
 
 /** '2024-03-01' → '2024-03' | '2024-Q1' | '2024' (the API's period labels). */
-function periodOf(start, interval) {
+function periodOf(start: Date, interval: string): string {
   const y = start.getUTCFullYear();
   const m = start.getUTCMonth() + 1;
   return interval === 'year' ? String(y) : interval === 'quarter' ? `${y}-Q${Math.ceil(m / 3)}` : `${y}-${String(m).padStart(2, '0')}`;
 }
 
 /** Linear interpolation between order statistics (percentile_cont). */
-function interpolate(sorted, p) {
+function interpolate(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null;
   const pos = (sorted.length - 1) * p;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+  // lo and hi are within 0 … length − 1.
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
 const RATES = [
@@ -231,13 +308,27 @@ const RATES = [
 ];
 
 /**
- * Per endpoint (the names of analytics-common.mjs's ENDPOINTS): the answer's figures from plain
+ * Per endpoint (the names of analytics-common.ts's ENDPOINTS): the answer's figures from plain
  * queries — `q(text, params)`, `w` the filter set's condition (flatWhere), `i` its index, `asOf`
  * the snapshot instant — shaped like the API's answer (the fields the API adds from code lists,
  * labels and populations left out).
  */
-export const FLAT = {
-  summary: async (q, w, _i, asOf) => (await q(`SELECT ${MEASURES(asOf)}, ${ADR_MEASURES} FROM complaints WHERE ${w.sql}`, w.params))[0],
+export type FlatAnswer = (q: FlatQuery, w: SqlWhere, i: number, asOf: Instant) => Promise<unknown>;
+
+/** The benchmark's row of one trader (its sector and measures). */
+interface BenchmarkRow {
+  traderId: string;
+  sector: string | null;
+  complaints: number;
+  closed: number;
+  resolutionRate: number | null;
+  traderResponseRate: number | null;
+  medianDaysToClose: number | null;
+}
+const BENCHMARK_KEYS = ['resolutionRate', 'traderResponseRate', 'medianDaysToClose'] as const;
+
+export const FLAT: Record<string, FlatAnswer> = {
+  summary: async (q, w, _i, asOf) => one(await q(`SELECT ${MEASURES(asOf)}, ${ADR_MEASURES} FROM complaints WHERE ${w.sql}`, w.params)),
   countries: async (q, w, i, asOf) => {
     const side = i % 2 ? 'trader' : 'consumer';
     return { side, items: await groupedBy(q, `${side}_country`, 'country', w, asOf) };
@@ -250,8 +341,8 @@ export const FLAT = {
     ),
   }),
   trend: async (q, w, i, asOf) => {
-    const interval = ['month', 'quarter', 'year'][i % 3];
-    const rows = await q(
+    const interval = (['month', 'quarter', 'year'] as const)[i % 3]!;
+    const rows = await q<Row & { start: Date }>(
       `SELECT date_trunc('${interval}', filed_at) AS "start", ${MEASURES(asOf)} FROM complaints WHERE ${w.sql} GROUP BY 1 ORDER BY 1`,
       w.params,
     );
@@ -260,9 +351,11 @@ export const FLAT = {
   sectors: async (q, w, _i, asOf) => ({ items: withShares(await groupedBy(q, 'sector', 'code', w, asOf)) }),
   problems: async (q, w, _i, asOf) => ({ items: withShares(await groupedBy(q, 'problem', 'code', w, asOf)) }),
   outcomes: async (q, w) => {
-    const [s] = await q(
-      `SELECT count(*) FILTER (status = 'closed')::INTEGER AS "closed", count(replied_at)::INTEGER AS "traderReplied", ${ADR_MEASURES} FROM complaints WHERE ${w.sql}`,
-      w.params,
+    const s = one(
+      await q<AdrRow & { closed: number; traderReplied: number }>(
+        `SELECT count(*) FILTER (status = 'closed')::INTEGER AS "closed", count(replied_at)::INTEGER AS "traderReplied", ${ADR_MEASURES} FROM complaints WHERE ${w.sql}`,
+        w.params,
+      ),
     );
     const { traderReplied, ...rest } = s;
     return {
@@ -275,20 +368,22 @@ export const FLAT = {
     };
   },
   overdue: async (q, w, _i, asOf) => {
-    const rows = await q(
+    const rows = await q<{ stage: string; open: number; overdue: number }>(
       `SELECT stage, count(*)::INTEGER AS "open", count(*) FILTER (due_at < ${at(asOf)})::INTEGER AS "overdue"
       FROM complaints WHERE (${w.sql}) AND status = 'open' GROUP BY 1`,
       w.params,
     );
     const byStage = new Map(rows.map((r) => [r.stage, r]));
     const items = ['filed', 'with_trader', 'trader_replied', 'at_adr_body', 'adr_in_progress'].map((stage) => {
-      const { open = 0, overdue = 0 } = byStage.get(stage) ?? {};
+      const r = byStage.get(stage);
+      const open = r?.open ?? 0;
+      const overdue = r?.overdue ?? 0;
       return { stage, open, overdue, overdueShare: share(overdue, open) };
     });
     return { open: items.reduce((n, x) => n + x.open, 0), overdue: items.reduce((n, x) => n + x.overdue, 0), items };
   },
   traders: async (q, w, _i, asOf) => {
-    const rows = await q(
+    const rows = await q<MeasureRow>(
       `SELECT trader_id AS "traderId", trader_name AS "name", trader_registered_country AS "country", ${MEASURES(asOf)}
       FROM complaints WHERE ${w.sql} GROUP BY 1, 2, 3 ORDER BY "complaints" DESC, 1 LIMIT 50`,
       w.params,
@@ -302,10 +397,10 @@ export const FLAT = {
   },
   'trader benchmark': async (q, _w, i) => {
     const year = yearOf(i);
-    const traderId = BENCH_TRADERS[i % BENCH_TRADERS.length];
+    const traderId = BENCH_TRADERS[i % BENCH_TRADERS.length]!;
     // The year's traders with their sector (the one most of their complaints name; ties: the
     // registered sector, then alphabetical) and measures; then the trader's and its sector's.
-    const rows = await q(
+    const rows = await q<Row & BenchmarkRow>(
       `
       WITH y AS (SELECT * FROM complaints WHERE filed_at >= make_timestamp($1, 1, 1, 0, 0, 0) AND filed_at < make_timestamp($1 + 1, 1, 1, 0, 0, 0)),
       picks AS (
@@ -327,9 +422,11 @@ export const FLAT = {
     );
     const me = rows.find((r) => r.traderId === traderId);
     const sector =
-      me?.sector ?? (await q('SELECT any_value(trader_sector) AS s FROM complaints WHERE trader_id = $1', [traderId]))[0]?.s ?? null;
+      me?.sector ??
+      (await q<{ s: string | null }>('SELECT any_value(trader_sector) AS s FROM complaints WHERE trader_id = $1', [traderId]))[0]?.s ??
+      null;
     const peers = rows.filter((r) => r.traderId !== traderId && r.sector === sector && r.closed >= 10);
-    const own = {
+    const own: Omit<BenchmarkRow, 'traderId' | 'sector'> = {
       complaints: me?.complaints ?? 0,
       closed: me?.closed ?? 0,
       resolutionRate: me?.resolutionRate ?? null,
@@ -338,12 +435,12 @@ export const FLAT = {
     };
     if (peers.length < 5)
       return { year, traderId, sector, own, peers: { suppressed: true, count: null, quartiles: null, percentile: null } };
-    const quartiles = {};
-    const percentile = {};
-    for (const k of ['resolutionRate', 'traderResponseRate', 'medianDaysToClose']) {
+    const quartiles: Record<string, { p25: number | null; p50: number | null; p75: number | null }> = {};
+    const percentile: Record<string, number | null> = {};
+    for (const k of BENCHMARK_KEYS) {
       const values = peers
         .map((p) => p[k])
-        .filter((v) => typeof v === 'number')
+        .filter((v): v is number => typeof v === 'number')
         .sort((a, b) => a - b);
       quartiles[k] = { p25: interpolate(values, 0.25), p50: interpolate(values, 0.5), p75: interpolate(values, 0.75) };
       const mine = own[k];
@@ -357,15 +454,17 @@ export const FLAT = {
   'ADR body report': async (q, _w, i) => {
     const w = {
       sql: `adr_body_id = $1 AND agreed_at >= make_timestamp($2, 1, 1, 0, 0, 0) AND agreed_at < make_timestamp($2 + 1, 1, 1, 0, 0, 0)`,
-      params: [ADR_BODIES[i % ADR_BODIES.length][0], yearOf(i)],
+      params: [ADR_BODIES[i % ADR_BODIES.length]![0], yearOf(i)],
     };
-    const [s] = await q(
-      `SELECT count(*)::INTEGER AS "received", count(*) FILTER (cross_border)::INTEGER AS "crossBorder", ${ADR_MEASURES} FROM complaints WHERE ${w.sql}`,
-      w.params,
+    const s = one(
+      await q<AdrRow & { received: number; crossBorder: number }>(
+        `SELECT count(*)::INTEGER AS "received", count(*) FILTER (cross_border)::INTEGER AS "crossBorder", ${ADR_MEASURES} FROM complaints WHERE ${w.sql}`,
+        w.params,
+      ),
     );
-    const named = (column, of) => counts(q, column, w, 'code', of);
+    const named = (column: string, of: number) => counts(q, column, w, 'code', of);
     const byProblem = await named('problem', s.received);
-    const top = await q(
+    const top = await q<Row & { count: number }>(
       `SELECT trader_id AS "traderId", trader_name AS "name", count(*)::INTEGER AS "count" FROM complaints WHERE ${w.sql} GROUP BY 1, 2 ORDER BY 3 DESC, 1 LIMIT 10`,
       w.params,
     );
@@ -393,7 +492,7 @@ export const FLAT = {
   },
 };
 
-function withShares(rows) {
+function withShares(rows: readonly MeasureRow[]): (MeasureRow & { share: number | null })[] {
   const total = rows.reduce((n, r) => n + r.complaints, 0);
   return rows.map((r) => ({ ...r, share: share(r.complaints, total) }));
 }
@@ -404,15 +503,25 @@ function withShares(rows) {
  * Times every endpoint of `eps` over the filter sets `sets` on a loaded flat table: a warm-up
  * pass (10 sets each), then every set once. Returns Map name → { ms: [per set], answers: [per set] }.
  */
-export async function timeFlat(flat, eps, sets, asOf) {
-  const one = (ep, s) => flat.run(ep, s, asOf);
-  for (const ep of eps) for (const s of sets.slice(0, 10)) await one(ep, s);
-  const out = new Map();
+export interface FlatTiming {
+  ms: number[];
+  answers: unknown[];
+}
+
+export async function timeFlat(
+  flat: Pick<Flat, 'run'>,
+  eps: readonly Endpoint[],
+  sets: readonly FilterSet[],
+  asOf: Instant,
+): Promise<Map<string, FlatTiming>> {
+  const once = (ep: Endpoint, s: FilterSet) => flat.run(ep, s, asOf);
+  for (const ep of eps) for (const s of sets.slice(0, 10)) await once(ep, s);
+  const out = new Map<string, FlatTiming>();
   for (const ep of eps) {
-    const x = { ms: [], answers: [] };
+    const x: FlatTiming = { ms: [], answers: [] };
     for (const s of sets) {
       const t0 = performance.now();
-      x.answers[s.index] = await one(ep, s);
+      x.answers[s.index] = await once(ep, s);
       x.ms[s.index] = performance.now() - t0;
     }
     out.set(ep.name, x);
@@ -423,9 +532,14 @@ export async function timeFlat(flat, eps, sets, asOf) {
 // ───────────────────────────── agreement with the API ─────────────────────────────
 
 const ID_KEYS = ['traderId', 'country', 'code', 'period', 'stage', 'closure', 'decision', 'result', 'ground', 'reason'];
-const idOf = (item) =>
-  'consumerCountry' in item ? `${item.consumerCountry}>${item.traderCountry}` : String(item[ID_KEYS.find((k) => k in item)]);
-const close = (a, b) =>
+const idOf = (item: unknown): string => {
+  if (item === null || typeof item !== 'object') return String(item);
+  const o = item as Record<string, unknown>;
+  if ('consumerCountry' in o) return `${o.consumerCountry}>${o.traderCountry}`;
+  const key = ID_KEYS.find((k) => k in o);
+  return String(key === undefined ? undefined : o[key]);
+};
+const close = (a: unknown, b: unknown): boolean =>
   a === b || (typeof a === 'number' && typeof b === 'number' && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)));
 
 /**
@@ -433,20 +547,23 @@ const close = (a, b) =>
  * has; lists matched by their key: country, code, period …): ['items[DE].closed: 12 ≠ 13', …].
  * Numbers agree within 1e-9 (relative).
  */
-export function differences(flat, apiAnswer, at = '') {
-  const out = [];
+export function differences(flat: unknown, apiAnswer: unknown, at = ''): string[] {
+  const out: string[] = [];
   if (Array.isArray(flat)) {
+    const mine: readonly unknown[] = flat;
     if (!Array.isArray(apiAnswer)) return [`${at}: a list ≠ ${JSON.stringify(apiAnswer)}`];
-    if (flat.some((x) => x === null || typeof x !== 'object')) return flat.flatMap((x, i) => differences(x, apiAnswer[i], `${at}[${i}]`));
-    const byId = new Map(apiAnswer.map((x) => [idOf(x), x]));
-    if (apiAnswer.length !== flat.length) out.push(`${at}: ${flat.length} items ≠ ${apiAnswer.length}`);
-    for (const x of flat) {
+    const theirs: readonly unknown[] = apiAnswer;
+    if (mine.some((x) => x === null || typeof x !== 'object')) return mine.flatMap((x, i) => differences(x, theirs[i], `${at}[${i}]`));
+    const byId = new Map(theirs.map((x) => [idOf(x), x]));
+    if (theirs.length !== mine.length) out.push(`${at}: ${mine.length} items ≠ ${theirs.length}`);
+    for (const x of mine) {
       const id = idOf(x);
       if (!byId.has(id)) out.push(`${at}[${id}]: missing in the API's answer`);
       else out.push(...differences(x, byId.get(id), `${at}[${id}]`));
     }
   } else if (flat !== null && typeof flat === 'object') {
-    for (const [k, v] of Object.entries(flat)) out.push(...differences(v, apiAnswer?.[k], at ? `${at}.${k}` : k));
+    const other = apiAnswer !== null && typeof apiAnswer === 'object' ? (apiAnswer as Record<string, unknown>) : undefined;
+    for (const [k, v] of Object.entries(flat)) out.push(...differences(v, other?.[k], at ? `${at}.${k}` : k));
   } else if (!close(flat, apiAnswer)) {
     out.push(`${at}: ${flat} ≠ ${apiAnswer}`);
   }
@@ -462,7 +579,7 @@ if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) 
   const only = typeof args.only === 'string' ? new Set(args.only.split(',')) : null;
   const pgc = new pg.Client({ connectionString: dbUrl(database) });
   await pgc.connect();
-  const sets = await filterSets((t, p) => pgc.query(t, p));
+  const sets = await filterSets(<R extends Row>(t: string, p?: unknown[]) => pgc.query<R>(t, p));
   await pgc.end();
   const flat = await loadFlat({ database, dir: path.join(OUT_DIR, 'analytics-compare', `flat-${complaints}`) });
   console.log(
@@ -474,7 +591,7 @@ if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) 
     table(
       ['endpoint (in process, no HTTP)', 'p50 ms', 'p95 ms', 'max ms'],
       eps.map((e) => {
-        const s = round(summarize(res.get(e.name).ms));
+        const s = round(summarize(res.get(e.name)!.ms));
         return [e.name, fmt(s.p50, 1), fmt(s.p95, 1), fmt(s.max, 1)];
       }),
     ),

@@ -1,9 +1,10 @@
 /**
- * Shared helpers for the benchmarks (not a test, not part of `npm test`): argument parsing,
- * throw-away PostgreSQL databases, the cached NDJSON dataset, the real server as a child process
- * with an RSS/CPU sampler, streaming uploads and percentiles.
+ * The benchmarks' one harness (not a test, not part of `npm test`): argument parsing, throw-away
+ * PostgreSQL databases, the cached NDJSON dataset, the real server as a child process with an
+ * RSS/CPU sampler, streaming uploads, percentiles, tables and result files. Runs from dist/bench/
+ * (`npm run build:bench`).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
   createReadStream,
@@ -22,12 +23,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import pg from 'pg';
+import type { DemoAdrBody, DemoDataset, DemoTrader } from '../fixtures/generator.js';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The repository: this file runs as dist/bench/lib.js. */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const OUT_DIR = path.join(ROOT, 'bench', 'out');
 export const DIST_MAIN = path.join(ROOT, 'dist', 'api', 'src', 'main.js');
 /** The server entry of a checkout's build (`code`: a repository with its own dist/; default: this one). */
-export const distMain = (code = ROOT) => path.join(path.resolve(code), 'dist', 'api', 'src', 'main.js');
+export const distMain = (code: string = ROOT): string => path.join(path.resolve(code), 'dist', 'api', 'src', 'main.js');
 export const DIST_GENERATOR = path.join(ROOT, 'dist', 'fixtures', 'generator.js');
 /** The dataset ends just before this instant (fixed, so the cached file is reproducible). */
 export const DATASET_NOW = new Date('2026-11-24T00:00:00Z');
@@ -35,7 +38,7 @@ export const DATASET_NOW = new Date('2026-11-24T00:00:00Z');
 mkdirSync(OUT_DIR, { recursive: true });
 
 /** Server children still running: killed if the bench process ends without stopping them. */
-const CHILDREN = new Set();
+const CHILDREN = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const c of CHILDREN) c.kill('SIGKILL');
 });
@@ -43,15 +46,18 @@ for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => process.exit(13
 
 // ───────────────────────────── arguments ─────────────────────────────
 
-/** `--name value`, `--name=value`, `--flag` → { name: value|true }. */
-export function parseArgs(argv, defaults = {}) {
-  const out = { ...defaults };
+/** Parsed command-line options: `--name value` / `--name=value` → string, `--flag` → true. */
+export type Args = Record<string, string | true | undefined>;
+
+/** `--name value`, `--name=value`, `--flag` → { name: value|true } (kebab-case → camelCase). */
+export function parseArgs(argv: readonly string[], defaults: Args = {}): Args {
+  const out: Args = { ...defaults };
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
+    const a = argv[i]!;
     if (!a.startsWith('--')) continue;
     const eq = a.indexOf('=');
     let key = eq > 0 ? a.slice(2, eq) : a.slice(2);
-    let value = eq > 0 ? a.slice(eq + 1) : undefined;
+    let value: string | true | undefined = eq > 0 ? a.slice(eq + 1) : undefined;
     if (value === undefined) {
       const next = argv[i + 1];
       if (next !== undefined && !next.startsWith('--')) {
@@ -59,25 +65,31 @@ export function parseArgs(argv, defaults = {}) {
         i++;
       } else value = true;
     }
-    key = key.replace(/-([a-z])/g, (_m, c) => c.toUpperCase());
+    key = key.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
     out[key] = value;
   }
   return out;
 }
 
-export const num = (v, fallback) => {
+/** A numeric option (`1_000_000` allowed), or `fallback` when it is absent. */
+export function num(v: string | true | undefined, fallback: number): number;
+export function num(v: string | true | undefined, fallback?: number): number | undefined;
+export function num(v: string | true | undefined, fallback?: number): number | undefined {
   if (v === undefined || v === true) return fallback;
   const n = Number(String(v).replaceAll('_', ''));
   if (!Number.isFinite(n)) throw new Error(`not a number: ${v}`);
   return n;
-};
+}
+
+/** A string option, or `fallback` when it is absent or given as a bare flag. */
+export const str = (v: string | true | undefined, fallback: string): string => (typeof v === 'string' ? v : fallback);
 
 // ───────────────────────────── PostgreSQL ─────────────────────────────
 
 export const PG_BASE = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432';
-export const dbUrl = (name) => `${PG_BASE}/${name}`;
+export const dbUrl = (name: string): string => `${PG_BASE}/${name}`;
 
-export async function withClient(url, fn) {
+export async function withClient<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url, application_name: 'odr-bench' });
   await client.connect();
   try {
@@ -87,44 +99,56 @@ export async function withClient(url, fn) {
   }
 }
 
-export async function createDatabase(name) {
+export async function createDatabase(name: string): Promise<void> {
   await withClient(dbUrl('postgres'), async (c) => {
     await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await c.query(`CREATE DATABASE "${name}"`);
   });
 }
 
-export async function dropDatabase(name) {
+export async function dropDatabase(name: string): Promise<void> {
   await withClient(dbUrl('postgres'), (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 }
 
-export async function databaseExists(name) {
-  return withClient(dbUrl('postgres'), async (c) => (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount > 0);
+export async function databaseExists(name: string): Promise<boolean> {
+  return withClient(dbUrl('postgres'), async (c) => ((await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount ?? 0) > 0);
 }
 
-export async function checkpoint(name) {
+export async function checkpoint(name: string): Promise<void> {
   await withClient(dbUrl(name), (c) => c.query('CHECKPOINT'));
 }
 
 // ───────────────────────────── machine ─────────────────────────────
 
-export async function machineInfo() {
+export interface MachineInfo {
+  cpu: string;
+  cores: number;
+  ramGiB: number;
+  node: string;
+  postgres: string;
+  pgSettings: Record<string, string>;
+}
+
+export async function machineInfo(): Promise<MachineInfo> {
   const cpu = /model name\s*:\s*(.*)/.exec(safeRead('/proc/cpuinfo'))?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
-  const pgVersion = await withClient(dbUrl('postgres'), async (c) => (await c.query('SHOW server_version')).rows[0].server_version).catch(
+  const pgVersion = await withClient(
+    dbUrl('postgres'),
+    async (c) => (await c.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? 'unknown',
+  ).catch(
     () => 'unknown',
   );
   const settings = await withClient(dbUrl('postgres'), async (c) =>
     Object.fromEntries(
       (
-        await c.query(
+        await c.query<{ name: string; v: string }>(
           `SELECT name, setting || coalesce(unit, '') AS v FROM pg_settings WHERE name IN ('shared_buffers','work_mem','maintenance_work_mem','temp_buffers','synchronous_commit','max_wal_size')`,
         )
       ).rows.map((r) => [r.name, r.v]),
     ),
-  ).catch(() => ({}));
+  ).catch((): Record<string, string> => ({}));
   return {
     cpu,
-    cores: os.availableParallelism?.() ?? os.cpus().length,
+    cores: os.availableParallelism(),
     ramGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     node: process.version,
     postgres: pgVersion,
@@ -132,7 +156,7 @@ export async function machineInfo() {
   };
 }
 
-function safeRead(file) {
+function safeRead(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch {
@@ -142,14 +166,14 @@ function safeRead(file) {
 
 // ───────────────────────────── dataset ─────────────────────────────
 
-export function assertBuilt(code = ROOT) {
+export function assertBuilt(code: string = ROOT): void {
   if (path.resolve(code) !== ROOT) {
     if (!existsSync(distMain(code)))
       throw new Error(`${distMain(code)} is missing: build that checkout first (\`npx tsc -p tsconfig.build.json\` in ${code})`);
     return;
   }
   if (!existsSync(DIST_MAIN) || !existsSync(DIST_GENERATOR)) {
-    throw new Error('dist/ is missing: run `npx tsc -p .` (or `npm run bench`, which builds first)');
+    throw new Error('dist/ is missing: run `npm run build:bench` (or `npm run bench`, which builds first)');
   }
 }
 
@@ -158,13 +182,31 @@ export function assertBuilt(code = ROOT) {
  * bench/out/ and reused while the generator's build is unchanged. Returns the file, its size,
  * and the reference data (traders, ADR bodies) that has to be PUT before ingesting it.
  */
-export async function ensureDataset({ complaints, seed = 1, log = console.log }) {
+export interface Dataset {
+  file: string;
+  bytes: number;
+  complaints: number;
+  seed: number;
+  genHash: string;
+  traders: readonly DemoTrader[];
+  adrBodies: readonly DemoAdrBody[];
+}
+
+export async function ensureDataset({
+  complaints,
+  seed = 1,
+  log = console.log,
+}: {
+  complaints: number;
+  seed?: number;
+  log?: (line: string) => void;
+}): Promise<Dataset> {
   assertBuilt();
   const genHash = createHash('sha1').update(readFileSync(DIST_GENERATOR)).digest('hex').slice(0, 8);
   const base = path.join(OUT_DIR, `complaints-${complaints}-s${seed}-${genHash}`);
   const file = `${base}.ndjson`;
-  const { generateDemo } = await import(pathToFileURL(DIST_GENERATOR).href);
-  const data = generateDemo({ complaints, seed, now: DATASET_NOW });
+  const { generateDemo } = (await import(pathToFileURL(DIST_GENERATOR).href)) as typeof import('../fixtures/generator.js');
+  const data: DemoDataset = generateDemo({ complaints, seed, now: DATASET_NOW });
   if (!existsSync(file)) {
     const t0 = performance.now();
     log(`generating ${complaints.toLocaleString('en')} complaints → ${path.relative(ROOT, file)} …`);
@@ -175,12 +217,12 @@ export async function ensureDataset({ complaints, seed = 1, log = console.log })
     for (const c of data.complaints()) {
       buf += JSON.stringify(c) + '\n';
       if (++n % 2000 === 0) {
-        if (!out.write(buf)) await new Promise((r) => out.once('drain', r));
+        if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
         buf = '';
       }
     }
     if (buf) out.write(buf);
-    await new Promise((resolve, reject) => out.end((err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
     renameSync(tmp, file);
     log(`  generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
@@ -189,13 +231,13 @@ export async function ensureDataset({ complaints, seed = 1, log = console.log })
 
 // ───────────────────────────── the server ─────────────────────────────
 
-export async function freePort() {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
     srv.on('error', reject);
     srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
+      const { port } = srv.address() as net.AddressInfo;
       srv.close(() => resolve(port));
     });
   });
@@ -204,13 +246,46 @@ export async function freePort() {
 /**
  * Starts `node dist/api/src/main.js` against `databaseUrl` (no demo data, warn logs, no ETL
  * schedule, no rate limit, a bulk limit of 8 GiB). Resolves once /api/health answers 200.
- * `preload` (default) loads bench/server-preload.mjs: Node's requestTimeout off (see there).
+ * `preload` (default) loads bench/server-preload.ts: Node's requestTimeout off (see there).
  * `code`: the checkout whose build runs (its dist/api/src/main.js, started in that directory);
  * default: this repository.
  */
-export const PRELOAD = path.join(ROOT, 'bench', 'server-preload.mjs');
+export const PRELOAD = path.join(ROOT, 'dist', 'bench', 'server-preload.js');
 
-export async function startServer({ databaseUrl, nodeArgs = [], env = {}, label = 'server', preload = true, code = ROOT }) {
+export interface ServerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** A server under test, as `startServer` started it. */
+export interface BenchServer {
+  url: string;
+  pid: number;
+  preload: boolean;
+  token: string;
+  logFile: string;
+  headers: Record<string, string>;
+  readonly exited: ServerExit | null;
+  stop(): Promise<ServerExit>;
+}
+
+export interface ServerOptions {
+  databaseUrl: string;
+  nodeArgs?: readonly string[];
+  env?: Record<string, string>;
+  label?: string;
+  preload?: boolean;
+  code?: string;
+}
+
+export async function startServer({
+  databaseUrl,
+  nodeArgs = [],
+  env = {},
+  label = 'server',
+  preload = true,
+  code = ROOT,
+}: ServerOptions): Promise<BenchServer> {
   assertBuilt(code);
   const port = await freePort();
   const token = randomBytes(24).toString('hex');
@@ -236,12 +311,12 @@ export async function startServer({ databaseUrl, nodeArgs = [], env = {}, label 
     stdio: ['ignore', fd, fd],
   });
   CHILDREN.add(child);
-  let exited = null;
+  let exited: ServerExit | null = null;
   child.on('exit', () => CHILDREN.delete(child));
-  const exitPromise = new Promise((resolve) =>
+  const exitPromise = new Promise<ServerExit>((resolve) =>
     child.on('exit', (code, signal) => {
       exited = { code, signal };
-      resolve(exited);
+      resolve({ code, signal });
     }),
   );
   const url = `http://127.0.0.1:${port}`;
@@ -262,7 +337,7 @@ export async function startServer({ databaseUrl, nodeArgs = [], env = {}, label 
   }
   return {
     url,
-    pid: child.pid,
+    pid: child.pid!,
     preload,
     token,
     logFile,
@@ -281,23 +356,23 @@ export async function startServer({ databaseUrl, nodeArgs = [], env = {}, label 
   };
 }
 
-export function tail(file, lines = 20) {
+export function tail(file: string, lines = 20): string {
   return safeRead(file).trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 /** utime + stime of a process in ms, or null when it is gone. */
-export function cpuMs(pid) {
+export function cpuMs(pid: number): number | null {
   const stat = safeRead(`/proc/${pid}/stat`);
   if (!stat) return null;
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
 }
 
-export function rssBytes(pid) {
+export function rssBytes(pid: number): number | null {
   const m = /VmRSS:\s+(\d+) kB/.exec(safeRead(`/proc/${pid}/status`));
   return m ? Number(m[1]) * 1024 : null;
 }
@@ -306,12 +381,22 @@ export function rssBytes(pid) {
  * Samples the server's RSS every `everyMs` and the CPU time of the server and of the PostgreSQL
  * backends serving it (found through pg_stat_activity) so a run can say who was busy.
  */
-export function startSampler({ pid, databaseName, everyMs = 100 }) {
+export interface SamplerFigures {
+  peakRssBytes: number;
+  lastRssBytes: number;
+  samples: number;
+  serverCpuMs: number;
+  pgBackendCpuMs: number;
+}
+
+export function startSampler({ pid, databaseName, everyMs = 100 }: { pid: number; databaseName: string; everyMs?: number }): {
+  stop(): Promise<SamplerFigures>;
+} {
   let peak = 0;
   let samples = 0;
   let last = rssBytes(pid) ?? 0;
   const serverCpu0 = cpuMs(pid) ?? 0;
-  const backends = new Map(); // pid → { first, last }
+  const backends = new Map<number, { first: number; last: number }>();
   const timer = setInterval(() => {
     const rss = rssBytes(pid);
     if (rss !== null) {
@@ -324,9 +409,9 @@ export function startSampler({ pid, databaseName, everyMs = 100 }) {
       if (c !== null) b.last = c;
     }
   }, everyMs);
-  timer.unref?.();
+  timer.unref();
   // Backends come and go with the pool: look them up once a second.
-  let client = null;
+  let client: pg.Client | null = null;
   let stopped = false;
   const lookup = async () => {
     try {
@@ -341,7 +426,7 @@ export function startSampler({ pid, databaseName, everyMs = 100 }) {
           return;
         }
       }
-      const { rows } = await client.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'odr-observatory'`, [
+      const { rows } = await client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'odr-observatory'`, [
         databaseName,
       ]);
       for (const { pid: bpid } of rows) {
@@ -356,7 +441,7 @@ export function startSampler({ pid, databaseName, everyMs = 100 }) {
   };
   void lookup();
   const lookupTimer = setInterval(lookup, 1000);
-  lookupTimer.unref?.();
+  lookupTimer.unref();
   return {
     async stop() {
       stopped = true;
@@ -368,7 +453,7 @@ export function startSampler({ pid, databaseName, everyMs = 100 }) {
         const c = cpuMs(bpid);
         if (c !== null) b.last = c;
       }
-      if (client) await client.end().catch(() => {});
+      if (client) await (client as pg.Client).end().catch(() => {});
       const serverCpu = (cpuMs(pid) ?? serverCpu0) - serverCpu0;
       let pgCpu = 0;
       for (const b of backends.values()) pgCpu += b.last - b.first;
@@ -380,7 +465,9 @@ export function startSampler({ pid, databaseName, everyMs = 100 }) {
 // ───────────────────────────── SQL ─────────────────────────────
 
 /** `[['x = $', v], ['y <> z']]` → { sql: 'x = $1 AND y <> z', params: [v] } (numbering after `params`). */
-export function whereSql(where, params = []) {
+export type Where = readonly (readonly [string, ...unknown[]])[];
+
+export function whereSql(where: Where, params: unknown[] = []): { sql: string; params: unknown[] } {
   const parts = where.map(([expr, ...vals]) => {
     let out = expr;
     for (const v of vals) {
@@ -394,14 +481,19 @@ export function whereSql(where, params = []) {
 
 // ───────────────────────────── HTTP ─────────────────────────────
 
-export async function api(server, method, urlPath, body) {
+export async function api(
+  server: Pick<BenchServer, 'url' | 'headers'>,
+  method: string,
+  urlPath: string,
+  body?: unknown,
+): Promise<{ status: number; body: unknown }> {
   const r = await fetch(`${server.url}${urlPath}`, {
     method,
     headers: { ...server.headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body !== undefined ? JSON.stringify(body) : undefined,
   });
   const text = await r.text();
-  let json;
+  let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
@@ -411,14 +503,18 @@ export async function api(server, method, urlPath, body) {
 }
 
 /** PUT the dataset's ADR bodies and traders (a few in parallel). */
-export async function putReferenceData(server, dataset, concurrency = 8) {
-  const jobs = [
-    ...dataset.adrBodies.map((b) => [
+export async function putReferenceData(
+  server: BenchServer,
+  dataset: Pick<Dataset, 'adrBodies' | 'traders'>,
+  concurrency = 8,
+): Promise<number> {
+  const jobs: [string, string, unknown][] = [
+    ...dataset.adrBodies.map((b): [string, string, unknown] => [
       'PUT',
       `/api/v1/adr-bodies/${encodeURIComponent(b.id)}`,
       { name: b.name, country: b.country, sectors: b.sectors },
     ]),
-    ...dataset.traders.map((t) => [
+    ...dataset.traders.map((t): [string, string, unknown] => [
       'PUT',
       `/api/v1/traders/${encodeURIComponent(t.id)}`,
       { name: t.name, country: t.country, website: t.website, sector: t.sector },
@@ -427,7 +523,7 @@ export async function putReferenceData(server, dataset, concurrency = 8) {
   let next = 0;
   const worker = async () => {
     while (next < jobs.length) {
-      const [method, p, body] = jobs[next++];
+      const [method, p, body] = jobs[next++]!;
       const r = await api(server, method, p, body);
       if (r.status !== 200 && r.status !== 201) throw new Error(`${method} ${p} → ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
     }
@@ -441,11 +537,22 @@ export async function putReferenceData(server, dataset, concurrency = 8) {
  * Resolves with the status, the parsed answer and the wall time from the first byte sent to
  * the last byte of the answer.
  */
-export function postFile(server, file, { contentType = 'application/x-ndjson', urlPath = '/api/v1/complaints/bulk' } = {}) {
+export interface PostFileAnswer {
+  status: number;
+  body: unknown;
+  ms: number;
+  uploadMs: number | null;
+}
+
+export function postFile(
+  server: BenchServer,
+  file: string,
+  { contentType = 'application/x-ndjson', urlPath = '/api/v1/complaints/bulk' }: { contentType?: string; urlPath?: string } = {},
+): Promise<PostFileAnswer> {
   const size = statSync(file).size;
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    let uploadedAt = null;
+    let uploadedAt: number | null = null;
     const req = http.request(
       `${server.url}${urlPath}`,
       {
@@ -453,18 +560,18 @@ export function postFile(server, file, { contentType = 'application/x-ndjson', u
         headers: { ...server.headers, 'content-type': contentType, 'content-length': String(size) },
       },
       (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const ms = performance.now() - t0;
           const text = Buffer.concat(chunks).toString('utf8');
-          let body;
+          let body: unknown;
           try {
             body = JSON.parse(text);
           } catch {
             body = text;
           }
-          resolve({ status: res.statusCode, body, ms, uploadMs: uploadedAt === null ? null : uploadedAt - t0 });
+          resolve({ status: res.statusCode ?? 0, body, ms, uploadMs: uploadedAt === null ? null : uploadedAt - t0 });
         });
         res.on('error', reject);
       },
@@ -482,40 +589,49 @@ export function postFile(server, file, { contentType = 'application/x-ndjson', u
 
 // ───────────────────────────── figures ─────────────────────────────
 
-export function percentile(sorted, p) {
+export function percentile(sorted: readonly number[], p: number): number {
   if (!sorted.length) return NaN;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[i];
+  return sorted[i]!;
 }
 
-export function summarize(ms) {
+export interface Summary {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+export function summarize(ms: readonly number[]): Summary {
   const s = [...ms].sort((a, b) => a - b);
   return {
     n: s.length,
     p50: percentile(s, 50),
     p95: percentile(s, 95),
     p99: percentile(s, 99),
-    max: s.at(-1),
+    max: s.at(-1) ?? NaN,
     mean: s.reduce((a, b) => a + b, 0) / (s.length || 1),
   };
 }
 
-export const fmt = (n, digits = 0) =>
+export const fmt = (n: number, digits = 0): string =>
   Number.isFinite(n) ? n.toLocaleString('en', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : String(n);
-export const mib = (bytes) => bytes / 2 ** 20;
+export const mib = (bytes: number): number => bytes / 2 ** 20;
 
-export function table(headers, rows) {
+export function table(headers: readonly string[], rows: readonly (readonly unknown[])[]): string {
   const cells = [headers, ...rows].map((r) => r.map((c) => String(c)));
-  const w = headers.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-  const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');
-  return [line(cells[0]), w.map((x) => '─'.repeat(x)).join('  '), ...cells.slice(1).map(line)].join('\n');
+  const w = headers.map((_, i) => Math.max(...cells.map((r) => r[i]?.length ?? 0)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  ');
+  return [line(cells[0]!), w.map((x) => '─'.repeat(x)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
-export function stamp() {
+export function stamp(): string {
   return new Date().toISOString().replace(/[:.]/g, '-');
 }
 
-export function writeResult(name, result) {
+export function writeResult(name: string, result: unknown): string {
   const file = path.join(OUT_DIR, `${name}-${stamp()}.json`);
   writeFileSync(file, JSON.stringify(result) + '\n');
   return file;

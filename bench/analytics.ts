@@ -1,7 +1,6 @@
-#!/usr/bin/env node
 /**
  * Analytics benchmark (issue 3): on a store of N generated complaints (default 10 000 000,
- * generated straight into PostgreSQL by bench/analytics-data.mjs and kept between runs), in one run:
+ * generated straight into PostgreSQL by bench/analytics-data.ts and kept between runs), in one run:
  *
  *   1. full ETL: the start-up build into an empty DuckDB file, then POST /api/v1/etl/runs?full=true&wait=true
  *      (phases seen from outside: the extract's COPY on PostgreSQL, then the publication in DuckDB);
@@ -13,15 +12,15 @@
  *      15 s, 60 s (and off); CPU of the server and its PostgreSQL backends over an idle minute,
  *      then one complaint through POST /api/v1/complaints and the time until stats/summary counts it.
  *
- *   node bench/analytics.mjs [--complaints 10000000] [--database NAME] [--regenerate] [--rounds 2]
- *                            [--pg-requests 10] [--pg-budget 60] [--idle-seconds 60] [--periods 5,15,60]
- *                            [--only summary,trend] [--no-pg] [--no-schedule] [--no-startup-build]
- *                            [--change recent|random] [--keep-extract] [--code DIR]
+ *   npm run bench -- analytics [--complaints 10000000] [--database NAME] [--regenerate] [--rounds 2]
+ *                              [--pg-requests 10] [--pg-budget 60] [--idle-seconds 60] [--periods 5,15,60]
+ *                              [--only summary,trend] [--no-pg] [--no-schedule] [--no-startup-build]
+ *                              [--change recent|random] [--keep-extract] [--code DIR]
  *
  * --code DIR runs the server of another checkout's build (DIR/dist/api/src/main.js, built there
  * with `npx tsc -p tsconfig.build.json`; its bin/odr.js migrates), on a DuckDB store of its own
  * (bench/out/analytics/<DIR's name>/); default: this repository. To compare two builds in one run,
- * see bench/analytics-compare.mjs.
+ * see bench/analytics-compare.ts.
  *
  * Goals: full ETL ≤ 30 s; incremental with 1 % changed ≤ 2 s; p95 ≤ 50 ms per endpoint;
  * PostgreSQL p50 / API p50 ≥ 50; a new complaint in stats/summary within one schedule period.
@@ -30,9 +29,14 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { DATASET_END, ensureAnalyticsDataset } from './analytics-data.mjs';
+import { DATASET_END, type DatasetMarker, ensureAnalyticsDataset } from './analytics-data.js';
 import {
   ENDPOINTS,
+  type Endpoint,
+  type EtlRunsAnswer,
+  type FilterSet,
+  type Row,
+  type SummaryAnswer,
   analyticsTarget,
   changeOnePercent,
   datasetName,
@@ -48,10 +52,13 @@ import {
   waitIdle,
   waitStartupRun,
   watchRun,
-} from './analytics-common.mjs';
+} from './analytics-common.js';
 import {
+  type BenchServer,
+  type MachineInfo,
   OUT_DIR,
   ROOT,
+  type Summary,
   api,
   cpuMs,
   dbUrl,
@@ -60,6 +67,7 @@ import {
   mib,
   num,
   parseArgs,
+  str,
   percentile,
   rssBytes,
   sleep,
@@ -68,14 +76,14 @@ import {
   table,
   whereSql,
   writeResult,
-} from './lib.mjs';
+} from './lib.js';
 
 const GOALS = { fullS: 30, incrementalS: 2, p95Ms: 50, ratio: 50, idleCpuPct: 5 };
 
 const args = parseArgs(process.argv.slice(2));
 if (args.help) {
   console.log(
-    'usage: node bench/analytics.mjs [--complaints N] [--database NAME] [--regenerate] [--rounds 2] [--pg-requests 10] [--pg-budget 60] [--idle-seconds 60] [--periods 5,15,60] [--only a,b] [--no-pg] [--no-schedule] [--no-startup-build] [--change recent|random] [--keep-extract] [--code DIR]',
+    'usage: npm run bench -- analytics [--complaints N] [--database NAME] [--regenerate] [--rounds 2] [--pg-requests 10] [--pg-budget 60] [--idle-seconds 60] [--periods 5,15,60] [--only a,b] [--no-pg] [--no-schedule] [--no-startup-build] [--change recent|random] [--keep-extract] [--code DIR]',
   );
   process.exit(0);
 }
@@ -85,7 +93,7 @@ const rounds = num(args.rounds, 2);
 const pgRequests = num(args.pgRequests, 10);
 const pgBudgetMs = num(args.pgBudget, 60) * 1000;
 const idleMs = num(args.idleSeconds, 60) * 1000;
-const periods = String(args.periods ?? '5,15,60')
+const periods = str(args.periods, '5,15,60')
   .split(',')
   .map(Number)
   .filter((n) => n > 0);
@@ -96,22 +104,120 @@ const code = path.resolve(typeof args.code === 'string' ? args.code : ROOT);
 const WORK = code === ROOT ? path.join(OUT_DIR, 'analytics') : path.join(OUT_DIR, 'analytics', path.basename(code));
 const DATA_DIR = path.join(WORK, `data-${complaints}`);
 const DUCKDB_PATH = path.join(WORK, `analytics-${complaints}.duckdb`);
-const log = (...a) => console.log(...a);
-const s1 = (ms) => fmt(ms / 1000, 1);
+const log = (...a: unknown[]): void => console.log(...a);
+const s1 = (ms: number): string => fmt(ms / 1000, 1);
 
-let pgClient = null;
-async function pgq(text, params) {
+let pgClient: pg.Client | null = null;
+async function pgq<R extends Row = Row>(text: string, params?: unknown[]): Promise<pg.QueryResult<R>> {
   if (!pgClient) {
     pgClient = new pg.Client({ connectionString: dbUrl(database), application_name: 'odr-bench-analytics' });
     await pgClient.connect();
   }
-  return pgClient.query(text, params);
+  return pgClient.query<R>(text, params);
+}
+
+// ───────────────────────────── the result ─────────────────────────────
+
+interface EtlFigures {
+  ms: number;
+  runMs: number;
+  rowsRead: number | null;
+  extractMs: number | null;
+  publishMs: number | null;
+}
+interface StartupBuild extends EtlFigures {
+  wallMs: number;
+  copySeenFromMs: number | null;
+  csvLastGrewMs: number | null;
+  csvMiB: number;
+  prewarmMs: number | null;
+}
+interface FullRun extends EtlFigures {
+  complaints: number | null;
+  copySeenFromMs: number | null;
+  csvLastGrewMs: number | null;
+  csvMiB: number;
+  duckdbMiB: number;
+  serverCpuMs: number;
+  pgBackendCpuMs: number;
+  serverPeakRssMiB: number;
+  prewarmMs: number | null;
+}
+interface NoopRun extends EtlFigures {
+  prewarmMs: number | null;
+}
+interface IncrementalRun extends EtlFigures {
+  changed: number;
+  changeHow: 'recent' | 'random';
+  milestones: number;
+  changeMs: number;
+  kind: string;
+  prewarmMs?: number;
+}
+interface PgFigures {
+  pg: Summary & { sets: string[] };
+  apiSameSetsP50: number;
+  ratioP50: number;
+  pgSamples: { set: string; ms: number }[];
+}
+/** An endpoint's figures; the PostgreSQL ones unless --no-pg. */
+type EndpointEntry = { name: string; api: Summary; apiCached: Summary } & (PgFigures | { pg?: undefined });
+interface ScheduleCase {
+  period: string;
+  periodS: number;
+  windowMs: number;
+  serverCpuPct: number;
+  pgBackendCpuPct: number;
+  machineCpuPct: number;
+  serverRssMiB: number;
+  runs: number;
+  runMsP50: number;
+  runMsMax: number | null;
+  cpuMsPerRun: number | null;
+  freshnessMs?: number | null;
+}
+interface AnalyticsResult {
+  bench: 'analytics';
+  at: string;
+  complaints: number;
+  database: string;
+  datasetEnd: string;
+  dataset: DatasetMarker;
+  machine: MachineInfo;
+  rounds: number;
+  pgRequests: number;
+  goals: typeof GOALS;
+  commit: string;
+  code: string;
+  startupBuild?: StartupBuild;
+  full?: FullRun;
+  incrementalNoChange?: NoopRun;
+  incremental?: IncrementalRun;
+  filterSets?: { name: string; query: Record<string, string> }[];
+  endpoints?: EndpointEntry[];
+  roundsEtl?: { ms: number; runMs: number; prewarmMs: number | null }[];
+  summaryMismatches?: string[];
+  serverCpuMsFirstServer?: number;
+  schedule?: ScheduleCase[];
+  loadavg?: { start: number[]; end: number[] };
+  recommendedPeriodS?: number | null;
+  extrapolatedPeriodS?: number | null;
+  missed?: string[];
+}
+/** The result once every phase up to the endpoints has run (what the report reads). */
+type CompleteResult = AnalyticsResult &
+  Required<Pick<AnalyticsResult, 'full' | 'incrementalNoChange' | 'incremental' | 'endpoints' | 'filterSets' | 'loadavg'>>;
+
+function complete(r: AnalyticsResult): CompleteResult {
+  const { full, incrementalNoChange, incremental, endpoints, filterSets, loadavg } = r;
+  if (!full || !incrementalNoChange || !incremental || !endpoints || !filterSets || !loadavg) throw new Error('the result is incomplete');
+  return { ...r, full, incrementalNoChange, incremental, endpoints, filterSets, loadavg };
 }
 
 // ───────────────────────────── the server ─────────────────────────────
 
 const target = analyticsTarget({ code, database, dataDir: DATA_DIR, duckdbPath: DUCKDB_PATH });
-const start = (env = {}, label = 'analytics-server') => target.start(env, label);
+const start = (env: Record<string, string> = {}, label = 'analytics-server'): Promise<BenchServer> => target.start(env, label);
 
 // ───────────────────────────── latency ─────────────────────────────
 
@@ -122,10 +228,21 @@ const start = (env = {}, label = 'analytics-server') => target.start(env, label)
  * new question costs), then, in the first round, the same requests again ("cached").
  * Before that, a warm-up pass (10 filter sets per endpoint) on an earlier snapshot.
  */
-async function runApiAll(server, eps, sets) {
-  const res = new Map(eps.map((e) => [e.name, { cold: [], cached: [], coldBySet: sets.map(() => []), answers: [] }]));
+interface ApiTimes {
+  cold: number[];
+  cached: number[];
+  coldBySet: number[][];
+  answers: unknown[];
+}
+
+async function runApiAll(
+  server: BenchServer,
+  eps: readonly Endpoint[],
+  sets: readonly FilterSet[],
+): Promise<{ res: Map<string, ApiTimes>; etl: NonNullable<AnalyticsResult['roundsEtl']> }> {
+  const res = new Map(eps.map((e): [string, ApiTimes] => [e.name, { cold: [], cached: [], coldBySet: sets.map(() => []), answers: [] }]));
   for (const ep of eps) for (const s of sets.slice(0, 10)) await request(server, ep, s);
-  const etl = [];
+  const etl: NonNullable<AnalyticsResult['roundsEtl']> = [];
   for (let r = 0; r < rounds; r++) {
     // One complaint written, so the run publishes new figures: the server drops its kept answers
     // (a run that changes nothing keeps them).
@@ -136,16 +253,16 @@ async function runApiAll(server, eps, sets) {
     const idle = await waitIdle(server);
     etl.push({ ms: Math.round(wall), runMs: runMs(run.run), prewarmMs: idle === null ? null : Math.round(idle) });
     for (const ep of eps) {
-      const x = res.get(ep.name);
+      const x = res.get(ep.name)!;
       for (const s of sets) {
         const a = await request(server, ep, s);
         x.cold.push(a.ms);
-        x.coldBySet[s.index].push(a.ms);
+        x.coldBySet[s.index]!.push(a.ms);
         x.answers[s.index] = a.body;
       }
     }
     if (r === 0) {
-      for (const ep of eps) for (const s of sets) res.get(ep.name).cached.push((await request(server, ep, s)).ms);
+      for (const ep of eps) for (const s of sets) res.get(ep.name)!.cached.push((await request(server, ep, s)).ms);
     }
     log(
       `  round ${r + 1}: new snapshot (incremental run of 1 changed complaint: ${fmt(wall)} ms, background prewarm ≈ ${s1(idle ?? NaN)} s), ${eps.length} × ${sets.length} cold requests${r === 0 ? ' + the same again cached' : ''}`,
@@ -155,16 +272,16 @@ async function runApiAll(server, eps, sets) {
 }
 
 /** The PostgreSQL equivalent over `pgRequests` of the filter sets (evenly spread), within a time budget. */
-async function runPg(ep, sets) {
+async function runPg(ep: Endpoint, sets: readonly FilterSet[]): Promise<{ index: number; ms: number; rows: Row[] | null }[]> {
   const step = Math.max(1, Math.floor(sets.length / pgRequests));
   const picked = sets.filter((_, i) => i % step === 0).slice(0, pgRequests);
-  const out = [];
+  const out: { index: number; ms: number; rows: Row[] | null }[] = [];
   const t0 = performance.now();
   for (const s of picked) {
     if (out.length >= 3 && performance.now() - t0 > pgBudgetMs) break;
     const w = whereSql(s.where);
     const t1 = performance.now();
-    let first = null;
+    let first: Row[] | null = null;
     for (const [text, params] of ep.pg(w, s.index)) {
       const r = await pgq(text, params);
       first ??= r.rows;
@@ -176,15 +293,15 @@ async function runPg(ep, sets) {
 
 // ───────────────────────────── freshness and idle cost ─────────────────────────────
 
-const cronOf = (s) => (s >= 60 ? `0 */${s / 60} * * * *` : `*/${s} * * * * *`);
+const cronOf = (s: number): string => (s >= 60 ? `0 */${s / 60} * * * *` : `*/${s} * * * * *`);
 
 /** CPU of every process on the machine (from /proc/stat), in ms. */
-function machineCpuMs() {
+function machineCpuMs(): number {
   const line = (safeRead('/proc/stat').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
-  const [user, nice, system, , , irq, softirq, steal] = line;
+  const [user = NaN, nice = NaN, system = NaN, , , irq = NaN, softirq = NaN, steal] = line;
   return ((user + nice + system + irq + softirq + (steal ?? 0)) * 1000) / 100;
 }
-function safeRead(f) {
+function safeRead(f: string): string {
   try {
     return readFileSync(f, 'utf8');
   } catch {
@@ -193,7 +310,7 @@ function safeRead(f) {
 }
 
 let idleBaseCpuPct = 0;
-async function scheduleCase(periodS, traderCountry) {
+async function scheduleCase(periodS: number, traderCountry: string): Promise<ScheduleCase> {
   const label = periodS ? `every ${periodS} s` : 'off';
   const server = await start({ ETL_CRON: periodS ? cronOf(periodS) : 'off' }, `analytics-cron-${periodS || 'off'}`);
   try {
@@ -201,8 +318,8 @@ async function scheduleCase(periodS, traderCountry) {
     if (periodS) {
       // The first scheduled run: from then on the schedule is in its steady state.
       for (;;) {
-        const r = await api(server, 'GET', '/api/v1/etl/runs');
-        if (r.body.items?.some((x) => x.trigger === 'schedule' && Date.parse(x.startedAt) >= since - 1000 && x.status !== 'running')) break;
+        const body = (await api(server, 'GET', '/api/v1/etl/runs')).body as Partial<EtlRunsAnswer> | null;
+        if (body?.items?.some((x) => x.trigger === 'schedule' && Date.parse(x.startedAt) >= since - 1000 && x.status !== 'running')) break;
         await sleep(200);
       }
     } else {
@@ -216,14 +333,14 @@ async function scheduleCase(periodS, traderCountry) {
     const wall = performance.now() - t0;
     const machine = machineCpuMs() - m0;
     const s = await sampler.stop();
-    const runs = (await api(server, 'GET', '/api/v1/etl/runs')).body.items.filter(
+    const runs = ((await api(server, 'GET', '/api/v1/etl/runs')).body as EtlRunsAnswer).items.filter(
       (x) => Date.parse(x.startedAt) >= windowStart && x.trigger === 'schedule',
     );
     const durations = runs
       .filter((x) => x.finishedAt)
       .map(runMs)
       .sort((a, b) => a - b);
-    const out = {
+    const out: ScheduleCase = {
       period: label,
       periodS,
       windowMs: Math.round(wall),
@@ -240,7 +357,8 @@ async function scheduleCase(periodS, traderCountry) {
     if (!periodS) idleBaseCpuPct = out.serverCpuPct + out.pgBackendCpuPct;
     if (periodS) {
       // Freshness: one new complaint, then stats/summary until it is counted.
-      const before = (await timeGet(server, '/api/v1/stats/summary', {})).body.asOf.complaints;
+      const summary = async () => ((await timeGet(server, '/api/v1/stats/summary', {})).body as SummaryAnswer).asOf.complaints ?? 0;
+      const before = await summary();
       const now = new Date();
       const complaint = {
         externalRef: `FRESH-${now.getTime()}-${periodS}`,
@@ -256,10 +374,9 @@ async function scheduleCase(periodS, traderCountry) {
       const t1 = performance.now();
       const p = await api(server, 'POST', '/api/v1/complaints', complaint);
       if (p.status !== 201) throw new Error(`POST /api/v1/complaints → ${p.status} ${JSON.stringify(p.body).slice(0, 500)}`);
-      let seenMs = null;
+      let seenMs: number | null = null;
       while (performance.now() - t1 < periodS * 1000 * 3 + 30_000) {
-        const r = await timeGet(server, '/api/v1/stats/summary', {});
-        if (r.body.asOf.complaints > before) {
+        if ((await summary()) > before) {
           seenMs = performance.now() - t1;
           break;
         }
@@ -280,14 +397,14 @@ async function main() {
   const machine = await machineInfo();
   const ds = await ensureAnalyticsDataset({ complaints, database, regenerate: !!args.regenerate, log, code });
   const stored = (
-    await pgq(
+    await pgq<{ n: number; bytes: string; heap: string }>(
       "SELECT count(*)::int AS n, pg_total_relation_size('complaints') AS bytes, pg_relation_size('complaints') AS heap FROM complaints",
     )
-  ).rows[0];
+  ).rows[0]!;
   log(
-    `database ${database}: ${fmt(stored.n)} complaints, table ${fmt(mib(stored.heap) / 1024, 1)} GiB + indexes = ${fmt(mib(stored.bytes) / 1024, 1)} GiB`,
+    `database ${database}: ${fmt(stored.n)} complaints, table ${fmt(mib(Number(stored.heap)) / 1024, 1)} GiB + indexes = ${fmt(mib(Number(stored.bytes)) / 1024, 1)} GiB`,
   );
-  const result = {
+  const result: AnalyticsResult = {
     bench: 'analytics',
     at: new Date().toISOString(),
     complaints: stored.n,
@@ -308,7 +425,7 @@ async function main() {
   // ── 1. full ETL ──
   for (const f of [DUCKDB_PATH, `${DUCKDB_PATH}.wal`]) rmSync(f, { force: true });
   rmSync(DATA_DIR, { recursive: true, force: true });
-  let server;
+  let server: BenchServer | undefined;
   let server0Cpu = 0;
   try {
     if (!args.noStartupBuild) {
@@ -318,16 +435,17 @@ async function main() {
       const startup = await watchRun(
         target,
         async () => {
-          server = await start();
-          server0Cpu = cpuMs(server.pid);
+          const started = await start();
+          server0Cpu = cpuMs(started.pid) ?? 0;
           const up = performance.now();
-          const r = await waitStartupRun(server, before);
-          return { ...r, fromUpMs: performance.now() - up };
+          const r = await waitStartupRun(started, before);
+          return { ...r, server: started, fromUpMs: performance.now() - up };
         },
         { keepAs: extractCopy },
       );
-      startup.prewarmMs = await waitIdle(server);
-      result.startupBuild = {
+      server = startup.server;
+      const prewarmMs = await waitIdle(server);
+      const startupBuild: StartupBuild = {
         ms: Math.round(startup.fromUpMs),
         runMs: runMs(startup.run),
         wallMs: Math.round(performance.now() - t0),
@@ -337,21 +455,23 @@ async function main() {
         publishMs: startup.extractEndMs === null ? null : Math.round(startup.ms - startup.extractEndMs),
         csvMiB: Math.round(mib(startup.csvBytes)),
         rowsRead: startup.run.rowsRead,
-        prewarmMs: startup.prewarmMs,
+        prewarmMs,
       };
+      result.startupBuild = startupBuild;
       log(
-        `  ${s1(result.startupBuild.ms)} s from the server's start to the run's end (extract ≈ ${s1(startup.extractMs ?? NaN)} s, CSV ${fmt(mib(startup.csvBytes))} MiB; the run record says ${s1(result.startupBuild.runMs)} s)`,
+        `  ${s1(startupBuild.ms)} s from the server's start to the run's end (extract ≈ ${s1(startup.extractMs ?? NaN)} s, CSV ${fmt(mib(startup.csvBytes))} MiB; the run record says ${s1(startupBuild.runMs)} s)`,
       );
     } else {
       server = await start();
     }
+    const srv = server;
     log('ETL: POST /api/v1/etl/runs?full=true&wait=true …');
-    const sampler = startSampler({ pid: server.pid, databaseName: database, everyMs: 200 });
-    const full = await watchRun(target, () => postRun(server, { full: true }), { keepAs: args.noStartupBuild ? extractCopy : null });
+    const sampler = startSampler({ pid: srv.pid, databaseName: database, everyMs: 200 });
+    const full = await watchRun(target, () => postRun(srv, { full: true }), { keepAs: args.noStartupBuild ? extractCopy : null });
     const fs1 = await sampler.stop();
-    const fullPrewarmMs = await waitIdle(server);
+    const fullPrewarmMs = await waitIdle(srv);
     const duckBytes = duckdbBytes(target);
-    result.full = {
+    const fullRun: FullRun = {
       ms: Math.round(full.ms),
       runMs: runMs(full.run),
       rowsRead: full.run.rowsRead,
@@ -367,13 +487,14 @@ async function main() {
       serverPeakRssMiB: Math.round(mib(fs1.peakRssBytes)),
       prewarmMs: fullPrewarmMs === null ? null : Math.round(fullPrewarmMs),
     };
+    result.full = fullRun;
     log(
-      `  ${s1(full.ms)} s: extract (COPY on PostgreSQL) ≈ ${s1(full.extractMs ?? NaN)} s, publish (DuckDB) ≈ ${s1(result.full.publishMs ?? NaN)} s; ${fmt(full.run.rowsRead)} rows, CSV ${fmt(result.full.csvMiB)} MiB, DuckDB file ${fmt(result.full.duckdbMiB)} MiB, server peak RSS ${result.full.serverPeakRssMiB} MiB; then the background prewarm ≈ ${s1(fullPrewarmMs ?? NaN)} s`,
+      `  ${s1(full.ms)} s: extract (COPY on PostgreSQL) ≈ ${s1(full.extractMs ?? NaN)} s, publish (DuckDB) ≈ ${s1(fullRun.publishMs ?? NaN)} s; ${fmt(full.run.rowsRead ?? NaN)} rows, CSV ${fmt(fullRun.csvMiB)} MiB, DuckDB file ${fmt(fullRun.duckdbMiB)} MiB, server peak RSS ${fullRun.serverPeakRssMiB} MiB; then the background prewarm ≈ ${s1(fullPrewarmMs ?? NaN)} s`,
     );
 
     // ── 2. incremental ETL ──
-    const noop = await watchRun(target, () => postRun(server, { full: false }));
-    const noopPrewarmMs = await waitIdle(server);
+    const noop = await watchRun(target, () => postRun(srv, { full: false }));
+    const noopPrewarmMs = await waitIdle(srv);
     result.incrementalNoChange = {
       ms: Math.round(noop.ms),
       runMs: runMs(noop.run),
@@ -390,8 +511,8 @@ async function main() {
     log(
       `changed ${fmt(change.rows)} complaints (1 %, ${changeHow}: ${fmt(change.rows - change.erasures)} new milestones, ${fmt(change.erasures)} erasures or re-writes) on PostgreSQL in ${s1(change.ms)} s`,
     );
-    const inc = await watchRun(target, () => postRun(server, { full: false }));
-    result.incremental = {
+    const inc = await watchRun(target, () => postRun(srv, { full: false }));
+    const incremental: IncrementalRun = {
       changed: change.rows,
       changeHow,
       milestones: change.rows - change.erasures,
@@ -403,9 +524,12 @@ async function main() {
       extractMs: inc.extractMs === null ? null : Math.round(inc.extractMs),
       publishMs: inc.extractEndMs === null ? null : Math.round(inc.ms - inc.extractEndMs),
     };
+    result.incremental = incremental;
     if (inc.run.kind !== 'incremental') throw new Error(`expected an incremental run, got ${inc.run.kind}`);
-    result.incremental.prewarmMs = Math.round((await waitIdle(server)) ?? NaN);
-    log(`ETL incremental, 1 % changed: ${s1(inc.ms)} s (${fmt(inc.run.rowsRead)} rows read; extract ≈ ${s1(inc.extractMs ?? NaN)} s)`);
+    incremental.prewarmMs = Math.round((await waitIdle(srv)) ?? NaN);
+    log(
+      `ETL incremental, 1 % changed: ${s1(inc.ms)} s (${fmt(inc.run.rowsRead ?? NaN)} rows read; extract ≈ ${s1(inc.extractMs ?? NaN)} s)`,
+    );
 
     // ── 3 + 4. endpoints, API and PostgreSQL ──
     const sets = await filterSets(pgq);
@@ -415,58 +539,64 @@ async function main() {
       `\nendpoints: ${eps.length} × ${sets.length} filter sets × ${rounds} rounds on a new snapshot each (after a warm-up of 10), sequential; PostgreSQL: ${pgRequests} of the filter sets (≤ ${pgBudgetMs / 1000} s each endpoint)`,
     );
     await pgq('ANALYZE complaints');
-    result.endpoints = [];
-    const mismatches = [];
-    const { res, etl } = await runApiAll(server, eps, sets);
+    const endpoints: EndpointEntry[] = [];
+    result.endpoints = endpoints;
+    const mismatches: string[] = [];
+    const { res, etl } = await runApiAll(srv, eps, sets);
     result.roundsEtl = etl;
+    const setName = (i: number): string => sets[i]!.name;
     for (const ep of eps) {
-      const a = res.get(ep.name);
+      const a = res.get(ep.name)!;
       const sa = summarize(a.cold);
       const sc = summarize(a.cached);
-      const entry = { name: ep.name, api: round(sa), apiCached: round(sc) };
+      let entry: EndpointEntry = { name: ep.name, api: round(sa), apiCached: round(sc) };
       if (!args.noPg) {
         const p = await runPg(ep, sets);
         const sp = summarize(p.map((x) => x.ms));
-        const apiSame = summarize(p.flatMap((x) => a.coldBySet[x.index]));
-        entry.pg = { ...round(sp), sets: p.map((x) => sets[x.index].name) };
-        entry.apiSameSetsP50 = round(apiSame).p50;
-        entry.ratioP50 = sp.p50 / apiSame.p50;
-        entry.pgSamples = p.map((x) => ({ set: sets[x.index].name, ms: Math.round(x.ms) }));
+        const apiSame = summarize(p.flatMap((x) => a.coldBySet[x.index] ?? []));
+        entry = {
+          ...entry,
+          pg: { ...round(sp), sets: p.map((x) => setName(x.index)) },
+          apiSameSetsP50: round(apiSame).p50,
+          ratioP50: sp.p50 / apiSame.p50,
+          pgSamples: p.map((x) => ({ set: setName(x.index), ms: Math.round(x.ms) })),
+        };
         // The summary's counts must agree with PostgreSQL (overdue moves with the clock: not compared).
         if (ep.name === 'summary') {
           for (const x of p) {
-            const got = a.answers[x.index];
-            const want = x.rows[0];
+            const got = a.answers[x.index] as SummaryAnswer;
+            const want = x.rows?.[0] as { complaints: number; closed: number; adr_agreed: number };
             if (got.complaints !== want.complaints || got.closed !== want.closed || got.adrAgreed !== want.adr_agreed) {
               mismatches.push(
-                `${sets[x.index].name}: API ${got.complaints}/${got.closed}/${got.adrAgreed}, PostgreSQL ${want.complaints}/${want.closed}/${want.adr_agreed}`,
+                `${setName(x.index)}: API ${got.complaints}/${got.closed}/${got.adrAgreed}, PostgreSQL ${want.complaints}/${want.closed}/${want.adr_agreed}`,
               );
             }
           }
         }
       }
-      result.endpoints.push(entry);
+      endpoints.push(entry);
       log(
         `  ${ep.name}: cold p50 ${fmt(sa.p50, 1)} ms, p95 ${fmt(sa.p95, 1)} ms; cached p50 ${fmt(sc.p50, 1)} ms${entry.pg ? `; PostgreSQL p50 ${fmt(entry.pg.p50)} ms over ${entry.pg.n} → ${fmt(entry.ratioP50, 0)}×` : ''}`,
       );
     }
     result.summaryMismatches = mismatches;
     if (mismatches.length) log(`WARNING: summary differs from PostgreSQL: ${mismatches.join('; ')}`);
-    result.serverCpuMsFirstServer = Math.round(cpuMs(server.pid) - server0Cpu);
+    result.serverCpuMsFirstServer = Math.round((cpuMs(srv.pid) ?? 0) - server0Cpu);
   } finally {
     await server?.stop().catch(() => {});
   }
 
   // ── 5. schedule: idle cost and freshness ──
   if (!args.noSchedule) {
-    const tc = (await pgq(`SELECT country FROM traders WHERE id = 'TR000001'`)).rows[0].country;
+    const tc = (await pgq<{ country: string }>(`SELECT country FROM traders WHERE id = 'TR000001'`)).rows[0]!.country;
     log(
       `\nschedule: idle CPU over ${idleMs / 1000} s (server + its PostgreSQL backends), then a new complaint until stats/summary counts it`,
     );
-    result.schedule = [];
+    const schedule: ScheduleCase[] = [];
+    result.schedule = schedule;
     for (const p of [0, ...periods]) {
       const c = await scheduleCase(p, tc);
-      result.schedule.push(c);
+      schedule.push(c);
       log(
         `  ETL_CRON ${c.period}: server ${fmt(c.serverCpuPct, 1)} % + PostgreSQL ${fmt(c.pgBackendCpuPct, 1)} % of one core (machine ${fmt(c.machineCpuPct, 1)} %), ${c.runs} runs (p50 ${fmt(c.runMsP50)} ms)${c.freshnessMs !== undefined ? `, new complaint visible after ${s1(c.freshnessMs ?? NaN)} s` : ''}`,
       );
@@ -474,23 +604,23 @@ async function main() {
   }
   await pgClient?.end().catch(() => {});
   result.loadavg = { start: load0, end: os.loadavg() };
-  report(result);
+  report(complete(result));
 }
 
-function report(r) {
-  const ok = (b) => (b ? 'ok' : 'MISS');
+function report(r: CompleteResult): void {
+  const ok = (b: boolean): string => (b ? 'ok' : 'MISS');
   log('');
   log(
     `analytics benchmark — ${fmt(r.complaints)} complaints — ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}, PostgreSQL ${r.machine.postgres}; load average ${r.loadavg.start.map((x) => x.toFixed(1)).join(' ')}`,
   );
-  const etl = [];
+  const etl: string[][] = [];
   if (r.startupBuild)
     etl.push([
       'full, start-up build (new DuckDB file)',
       s1(r.startupBuild.ms),
       r.startupBuild.extractMs ? s1(r.startupBuild.extractMs) : '?',
       r.startupBuild.publishMs ? s1(r.startupBuild.publishMs) : '?',
-      fmt(r.startupBuild.rowsRead),
+      fmt(r.startupBuild.rowsRead ?? NaN),
       '',
       '',
       s1(r.startupBuild.runMs),
@@ -498,9 +628,10 @@ function report(r) {
   etl.push([
     'full, POST full=true (rebuild)',
     s1(r.full.ms),
-    s1(r.full.extractMs),
-    s1(r.full.publishMs),
-    fmt(r.full.rowsRead),
+    // (a COPY never seen reads 0.0 here)
+    s1(r.full.extractMs ?? 0),
+    s1(r.full.publishMs ?? 0),
+    fmt(r.full.rowsRead ?? NaN),
     `≤ ${GOALS.fullS} s`,
     ok(r.full.ms <= GOALS.fullS * 1000),
     s1(r.full.runMs),
@@ -510,7 +641,7 @@ function report(r) {
     s1(r.incrementalNoChange.ms),
     r.incrementalNoChange.extractMs ? s1(r.incrementalNoChange.extractMs) : '?',
     r.incrementalNoChange.publishMs ? s1(r.incrementalNoChange.publishMs) : '',
-    fmt(r.incrementalNoChange.rowsRead),
+    fmt(r.incrementalNoChange.rowsRead ?? NaN),
     '',
     '',
     s1(r.incrementalNoChange.runMs),
@@ -518,9 +649,9 @@ function report(r) {
   etl.push([
     'incremental, 1 % changed',
     s1(r.incremental.ms),
-    s1(r.incremental.extractMs),
-    s1(r.incremental.publishMs),
-    fmt(r.incremental.rowsRead),
+    s1(r.incremental.extractMs ?? 0),
+    s1(r.incremental.publishMs ?? 0),
+    fmt(r.incremental.rowsRead ?? NaN),
     `≤ ${GOALS.incrementalS} s`,
     ok(r.incremental.ms <= GOALS.incrementalS * 1000),
     s1(r.incremental.runMs),
@@ -599,10 +730,7 @@ function report(r) {
       .sort((a, b) => a.periodS - b.periodS)[0];
     r.recommendedPeriodS = idle?.periodS ?? null;
     // Beyond the periods tried: the CPU one run costs, spread over the period, under the goal.
-    const perRun = r.schedule
-      .filter((c) => c.cpuMsPerRun)
-      .map((c) => c.cpuMsPerRun)
-      .sort((a, b) => a - b);
+    const perRun = r.schedule.flatMap((c) => (c.cpuMsPerRun ? [c.cpuMsPerRun] : [])).sort((a, b) => a - b);
     r.extrapolatedPeriodS = perRun.length ? Math.ceil(percentile(perRun, 50) / 1000 / (GOALS.idleCpuPct / 100)) : null;
     log(
       `(% of one core over ${idleMs / 1000} s idle; machine = every process; recommended: the shortest period with server + PostgreSQL < ${GOALS.idleCpuPct} % of one core → ${idle ? `every ${idle.periodS} s` : `none of those tried; at the median CPU per run, every ${r.extrapolatedPeriodS ?? '?'} s or longer`})`,
@@ -621,8 +749,8 @@ function report(r) {
   log(`result: ${path.relative(ROOT, file)}`);
 }
 
-main().catch(async (err) => {
-  console.error(`analytics bench failed: ${err.stack ?? err}`);
+main().catch(async (err: unknown) => {
+  console.error(`analytics bench failed: ${err instanceof Error ? (err.stack ?? err) : err}`);
   await pgClient?.end().catch(() => {});
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 /**
- * What the analytics benches share (bench/analytics.mjs, bench/analytics-compare.mjs): the 30
+ * What the analytics benches share (bench/analytics.ts, bench/analytics-compare.ts): the 30
  * filter sets, the /api/v1/stats endpoints with their PostgreSQL equivalents, a server of one
  * checkout's build on its own DuckDB store, its ETL runs watched from outside, and the 1 % change.
  */
@@ -7,15 +7,42 @@ import { existsSync, linkSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
-import { ADR_BODIES } from './analytics-data.mjs';
-import { ROOT, api, cpuMs, dbUrl, fmt, sleep, startServer } from './lib.mjs';
+import type { AsOf, Measures } from '../core/analytics-answers.js';
+import type { EtlRun } from '../etl/etl-runner.js';
+import { ADR_BODIES } from './analytics-data.js';
+import { type BenchServer, ROOT, type Summary, type Where, api, cpuMs, dbUrl, fmt, sleep, startServer, type whereSql } from './lib.js';
+
+export type { EtlRun };
+
+/** A row as pg returns it (columns by name). */
+export type Row = Record<string, unknown>;
+/** A query on the bench's database (one client, opened on first use). */
+export type Pgq = <R extends Row = Row>(text: string, params?: unknown[]) => Promise<pg.QueryResult<R>>;
+/** A condition as SQL text with its parameters (lib's whereSql). */
+export type SqlWhere = ReturnType<typeof whereSql>;
+
+/** GET /api/v1/etl/runs. */
+export interface EtlRunsAnswer {
+  items: EtlRun[];
+  running: number | null;
+}
+/** GET /api/v1/stats/summary (the fields the benches read). */
+export type SummaryAnswer = Measures & { asOf: AsOf };
 
 // ───────────────────────────── filters ─────────────────────────────
 
 /** The dataset's database: --database, else odr_bench_analytics (10 M) or odr_bench_analytics_<N>. */
-export function datasetName(complaints, database) {
+export function datasetName(complaints: number, database?: string | true): string {
   if (typeof database === 'string') return database;
   return complaints === 10_000_000 ? 'odr_bench_analytics' : `odr_bench_analytics_${complaints}`;
+}
+
+/** One filter set: the API's query parameters and the same condition on `complaints`. */
+export interface FilterSet {
+  index: number;
+  name: string;
+  query: Record<string, string>;
+  where: Where;
 }
 
 /**
@@ -23,13 +50,14 @@ export function datasetName(complaints, database) {
  * (`[['x = $', v]]`; `= ANY($)` for lists). Values picked so they mean the same at any size.
  * `pgq(text, params)` queries the bench's database.
  */
-export async function filterSets(pgq) {
-  const count = async (traderId) => (await pgq('SELECT count(*)::int AS n FROM complaints WHERE trader_id = $1', [traderId])).rows[0].n;
+export async function filterSets(pgq: Pgq): Promise<FilterSet[]> {
+  const count = async (traderId: string) =>
+    (await pgq<{ n: number }>('SELECT count(*)::int AS n FROM complaints WHERE trader_id = $1', [traderId])).rows[0]!.n;
   const [big, medium, small] = ['TR000001', 'TR000100', 'TR005000'];
   const n = { big: await count(big), medium: await count(medium), small: await count(small) };
   const cb = 'consumer_country <> trader_country';
-  const ts = (d) => `${d}T00:00:00Z`;
-  const list = [
+  const ts = (d: string) => `${d}T00:00:00Z`;
+  const list: [name: string, query: Record<string, string>, where: Where][] = [
     ['no filter', {}, []],
     ['status=open', { status: 'open' }, [['status = $', 'open']]],
     ['stage=closed', { stage: 'closed' }, [['stage = $', 'closed']]],
@@ -132,7 +160,7 @@ export async function filterSets(pgq) {
 
 // ───────────────────────────── PostgreSQL equivalents ─────────────────────────────
 
-const days = (a, b) => `extract(epoch FROM ${a} - ${b}) / 86400`;
+const days = (a: string, b: string) => `extract(epoch FROM ${a} - ${b}) / 86400`;
 /** domain.md §4's measures as plain PostgreSQL aggregates (core/analytics/measures-sql.ts). */
 const MEASURES = `
   count(*)::int AS complaints,
@@ -164,22 +192,39 @@ const ADR_MEASURES = `
   count(complied)::int AS compliance_reported,
   count(*) FILTER (WHERE complied)::float8 / nullif(count(complied), 0) AS compliance_rate`;
 
-const byDimension = (col) => (w) => [
-  [`SELECT ${col} AS key, ${MEASURES} FROM complaints WHERE ${w.sql} GROUP BY 1 ORDER BY complaints DESC, key`, w.params],
-];
-const breakdown = (col, w) => [
+/** The statements of an endpoint: SQL text and parameters, run one after the other. */
+export type Statements = [text: string, params: unknown[]][];
+
+const byDimension =
+  (col: string) =>
+  (w: SqlWhere): Statements => [
+    [`SELECT ${col} AS key, ${MEASURES} FROM complaints WHERE ${w.sql} GROUP BY 1 ORDER BY complaints DESC, key`, w.params],
+  ];
+const breakdown = (col: string, w: SqlWhere): Statements[number] => [
   `SELECT ${col} AS key, count(*)::int AS count FROM complaints WHERE (${w.sql}) AND ${col} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1`,
   w.params,
 ];
 /** The trader benchmark's and the ADR report's year for filter set i, and the traders benchmarked. */
-export const yearOf = (i) => 2020 + (i % 7);
+export const yearOf = (i: number): number => 2020 + (i % 7);
 export const BENCH_TRADERS = ['TR000001', 'TR000002', 'TR000010', 'TR000100', 'TR001000'];
 
 /**
  * Each endpoint: its path for filter set `f` (index i), and the same figures as SQL statements
  * on PostgreSQL (run one after the other, as the API runs its DuckDB queries).
  */
-export const ENDPOINTS = [
+export interface Endpoint {
+  name: string;
+  /** The filter sets' query is not sent (the endpoint varies by index only). */
+  noFilters?: boolean;
+  path: (i: number) => string;
+  /** Query parameters of its own, by filter set index. */
+  extra?: (i: number) => Record<string, string>;
+  pg: (w: SqlWhere, i: number) => Statements;
+}
+
+const TREND_INTERVALS = ['month', 'quarter', 'year'] as const;
+
+export const ENDPOINTS: readonly Endpoint[] = [
   {
     name: 'summary',
     path: () => '/api/v1/stats/summary',
@@ -204,10 +249,10 @@ export const ENDPOINTS = [
   {
     name: 'trend',
     path: () => '/api/v1/stats/trend',
-    extra: (i) => ({ interval: ['month', 'quarter', 'year'][i % 3] }),
+    extra: (i) => ({ interval: TREND_INTERVALS[i % 3]! }),
     pg: (w, i) => [
       [
-        `SELECT date_trunc('${['month', 'quarter', 'year'][i % 3]}', filed_at AT TIME ZONE 'UTC') AS start, ${MEASURES} FROM complaints WHERE ${w.sql} GROUP BY 1 ORDER BY 1`,
+        `SELECT date_trunc('${TREND_INTERVALS[i % 3]!}', filed_at AT TIME ZONE 'UTC') AS start, ${MEASURES} FROM complaints WHERE ${w.sql} GROUP BY 1 ORDER BY 1`,
         w.params,
       ],
     ],
@@ -263,12 +308,12 @@ export const ENDPOINTS = [
     // No filters: one ADR body's yearly activity report (varied body and year).
     name: 'ADR body report',
     noFilters: true,
-    path: (i) => `/api/v1/stats/adr-bodies/${ADR_BODIES[i % ADR_BODIES.length][0]}/report`,
+    path: (i) => `/api/v1/stats/adr-bodies/${ADR_BODIES[i % ADR_BODIES.length]![0]}/report`,
     extra: (i) => ({ year: String(yearOf(i)) }),
     pg: (_w, i) => {
       const w = {
         sql: `adr_body_id = $1 AND agreed_at >= make_timestamptz($2, 1, 1, 0, 0, 0, 'UTC') AND agreed_at < make_timestamptz($2 + 1, 1, 1, 0, 0, 0, 'UTC')`,
-        params: [ADR_BODIES[i % ADR_BODIES.length][0], yearOf(i)],
+        params: [ADR_BODIES[i % ADR_BODIES.length]![0], yearOf(i)],
       };
       return [
         [`SELECT ${MEASURES}, ${ADR_MEASURES} FROM complaints WHERE ${w.sql}`, w.params],
@@ -289,7 +334,25 @@ export const ENDPOINTS = [
  * database, with its own DATA_DIR and DuckDB store (stores are never shared between checkouts:
  * each keeps its own watermark and schema version).
  */
-export function analyticsTarget({ code = ROOT, database, dataDir, duckdbPath }) {
+export interface AnalyticsTarget {
+  code: string;
+  database: string;
+  dataDir: string;
+  duckdbPath: string;
+  start(env?: Record<string, string>, label?: string): Promise<BenchServer>;
+}
+
+export function analyticsTarget({
+  code = ROOT,
+  database,
+  dataDir,
+  duckdbPath,
+}: {
+  code?: string;
+  database: string;
+  dataDir: string;
+  duckdbPath: string;
+}): AnalyticsTarget {
   return {
     code: path.resolve(code),
     database,
@@ -306,9 +369,9 @@ export function analyticsTarget({ code = ROOT, database, dataDir, duckdbPath }) 
 }
 
 /** Bytes of the DuckDB store files (*.duckdb) at duckdbPath and under dataDir (however the code names them). */
-export function duckdbBytes(target) {
+export function duckdbBytes(target: Pick<AnalyticsTarget, 'dataDir' | 'duckdbPath'>): number {
   const files = new Set(existsSync(target.duckdbPath) ? [target.duckdbPath] : []);
-  const walk = (dir) => {
+  const walk = (dir: string): void => {
     for (const e of existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : []) {
       const f = path.join(dir, e.name);
       if (e.isDirectory()) walk(f);
@@ -326,16 +389,34 @@ export function duckdbBytes(target) {
  * DATA_DIR/etl-work. With keepAs, the extract CSVs are hard-linked there (it survives the run's
  * clean-up) for offline timing.
  */
-export async function watchRun(target, during, { keepAs } = {}) {
+export interface RunWatch {
+  /** From the start of `during` to its end. */
+  ms: number;
+  /** How long the extract's COPY was seen active (null: never seen). */
+  extractMs: number | null;
+  extractEndMs: number | null;
+  copySeenFromMs: number | null;
+  csvBytes: number;
+  csvGrewMs: number | null;
+}
+
+export async function watchRun<T extends object>(
+  target: Pick<AnalyticsTarget, 'database' | 'dataDir'>,
+  during: () => Promise<T>,
+  { keepAs }: { keepAs?: string | null } = {},
+): Promise<T & RunWatch> {
   const { database } = target;
   const watcher = new pg.Client({ connectionString: dbUrl(database), application_name: 'odr-bench-watch' });
   await watcher.connect();
   const t0 = performance.now();
-  let copyFirst = null;
-  let copyLast = null;
-  let csvBytes = 0;
-  let csvGrewMs = null;
-  const linked = new Set();
+  // What the poll saw (an object: the poll's writes are not visible to narrowing in this function).
+  const seen: { copyFirst: number | null; copyLast: number | null; csvBytes: number; csvGrewMs: number | null } = {
+    copyFirst: null,
+    copyLast: null,
+    csvBytes: 0,
+    csvGrewMs: null,
+  };
+  const linked = new Set<string>();
   let stop = false;
   const workDir = path.join(target.dataDir, 'etl-work');
   const poll = (async () => {
@@ -347,9 +428,9 @@ export async function watchRun(target, during, { keepAs } = {}) {
         )
         .catch(() => ({ rowCount: 0 }));
       const now = performance.now() - t0;
-      if (r.rowCount > 0) {
-        copyFirst ??= now;
-        copyLast = now;
+      if ((r.rowCount ?? 0) > 0) {
+        seen.copyFirst ??= now;
+        seen.copyLast = now;
       }
       try {
         for (const d of readdirSync(workDir)) {
@@ -358,19 +439,20 @@ export async function watchRun(target, during, { keepAs } = {}) {
             .filter((n) => /^complaints(-\d+)?\.csv$/.test(n))
             .map((n) => path.join(workDir, d, n));
           const size = parts.reduce((sum, f) => sum + (existsSync(f) ? statSync(f).size : 0), 0);
-          if (size > csvBytes) {
-            csvBytes = size;
-            csvGrewMs = now;
+          if (size > seen.csvBytes) {
+            seen.csvBytes = size;
+            seen.csvGrewMs = now;
           }
           // Kept as extract-N-0.csv, extract-N-1.csv … (one per part: complaints-0.csv …).
-          for (const f of keepAs ? parts : []) {
-            if (linked.has(f)) continue;
-            const part = path.basename(f).match(/-(\d+)\.csv$/)?.[1];
-            const to = part === undefined ? keepAs : keepAs.replace(/\.csv$/, `-${part}.csv`);
-            rmSync(to, { force: true });
-            linkSync(f, to);
-            linked.add(f);
-          }
+          if (keepAs)
+            for (const f of parts) {
+              if (linked.has(f)) continue;
+              const part = path.basename(f).match(/-(\d+)\.csv$/)?.[1];
+              const to = part === undefined ? keepAs : keepAs.replace(/\.csv$/, `-${part}.csv`);
+              rmSync(to, { force: true });
+              linkSync(f, to);
+              linked.add(f);
+            }
         }
       } catch {
         /* no run directory yet, or already removed */
@@ -383,14 +465,15 @@ export async function watchRun(target, during, { keepAs } = {}) {
     const ms = performance.now() - t0;
     // extract: how long the COPY was seen active; publish: from its end to the answer.
     // (the extract file's last growth is noted too, as a cross-check)
+    const { copyFirst, copyLast } = seen;
     return {
       ...out,
       ms,
-      extractMs: copyFirst === null ? null : copyLast - copyFirst,
+      extractMs: copyFirst === null || copyLast === null ? null : copyLast - copyFirst,
       extractEndMs: copyLast,
       copySeenFromMs: copyFirst,
-      csvBytes,
-      csvGrewMs,
+      csvBytes: seen.csvBytes,
+      csvGrewMs: seen.csvGrewMs,
     };
   } finally {
     stop = true;
@@ -399,26 +482,30 @@ export async function watchRun(target, during, { keepAs } = {}) {
   }
 }
 
-export async function postRun(server, { full }) {
+export async function postRun(server: BenchServer, { full }: { full: boolean }): Promise<{ run: EtlRun }> {
   const r = await api(server, 'POST', `/api/v1/etl/runs?wait=true${full ? '&full=true' : ''}`);
-  if (r.status !== 200 || r.body.status !== 'succeeded') throw new Error(`ETL run → ${r.status} ${JSON.stringify(r.body).slice(0, 800)}`);
-  return { run: r.body };
+  const run = r.body as Partial<EtlRun> | null;
+  if (r.status !== 200 || run?.status !== 'succeeded') throw new Error(`ETL run → ${r.status} ${JSON.stringify(r.body).slice(0, 800)}`);
+  return { run: run as EtlRun };
 }
 
-export const runMs = (run) => Date.parse(run.finishedAt) - Date.parse(run.startedAt);
+/** A run's duration by its record (NaN while it runs). */
+export const runMs = (run: Pick<EtlRun, 'startedAt' | 'finishedAt'>): number =>
+  Date.parse(run.finishedAt ?? '') - Date.parse(run.startedAt);
 
 /**
  * After a publication the server computes the dashboard's unfiltered answers in the background
  * (its per-snapshot cache): waits until its CPU stays under 5 % of a core for a second.
  * Returns how long that took (ms), or null after `maxMs`.
  */
-export async function waitIdle(server, maxMs = 300_000) {
+export async function waitIdle(server: Pick<BenchServer, 'pid'>, maxMs = 300_000): Promise<number | null> {
   const t0 = performance.now();
-  let last = cpuMs(server.pid);
+  // A process gone counts 0 ms (as it always did: idle).
+  let last = cpuMs(server.pid) ?? 0;
   let quiet = 0;
   while (performance.now() - t0 < maxMs) {
     await sleep(250);
-    const c = cpuMs(server.pid);
+    const c = cpuMs(server.pid) ?? 0;
     if (((c - last) / 250) * 100 < 5) {
       if (++quiet >= 4) return performance.now() - t0 - 1000;
     } else quiet = 0;
@@ -432,12 +519,12 @@ export async function waitIdle(server, maxMs = 300_000) {
  * id above `afterId` (the last run before the server started: earlier runs, or another server's,
  * are not its own).
  */
-export async function waitStartupRun(server, afterId = 0) {
+export async function waitStartupRun(server: BenchServer, afterId = 0): Promise<{ run: EtlRun }> {
   for (;;) {
-    const r = await api(server, 'GET', '/api/v1/etl/runs');
-    const run = r.body.items?.find((x) => x.trigger === 'start-up' && x.id > afterId);
+    const body = (await api(server, 'GET', '/api/v1/etl/runs')).body as Partial<EtlRunsAnswer> | null;
+    const run = body?.items?.find((x) => x.trigger === 'start-up' && x.id > afterId);
     // The run record is final a moment before the runner lets go of the run (its clean-up).
-    if (run && run.status !== 'running' && r.body.running === null) {
+    if (run && run.status !== 'running' && body?.running === null) {
       if (run.status !== 'succeeded') throw new Error(`start-up ETL run failed: ${JSON.stringify(run)}`);
       return { run };
     }
@@ -454,13 +541,18 @@ export async function waitStartupRun(server, afterId = 0) {
  * writes find cases in the same state); `random`: 1 % spread over the whole history (slow to write
  * on PostgreSQL: ~200 s at 10 M, every index page touched; the ETL side was measured at both).
  */
-export async function changeOnePercent(pgq, n, how, { skip = 0 } = {}) {
+export async function changeOnePercent(
+  pgq: Pgq,
+  n: number,
+  how: 'recent' | 'random',
+  { skip = 0 }: { skip?: number } = {},
+): Promise<{ rows: number; erasures: number; ms: number }> {
   const t0 = performance.now();
   const pick =
     how === 'random'
       ? `SELECT DISTINCT (1 + floor(random() * (SELECT max(id) FROM complaints)))::bigint AS id FROM generate_series(1, ${Math.ceil(n * 1.05)}) LIMIT ${n}`
       : `SELECT id FROM complaints ORDER BY id DESC LIMIT ${n} OFFSET ${skip}`;
-  const r = await pgq(`
+  const r = await pgq<{ erased: boolean }>(`
     WITH pick AS (${pick})
     UPDATE complaints c SET
       stage = CASE WHEN c.stage IN ('filed', 'with_trader', 'trader_replied', 'adr_in_progress') THEN 'closed' WHEN c.stage = 'at_adr_body' THEN 'adr_in_progress' ELSE c.stage END,
@@ -480,34 +572,42 @@ export async function changeOnePercent(pgq, n, how, { skip = 0 } = {}) {
       updated_at = now()
     FROM pick WHERE c.id = pick.id
     RETURNING (c.status = 'closed' AND c.closed_at <> now()) AS erased`);
-  return { rows: r.rowCount, erasures: r.rows.filter((x) => x.erased).length, ms: performance.now() - t0 };
+  return { rows: r.rowCount ?? 0, erasures: r.rows.filter((x) => x.erased).length, ms: performance.now() - t0 };
 }
 
 // ───────────────────────────── latency ─────────────────────────────
 
-export async function timeGet(server, urlPath, query) {
+export async function timeGet(
+  server: Pick<BenchServer, 'url' | 'headers'>,
+  urlPath: string,
+  query: Record<string, string>,
+): Promise<{ ms: number; body: unknown }> {
   const qs = new URLSearchParams(query).toString();
   const t0 = performance.now();
   const r = await fetch(`${server.url}${urlPath}${qs ? `?${qs}` : ''}`, { headers: server.headers });
-  const body = await r.json();
+  const body: unknown = await r.json();
   const ms = performance.now() - t0;
   if (r.status !== 200) throw new Error(`GET ${urlPath}?${qs} → ${r.status} ${JSON.stringify(body).slice(0, 500)}`);
   return { ms, body };
 }
 
 /** One request of endpoint `ep` with filter set `s`. */
-export async function request(server, ep, s) {
+export async function request(
+  server: Pick<BenchServer, 'url' | 'headers'>,
+  ep: Endpoint,
+  s: FilterSet,
+): Promise<{ ms: number; body: unknown }> {
   const query = { ...(ep.noFilters ? {} : s.query), ...(ep.extra?.(s.index) ?? {}) };
   return timeGet(server, ep.path(s.index), query);
 }
 
 /** The last ETL run's id on the bench's database (0: none): what waitStartupRun looks beyond. */
-export async function lastRunId(pgq) {
-  return Number((await pgq('SELECT coalesce(max(id), 0) AS id FROM etl_runs')).rows[0].id);
+export async function lastRunId(pgq: Pgq): Promise<number> {
+  return Number((await pgq<{ id: string | number }>('SELECT coalesce(max(id), 0) AS id FROM etl_runs')).rows[0]!.id);
 }
 
 /** The commit of checkout `code` (BENCH_COMMIT for this one when run from an exported tree), '+dirty' with local changes. */
-export function gitCommit(code = ROOT) {
+export function gitCommit(code: string = ROOT): string {
   if (process.env.BENCH_COMMIT && path.resolve(code) === ROOT) return process.env.BENCH_COMMIT;
   const rev = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: code, encoding: 'utf8' });
   if (rev.status !== 0) return 'unknown';
@@ -519,6 +619,7 @@ export function gitCommit(code = ROOT) {
 }
 
 /** Figures rounded to 0.01 (counts kept). */
-export function round(s) {
-  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, k === 'n' ? v : Math.round(v * 100) / 100]));
+export function round(s: Summary): Summary {
+  const r = (v: number) => Math.round(v * 100) / 100;
+  return { n: s.n, p50: r(s.p50), p95: r(s.p95), p99: r(s.p99), max: r(s.max), mean: r(s.mean) };
 }
