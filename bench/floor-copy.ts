@@ -10,9 +10,20 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import { cpuMs } from './lib.mjs';
+import { cpuMs } from './lib.js';
 
-export async function floorCopy({ url, dir }) {
+/** What the floor measured: the rows copied, wall time (whole, per table) and the backend's CPU. */
+export interface FloorCopyResult {
+  complaints: number;
+  events: number;
+  ms: number;
+  complaintsMs: number;
+  eventsMs: number;
+  pgBackendCpuMs: number;
+}
+
+/** `url`: the database a bulk upload filled; `dir`: where the binary COPY files wait (removed at the end). */
+export async function floorCopy({ url, dir }: { url: string; dir: string }): Promise<FloorCopyResult> {
   const client = new pg.Client({ connectionString: url, application_name: 'odr-bench-floor' });
   await client.connect();
   const files = {
@@ -30,10 +41,10 @@ export async function floorCopy({ url, dir }) {
       createWriteStream(files.events),
     );
     const counts = (
-      await client.query(
+      await client.query<{ complaints: number; events: number }>(
         'SELECT (SELECT count(*) FROM complaints)::int AS complaints, (SELECT count(*) FROM complaint_events)::int AS events',
       )
-    ).rows[0];
+    ).rows[0]!;
     for (const sql of [
       'DROP TABLE IF EXISTS floor_events, floor_complaints',
       // INCLUDING ALL: defaults, NOT NULL and CHECK constraints, identity, every index (primary
@@ -45,7 +56,7 @@ export async function floorCopy({ url, dir }) {
       'CHECKPOINT',
     ])
       await client.query(sql);
-    const backendPid = (await client.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+    const backendPid = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
     const pgCpu0 = cpuMs(backendPid) ?? 0;
     const t0 = performance.now();
     // One transaction, as an upload is one.

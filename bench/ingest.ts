@@ -1,16 +1,15 @@
-#!/usr/bin/env node
 /**
  * Bulk-ingest benchmark (contract "Complaints (ingest)"): N generated complaints as one NDJSON
  * upload to POST /api/v1/complaints/bulk on the real server (child process, fresh PostgreSQL
  * database), against a raw COPY of the same lines into a plain (external_ref PK, doc jsonb)
- * table. Then the schema floor (bench/floor-copy.mjs: the stored rows COPYed straight into copies
+ * table. Then the schema floor (bench/floor-copy.ts: the stored rows COPYed straight into copies
  * of the case store's tables, which bounds what any ingest path can reach), and the same file
  * again: the idempotent re-send path.
  *
- *   node bench/ingest.mjs [--complaints 1000000] [--seed 1] [--no-baseline] [--no-floor]
- *                         [--no-resend] [--keep-db NAME] [--cpu-prof] [--no-preload] [--node-args="FLAGS"]
+ *   npm run bench -- ingest [--complaints 1000000] [--seed 1] [--no-baseline] [--no-floor]
+ *                           [--no-resend] [--keep-db NAME] [--cpu-prof] [--no-preload] [--node-args="FLAGS"]
  *
- * The server runs with bench/server-preload.mjs (Node's 300 s requestTimeout off, else a
+ * The server runs with bench/server-preload.ts (Node's 300 s requestTimeout off, else a
  * long upload is cut with 408); --no-preload runs it exactly as shipped.
  * Goals: ours/baseline rows/s ≥ 0.6; server peak RSS < 300 MB.
  */
@@ -37,9 +36,12 @@ import {
   table,
   tail,
   writeResult,
-} from './lib.mjs';
-import { baselineCopy } from './baseline-copy.mjs';
-import { floorCopy } from './floor-copy.mjs';
+  type BenchServer,
+  type MachineInfo,
+} from './lib.js';
+import type { IngestSummary } from '../api/src/complaints/complaints.dto.js';
+import { baselineCopy } from './baseline-copy.js';
+import { floorCopy } from './floor-copy.js';
 
 const GOAL_RATIO = 0.6;
 /** The issue's 300 MB, in bytes (= 286.1 MiB; RSS is reported in MiB). */
@@ -48,7 +50,7 @@ const GOAL_RSS_BYTES = 300e6;
 const args = parseArgs(process.argv.slice(2));
 if (args.help) {
   console.log(
-    'usage: node bench/ingest.mjs [--complaints N] [--seed S] [--no-baseline] [--no-floor] [--no-resend] [--keep-db NAME] [--cpu-prof] [--no-preload]',
+    'usage: npm run bench -- ingest [--complaints N] [--seed S] [--no-baseline] [--no-floor] [--no-resend] [--keep-db NAME] [--cpu-prof] [--no-preload]',
   );
   process.exit(0);
 }
@@ -56,9 +58,57 @@ const complaints = num(args.complaints, 1_000_000);
 const seed = num(args.seed, 1);
 const keepDb = typeof args.keepDb === 'string' ? args.keepDb : null;
 const database = keepDb ?? `bench_ingest_${process.pid}`;
-const log = (...a) => console.log(...a);
+const log = (...a: unknown[]): void => console.log(...a);
 
-async function main() {
+/** One POST /complaints/bulk as measured: the first upload, or the same file again. */
+interface BulkRun {
+  status: number;
+  ms: number;
+  uploadMs: number | null;
+  rowsPerSec: number;
+  received: number;
+  inserted: number;
+  updated: number;
+  duplicates: number;
+  phases: IngestSummary['phases'] | null;
+  peakRssMiB: number;
+  peakRssBytes: number;
+  rssSamples: number;
+  serverCpuMs: number;
+  pgBackendCpuMs: number;
+}
+
+interface Goal {
+  goal: string;
+  value: number | null;
+  met: boolean | null;
+}
+
+/** The JSON line under bench/out/ (fields filled in as the run goes). */
+interface IngestResult {
+  bench: 'ingest';
+  at: string;
+  loadavgStart: number[];
+  complaints: number;
+  seed: number;
+  file: string;
+  bytes: number;
+  database: string | null;
+  machine: MachineInfo;
+  baseline?: { ms: number; rowsPerSec: number; clientCpuMs: number; pgBackendCpuMs: number; tableMiB: number };
+  nodeArgs?: string[];
+  requestTimeoutOff?: boolean;
+  idleRssMiB?: number;
+  ours?: BulkRun;
+  floor?: { ms: number; complaintsMs: number; eventsMs: number; events: number; rowsPerSec: number; pgBackendCpuMs: number };
+  resend?: BulkRun;
+  cpuProfileDir?: string;
+  loadavgEnd?: number[];
+  ratio?: number | null;
+  goals?: { ratio: Goal; peakRssMiB: Goal };
+}
+
+async function main(): Promise<void> {
   const machine = await machineInfo();
   const dataset = await ensureDataset({ complaints, seed, log });
   log(
@@ -66,7 +116,7 @@ async function main() {
   );
   await createDatabase(database);
   log(`database: ${database}`);
-  const result = {
+  const result: IngestResult = {
     bench: 'ingest',
     at: new Date().toISOString(),
     loadavgStart: os.loadavg(),
@@ -77,7 +127,7 @@ async function main() {
     database: keepDb ? database : null,
     machine,
   };
-  let server;
+  let server: BenchServer | null = null;
   let ok = false;
   try {
     // ── baseline: raw COPY of the same lines ──
@@ -112,27 +162,28 @@ async function main() {
       `server pid ${server.pid} on ${server.url}; ${refs} reference records PUT in ${fmt(performance.now() - tRef)} ms; idle RSS ${result.idleRssMiB} MiB`,
     );
 
-    const runBulk = async (label) => {
+    const runBulk = async (srv: BenchServer, label: string): Promise<BulkRun> => {
       await checkpoint(database);
       log(`${label}: POST /api/v1/complaints/bulk (${fmt(mib(dataset.bytes))} MiB NDJSON, streamed) …`);
-      const sampler = startSampler({ pid: server.pid, databaseName: database });
-      const r = await postFile(server, dataset.file);
+      const sampler = startSampler({ pid: srv.pid, databaseName: database });
+      const r = await postFile(srv, dataset.file);
       const s = await sampler.stop();
       if (r.status !== 200) {
         throw new Error(
-          `${label}: ${r.status} after ${fmt(r.ms / 1000, 1)} s (body sent: ${r.uploadMs === null ? 'not all' : `${fmt(r.uploadMs / 1000, 1)} s`}) ${JSON.stringify(r.body).slice(0, 2000)}\nserver log tail:\n${tail(server.logFile)}`,
+          `${label}: ${r.status} after ${fmt(r.ms / 1000, 1)} s (body sent: ${r.uploadMs === null ? 'not all' : `${fmt(r.uploadMs / 1000, 1)} s`}) ${JSON.stringify(r.body).slice(0, 2000)}\nserver log tail:\n${tail(srv.logFile)}`,
         );
       }
-      const out = {
+      const answer = r.body as IngestSummary;
+      const out: BulkRun = {
         status: r.status,
         ms: Math.round(r.ms),
         uploadMs: r.uploadMs === null ? null : Math.round(r.uploadMs),
         rowsPerSec: Math.round(complaints / (r.ms / 1000)),
-        received: r.body.received,
-        inserted: r.body.inserted,
-        updated: r.body.updated,
-        duplicates: r.body.duplicates,
-        phases: r.body.phases ?? null,
+        received: answer.received,
+        inserted: answer.inserted,
+        updated: answer.updated,
+        duplicates: answer.duplicates,
+        phases: answer.phases ?? null,
         peakRssMiB: Math.round(mib(s.peakRssBytes)),
         peakRssBytes: s.peakRssBytes,
         rssSamples: s.samples,
@@ -145,8 +196,9 @@ async function main() {
       return out;
     };
 
-    result.ours = await runBulk('ours');
-    if (result.ours.inserted !== complaints) throw new Error(`inserted ${result.ours.inserted}, expected ${complaints}`);
+    const ours = await runBulk(server, 'ours');
+    result.ours = ours;
+    if (ours.inserted !== complaints) throw new Error(`inserted ${result.ours.inserted}, expected ${complaints}`);
     if (!args.noFloor) {
       log('floor: the stored rows COPYed (binary) into copies of complaints + complaint_events, same indexes and keys …');
       const f = await floorCopy({ url: dbUrl(database), dir: OUT_DIR });
@@ -164,8 +216,9 @@ async function main() {
       );
     }
     if (!args.noResend) {
-      result.resend = await runBulk('re-send');
-      if (result.resend.inserted !== 0) throw new Error(`re-send inserted ${result.resend.inserted}, expected 0`);
+      const resend = await runBulk(server, 're-send');
+      result.resend = resend;
+      if (resend.inserted !== 0) throw new Error(`re-send inserted ${resend.inserted}, expected 0`);
     }
     await server.stop();
     server = null;
@@ -173,7 +226,10 @@ async function main() {
     ok = true;
   } finally {
     if (server) await server.stop().catch(() => {});
-    if (!keepDb) await dropDatabase(database).catch((e) => console.error(`could not drop ${database}: ${e.message}`));
+    if (!keepDb)
+      await dropDatabase(database).catch((e: unknown) =>
+        console.error(`could not drop ${database}: ${e instanceof Error ? e.message : String(e)}`),
+      );
     else if (!ok) await dropDatabase(database).catch(() => {});
   }
 
@@ -181,20 +237,22 @@ async function main() {
   result.loadavgEnd = os.loadavg();
   const o = result.ours;
   const b = result.baseline;
-  result.ratio = b ? o.rowsPerSec / b.rowsPerSec : null;
-  result.goals = {
-    ratio: { goal: `>= ${GOAL_RATIO}`, value: result.ratio, met: result.ratio === null ? null : result.ratio >= GOAL_RATIO },
+  const ratio = b ? o.rowsPerSec / b.rowsPerSec : null;
+  result.ratio = ratio;
+  const goals = {
+    ratio: { goal: `>= ${GOAL_RATIO}`, value: ratio, met: ratio === null ? null : ratio >= GOAL_RATIO },
     peakRssMiB: {
       goal: `< ${fmt(mib(GOAL_RSS_BYTES), 1)} MiB (300 MB)`,
       value: Math.max(o.peakRssMiB, result.resend?.peakRssMiB ?? 0),
       met: Math.max(o.peakRssBytes, result.resend?.peakRssBytes ?? 0) < GOAL_RSS_BYTES,
     },
   };
+  result.goals = goals;
   log('');
   log(
-    `ingest benchmark — ${fmt(complaints)} complaints, ${fmt(mib(dataset.bytes))} MiB NDJSON — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, PostgreSQL ${machine.postgres}; load average ${result.loadavgStart.map((x) => x.toFixed(1)).join(' ')} → ${result.loadavgEnd.map((x) => x.toFixed(1)).join(' ')}${server === null && result.requestTimeoutOff ? '; server requestTimeout off (bench/server-preload.mjs)' : ''}`,
+    `ingest benchmark — ${fmt(complaints)} complaints, ${fmt(mib(dataset.bytes))} MiB NDJSON — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, PostgreSQL ${machine.postgres}; load average ${result.loadavgStart.map((x) => x.toFixed(1)).join(' ')} → ${result.loadavgEnd.map((x) => x.toFixed(1)).join(' ')}${server === null && result.requestTimeoutOff ? '; server requestTimeout off (bench/server-preload.ts)' : ''}`,
   );
-  const rows = [];
+  const rows: string[][] = [];
   if (b)
     rows.push([
       'baseline: raw COPY (ref PK, doc jsonb)',
@@ -221,7 +279,7 @@ async function main() {
     'ours: POST /complaints/bulk',
     fmt(o.ms / 1000, 1),
     fmt(o.rowsPerSec),
-    b ? fmt(result.ratio, 2) : '—',
+    ratio === null ? '—' : fmt(ratio, 2),
     `${o.peakRssMiB}`,
     fmt(o.serverCpuMs / 1000, 1),
     fmt(o.pgBackendCpuMs / 1000, 1),
@@ -240,17 +298,18 @@ async function main() {
   }
   log(table(['run', 'wall s', 'rows/s', 'ratio', 'peak RSS MiB', 'client/server CPU s', 'PG backend CPU s'], rows));
   log('');
-  const phaseRows = [];
-  for (const [name, r] of [
+  const phaseRows: string[][] = [];
+  const runs: [string, BulkRun | undefined][] = [
     ['ours', o],
     ['re-send', result.resend],
-  ]) {
+  ];
+  for (const [name, r] of runs) {
     if (!r?.phases) continue;
     const p = r.phases;
     const total = r.ms;
     phaseRows.push([
       name,
-      ...['parseMs', 'validateMs', 'copyMs', 'mergeMs'].map((k) => `${fmt(p[k] / 1000, 1)} s (${fmt((100 * p[k]) / total)} %)`),
+      ...(['parseMs', 'validateMs', 'copyMs', 'mergeMs'] as const).map((k) => `${fmt(p[k] / 1000, 1)} s (${fmt((100 * p[k]) / total)} %)`),
       fmt(r.received),
       fmt(r.inserted),
       fmt(r.duplicates),
@@ -263,16 +322,16 @@ async function main() {
       `schema floor: PostgreSQL alone needs ${fmt(result.floor.ms / 1000, 1)} s to write these rows into the case store's tables and indexes, so no ingest path can exceed a ratio of ${fmt(result.floor.rowsPerSec / b.rowsPerSec, 2)} here; ours reaches ${fmt((100 * o.rowsPerSec) / result.floor.rowsPerSec)} % of that floor's speed`,
     );
   log(
-    `goal ratio ≥ ${GOAL_RATIO}: ${result.ratio === null ? 'n/a (no baseline)' : `${fmt(result.ratio, 2)} — ${result.goals.ratio.met ? 'met' : `MISSED (${fmt((1 - result.ratio / GOAL_RATIO) * 100)} % short)`}`}`,
+    `goal ratio ≥ ${GOAL_RATIO}: ${ratio === null ? 'n/a (no baseline)' : `${fmt(ratio, 2)} — ${goals.ratio.met ? 'met' : `MISSED (${fmt((1 - ratio / GOAL_RATIO) * 100)} % short)`}`}`,
   );
   log(
-    `goal peak RSS < 300 MB (${fmt(mib(GOAL_RSS_BYTES), 1)} MiB): ${result.goals.peakRssMiB.value} MiB = ${fmt(Math.max(o.peakRssBytes, result.resend?.peakRssBytes ?? 0) / 1e6)} MB (idle before the upload: ${result.idleRssMiB} MiB) — ${result.goals.peakRssMiB.met ? 'met' : 'MISSED'}`,
+    `goal peak RSS < 300 MB (${fmt(mib(GOAL_RSS_BYTES), 1)} MiB): ${goals.peakRssMiB.value} MiB = ${fmt(Math.max(o.peakRssBytes, result.resend?.peakRssBytes ?? 0) / 1e6)} MB (idle before the upload: ${result.idleRssMiB} MiB) — ${goals.peakRssMiB.met ? 'met' : 'MISSED'}`,
   );
   const file = writeResult('ingest', result);
   log(`result: ${path.relative(ROOT, file)}`);
 }
 
-main().catch((err) => {
-  console.error(`ingest bench failed: ${err.stack ?? err}`);
+main().catch((err: unknown) => {
+  console.error(`ingest bench failed: ${(err instanceof Error ? err.stack : undefined) ?? String(err)}`);
   process.exit(1);
 });
