@@ -10,13 +10,12 @@
  * The database keeps a fixed name and is reused while its marker (COMMENT ON DATABASE) says it
  * was generated complete with the same count and generator version.
  *
- *   node bench/analytics-data.mjs [--complaints 10000000] [--database odr_bench_analytics] [--regenerate]
+ *   npm run bench -- analytics-data [--complaints 10000000] [--database odr_bench_analytics] [--regenerate]
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import pg from 'pg';
-import { ROOT, createDatabase, databaseExists, dbUrl, fmt, num, parseArgs, withClient } from './lib.mjs';
+import { pathToFileURL } from 'node:url';
+import { ROOT, createDatabase, databaseExists, dbUrl, fmt, num, parseArgs, str, withClient } from './lib.js';
 
 export const GENERATOR = 'analytics-data-v1';
 export const DATASET_END = '2026-11-24T00:00:00Z';
@@ -26,8 +25,11 @@ const CHUNK = 500_000;
 
 // ───────────────────────────── weights ─────────────────────────────
 
+/** Relative weights by code. */
+type Weights = Record<string, number>;
+
 /** Consumer countries: DE, FR, IT, ES, PL lead; the rest by population. */
-const CONSUMER_W = {
+const CONSUMER_W: Weights = {
   DE: 17,
   FR: 12,
   IT: 10,
@@ -61,9 +63,9 @@ const CONSUMER_W = {
   LI: 0.03,
 };
 /** Trader countries: the same markets plus the hubs of airlines, platforms and gambling. */
-const TRADER_W = { ...CONSUMER_W, DE: 16, IE: 6, LU: 3, NL: 7, MT: 1.5, CY: 0.8 };
+const TRADER_W: Weights = { ...CONSUMER_W, DE: 16, IE: 6, LU: 3, NL: 7, MT: 1.5, CY: 0.8 };
 /** Trader sectors (air transport leads, then clothing, ICT, electronics, travel …). */
-const SECTOR_W = {
+const SECTOR_W: Weights = {
   airlines: 22,
   clothing_footwear: 9,
   ict_goods: 8,
@@ -117,7 +119,7 @@ const SECTOR_W = {
   water: 0.05,
   other: 0.3,
 };
-const PROBLEM_GOODS_W = {
+const PROBLEM_GOODS_W: Weights = {
   quality: 34,
   delivery: 27,
   guarantee: 8,
@@ -131,7 +133,7 @@ const PROBLEM_GOODS_W = {
   switching: 0.5,
   other: 2,
 };
-const PROBLEM_TRAVEL_W = {
+const PROBLEM_TRAVEL_W: Weights = {
   delivery: 40,
   redress: 25,
   contract: 12,
@@ -142,10 +144,12 @@ const PROBLEM_TRAVEL_W = {
   privacy: 1,
   other: 2,
 };
-const REFUSAL_W = { a: 10, b: 12, c: 15, d: 25, e: 18, f: 20 };
-const RESULT_W = { in_favour_of_consumer: 42, in_favour_of_trader: 28, amicable: 30 };
+const REFUSAL_W: Weights = { a: 10, b: 12, c: 15, d: 25, e: 18, f: 20 };
+const RESULT_W: Weights = { in_favour_of_consumer: 42, in_favour_of_trader: 28, amicable: 30 };
 const DISCONTINUED = ['consumer_withdrew', 'trader_withdrew', 'settled_in_between', 'consumer_unresponsive', 'other']; // the codes of domain.md §1
-export const ADR_BODIES = [
+/** An ADR body of the dataset: id, name, country, the sectors it is competent for (none: all). */
+export type AdrBodyRow = readonly [id: string, name: string, country: string, sectors: readonly string[]];
+export const ADR_BODIES: readonly AdrBodyRow[] = [
   ['ADR-DE-SOEP', 'söp Schlichtungsstelle für den öffentlichen Personenverkehr', 'DE', ['airlines', 'railways', 'buses_coaches']],
   ['ADR-DE-VSBS', 'Universalschlichtungsstelle des Bundes', 'DE', []],
   ['ADR-FR-MTV', 'Médiation Tourisme et Voyage', 'FR', ['airlines', 'package_travel', 'hotels']],
@@ -165,29 +169,34 @@ export const ADR_BODIES = [
   ['ADR-LU-CLC', 'Service national du Médiateur de la consommation', 'LU', []],
   ['ADR-GB-RS', 'Retail ADR', 'GB', []],
 ];
-const ADR_W = [14, 10, 12, 8, 9, 5, 6, 5, 4, 3, 6, 3, 3, 5, 2, 2, 2, 1];
+const ADR_W: readonly number[] = [14, 10, 12, 8, 9, 5, 6, 5, 4, 3, 6, 3, 3, 5, 2, 2, 2, 1];
 
 /** A SQL array literal of `n` codes, each repeated in proportion to its weight: O(1) picks. */
-function buckets(weights, n = 1000) {
+interface Buckets {
+  sql: string;
+  n: number;
+}
+
+function buckets(weights: Weights, n = 1000): Buckets {
   const entries = Object.entries(weights);
   const total = entries.reduce((s, [, w]) => s + w, 0);
-  const out = [];
+  const out: string[] = [];
   let acc = 0;
   for (const [code, w] of entries) {
     acc += w;
     while (out.length < Math.round((acc / total) * n)) out.push(code);
   }
-  while (out.length < n) out.push(entries[0][0]);
+  while (out.length < n) out.push(entries[0]![0]);
   return { sql: `ARRAY[${out.map((c) => `'${c}'`).join(',')}]::text[]`, n };
 }
-const pick = (b, r) => `(${b.sql})[1 + floor(${r} * ${b.n})::int]`;
+const pick = (b: Buckets, r: string): string => `(${b.sql})[1 + floor(${r} * ${b.n})::int]`;
 
 // ───────────────────────────── SQL ─────────────────────────────
 
 const E = `'${DATASET_END}'::timestamptz`;
 const D = `interval '1 day'`;
 
-function tradersSql() {
+function tradersSql(): string {
   return `
 INSERT INTO traders (id, name, name_norm, country, website, sector)
 SELECT 'TR' || lpad(r::text, 6, '0'),
@@ -198,7 +207,7 @@ FROM (SELECT r, ${pick(buckets(TRADER_W), 'random()')} AS c, ${pick(buckets(SECT
       FROM generate_series(1, ${TRADERS}) r) t`;
 }
 
-function adrBodiesSql() {
+function adrBodiesSql(): string {
   const values = ADR_BODIES.map(
     ([id, name, country, sectors]) =>
       `('${id}', '${name.replaceAll("'", "''")}', '${country}', ARRAY[${sectors.map((s) => `'${s}'`).join(',')}]::text[])`,
@@ -211,8 +220,8 @@ function adrBodiesSql() {
  * stream comes in filing order, as a feed delivers it) with growth over the seven years;
  * offsets below are in days from filing.
  */
-export function complaintsSql(lo, hi, total) {
-  const adrBuckets = buckets(Object.fromEntries(ADR_BODIES.map(([id], i) => [id, ADR_W[i]])));
+export function complaintsSql(lo: number, hi: number, total: number): string {
+  const adrBuckets = buckets(Object.fromEntries(ADR_BODIES.map(([id], i) => [id, ADR_W[i] ?? 0])));
   const travel = `('airlines','railways','package_travel','hotels','holiday_rentals','car_rental','ferries','buses_coaches','event_tickets')`;
   return `
 INSERT INTO complaints (
@@ -349,15 +358,56 @@ FROM (
 
 // ───────────────────────────── the store ─────────────────────────────
 
-async function marker(database) {
+/** What COMMENT ON DATABASE records of a generation. */
+export interface DatasetMarker {
+  generator: string;
+  complaints: number;
+  complete: boolean;
+  generatedAt: string;
+  seconds: number;
+  phases: Record<string, number>;
+}
+
+const isMarker = (v: unknown): v is DatasetMarker =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as Partial<DatasetMarker>).generator === 'string' &&
+  typeof (v as Partial<DatasetMarker>).complaints === 'number';
+
+async function marker(database: string): Promise<DatasetMarker | null> {
   return withClient(dbUrl('postgres'), async (c) => {
-    const r = await c.query(`SELECT shobj_description(oid, 'pg_database') AS d FROM pg_database WHERE datname = $1`, [database]);
+    const r = await c.query<{ d: string | null }>(`SELECT shobj_description(oid, 'pg_database') AS d FROM pg_database WHERE datname = $1`, [
+      database,
+    ]);
     try {
-      return JSON.parse(r.rows[0]?.d ?? 'null');
+      const m: unknown = JSON.parse(r.rows[0]?.d ?? 'null');
+      return isMarker(m) ? m : null;
     } catch {
       return null;
     }
   });
+}
+
+export interface AnalyticsDatasetOptions {
+  complaints: number;
+  database?: string;
+  regenerate?: boolean;
+  log?: (line: string) => void;
+  code?: string;
+}
+
+export interface AnalyticsDataset {
+  database: string;
+  complaints: number;
+  generated: boolean;
+  marker: DatasetMarker;
+}
+
+/** An index or constraint of complaints, as saved before the load. */
+interface SavedDef {
+  name: string;
+  def: string;
+  contype?: string;
 }
 
 /**
@@ -371,7 +421,7 @@ export async function ensureAnalyticsDataset({
   regenerate = false,
   log = console.log,
   code = ROOT,
-}) {
+}: AnalyticsDatasetOptions): Promise<AnalyticsDataset> {
   if (!regenerate && (await databaseExists(database))) {
     const m = await marker(database);
     if (m?.generator === GENERATOR && m.complaints === complaints && m.complete) {
@@ -384,31 +434,30 @@ export async function ensureAnalyticsDataset({
     );
   }
   const t0 = performance.now();
-  const phases = {};
+  const phases = { referenceMs: 0, complaintsMs: 0, indexesMs: 0, vacuumMs: 0 };
   await createDatabase(database);
   migrate(database, log, code);
   const url = dbUrl(database);
-  let saved;
-  await withClient(url, async (c) => {
-    let t = performance.now();
+  const saved = await withClient(url, async (c) => {
+    const t = performance.now();
     await c.query(tradersSql());
     await c.query(adrBodiesSql());
     phases.referenceMs = performance.now() - t;
     // Secondary indexes and constraints of complaints (all but the primary key): dropped for the
     // load and recreated from these exact definitions afterwards.
-    const idx = await c.query(`SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
+    const idx = await c.query<SavedDef>(`SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
       WHERE i.tablename = 'complaints' AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass) ORDER BY 1`);
-    const cons = await c.query(`SELECT conname AS name, pg_get_constraintdef(oid) AS def, contype FROM pg_constraint
+    const cons = await c.query<SavedDef>(`SELECT conname AS name, pg_get_constraintdef(oid) AS def, contype FROM pg_constraint
       WHERE conrelid = 'complaints'::regclass AND contype IN ('u', 'f') ORDER BY contype DESC, conname`);
     const before = await c.query(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'complaints' ORDER BY 1`);
-    saved = { idx: idx.rows, cons: cons.rows, before: before.rows };
-    for (const k of saved.cons) await c.query(`ALTER TABLE complaints DROP CONSTRAINT ${k.name}`);
-    for (const i of saved.idx) await c.query(`DROP INDEX ${i.name}`);
+    for (const k of cons.rows) await c.query(`ALTER TABLE complaints DROP CONSTRAINT ${k.name}`);
+    for (const i of idx.rows) await c.query(`DROP INDEX ${i.name}`);
+    return { idx: idx.rows, cons: cons.rows, before: before.rows };
   });
 
   // The complaints, in chunks on two sessions.
   let t = performance.now();
-  const chunks = [];
+  const chunks: [number, number][] = [];
   for (let lo = 1; lo <= complaints; lo += CHUNK) chunks.push([lo, Math.min(complaints, lo + CHUNK - 1)]);
   let next = 0;
   let done = 0;
@@ -417,7 +466,7 @@ export async function ensureAnalyticsDataset({
       await c.query(`SET synchronous_commit = off; SET work_mem = '64MB'; SET jit = off`);
       while (next < chunks.length) {
         const k = next++;
-        const [lo, hi] = chunks[k];
+        const [lo, hi] = chunks[k]!;
         await c.query(`SELECT setseed(${((k * 7919) % 10007) / 10007 - 0.5})`);
         await c.query(complaintsSql(lo, hi, complaints));
         done += hi - lo + 1;
@@ -438,7 +487,7 @@ export async function ensureAnalyticsDataset({
     withClient(url, async (c) => {
       await c.query(`SET maintenance_work_mem = '1GB'; SET max_parallel_maintenance_workers = 1`);
       while (j < jobs.length) {
-        const sql = jobs[j++];
+        const sql = jobs[j++]!;
         const t1 = performance.now();
         await c.query(sql);
         log(`  ${sql.slice(0, 90)}… ${fmt((performance.now() - t1) / 1000, 1)} s`);
@@ -459,7 +508,7 @@ export async function ensureAnalyticsDataset({
   await withClient(url, (c) => c.query('VACUUM (ANALYZE) complaints, traders, adr_bodies'));
   phases.vacuumMs = performance.now() - t;
   const seconds = Math.round((performance.now() - t0) / 1000);
-  const m = {
+  const m: DatasetMarker = {
     generator: GENERATOR,
     complaints,
     complete: true,
@@ -474,7 +523,7 @@ export async function ensureAnalyticsDataset({
   return { database, complaints, generated: true, marker: m };
 }
 
-function migrate(database, log, code = ROOT) {
+function migrate(database: string, log: (line: string) => void, code: string = ROOT): void {
   const r = spawnSync(process.execPath, [path.join(code, 'bin', 'odr.js'), 'migrate'], {
     cwd: code,
     env: { ...process.env, DATABASE_URL: dbUrl(database), LOG_LEVEL: 'warn' },
@@ -489,14 +538,12 @@ if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) 
   const args = parseArgs(process.argv.slice(2));
   ensureAnalyticsDataset({
     complaints: num(args.complaints, 10_000_000),
-    database: typeof args.database === 'string' ? args.database : undefined,
+    database: str(args.database, 'odr_bench_analytics'),
     regenerate: !!args.regenerate,
   })
     .then(() => process.exit(0))
-    .catch((e) => {
-      console.error(e.stack ?? e);
+    .catch((e: unknown) => {
+      console.error(e instanceof Error ? (e.stack ?? e) : e);
       process.exit(1);
     });
 }
-void fileURLToPath;
-void pg;
