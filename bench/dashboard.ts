@@ -6,9 +6,10 @@
  *   npm run bench -- dashboard [--complaints 1000000] [--runs 10] [--database odr_bench_dashboard]
  *
  * The store is generated straight into PostgreSQL by bench/analytics-data.ts (kept and reused);
- * the server runs from dist/ (build first: `npm run build`, which also builds the dashboard) and builds its DuckDB snapshot at
- * start-up. Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium) through playwright-core,
- * a fresh browser context per navigation (no HTTP cache), 1280 × 900.
+ * the server runs from dist/ (build the dashboard first: `npm run build`; `npm run bench` builds the
+ * rest) and builds its DuckDB snapshot at start-up. Debian's Chromium (CHROMIUM_PATH, default
+ * /usr/bin/chromium) through playwright-core, a fresh browser context per navigation (no HTTP
+ * cache), 1280 × 900.
  *
  * The browser is signed in as a regulator (a token issued with the server's admin token, put in
  * the tab's sessionStorage as the sign-in would).
@@ -69,11 +70,6 @@ const log = (...m: unknown[]): void => console.log(...m);
 
 // ───────────────────────── initial JavaScript ─────────────────────────
 
-/**
- * The JavaScript index.html makes the browser fetch before anything renders: its module script
- * and the modulepreload links Vite writes for the entry's static imports. Lazy chunks (vega, the
- * map geometry) are listed apart.
- */
 interface BundleFile {
   file: string;
   bytes: number;
@@ -88,6 +84,11 @@ interface BundleSizes {
   lazyGzipBytes: number;
 }
 
+/**
+ * The JavaScript index.html makes the browser fetch before anything renders: its module script
+ * and the modulepreload links Vite writes for the entry's static imports. Lazy chunks (vega, the
+ * map geometry) are listed apart.
+ */
 function bundleSizes(): BundleSizes {
   const dist = path.join(ROOT, 'dashboard', 'dist');
   if (!existsSync(path.join(dist, 'index.html'))) throw new Error('dashboard/dist is missing: run `npm run build` first');
@@ -132,6 +133,11 @@ function overviewRequests(query: Query): string[] {
 /** GET /stats/summary's answer, as far as the bench reads it. */
 interface SummaryAnswer {
   complaints: number;
+}
+
+/** GET /api/health's answer, as far as the bench reads it. */
+interface HealthAnswer {
+  analytics?: { status?: string };
 }
 
 async function fetchAll(server: BenchServer, query: Query): Promise<{ ms: number; answers: unknown[] }> {
@@ -188,6 +194,14 @@ async function paintTime(browser: Browser, url: string): Promise<{ ms: number; s
 
 // ───────────────────────── main ─────────────────────────
 
+interface Scenario {
+  name: string;
+  paint: Summary;
+  apiOnly: Summary;
+  ratioToGoal: number;
+  browserOverApi: number;
+}
+
 const machine = await machineInfo();
 log(
   `bench/dashboard: ${fmt(complaints)} complaints, ${runs} runs per scenario; ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, PostgreSQL ${machine.postgres}`,
@@ -208,21 +222,8 @@ const server = await startServer({
   label: 'dashboard',
   env: { DATA_DIR: work, DUCKDB_PATH: path.join(work, 'analytics.duckdb') },
 });
-/** GET /api/health's answer, as far as the bench reads it. */
-interface HealthAnswer {
-  analytics?: { status?: string };
-}
-
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
 let regulatorToken = '';
-
-interface Scenario {
-  name: string;
-  paint: Summary;
-  apiOnly: Summary;
-  ratioToGoal: number;
-  browserOverApi: number;
-}
 
 try {
   const issued = await fetch(`${server.url}/api/v1/tokens`, {
