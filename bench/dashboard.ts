@@ -3,12 +3,13 @@
  * Overview chart painted (goal ≤ 1.5 s) and the initial JavaScript the browser downloads before
  * the first view, gzipped (goal ≤ 250 KB; vega, vega-lite and vega-embed load lazily).
  *
- *   node bench/dashboard.mjs [--complaints 1000000] [--runs 10] [--database odr_bench_dashboard]
+ *   npm run bench -- dashboard [--complaints 1000000] [--runs 10] [--database odr_bench_dashboard]
  *
- * The store is generated straight into PostgreSQL by bench/analytics-data.mjs (kept and reused);
- * the server runs from dist/ (build first: `npm run build`) and builds its DuckDB snapshot at
- * start-up. Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium) through playwright-core,
- * a fresh browser context per navigation (no HTTP cache), 1280 × 900.
+ * The store is generated straight into PostgreSQL by bench/analytics-data.ts (kept and reused);
+ * the server runs from dist/ (build the dashboard first: `npm run build`; `npm run bench` builds the
+ * rest) and builds its DuckDB snapshot at start-up. Debian's Chromium (CHROMIUM_PATH, default
+ * /usr/bin/chromium) through playwright-core, a fresh browser context per navigation (no HTTP
+ * cache), 1280 × 900.
  *
  * The browser is signed in as a regulator (a token issued with the server's admin token, put in
  * the tab's sessionStorage as the sign-in would).
@@ -23,32 +24,77 @@
 import { gzipSync } from 'node:zlib';
 import { existsSync, readFileSync, readdirSync, rmSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { ensureAnalyticsDataset } from './analytics-data.mjs';
-import { OUT_DIR, ROOT, dbUrl, fmt, machineInfo, num, parseArgs, sleep, startServer, summarize, table, writeResult } from './lib.mjs';
+import { type Browser, chromium } from 'playwright-core';
+import { ensureAnalyticsDataset } from './analytics-data.js';
+import {
+  type BenchServer,
+  type Summary,
+  OUT_DIR,
+  ROOT,
+  dbUrl,
+  fmt,
+  machineInfo,
+  num,
+  parseArgs,
+  sleep,
+  startServer,
+  str,
+  summarize,
+  table,
+  writeResult,
+} from './lib.js';
+
+// The page functions below run in Chromium, but the project's TypeScript config has no DOM lib
+// (server code must not see browser globals): the little of it they use, declared here.
+interface BrowserElement {
+  textContent: string | null;
+}
+declare const document: {
+  querySelectorAll(selectors: string): ArrayLike<BrowserElement> & Iterable<BrowserElement>;
+};
+/** A resource timing entry as a page function reads it (optional: Node's PerformanceEntry type lacks them). */
+interface BrowserResourceTiming {
+  name: string;
+  initiatorType?: string;
+  transferSize?: number;
+}
 
 const args = parseArgs(process.argv.slice(2));
 const complaints = num(args.complaints, 1_000_000);
 const runs = num(args.runs, 10);
-const database = args.database ?? 'odr_bench_dashboard';
+const database = str(args.database, 'odr_bench_dashboard');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const GOAL_PAINT_MS = 1500;
 const GOAL_JS_KB = 250;
-const log = (...m) => console.log(...m);
+const log = (...m: unknown[]): void => console.log(...m);
 
 // ───────────────────────── initial JavaScript ─────────────────────────
+
+interface BundleFile {
+  file: string;
+  bytes: number;
+  gzipBytes: number;
+}
+
+interface BundleSizes {
+  initialFiles: BundleFile[];
+  initialGzipBytes: number;
+  initialBytes: number;
+  lazyFiles: BundleFile[];
+  lazyGzipBytes: number;
+}
 
 /**
  * The JavaScript index.html makes the browser fetch before anything renders: its module script
  * and the modulepreload links Vite writes for the entry's static imports. Lazy chunks (vega, the
  * map geometry) are listed apart.
  */
-function bundleSizes() {
+function bundleSizes(): BundleSizes {
   const dist = path.join(ROOT, 'dashboard', 'dist');
   if (!existsSync(path.join(dist, 'index.html'))) throw new Error('dashboard/dist is missing: run `npm run build` first');
   const html = readFileSync(path.join(dist, 'index.html'), 'utf8');
-  const initial = [...html.matchAll(/<(?:script[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="([^"]+\.js)"/g)].map((m) => m[1]);
-  const sizeOf = (rel) => {
+  const initial = [...html.matchAll(/<(?:script[^>]*src|link[^>]*rel="modulepreload"[^>]*href)="([^"]+\.js)"/g)].map((m) => m[1]!);
+  const sizeOf = (rel: string): BundleFile => {
     const bytes = readFileSync(path.join(dist, rel.replace(/^\//, '')));
     return { file: rel, bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length };
   };
@@ -57,7 +103,7 @@ function bundleSizes() {
     .filter((f) => f.endsWith('.js'))
     .map((f) => sizeOf(`/assets/${f}`));
   const lazy = all.filter((f) => !initialFiles.some((i) => i.file === f.file));
-  const sum = (files, k) => files.reduce((s, f) => s + f[k], 0);
+  const sum = (files: readonly BundleFile[], k: 'bytes' | 'gzipBytes') => files.reduce((s, f) => s + f[k], 0);
   return {
     initialFiles,
     initialGzipBytes: sum(initialFiles, 'gzipBytes'),
@@ -69,9 +115,11 @@ function bundleSizes() {
 
 // ───────────────────────── the Overview's requests ─────────────────────────
 
+type Query = Record<string, string>;
+
 /** The analytics requests the Overview makes for `query` (see dashboard/src/views/Overview.svelte). */
-function overviewRequests(query) {
-  const q = (extra = {}) => new URLSearchParams({ ...query, ...extra }).toString();
+function overviewRequests(query: Query): string[] {
+  const q = (extra: Query = {}) => new URLSearchParams({ ...query, ...extra }).toString();
   return [
     `/api/v1/stats/summary?${q()}`,
     `/api/v1/stats/trend?${q({ interval: 'month' })}`,
@@ -82,13 +130,23 @@ function overviewRequests(query) {
   ];
 }
 
-async function fetchAll(server, query) {
+/** GET /stats/summary's answer, as far as the bench reads it. */
+interface SummaryAnswer {
+  complaints: number;
+}
+
+/** GET /api/health's answer, as far as the bench reads it. */
+interface HealthAnswer {
+  analytics?: { status?: string };
+}
+
+async function fetchAll(server: BenchServer, query: Query): Promise<{ ms: number; answers: unknown[] }> {
   const t0 = performance.now();
   const answers = await Promise.all(
     overviewRequests(query).map(async (u) => {
       const r = await fetch(server.url + u, { headers: { authorization: `Bearer ${regulatorToken}` } });
       if (!r.ok) throw new Error(`${u}: ${r.status} ${await r.text()}`);
-      return r.json();
+      return (await r.json()) as unknown;
     }),
   );
   return { ms: performance.now() - t0, answers };
@@ -97,14 +155,16 @@ async function fetchAll(server, query) {
 // ───────────────────────── painting ─────────────────────────
 
 /** ms from navigation start to the frame with every KPI value and every chart's SVG present. */
-async function paintTime(browser, url) {
+async function paintTime(browser: Browser, url: string): Promise<{ ms: number; scripts: number }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   // Signed in as a regulator, as if the user had entered the token earlier in this tab.
   await context.addInitScript(`sessionStorage.setItem('odr.token', ${JSON.stringify(regulatorToken)})`);
   const page = await context.newPage();
-  const errors = [];
+  const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
   await page.goto(url, { waitUntil: 'commit' });
   // Polled every animation frame inside the page; returns performance.now() at that frame.
   const handle = await page.waitForFunction(
@@ -118,10 +178,12 @@ async function paintTime(browser, url) {
     undefined,
     { polling: 'raf', timeout: 60_000 },
   );
-  const ms = await handle.jsonValue();
+  // `false` never comes back: waitForFunction resolves on a truthy value.
+  const ms = (await handle.jsonValue()) as number;
   const resources = await page.evaluate(() =>
     performance
       .getEntriesByType('resource')
+      .map((r): BrowserResourceTiming => r)
       .filter((r) => r.initiatorType === 'script' || r.name.endsWith('.js'))
       .map((r) => ({ name: r.name, transfer: r.transferSize })),
   );
@@ -131,6 +193,14 @@ async function paintTime(browser, url) {
 }
 
 // ───────────────────────── main ─────────────────────────
+
+interface Scenario {
+  name: string;
+  paint: Summary;
+  apiOnly: Summary;
+  ratioToGoal: number;
+  browserOverApi: number;
+}
 
 const machine = await machineInfo();
 log(
@@ -154,6 +224,7 @@ const server = await startServer({
 });
 const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true });
 let regulatorToken = '';
+
 try {
   const issued = await fetch(`${server.url}/api/v1/tokens`, {
     method: 'POST',
@@ -161,16 +232,16 @@ try {
     body: JSON.stringify({ role: 'regulator', label: 'bench/dashboard' }),
   });
   if (issued.status !== 201) throw new Error(`could not issue a regulator token: ${issued.status} ${await issued.text()}`);
-  regulatorToken = (await issued.json()).token;
+  regulatorToken = ((await issued.json()) as { token: string }).token;
   for (;;) {
-    const h = await (await fetch(`${server.url}/api/health`, { headers: server.headers })).json();
+    const h = (await (await fetch(`${server.url}/api/health`, { headers: server.headers })).json()) as HealthAnswer;
     if (h.analytics?.status === 'up') break;
     await sleep(500);
   }
   log(`  snapshot ready after ${fmt((performance.now() - tStart) / 1000, 1)} s`);
   // Let the prewarm of the unfiltered views finish, as it would have on a running server.
   await sleep(5000);
-  const summary = (await fetchAll(server, {})).answers[0];
+  const summary = (await fetchAll(server, {})).answers[0] as SummaryAnswer;
   if (summary.complaints !== complaints) throw new Error(`the snapshot holds ${summary.complaints} complaints, expected ${complaints}`);
 
   // Warm the browser's own start-up (first launch of a context costs more than the page).
@@ -208,13 +279,14 @@ try {
     'MT',
     'IS',
   ];
-  const scenarios = [];
-  for (const [name, queryOf] of [
+  const scenarios: Scenario[] = [];
+  const scenarioQueries: [string, (i: number) => Query][] = [
     ['landing (unfiltered, prewarmed)', () => ({})],
-    ['new filter (consumerCountry, computed per request)', (i) => ({ consumerCountry: countries[i % countries.length] })],
-  ]) {
-    const paint = [];
-    const data = [];
+    ['new filter (consumerCountry, computed per request)', (i) => ({ consumerCountry: countries[i % countries.length]! })],
+  ];
+  for (const [name, queryOf] of scenarioQueries) {
+    const paint: number[] = [];
+    const data: number[] = [];
     for (let i = 0; i < runs; i++) {
       const query = queryOf(i);
       // For a new filter the baseline asks the same figures under another cache key (a `from`

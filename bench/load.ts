@@ -1,15 +1,14 @@
-#!/usr/bin/env node
 /**
  * bench/load (issue 6, "Load"): a mixed workload against one server on the 1-million-complaint
  * store for `--seconds` (60): bulk and single ingest, the case registry and the analytics, all at
  * once. Goal: 0 errors (429s are counted apart: the rate limit is raised for the test, not
  * removed, so the limiter stays in the request path), and every acknowledged ingest stored.
  *
- *   node bench/load.mjs [--seconds 60] [--complaints 1000000] [--database odr_bench_dashboard]
- *                       [--registry 4] [--analytics 4] [--single 2] [--bulk 1] [--batch 500]
- *                       [--etl-cron '*\/30 * * * * *'] [--rate-limit 1000000] [--timeout 10]
- *                       [--bulk-timeout 60] [--seed 1] [--keep] [--only a,b]
- *                       [--ref-share 0.05] [--ref-via externalRef|q]
+ *   npm run bench -- load [--seconds 60] [--complaints 1000000] [--database odr_bench_dashboard]
+ *                         [--registry 4] [--analytics 4] [--single 2] [--bulk 1] [--batch 500]
+ *                         [--etl-cron '*\/30 * * * * *'] [--rate-limit 1000000] [--timeout 10]
+ *                         [--bulk-timeout 60] [--seed 1] [--keep] [--only a,b]
+ *                         [--ref-share 0.05] [--ref-via externalRef|q]
  *
  * One autocannon instance per endpoint class, all started together and run for the same time,
  * each with a few connections (the flags above) so that no class alone saturates the 2-core
@@ -22,10 +21,10 @@
  *              trader benchmark, an ADR body report) with varied filters.
  * Ingest uses a token of role `ingest` bound to a source unique to the run (`load-bench-…`);
  * reads a `regulator` token. The complaints are valid by construction: traders, ADR bodies and
- * codes taken from the store and from the built code lists (dist/core/codes.js).
+ * codes taken from the store and from the code lists (core/codes.ts).
  *
- * The store is the one bench/dashboard.mjs uses (generated straight into PostgreSQL by
- * bench/analytics-data.mjs, kept and reused). The server runs from dist/ (build first) on a fresh
+ * The store is the one bench/dashboard.ts uses (generated straight into PostgreSQL by
+ * bench/analytics-data.ts, kept and reused). The server runs from dist/ (build first) on a fresh
  * DuckDB file, so it builds the snapshot at start-up (a full ETL); ETL_CRON runs the incremental
  * ETL every 30 s by default, so the analytics see the new complaints during the run.
  *
@@ -44,9 +43,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { ensureAnalyticsDataset } from './analytics-data.mjs';
+import { COUNTRIES, PROBLEMS, PROBLEM_CODES, SECTOR_CODES } from '../core/codes.js';
+import { ensureAnalyticsDataset } from './analytics-data.js';
 import {
+  type BenchServer,
+  type MachineInfo,
+  type SamplerFigures,
+  type Summary,
   OUT_DIR,
   ROOT,
   dbUrl,
@@ -61,19 +64,19 @@ import {
   table,
   withClient,
   writeResult,
-} from './lib.mjs';
+} from './lib.js';
 
 const args = parseArgs(process.argv.slice(2));
 if (args.help) {
   console.log(
-    "usage: node bench/load.mjs [--seconds 60] [--complaints 1000000] [--database odr_bench_dashboard] [--registry 4] [--analytics 4] [--single 2] [--bulk 1] [--batch 500] [--etl-cron '*/30 * * * * *'] [--rate-limit 1000000] [--timeout 10] [--bulk-timeout 60] [--seed 1] [--keep] [--only single,bulk,registry,analytics] [--ref-share 0.05]",
+    "usage: npm run bench -- load [--seconds 60] [--complaints 1000000] [--database odr_bench_dashboard] [--registry 4] [--analytics 4] [--single 2] [--bulk 1] [--batch 500] [--etl-cron '*/30 * * * * *'] [--rate-limit 1000000] [--timeout 10] [--bulk-timeout 60] [--seed 1] [--keep] [--only single,bulk,registry,analytics] [--ref-share 0.05]",
   );
   process.exit(0);
 }
 const seconds = num(args.seconds, 60);
 const complaints = num(args.complaints, 1_000_000);
 const database = typeof args.database === 'string' ? args.database : 'odr_bench_dashboard';
-const connections = {
+const connections: Record<Klass, number> = {
   single: num(args.single, 2),
   bulk: num(args.bulk, 1),
   registry: num(args.registry, 4),
@@ -91,24 +94,24 @@ const refShare = num(args.refShare, 0.05);
  * How: the `externalRef` filter (an index lookup, the default) or free text `q`, which also
  * matches trader names and descriptions as substrings and so reads the whole store (~2 s at 1 M).
  */
-const refVia = args.refVia === 'q' ? 'q' : 'externalRef';
-const CLASSES = ['single', 'bulk', 'registry', 'analytics'];
+const refVia: 'q' | 'externalRef' = args.refVia === 'q' ? 'q' : 'externalRef';
+const CLASSES = ['single', 'bulk', 'registry', 'analytics'] as const;
+type Klass = (typeof CLASSES)[number];
+const isKlass = (k: string): k is Klass => (CLASSES as readonly string[]).includes(k);
 /** `--only registry,analytics`: some classes alone (what one class sustains without the others). */
 const only = typeof args.only === 'string' ? new Set(args.only.split(',')) : null;
-if (only && [...only].some((k) => !CLASSES.includes(k))) throw new Error(`--only takes ${CLASSES.join(', ')}`);
-const log = (...m) => console.log(...m);
+if (only && [...only].some((k) => !isKlass(k))) throw new Error(`--only takes ${CLASSES.join(', ')}`);
+const log = (...m: unknown[]): void => console.log(...m);
 
 /** The run's feed: every complaint the bench ingests carries it, so the check and clean-up find them. */
 const SOURCE_PREFIX = 'load-bench-';
 const runTag = `${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}Z-${process.pid}`;
 const source = `${SOURCE_PREFIX}${runTag}`;
 
-const { COUNTRIES, PROBLEMS, PROBLEM_CODES, SECTOR_CODES } = await import(pathToFileURL(path.join(ROOT, 'dist', 'core', 'codes.js')).href);
-
 // ───────────────────────────── randomness ─────────────────────────────
 
 /** mulberry32: a seeded generator, so two runs send the same mix of filters and complaints. */
-function prng(seed) {
+function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -119,29 +122,65 @@ function prng(seed) {
   };
 }
 const rnd = prng(num(args.seed, 1));
-const pick = (list) => list[Math.floor(rnd() * list.length)];
+// The lists are never empty: code lists, and samples of a generated store.
+const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
 
 // ───────────────────────────── what the store holds ─────────────────────────────
 
+interface StoreTrader {
+  id: string;
+  name: string;
+  country: string;
+  sector: string;
+}
+
+interface StoreCase {
+  id: string;
+  external_ref: string;
+}
+
+/** What the bench samples of the store. */
+interface Store {
+  traders: StoreTrader[];
+  adrBodies: string[];
+  cases: StoreCase[];
+  bigTraders: string[];
+  stored: number;
+  years: number[];
+}
+
 /** Traders, ADR bodies, case ids and references from the store, so requests name real things. */
-async function sampleStore() {
+async function sampleStore(): Promise<Store> {
   return withClient(dbUrl(database), async (c) => {
-    const q = async (sql) => (await c.query(sql)).rows;
-    const traders = await q(`SELECT id, name, country, sector FROM traders WHERE sector IS NOT NULL ORDER BY random() LIMIT 2000`);
-    const adrBodies = (await q(`SELECT id FROM adr_bodies ORDER BY id`)).map((r) => r.id);
-    const cases = await q(`SELECT id::text AS id, external_ref FROM complaints TABLESAMPLE SYSTEM (1) LIMIT 2000`);
-    // Traders with many cases (the registry's and the benchmark's interesting ones) and a few small ones.
-    const bigTraders = (await q(`SELECT trader_id AS id FROM complaints GROUP BY 1 ORDER BY count(*) DESC LIMIT 100`)).map((r) => r.id);
-    const [{ n }] = await q(`SELECT count(*)::int AS n FROM complaints`);
-    const [{ first, last }] = await q(
-      `SELECT extract(year FROM min(filed_at))::int AS first, extract(year FROM max(filed_at))::int AS last FROM complaints`,
+    const q = async <R extends object>(sql: string): Promise<R[]> => (await c.query<R>(sql)).rows;
+    const traders = await q<StoreTrader>(
+      `SELECT id, name, country, sector FROM traders WHERE sector IS NOT NULL ORDER BY random() LIMIT 2000`,
     );
+    const adrBodies = (await q<{ id: string }>(`SELECT id FROM adr_bodies ORDER BY id`)).map((r) => r.id);
+    const cases = await q<StoreCase>(`SELECT id::text AS id, external_ref FROM complaints TABLESAMPLE SYSTEM (1) LIMIT 2000`);
+    // Traders with many cases (the registry's and the benchmark's interesting ones) and a few small ones.
+    const bigTraders = (await q<{ id: string }>(`SELECT trader_id AS id FROM complaints GROUP BY 1 ORDER BY count(*) DESC LIMIT 100`)).map(
+      (r) => r.id,
+    );
+    // Aggregates without GROUP BY: always one row.
+    const { n } = (await q<{ n: number }>(`SELECT count(*)::int AS n FROM complaints`))[0]!;
+    const { first, last } = (
+      await q<{ first: number; last: number }>(
+        `SELECT extract(year FROM min(filed_at))::int AS first, extract(year FROM max(filed_at))::int AS last FROM complaints`,
+      )
+    )[0]!;
     return { traders, adrBodies, cases, bigTraders, stored: n, years: Array.from({ length: last - first + 1 }, (_, i) => first + i) };
   });
 }
 
 /** Complaints of earlier runs that ended before their clean-up, and the run's own at the end. */
-async function deleteIngested(sourcePattern) {
+interface Deleted {
+  complaints: number | null;
+  events: number | null;
+  batches: number | null;
+}
+
+async function deleteIngested(sourcePattern: string): Promise<Deleted> {
   return withClient(dbUrl(database), async (c) => {
     await c.query('BEGIN');
     try {
@@ -165,7 +204,10 @@ async function deleteIngested(sourcePattern) {
 // ───────────────────────────── request bodies ─────────────────────────────
 
 const DAY = 86_400_000;
-const iso = (ms) => new Date(ms).toISOString();
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** A lifecycle event of an ingested complaint. */
+type IngestEvent = { type: string; at: string } & Record<string, string>;
 
 /**
  * One valid complaint (contract "Complaints (ingest)"): a trader of the store with its own
@@ -173,16 +215,16 @@ const iso = (ms) => new Date(ms).toISOString();
  * lifecycle prefix that domain.md §1 allows (sent → replied → ADR agreed → accepted → outcome,
  * or settled / withdrawn), never later than now.
  */
-function complaintOf(ref, store) {
+function complaintOf(ref: string, store: Store): Record<string, unknown> {
   const now = Date.now() - 60_000;
   const t = pick(store.traders);
   const consumerCountry = rnd() < 0.5 ? t.country : pick(COUNTRIES);
   const problem = pick(PROBLEM_CODES);
-  const details = PROBLEMS[problem].details;
+  const details: readonly string[] = PROBLEMS[problem].details;
   const filed = now - (1 + rnd() * 29) * DAY;
-  const events = [];
+  const events: IngestEvent[] = [];
   let at = filed + 5 * 60_000;
-  const add = (type, extra = {}, gapDays = 0) => {
+  const add = (type: string, extra: Record<string, string> = {}, gapDays = 0): boolean => {
     at += gapDays * DAY;
     if (at > now) return false;
     events.push({ type, at: iso(at), ...extra });
@@ -210,7 +252,7 @@ function complaintOf(ref, store) {
     complainant: 'consumer',
     consumer: { country: consumerCountry, name: `Load Tester ${n}`, email: `load${n}@example.org` },
     trader: { id: t.id, name: t.name, country: t.country },
-    sector: SECTOR_CODES.includes(t.sector) ? t.sector : 'other',
+    sector: (SECTOR_CODES as readonly string[]).includes(t.sector) ? t.sector : 'other',
     problem,
     ...(details.length && rnd() < 0.7 ? { problemDetail: pick(details) } : {}),
     orderedOnline: true,
@@ -224,9 +266,11 @@ function complaintOf(ref, store) {
 
 // ───────────────────────────── query strings ─────────────────────────────
 
+type Query = Record<string, string>;
+
 /** A registry or analytics filter: none, one, or two of the registry's filters. */
-function filterOf(store, { registry }) {
-  const one = () => {
+function filterOf(store: Store, { registry }: { registry: boolean }): Query {
+  const one = (): Query => {
     const k = Math.floor(rnd() * (registry ? 12 : 9));
     const y = pick(store.years);
     switch (k) {
@@ -261,16 +305,16 @@ function filterOf(store, { registry }) {
   const a = one();
   if (r < 0.75) return a;
   // Two filters on different things (two periods could make `from` after `to`: a 400, rightly).
-  const dates = (f) => 'from' in f || 'to' in f;
+  const dates = (f: Query) => 'from' in f || 'to' in f;
   for (;;) {
     const b = one();
     if (!Object.keys(b).some((k) => k in a) && !(dates(a) && dates(b))) return { ...a, ...b };
   }
 }
-const qs = (o) => new URLSearchParams(o).toString();
+const qs = (o: Query): string => new URLSearchParams(o).toString();
 
 /** The analytics endpoints, with the share of requests each gets (the Overview's six lead). */
-function analyticsPath(store) {
+function analyticsPath(store: Store): [endpoint: string, path: string] {
   const f = filterOf(store, { registry: false });
   const r = rnd();
   if (r < 0.14) return ['GET /stats/summary', `/api/v1/stats/summary?${qs(f)}`];
@@ -295,9 +339,30 @@ function analyticsPath(store) {
 
 // ───────────────────────────── recording ─────────────────────────────
 
+interface ErrorSample {
+  status: number;
+  body: string;
+}
+
+interface SlowAnswer {
+  ms: number;
+  status: number;
+  path: string | undefined;
+  atS: number;
+}
+
+interface EndpointStats {
+  name: string;
+  klass: Klass;
+  ms: number[];
+  status: Record<number, number>;
+  errorSamples: ErrorSample[];
+  slowest: SlowAnswer[];
+}
+
 /** Per endpoint: latencies of every answer and the count per status. */
-const endpoints = new Map();
-function endpointStats(name, klass) {
+const endpoints = new Map<string, EndpointStats>();
+function endpointStats(name: string, klass: Klass): EndpointStats {
   let e = endpoints.get(name);
   if (!e) endpoints.set(name, (e = { name, klass, ms: [], status: {}, errorSamples: [], slowest: [] }));
   return e;
@@ -309,15 +374,22 @@ function endpointStats(name, klass) {
  * recordBody, then emit('response')). onResponse says which endpoint answered, the event how
  * long it took: `answered` carries the one to the other.
  */
-let answered = null;
+let answered: { name: string; klass: Klass; status: number; urlPath: string } | null = null;
 /** Per class: completed answers per second of the run (the timeline shows what the ETL costs). */
-const perSecond = { single: [], bulk: [], registry: [], analytics: [] };
+const perSecond: Record<Klass, number[]> = { single: [], bulk: [], registry: [], analytics: [] };
 let runStartedAt = 0;
 
 /** Acknowledged ingests: references the API answered 2xx for. */
-const acked = { single: [], bulkBatches: [], bulkComplaints: 0, bulkInserted: 0, bulkDuplicates: 0, bulkUpdated: 0 };
+const acked = {
+  single: [] as string[],
+  bulkBatches: [] as string[],
+  bulkComplaints: 0,
+  bulkInserted: 0,
+  bulkDuplicates: 0,
+  bulkUpdated: 0,
+};
 
-function onAnswer(name, klass, status, body, urlPath) {
+function onAnswer(name: string, klass: Klass, status: number, body: string, urlPath: string): void {
   answered = { name, klass, status, urlPath };
   if ((status < 200 || status >= 300) && status !== 429) {
     const e = endpointStats(name, klass);
@@ -325,7 +397,8 @@ function onAnswer(name, klass, status, body, urlPath) {
   }
 }
 
-function trackInstance(instance, klass) {
+/** Records the instance's answers; returns the first request errors (timeouts, sockets). */
+function trackInstance(instance: autocannon.Instance, klass: Klass): string[] {
   instance.on('response', (_client, status, _bytes, ms) => {
     const a = answered;
     answered = null;
@@ -333,7 +406,8 @@ function trackInstance(instance, klass) {
     e.ms.push(ms);
     e.status[status] = (e.status[status] ?? 0) + 1;
     // The five slowest answers and what was asked, to say what the p99 is made of.
-    if (e.slowest.length < 5 || ms > e.slowest[4].ms) {
+    const fifth = e.slowest[4];
+    if (!fifth || ms > fifth.ms) {
       e.slowest.push({ ms: Math.round(ms), status, path: a?.urlPath, atS: Math.round((performance.now() - runStartedAt) / 100) / 10 });
       e.slowest.sort((x, y) => y.ms - x.ms);
       e.slowest.length = Math.min(5, e.slowest.length);
@@ -341,7 +415,7 @@ function trackInstance(instance, klass) {
     const s = Math.floor((performance.now() - runStartedAt) / 1000);
     perSecond[klass][s] = (perSecond[klass][s] ?? 0) + 1;
   });
-  const errors = [];
+  const errors: string[] = [];
   instance.on('reqError', (err) => {
     if (errors.length < 5) errors.push(String(err?.message ?? err));
   });
@@ -350,9 +424,46 @@ function trackInstance(instance, klass) {
 
 // ───────────────────────────── the four classes ─────────────────────────────
 
-function singleIngest(server, token, store) {
+// A connection's context: set by a step's setupRequest, read by its onResponse.
+interface SingleContext {
+  ref: string;
+  path: string;
+}
+
+interface BulkContext {
+  prefix: string;
+}
+
+interface RegistryContext {
+  filter: Query;
+  endpoint: string;
+  path: string;
+  cursor?: string | null;
+  ids?: string[];
+}
+
+interface AnalyticsContext {
+  endpoint: string;
+  path: string;
+}
+
+/** The bulk endpoint's answer, as far as the bench reads it. */
+interface BulkAnswer {
+  received: number;
+  inserted: number;
+  updated: number;
+  duplicates: number;
+}
+
+/** A registry page, as far as the bench reads it. */
+interface RegistryPage {
+  items: { id: string }[];
+  nextCursor?: string | null;
+}
+
+function singleIngest(server: BenchServer, token: string, store: Store): autocannon.Instance {
   let n = 0;
-  return autocannon({
+  return autocannon<SingleContext>({
     url: server.url,
     connections: connections.single,
     duration: seconds,
@@ -375,9 +486,9 @@ function singleIngest(server, token, store) {
   });
 }
 
-function bulkIngest(server, token, store) {
+function bulkIngest(server: BenchServer, token: string, store: Store): autocannon.Instance {
   let b = 0;
-  return autocannon({
+  return autocannon<BulkContext>({
     url: server.url,
     connections: connections.bulk,
     duration: seconds,
@@ -396,7 +507,7 @@ function bulkIngest(server, token, store) {
         onResponse(status, body, context) {
           onAnswer('POST /complaints/bulk', 'bulk', status, body, `${context.prefix}*`);
           if (status !== 200) return;
-          const r = JSON.parse(body);
+          const r = JSON.parse(body) as BulkAnswer;
           acked.bulkBatches.push(context.prefix);
           acked.bulkComplaints += r.received;
           acked.bulkInserted += r.inserted;
@@ -409,18 +520,18 @@ function bulkIngest(server, token, store) {
 }
 
 /** A chain per cycle: a first page, its second page by nextCursor, one case of it in detail. */
-function registry(server, token, store) {
-  const firstPage = (req, context) => {
+function registry(server: BenchServer, token: string, store: Store): autocannon.Instance {
+  const firstPage = (req: autocannon.Request, context: RegistryContext): autocannon.Request => {
     // 5 %: a case looked up by its reference, reported as its own row (`--ref-via`).
     const byRef = rnd() < refShare;
-    const f = byRef ? { [refVia]: pick(store.cases).external_ref } : filterOf(store, { registry: true });
+    const f: Query = byRef ? { [refVia]: pick(store.cases).external_ref } : filterOf(store, { registry: true });
     if (rnd() < 0.1) f.sort = 'filedAt';
     context.filter = f;
     context.endpoint = byRef ? `GET /complaints?${refVia}=<reference>` : 'GET /complaints';
     context.path = `/api/v1/complaints?${qs({ ...f, limit: '50' })}`;
     return { ...req, path: context.path };
   };
-  return autocannon({
+  return autocannon<RegistryContext>({
     url: server.url,
     connections: connections.registry,
     duration: seconds,
@@ -432,7 +543,7 @@ function registry(server, token, store) {
         onResponse(status, body, context) {
           onAnswer(context.endpoint, 'registry', status, body, context.path);
           if (status !== 200) return;
-          const r = JSON.parse(body);
+          const r = JSON.parse(body) as RegistryPage;
           context.cursor = r.nextCursor;
           context.ids = r.items.map((it) => it.id);
         },
@@ -448,7 +559,7 @@ function registry(server, token, store) {
         onResponse(status, body, context) {
           onAnswer(context.endpoint, 'registry', status, body, context.path);
           if (status !== 200) return;
-          const r = JSON.parse(body);
+          const r = JSON.parse(body) as RegistryPage;
           if (r.items.length) context.ids = r.items.map((it) => it.id);
         },
       },
@@ -466,8 +577,8 @@ function registry(server, token, store) {
   });
 }
 
-function analytics(server, token, store) {
-  return autocannon({
+function analytics(server: BenchServer, token: string, store: Store): autocannon.Instance {
+  return autocannon<AnalyticsContext>({
     url: server.url,
     connections: connections.analytics,
     duration: seconds,
@@ -491,39 +602,64 @@ function analytics(server, token, store) {
 
 // ───────────────────────────── helpers ─────────────────────────────
 
-async function call(server, token, method, urlPath, body) {
+/** An API answer: the parsed JSON (the text when it is not JSON), typed as the caller reads it. */
+interface CallAnswer<T> {
+  status: number;
+  body: T;
+}
+
+async function call<T = unknown>(
+  server: BenchServer,
+  token: string,
+  method: string,
+  urlPath: string,
+  body?: Record<string, unknown>,
+): Promise<CallAnswer<T>> {
   const r = await fetch(`${server.url}${urlPath}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await r.text();
-  let json;
+  let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     json = text;
   }
-  return { status: r.status, body: json };
+  return { status: r.status, body: json as T };
 }
 
-async function issueToken(server, body) {
-  const r = await call(server, server.token, 'POST', '/api/v1/tokens', body);
+async function issueToken(server: BenchServer, body: { role: string; source?: string; label: string }): Promise<string> {
+  const r = await call<{ token: string }>(server, server.token, 'POST', '/api/v1/tokens', body);
   if (r.status !== 201) throw new Error(`could not issue a ${body.role} token: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.token;
 }
 
-async function storedOfSource() {
+async function storedOfSource(): Promise<number> {
   return withClient(
     dbUrl(database),
-    async (c) => (await c.query(`SELECT count(*)::int AS n FROM complaints WHERE source = $1`, [source])).rows[0].n,
+    async (c) => (await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM complaints WHERE source = $1`, [source])).rows[0]!.n,
   );
 }
 
 /** The server's log lines at level error or above (pino: 50 error, 60 fatal), grouped by message. */
-function serverErrors(logFile) {
-  const out = new Map();
-  let text;
+interface LogError {
+  message: string;
+  count: number;
+  first: string;
+}
+
+/** A pino log record, as far as the bench reads it. */
+interface LogRecord {
+  level?: number;
+  msg?: string;
+  err?: { message?: string } | string;
+}
+
+function serverErrors(logFile: string): LogError[] {
+  const out = new Map<string, LogError>();
+  let text: string;
   try {
     text = readFileSync(logFile, 'utf8');
   } catch {
@@ -531,14 +667,15 @@ function serverErrors(logFile) {
   }
   for (const line of text.split('\n')) {
     if (!line.startsWith('{')) continue;
-    let rec;
+    let rec: LogRecord;
     try {
-      rec = JSON.parse(line);
+      rec = JSON.parse(line) as LogRecord;
     } catch {
       continue;
     }
     if ((rec.level ?? 0) < 50) continue;
-    const key = `${rec.msg ?? ''} ${rec.err?.message ?? rec.err ?? ''}`.trim().slice(0, 300);
+    const err = typeof rec.err === 'object' ? (rec.err.message ?? rec.err) : rec.err;
+    const key = `${rec.msg ?? ''} ${String(err ?? '')}`.trim().slice(0, 300);
     const e = out.get(key) ?? { message: key, count: 0, first: line.slice(0, 1000) };
     e.count++;
     out.set(key, e);
@@ -552,13 +689,28 @@ function serverErrors(logFile) {
  * this machine too), not only the server, PostgreSQL and this load generator.
  */
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-const tickMs = (t) => (t * 1000) / CLK_TCK;
+const tickMs = (t: number): number => (t * 1000) / CLK_TCK;
 
-function cpuSnapshot() {
-  const procs = new Map();
+interface ProcCpu {
+  ppid: string;
+  /** Its own CPU, ms. */
+  own: number;
+  /** CPU of its children that exited and were waited for, ms. */
+  kids: number;
+  cmd: string;
+}
+
+interface CpuSnapshot {
+  procs: Map<string, ProcCpu>;
+  busyMs: number;
+  at: number;
+}
+
+function cpuSnapshot(): CpuSnapshot {
+  const procs = new Map<string, ProcCpu>();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
-    let stat;
+    let stat: string | undefined;
     let cmd = '';
     try {
       stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -570,15 +722,18 @@ function cpuSnapshot() {
     // After the command: state ppid … utime(11) stime(12) cutime(13) cstime(14): the last two
     // are the CPU of children that have exited and been waited for.
     procs.set(pid, {
-      ppid: f[1],
+      ppid: f[1] ?? '',
       own: tickMs(Number(f[11]) + Number(f[12])),
       kids: tickMs(Number(f[13]) + Number(f[14])),
       cmd: cmd || `[${stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))}]`,
     });
   }
-  const [, ...t] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-  // user nice system idle iowait irq softirq steal: busy = all but idle and iowait.
-  return { procs, busyMs: tickMs(t[0] + t[1] + t[2] + t[5] + t[6] + t[7]), at: performance.now() };
+  // cpu user nice system idle iowait irq softirq steal: busy = all but idle and iowait.
+  const [, user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+  return { procs, busyMs: tickMs(user + nice + system + irq + softirq + steal), at: performance.now() };
 }
 
 /**
@@ -586,11 +741,18 @@ function cpuSnapshot() {
  * of its children that exited in between (PostgreSQL's parallel workers, a test runner's
  * workers), less what those children were already counted for while they were seen.
  */
-function startProcWatch(everyMs = 2000) {
+interface ProcWatch {
+  first: CpuSnapshot;
+  last: CpuSnapshot;
+  /** pid → CPU within the run (ms) and command line. */
+  perPid: Map<string, { ms: number; cmd: string | undefined }>;
+}
+
+function startProcWatch(everyMs = 2000): { stop(): ProcWatch } {
   const first = cpuSnapshot();
   let prev = first;
-  const perPid = new Map(); // pid → { ms, cmd }
-  const add = (pid, ms, cmd) => {
+  const perPid: ProcWatch['perPid'] = new Map();
+  const add = (pid: string, ms: number, cmd?: string) => {
     const e = perPid.get(pid) ?? { ms: 0, cmd };
     e.ms += ms;
     if (cmd) e.cmd = cmd;
@@ -621,16 +783,29 @@ function startProcWatch(everyMs = 2000) {
   };
 }
 
-function cpuDiff({ first: a, last: b, perPid }, serverPid) {
-  const per = [...perPid].map(([pid, p]) => ({ pid: Number(pid), ms: Math.max(0, p.ms), cmd: p.cmd ?? '' }));
-  const isServer = (p) => p.pid === serverPid;
-  const isBench = (p) => p.pid === process.pid;
-  const isPg = (p) => p.cmd.startsWith('postgres:') || p.cmd.includes('/postgresql/');
+interface MachineCpu {
+  wallMs: number;
+  machineBusyMs: number;
+  serverMs: number;
+  postgresMs: number;
+  pgBackendMs: number;
+  postgresOtherMs: number;
+  benchMs: number;
+  otherMs: number;
+  topOthers: { ms: number; cmd: string }[];
+}
+
+function cpuDiff({ first: a, last: b, perPid }: ProcWatch, serverPid: number): MachineCpu {
+  type Proc = { pid: number; ms: number; cmd: string };
+  const per: Proc[] = [...perPid].map(([pid, p]) => ({ pid: Number(pid), ms: Math.max(0, p.ms), cmd: p.cmd ?? '' }));
+  const isServer = (p: Proc) => p.pid === serverPid;
+  const isBench = (p: Proc) => p.pid === process.pid;
+  const isPg = (p: Proc) => p.cmd.startsWith('postgres:') || p.cmd.includes('/postgresql/');
   // PostgreSQL's backends for the bench database (those seen by a snapshot); the rest of
   // PostgreSQL is the postmaster with its exited children (parallel workers, closed backends),
   // its background processes and other databases' backends (another engineer's tests).
-  const isOurBackend = (p) => isPg(p) && p.cmd.includes(` ${database} `);
-  const sum = (f) => Math.round(per.filter(f).reduce((s, p) => s + p.ms, 0));
+  const isOurBackend = (p: Proc) => isPg(p) && p.cmd.includes(` ${database} `);
+  const sum = (f: (p: Proc) => boolean) => Math.round(per.filter(f).reduce((s, p) => s + p.ms, 0));
   const others = per.filter((p) => !isServer(p) && !isBench(p) && !isPg(p) && p.ms > 0).sort((x, y) => y.ms - x.ms);
   const machineBusyMs = Math.round(b.busyMs - a.busyMs);
   const serverMs = sum(isServer);
@@ -651,7 +826,112 @@ function cpuDiff({ first: a, last: b, perPid }, serverPid) {
   };
 }
 
-const ms1 = (v) => (Number.isFinite(v) ? fmt(v, v < 10 ? 1 : 0) : '–');
+const ms1 = (v: number): string => (Number.isFinite(v) ? fmt(v, v < 10 ? 1 : 0) : '–');
+
+// ───────────────────────────── the result file ─────────────────────────────
+
+/** An ETL run as GET /api/v1/etl/runs lists it, as far as the bench reads it. */
+interface EtlRun {
+  id: number;
+  kind: string;
+  status: string;
+  startedAt?: string | null;
+  finishedAt?: string | null;
+  rowsRead?: number | null;
+}
+
+interface Verification {
+  ackedSingle: number;
+  ackedBulkBatches: number;
+  ackedBulkComplaints: number;
+  bulkInserted: number;
+  bulkUpdated: number;
+  bulkDuplicates: number;
+  acked: number;
+  stored: number;
+  missing: number;
+  missingSample: string[];
+  storedNotAcked: number;
+  finalEtl?: { status: number; run: unknown };
+  /** The count, or the failed answer. */
+  analyticsComplaints?: number | string;
+  analyticsSeeAll?: boolean;
+}
+
+type Hist = Pick<autocannon.Histogram, 'average' | 'p50' | 'p99' | 'max' | 'min'>;
+
+interface EndpointFigures {
+  name: string;
+  requests: number;
+  reqPerS: number;
+  latencyMs: Summary;
+  statusCodes: Record<number, number>;
+  rateLimited: number;
+  otherNon2xx: number;
+  errorSamples: ErrorSample[];
+  slowest: SlowAnswer[];
+}
+
+interface ClassFigures {
+  connections: number;
+  requests: number;
+  reqPerS: number;
+  durationS: number;
+  statusCodes: Record<string, number>;
+  rateLimited: number;
+  otherNon2xx: number;
+  errors: number;
+  timeouts: number;
+  socketErrors: number;
+  reqErrorSamples: string[];
+  latencyMs: Summary;
+  autocannon: { latency: Hist | null; requestsPerSecond: Hist | null; non2xx: number; resets: number };
+  perSecond: number[];
+  endpoints: EndpointFigures[];
+}
+
+interface CleanUp extends Partial<Deleted> {
+  error?: string;
+  vacuumError?: string;
+  vacuumS?: number;
+}
+
+interface LoadResult {
+  bench: 'load';
+  at: string;
+  complaints: number;
+  database: string;
+  source: string;
+  seconds: number;
+  connections: Record<Klass, number>;
+  only: string[] | null;
+  refShare: number;
+  refVia: string;
+  batchSize: number;
+  etlCron: string;
+  rateLimit: string;
+  timeoutS: number;
+  bulkTimeoutS: number;
+  machine: MachineInfo;
+  storeBefore: number;
+  snapshotReadyS?: number;
+  wallS?: number;
+  classes?: Partial<Record<Klass, ClassFigures>>;
+  verification?: Verification;
+  etlRunsDuringLoad?: EtlRun[];
+  serverLogErrors?: LogError[];
+  serverLog?: string;
+  usage?: SamplerFigures & { benchCpuMs: number; cpuSecondsAvailable: number };
+  machineCpu?: MachineCpu;
+  loadavg?: { start: number[]; end: number[] };
+  verdict?: 'ok' | 'FAIL';
+  cleanedUp?: CleanUp | false;
+}
+
+/** GET /api/health's answer, as far as the bench reads it. */
+interface HealthAnswer {
+  analytics?: { status?: string };
+}
 
 // ───────────────────────────── main ─────────────────────────────
 
@@ -678,8 +958,8 @@ const server = await startServer({
   label: 'load',
   env: { DATA_DIR: work, DUCKDB_PATH: path.join(work, 'analytics.duckdb'), ETL_CRON: etlCron, RATE_LIMIT_PER_MINUTE: rateLimit },
 });
-let failed;
-const result = {
+let failed: boolean;
+const result: LoadResult = {
   bench: 'load',
   at: new Date().toISOString(),
   complaints,
@@ -702,13 +982,14 @@ try {
   const ingestToken = await issueToken(server, { role: 'ingest', source, label: `bench/load ${runTag}` });
   const readerToken = await issueToken(server, { role: 'regulator', label: `bench/load ${runTag}` });
   for (;;) {
-    const h = await (await fetch(`${server.url}/api/health`, { headers: server.headers })).json();
+    const h = (await (await fetch(`${server.url}/api/health`, { headers: server.headers })).json()) as HealthAnswer;
     if (h.analytics?.status === 'up') break;
     if (performance.now() - tStart > 600_000) throw new Error(`no analytics snapshot after 10 min: ${JSON.stringify(h)}`);
     await sleep(500);
   }
-  result.snapshotReadyS = (performance.now() - tStart) / 1000;
-  log(`  snapshot ready after ${fmt(result.snapshotReadyS, 1)} s; letting the prewarm of the unfiltered views finish …`);
+  const snapshotReadyS = (performance.now() - tStart) / 1000;
+  result.snapshotReadyS = snapshotReadyS;
+  log(`  snapshot ready after ${fmt(snapshotReadyS, 1)} s; letting the prewarm of the unfiltered views finish …`);
   await sleep(5000);
 
   // ── the run ──
@@ -716,25 +997,27 @@ try {
   const sampler = startSampler({ pid: server.pid, databaseName: database, everyMs: 250 });
   const benchCpu0 = process.cpuUsage();
   const procWatch = startProcWatch();
-  const etlBefore = (await call(server, server.token, 'GET', '/api/v1/etl/runs')).body.items.map((r) => r.id);
+  const etlBefore = (await call<{ items: EtlRun[] }>(server, server.token, 'GET', '/api/v1/etl/runs')).body.items.map((r) => r.id);
   log(`running ${seconds} s …`);
   runStartedAt = performance.now();
-  const start = { single: singleIngest, bulk: bulkIngest, registry, analytics };
-  const instances = Object.fromEntries(
-    CLASSES.filter((k) => !only || only.has(k)).map((k) => [
-      k,
-      start[k](server, k === 'single' || k === 'bulk' ? ingestToken : readerToken, store),
-    ]),
+  const start: Record<Klass, (server: BenchServer, token: string, store: Store) => autocannon.Instance> = {
+    single: singleIngest,
+    bulk: bulkIngest,
+    registry,
+    analytics,
+  };
+  const instances = CLASSES.filter((k) => !only || only.has(k)).map(
+    (k) => [k, start[k](server, k === 'single' || k === 'bulk' ? ingestToken : readerToken, store)] as const,
   );
-  const reqErrors = Object.fromEntries(Object.entries(instances).map(([k, inst]) => [k, trackInstance(inst, k)]));
+  const reqErrors: Partial<Record<Klass, string[]>> = Object.fromEntries(instances.map(([k, inst]) => [k, trackInstance(inst, k)]));
   const progress = setInterval(() => {
     const s = Math.floor((performance.now() - runStartedAt) / 1000);
-    const last = Object.keys(instances)
-      .map((k) => `${k} ${perSecond[k][s - 1] ?? 0}/s`)
-      .join(', ');
+    const last = instances.map(([k]) => `${k} ${perSecond[k][s - 1] ?? 0}/s`).join(', ');
     log(`  ${s} s: ${last}`);
   }, 10_000);
-  const classResults = Object.fromEntries(await Promise.all(Object.entries(instances).map(async ([k, inst]) => [k, await inst])));
+  const classResults: Partial<Record<Klass, autocannon.Result>> = Object.fromEntries(
+    await Promise.all(instances.map(async ([k, inst]) => [k, await inst] as const)),
+  );
   clearInterval(progress);
   const wallS = (performance.now() - runStartedAt) / 1000;
   const procs = procWatch.stop();
@@ -755,9 +1038,13 @@ try {
   const storedRefs = await withClient(
     dbUrl(database),
     async (c) =>
-      new Set((await c.query(`SELECT external_ref FROM complaints WHERE source = $1`, [source])).rows.map((r) => r.external_ref)),
+      new Set(
+        (await c.query<{ external_ref: string }>(`SELECT external_ref FROM complaints WHERE source = $1`, [source])).rows.map(
+          (r) => r.external_ref,
+        ),
+      ),
   );
-  const missing = [];
+  const missing: string[] = [];
   for (const ref of acked.single) if (!storedRefs.has(ref)) missing.push(ref);
   for (const prefix of acked.bulkBatches) {
     for (let i = 0; i < batchSize; i++) {
@@ -766,7 +1053,7 @@ try {
     }
   }
   const ackedComplaints = acked.single.length + acked.bulkComplaints;
-  const verification = {
+  const verification: Verification = {
     ackedSingle: acked.single.length,
     ackedBulkBatches: acked.bulkBatches.length,
     ackedBulkComplaints: acked.bulkComplaints,
@@ -781,35 +1068,37 @@ try {
   };
 
   // ── the analytics see them after one more ETL run ──
-  const etlDuring = (await call(server, server.token, 'GET', '/api/v1/etl/runs')).body.items.filter((r) => !etlBefore.includes(r.id));
-  let etl;
-  for (let i = 0; i < 120; i++) {
-    etl = await call(server, server.token, 'POST', '/api/v1/etl/runs?wait=true');
-    if (etl.status !== 409) break;
+  const etlDuring = (await call<{ items: EtlRun[] }>(server, server.token, 'GET', '/api/v1/etl/runs')).body.items.filter(
+    (r) => !etlBefore.includes(r.id),
+  );
+  // At most 120 tries, a second apart, while another ETL run holds the lock (409).
+  let etl = await call(server, server.token, 'POST', '/api/v1/etl/runs?wait=true');
+  for (let i = 1; i < 120 && etl.status === 409; i++) {
     await sleep(1000);
+    etl = await call(server, server.token, 'POST', '/api/v1/etl/runs?wait=true');
   }
-  const summary = await call(server, readerToken, 'GET', `/api/v1/stats/summary?${qs({ source })}`);
+  const summary = await call<{ complaints: number }>(server, readerToken, 'GET', `/api/v1/stats/summary?${qs({ source })}`);
   verification.finalEtl = { status: etl.status, run: etl.body };
   verification.analyticsComplaints =
     summary.status === 200 ? summary.body.complaints : `${summary.status} ${JSON.stringify(summary.body).slice(0, 300)}`;
   verification.analyticsSeeAll = summary.status === 200 && summary.body.complaints === storedRefs.size;
 
   // ── figures ──
-  const rows = [];
-  const classes = {};
+  const rows: string[][] = [];
+  const classes: Partial<Record<Klass, ClassFigures>> = {};
   let errorsTotal = 0;
   let limited = 0;
   for (const klass of CLASSES) {
     const r = classResults[klass];
     if (!r) continue;
-    const codes = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([k, v]) => [k, v.count]));
+    const codes: Record<string, number> = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([k, v]) => [k, v.count]));
     const n429 = codes[429] ?? 0;
     const otherNon2xx = Object.entries(codes)
       .filter(([k]) => !k.startsWith('2') && k !== '429')
       .reduce((s, [, v]) => s + v, 0);
     const eps = [...endpoints.values()].filter((e) => e.klass === klass).sort((a, b) => b.ms.length - a.ms.length);
     const all = summarize(eps.flatMap((e) => e.ms));
-    classes[klass] = {
+    const c: ClassFigures = {
       connections: connections[klass],
       requests: all.n,
       reqPerS: all.n / r.duration,
@@ -820,11 +1109,11 @@ try {
       errors: r.errors,
       timeouts: r.timeouts,
       socketErrors: r.errors - r.timeouts,
-      reqErrorSamples: reqErrors[klass],
+      reqErrorSamples: reqErrors[klass] ?? [],
       latencyMs: round(all),
       autocannon: { latency: pickHist(r.latency), requestsPerSecond: pickHist(r.requests), non2xx: r.non2xx, resets: r.resets },
       perSecond: Array.from({ length: Math.ceil(r.duration) }, (_, i) => perSecond[klass][i] ?? 0),
-      endpoints: eps.map((e) => {
+      endpoints: eps.map((e): EndpointFigures => {
         const s = summarize(e.ms);
         const e429 = e.status[429] ?? 0;
         const eOther = Object.entries(e.status)
@@ -843,7 +1132,7 @@ try {
         };
       }),
     };
-    const c = classes[klass];
+    classes[klass] = c;
     errorsTotal += c.otherNon2xx + c.errors;
     limited += n429;
     const unit = klass === 'bulk' ? ` (${fmt(acked.bulkComplaints / r.duration)} complaints/s)` : '';
@@ -874,7 +1163,7 @@ try {
     }
   }
   const total = summarize([...endpoints.values()].flatMap((e) => e.ms));
-  const sum = (k) => Object.values(classes).reduce((s, c) => s + c[k], 0);
+  const sum = (k: 'otherNon2xx' | 'errors') => Object.values(classes).reduce((s, c) => s + c[k], 0);
   rows.push([
     'all',
     fmt(total.n),
@@ -898,7 +1187,7 @@ try {
     usage: { ...usage, benchCpuMs: Math.round((benchCpu.user + benchCpu.system) / 1000), cpuSecondsAvailable: wallS * machine.cores },
     machineCpu,
     loadavg: { start: load0, end: load1 },
-  });
+  } satisfies Partial<LoadResult>);
   failed = errorsTotal > 0 || missing.length > 0;
   result.verdict = failed ? 'FAIL' : 'ok';
 
@@ -907,7 +1196,7 @@ try {
     `load benchmark — ${fmt(store.stored)} complaints (+ this run's), ${fmt(wallS, 1)} s; ${machine.cpu}, ${machine.cores} cores; load average ${load0.map((x) => x.toFixed(1)).join(' ')} → ${load1.map((x) => x.toFixed(1)).join(' ')}`,
   );
   log(table(['endpoint', 'requests', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'non-2xx (not 429)', 'timeouts/socket', '429'], rows));
-  const cs = (v) => `${fmt(v / 1000, 1)} s`;
+  const cs = (v: number) => `${fmt(v / 1000, 1)} s`;
   log(
     `CPU over the run (${cs(machineCpu.wallMs * machine.cores)} on ${machine.cores} cores): busy ${cs(machineCpu.machineBusyMs)} = server ${cs(machineCpu.serverMs)} + PostgreSQL ${cs(machineCpu.postgresMs)} (backends of ${database} ${cs(machineCpu.pgBackendMs)}, parallel workers and the rest ${cs(machineCpu.postgresOtherMs)}) + this load generator ${cs(machineCpu.benchMs)} + other processes ${cs(machineCpu.otherMs)}; server peak RSS ${fmt(usage.peakRssBytes / 2 ** 20)} MiB`,
   );
@@ -945,19 +1234,21 @@ try {
     log(`kept the run's complaints (source ${source}) in ${database}`);
     result.cleanedUp = false;
   } else {
-    const removed = await deleteIngested(source).catch((err) => ({ error: err.message }));
+    const removed: CleanUp = await deleteIngested(source).catch((err: unknown) => ({ error: messageOf(err) }));
     // Leave the shared store as it was generated (no dead rows, visibility map set: the registry
     // bench's index-only counts and the dashboard bench read it next).
     if (!removed.error) {
       const t = performance.now();
-      await withClient(dbUrl(database), (c) => c.query('VACUUM (ANALYZE) complaints, complaint_events, ingest_batches')).catch((err) => {
-        removed.vacuumError = err.message;
-      });
+      await withClient(dbUrl(database), (c) => c.query('VACUUM (ANALYZE) complaints, complaint_events, ingest_batches')).catch(
+        (err: unknown) => {
+          removed.vacuumError = messageOf(err);
+        },
+      );
       removed.vacuumS = (performance.now() - t) / 1000;
     }
     result.cleanedUp = removed;
     log(
-      `deleted the run's ${removed.error ? `complaints: FAILED (${removed.error})` : `${fmt(removed.complaints)} complaints, ${fmt(removed.events)} events, ${fmt(removed.batches)} batches`} from ${database}${removed.vacuumS ? `; VACUUM (ANALYZE) ${fmt(removed.vacuumS, 1)} s` : ''}`,
+      `deleted the run's ${removed.error ? `complaints: FAILED (${removed.error})` : `${fmt(removed.complaints ?? 0)} complaints, ${fmt(removed.events ?? 0)} events, ${fmt(removed.batches ?? 0)} batches`} from ${database}${removed.vacuumS ? `; VACUUM (ANALYZE) ${fmt(removed.vacuumS, 1)} s` : ''}`,
     );
   }
   const file = writeResult('load', result);
@@ -965,10 +1256,16 @@ try {
 }
 process.exit(failed ? 1 : 0);
 
-function round(s) {
-  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, k === 'n' ? v : Math.round(v * 100) / 100]));
+/** The figures to 0.01 ms (the count as it is). */
+function round(s: Summary): Summary {
+  const r = (v: number) => Math.round(v * 100) / 100;
+  return { n: s.n, p50: r(s.p50), p95: r(s.p95), p99: r(s.p99), max: r(s.max), mean: r(s.mean) };
 }
 
-function pickHist(h) {
+function pickHist(h: autocannon.Histogram | undefined): Hist | null {
   return h ? { average: h.average, p50: h.p50, p99: h.p99, max: h.max, min: h.min } : null;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
