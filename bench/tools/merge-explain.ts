@@ -7,7 +7,7 @@
  * normaliseComplaint + toCopyLine, cached under bench/out/). Pass 1 is a first load, pass 2 the
  * same batch again (the duplicate path). Prints ms per statement; plans go to bench/out/.
  *
- *   node bench/merge-explain.mjs [--complaints 1000000] [--seed 1] [--no-explain] [--no-resend] [--keep-db NAME]
+ *   npm run bench -- tools/merge-explain [--complaints 1000000] [--seed 1] [--no-explain] [--no-resend] [--keep-db NAME]
  *        [--set work_mem=256MB,temp_buffers=1GB]        session settings (what-if for a proposal)
  *        [--override 09_insert_complaints.sql=bench/sql/….sql]   replace one statement (what-if)
  *        [--analyze "ANALYZE staging_chunk (…)"]     replace the ANALYZE statement (what-if)
@@ -19,10 +19,28 @@ import { once } from 'node:events';
 import path from 'node:path';
 import readline from 'node:readline';
 import { pipeline } from 'node:stream/promises';
-import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import copyStreams from 'pg-copy-streams';
-import { OUT_DIR, ROOT, createDatabase, dbUrl, dropDatabase, ensureDataset, fmt, num, parseArgs, stamp, table } from './lib.mjs';
+import { from as copyFrom } from 'pg-copy-streams';
+import { complaintInput } from '../../api/src/complaints/complaint.schema.js';
+import { normaliseComplaint } from '../../api/src/complaints/normalize.js';
+import { migrate } from '../../api/src/db/migrate.js';
+import { CHUNK_TABLE, STAGING_COLUMNS, toCopyLine } from '../../api/src/ingest/staging.js';
+import { ReferenceRepository } from '../../api/src/reference/reference.repository.js';
+import { openStore } from '../../core/postgres/store.js';
+import {
+  type Dataset,
+  OUT_DIR,
+  ROOT,
+  createDatabase,
+  dbUrl,
+  dropDatabase,
+  ensureDataset,
+  fmt,
+  num,
+  parseArgs,
+  stamp,
+  table,
+} from '../lib.js';
 
 const args = parseArgs(process.argv.slice(2));
 const complaints = num(args.complaints, 1_000_000);
@@ -30,11 +48,13 @@ const seed = num(args.seed, 1);
 const explain = !args.noExplain;
 const keepDb = typeof args.keepDb === 'string' ? args.keepDb : null;
 const database = keepDb ?? `bench_merge_${process.pid}`;
-const dist = (p) => pathToFileURL(path.join(ROOT, 'dist', p)).href;
-const overrides = Object.fromEntries(
-  (typeof args.override === 'string' ? args.override.split(',') : []).map((kv) => kv.split('=').map((x) => x.trim())),
-);
-const settings = typeof args.set === 'string' ? args.set.split(',').map((kv) => kv.split('=').map((x) => x.trim())) : [];
+/** `name=value` → [name, value] (trimmed; value '' when there is no `=`). */
+const pair = (kv: string): [string, string] => {
+  const [k = '', ...v] = kv.split('=').map((x) => x.trim());
+  return [k, v.join('=')];
+};
+const overrides: Record<string, string> = Object.fromEntries((typeof args.override === 'string' ? args.override.split(',') : []).map(pair));
+const settings: [string, string][] = typeof args.set === 'string' ? args.set.split(',').map(pair) : [];
 /** The app's own ANALYZE statement (inline in ingest.repository.js), unless --analyze replaces it. */
 const appAnalyze =
   /`ANALYZE \$\{CHUNK_TABLE\}([^`]*)`/
@@ -46,16 +66,14 @@ const appSetLocal = [
   ...readFileSync(path.join(ROOT, 'dist', 'api', 'src', 'ingest', 'ingest.repository.js'), 'utf8').matchAll(
     /["'`](SET LOCAL [^"'`]+?'[^']*'|SET LOCAL [^"'`]+)["'`]/g,
   ),
-].map((m) => m[1]);
-const sqlFile = (name) =>
-  readFileSync(overrides[name] ? path.resolve(overrides[name]) : path.join(ROOT, 'sql', 'postgres', 'ingest', name), 'utf8');
-
-const { complaintInput } = await import(dist('api/src/complaints/complaint.schema.js'));
-const { normaliseComplaint } = await import(dist('api/src/complaints/normalize.js'));
-const { toCopyLine, STAGING_COLUMNS, CHUNK_TABLE } = await import(dist('api/src/ingest/staging.js'));
+].map((m) => m[1]!);
+const sqlFile = (name: string): string => {
+  const override = overrides[name];
+  return readFileSync(override ? path.resolve(override) : path.join(ROOT, 'sql', 'postgres', 'ingest', name), 'utf8');
+};
 
 /** The staging rows of the dataset as the server would COPY them (CSV), cached. */
-async function stagingCsv(dataset) {
+async function stagingCsv(dataset: Dataset): Promise<string> {
   const h = createHash('sha1');
   for (const f of [
     'api/src/complaints/normalize.js',
@@ -75,7 +93,7 @@ async function stagingCsv(dataset) {
   for await (const text of readline.createInterface({ input: createReadStream(dataset.file), crlfDelay: Infinity })) {
     line++;
     if (!text.trim()) continue;
-    const parsed = complaintInput.safeParse(JSON.parse(text));
+    const parsed = complaintInput.safeParse(JSON.parse(text) as unknown);
     if (!parsed.success) throw new Error(`line ${line}: ${parsed.error.message}`);
     const n = normaliseComplaint(parsed.data, { defaultSource: 'default', traderReplyDays: 10 });
     if (!n.ok) throw new Error(`line ${line}: ${JSON.stringify(n.problems)}`);
@@ -94,11 +112,8 @@ async function stagingCsv(dataset) {
   return file;
 }
 
-async function prepareDatabase(dataset) {
+async function prepareDatabase(dataset: Dataset): Promise<void> {
   await createDatabase(database);
-  const { openStore } = await import(dist('core/postgres/store.js'));
-  const { migrate } = await import(dist('api/src/db/migrate.js'));
-  const { ReferenceRepository } = await import(dist('api/src/reference/reference.repository.js'));
   const store = await openStore({ databaseUrl: dbUrl(database), dataDir: null });
   try {
     await migrate(store);
@@ -120,18 +135,21 @@ async function prepareDatabase(dataset) {
   }
 }
 
+/** One timed step: its name, ms, and the rows it touched (null when EXPLAINed or not counted). */
+type StepTime = [name: string, ms: number, rows: number | null];
+
 /** One ingest transaction, statement by statement. Returns [step, ms, rows] and the plans. */
-async function pass(label, csvFile) {
+async function pass(label: string, csvFile: string): Promise<{ steps: StepTime[]; plans: string[] }> {
   const client = new pg.Client({ connectionString: dbUrl(database), application_name: 'odr-bench-merge' });
   await client.connect();
-  const steps = [];
-  const plans = [];
+  const steps: StepTime[] = [];
+  const plans: string[] = [];
   const batchId = randomUUID();
-  const step = async (name, text, params = [], { explainable = true } = {}) => {
+  const step = async (name: string, text: string, params: unknown[] = [], { explainable = true } = {}): Promise<number> => {
     const t0 = performance.now();
-    let rows = null;
+    let rows: number | null = null;
     if (explain && explainable) {
-      const r = await client.query(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, params);
+      const r = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${text}`, params);
       plans.push(`── ${label}: ${name}\n${r.rows.map((x) => x['QUERY PLAN']).join('\n')}\n`);
     } else {
       const r = await client.query(text, params);
@@ -155,7 +173,7 @@ async function pass(label, csvFile) {
       // The whole batch as one chunk (the server merges 10 000 rows at a time: MERGE_CHUNK_LINES).
       const t0 = performance.now();
       const cols = STAGING_COLUMNS.map((c) => `"${c}"`).join(', ');
-      const copy = client.query(copyStreams.from(`COPY "${CHUNK_TABLE}" (${cols}) FROM STDIN WITH (FORMAT csv)`));
+      const copy = client.query(copyFrom(`COPY "${CHUNK_TABLE}" (${cols}) FROM STDIN WITH (FORMAT csv)`));
       await pipeline(createReadStream(csvFile, { highWaterMark: 1 << 20 }), copy);
       steps.push(['COPY into the chunk', performance.now() - t0, copy.rowCount]);
     }
@@ -187,7 +205,7 @@ async function pass(label, csvFile) {
   return { steps, plans };
 }
 
-async function main() {
+async function main(): Promise<void> {
   const dataset = await ensureDataset({ complaints, seed });
   const csvFile = await stagingCsv(dataset);
   console.log(`as the app: ${[...appSetLocal, analyzeSql].join('; ')}`);
@@ -195,18 +213,20 @@ async function main() {
     console.log(`what-if: ${JSON.stringify({ settings, overrides, analyze: analyzeSql, prepare: args.prepare })}`);
   console.log(`database ${database}: migrating, loading ${dataset.traders.length} traders and ${dataset.adrBodies.length} ADR bodies …`);
   await prepareDatabase(dataset);
-  const out = [];
-  const all = {};
+  const out: string[] = [];
+  const all: Record<string, Record<string, number>> = {};
   try {
     for (const label of args.noResend ? ['fresh load'] : ['fresh load', 're-send (all duplicates)']) {
       console.log(`${label}: ${explain ? 'EXPLAIN (ANALYZE, BUFFERS)' : 'timing'} …`);
       const r = await pass(label, csvFile);
       all[label] = Object.fromEntries(r.steps.map(([n, ms]) => [n.trim(), Math.round(ms)]));
       out.push(...r.plans);
+      // The last step is the transaction's total.
+      const totalMs = r.steps.at(-1)?.[1] ?? NaN;
       console.log(
         table(
           [`${label} (${fmt(complaints)} rows)`, 'ms', 'share'],
-          r.steps.map(([n, ms]) => [n, fmt(ms), n.startsWith('total') ? '' : `${fmt((100 * ms) / r.steps.at(-1)[1], 1)} %`]),
+          r.steps.map(([n, ms]) => [n, fmt(ms), n.startsWith('total') ? '' : `${fmt((100 * ms) / totalMs, 1)} %`]),
         ),
       );
       console.log('');
@@ -238,7 +258,7 @@ async function main() {
   console.log(`result: ${path.relative(ROOT, jsonFile)}`);
 }
 
-main().catch((err) => {
-  console.error(`merge-explain failed: ${err.stack ?? err}`);
+main().catch((err: unknown) => {
+  console.error(`merge-explain failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   process.exit(1);
 });

@@ -5,14 +5,16 @@
  * normaliseComplaint → toCopyLine, the same functions the server calls — over the first
  * `--lines` lines of a cached NDJSON file and prints µs per line for each step.
  *
- *   node bench/validate-profile.mjs [--file bench/out/complaints-….ndjson] [--lines 100000] [--rounds 3]
- *   node --cpu-prof --cpu-prof-dir=bench/out/prof bench/validate-profile.mjs   # then bench/cpuprofile-top.mjs
+ *   npm run bench -- tools/validate-profile [--file bench/out/complaints-….ndjson] [--lines 100000] [--rounds 3]
+ *   node --cpu-prof --cpu-prof-dir=bench/out/prof dist/bench/tools/validate-profile.js   # then tools/cpuprofile-top
  */
 import { createReadStream, readdirSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { pathToFileURL } from 'node:url';
-import { OUT_DIR, ROOT, fmt, num, parseArgs, table } from './lib.mjs';
+import { complaintInput } from '../../api/src/complaints/complaint.schema.js';
+import { normaliseComplaint } from '../../api/src/complaints/normalize.js';
+import { toCopyLine } from '../../api/src/ingest/staging.js';
+import { OUT_DIR, ROOT, fmt, num, parseArgs, table } from '../lib.js';
 
 const args = parseArgs(process.argv.slice(2));
 const lines = num(args.lines, 100_000);
@@ -27,26 +29,22 @@ const file =
           .sort((a, b) => Number(b.split('-')[1]) - Number(a.split('-')[1]))[0] ?? '',
       );
 
-const imp = (p) => import(pathToFileURL(path.join(ROOT, 'dist', p)).href);
-const { complaintInput } = await imp('api/src/complaints/complaint.schema.js');
-const { normaliseComplaint } = await imp('api/src/complaints/normalize.js');
-const { toCopyLine } = await imp('api/src/ingest/staging.js');
-
-const texts = [];
+const texts: string[] = [];
 for await (const l of readline.createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
   if (l.trim()) texts.push(l);
   if (texts.length >= lines) break;
 }
 console.log(`${fmt(texts.length)} lines of ${path.relative(ROOT, file)}, ${rounds} rounds`);
 
-const steps = { 'JSON.parse': 0, 'zod safeParse': 0, normaliseComplaint: 0, toCopyLine: 0 };
+type Step = 'JSON.parse' | 'zod safeParse' | 'normaliseComplaint' | 'toCopyLine';
+const zero = (): Record<Step, number> => ({ 'JSON.parse': 0, 'zod safeParse': 0, normaliseComplaint: 0, toCopyLine: 0 });
+let steps = zero();
 let copyBytes = 0;
 for (let r = 0; r < rounds; r++) {
-  const t = { ...steps };
-  for (const k of Object.keys(t)) t[k] = 0;
+  const t = zero();
   for (let i = 0; i < texts.length; i++) {
     const t0 = performance.now();
-    const value = JSON.parse(texts[i]);
+    const value: unknown = JSON.parse(texts[i]!);
     const t1 = performance.now();
     const parsed = complaintInput.safeParse(value);
     const t2 = performance.now();
@@ -63,7 +61,7 @@ for (let r = 0; r < rounds; r++) {
     t.toCopyLine += t4 - t3;
   }
   // The last round counts (JIT warm).
-  Object.assign(steps, t);
+  steps = t;
 }
 const total = Object.values(steps).reduce((a, b) => a + b, 0);
 console.log(
