@@ -31,11 +31,7 @@ export type SummaryAnswer = Measures & { asOf: AsOf };
 
 // ───────────────────────────── filters ─────────────────────────────
 
-/** The dataset's database: --database, else odr_bench_analytics (10 M) or odr_bench_analytics_<N>. */
-export function datasetName(complaints: number, database?: string | true): string {
-  if (typeof database === 'string') return database;
-  return complaints === 10_000_000 ? 'odr_bench_analytics' : `odr_bench_analytics_${complaints}`;
-}
+export { datasetName } from './analytics-data.js';
 
 /** One filter set: the API's query parameters and the same condition on `complaints`. */
 export interface FilterSet {

@@ -10,12 +10,12 @@
  * The database keeps a fixed name and is reused while its marker (COMMENT ON DATABASE) says it
  * was generated complete with the same count and generator version.
  *
- *   npm run bench -- analytics-data [--complaints 10000000] [--database odr_bench_analytics] [--regenerate]
+ *   npm run bench -- analytics-data [--complaints 10000000] [--database NAME (default: datasetName)] [--regenerate]
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ROOT, createDatabase, databaseExists, dbUrl, fmt, num, parseArgs, str, withClient } from './lib.js';
+import { ROOT, createDatabase, databaseExists, dbUrl, fmt, num, parseArgs, withClient } from './lib.js';
 
 export const GENERATOR = 'analytics-data-v1';
 export const DATASET_END = '2026-11-24T00:00:00Z';
@@ -534,11 +534,21 @@ function migrate(database: string, log: (line: string) => void, code: string = R
   if (out && out !== 'schema is up to date') log(`  odr migrate: ${out}`);
 }
 
+/**
+ * The dataset's database: --database, else odr_bench_analytics (10 M) or odr_bench_analytics_<N>,
+ * so that a small run never regenerates the 10 M one.
+ */
+export function datasetName(complaints: number, database?: string | true): string {
+  if (typeof database === 'string') return database;
+  return complaints === 10_000_000 ? 'odr_bench_analytics' : `odr_bench_analytics_${complaints}`;
+}
+
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
   const args = parseArgs(process.argv.slice(2));
+  const complaints = num(args.complaints, 10_000_000);
   ensureAnalyticsDataset({
-    complaints: num(args.complaints, 10_000_000),
-    database: str(args.database, 'odr_bench_analytics'),
+    complaints,
+    database: datasetName(complaints, args.database),
     regenerate: !!args.regenerate,
   })
     .then(() => process.exit(0))

@@ -1,4 +1,4 @@
-// autocannon ships no type declarations (and @types/autocannon is not a dependency): the part of
+// autocannon 8 ships no type declarations (@types/autocannon describes version 7): the part of
 // its API that bench/load.ts uses (autocannon 8: lib/init.js, run.js, requestIterator.js).
 declare module 'autocannon' {
   namespace autocannon {

@@ -111,7 +111,10 @@ export async function dropDatabase(name: string): Promise<void> {
 }
 
 export async function databaseExists(name: string): Promise<boolean> {
-  return withClient(dbUrl('postgres'), async (c) => ((await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount ?? 0) > 0);
+  return withClient(
+    dbUrl('postgres'),
+    async (c) => ((await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount ?? 0) > 0,
+  );
 }
 
 export async function checkpoint(name: string): Promise<void> {
@@ -134,9 +137,7 @@ export async function machineInfo(): Promise<MachineInfo> {
   const pgVersion = await withClient(
     dbUrl('postgres'),
     async (c) => (await c.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version ?? 'unknown',
-  ).catch(
-    () => 'unknown',
-  );
+  ).catch(() => 'unknown');
   const settings = await withClient(dbUrl('postgres'), async (c) =>
     Object.fromEntries(
       (
@@ -426,9 +427,10 @@ export function startSampler({ pid, databaseName, everyMs = 100 }: { pid: number
           return;
         }
       }
-      const { rows } = await client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'odr-observatory'`, [
-        databaseName,
-      ]);
+      const { rows } = await client.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'odr-observatory'`,
+        [databaseName],
+      );
       for (const { pid: bpid } of rows) {
         if (!backends.has(bpid)) {
           const c = cpuMs(bpid);
