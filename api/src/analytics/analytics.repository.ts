@@ -93,7 +93,7 @@ export class AnalyticsRepository {
     f: AnalyticsFilters,
     scope: Scope,
     now: Date,
-    changedSince: (watermark: { xmin: string; storeId: string }) => Promise<{ ids: string[]; matching: number } | null>,
+    changedSince: (watermark: { xmin: string; storeId: string }) => Promise<{ ids: string; matching: number } | null>,
   ): Promise<number | null> {
     return this.source.read(async (q) => {
       const snapshot = await readSnapshot(q);
@@ -130,8 +130,8 @@ export class SnapshotReads {
     return filtersWhere(f, scope, { traders: await keys('trader', ids.traders), adrBodies: await keys('adr_body', ids.adrBodies) }, opts);
   }
 
-  /** The snapshot's cases matching `f` at `now` (overdue judged then), except `changedIds`. */
-  async unchangedMatches(f: AnalyticsFilters, scope: Scope, now: Date, changedIds: readonly string[]): Promise<number> {
+  /** The snapshot's cases matching `f` at `now` (overdue judged then), except `changedIds` (comma-separated). */
+  async unchangedMatches(f: AnalyticsFilters, scope: Scope, now: Date, changedIds: string): Promise<number> {
     const [row] = await this.run(unchangedMatches(await this.where(f, scope, { overdueAt: now }), changedIds));
     return row?.n ?? 0;
   }

@@ -147,6 +147,13 @@ function keysetAfter(eb: Eb, after: Keyset, ascending: boolean): Expression<SqlB
   );
 }
 
+/** Cases changed since an analytics snapshot: their ids (comma-separated), how many, how many match now. */
+export interface ChangedCases {
+  ids: string;
+  count: number;
+  matching: number;
+}
+
 export type PageRow = SummaryRow & { filed_key: string };
 export type ExportRow = ComplaintJsonRow & { filed_key: string };
 export type ExportEvent = ComplaintJsonEvent & Pick<ComplaintEventRow, 'complaint_id'>;
@@ -232,23 +239,25 @@ export class RegistryRepository {
   }
 
   /**
-   * The cases changed since the watermark `xmin` (an analytics snapshot's: changed_xid ≥ it) and
-   * how many of them match now, in one statement; null when more than `limit` changed.
+   * The cases changed since the watermark `xmin` (an analytics snapshot's: changed_xid ≥ it), as
+   * comma-separated ids, and how many of them match now, in one row; null when more than `limit`
+   * changed.
    */
-  async changedSince(
-    xmin: string,
-    f: RegistryFilters,
-    ctx: FilterContext,
-    limit: number,
-  ): Promise<{ ids: string[]; matching: number } | null> {
-    const rows = await this.db
+  async changedSince(xmin: string, f: RegistryFilters, ctx: FilterContext, limit: number): Promise<ChangedCases | null> {
+    const changed = this.db
       .selectFrom('complaints')
-      .select((eb) => [sql<string>`complaints.id::text`.as('id'), sql<boolean>`(${registryWhere(eb, f, ctx)})`.as('matches')])
+      .select((eb) => ['complaints.id', sql<boolean>`(${registryWhere(eb, f, ctx)})`.as('matches')])
       .where(sql<boolean>`complaints.changed_xid >= ${xmin}::xid8`)
-      .limit(limit + 1)
-      .execute();
-    if (rows.length > limit) return null;
-    return { ids: rows.map((r) => r.id), matching: rows.filter((r) => r.matches).length };
+      .limit(limit + 1);
+    const row = await this.db
+      .selectFrom(changed.as('c'))
+      .select([
+        sql<number>`count(*)::int`.as('n'),
+        sql<number>`(count(*) FILTER (WHERE c.matches))::int`.as('matching'),
+        sql<string>`coalesce(string_agg(c.id::text, ','), '')`.as('ids'),
+      ])
+      .executeTakeFirstOrThrow();
+    return row.n > limit ? null : { ids: row.ids, count: row.n, matching: row.matching };
   }
 
   /** The case store's identity, as an analytics snapshot records the store it was built from (sql/postgres/etl/snapshot.sql). */

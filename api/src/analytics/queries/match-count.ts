@@ -9,11 +9,11 @@ export interface MatchCountRow {
   n: number;
 }
 
-/** `changedIds`: ids (digits), bound as one comma-separated text and joined away. */
-export function unchangedMatches(where: Where, changedIds: readonly string[]): Statement<MatchCountRow> {
-  if (changedIds.length === 0) return sql<MatchCountRow>`SELECT count(*)::INTEGER AS "n" FROM complaint_facts WHERE (${where})`;
+/** `changedIds`: comma-separated ids (digits), bound as one text and joined away. */
+export function unchangedMatches(where: Where, changedIds: string): Statement<MatchCountRow> {
+  if (changedIds === '') return sql<MatchCountRow>`SELECT count(*)::INTEGER AS "n" FROM complaint_facts WHERE (${where})`;
   return sql<MatchCountRow>`SELECT count(*)::INTEGER AS "n"
 FROM complaint_facts
-ANTI JOIN (SELECT unnest(CAST(string_split(${changedIds.join(',')}, ',') AS BIGINT[])) AS id) AS changed USING (id)
+ANTI JOIN (SELECT unnest(CAST(string_split(${changedIds}, ',') AS BIGINT[])) AS id) AS changed USING (id)
 WHERE (${where})`;
 }
