@@ -75,7 +75,35 @@ export const adrMeasures = z
   .meta({ id: 'AdrMeasures' });
 export type AdrMeasures = z.infer<typeof adrMeasures>;
 
-export const summaryBody = z.object({ asOf, ...measures.shape, ...adrMeasures.shape }).meta({ id: 'StatsSummary' });
+export const comparison = z
+  .object({
+    from: z.string().meta({ description: 'the comparison window’s first instant (UTC, ISO 8601)' }),
+    to: z.string().meta({ description: 'its end, exclusive (UTC, ISO 8601)' }),
+    complete: z.boolean().meta({
+      description: 'false: the current window reaches past asOf, so both were cut to the time elapsed in it ("1–6 Dec" against "1–6 Nov")',
+    }),
+    sameAge: z.boolean().meta({
+      description:
+        'true: the comparison’s lifecycle measures count only what had happened as long after its window as asOf is after the current one; ' +
+        'false: they count everything up to asOf, so an older window has had longer to close',
+    }),
+    ...measures.shape,
+    ...adrMeasures.shape,
+  })
+  .meta({ id: 'StatsComparison' });
+export type ComparisonBody = z.infer<typeof comparison>;
+
+export const summaryBody = z
+  .object({
+    asOf,
+    ...measures.shape,
+    ...adrMeasures.shape,
+    comparison: comparison
+      .nullable()
+      .optional()
+      .meta({ description: 'with `compare`: the comparison window’s measures; null without `from`' }),
+  })
+  .meta({ id: 'StatsSummary' });
 
 export const countriesBody = z
   .object({

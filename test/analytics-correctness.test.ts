@@ -1044,6 +1044,59 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
     cmp.assertNone();
   });
 
+  it('summary with compare: the like-for-like window and its measures, for every filter combination with `from`', async () => {
+    const cmp = new Comparer();
+    // Windows computed in SQL with PostgreSQL's calendar arithmetic (a month back clamps the day, a year
+    // back takes 29 February to the 28th); boundaries finer than a millisecond are left out (the API's
+    // instants are JavaScript dates).
+    const ms = (v: string | undefined) => v === undefined || !/\.\d{4,}/.test(v);
+    const cases = combos.filter((c) => c.filter.from !== undefined && ms(c.filter.from) && ms(c.filter.to));
+    expect(cases.length).toBeGreaterThan(3);
+    for (const { name, filter } of cases) {
+      for (const kind of ['previous_period', 'previous_year'] as const) {
+        const s = cmp.at(`summary?compare=${kind}`, name);
+        const utc = (v: string | undefined) =>
+          v === undefined ? sql`NULL::timestamp` : sql`(${instant(v)}::timestamptz AT TIME ZONE 'UTC')`;
+        const iso = (col: string) => sql`to_char(${sql.ref(col)}, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+        const [w] = await pg(sql`
+          WITH b AS (SELECT ${utc(filter.from)} AS f, ${utc(filter.to)} AS t, (${asOf}::timestamptz AT TIME ZONE 'UTC') AS a),
+          w AS (
+            SELECT f, t, a, t IS NOT NULL AND t <= a AS complete,
+              CASE WHEN ${kind} = 'previous_year' THEN f - interval '1 year'
+                   WHEN t IS NOT NULL AND f = date_trunc('month', f) AND t = date_trunc('month', t)
+                     THEN f - make_interval(months => ((extract(year FROM t) - extract(year FROM f)) * 12
+                                                       + extract(month FROM t) - extract(month FROM f))::int)
+                   ELSE f - (coalesce(t, a) - f) END AS cf,
+              CASE WHEN ${kind} = 'previous_year' THEN coalesce(t, a) - interval '1 year' ELSE f END AS ct
+            FROM b),
+          c AS (SELECT cf, CASE WHEN complete THEN ct ELSE least(ct, cf + greatest(a - f, interval '0')) END AS ct, complete FROM w)
+          SELECT ${iso('cf')} AS "from", ${iso('ct')} AS "to", complete FROM c`);
+        const window = { from: String(w!.from), to: String(w!.to) };
+        const [body, [e]] = await both(
+          s,
+          summaryBody,
+          `/api/v1/stats/summary${queryOf(filter, { compare: kind })}`,
+          sql`SELECT ${measuresSql(asOf)}, ${adrMeasuresSql} FROM ${sql.table(FACTS)} WHERE ${whereOf({ ...filter, ...window }, asOf)}`,
+        );
+        if (!body) continue;
+        const c = body.comparison;
+        if (!c) {
+          s.miss('comparison', 'an object', c);
+          continue;
+        }
+        s.same('from', Date.parse(window.from), Date.parse(c.from));
+        s.same('to', Date.parse(window.to), Date.parse(c.to));
+        s.same('complete', w!.complete, c.complete);
+        compareMeasures(s.sub('comparison.'), e!, c, { adr: true });
+      }
+    }
+    cmp.assertNone();
+    // Without `from` there is nothing to compare with.
+    const none = await api.get('/api/v1/stats/summary?compare=previous_year');
+    expect(none.body.comparison).toBeNull();
+    expect((await api.get('/api/v1/stats/summary?from=2024-01-01&compare=last_week')).status).toBe(400);
+  });
+
   it('countries (both sides), flows, sectors and problems', async () => {
     const cmp = new Comparer();
     for (const { name, filter } of combos.filter((c) => c.wide)) {

@@ -5,6 +5,7 @@ import {
   adrBodyParams,
   adrReportQuery,
   analyticsQuery,
+  summaryQuery,
   benchmarkQuery,
   countriesQuery,
   traderParams,
@@ -13,6 +14,7 @@ import {
   type AdrBodyParams,
   type AdrReportQuery,
   type AnalyticsFilters,
+  type SummaryQuery,
   type BenchmarkQuery,
   type CountriesQuery,
   type TraderParams,
@@ -54,8 +56,8 @@ export class AnalyticsController {
 
   @Get('summary')
   @Access('admin', 'regulator', 'trader', 'adr_body')
-  @doc('Every measure of domain.md §4 over the filtered complaints', summaryBody)
-  summary(@ZQuery(analyticsQuery) q: AnalyticsFilters, @CurrentCaller() caller: Caller) {
+  @doc('Every measure of domain.md §4 over the filtered complaints (with `compare`, also over a like-for-like window)', summaryBody)
+  summary(@ZQuery(summaryQuery) q: SummaryQuery, @CurrentCaller() caller: Caller) {
     return this.analytics.summary(q, scopeOf(caller));
   }
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { registryFilterShape, strictQuery } from '../registry/registry.dto.js';
 import { referenceId } from '../complaints/complaint.schema.js';
 import { INTERVALS } from '../../../core/analytics-answers.js';
+import { COMPARISONS } from './comparison-window.js';
 
 const { q: _q, externalRef: _ref, ...filterShape } = registryFilterShape;
 
@@ -18,6 +19,18 @@ const year = (description: string) =>
     .meta({ description });
 
 export const analyticsQuery = strictQuery(filterShape);
+export const summaryQuery = strictQuery({
+  ...filterShape,
+  compare: z
+    .enum(COMPARISONS, { error: `must be one of ${COMPARISONS.join(', ')}` })
+    .optional()
+    .meta({
+      description:
+        'also answer `comparison`: the same measures over the previous period (the same number of whole months just before, ' +
+        'else the same duration) or the same dates a year earlier, cut to the elapsed part while the window is not over; ' +
+        'null without `from`',
+    }),
+});
 export const countriesQuery = strictQuery({
   ...filterShape,
   side: z
@@ -77,6 +90,7 @@ export const adrBodyParams = z.object({ adrBodyId: referenceId('adrBodyId') });
 
 /** The filters of every analytics view (the registry's but `q` and `externalRef`). */
 export type AnalyticsFilters = z.output<typeof analyticsQuery>;
+export type SummaryQuery = z.output<typeof summaryQuery>;
 export type CountriesQuery = z.output<typeof countriesQuery>;
 export type TrendQuery = z.output<typeof trendQuery>;
 export type TradersQuery = z.output<typeof tradersQuery>;

@@ -6,8 +6,9 @@
  */
 import { ApiError } from '../common/errors.js';
 import { assertAdrBodyVisible, assertTraderVisible, scopeKey, UNRESTRICTED, type Scope } from '../access/scope.js';
-import type { AdrReport, AsOf, BenchmarkBody } from '../../../core/analytics-answers.js';
-import type { AdrReportQuery, AnalyticsFilters, CountriesQuery, TradersQuery, TrendQuery } from './analytics.dto.js';
+import type { AdrReport, AsOf, BenchmarkBody, ComparisonBody } from '../../../core/analytics-answers.js';
+import type { AdrReportQuery, AnalyticsFilters, CountriesQuery, SummaryQuery, TradersQuery, TrendQuery } from './analytics.dto.js';
+import { comparedWindows } from './comparison-window.js';
 import { AnalyticsRepository, type SnapshotReads } from './analytics.repository.js';
 import {
   adrReportAnswer,
@@ -75,8 +76,30 @@ export class AnalyticsService {
     await this.traders({ limit: 50 });
   }
 
-  summary(f: AnalyticsFilters, scope: Scope = UNRESTRICTED) {
-    return this.answer(key('summary', f, scope), scope, async (r) => summaryAnswer(await r.summary(f, scope)));
+  /**
+   * The measures over the filter; with `compare`, also over the like-for-like window
+   * (comparison-window.ts), itself a summary kept like any other. Both answers must come from one
+   * snapshot: if a run published between the two reads, they are read again.
+   */
+  async summary(query: SummaryQuery, scope: Scope = UNRESTRICTED) {
+    const { compare, ...f } = query;
+    const of = (filters: AnalyticsFilters) =>
+      this.answer(key('summary', filters, scope), scope, async (r) => summaryAnswer(await r.summary(filters, scope)));
+    for (;;) {
+      const current = await of(f);
+      if (compare === undefined) return current;
+      if (f.from === undefined) return { ...current, comparison: null };
+      const { comparison: w, complete } = comparedWindows(
+        { from: new Date(f.from), to: f.to === undefined ? undefined : new Date(f.to) },
+        new Date(current.asOf.finishedAt),
+        compare,
+      );
+      const window = { from: w.from.toISOString(), to: w.to.toISOString() };
+      const { asOf, comparison: _, ...measures } = await of({ ...f, ...window });
+      if (asOf.etlRunId !== current.asOf.etlRunId) continue;
+      const comparison: ComparisonBody = { ...window, complete, sameAge: false, ...measures };
+      return { ...current, comparison };
+    }
   }
 
   countries(query: CountriesQuery, scope: Scope = UNRESTRICTED) {

@@ -473,7 +473,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Every measure of domain.md §4 over the filtered complaints
+         * Every measure of domain.md §4 over the filtered complaints (with `compare`, also over a like-for-like window)
          * @description A trader’s figures cover only its own cases, an ADR body’s only the cases transmitted to it; filters narrow that scope, never widen it.
          */
         get: operations["Analytics.summary"];
@@ -1191,6 +1191,68 @@ export interface components {
                 traderResponseRate: number | null;
             }[];
         };
+        StatsComparison: {
+            /** @description accepted */
+            adrAccepted: number;
+            /** @description complaints with adr_body_agreed */
+            adrAgreed: number;
+            /** @description adrAgreed / complaints; null when the denominator is 0 */
+            adrAgreementRate: number | null;
+            /** @description mean days from receipt to conclusion (outcome or discontinued); null over none */
+            adrAverageDays: number | null;
+            /** @description discontinued */
+            adrDiscontinued: number;
+            /** @description discontinued / accepted; null when the denominator is 0 */
+            adrDiscontinuedShare: number | null;
+            /** @description concluded with an outcome */
+            adrOutcomes: number;
+            /** @description cases an ADR body received (adr_body_agreed) */
+            adrReceived: number;
+            /** @description refused / (accepted + refused); null when the denominator is 0 */
+            adrRefusalRate: number | null;
+            /** @description refused */
+            adrRefused: number;
+            /** @description concluded within 90 days / concluded; null when the denominator is 0 */
+            adrWithin90DaysShare: number | null;
+            /** @description complaints with a closing event */
+            closed: number;
+            /** @description complaints filed in the filter */
+            complaints: number;
+            /** @description false: the current window reaches past asOf, so both were cut to the time elapsed in it ("1–6 Dec" against "1–6 Nov") */
+            complete: boolean;
+            /** @description latest report says complied / cases with a report; null when the denominator is 0 */
+            complianceRate: number | null;
+            /** @description cases with a compliance report */
+            complianceReported: number;
+            /** @description consumer country ≠ trader country */
+            crossBorder: number;
+            /** @description crossBorder / complaints; null when the denominator is 0 */
+            crossBorderShare: number | null;
+            /** @description the comparison window’s first instant (UTC, ISO 8601) */
+            from: string;
+            /** @description median of (closing − filedAt) in days over closed complaints, interpolated; null over none */
+            medianDaysToClose: number | null;
+            /** @description open complaints past their stage deadline at asOf.finishedAt */
+            overdue: number;
+            /** @description 90th percentile of the same */
+            p90DaysToClose: number | null;
+            /** @description resolved / closed; null when the denominator is 0 */
+            resolutionRate: number | null;
+            /** @description closed as settled_directly or adr_outcome */
+            resolved: number;
+            /** @description true: the comparison’s lifecycle measures count only what had happened as long after its window as asOf is after the current one; false: they count everything up to asOf, so an older window has had longer to close */
+            sameAge: boolean;
+            /** @description complaints with sent_to_trader */
+            sentToTrader: number;
+            /** @description replies within TRADER_REPLY_DAYS of sent_to_trader / sentToTrader; null when the denominator is 0 */
+            timelyTraderResponseRate: number | null;
+            /** @description its end, exclusive (UTC, ISO 8601) */
+            to: string;
+            /** @description complaints with trader_replied */
+            traderReplied: number;
+            /** @description traderReplied / sentToTrader; null when the denominator is 0 */
+            traderResponseRate: number | null;
+        };
         StatsCountries: {
             asOf: components["schemas"]["AsOf"];
             items: {
@@ -1335,6 +1397,8 @@ export interface components {
             asOf: components["schemas"]["AsOf"];
             /** @description complaints with a closing event */
             closed: number;
+            /** @description with `compare`: the comparison window’s measures; null without `from` */
+            comparison?: components["schemas"]["StatsComparison"] | null;
             /** @description complaints filed in the filter */
             complaints: number;
             /** @description latest report says complied / cases with a report; null when the denominator is 0 */
@@ -3601,6 +3665,8 @@ export interface operations {
                 adrBodyId?: string | string[];
                 /** @description closure reason (settled_directly, closed_no_agreement, withdrawn, adr_refused, adr_outcome, adr_discontinued); comma-separated values match any of them */
                 closure?: string | string[];
+                /** @description also answer `comparison`: the same measures over the previous period (the same number of whole months just before, else the same duration) or the same dates a year earlier, cut to the elapsed part while the window is not over; null without `from` */
+                compare?: "previous_period" | "previous_year";
                 /** @description consumer's country, ISO 3166-1 alpha-2 (EL and UK accepted); comma-separated values match any of them */
                 consumerCountry?: string | string[];
                 /** @description true: consumer and trader in different countries */
