@@ -49,21 +49,21 @@ export async function seedDemo(store: Store, config: Pick<Config, 'traderReplyDa
   let line = 0;
   let inserted = 0;
   let duplicates = 0;
-  for (;;) {
+  // One item ahead, so that no batch is empty (an empty upload is refused).
+  let next = iterator.next();
+  while (!next.done) {
     let count = 0;
     async function* batch(): AsyncGenerator<ReaderItem> {
-      while (count < batchSize) {
-        const next = iterator.next();
-        if (next.done) return;
+      while (!next.done && count < batchSize) {
         count++;
         yield { line: ++line, input: next.value, problems: [] };
+        next = iterator.next();
       }
     }
     const r = await ingest.ingest({ items: batch(), format: 'ndjson', defaultSource: 'demo', caller: 'seed' });
     inserted += r.inserted;
     duplicates += r.duplicates;
     opts.onProgress?.(line);
-    if (count < batchSize) break;
   }
   return { traders: data.traders.length, adrBodies: data.adrBodies.length, inserted, duplicates };
 }
