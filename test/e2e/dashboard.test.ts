@@ -45,11 +45,34 @@ describe('dashboard e2e', () => {
     await sectorCard.locator('.mark-rect path').first().click();
     await expect.poll(() => new URL(page.url()).searchParams.get('sector')).not.toBeNull();
     await expect.poll(() => kpi('complaints').textContent()).not.toBe('3,000');
-    // A period gives each KPI its change against the previous period of equal length.
+  });
+
+  it('like-for-like KPI tiles: the windows compared are named, a period not over is compared on the time elapsed', async () => {
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    const change = page.locator('[data-testid="kpi-complaints"] .change');
+    const note = page.locator('[data-testid="kpi-comparison"]');
+    // A whole half-year: compared with the half-year before; the change is the API's, in words.
     await page.goto(`${e2e.server.baseUrl}/?from=2025-01-01&to=2025-07-01`);
-    await expect
-      .poll(async () => (await page.locator('[data-testid="kpi-complaints"] .change').textContent()) ?? '')
-      .toMatch(/vs previous period/);
+    await expect.poll(async () => (await note.textContent()) ?? '').toBe('Changes compare 1 Jan – 30 Jun 2025 with 1 Jul – 31 Dec 2024');
+    const half = await e2e.server.get<{ complaints: number; comparison: { complaints: number } }>(
+      '/api/v1/stats/summary?from=2025-01-01&to=2025-07-01&compare=previous_period',
+    );
+    const rel = (half.complaints - half.comparison.complaints) / half.comparison.complaints;
+    const pct = `${rel > 0 ? '+' : rel < 0 ? '−' : '±'}${Math.abs(rel * 100).toFixed(1)}%`;
+    await expect.poll(async () => (await change.textContent()) ?? '').toContain(`${pct} vs 1 Jul – 31 Dec 2024`);
+    // The current month is not over: both sides are cut to the days elapsed (the month before, as far).
+    const now = new Date();
+    const month = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString().slice(0, 10);
+    const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
+    await page.goto(`${e2e.server.baseUrl}/?from=${month}&to=${next}`);
+    await expect.poll(async () => (await note.textContent()) ?? '').toMatch(/the same time elapsed: the period is not over yet/);
+    const current = await e2e.server.get<{ comparison: { from: string; to: string; complete: boolean } }>(
+      `/api/v1/stats/summary?from=${month}&to=${next}&compare=previous_period`,
+    );
+    expect(current.comparison.complete).toBe(false);
+    expect(Date.parse(current.comparison.to) - Date.parse(current.comparison.from)).toBeLessThan(Date.parse(next) - Date.parse(month));
+    await e2e.shot('overview-like-for-like');
   });
 
   it('registry pages with the cursor and a case opens with its timeline', async () => {

@@ -47,28 +47,6 @@ export function withParams(query: URLSearchParams, changes: Record<string, strin
   return next;
 }
 
-const DAY_MS = 86_400_000;
-const isoDay = (ms: number): string => new Date(ms).toISOString().slice(0, 10);
-
-/**
- * The period of equal length just before [from, to) — what a KPI's change is measured against.
- * Whole months (both ends on the 1st) shift by calendar months, so 2024 compares with 2023 and
- * not with a 366-day span; other periods shift by their number of days. Undefined without both
- * ends (an open period has no length to repeat).
- */
-export function previousPeriod(f: Filters): { from: string; to: string } | undefined {
-  if (!f.from || !f.to) return undefined;
-  const from = new Date(`${f.from}T00:00:00Z`);
-  const to = new Date(`${f.to}T00:00:00Z`);
-  if (!(to.getTime() > from.getTime())) return undefined;
-  if (from.getUTCDate() === 1 && to.getUTCDate() === 1) {
-    const months = (to.getUTCFullYear() - from.getUTCFullYear()) * 12 + to.getUTCMonth() - from.getUTCMonth();
-    return { from: isoDay(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() - months, 1)), to: f.from };
-  }
-  const days = Math.round((to.getTime() - from.getTime()) / DAY_MS);
-  return { from: isoDay(from.getTime() - days * DAY_MS), to: f.from };
-}
-
 /** One active filter as a chip's words. */
 export function filterChipLabel(lang: Lang, key: FilterKey, value: string): string {
   switch (key) {

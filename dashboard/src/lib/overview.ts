@@ -1,12 +1,13 @@
 /**
- * Pure shaping of the overview's answers: KPI changes against the previous period, and chart
- * rows with their tooltips (denominators included) in the chosen language.
+ * Pure shaping of the overview's answers: KPI changes against the API's like-for-like comparison,
+ * and chart rows with their tooltips (denominators included) in the chosen language.
  */
 import type { Schemas } from './api.js';
 import type { BarRow, TrendPoint } from './specs.js';
-import { codeLabel, formatNumber, formatPercent, t, type Lang } from './i18n.js';
+import { codeLabel, formatNumber, formatPercent, locale, t, type Lang } from './i18n.js';
 
 export type Summary = Schemas['StatsSummary'];
+export type Comparison = Schemas['StatsComparison'];
 export type KpiKey = 'complaints' | 'crossBorderShare' | 'resolutionRate' | 'traderResponseRate' | 'medianDaysToClose';
 export const KPI_KEYS: readonly KpiKey[] = ['complaints', 'crossBorderShare', 'resolutionRate', 'traderResponseRate', 'medianDaysToClose'];
 
@@ -17,15 +18,37 @@ export function kpiValue(lang: Lang, key: KpiKey, s: Summary): string {
   return formatPercent(lang, v);
 }
 
+/** A comparison window [from, to) in words: its first and last day ("1–6 Nov 2026", "28 Nov – 3 Dec 2026"). */
+export function windowWords(lang: Lang, w: { from: string; to: string }): string {
+  const first = new Date(w.from);
+  // The last instant inside the window: `to` is exclusive.
+  const last = new Date(Math.max(first.getTime(), Date.parse(w.to) - 1));
+  const part = (d: Date, o: Intl.DateTimeFormatOptions) => new Intl.DateTimeFormat(locale(lang), { ...o, timeZone: 'UTC' }).format(d);
+  const year = (d: Date) => part(d, { year: 'numeric' });
+  const dayMonth = (d: Date) => part(d, { day: 'numeric', month: 'short' });
+  if (year(first) !== year(last)) return `${dayMonth(first)} ${year(first)} – ${dayMonth(last)} ${year(last)}`;
+  if (first.getUTCMonth() !== last.getUTCMonth()) return `${dayMonth(first)} – ${dayMonth(last)} ${year(last)}`;
+  const day = (d: Date) => part(d, { day: 'numeric' });
+  const monthYear = part(last, { month: 'short', year: 'numeric' });
+  return first.getUTCDate() === last.getUTCDate() ? `${day(first)} ${monthYear}` : `${day(first)}–${day(last)} ${monthYear}`;
+}
+
+/** The sentence under the tiles: which windows the changes compare, and on what footing. */
+export function comparisonNote(lang: Lang, filters: { from?: string; to?: string }, asOf: string, c: Comparison): string {
+  const current = { from: filters.from ?? c.to, to: filters.to !== undefined && c.complete ? filters.to : asOf };
+  const note = t(lang, 'kpi.compared', windowWords(lang, current), windowWords(lang, c));
+  return c.complete ? note : `${note} ${t(lang, 'kpi.sameElapsed')}`;
+}
+
 /**
- * The change against the previous period: relative for counts, percentage points for rates,
- * days for durations. Undefined when either side has no value.
+ * The change against the comparison window (the API's like-for-like `comparison`): relative for
+ * counts, percentage points for rates, days for durations. Undefined when either side has no value.
  */
 export function kpiChange(
   lang: Lang,
   key: KpiKey,
   now: Summary,
-  before: Summary,
+  before: Comparison,
 ): { text: string; direction: 'up' | 'down' | 'flat' } | undefined {
   const a = now[key];
   const b = before[key];
@@ -42,7 +65,7 @@ export function kpiChange(
   } else {
     text = `${sign(a - b)}${formatNumber(lang, Math.abs(a - b) * 100, 1)} pp`;
   }
-  return { text: `${text} ${t(lang, 'kpi.vsPrevious')}`, direction };
+  return { text: `${text} ${t(lang, 'kpi.vsWindow', windowWords(lang, before))}`, direction };
 }
 
 export function trendPoints(lang: Lang, items: Schemas['StatsTrend']['items']): TrendPoint[] {

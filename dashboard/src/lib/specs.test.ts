@@ -8,8 +8,8 @@ import { barSpec, funnelSpec, heatmapSpec, stackedBarSpec, trendSpec, OKABE_ITO,
 import { adrResultRows, backlogRows, backlogStack, funnelRows, refusalGroundRows } from './resolution.js';
 import { crossBorderSharePoints, flowCells } from './flows.js';
 import type { Schemas } from './api.js';
-import { describeFilters, filtersFromQuery, previousPeriod, withParams } from './filters.js';
-import { kpiChange, topCodeRows, closureRows, type Summary } from './overview.js';
+import { describeFilters, filtersFromQuery, withParams } from './filters.js';
+import { comparisonNote, kpiChange, topCodeRows, closureRows, type Comparison, type Summary } from './overview.js';
 
 const point = (period: string, value: number | null, incomplete = false): TrendPoint => ({
   start: `${period}-01`,
@@ -63,12 +63,6 @@ describe('filters', () => {
     const f = filtersFromQuery(new URLSearchParams('from=2024-01-01&to=bad&consumerCountry=IT&crossBorder=maybe&lang=it&cursor=x'));
     expect(f).toEqual({ from: '2024-01-01', consumerCountry: 'IT' });
   });
-  it('the previous period has the same length and ends where the period starts', () => {
-    expect(previousPeriod({ from: '2024-07-01', to: '2025-01-01' })).toEqual({ from: '2024-01-01', to: '2024-07-01' });
-    expect(previousPeriod({ from: '2024-01-01', to: '2025-01-01' })).toEqual({ from: '2023-01-01', to: '2024-01-01' });
-    expect(previousPeriod({ from: '2024-03-10', to: '2024-03-20' })).toEqual({ from: '2024-02-29', to: '2024-03-10' });
-    expect(previousPeriod({ from: '2024-01-01' })).toBeUndefined();
-  });
   it('says the filters in words, in both languages', () => {
     expect(describeFilters('en', { consumerCountry: 'IT', crossBorder: 'true' })).toBe('consumers in Italy, cross-border');
     expect(describeFilters('it', { consumerCountry: 'IT', crossBorder: 'true' })).toBe('consumatori in Italia, transfrontalieri');
@@ -82,13 +76,27 @@ describe('filters', () => {
 describe('overview shaping', () => {
   const summary = (over: Partial<Summary>): Summary =>
     ({ complaints: 100, crossBorderShare: 0.5, resolutionRate: 0.2, traderResponseRate: 0.4, medianDaysToClose: 30, ...over }) as Summary;
-  it('KPI change: relative for counts, points for rates, days for durations', () => {
-    expect(kpiChange('en', 'complaints', summary({ complaints: 110 }), summary({}))).toEqual({
-      text: '+10.0% vs previous period',
+  const november = (over: Partial<Summary>): Comparison =>
+    ({ ...summary(over), from: '2026-11-01T00:00:00.000Z', to: '2026-11-06T13:00:00.000Z', complete: false, sameAge: false }) as Comparison;
+  it('KPI change: relative for counts, points for rates, days for durations, against the window named', () => {
+    expect(kpiChange('en', 'complaints', summary({ complaints: 110 }), november({}))).toEqual({
+      text: '+10.0% vs 1–6 Nov 2026',
       direction: 'up',
     });
-    expect(kpiChange('en', 'resolutionRate', summary({ resolutionRate: 0.15 }), summary({}))!.text).toBe('−5.0 pp vs previous period');
-    expect(kpiChange('en', 'medianDaysToClose', summary({ medianDaysToClose: null }), summary({}))).toBeUndefined();
+    expect(kpiChange('en', 'resolutionRate', summary({ resolutionRate: 0.15 }), november({}))!.text).toBe('−5.0 pp vs 1–6 Nov 2026');
+    expect(kpiChange('it', 'resolutionRate', summary({ resolutionRate: 0.15 }), november({}))!.text).toBe(
+      '−5,0 pp rispetto a 1–6 nov 2026',
+    );
+    expect(kpiChange('en', 'medianDaysToClose', summary({ medianDaysToClose: null }), november({}))).toBeUndefined();
+  });
+  it('the note says which windows are compared, and that a period not over is compared on the time elapsed', () => {
+    expect(comparisonNote('en', { from: '2026-12-01', to: '2027-01-01' }, '2026-12-06T13:00:00.000Z', november({}))).toBe(
+      'Changes compare 1–6 Dec 2026 with 1–6 Nov 2026 (the same time elapsed: the period is not over yet).',
+    );
+    const june = { ...november({}), from: '2026-05-01T00:00:00.000Z', to: '2026-06-01T00:00:00.000Z', complete: true };
+    expect(comparisonNote('en', { from: '2026-06-01', to: '2026-07-01' }, '2026-12-06T13:00:00.000Z', june)).toBe(
+      'Changes compare 1–30 Jun 2026 with 1–31 May 2026',
+    );
   });
   it('top codes and closures carry their denominators in the tooltip', () => {
     const items = [
