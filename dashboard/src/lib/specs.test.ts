@@ -9,7 +9,7 @@ import { adrResultRows, backlogRows, backlogStack, funnelRows, refusalGroundRows
 import { crossBorderSharePoints, flowCells } from './flows.js';
 import type { Schemas } from './api.js';
 import { describeFilters, filtersFromQuery, previousPeriod, withParams } from './filters.js';
-import { kpiChange, topCodeRows, closureRows, type Summary } from './overview.js';
+import { kpiChange, kpiValue, provisionalNote, topCodeRows, closureRows, type Summary } from './overview.js';
 
 const point = (period: string, value: number | null, incomplete = false): TrendPoint => ({
   start: `${period}-01`,
@@ -81,14 +81,28 @@ describe('filters', () => {
 
 describe('overview shaping', () => {
   const summary = (over: Partial<Summary>): Summary =>
-    ({ complaints: 100, crossBorderShare: 0.5, resolutionRate: 0.2, traderResponseRate: 0.4, medianDaysToClose: 30, ...over }) as Summary;
+    ({ complaints: 100, crossBorderShare: 0.5, resolutionRate: 0.2, traderResponseRate: 0.4, medianDaysToCloseKM: 30, ...over }) as Summary;
   it('KPI change: relative for counts, points for rates, days for durations', () => {
     expect(kpiChange('en', 'complaints', summary({ complaints: 110 }), summary({}))).toEqual({
       text: '+10.0% vs previous period',
       direction: 'up',
     });
     expect(kpiChange('en', 'resolutionRate', summary({ resolutionRate: 0.15 }), summary({}))!.text).toBe('−5.0 pp vs previous period');
-    expect(kpiChange('en', 'medianDaysToClose', summary({ medianDaysToClose: null }), summary({}))).toBeUndefined();
+    expect(kpiChange('en', 'medianDaysToCloseKM', summary({ medianDaysToCloseKM: null }), summary({}))).toBeUndefined();
+  });
+  it('the headline duration is the KM median, "not reached yet" while null; figures over open cases are provisional', () => {
+    expect(kpiValue('en', 'medianDaysToCloseKM', summary({ medianDaysToCloseKM: 4.25 }))).toBe('4.3 days');
+    expect(kpiValue('en', 'medianDaysToCloseKM', summary({ medianDaysToCloseKM: null }))).toBe('not reached yet');
+    expect(kpiValue('it', 'medianDaysToCloseKM', summary({ medianDaysToCloseKM: null }))).toBe('non ancora raggiunto');
+    expect(kpiValue('en', 'medianDaysToCloseKM', summary({ complaints: 0, medianDaysToCloseKM: null }))).toBe('—');
+    const open = summary({ openShare: 0.625 });
+    for (const key of ['medianDaysToCloseKM', 'resolutionRate', 'traderResponseRate'] as const)
+      expect(provisionalNote('en', key, open)).toBe('provisional: 62.5% still open');
+    expect(provisionalNote('it', 'resolutionRate', open)).toBe('provvisorio: 62,5% ancora aperti');
+    expect(provisionalNote('en', 'complaints', open)).toBeUndefined();
+    expect(provisionalNote('en', 'crossBorderShare', open)).toBeUndefined();
+    expect(provisionalNote('en', 'resolutionRate', summary({ openShare: 0 }))).toBeUndefined();
+    expect(provisionalNote('en', 'resolutionRate', summary({ openShare: null }))).toBeUndefined();
   });
   it('top codes and closures carry their denominators in the tooltip', () => {
     const items = [
