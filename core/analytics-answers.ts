@@ -50,6 +50,19 @@ export const measures = z
       .nullable()
       .meta({ description: 'median of (closing − filedAt) in days over closed complaints, interpolated; null over none' }),
     p90DaysToClose: z.number().nullable().meta({ description: '90th percentile of the same' }),
+    medianDaysToCloseKM: z
+      .number()
+      .nullable()
+      .meta({
+        description:
+          'Kaplan–Meier median of the days to close over every complaint: an open case counts as censored at ' +
+          '(the instant the ETL extract read the case store − filedAt); the smallest closing duration with S(t) ≤ 0.5; ' +
+          'null when S never gets there (more than half still open) or nothing closed',
+      }),
+    p90DaysToCloseKM: z.number().nullable().meta({
+      description: 'the same at S(t) ≤ 0.1: the smallest closing duration by which 90 % are estimated closed; null when not reached',
+    }),
+    openShare: ratio('(complaints − closed) / complaints: while above 0, the durations and rates over this cohort are provisional'),
     overdue: count('open complaints past their stage deadline at asOf.finishedAt'),
   })
   .meta({ id: 'Measures' });

@@ -297,7 +297,8 @@ export class EtlRunner {
       const input: RunInput = {
         kind: run.kind,
         etlRunId: run.id,
-        asOf: finishedAt.toISOString().replace('T', ' ').replace('Z', ''),
+        asOf: duckTimestamp(finishedAt),
+        snapshotAt: duckTimestamp(x.snapshotAt),
         snapshotXmin: x.snapshotXmin,
         storeId: x.storeId,
         schemaVersion: SCHEMA_VERSION,
@@ -331,6 +332,9 @@ export class EtlRunner {
     });
   }
 }
+
+/** An instant as DuckDB TIMESTAMP text in UTC ('YYYY-MM-DD HH:MM:SS.mmm'). */
+const duckTimestamp = (d: Date): string => d.toISOString().replace('T', ' ').replace('Z', '');
 
 /** Runs a step's statements in order; the rows of the last. */
 async function runStep(q: Query, step: Step, input: StepInput): Promise<Row[]> {

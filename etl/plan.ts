@@ -62,6 +62,7 @@ export function exampleInput(kind: EtlKind): StepInput {
     kind,
     etlRunId: 42,
     asOf: '2026-01-15 12:00:00.000',
+    snapshotAt: '2026-01-15 11:59:58.500',
     snapshotXmin: '1000',
     storeId: '7400000000000000000/odr',
     schemaVersion: 'SCHEMA_VERSION',

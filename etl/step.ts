@@ -16,6 +16,11 @@ export interface RunInput {
   etlRunId: number;
   /** The instant this snapshot describes (UTC, 'YYYY-MM-DD HH:MM:SS.mmm'): overdue is judged at it. */
   asOf: string;
+  /**
+   * The instant the extract's PostgreSQL snapshot was read (same format): what the figures
+   * describe; an open case is censored at it (medianDaysToCloseKM).
+   */
+  snapshotAt: string;
   /** The extract's watermark for the next increment. */
   snapshotXmin: string;
   /** The PostgreSQL database the store was built from. */

@@ -18,11 +18,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function commitRun(work: AnalyticsDb, id: number, complaints: number, version = SCHEMA_VERSION): Promise<void> {
   await work.write(async (q) => {
     await q('DELETE FROM snapshot');
-    await q(`INSERT INTO snapshot VALUES ($id, $id, TIMESTAMP '2026-11-01 10:00:00' + to_seconds($id), $n, '1', 'test/db', $v, 10)`, {
-      id,
-      n: complaints,
-      v: version,
-    });
+    await q(
+      `INSERT INTO snapshot VALUES ($id, $id, TIMESTAMP '2026-11-01 10:00:00' + to_seconds($id), $n, '1', 'test/db', $v, 10, TIMESTAMP '2026-11-01 09:59:00')`,
+      {
+        id,
+        n: complaints,
+        v: version,
+      },
+    );
   });
 }
 

@@ -26,7 +26,13 @@ export const flagCounts: Expr<unknown> = list(FLAG_COUNTS);
 
 const count = (column: string): Expr<number> => sql<number>`coalesce(sum(${sql.ref(column)}), 0)::INTEGER`;
 
-/** The measures over flag groups; the quantiles of days to close come from histograms (close-quantiles.ts). */
+/**
+ * The durations: the quantiles of days to close come from histograms (close-quantiles.ts), their
+ * Kaplan–Meier counterparts from a statement of their own (queries/close-km.ts).
+ */
+type DurationMeasure = 'medianDaysToClose' | 'p90DaysToClose' | 'medianDaysToCloseKM' | 'p90DaysToCloseKM';
+
+/** The measures over flag groups. */
 export const MEASURES = {
   complaints: count('n'),
   crossBorder: count('x_cross_border'),
@@ -41,7 +47,8 @@ export const MEASURES = {
   adrAgreed: count('x_agreed'),
   adrAgreementRate: sql<number | null>`sum(x_agreed) / nullif(sum(n), 0)`,
   overdue: count('x_overdue'),
-} satisfies { [K in Exclude<keyof Measures, 'medianDaysToClose' | 'p90DaysToClose'>]: Expr<Measures[K]> };
+  openShare: sql<number | null>`(sum(n) - sum(x_closed)) / nullif(sum(n), 0)`,
+} satisfies { [K in Exclude<keyof Measures, DurationMeasure>]: Expr<Measures[K]> };
 
 /**
  * ADR measures over the cases an ADR body received (adr_body_agreed = receipt), from flag groups,

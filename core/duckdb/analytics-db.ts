@@ -67,6 +67,8 @@ export interface Snapshot {
   /** The last run that changed any figure: answers computed on it still hold. */
   dataRunId: number;
   finishedAt: string;
+  /** When the data run's extract read the case store: open cases are censored at it. */
+  snapshotAt: string;
   complaints: number;
   snapshotXmin: string;
   storeId: string;
@@ -253,6 +255,7 @@ interface SnapshotRow {
   etl_run_id: number;
   data_run_id: number;
   finished_at: string;
+  snapshot_at: string;
   complaints: number;
   snapshot_xmin: string;
   store_id: string;
@@ -262,13 +265,14 @@ interface SnapshotRow {
 
 export async function readSnapshot(q: Query): Promise<Snapshot | null> {
   const [row] = await q(
-    sql<SnapshotRow>`SELECT etl_run_id, data_run_id, strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS finished_at, complaints, snapshot_xmin, store_id, schema_version, reply_days FROM snapshot`,
+    sql<SnapshotRow>`SELECT etl_run_id, data_run_id, strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS finished_at, strftime(snapshot_at, '%Y-%m-%dT%H:%M:%S.%gZ') AS snapshot_at, complaints, snapshot_xmin, store_id, schema_version, reply_days FROM snapshot`,
   );
   if (!row) return null;
   return {
     etlRunId: Number(row.etl_run_id),
     dataRunId: Number(row.data_run_id),
     finishedAt: String(row.finished_at),
+    snapshotAt: String(row.snapshot_at),
     complaints: Number(row.complaints),
     snapshotXmin: String(row.snapshot_xmin),
     storeId: String(row.store_id),

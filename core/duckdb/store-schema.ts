@@ -169,6 +169,9 @@ export const STORE_TABLES = {
     sql`store_id        VARCHAR NOT NULL`,
     sql`schema_version  VARCHAR NOT NULL`,
     sql`reply_days      INTEGER NOT NULL`, // TRADER_REPLY_DAYS the x_timely flags were computed with
+    // UTC; when the data run's extract read the case store (PostgreSQL's now() in its snapshot):
+    // open cases are censored at it (medianDaysToCloseKM). Earlier than finished_at.
+    sql`snapshot_at     TIMESTAMP NOT NULL`,
   ]),
 } as const satisfies Record<string, RawBuilder<unknown>>;
 

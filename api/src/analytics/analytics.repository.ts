@@ -5,7 +5,7 @@
  */
 import { ApiError } from '../common/errors.js';
 import { readSnapshot, type Query, type Snapshot } from '../../../core/duckdb/analytics-db.js';
-import type { Statement } from '../../../core/duckdb/duck-sql.js';
+import type { RawBuilder, Statement } from '../../../core/duckdb/duck-sql.js';
 import type { SnapshotSource } from '../../../core/duckdb/snapshot-source.js';
 import type { Scope } from '../access/scope.js';
 import type { AnalyticsFilters } from './analytics.dto.js';
@@ -32,6 +32,7 @@ import {
 } from './queries/adr-report.js';
 import { benchmarkTraders, traderSector, type BenchmarkTraderRow } from './queries/benchmark.js';
 import { byDimension, type DimensionRow } from './queries/by-dimension.js';
+import { closeKm } from './queries/close-km.js';
 import { filtersWhere, keyedIdsOf, keysOf, type Where } from './queries/filters.js';
 import { groupCode, WHOLE_SET, type GroupColumn, type GroupKey } from './queries/flag-groups.js';
 import { flows, type FlowRow } from './queries/flows.js';
@@ -49,8 +50,17 @@ export class AnalyticsNotBuilt extends ApiError {
   }
 }
 
+/** The Kaplan–Meier quantiles of days to close (queries/close-km.ts). */
+export interface CloseKm {
+  medianDaysToCloseKM: number | null;
+  p90DaysToCloseKM: number | null;
+}
+const NOT_REACHED: CloseKm = { medianDaysToCloseKM: null, p90DaysToCloseKM: null };
+const DAY_US = 86_400_000_000;
+const days = (us: number | bigint | null): number | null => (us === null ? null : Number(us) / DAY_US);
+
 /** Every measure of domain.md §4: the measures' row with the quantiles of days to close. */
-export type MeasureFigures = MeasureRow & CloseQuantiles;
+export type MeasureFigures = MeasureRow & CloseQuantiles & CloseKm;
 /** One value of a grouped view. */
 export type GroupFigures<K> = { key: K } & MeasureFigures;
 /** One period of the trend. */
@@ -141,12 +151,18 @@ export class SnapshotReads {
     return this.buckets.of(this.snapshot.dataRunId, () => readCloseBuckets(this.run));
   }
 
+  /** Each group's Kaplan–Meier quantiles, by its code (a group without any closing gets none). */
+  private async kaplanMeier(where: Where, code: RawBuilder<number>): Promise<Map<number, CloseKm>> {
+    const rows = await this.run(closeKm(where, code));
+    return new Map(rows.map((r) => [Number(r.g), { medianDaysToCloseKM: days(r.medianUs), p90DaysToCloseKM: days(r.p90Us) }]));
+  }
+
   /** Rows with each group's histogram (by its code) → the rows with their quantiles in its place. */
   private async withQuantiles<R extends { code: number; closeHistogram: BucketCount[] | null }>(
     rows: readonly R[],
     where: Where,
     column: GroupColumn,
-  ): Promise<(Omit<R, 'code' | 'closeHistogram'> & CloseQuantiles)[]> {
+  ): Promise<(Omit<R, 'code' | 'closeHistogram'> & CloseQuantiles & CloseKm)[]> {
     // A group without a closed case has no histogram (null): nulls.
     const quantiles = await histogramQuantiles(
       this.run,
@@ -155,7 +171,12 @@ export class SnapshotReads {
       groupCode(column),
       new Map(rows.map((r) => [r.code, r.closeHistogram ?? []] as const)),
     );
-    return rows.map(({ closeHistogram: _, code, ...m }) => ({ ...m, ...(quantiles.get(code) ?? NO_CLOSED) }));
+    const km = await this.kaplanMeier(where, groupCode(column));
+    return rows.map(({ closeHistogram: _, code, ...m }) => ({
+      ...m,
+      ...(quantiles.get(code) ?? NO_CLOSED),
+      ...(km.get(code) ?? NOT_REACHED),
+    }));
   }
 
   async summary(f: AnalyticsFilters, scope: Scope): Promise<MeasureFigures & AdrMeasureRow> {
@@ -170,7 +191,8 @@ export class SnapshotReads {
       WHOLE_SET,
       new Map([[0, closeHistogram ?? []]]),
     );
-    return { ...figures, ...quantiles.get(0)! };
+    const km = await this.kaplanMeier(where, WHOLE_SET);
+    return { ...figures, ...quantiles.get(0)!, ...(km.get(0) ?? NOT_REACHED) };
   }
 
   /** The measures per value of `column`, most complaints first. */

@@ -141,6 +141,9 @@ const NOTHING_FILED: Measures = {
   adrAgreementRate: null,
   medianDaysToClose: null,
   p90DaysToClose: null,
+  medianDaysToCloseKM: null,
+  p90DaysToCloseKM: null,
+  openShare: null,
   overdue: 0,
 };
 
@@ -230,6 +233,9 @@ const WITHHELD_BELOW_MIN_CLOSED = [
   'adrAgreementRate',
   'medianDaysToClose',
   'p90DaysToClose',
+  'medianDaysToCloseKM',
+  'p90DaysToCloseKM',
+  'openShare',
 ] as const satisfies readonly (keyof MeasureFigures)[];
 
 export function tradersAnswer(listed: readonly RankedTraderRow[], figures: ReadonlyMap<number, MeasureFigures>): TradersAnswer {

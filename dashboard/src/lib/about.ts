@@ -34,6 +34,8 @@ export const ABOUT_SECTIONS: readonly AboutSection[] = [
       { id: 'trader-response-rate', term: 'kpi.traderResponseRate', text: 'about.m.traderResponseRate' },
       { id: 'adr-agreement-rate', term: 'about.adrAgreementRate', text: 'about.m.adrAgreementRate' },
       { id: 'days-to-close', term: 'kpi.medianDaysToClose', text: 'about.m.daysToClose' },
+      { id: 'time-to-close', term: 'kpi.timeToClose', text: 'about.m.timeToClose' },
+      { id: 'open-share', term: 'about.openShareTerm', text: 'about.m.openShare' },
       { id: 'overdue', term: 'about.overdueTerm', text: 'about.m.overdue' },
       { id: 'adr', term: 'about.adrTerm', text: 'about.m.adr' },
       { id: 'rounding', term: 'about.roundingTerm', text: 'about.m.rules' },

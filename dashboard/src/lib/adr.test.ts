@@ -49,6 +49,9 @@ const item = (period: string, start: string, adrAgreed: number, incomplete = fal
   adrAgreementRate: 1,
   medianDaysToClose: null,
   p90DaysToClose: null,
+  medianDaysToCloseKM: null,
+  p90DaysToCloseKM: null,
+  openShare: adrAgreed ? 1 / adrAgreed : null,
   overdue: 0,
 });
 

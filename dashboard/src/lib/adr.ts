@@ -130,6 +130,9 @@ const ZERO: Omit<TrendItem, 'period' | 'start' | 'incomplete'> = {
   adrAgreementRate: null,
   medianDaysToClose: null,
   p90DaysToClose: null,
+  medianDaysToCloseKM: null,
+  p90DaysToCloseKM: null,
+  openShare: null,
   overdue: 0,
 };
 const MONTHS: Record<Interval, number> = { month: 1, quarter: 3, year: 12 };

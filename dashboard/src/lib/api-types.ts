@@ -1171,10 +1171,16 @@ export interface components {
                 label: string;
                 /** @description median of (closing − filedAt) in days over closed complaints, interpolated; null over none */
                 medianDaysToClose: number | null;
+                /** @description Kaplan–Meier median of the days to close over every complaint: an open case counts as censored at (the instant the ETL extract read the case store − filedAt); the smallest closing duration with S(t) ≤ 0.5; null when S never gets there (more than half still open) or nothing closed */
+                medianDaysToCloseKM: number | null;
+                /** @description (complaints − closed) / complaints: while above 0, the durations and rates over this cohort are provisional; null when the denominator is 0 */
+                openShare: number | null;
                 /** @description open complaints past their stage deadline at asOf.finishedAt */
                 overdue: number;
                 /** @description 90th percentile of the same */
                 p90DaysToClose: number | null;
+                /** @description the same at S(t) ≤ 0.1: the smallest closing duration by which 90 % are estimated closed; null when not reached */
+                p90DaysToCloseKM: number | null;
                 /** @description resolved / closed; null when the denominator is 0 */
                 resolutionRate: number | null;
                 /** @description closed as settled_directly or adr_outcome */
@@ -1232,10 +1238,16 @@ export interface components {
             from: string;
             /** @description median of (closing − filedAt) in days over closed complaints, interpolated; null over none */
             medianDaysToClose: number | null;
+            /** @description Kaplan–Meier median of the days to close over every complaint: an open case counts as censored at (the instant the ETL extract read the case store − filedAt); the smallest closing duration with S(t) ≤ 0.5; null when S never gets there (more than half still open) or nothing closed */
+            medianDaysToCloseKM: number | null;
+            /** @description (complaints − closed) / complaints: while above 0, the durations and rates over this cohort are provisional; null when the denominator is 0 */
+            openShare: number | null;
             /** @description open complaints past their stage deadline at asOf.finishedAt */
             overdue: number;
             /** @description 90th percentile of the same */
             p90DaysToClose: number | null;
+            /** @description the same at S(t) ≤ 0.1: the smallest closing duration by which 90 % are estimated closed; null when not reached */
+            p90DaysToCloseKM: number | null;
             /** @description resolved / closed; null when the denominator is 0 */
             resolutionRate: number | null;
             /** @description closed as settled_directly or adr_outcome */
@@ -1272,10 +1284,16 @@ export interface components {
                 crossBorderShare: number | null;
                 /** @description median of (closing − filedAt) in days over closed complaints, interpolated; null over none */
                 medianDaysToClose: number | null;
+                /** @description Kaplan–Meier median of the days to close over every complaint: an open case counts as censored at (the instant the ETL extract read the case store − filedAt); the smallest closing duration with S(t) ≤ 0.5; null when S never gets there (more than half still open) or nothing closed */
+                medianDaysToCloseKM: number | null;
+                /** @description (complaints − closed) / complaints: while above 0, the durations and rates over this cohort are provisional; null when the denominator is 0 */
+                openShare: number | null;
                 /** @description open complaints past their stage deadline at asOf.finishedAt */
                 overdue: number;
                 /** @description 90th percentile of the same */
                 p90DaysToClose: number | null;
+                /** @description the same at S(t) ≤ 0.1: the smallest closing duration by which 90 % are estimated closed; null when not reached */
+                p90DaysToCloseKM: number | null;
                 /** @description millions (domain.md §4) */
                 population: number | null;
                 /** @description resolved / closed; null when the denominator is 0 */
@@ -1411,10 +1429,16 @@ export interface components {
             crossBorderShare: number | null;
             /** @description median of (closing − filedAt) in days over closed complaints, interpolated; null over none */
             medianDaysToClose: number | null;
+            /** @description Kaplan–Meier median of the days to close over every complaint: an open case counts as censored at (the instant the ETL extract read the case store − filedAt); the smallest closing duration with S(t) ≤ 0.5; null when S never gets there (more than half still open) or nothing closed */
+            medianDaysToCloseKM: number | null;
+            /** @description (complaints − closed) / complaints: while above 0, the durations and rates over this cohort are provisional; null when the denominator is 0 */
+            openShare: number | null;
             /** @description open complaints past their stage deadline at asOf.finishedAt */
             overdue: number;
             /** @description 90th percentile of the same */
             p90DaysToClose: number | null;
+            /** @description the same at S(t) ≤ 0.1: the smallest closing duration by which 90 % are estimated closed; null when not reached */
+            p90DaysToCloseKM: number | null;
             /** @description resolved / closed; null when the denominator is 0 */
             resolutionRate: number | null;
             /** @description closed as settled_directly or adr_outcome */
@@ -1446,11 +1470,17 @@ export interface components {
                 crossBorderShare: number | null;
                 /** @description median of (closing − filedAt) in days over closed complaints, interpolated; null over none */
                 medianDaysToClose: number | null;
+                /** @description Kaplan–Meier median of the days to close over every complaint: an open case counts as censored at (the instant the ETL extract read the case store − filedAt); the smallest closing duration with S(t) ≤ 0.5; null when S never gets there (more than half still open) or nothing closed */
+                medianDaysToCloseKM: number | null;
                 name: string | null;
+                /** @description (complaints − closed) / complaints: while above 0, the durations and rates over this cohort are provisional; null when the denominator is 0 */
+                openShare: number | null;
                 /** @description open complaints past their stage deadline at asOf.finishedAt */
                 overdue: number;
                 /** @description 90th percentile of the same */
                 p90DaysToClose: number | null;
+                /** @description the same at S(t) ≤ 0.1: the smallest closing duration by which 90 % are estimated closed; null when not reached */
+                p90DaysToCloseKM: number | null;
                 /** @description false: fewer closed complaints than minClosedForRates, so every rate and duration is null */
                 ratesShown: boolean;
                 /** @description resolved / closed; null when the denominator is 0 */
@@ -1491,10 +1521,16 @@ export interface components {
                 incomplete: boolean;
                 /** @description median of (closing − filedAt) in days over closed complaints, interpolated; null over none */
                 medianDaysToClose: number | null;
+                /** @description Kaplan–Meier median of the days to close over every complaint: an open case counts as censored at (the instant the ETL extract read the case store − filedAt); the smallest closing duration with S(t) ≤ 0.5; null when S never gets there (more than half still open) or nothing closed */
+                medianDaysToCloseKM: number | null;
+                /** @description (complaints − closed) / complaints: while above 0, the durations and rates over this cohort are provisional; null when the denominator is 0 */
+                openShare: number | null;
                 /** @description open complaints past their stage deadline at asOf.finishedAt */
                 overdue: number;
                 /** @description 90th percentile of the same */
                 p90DaysToClose: number | null;
+                /** @description the same at S(t) ≤ 0.1: the smallest closing duration by which 90 % are estimated closed; null when not reached */
+                p90DaysToCloseKM: number | null;
                 /** @description 2024-03, 2024-Q1 or 2024 */
                 period: string;
                 /** @description resolved / closed; null when the denominator is 0 */

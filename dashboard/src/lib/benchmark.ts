@@ -277,6 +277,7 @@ export const SORT_KEYS = [
   'resolutionRate',
   'traderResponseRate',
   'medianDaysToClose',
+  'medianDaysToCloseKM',
   'overdue',
 ] as const;
 export type SortKey = (typeof SORT_KEYS)[number];

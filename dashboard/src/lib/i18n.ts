@@ -55,6 +55,10 @@ const en = {
   'kpi.vsWindow': 'vs {0}',
   'kpi.compared': 'Changes compare {0} with {1}',
   'kpi.sameElapsed': '(the same time elapsed: the period is not over yet).',
+  'kpi.timeToClose': 'Median time to close',
+  'kpi.openShare': 'Still open',
+  'kpi.provisional': 'provisional: {0} still open',
+  'kpi.notReached': 'not reached yet',
   'kpi.noComparison': 'set a period to compare',
   'kpi.days': '{0} days',
   'chart.trend': 'Complaints per month',
@@ -152,6 +156,10 @@ const en = {
   'about.m.adrAgreementRate': 'ADR agreement rate = complaints with an ADR body agreed / complaints.',
   'about.m.daysToClose':
     'Days to close = closing event − filing, in days (unrounded). Median and 90th percentile over closed complaints, linearly interpolated; empty when nothing closed.',
+  'about.m.timeToClose':
+    'Median time to close counts the open complaints too (Kaplan–Meier): a closed complaint lasted from filing to its closing event; an open one has lasted at least from filing to the moment the data were read from the case store, and is censored there. S(t) = product over the distinct closing durations tⱼ ≤ t of (1 − dⱼ / nⱼ), where dⱼ complaints closed at tⱼ and nⱼ complaints, closed or open, lasted at least tⱼ. The median is the smallest tⱼ with S(tⱼ) ≤ 0.5, the 90th percentile the smallest with S(tⱼ) ≤ 0.1; “not reached yet” while too many are still open. Unlike the median over closed complaints, it does not make recent periods look fast because only their fast cases have closed.',
+  'about.m.openShare':
+    'Still open = (complaints − closed) / complaints. While it is above 0, the median time to close and the rates over those complaints (resolution rate, trader response rate) can still change as cases close: the dashboard marks them “provisional: N % still open”.',
   'about.m.overdue': 'Overdue: open complaints past their stage’s legal deadline, counted at the data’s as-of time.',
   'about.m.adr':
     'ADR measures, over cases an ADR body received (agreement = receipt): refusal rate = refused / (accepted + refused), with the share of each ground; outcome shares = each result / ADR outcomes; discontinued share = discontinued / accepted; average duration = mean days from receipt to conclusion; share within 90 days = concluded within 90 days / concluded; compliance rate = cases whose latest report says complied / cases with a report.',
@@ -175,6 +183,7 @@ const en = {
     'The personal data of a closed case are erased RETENTION_MONTHS months after closing (6 by default). The figures count cases and their events, never people.',
   'about.adrAgreementRate': 'ADR agreement rate',
   'about.overdueTerm': 'Overdue',
+  'about.openShareTerm': 'Still open and provisional figures',
   'about.closedTerm': 'Closed and resolved',
   'about.adrTerm': 'ADR measures',
   'about.roundingTerm': 'Rounding, empty ratios and trends',
@@ -430,6 +439,10 @@ const it: Record<MessageKey, string> = {
   'kpi.vsWindow': 'rispetto a {0}',
   'kpi.compared': 'Le variazioni confrontano {0} con {1}',
   'kpi.sameElapsed': '(stesso tempo trascorso: il periodo non è ancora concluso).',
+  'kpi.timeToClose': 'Tempo mediano di chiusura',
+  'kpi.openShare': 'Ancora aperti',
+  'kpi.provisional': 'provvisorio: {0} ancora aperti',
+  'kpi.notReached': 'non ancora raggiunto',
   'kpi.noComparison': 'scegli un periodo per il confronto',
   'kpi.days': '{0} giorni',
   'chart.trend': 'Reclami per mese',
@@ -530,6 +543,10 @@ const it: Record<MessageKey, string> = {
   'about.m.adrAgreementRate': 'Tasso di accordo ADR = reclami con un organismo ADR concordato / reclami.',
   'about.m.daysToClose':
     'Giorni alla chiusura = evento di chiusura − presentazione, in giorni (non arrotondati). Mediana e 90° percentile sui reclami chiusi, con interpolazione lineare; vuoti se nessun reclamo è chiuso.',
+  'about.m.timeToClose':
+    'Il tempo mediano di chiusura conta anche i reclami aperti (Kaplan–Meier): un reclamo chiuso è durato dalla presentazione all’evento di chiusura; uno aperto è durato almeno dalla presentazione al momento in cui i dati sono stati letti dall’archivio dei casi, ed è censurato lì. S(t) = prodotto sulle durate di chiusura distinte tⱼ ≤ t di (1 − dⱼ / nⱼ), dove dⱼ reclami si sono chiusi a tⱼ e nⱼ reclami, chiusi o aperti, sono durati almeno tⱼ. La mediana è il più piccolo tⱼ con S(tⱼ) ≤ 0,5, il 90° percentile il più piccolo con S(tⱼ) ≤ 0,1; «non ancora raggiunto» finché troppi reclami sono ancora aperti. A differenza della mediana sui soli reclami chiusi, non fa sembrare rapidi i periodi recenti solo perché vi si sono chiusi i casi rapidi.',
+  'about.m.openShare':
+    'Ancora aperti = (reclami − chiusi) / reclami. Finché è sopra 0, il tempo mediano di chiusura e i tassi su quei reclami (tasso di risoluzione, tasso di risposta del professionista) possono ancora cambiare con la chiusura dei casi: il cruscotto li segna «provvisorio: N % ancora aperti».',
   'about.m.overdue': 'In ritardo: reclami aperti oltre il termine di legge della loro fase, contati alla data di aggiornamento dei dati.',
   'about.m.adr':
     'Misure ADR, sui casi ricevuti da un organismo ADR (accordo = ricezione): tasso di rifiuto = rifiutati / (accettati + rifiutati), con la quota di ogni motivo; quote degli esiti = ogni esito / esiti ADR; quota interrotta = interrotti / accettati; durata media = media dei giorni dalla ricezione alla conclusione; quota entro 90 giorni = conclusi entro 90 giorni / conclusi; tasso di esecuzione = casi il cui ultimo rapporto indica l’esecuzione / casi con un rapporto.',
@@ -554,6 +571,7 @@ const it: Record<MessageKey, string> = {
     'I dati personali di un caso chiuso sono cancellati RETENTION_MONTHS mesi dopo la chiusura (6 per impostazione predefinita). I dati contano casi ed eventi, mai persone.',
   'about.adrAgreementRate': 'Tasso di accordo ADR',
   'about.overdueTerm': 'In ritardo',
+  'about.openShareTerm': 'Ancora aperti e dati provvisori',
   'about.closedTerm': 'Chiusi e risolti',
   'about.adrTerm': 'Misure ADR',
   'about.roundingTerm': 'Arrotondamenti, rapporti vuoti e andamenti',

@@ -8,13 +8,31 @@ import { codeLabel, formatNumber, formatPercent, locale, t, type Lang } from './
 
 export type Summary = Schemas['StatsSummary'];
 export type Comparison = Schemas['StatsComparison'];
-export type KpiKey = 'complaints' | 'crossBorderShare' | 'resolutionRate' | 'traderResponseRate' | 'medianDaysToClose';
-export const KPI_KEYS: readonly KpiKey[] = ['complaints', 'crossBorderShare', 'resolutionRate', 'traderResponseRate', 'medianDaysToClose'];
+/**
+ * The headline duration is the Kaplan–Meier median (medianDaysToCloseKM): it counts the open cases,
+ * so it does not jump when the last of them closes (the median over closed cases alone stays in
+ * the trend's data table and the trader table).
+ */
+export type KpiKey = 'complaints' | 'crossBorderShare' | 'resolutionRate' | 'traderResponseRate' | 'medianDaysToCloseKM';
+export const KPI_KEYS: readonly KpiKey[] = [
+  'complaints',
+  'crossBorderShare',
+  'resolutionRate',
+  'traderResponseRate',
+  'medianDaysToCloseKM',
+];
+
+/** The figures that can still change while cases of their cohort are open (domain.md §4). */
+const PROVISIONAL_KEYS: ReadonlySet<KpiKey> = new Set(['resolutionRate', 'traderResponseRate', 'medianDaysToCloseKM']);
+
+/** "4.0 days"; a KM median S has not reached yet says so, where nothing was filed "—". */
+const days = (lang: Lang, v: number | null, s: { complaints: number }): string =>
+  v != null ? t(lang, 'kpi.days', formatNumber(lang, v, 1)) : s.complaints > 0 ? t(lang, 'kpi.notReached') : '—';
 
 export function kpiValue(lang: Lang, key: KpiKey, s: Summary): string {
   const v = s[key];
   if (key === 'complaints') return formatNumber(lang, v);
-  if (key === 'medianDaysToClose') return v == null ? '—' : t(lang, 'kpi.days', formatNumber(lang, v, 1));
+  if (key === 'medianDaysToCloseKM') return days(lang, v, s);
   return formatPercent(lang, v);
 }
 
@@ -40,6 +58,12 @@ export function comparisonNote(lang: Lang, filters: { from?: string; to?: string
   return c.complete ? note : `${note} ${t(lang, 'kpi.sameElapsed')}`;
 }
 
+/** "provisional: 62.0 % still open" under a figure over a cohort with open cases; undefined otherwise. */
+export function provisionalNote(lang: Lang, key: KpiKey, s: Pick<Summary, 'openShare'>): string | undefined {
+  if (!PROVISIONAL_KEYS.has(key) || s.openShare == null || s.openShare <= 0) return undefined;
+  return t(lang, 'kpi.provisional', formatPercent(lang, s.openShare));
+}
+
 /**
  * The change against the comparison window (the API's like-for-like `comparison`): relative for
  * counts, percentage points for rates, days for durations. Undefined when either side has no value.
@@ -60,7 +84,7 @@ export function kpiChange(
     if (b === 0) return undefined;
     const rel = (a - b) / b;
     text = sign(rel) + formatPercent(lang, Math.abs(rel));
-  } else if (key === 'medianDaysToClose') {
+  } else if (key === 'medianDaysToCloseKM') {
     text = sign(a - b) + t(lang, 'kpi.days', formatNumber(lang, Math.abs(a - b), 1));
   } else {
     text = `${sign(a - b)}${formatNumber(lang, Math.abs(a - b) * 100, 1)} pp`;
@@ -68,12 +92,18 @@ export function kpiChange(
   return { text: `${text} ${t(lang, 'kpi.vsWindow', windowWords(lang, before))}`, direction };
 }
 
-export function trendPoints(lang: Lang, items: Schemas['StatsTrend']['items']): TrendPoint[] {
+/** A month of the trend, with its durations for the chart's data table (KM and over closed cases only). */
+export type TrendRow = TrendPoint & { timeToClose: string; medianClosed: string; openShare: number | null };
+
+export function trendPoints(lang: Lang, items: Schemas['StatsTrend']['items']): TrendRow[] {
   return items.map((i) => ({
     start: i.start,
     period: i.period,
     value: i.complaints,
     incomplete: i.incomplete,
+    timeToClose: days(lang, i.medianDaysToCloseKM, i),
+    medianClosed: i.medianDaysToClose == null ? '—' : t(lang, 'kpi.days', formatNumber(lang, i.medianDaysToClose, 1)),
+    openShare: i.openShare,
     tip: `${i.period}: ${formatNumber(lang, i.complaints)}${i.incomplete ? ` (${t(lang, 'chart.incomplete')})` : ''}`,
   }));
 }

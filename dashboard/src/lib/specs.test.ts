@@ -9,7 +9,16 @@ import { adrResultRows, backlogRows, backlogStack, funnelRows, refusalGroundRows
 import { crossBorderSharePoints, flowCells } from './flows.js';
 import type { Schemas } from './api.js';
 import { describeFilters, filtersFromQuery, withParams } from './filters.js';
-import { comparisonNote, kpiChange, topCodeRows, closureRows, type Comparison, type Summary } from './overview.js';
+import {
+  comparisonNote,
+  kpiChange,
+  kpiValue,
+  provisionalNote,
+  topCodeRows,
+  closureRows,
+  type Comparison,
+  type Summary,
+} from './overview.js';
 
 const point = (period: string, value: number | null, incomplete = false): TrendPoint => ({
   start: `${period}-01`,
@@ -75,7 +84,7 @@ describe('filters', () => {
 
 describe('overview shaping', () => {
   const summary = (over: Partial<Summary>): Summary =>
-    ({ complaints: 100, crossBorderShare: 0.5, resolutionRate: 0.2, traderResponseRate: 0.4, medianDaysToClose: 30, ...over }) as Summary;
+    ({ complaints: 100, crossBorderShare: 0.5, resolutionRate: 0.2, traderResponseRate: 0.4, medianDaysToCloseKM: 30, ...over }) as Summary;
   const november = (over: Partial<Summary>): Comparison =>
     ({ ...summary(over), from: '2026-11-01T00:00:00.000Z', to: '2026-11-06T13:00:00.000Z', complete: false, sameAge: false }) as Comparison;
   it('KPI change: relative for counts, points for rates, days for durations, against the window named', () => {
@@ -87,7 +96,7 @@ describe('overview shaping', () => {
     expect(kpiChange('it', 'resolutionRate', summary({ resolutionRate: 0.15 }), november({}))!.text).toBe(
       '−5,0 pp rispetto a 1–6 nov 2026',
     );
-    expect(kpiChange('en', 'medianDaysToClose', summary({ medianDaysToClose: null }), november({}))).toBeUndefined();
+    expect(kpiChange('en', 'medianDaysToCloseKM', summary({ medianDaysToCloseKM: null }), november({}))).toBeUndefined();
   });
   it('the note says which windows are compared, and that a period not over is compared on the time elapsed', () => {
     expect(comparisonNote('en', { from: '2026-12-01', to: '2027-01-01' }, '2026-12-06T13:00:00.000Z', november({}))).toBe(
@@ -97,6 +106,20 @@ describe('overview shaping', () => {
     expect(comparisonNote('en', { from: '2026-06-01', to: '2026-07-01' }, '2026-12-06T13:00:00.000Z', june)).toBe(
       'Changes compare 1–30 Jun 2026 with 1–31 May 2026',
     );
+  });
+  it('the headline duration is the KM median, "not reached yet" while null; figures over open cases are provisional', () => {
+    expect(kpiValue('en', 'medianDaysToCloseKM', summary({ medianDaysToCloseKM: 4.25 }))).toBe('4.3 days');
+    expect(kpiValue('en', 'medianDaysToCloseKM', summary({ medianDaysToCloseKM: null }))).toBe('not reached yet');
+    expect(kpiValue('it', 'medianDaysToCloseKM', summary({ medianDaysToCloseKM: null }))).toBe('non ancora raggiunto');
+    expect(kpiValue('en', 'medianDaysToCloseKM', summary({ complaints: 0, medianDaysToCloseKM: null }))).toBe('—');
+    const open = summary({ openShare: 0.625 });
+    for (const key of ['medianDaysToCloseKM', 'resolutionRate', 'traderResponseRate'] as const)
+      expect(provisionalNote('en', key, open)).toBe('provisional: 62.5% still open');
+    expect(provisionalNote('it', 'resolutionRate', open)).toBe('provvisorio: 62,5% ancora aperti');
+    expect(provisionalNote('en', 'complaints', open)).toBeUndefined();
+    expect(provisionalNote('en', 'crossBorderShare', open)).toBeUndefined();
+    expect(provisionalNote('en', 'resolutionRate', summary({ openShare: 0 }))).toBeUndefined();
+    expect(provisionalNote('en', 'resolutionRate', summary({ openShare: null }))).toBeUndefined();
   });
   it('top codes and closures carry their denominators in the tooltip', () => {
     const items = [

@@ -11,6 +11,7 @@ import { analyticsQuery } from '../analytics.dto.js';
 import { adrBody, adrBodyIds, adrBreakdowns, adrSummary, receivedIn, topTraders } from './adr-report.js';
 import { benchmarkTraders, traderSector } from './benchmark.js';
 import { byDimension } from './by-dimension.js';
+import { closeKm } from './close-km.js';
 import { closeBuckets, closeFineHistogram, closeRankValues } from './close-quantiles.js';
 import { EVERYTHING, filtersWhere, keysOf, type IdKeys, type Where } from './filters.js';
 import { groupCode, WHOLE_SET } from './flag-groups.js';
@@ -133,6 +134,12 @@ describe('analytics SQL', () => {
       ]),
     );
     await snap('close_step3_summary', closeRankValues(sector, WHOLE_SET, [{ g: 0, b: 12, o: 4711 }]));
+  });
+
+  it('Kaplan–Meier quantiles of days to close: a whole set, per period, per listed trader', async () => {
+    await snap('close_km_summary', closeKm(where({ sector: 'airlines' }), WHOLE_SET));
+    await snap('close_km_by_month', closeKm(EVERYTHING, groupCode('filed_month')));
+    await snap('close_km_traders', closeKm(listedTraders(EVERYTHING, [17, 42]), groupCode('trader_key')));
   });
 
   it('the keys of trader and ADR body ids', async () => {

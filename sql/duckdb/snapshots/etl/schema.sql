@@ -105,6 +105,7 @@ CREATE TABLE IF NOT EXISTS "snapshot" (
   snapshot_xmin   VARCHAR NOT NULL,
   store_id        VARCHAR NOT NULL,
   schema_version  VARCHAR NOT NULL,
-  reply_days      INTEGER NOT NULL
+  reply_days      INTEGER NOT NULL,
+  snapshot_at     TIMESTAMP NOT NULL
 )
 -- parameters: []

@@ -32,6 +32,7 @@ measured AS (
   coalesce(sum("x_agreed"), 0)::INTEGER AS "adrAgreed",
   sum(x_agreed) / nullif(sum(n), 0) AS "adrAgreementRate",
   coalesce(sum("x_overdue"), 0)::INTEGER AS "overdue",
+  (sum(n) - sum(x_closed)) / nullif(sum(n), 0) AS "openShare",
   quantile_cont(close_us, [0.5, 0.9])[1] / 86400e6 AS "medianDaysToClose",
   quantile_cont(close_us, [0.5, 0.9])[2] / 86400e6 AS "p90DaysToClose"
   FROM (SELECT trader_key, year, close_us, n, n * (x_bits & 1) AS "x_cross_border", n * ((x_bits >> 1) & 1) AS "x_closed", n * ((x_bits >> 2) & 1) AS "x_resolved", n * ((x_bits >> 3) & 1) AS "x_sent", n * ((x_bits >> 4) & 1) AS "x_replied", n * ((x_bits >> 5) & 1) AS "x_timely", n * ((x_bits >> 6) & 1) AS "x_agreed", n * ((x_bits >> 7) & 1) AS "x_accepted", n * ((x_bits >> 8) & 1) AS "x_refused", n * ((x_bits >> 9) & 1) AS "x_outcome", n * ((x_bits >> 10) & 1) AS "x_discontinued", n * ((x_bits >> 11) & 1) AS "x_within_90", n * ((x_bits >> 12) & 1) AS "x_compliance", n * ((x_bits >> 13) & 1) AS "x_complied", n * ((x_bits >> 14) & 1) AS "x_overdue", adr_us_sum, adr_n FROM units)

@@ -44,6 +44,7 @@ SELECT "key",
   coalesce(sum("x_agreed"), 0)::INTEGER AS "adrAgreed",
   sum(x_agreed) / nullif(sum(n), 0) AS "adrAgreementRate",
   coalesce(sum("x_overdue"), 0)::INTEGER AS "overdue",
+  (sum(n) - sum(x_closed)) / nullif(sum(n), 0) AS "openShare",
   "key" AS "code",
   list({'b': close_cc, 'n': n} ORDER BY close_cc) FILTER (WHERE close_cc IS NOT NULL) AS "closeHistogram"
 FROM per_bucket

@@ -43,6 +43,7 @@ SELECT
   coalesce(sum("x_agreed"), 0)::INTEGER AS "adrAgreed",
   sum(x_agreed) / nullif(sum(n), 0) AS "adrAgreementRate",
   coalesce(sum("x_overdue"), 0)::INTEGER AS "overdue",
+  (sum(n) - sum(x_closed)) / nullif(sum(n), 0) AS "openShare",
   coalesce(sum("x_agreed"), 0)::INTEGER AS "adrReceived",
   coalesce(sum("x_accepted"), 0)::INTEGER AS "adrAccepted",
   coalesce(sum("x_refused"), 0)::INTEGER AS "adrRefused",

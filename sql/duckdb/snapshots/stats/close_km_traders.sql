@@ -1,0 +1,19 @@
+WITH durations AS (
+  SELECT "trader_key" AS "g", coalesce(close_us, s.censor_us - epoch_us(filed_at)) AS "t", count(close_us) AS "d", count(*) AS "n"
+  FROM complaint_facts, (SELECT epoch_us(snapshot_at) AS censor_us FROM snapshot) s
+  WHERE (true) AND trader_key BETWEEN 17 AND 42 AND trader_key IN (17, 42)
+  GROUP BY ALL
+),
+at_risk AS (
+  SELECT "g", "t", "d", sum("n") OVER (PARTITION BY "g" ORDER BY "t" DESC) AS "r"
+  FROM durations
+),
+survival AS (
+  SELECT "g", "t", product(1 - "d" / "r") OVER (PARTITION BY "g" ORDER BY "t" ROWS UNBOUNDED PRECEDING) AS "s"
+  FROM at_risk
+  WHERE "d" > 0
+)
+SELECT "g", min("t") FILTER (WHERE "s" <= 0.5000000149011612) AS "medianUs", min("t") FILTER (WHERE "s" <= 0.1000000149011612) AS "p90Us"
+FROM survival
+GROUP BY "g"
+-- parameters: []
