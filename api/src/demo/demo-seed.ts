@@ -49,21 +49,18 @@ export async function seedDemo(store: Store, config: Pick<Config, 'traderReplyDa
   let line = 0;
   let inserted = 0;
   let duplicates = 0;
-  for (;;) {
-    let count = 0;
+  // Looked ahead one complaint, so no batch is empty (an empty upload is refused): a count that
+  // is a multiple of batchSize ends with a full batch, not an empty one.
+  let next = iterator.next();
+  while (!next.done) {
     async function* batch(): AsyncGenerator<ReaderItem> {
-      while (count < batchSize) {
-        const next = iterator.next();
-        if (next.done) return;
-        count++;
+      for (let count = 0; count < batchSize && !next.done; count++, next = iterator.next())
         yield { line: ++line, input: next.value, problems: [] };
-      }
     }
     const r = await ingest.ingest({ items: batch(), format: 'ndjson', defaultSource: 'demo', caller: 'seed' });
     inserted += r.inserted;
     duplicates += r.duplicates;
     opts.onProgress?.(line);
-    if (count < batchSize) break;
   }
   return { traders: data.traders.length, adrBodies: data.adrBodies.length, inserted, duplicates };
 }
