@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { DISCONTINUED_REASON_CODES } from './codes.js';
+import { MIN_RANKED_COUNT, RATIO_NAMES } from './small-numbers.js';
 
 /** Trend intervals: months per bucket of filedAt. */
 export const INTERVALS = ['month', 'quarter', 'year'] as const;
@@ -30,6 +31,11 @@ export const asOf = z
   })
   .meta({ id: 'AsOf' });
 export type AsOf = z.infer<typeof asOf>;
+
+/** The stamp alone, for a dashboard that asks whether a newer snapshot is out. */
+export const asOfBody = z
+  .object({ asOf: asOf.nullable().meta({ description: 'null before the first ETL run has published a snapshot' }) })
+  .meta({ id: 'StatsAsOf' });
 
 export const measures = z
   .object({
@@ -88,6 +94,17 @@ export const adrMeasures = z
   .meta({ id: 'AdrMeasures' });
 export type AdrMeasures = z.infer<typeof adrMeasures>;
 
+/** Small numbers (core/small-numbers.ts): the threshold on the answer, the marked ratios on each row. */
+const minCount = z
+  .number()
+  .int()
+  .meta({ description: `the small-number threshold (${MIN_RANKED_COUNT} complaints): a ratio resting on fewer is in its row's lowCount` });
+const lowCount = z.array(z.enum(RATIO_NAMES)).meta({
+  description:
+    'the ratios of this row that rest on fewer than minCount complaints (their denominator: complaints, closed, sentToTrader; ' +
+    'for complaintsPerMillion the complaints): uncertain, so rankings mark them and rank them after the others',
+});
+
 export const comparison = z
   .object({
     from: z.string().meta({ description: 'the comparison window’s first instant (UTC, ISO 8601)' }),
@@ -122,12 +139,14 @@ export const countriesBody = z
   .object({
     asOf,
     side: z.enum(['consumer', 'trader']),
+    minCount,
     items: z.array(
       z.object({
         country: z.string(),
         population: z.number().nullable().meta({ description: 'millions (domain.md §4)' }),
         complaintsPerMillion: z.number().nullable(),
         ...measures.shape,
+        lowCount,
       }),
     ),
   })
@@ -166,8 +185,15 @@ export const trendBody = z
 export const codeRowsBody = z
   .object({
     asOf,
+    minCount,
     items: z.array(
-      z.object({ code: z.string(), label: z.string(), share: ratio('complaints / all complaints in the filter'), ...measures.shape }),
+      z.object({
+        code: z.string(),
+        label: z.string(),
+        share: ratio('complaints / all complaints in the filter'),
+        ...measures.shape,
+        lowCount,
+      }),
     ),
   })
   .meta({ id: 'StatsByCode' });
@@ -201,6 +227,7 @@ export const tradersBody = z
   .object({
     asOf,
     minClosedForRates: z.number().int(),
+    minCount,
     items: z.array(
       z.object({
         traderId: z.string(),
@@ -210,6 +237,7 @@ export const tradersBody = z
           .boolean()
           .meta({ description: `false: fewer closed complaints than minClosedForRates, so every rate and duration is null` }),
         ...measures.shape,
+        lowCount,
       }),
     ),
   })

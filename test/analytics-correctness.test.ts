@@ -337,6 +337,29 @@ function compareMeasures(s: Scope, e: Row, a: unknown, opts: { adr?: boolean; ra
   }
 }
 
+/** domain.md §4 "Small numbers": below 30 of the count a ratio rests on, a ratio with a value is marked. */
+const SMALL_BELOW = 30;
+const RESTS_ON: Readonly<Record<string, 'complaints' | 'closed' | 'sentToTrader'>> = {
+  complaintsPerMillion: 'complaints',
+  crossBorderShare: 'complaints',
+  resolutionRate: 'closed',
+  traderResponseRate: 'sentToTrader',
+  timelyTraderResponseRate: 'sentToTrader',
+  adrAgreementRate: 'complaints',
+  medianDaysToClose: 'closed',
+  p90DaysToClose: 'closed',
+};
+
+/** `lowCount` of an API row against the expected row's values and SQL counts (order aside). */
+function compareLowCount(s: Scope, expected: Row, a: unknown): void {
+  const low = Object.entries(RESTS_ON)
+    .filter(([ratio, on]) => expected[ratio] != null && Number(expected[on]) < SMALL_BELOW)
+    .map(([ratio]) => ratio)
+    .sort();
+  const actual = field(a, 'lowCount');
+  s.same('lowCount', JSON.stringify(low), JSON.stringify(Array.isArray(actual) ? [...(actual as string[])].sort() : actual));
+}
+
 // ───────────────────────────── filters ─────────────────────────────
 
 interface Filter {
@@ -1112,6 +1135,7 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
         );
         if (!body) continue;
         s.same('side', side, body.side);
+        s.count('minCount', SMALL_BELOW, body.minCount);
         compareKeyed(
           s,
           rows,
@@ -1120,9 +1144,11 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
           (i) => i.country,
           (s, e, i) => {
             const population = POPULATION[String(e.key)] ?? null;
+            const perMillion = population === null ? null : Number(e.complaints) / population;
             s.num('population', population, i.population);
-            s.num('complaintsPerMillion', population === null ? null : Number(e.complaints) / population, i.complaintsPerMillion);
+            s.num('complaintsPerMillion', perMillion, i.complaintsPerMillion);
             compareMeasures(s, e, i);
+            compareLowCount(s, { ...e, complaintsPerMillion: perMillion }, i);
           },
           'complaints',
         );
@@ -1163,6 +1189,7 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
         );
         const label: Readonly<Record<string, { en: string }>> = labels;
         if (body) {
+          s.count('minCount', SMALL_BELOW, body.minCount);
           compareKeyed(
             s,
             rows,
@@ -1173,6 +1200,7 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
               s.same('label', label[String(e.key)]?.en, i.label);
               s.num('share', e.share, i.share);
               compareMeasures(s, e, i);
+              compareLowCount(s, e, i);
             },
             'complaints',
           );
@@ -1353,6 +1381,7 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
       );
       if (!body) continue;
       s.count('minClosedForRates', MIN_CLOSED, body.minClosedForRates);
+      s.count('minCount', SMALL_BELOW, body.minCount);
       s.count('length', Math.min(limit, rows.length), body.items.length);
       const counts = body.items.map((i) => i.complaints);
       s.same(
@@ -1377,6 +1406,8 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
           s.same('country', e.country, i.country);
           s.same('ratesShown', ratesShown, i.ratesShown);
           compareMeasures(s, e, i, { ratesShown });
+          // A withheld rate has no value, so it is never marked.
+          compareLowCount(s, ratesShown ? e : { ...e, ...Object.fromEntries(MEASURE_NUMBERS.map((k) => [k, null])) }, i);
         },
       );
     }

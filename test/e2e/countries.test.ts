@@ -100,6 +100,35 @@ describe('countries view e2e', () => {
     await shot('countries-filtered');
   });
 
+  it('small numbers per million: under 30 complaints starred and ranked after the others, outlined on the map', async () => {
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    // Counted here from the complaints, not read from the API's marks.
+    const body = (await (await e2e.server.fetch('/api/v1/stats/countries?side=consumer')).json()) as {
+      items: { country: string; complaints: number; complaintsPerMillion: number | null }[];
+    };
+    const ranked = body.items.filter((i) => i.complaints > 0 && i.complaintsPerMillion !== null);
+    const small = ranked.filter((i) => i.complaints < 30).length;
+    expect(small, 'the demo data has countries under 30 complaints').toBeGreaterThan(0);
+    expect(small).toBeLessThan(ranked.length);
+    await page.goto(`${e2e.server.baseUrl}/countries?measure=perMillion`);
+    await drawn();
+    // The y axis's labels (the countries), top to bottom.
+    const labels = () => bars().locator('g.role-axis[aria-label^="Y-axis"] .role-axis-label text').allTextContents();
+    await expect.poll(async () => (await labels()).length).toBe(ranked.length);
+    const starred = (await labels()).map((l) => l.endsWith(' *'));
+    // Every starred bar comes after every other one.
+    expect(starred).toEqual([...Array(ranked.length - small).fill(false), ...Array(small).fill(true)]);
+    expect(await map().locator('.low_count_marks path').count()).toBe(small);
+    expect(await page.locator('[data-testid="small-note"]').textContent()).toContain('fewer than 30 complaints');
+    await shot('countries-small-numbers');
+    // A count is never a small number: no stars, no outline, no note.
+    await page.getByRole('radio', { name: 'Complaints', exact: true }).check();
+    await expect.poll(async () => (await labels()).filter((l) => l.endsWith(' *')).length).toBe(0);
+    expect(await map().locator('.low_count_marks path').count()).toBe(0);
+    expect(await page.locator('[data-testid="small-note"]').count()).toBe(0);
+  });
+
   it('?lang=it shows Italian words', async () => {
     e2e.w = await openPage(e2e.browser);
     const { page } = e2e.w;

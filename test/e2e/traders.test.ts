@@ -132,6 +132,41 @@ describe('traders e2e', () => {
     await expect.poll(() => testid('benchmark-year').inputValue()).toBe(String(asOfYear - 1));
   });
 
+  it('rates over fewer than 30 complaints are starred with their count, and sort after the others', async () => {
+    e2e.w = await openPage(e2e.browser);
+    const { page } = e2e.w;
+    // One year, every trader: some with 10 to 29 closed complaints, whose rates are shown but small.
+    const query = `from=${asOfYear - 1}-01-01&to=${asOfYear}-01-01`;
+    const { items } = await get<{ items: (TraderItem & { closed: number; sentToTrader: number })[] }>(
+      `/api/v1/stats/traders?${query}&limit=1000`,
+    );
+    // Counted from the rows' counts, not from the API's marks: resolution rate and days rest on
+    // the closed complaints, the response rate on those sent to the trader.
+    const stars = items
+      .filter((i) => i.ratesShown)
+      .reduce((n, i) => n + (i.closed < 30 ? 2 : 0) + (i.sentToTrader > 0 && i.sentToTrader < 30 ? 1 : 0), 0);
+    expect(stars, 'small numbers in the demo year').toBeGreaterThan(0);
+    await page.goto(`${e2e.server.baseUrl}/traders?${query}`);
+    await page.selectOption('[data-testid="trader-limit"]', '1000');
+    await expect.poll(() => testid('trader-link').count(), { timeout: 20_000 }).toBe(items.length);
+    expect(await testid('small-number').count()).toBe(stars);
+    expect(await testid('small-number').first().getAttribute('title')).toMatch(
+      /^over \d+ (closed complaints|complaints sent to the trader) only, fewer than 30/,
+    );
+    // Sorted by resolution rate: the values first, then the small numbers, then the withheld.
+    await page.locator('th button', { hasText: 'Resolution rate' }).click();
+    await expect.poll(() => page.locator('th[aria-sort="descending"]').textContent()).toContain('Resolution rate');
+    const kinds = await page.locator('[data-testid="trader-table"] tbody tr').evaluateAll((rows) =>
+      rows.map((r) => {
+        const cell = r.querySelectorAll('td')[4];
+        return cell?.classList.contains('withheld') ? 2 : cell?.querySelector('[data-testid="small-number"]') ? 1 : 0;
+      }),
+    );
+    expect(kinds).toEqual([...kinds].sort((a, b) => a - b));
+    expect(kinds).toContain(1);
+    await shot('traders-table-small-numbers');
+  });
+
   it('withheld peers are said so explicitly, with the trader’s own figures', async () => {
     e2e.w = await openPage(e2e.browser);
     const { page } = e2e.w;

@@ -23,6 +23,7 @@ import {
 } from './analytics.dto.js';
 import {
   adrReportBody,
+  asOfBody,
   benchmarkBody,
   codeRowsBody,
   countriesBody,
@@ -53,6 +54,17 @@ const doc = (summary: string, schema: Parameters<typeof ApiDoc>[0]['responses'][
 @Controller('api/v1/stats')
 export class AnalyticsController {
   constructor(private readonly analytics: AnalyticsService) {}
+
+  @Get('as-of')
+  @Access('admin', 'regulator', 'trader', 'adr_body')
+  @doc(
+    'The published snapshot\u2019s stamp alone (no figures): cheap to poll for a newer ETL run',
+    asOfBody,
+    'What every answer carries as asOf (null before the first run, where the figures answer 503); a dashboard polls it to refresh its stamp and charts after a run.',
+  )
+  asOf(@CurrentCaller() caller: Caller) {
+    return this.analytics.asOf(scopeOf(caller));
+  }
 
   @Get('summary')
   @Access('admin', 'regulator', 'trader', 'adr_body')

@@ -9,7 +9,7 @@ import { assertAdrBodyVisible, assertTraderVisible, scopeKey, UNRESTRICTED, type
 import type { AdrReport, AsOf, BenchmarkBody, ComparisonBody } from '../../../core/analytics-answers.js';
 import type { AdrReportQuery, AnalyticsFilters, CountriesQuery, SummaryQuery, TradersQuery, TrendQuery } from './analytics.dto.js';
 import { comparedWindows } from './comparison-window.js';
-import { AnalyticsRepository, type SnapshotReads } from './analytics.repository.js';
+import { AnalyticsNotBuilt, AnalyticsRepository, type SnapshotReads } from './analytics.repository.js';
 import {
   adrReportAnswer,
   asOfFor,
@@ -74,6 +74,20 @@ export class AnalyticsService {
     await this.outcomes({});
     await this.overdue({});
     await this.traders({ limit: 50 });
+  }
+
+  /**
+   * The published snapshot's stamp alone: what a dashboard polls to learn of a new run. Computes
+   * no figure, so it costs one read of the snapshot's record. Before the first run it is null, not
+   * a 503: "no snapshot yet" is this question's answer, and a poll should not fail on it.
+   */
+  async asOf(scope: Scope = UNRESTRICTED): Promise<{ asOf: AsOf | null }> {
+    try {
+      return await this.repository.read(async (reads) => ({ asOf: asOfFor(reads.snapshot, scope) }));
+    } catch (err) {
+      if (err instanceof AnalyticsNotBuilt) return { asOf: null };
+      throw err;
+    }
   }
 
   /**

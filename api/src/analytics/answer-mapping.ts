@@ -21,6 +21,7 @@ import {
   type tradersBody,
   type trendBody,
 } from '../../../core/analytics-answers.js';
+import { lowCountRatios, MIN_RANKED_COUNT } from '../../../core/small-numbers.js';
 import type { Scope } from '../access/scope.js';
 import type { AdrReportRows, GroupFigures, MeasureFigures, PeriodFigures } from './analytics.repository.js';
 import { percentile, quartiles, type Quartiles } from './benchmark-stats.js';
@@ -105,9 +106,10 @@ export function countriesAnswer(side: CountriesAnswer['side'], rows: readonly Gr
   const items = rows.map(({ key, ...m }) => {
     // The key is a country code of the store's list; a code without a population gets none.
     const population = POPULATION_MILLIONS[key as Country] ?? null;
-    return { country: key, population, complaintsPerMillion: population ? m.complaints / population : null, ...m };
+    const item = { country: key, population, complaintsPerMillion: population ? m.complaints / population : null, ...m };
+    return { ...item, lowCount: lowCountRatios(item) };
   });
-  return { side, items };
+  return { side, minCount: MIN_RANKED_COUNT, items };
 }
 
 export function flowsAnswer(rows: readonly FlowRow[]): FlowsAnswer {
@@ -186,7 +188,16 @@ export function trendAt(body: KeptTrend & { asOf: AsOf }, range: { from?: string
 /** Sectors or problems: each code with its label and share of the complaints. */
 export function codeRowsAnswer(rows: readonly GroupFigures<string>[], labels: Labels): CodeRowsAnswer {
   const total = rows.reduce((s, r) => s + r.complaints, 0);
-  return { items: rows.map(({ key, ...m }) => ({ code: key, label: label(labels, key), share: share(m.complaints, total), ...m })) };
+  return {
+    minCount: MIN_RANKED_COUNT,
+    items: rows.map(({ key, ...m }) => ({
+      code: key,
+      label: label(labels, key),
+      share: share(m.complaints, total),
+      ...m,
+      lowCount: lowCountRatios(m),
+    })),
+  };
 }
 
 export const SECTOR_LABELS: Labels = SECTORS;
@@ -244,9 +255,10 @@ export function tradersAnswer(listed: readonly RankedTraderRow[], figures: Reado
     const ratesShown = m.closed >= MIN_CLOSED_FOR_RATES;
     const item = { traderId, ...m, name: name ?? null, country: country ?? null, ratesShown };
     if (!ratesShown) for (const k of WITHHELD_BELOW_MIN_CLOSED) item[k] = null;
-    return item;
+    // After withholding: a withheld rate has no value to mark.
+    return { ...item, lowCount: lowCountRatios(item) };
   });
-  return { minClosedForRates: MIN_CLOSED_FOR_RATES, items };
+  return { minClosedForRates: MIN_CLOSED_FOR_RATES, minCount: MIN_RANKED_COUNT, items };
 }
 
 type BenchmarkMeasure = (typeof BENCHMARK_MEASURES)[number];

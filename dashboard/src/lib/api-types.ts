@@ -345,6 +345,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats/as-of": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The published snapshot’s stamp alone (no figures): cheap to poll for a newer ETL run
+         * @description What every answer carries as asOf (null before the first run, where the figures answer 503); a dashboard polls it to refresh its stamp and charts after a run. A trader’s figures cover only its own cases, an ADR body’s only the cases transmitted to it; filters narrow that scope, never widen it.
+         */
+        get: operations["Analytics.asOf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/countries": {
         parameters: {
             query?: never;
@@ -1152,6 +1172,10 @@ export interface components {
             /** @description the bound trader’s name (role trader) */
             traderName: string | null;
         };
+        StatsAsOf: {
+            /** @description null before the first ETL run has published a snapshot */
+            asOf: components["schemas"]["AsOf"] | null;
+        };
         StatsByCode: {
             asOf: components["schemas"]["AsOf"];
             items: {
@@ -1169,6 +1193,8 @@ export interface components {
                 /** @description crossBorder / complaints; null when the denominator is 0 */
                 crossBorderShare: number | null;
                 label: string;
+                /** @description the ratios of this row that rest on fewer than minCount complaints (their denominator: complaints, closed, sentToTrader; for complaintsPerMillion the complaints): uncertain, so rankings mark them and rank them after the others */
+                lowCount: ("complaintsPerMillion" | "crossBorderShare" | "resolutionRate" | "traderResponseRate" | "timelyTraderResponseRate" | "adrAgreementRate" | "medianDaysToClose" | "p90DaysToClose")[];
                 /** @description median of (closing − filedAt) in days over closed complaints, interpolated; null over none */
                 medianDaysToClose: number | null;
                 /** @description Kaplan–Meier median of the days to close over every complaint: an open case counts as censored at (the instant the ETL extract read the case store − filedAt); the smallest closing duration with S(t) ≤ 0.5; null when S never gets there (more than half still open) or nothing closed */
@@ -1196,6 +1222,8 @@ export interface components {
                 /** @description traderReplied / sentToTrader; null when the denominator is 0 */
                 traderResponseRate: number | null;
             }[];
+            /** @description the small-number threshold (30 complaints): a ratio resting on fewer is in its row's lowCount */
+            minCount: number;
         };
         StatsComparison: {
             /** @description accepted */
@@ -1282,6 +1310,8 @@ export interface components {
                 crossBorder: number;
                 /** @description crossBorder / complaints; null when the denominator is 0 */
                 crossBorderShare: number | null;
+                /** @description the ratios of this row that rest on fewer than minCount complaints (their denominator: complaints, closed, sentToTrader; for complaintsPerMillion the complaints): uncertain, so rankings mark them and rank them after the others */
+                lowCount: ("complaintsPerMillion" | "crossBorderShare" | "resolutionRate" | "traderResponseRate" | "timelyTraderResponseRate" | "adrAgreementRate" | "medianDaysToClose" | "p90DaysToClose")[];
                 /** @description median of (closing − filedAt) in days over closed complaints, interpolated; null over none */
                 medianDaysToClose: number | null;
                 /** @description Kaplan–Meier median of the days to close over every complaint: an open case counts as censored at (the instant the ETL extract read the case store − filedAt); the smallest closing duration with S(t) ≤ 0.5; null when S never gets there (more than half still open) or nothing closed */
@@ -1309,6 +1339,8 @@ export interface components {
                 /** @description traderReplied / sentToTrader; null when the denominator is 0 */
                 traderResponseRate: number | null;
             }[];
+            /** @description the small-number threshold (30 complaints): a ratio resting on fewer is in its row's lowCount */
+            minCount: number;
             /** @enum {string} */
             side: "consumer" | "trader";
         };
@@ -1468,6 +1500,8 @@ export interface components {
                 crossBorder: number;
                 /** @description crossBorder / complaints; null when the denominator is 0 */
                 crossBorderShare: number | null;
+                /** @description the ratios of this row that rest on fewer than minCount complaints (their denominator: complaints, closed, sentToTrader; for complaintsPerMillion the complaints): uncertain, so rankings mark them and rank them after the others */
+                lowCount: ("complaintsPerMillion" | "crossBorderShare" | "resolutionRate" | "traderResponseRate" | "timelyTraderResponseRate" | "adrAgreementRate" | "medianDaysToClose" | "p90DaysToClose")[];
                 /** @description median of (closing − filedAt) in days over closed complaints, interpolated; null over none */
                 medianDaysToClose: number | null;
                 /** @description Kaplan–Meier median of the days to close over every complaint: an open case counts as censored at (the instant the ETL extract read the case store − filedAt); the smallest closing duration with S(t) ≤ 0.5; null when S never gets there (more than half still open) or nothing closed */
@@ -1498,6 +1532,8 @@ export interface components {
                 traderResponseRate: number | null;
             }[];
             minClosedForRates: number;
+            /** @description the small-number threshold (30 complaints): a ratio resting on fewer is in its row's lowCount */
+            minCount: number;
         };
         StatsTrend: {
             asOf: components["schemas"]["AsOf"];
@@ -3101,6 +3137,71 @@ export interface operations {
             };
             /** @description not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many requests for this token; Retry-After says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a dependency (the database, the analytics snapshot) is not available; Retry-After says when to try again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    "Analytics.asOf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the figures, with asOf */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatsAsOf"];
+                };
+            };
+            /** @description malformed request (query, path or JSON syntax) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description no bearer token, or a token that is unknown or revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the token's role may not do this */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -12,6 +12,7 @@ import {
   defaultBenchmarkYear,
   parseYear,
   percentileWords,
+  smallNumberTitle,
   sortTraders,
   type Benchmark,
   type BenchmarkRow,
@@ -172,6 +173,32 @@ describe('trader table sort', () => {
   });
   it('names with the language’s collation, the id standing in for a missing name', () => {
     expect(sortTraders(items, 'name', 'ascending', 'en').map((r) => r.traderId)).toEqual(['T-2', 'T-1', 'T-4', 'T-3']);
+  });
+  // T-5's top rate rests on 12 closed complaints (the API lists it in lowCount): after every
+  // other rate whichever the direction, still before the missing ones; other columns unaffected.
+  const small = { ...row('T-5', 'Delta', 12, 0.9), lowCount: ['resolutionRate', 'medianDaysToClose'] } as TraderRow;
+  const withSmall = [...items, small];
+  it('small numbers after the other values either way, before the missing ones', () => {
+    expect(sortTraders(withSmall, 'resolutionRate', 'descending', 'en').map((r) => r.traderId)).toEqual([
+      'T-3',
+      'T-2',
+      'T-4',
+      'T-5',
+      'T-1',
+    ]);
+    expect(sortTraders(withSmall, 'resolutionRate', 'ascending', 'en').map((r) => r.traderId)).toEqual(['T-2', 'T-4', 'T-3', 'T-5', 'T-1']);
+    expect(sortTraders(withSmall, 'complaints', 'ascending', 'en').map((r) => r.traderId)).toEqual(['T-5', 'T-4', 'T-3', 'T-2', 'T-1']);
+  });
+  it('a small number’s title gives the count it rests on and the threshold, in both languages', () => {
+    const sent = { ...small, sentToTrader: 8, lowCount: ['traderResponseRate'] } as TraderRow;
+    expect(smallNumberTitle('en', small, 'resolutionRate', 30)).toBe(
+      'over 12 closed complaints only, fewer than 30: uncertain, sorted after the others',
+    );
+    expect(smallNumberTitle('it', sent, 'traderResponseRate', 30)).toBe(
+      'su soli 8 reclami inviati al professionista, meno di 30: incerto, ordinato dopo gli altri',
+    );
+    expect(smallNumberTitle('en', small, 'traderResponseRate', 30)).toBeUndefined();
+    expect(smallNumberTitle('en', items[1]!, 'resolutionRate', 30)).toBeUndefined();
   });
 });
 

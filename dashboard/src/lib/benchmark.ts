@@ -8,6 +8,8 @@ import type { TopLevelSpec, Config } from 'vega-lite';
 import type { Schemas } from './api.js';
 import { OKABE_ITO } from './specs.js';
 import { formatNumber, formatPercent, t, type Lang, type MessageKey } from './i18n.js';
+import { isLowCount } from './small-numbers.js';
+import type { RatioName } from '../../../core/small-numbers.js';
 
 export type Benchmark = Schemas['TraderBenchmark'];
 export type TraderRow = Schemas['StatsTraders']['items'][number];
@@ -286,20 +288,43 @@ export type SortDir = 'ascending' | 'descending';
 /**
  * The table sorted by one column. Missing values (rates withheld below 10 closed complaints,
  * traders without a name) go last whichever the direction, so sorting by a rate never puts the
- * "—" rows first; ties keep the server's order (by complaints).
+ * "—" rows first; small numbers (a rate the API lists in `lowCount`) go after the other values,
+ * either way too, so a rate over a handful of cases never tops the ranking; ties keep the
+ * server's order (by complaints).
  */
 export function sortTraders(items: readonly TraderRow[], key: SortKey, dir: SortDir, lang: Lang): TraderRow[] {
   const collator = new Intl.Collator(lang);
   const value = (r: TraderRow): string | number | null => (key === 'name' ? (r.name ?? r.traderId) : r[key]);
+  // 0: a value, 1: a small number, 2: no value.
+  const tier = (r: TraderRow, v: string | number | null): number => (v === null ? 2 : isLowCount(r.lowCount, ratioOf(key)) ? 1 : 0);
   const sign = dir === 'ascending' ? 1 : -1;
   return items
-    .map((r, i) => ({ r, i, v: value(r) }))
+    .map((r, i) => {
+      const v = value(r);
+      return { r, i, v, tier: tier(r, v) };
+    })
     .sort((a, b) => {
-      if (a.v === null || b.v === null) return a.v === b.v ? a.i - b.i : a.v === null ? 1 : -1;
+      if (a.tier !== b.tier) return a.tier - b.tier;
+      if (a.v === null || b.v === null) return a.i - b.i;
       const c = typeof a.v === 'string' || typeof b.v === 'string' ? collator.compare(String(a.v), String(b.v)) : a.v - b.v;
       return c === 0 ? a.i - b.i : sign * c;
     })
     .map((x) => x.r);
+}
+
+/** The column's ratio (core/small-numbers.ts), when it shows one. */
+const ratioOf = (key: SortKey): RatioName | undefined =>
+  key === 'resolutionRate' || key === 'traderResponseRate' || key === 'medianDaysToClose' ? key : undefined;
+
+/**
+ * The title of a trader's rate cell when the API lists it as a small number (`lowCount`): the count
+ * it rests on and the threshold, in words; undefined otherwise.
+ */
+export function smallNumberTitle(lang: Lang, r: TraderRow, key: BenchmarkMeasure, minCount: number): string | undefined {
+  if (!isLowCount(r.lowCount, key)) return undefined;
+  return key === 'traderResponseRate'
+    ? t(lang, 'traders.small.sent', formatNumber(lang, r.sentToTrader), formatNumber(lang, minCount))
+    : t(lang, 'traders.small.closed', formatNumber(lang, r.closed), formatNumber(lang, minCount));
 }
 
 /** The direction a column starts in when first clicked: names A→Z, numbers largest first. */

@@ -25,7 +25,7 @@ export function flowCells(
   });
 }
 
-/** crossBorderShare per period; periods without complaints (null share) are left out. */
+/** crossBorderShare per period; a period without complaints has a null share, where the line breaks. */
 export function crossBorderSharePoints(
   lang: Lang,
   items: Schemas['StatsTrend']['items'],

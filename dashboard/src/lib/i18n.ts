@@ -187,6 +187,9 @@ const en = {
   'about.closedTerm': 'Closed and resolved',
   'about.adrTerm': 'ADR measures',
   'about.roundingTerm': 'Rounding, empty ratios and trends',
+  'about.smallTerm': 'Small numbers',
+  'about.m.small':
+    'A rate or per-capita figure resting on fewer than 30 complaints (its denominator: complaints, closed complaints or complaints sent to the trader; for complaints per million, the complaints) is uncertain: rankings and maps mark it and rank it after the others, and its tooltip gives the count.',
   'about.sources': 'Legal sources',
   'about.src.odr':
     'Regulation (EU) No 524/2013 on online dispute resolution for consumer disputes: the ODR platform (2016 – July 2025), what a complaint carries (Annex), the trader’s reply and the agreement on an ADR body (Art. 9), and the erasure of personal data six months after a dispute is concluded (Art. 12(4)).',
@@ -219,6 +222,10 @@ const en = {
   'countries.country': 'Country',
   'countries.population': 'Population (millions)',
   'countries.crossBorder': 'Cross-border complaints',
+  'countries.tip.small': 'a small number: fewer than {0} complaints, uncertain, ranked after the others',
+  'countries.smallNote':
+    'Marked *: fewer than {0} complaints, too few for a reliable figure; lighter bars ranked after the others, a dashed outline on the map.',
+  'countries.small': 'Fewer than {0} complaints',
   // [en] --- traders view (Traders.svelte) ---
   'traders.intro': 'A trader’s figures beside its sector peers’ quartiles for one year, and the trader table under the filters above.',
   'traders.find': 'Find a trader',
@@ -269,6 +276,10 @@ const en = {
   'traders.fewerClosed': '— (fewer than {0} closed)',
   'traders.tableNote':
     'Rates and days to close are shown only for traders with at least {0} closed complaints in the filter. Click a trader for its benchmark.',
+  'traders.small.closed': 'over {0} closed complaints only, fewer than {1}: uncertain, sorted after the others',
+  'traders.small.sent': 'over {0} complaints sent to the trader only, fewer than {1}: uncertain, sorted after the others',
+  'traders.smallNote':
+    '* Over fewer than {0} complaints (closed ones; for the response rate, those sent to the trader): uncertain, so sorting by the column puts it after the others.',
   'traders.openBenchmark': 'Benchmark of {0}',
   'traders.value': 'Value',
   // [en] --- ADR bodies view (AdrBodies.svelte) ---
@@ -575,6 +586,9 @@ const it: Record<MessageKey, string> = {
   'about.closedTerm': 'Chiusi e risolti',
   'about.adrTerm': 'Misure ADR',
   'about.roundingTerm': 'Arrotondamenti, rapporti vuoti e andamenti',
+  'about.smallTerm': 'Numeri piccoli',
+  'about.m.small':
+    'Un tasso o un dato pro capite basato su meno di 30 reclami (il suo denominatore: reclami, reclami chiusi o reclami inviati al professionista; per i reclami per milione, i reclami) è incerto: classifiche e mappe lo segnalano e lo collocano dopo gli altri, e il suo tooltip ne riporta il numero.',
   'about.sources': 'Fonti normative',
   'about.src.odr':
     'Regolamento (UE) n. 524/2013 relativo alla risoluzione delle controversie online dei consumatori: la piattaforma ODR (2016 – luglio 2025), il contenuto di un reclamo (allegato), la risposta del professionista e l’accordo su un organismo ADR (art. 9), e la cancellazione dei dati personali sei mesi dopo la conclusione della controversia (art. 12, par. 4).',
@@ -607,6 +621,10 @@ const it: Record<MessageKey, string> = {
   'countries.country': 'Paese',
   'countries.population': 'Popolazione (milioni)',
   'countries.crossBorder': 'Reclami transfrontalieri',
+  'countries.tip.small': 'un numero piccolo: meno di {0} reclami, incerto, in classifica dopo gli altri',
+  'countries.smallNote':
+    'Segnati con *: meno di {0} reclami, troppo pochi per un dato affidabile; barre più chiare in classifica dopo gli altri, contorno tratteggiato sulla mappa.',
+  'countries.small': 'Meno di {0} reclami',
   // [it] --- traders view (Traders.svelte) ---
   'traders.intro':
     'Le cifre di un professionista accanto ai quartili dei suoi pari di settore per un anno, e la tabella dei professionisti secondo i filtri in alto.',
@@ -659,6 +677,10 @@ const it: Record<MessageKey, string> = {
   'traders.fewerClosed': '— (meno di {0} chiusi)',
   'traders.tableNote':
     'Tassi e giorni alla chiusura compaiono solo per i professionisti con almeno {0} reclami chiusi nel filtro. Fai clic su un professionista per il suo confronto.',
+  'traders.small.closed': 'su soli {0} reclami chiusi, meno di {1}: incerto, ordinato dopo gli altri',
+  'traders.small.sent': 'su soli {0} reclami inviati al professionista, meno di {1}: incerto, ordinato dopo gli altri',
+  'traders.smallNote':
+    '* Su meno di {0} reclami (quelli chiusi; per il tasso di risposta, quelli inviati al professionista): incerto, perciò ordinando per la colonna finisce dopo gli altri.',
   'traders.openBenchmark': 'Confronto di {0}',
   'traders.value': 'Valore',
   // [it] --- ADR bodies view (AdrBodies.svelte) ---

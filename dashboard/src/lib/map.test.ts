@@ -34,7 +34,13 @@ const europe = europeFeatures(world as unknown as Topology);
 const stored = europeJson as unknown as EuropeGeometry;
 
 type Item = Schemas['StatsCountries']['items'][number];
-const item = (country: string, complaints: number, crossBorder: number, population: number | null): Item => ({
+const item = (
+  country: string,
+  complaints: number,
+  crossBorder: number,
+  population: number | null,
+  lowCount: Item['lowCount'] = [],
+): Item => ({
   country,
   population,
   complaintsPerMillion: population ? complaints / population : null,
@@ -56,8 +62,15 @@ const item = (country: string, complaints: number, crossBorder: number, populati
   timelyTraderResponseRate: null,
   traderReplied: 0,
   traderResponseRate: null,
+  lowCount,
 });
-const ITEMS = [item('IT', 600, 150, 58.99), item('DE', 900, 90, 83.45), item('MT', 10, 8, 0.56), item('LI', 0, 0, 0.04)];
+// Malta's 10 complaints: the API marks its per-capita figure and share as small numbers.
+const ITEMS = [
+  item('IT', 600, 150, 58.99),
+  item('DE', 900, 90, 83.45),
+  item('MT', 10, 8, 0.56, ['complaintsPerMillion', 'crossBorderShare']),
+  item('LI', 0, 0, 0.04),
+];
 
 describe('map geometry', () => {
   it('has the 31 countries, including the small states 1:110m lacks', () => {
@@ -95,28 +108,39 @@ describe('countries view', () => {
   });
 
   it('rows per measure: ranked, per capita from the population, shares with their denominator; no complaints, no row', () => {
-    const complaints = countryRows('en', ITEMS, 'complaints');
-    expect(complaints.map((r) => [r.code, r.value])).toEqual([
-      ['DE', 900],
-      ['IT', 600],
-      ['MT', 10],
+    const complaints = countryRows('en', ITEMS, 'complaints', 30);
+    expect(complaints.map((r) => [r.code, r.value, r.low])).toEqual([
+      ['DE', 900, false],
+      ['IT', 600, false],
+      ['MT', 10, false],
     ]);
     expect(complaints[1]!.tip).toBe('600 complaints (39.7% of 1,510)');
-    const perMillion = countryRows('en', ITEMS, 'perMillion');
-    expect(perMillion.map((r) => r.code)).toEqual(['MT', 'DE', 'IT']);
-    expect(perMillion[0]!.value).toBeCloseTo(10 / 0.56);
-    expect(perMillion[0]!.tip).toBe('17.9 per million inhabitants — 10 complaints, 0.56 million inhabitants');
-    const share = countryRows('it', ITEMS, 'crossBorderShare');
-    expect(share.map((r) => [r.code, r.label])).toEqual([
-      ['MT', 'Malta'],
-      ['IT', 'Italia'],
-      ['DE', 'Germania'],
+    // Malta has the highest rate per million, on 10 complaints: marked, and ranked after the others.
+    const perMillion = countryRows('en', ITEMS, 'perMillion', 30);
+    expect(perMillion.map((r) => [r.code, r.low])).toEqual([
+      ['DE', false],
+      ['IT', false],
+      ['MT', true],
     ]);
-    expect(share[1]!.tip).toBe('25,0% transfrontalieri — 150 di 600 reclami');
+    expect(perMillion[2]!.value).toBeCloseTo(10 / 0.56);
+    expect(perMillion[2]!.tip).toBe(
+      '17.9 per million inhabitants — 10 complaints, 0.56 million inhabitants; a small number: fewer than 30 complaints, uncertain, ranked after the others',
+    );
+    expect(perMillion[0]!.tip).toBe('10.8 per million inhabitants — 900 complaints, 83.45 million inhabitants');
+    const share = countryRows('it', ITEMS, 'crossBorderShare', 30);
+    expect(share.map((r) => [r.code, r.label, r.low])).toEqual([
+      ['IT', 'Italia', false],
+      ['DE', 'Germania', false],
+      ['MT', 'Malta', true],
+    ]);
+    expect(share[0]!.tip).toBe('25,0% transfrontalieri — 150 di 600 reclami');
+    expect(share[2]!.tip).toBe(
+      '80,0% transfrontalieri — 8 di 10 reclami; un numero piccolo: meno di 30 reclami, incerto, in classifica dopo gli altri',
+    );
   });
 
   it('choropleth: every country drawn, the ones without complaints grey, blues for the rest, compiles cleanly', () => {
-    const rows = countryRows('en', ITEMS, 'complaints');
+    const rows = countryRows('en', ITEMS, 'complaints', 30);
     const shapes = countryShapes('en', europe, rows);
     expect(shapes).toHaveLength(31);
     expect(
@@ -139,16 +163,36 @@ describe('countries view', () => {
     expect(
       JSON.stringify(
         compiles(
-          choroplethSpec(countryShapes('en', europe, countryRows('en', ITEMS, 'crossBorderShare')), { value: 'Share' }, { percent: true }),
+          choroplethSpec(
+            countryShapes('en', europe, countryRows('en', ITEMS, 'crossBorderShare', 30)),
+            { value: 'Share' },
+            { percent: true },
+          ),
         ),
       ),
     ).toContain('.0%');
   });
 
   it('the ranked bars take the same rows, with the code on each bar for the click', () => {
-    const rows = countryRows('en', ITEMS, 'perMillion');
+    const rows = countryRows('en', ITEMS, 'perMillion', 30);
     const spec = barSpec(rows, { x: 'Complaints per million inhabitants' });
     compiles(spec);
-    expect((spec as { data: { values: { code: string }[] } }).data.values.map((v) => v.code)).toEqual(['MT', 'DE', 'IT']);
+    expect((spec as { data: { values: { code: string }[] } }).data.values.map((v) => v.code)).toEqual(['DE', 'IT', 'MT']);
+  });
+
+  it('small numbers on the map: their colour kept, a dashed outline over them', () => {
+    const shapes = countryShapes('en', europe, countryRows('en', ITEMS, 'perMillion', 30));
+    expect(shapes.filter((s) => s.low).map((s) => s.code)).toEqual(['MT']);
+    const spec = choroplethSpec(shapes, { value: 'Per million' }) as unknown as {
+      layer: { name: string; data: { values: { code: string }[] }; mark: Record<string, unknown> }[];
+    };
+    const low = spec.layer.find((l) => l.name === 'low_count')!;
+    expect(low.data.values.map((v) => v.code)).toEqual(['MT']);
+    expect(low.mark).toMatchObject({ filled: false, strokeDash: [3, 2] });
+    expect(spec.layer.find((l) => l.name === 'with_data')!.data.values.map((v) => v.code)).toContain('MT');
+    expect(JSON.stringify(compiles(spec as never))).toContain('low_count_marks');
+    // A count is never a small number: no outline layer at all.
+    const counts = choroplethSpec(countryShapes('en', europe, countryRows('en', ITEMS, 'complaints', 30)), { value: 'Complaints' });
+    expect((counts as unknown as { layer: { name: string }[] }).layer.map((l) => l.name)).toEqual(['no_data', 'with_data']);
   });
 });

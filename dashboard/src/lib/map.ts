@@ -8,6 +8,8 @@ import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import type { Schemas } from './api.js';
 import type { BarRow } from './specs.js';
 import { countryName, formatNumber, formatPercent, t, type Lang } from './i18n.js';
+import { isLowCount, rankSmallLast } from './small-numbers.js';
+import type { RatioName } from '../../../core/small-numbers.js';
 
 export type Side = 'consumer' | 'trader';
 export const SIDES: readonly Side[] = ['consumer', 'trader'];
@@ -23,6 +25,14 @@ export const measureFromQuery = (q: URLSearchParams): Measure => {
 /** The global filter a click on a country sets, per side. */
 export const filterKeyOf = (side: Side): 'consumerCountry' | 'traderCountry' => (side === 'consumer' ? 'consumerCountry' : 'traderCountry');
 export const isPercent = (m: Measure): boolean => m === 'crossBorderShare';
+/** The API's name of the ratio a measure shows (a count has none: it is never a small number). */
+const RATIO_OF: Record<Measure, RatioName | undefined> = {
+  complaints: undefined,
+  perMillion: 'complaintsPerMillion',
+  crossBorderShare: 'crossBorderShare',
+};
+
+type Layer = Extract<TopLevelSpec, { layer: unknown }>['layer'][number];
 
 export type EuropeGeometry = FeatureCollection<Polygon | MultiPolygon, { code: string }>;
 
@@ -43,13 +53,17 @@ export interface CountryRow extends BarRow {
   crossBorder: number;
   /** millions of inhabitants */
   population: number | null;
+  /** the value rests on fewer than the API's minCount complaints: marked, ranked last */
+  low: boolean;
 }
 
 /**
  * One row per country with a value for `measure`, the tooltip carrying its denominator; countries
- * without complaints (or without a population, per million) are left out and drawn grey.
+ * without complaints (or without a population, per million) are left out and drawn grey. Ranked
+ * largest first, the values the API marks as small numbers (`lowCount`) after the others, their
+ * tooltip saying so; `minCount` is the answer's threshold, for the words.
  */
-export function countryRows(lang: Lang, items: Schemas['StatsCountries']['items'], measure: Measure): CountryRow[] {
+export function countryRows(lang: Lang, items: Schemas['StatsCountries']['items'], measure: Measure, minCount: number): CountryRow[] {
   const total = items.reduce((n, i) => n + i.complaints, 0);
   const rows: CountryRow[] = [];
   for (const i of items) {
@@ -63,17 +77,19 @@ export function countryRows(lang: Lang, items: Schemas['StatsCountries']['items'
         : measure === 'perMillion'
           ? t(lang, 'countries.tip.perMillion', formatNumber(lang, value, 1), n, formatNumber(lang, i.population, 2))
           : t(lang, 'countries.tip.crossBorderShare', formatPercent(lang, value), formatNumber(lang, i.crossBorder), n);
+    const low = isLowCount(i.lowCount, RATIO_OF[measure]);
     rows.push({
       code: i.country,
       label: countryName(lang, i.country),
       value,
-      tip,
+      tip: low ? `${tip}; ${t(lang, 'countries.tip.small', formatNumber(lang, minCount))}` : tip,
       complaints: i.complaints,
       crossBorder: i.crossBorder,
       population: i.population,
+      low,
     });
   }
-  return rows.sort((a, b) => b.value - a.value || a.label.localeCompare(b.label));
+  return rankSmallLast(rows);
 }
 
 /** A country's shape with what the map shows of it (flat fields, so a click's datum has `code`). */
@@ -86,6 +102,8 @@ export interface CountryShape {
   /** null: no complaints in the filter (grey) */
   value: number | null;
   tip: string;
+  /** a small number (CountryRow.low): outlined dashed */
+  low: boolean;
 }
 
 /** Every country of the map, joined with its row; those without one carry the "no complaints" tip. */
@@ -102,6 +120,7 @@ export function countryShapes(lang: Lang, geo: EuropeGeometry, rows: readonly Co
       label: row?.label ?? countryName(lang, code),
       value: row?.value ?? null,
       tip: row?.tip ?? t(lang, 'countries.noComplaints'),
+      low: row?.low ?? false,
     };
   });
 }
@@ -112,8 +131,10 @@ export const NO_DATA_GREY = '#c9cdd2';
 /**
  * A choropleth of Europe: one sequential scheme (blues, starting a step above white so the lightest
  * country still reads apart from the grey of no data), an equal-area projection centred on Europe
- * (as EPSG:3035) and fitted to the shapes, the tooltip with the denominator. The layers are named,
- * so their svg groups carry the classes `no_data_marks` and `with_data_marks`.
+ * (as EPSG:3035) and fitted to the shapes, the tooltip with the denominator. Small numbers keep
+ * their colour under a dashed dark outline (a pattern, not a colour, says it). The layers are
+ * named, so their svg groups carry the classes `no_data_marks`, `with_data_marks` and
+ * `low_count_marks`.
  */
 export function choroplethSpec(
   shapes: readonly CountryShape[],
@@ -128,6 +149,19 @@ export function choroplethSpec(
   // What a screen reader hears for a country: its name and the tooltip's words.
   const aria = { calculate: "datum.label + ': ' + datum.tip", as: 'aria' } as const;
   const description = { field: 'aria', type: 'nominal' } as const;
+  const low = shapes.filter((s) => s.value != null && s.low);
+  // Only with small numbers to outline: an empty layer would be an unlabelled mark group (axe).
+  const lowLayer: Layer[] = low.length
+    ? [
+        {
+          name: 'low_count',
+          data: { values: low },
+          transform: [aria],
+          mark: { type: 'geoshape', filled: false, stroke: '#1b1f24', strokeWidth: 1.2, strokeDash: [3, 2], cursor: 'pointer' },
+          encoding: { tooltip: [...tooltip], description },
+        },
+      ]
+    : [];
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: 'container',
@@ -161,6 +195,7 @@ export function choroplethSpec(
           description,
         },
       },
+      ...lowLayer,
     ],
   };
 }

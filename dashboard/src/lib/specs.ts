@@ -106,25 +106,42 @@ export interface BarRow {
   value: number;
   /** the tooltip's text with its denominator ("41 % — 1 230 of 3 000 closed"), already formatted */
   tip: string;
+  /** a small number (small-numbers.ts): drawn lighter and outlined dashed, its label starred */
+  low?: boolean;
 }
 
-/** Horizontal bars, longest first; `percent` formats the axis as a share. */
+/**
+ * Horizontal bars, longest first; `percent` formats the axis as a share. Rows with small numbers
+ * keep the order they come in (ranked by the caller, the small numbers last), those bars lighter
+ * with a dashed outline and a "*" after their label, so neither colour nor position alone says it.
+ */
 export function barSpec(rows: readonly BarRow[], words: { x: string }, opts: { percent?: boolean } = {}): TopLevelSpec {
+  const marked = rows.some((r) => r.low);
   return {
     ...BASE,
     // A height per bar, as a number: a discrete `{ step }` height cannot combine with the
     // container width's fit (vega-lite drops fit-y with a warning).
     height: Math.max(120, rows.length * 22 + 40),
     data: { values: [...rows] },
+    ...(marked ? { transform: [{ calculate: "datum.low ? datum.label + ' *' : datum.label", as: 'axisLabel' }] } : {}),
     mark: { type: 'bar', cornerRadiusEnd: 2 },
     encoding: {
-      y: { field: 'label', type: 'nominal', sort: '-x', title: null, axis: { labelLimit: 220 } },
+      y: marked
+        ? { field: 'axisLabel', type: 'nominal', sort: null, title: null, axis: { labelLimit: 220 } }
+        : { field: 'label', type: 'nominal', sort: '-x', title: null, axis: { labelLimit: 220 } },
       x: {
         field: 'value',
         type: 'quantitative',
         title: words.x,
         axis: opts.percent ? { format: '.0%' } : { format: ',d', tickMinStep: 1 },
       },
+      ...(marked
+        ? {
+            fillOpacity: { condition: { test: 'datum.low', value: 0.4 }, value: 1 },
+            stroke: { condition: { test: 'datum.low', value: OKABE_ITO[0] }, value: null },
+            strokeDash: { condition: { test: 'datum.low', value: [3, 2] }, value: [] },
+          }
+        : {}),
       tooltip: [
         { field: 'label', type: 'nominal', title: ' ' },
         { field: 'tip', type: 'nominal', title: words.x },
