@@ -39,6 +39,7 @@ export const ABOUT_SECTIONS: readonly AboutSection[] = [
       { id: 'overdue', term: 'about.overdueTerm', text: 'about.m.overdue' },
       { id: 'adr', term: 'about.adrTerm', text: 'about.m.adr' },
       { id: 'rounding', term: 'about.roundingTerm', text: 'about.m.rules' },
+      { id: 'comparisons', term: 'about.compareTerm', text: 'about.m.compare' },
       { id: 'small-numbers', term: 'about.smallTerm', text: 'about.m.small' },
     ],
   },

@@ -164,7 +164,10 @@ const en = {
   'about.m.adr':
     'ADR measures, over cases an ADR body received (agreement = receipt): refusal rate = refused / (accepted + refused), with the share of each ground; outcome shares = each result / ADR outcomes; discontinued share = discontinued / accepted; average duration = mean days from receipt to conclusion; share within 90 days = concluded within 90 days / concluded; compliance rate = cases whose latest report says complied / cases with a report.',
   'about.m.rules':
-    'Values leave the API unrounded and are rounded only for display. A ratio whose denominator is 0 is shown as “—”. Trends bucket complaints by filing month; the month holding the as-of time is incomplete and drawn dashed.',
+    'Values leave the API unrounded and are rounded only for display. A ratio whose denominator is 0 is shown as “—”. Trends bucket complaints by filing month; every month appears, and one without complaints leaves a gap in a line of rates rather than a line drawn across it; the month holding the as-of time is incomplete and drawn dashed.',
+  'about.compareTerm': 'Changes against an earlier period',
+  'about.m.compare':
+    'A headline figure’s change compares the chosen period with as many whole months just before it (a month with the month before, a quarter with the quarter before), or with as many days just before when the period is not whole months. While the period is not over, both are cut to the time elapsed: with six days of December filed, December is compared with 1–6 November. The earlier period’s cases have had longer to close, so its rates and durations are older than the current ones.',
   'about.deadlines': 'Legal deadlines',
   'about.d.reply':
     'The trader replies within 10 days of receiving the complaint (Directive (EU) 2025/2647: 20 working days, silence = refusal).',
@@ -562,7 +565,10 @@ const it: Record<MessageKey, string> = {
   'about.m.adr':
     'Misure ADR, sui casi ricevuti da un organismo ADR (accordo = ricezione): tasso di rifiuto = rifiutati / (accettati + rifiutati), con la quota di ogni motivo; quote degli esiti = ogni esito / esiti ADR; quota interrotta = interrotti / accettati; durata media = media dei giorni dalla ricezione alla conclusione; quota entro 90 giorni = conclusi entro 90 giorni / conclusi; tasso di esecuzione = casi il cui ultimo rapporto indica l’esecuzione / casi con un rapporto.',
   'about.m.rules':
-    'I valori escono dall’API non arrotondati e sono arrotondati solo per la visualizzazione. Un rapporto con denominatore 0 è mostrato come «—». Gli andamenti raggruppano i reclami per mese di presentazione; il mese che contiene la data di aggiornamento è incompleto ed è tratteggiato.',
+    'I valori escono dall’API non arrotondati e sono arrotondati solo per la visualizzazione. Un rapporto con denominatore 0 è mostrato come «—». Gli andamenti raggruppano i reclami per mese di presentazione; ogni mese compare, e un mese senza reclami lascia un vuoto nella linea dei tassi invece di una linea tracciata attraverso; il mese che contiene la data di aggiornamento è incompleto ed è tratteggiato.',
+  'about.compareTerm': 'Variazioni rispetto a un periodo precedente',
+  'about.m.compare':
+    'La variazione di un indicatore principale confronta il periodo scelto con altrettanti mesi interi immediatamente precedenti (un mese con il mese prima, un trimestre con il trimestre prima), oppure con altrettanti giorni immediatamente precedenti quando il periodo non è fatto di mesi interi. Finché il periodo non è concluso, entrambi sono tagliati al tempo trascorso: con sei giorni di dicembre, dicembre è confrontato con l’1–6 novembre. I casi del periodo precedente hanno avuto più tempo per chiudersi, quindi i suoi tassi e le sue durate sono più maturi di quelli attuali.',
   'about.deadlines': 'Termini di legge',
   'about.d.reply':
     'Il professionista risponde entro 10 giorni dal ricevimento del reclamo (direttiva (UE) 2025/2647: 20 giorni lavorativi, il silenzio vale come rifiuto).',
