@@ -49,21 +49,22 @@ export async function seedDemo(store: Store, config: Pick<Config, 'traderReplyDa
   let line = 0;
   let inserted = 0;
   let duplicates = 0;
-  for (;;) {
+  // The next complaint is read ahead, so no batch is ever empty (an upload without a complaint is
+  // refused), even when the size is a multiple of the batch size.
+  let next = iterator.next();
+  while (!next.done) {
     let count = 0;
     async function* batch(): AsyncGenerator<ReaderItem> {
-      while (count < batchSize) {
-        const next = iterator.next();
-        if (next.done) return;
+      while (!next.done && count < batchSize) {
         count++;
         yield { line: ++line, input: next.value, problems: [] };
+        next = iterator.next();
       }
     }
     const r = await ingest.ingest({ items: batch(), format: 'ndjson', defaultSource: 'demo', caller: 'seed' });
     inserted += r.inserted;
     duplicates += r.duplicates;
     opts.onProgress?.(line);
-    if (count < batchSize) break;
   }
   return { traders: data.traders.length, adrBodies: data.adrBodies.length, inserted, duplicates };
 }
