@@ -39,7 +39,8 @@ export interface Server {
 }
 
 export interface ServerOptions {
-  complaints?: number;
+  /** 'default': DEMO_COMPLAINTS left unset, so the server loads the demo `npm start` loads */
+  complaints?: number | 'default';
   /** false: DEMO=false (sign-in form, no switcher); the demo data is seeded by DEMO_COMPLAINTS only in demo mode */
   demo?: boolean;
   adminToken?: string;
@@ -61,6 +62,7 @@ export async function startServer(opts: number | ServerOptions = 3000): Promise<
     LOG_LEVEL: 'warn',
     DEMO: String(demo),
   };
+  if (complaints === 'default') delete env.DEMO_COMPLAINTS;
   if (adminToken) env.ADMIN_TOKEN = adminToken;
   else delete env.ADMIN_TOKEN;
   delete env.DATABASE_URL;

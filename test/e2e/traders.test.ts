@@ -4,9 +4,9 @@
  * group, Italian, axe and the phone width.
  *
  * Demo data: peers need ≥ 10 closed complaints in the year and ≥ 5 of them in one sector, and the
- * demo's traders are few (~300) and Zipf-sized, so with 3000 or even 30 000 complaints every
- * benchmark is withheld. 100 000 complaints give dozens of shown peer groups per year and still
- * start in ~20 s. The cases are found through the API, not hard-coded: the demo is generated
+ * demo's traders are few (~300) and Zipf-sized, so with 3000 complaints every benchmark is withheld
+ * (the default 20 000 gives the demo trader its peers: demo.test.ts). 100 000 complaints give many
+ * shown peer groups per year and still start in ~20 s. The cases are found through the API, not hard-coded: the demo is generated
  * relative to today, so which trader has which figures moves with the date.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
