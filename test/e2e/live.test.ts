@@ -53,7 +53,8 @@ describe('live figures e2e', () => {
     const card = page.locator('section.card', { hasText: 'Cross-border share' });
     // The first line is the complete months' (the dashed one joins the last to the current month).
     const line = card.locator('.chart .mark-line path').first();
-    await line.waitFor({ timeout: 20_000 });
+    // Attached, not visible: a line of 0 % everywhere is flat, a box of no height.
+    await line.waitFor({ state: 'attached', timeout: 20_000 });
     const d = (await line.getAttribute('d')) ?? '';
     // One "move to" per piece: as many pieces as runs of months with complaints, so no gap is bridged.
     expect((d.match(/M/g) ?? []).length).toBe(runLengths(shares).length);
