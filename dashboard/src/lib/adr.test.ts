@@ -10,7 +10,6 @@ import {
   adrStateFromQuery,
   caseloadPoints,
   caseloadSpec,
-  fillPeriods,
   parsePeriodValue,
   periodOptions,
   periodQuery,
@@ -159,38 +158,6 @@ describe('caseload', () => {
     expect(pts[1]!.tip).toBe('2024-Q4: 6 received · 5 closed · 1 resolved');
     expect(pts[2]!.tip).toContain('(incomplete)');
     expect(caseloadPoints('it', items)[1]!.tip).toBe('2024-Q4: 6 ricevute · 5 chiuse · 1 risolte');
-  });
-  it('fills the periods the API leaves out with zeros, up to the period holding asOf (incomplete)', () => {
-    const sparse = [item('2024-11', '2024-11-01', 2), item('2025-02', '2025-02-01', 1)];
-    const filled = fillPeriods(sparse, 'month', '2025-04-10T08:00:00Z');
-    expect(filled.map((i) => [i.period, i.start, i.adrAgreed, i.incomplete])).toEqual([
-      ['2024-11', '2024-11-01', 2, false],
-      ['2024-12', '2024-12-01', 0, false],
-      ['2025-01', '2025-01-01', 0, false],
-      ['2025-02', '2025-02-01', 1, false],
-      ['2025-03', '2025-03-01', 0, false],
-      ['2025-04', '2025-04-01', 0, true],
-    ]);
-    // A filter ending before asOf ends the line there.
-    expect(fillPeriods(sparse, 'month', '2025-04-10T08:00:00Z', '2025-03-01').map((i) => i.period)).toEqual([
-      '2024-11',
-      '2024-12',
-      '2025-01',
-      '2025-02',
-    ]);
-    expect(fillPeriods([item('2024-Q3', '2024-07-01', 1)], 'quarter', '2025-02-01T00:00:00Z').map((i) => [i.period, i.incomplete])).toEqual(
-      [
-        ['2024-Q3', false],
-        ['2024-Q4', false],
-        ['2025-Q1', true],
-      ],
-    );
-    expect(fillPeriods([item('2022', '2022-01-01', 1)], 'year', '2024-06-01T00:00:00Z').map((i) => i.period)).toEqual([
-      '2022',
-      '2023',
-      '2024',
-    ]);
-    expect(fillPeriods([], 'month', '2025-04-10T08:00:00Z')).toEqual([]);
   });
   it('without an incomplete period the empty dashed and label layers are dropped (no unlabelled empty marks)', () => {
     const spec = caseloadSpec(

@@ -114,63 +114,11 @@ export function yearSpan(items: readonly TrendItem[], asOfYear: number): { first
 
 export type CaseloadPoint = TrendPoint & { closed: number; resolved: number };
 
-/** A period without complaints: the API leaves it out, the caseload shows it as 0. */
-const ZERO: Omit<TrendItem, 'period' | 'start' | 'incomplete'> = {
-  complaints: 0,
-  crossBorder: 0,
-  crossBorderShare: null,
-  closed: 0,
-  resolved: 0,
-  resolutionRate: null,
-  sentToTrader: 0,
-  traderReplied: 0,
-  traderResponseRate: null,
-  timelyTraderResponseRate: null,
-  adrAgreed: 0,
-  adrAgreementRate: null,
-  medianDaysToClose: null,
-  p90DaysToClose: null,
-  medianDaysToCloseKM: null,
-  p90DaysToCloseKM: null,
-  openShare: null,
-  overdue: 0,
-};
-const MONTHS: Record<Interval, number> = { month: 1, quarter: 3, year: 12 };
-
-/** The UTC period (as the API names it: 2024-03, 2024-Q1, 2024) holding `ms`, and its first day. */
-function bucketOf(ms: number, interval: Interval): { period: string; start: string; ms: number } {
-  const d = new Date(ms);
-  const y = d.getUTCFullYear();
-  const m = d.getUTCMonth() - (d.getUTCMonth() % MONTHS[interval]);
-  const start = Date.UTC(y, m, 1);
-  const period = interval === 'year' ? String(y) : interval === 'quarter' ? `${y}-Q${m / 3 + 1}` : `${y}-${String(m + 1).padStart(2, '0')}`;
-  return { period, start: new Date(start).toISOString().slice(0, 10), ms: start };
-}
-
 /**
- * Every period from the first with complaints to the one holding `until` (asOf, or just before
- * the filter's end when that is earlier), the missing ones as zeros: a body gets few disputes,
- * and a line drawn straight across empty months would invent a caseload. The period holding
- * `asOf` is the incomplete one, as the API marks it.
+ * Disputes received per filing period (`adrAgreed` of the body's complaints), closed and resolved in
+ * the tooltip. The API lists every period, those without disputes as 0: a body gets few, and a line
+ * drawn straight across empty months would invent a caseload.
  */
-export function fillPeriods(items: readonly TrendItem[], interval: Interval, asOf: string, filterTo?: string): TrendItem[] {
-  if (items.length === 0) return [];
-  const byPeriod = new Map(items.map((i) => [i.period, i]));
-  const asOfMs = Date.parse(asOf);
-  const toMs = filterTo ? Date.parse(`${filterTo}T00:00:00Z`) - 1 : Infinity;
-  const lastMs = Math.max(Date.parse(`${items[items.length - 1]!.start}T00:00:00Z`), Math.min(asOfMs, toMs));
-  const current = bucketOf(asOfMs, interval).period;
-  const out: TrendItem[] = [];
-  let b = bucketOf(Date.parse(`${items[0]!.start}T00:00:00Z`), interval);
-  while (b.ms <= lastMs && out.length < 2000) {
-    out.push(byPeriod.get(b.period) ?? { ...ZERO, period: b.period, start: b.start, incomplete: b.period === current });
-    const next = new Date(b.ms);
-    b = bucketOf(Date.UTC(next.getUTCFullYear(), next.getUTCMonth() + MONTHS[interval], 1), interval);
-  }
-  return out;
-}
-
-/** Disputes received per filing period (`adrAgreed` of the body's complaints), closed and resolved in the tooltip. */
 export function caseloadPoints(lang: Lang, items: readonly TrendItem[]): CaseloadPoint[] {
   return items.map((i) => ({
     start: i.start,
