@@ -214,7 +214,9 @@ export function dashboardSuite(opts: number | ServerOptions = 3000): DashboardSu
     server: undefined as unknown as Server,
     browser: undefined as unknown as Browser,
     w: undefined,
-    shot: (name) => suite.w!.page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true }),
+    // A full-page picture of a chart-heavy page can take long on a loaded CI machine: a record, not an assertion.
+    shot: (name) =>
+      suite.w!.page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true, animations: 'disabled', timeout: 90_000 }),
   };
   beforeAll(async () => {
     suite.server = await startServer(opts);
