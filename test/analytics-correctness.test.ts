@@ -222,12 +222,13 @@ const days = (n: number) => `make_interval(secs => ${n * 86_400})`;
 /**
  * One row per complaint, derived from its non-voided events (domain.md §1): each milestone is the
  * first event of its type, the closing event the first of the closing types, the compliance the
- * latest report; stage, status and the stage deadline follow from them.
+ * latest report; stage, status and the stage deadline follow from them. With `at`: from the
+ * events that had happened by that instant (the case as it stood then).
  */
-const BUILD_FACTS = `
-CREATE TABLE ${FACTS} AS
+const buildFacts = (table: string, at?: string) => `
+CREATE TABLE ${table} AS
 WITH e AS (
-  SELECT complaint_id, type, at, data, seq FROM complaint_events WHERE voided_at IS NULL
+  SELECT complaint_id, type, at, data, seq FROM complaint_events WHERE voided_at IS NULL${at === undefined ? '' : ` AND at <= '${at}'::timestamptz`}
 ),
 agg AS (
   SELECT
@@ -942,7 +943,7 @@ beforeAll(async () => {
   asOf = summaryBody.parse(s.body).asOf.finishedAt;
   expect(asOf).toBe(run.finishedAt);
 
-  await sql.raw(BUILD_FACTS).execute(app.store.db);
+  await sql.raw(buildFacts(FACTS)).execute(app.store.db);
   combos = await buildCombos();
 }, 180_000);
 
@@ -1067,8 +1068,20 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
     cmp.assertNone();
   });
 
-  it('summary with compare: the like-for-like window and its measures, for every filter combination with `from`', async () => {
+  it('summary with compare: the like-for-like window and its measures at the same age, for every filter combination with `from`', async () => {
     const cmp = new Comparer();
+    let agedApart = 0;
+    // The case store as it stood at an instant, one table per instant.
+    const tables = new Map<string, string>();
+    const agedFacts = async (at: string): Promise<string> => {
+      let table = tables.get(at);
+      if (table === undefined) {
+        table = `xc_aged_facts_${tables.size}`;
+        await sql.raw(buildFacts(table, at)).execute(app.store.db);
+        tables.set(at, table);
+      }
+      return table;
+    };
     // Windows computed in SQL with PostgreSQL's calendar arithmetic (a month back clamps the day, a year
     // back takes 29 February to the 28th); boundaries finer than a millisecond are left out (the API's
     // instants are JavaScript dates).
@@ -1092,14 +1105,19 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
                    ELSE f - (coalesce(t, a) - f) END AS cf,
               CASE WHEN ${kind} = 'previous_year' THEN coalesce(t, a) - interval '1 year' ELSE f END AS ct
             FROM b),
-          c AS (SELECT cf, CASE WHEN complete THEN ct ELSE least(ct, cf + greatest(a - f, interval '0')) END AS ct, complete FROM w)
-          SELECT ${iso('cf')} AS "from", ${iso('ct')} AS "to", complete FROM c`);
+          c AS (SELECT cf, CASE WHEN complete THEN ct ELSE least(ct, cf + greatest(a - f, interval '0')) END AS ct, complete,
+                       (SELECT snapshot_at FROM etl_runs WHERE id = ${runId}) - (f - cf) AS cut FROM w)
+          SELECT ${iso('cf')} AS "from", ${iso('ct')} AS "to", complete, ${sql.raw(`to_char(cut AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`)} AS cut FROM c`);
         const window = { from: String(w!.from), to: String(w!.to) };
+        // Same age: the comparison's cases (chosen by the filter as they are now) as they stood
+        // at the snapshot's instant less the shift between the windows' starts.
+        const aged = await agedFacts(String(w!.cut));
         const [body, [e]] = await both(
           s,
           summaryBody,
           `/api/v1/stats/summary${queryOf(filter, { compare: kind })}`,
-          sql`SELECT ${measuresSql(asOf)}, ${adrMeasuresSql} FROM ${sql.table(FACTS)} WHERE ${whereOf({ ...filter, ...window }, asOf)}`,
+          sql`SELECT ${measuresSql(String(w!.cut))}, ${adrMeasuresSql} FROM ${sql.table(aged)}
+              WHERE id IN (SELECT id FROM ${sql.table(FACTS)} WHERE ${whereOf({ ...filter, ...window }, asOf)})`,
         );
         if (!body) continue;
         const c = body.comparison;
@@ -1110,10 +1128,15 @@ describe('analytics agree with independent SQL on PostgreSQL (domain.md §4)', (
         s.same('from', Date.parse(window.from), Date.parse(c.from));
         s.same('to', Date.parse(window.to), Date.parse(c.to));
         s.same('complete', w!.complete, c.complete);
+        s.same('sameAge', true, c.sameAge);
+        const [now] = await pg(sql`SELECT ${measuresSql(asOf)} FROM ${sql.table(FACTS)} WHERE ${whereOf({ ...filter, ...window }, asOf)}`);
+        if (now!.closed !== e!.closed || now!.overdue !== e!.overdue) agedApart++;
         compareMeasures(s.sub('comparison.'), e!, c, { adr: true });
       }
     }
     cmp.assertNone();
+    // The data make the ageing matter: cases closed or overdue now that were not at the same age.
+    expect(agedApart).toBeGreaterThan(3);
     // Without `from` there is nothing to compare with.
     const none = await api.get('/api/v1/stats/summary?compare=previous_year');
     expect(none.body.comparison).toBeNull();

@@ -29,6 +29,9 @@ const MONTH_START = (() => {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)).toISOString();
 })();
 
+/** The first instant of the current UTC year. */
+const YEAR_START = `${new Date(NOW).getUTCFullYear()}-01-01T00:00:00Z`;
+
 function hand(ref: string, trader: string, filedAt: string, events: TestEvent[]): TestComplaint {
   return {
     externalRef: `KM-${ref}`,
@@ -204,6 +207,8 @@ beforeAll(async () => {
 
 afterAll(() => app?.close());
 
+const HAND_MADE: Filter = { traderId: ['KM-TIES', 'KM-LONG-OPEN', 'KM-HALF', 'KM-NOW'] };
+
 const FILTERS: [string, Filter][] = [
   ['everything', {}],
   ['ties', { traderId: ['KM-TIES'] }],
@@ -241,6 +246,42 @@ describe('Kaplan–Meier time to close and open share agree with a plain impleme
       ),
     );
   });
+
+  it.each([
+    ['this year so far against the same days of last year', { from: YEAR_START }, 'previous_year', true],
+    ['the current month against the last', { from: MONTH_START }, 'previous_period', false],
+    ['2025 against 2024', { from: '2025-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }, 'previous_year', false],
+    [
+      'the hand-made traders, March 2025 against March 2024',
+      { ...HAND_MADE, from: '2025-03-01T00:00:00Z', to: '2025-04-01T00:00:00Z' },
+      'previous_year',
+      false,
+    ],
+  ] as [string, Filter, string, boolean][])(
+    'comparison, %s: the earlier cohort as it stood at the same age',
+    async (_, filter, compare, young) => {
+      const a = await api.get(`/api/v1/stats/summary?${queryOf(filter, { compare })}`);
+      expect(a.status, a.text).toBe(200);
+      const c = summaryBody.parse(a.body).comparison!;
+      expect(c.sameAge).toBe(true);
+      // The same age: the snapshot's instant less the shift between the two windows' starts. A case
+      // that closed after that instant was still open then.
+      const cut = censorUs - (us(filter.from!) - us(c.from));
+      const then = raw
+        .filter((r) => matches(r, { ...filter, from: c.from, to: c.to }))
+        .map((r) => ({ ...r, closedUs: r.closedUs !== null && r.closedUs <= cut ? r.closedUs : null }));
+      expect(then.length).toBeGreaterThan(0);
+      expect(pick(c)).toEqual(kaplanMeier(then, cut));
+      // Last year's cases, seen at this year's age, were more of them open than now.
+      if (young)
+        expect(pick(c).openShare).toBeGreaterThan(
+          kaplanMeier(
+            raw.filter((r) => matches(r, { from: c.from, to: c.to })),
+            censorUs,
+          ).openShare!,
+        );
+    },
+  );
 
   it('the current month is mostly open: provisional, its median not reached', async () => {
     const s = summaryBody.parse((await api.get(`/api/v1/stats/summary?from=${encodeURIComponent(MONTH_START)}`)).body);

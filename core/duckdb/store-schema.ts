@@ -92,6 +92,14 @@ export const STORE_TABLES = {
     // ADR conclusion − receipt in integer microseconds: summed exactly, so an average is the same
     // whatever order rows and groups are added in (a full run and increments number classes apart).
     sql`adr_us              BIGINT`,
+    // The lifecycle's other milestones in microseconds after filing (null: not happened): a
+    // like-for-like comparison counts, in an earlier cohort, only what had happened by the same
+    // age (queries/aged-summary.ts). agreed_at and close_us give the rest.
+    sql`sent_us             BIGINT`,
+    sql`replied_us          BIGINT`,
+    sql`accepted_us         BIGINT`,
+    sql`refused_us          BIGINT`,
+    sql`compliance_us       BIGINT`, // the latest compliance report's
     // The two 0/1 flags the filters read (crossBorder, overdue): columns of their own for the row
     // groups' min/max. Every flag the measures read is in x_bits.
     sql`x_cross_border      UTINYINT NOT NULL`,

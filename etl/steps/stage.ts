@@ -53,7 +53,7 @@ SELECT * FROM read_csv([${list(files.complaints.map((f) => sql.lit(f)))}], heade
   'replied_at': 'TIMESTAMP', 'trader_decision': 'VARCHAR', 'adr_body_id': 'VARCHAR',
   'agreed_at': 'TIMESTAMP', 'accepted_at': 'TIMESTAMP', 'refused_at': 'TIMESTAMP',
   'refusal_ground': 'VARCHAR', 'closed_at': 'TIMESTAMP', 'adr_result': 'VARCHAR',
-  'discontinued_reason': 'VARCHAR', 'complied': 'BOOLEAN', 'due_at': 'TIMESTAMP'
+  'discontinued_reason': 'VARCHAR', 'complied': 'BOOLEAN', 'compliance_at': 'TIMESTAMP', 'due_at': 'TIMESTAMP'
 })`,
     sql`CREATE OR REPLACE TEMP TABLE ${sql.id(EXTRACT_TRADERS.name)} AS
 SELECT * FROM read_csv(${sql.lit(files.traders)}, header = false, auto_detect = false, nullstr = '',

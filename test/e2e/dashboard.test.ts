@@ -54,7 +54,9 @@ describe('dashboard e2e', () => {
     const note = page.locator('[data-testid="kpi-comparison"]');
     // A whole half-year: compared with the half-year before; the change is the API's, in words.
     await page.goto(`${e2e.server.baseUrl}/?from=2025-01-01&to=2025-07-01`);
-    await expect.poll(async () => (await note.textContent()) ?? '').toBe('Changes compare 1 Jan – 30 Jun 2025 with 1 Jul – 31 Dec 2024');
+    await expect
+      .poll(async () => (await note.textContent()) ?? '')
+      .toBe('Changes compare 1 Jan – 30 Jun 2025 with 1 Jul – 31 Dec 2024. The earlier cases are counted as they stood at the same age.');
     const half = await e2e.server.get<{ complaints: number; comparison: { complaints: number } }>(
       '/api/v1/stats/summary?from=2025-01-01&to=2025-07-01&compare=previous_period',
     );
@@ -67,10 +69,11 @@ describe('dashboard e2e', () => {
     const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
     await page.goto(`${e2e.server.baseUrl}/?from=${month}&to=${next}`);
     await expect.poll(async () => (await note.textContent()) ?? '').toMatch(/the same time elapsed: the period is not over yet/);
-    const current = await e2e.server.get<{ comparison: { from: string; to: string; complete: boolean } }>(
+    const current = await e2e.server.get<{ comparison: { from: string; to: string; complete: boolean; sameAge: boolean } }>(
       `/api/v1/stats/summary?from=${month}&to=${next}&compare=previous_period`,
     );
     expect(current.comparison.complete).toBe(false);
+    expect(current.comparison.sameAge).toBe(true);
     expect(Date.parse(current.comparison.to) - Date.parse(current.comparison.from)).toBeLessThan(Date.parse(next) - Date.parse(month));
     await e2e.shot('overview-like-for-like');
   });

@@ -32,6 +32,7 @@ import {
 } from './queries/adr-report.js';
 import { benchmarkTraders, traderSector, type BenchmarkTraderRow } from './queries/benchmark.js';
 import { byDimension, type DimensionRow } from './queries/by-dimension.js';
+import { agedSummary } from './queries/aged-summary.js';
 import { closeKm } from './queries/close-km.js';
 import { filtersWhere, keyedIdsOf, keysOf, type Where } from './queries/filters.js';
 import { groupCode, WHOLE_SET, type GroupColumn, type GroupKey } from './queries/flag-groups.js';
@@ -152,8 +153,8 @@ export class SnapshotReads {
   }
 
   /** Each group's Kaplan–Meier quantiles, by its code (a group without any closing gets none). */
-  private async kaplanMeier(where: Where, code: RawBuilder<number>): Promise<Map<number, CloseKm>> {
-    const rows = await this.run(closeKm(where, code));
+  private async kaplanMeier(where: Where, code: RawBuilder<number>, shiftUs = 0): Promise<Map<number, CloseKm>> {
+    const rows = await this.run(closeKm(where, code, shiftUs));
     return new Map(rows.map((r) => [Number(r.g), { medianDaysToCloseKM: days(r.medianUs), p90DaysToCloseKM: days(r.p90Us) }]));
   }
 
@@ -193,6 +194,17 @@ export class SnapshotReads {
     );
     const km = await this.kaplanMeier(where, WHOLE_SET);
     return { ...figures, ...quantiles.get(0)!, ...(km.get(0) ?? NOT_REACHED) };
+  }
+
+  /**
+   * The summary's measures as the set stood at snapshot_at − `shiftUs` (a like-for-like
+   * comparison's earlier cohort at the current one's age: queries/aged-summary.ts).
+   */
+  async agedSummary(f: AnalyticsFilters, scope: Scope, shiftUs: number): Promise<MeasureFigures & AdrMeasureRow> {
+    const where = await this.where(f, scope);
+    const [row] = await this.run(agedSummary(where, shiftUs));
+    const km = await this.kaplanMeier(where, WHOLE_SET, shiftUs);
+    return { ...row!, ...(km.get(0) ?? NOT_REACHED) };
   }
 
   /** The measures per value of `column`, most complaints first. */

@@ -92,8 +92,8 @@ export class AnalyticsService {
 
   /**
    * The measures over the filter; with `compare`, also over the like-for-like window
-   * (comparison-window.ts), itself a summary kept like any other. Both answers must come from one
-   * snapshot: if a run published between the two reads, they are read again.
+   * (comparison-window.ts) at the same age, kept like any other answer. Both answers must come
+   * from one snapshot: if a run published between the two reads, they are read again.
    */
   async summary(query: SummaryQuery, scope: Scope = UNRESTRICTED) {
     const { compare, ...f } = query;
@@ -109,9 +109,14 @@ export class AnalyticsService {
         compare,
       );
       const window = { from: w.from.toISOString(), to: w.to.toISOString() };
-      const { asOf, comparison: _, ...measures } = await of({ ...f, ...window });
+      // Same age: the earlier cohort as it stood `shift` before the snapshot (aged-summary.ts).
+      const shiftUs = (Date.parse(f.from) - w.from.getTime()) * 1000;
+      const aged = { ...f, ...window };
+      const { asOf, ...measures } = await this.answer(key('agedSummary', { ...aged, shiftUs }, scope), scope, async (r) =>
+        summaryAnswer(await r.agedSummary(aged, scope, shiftUs)),
+      );
       if (asOf.etlRunId !== current.asOf.etlRunId) continue;
-      const comparison: ComparisonBody = { ...window, complete, sameAge: false, ...measures };
+      const comparison: ComparisonBody = { ...window, complete, sameAge: true, ...measures };
       return { ...current, comparison };
     }
   }

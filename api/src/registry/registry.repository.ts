@@ -1,16 +1,21 @@
 /**
- * The registry's reads: one filter expression shared by the page, the capped count, the
- * estimate and the export, so every surface matches the same cases. Everything goes through
+ * The registry's reads: one filter expression shared by the page, the counts (exact, or capped
+ * for free text) and the export, so every surface matches the same cases. Everything goes through
  * Kysely's builder with bound parameters; the shapes stay index-friendly — equality / IN on an
  * indexed column plus a keyset range on (filed_at, id), the order of every registry index.
  */
+import { readFileSync } from 'node:fs';
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import { sqlPath } from '../../../core/paths.js';
 import type { ComplaintEventRow, DB } from '../../../core/postgres/schema.js';
 import type { SummaryRow } from '../complaints/case-view.js';
 import { COMPLAINT_JSON_COLUMNS, type ComplaintJsonEvent, type ComplaintJsonRow } from '../complaints/formats/complaint-json.js';
 import { normaliseName } from '../complaints/normalize.js';
 import type { RegistryFilters } from './registry.dto.js';
 import type { Scope } from '../access/scope.js';
+
+/** What the ETL's extract notes of the case store first (its store_id: the store's identity). */
+const EXTRACT_SNAPSHOT = readFileSync(sqlPath('postgres', 'etl', 'snapshot.sql'), 'utf8');
 
 /** Position in (filed_at, id) order: `filedAt` is PostgreSQL's own text of it (microseconds kept). */
 export interface Keyset {
@@ -260,11 +265,9 @@ export class RegistryRepository {
     return row.n > limit ? null : { ids: row.ids, count: row.n, matching: row.matching };
   }
 
-  /** The case store's identity, as an analytics snapshot records the store it was built from (sql/postgres/etl/snapshot.sql). */
+  /** The case store's identity, as an analytics snapshot records the store it was built from: the extract's own statement. */
   async storeId(): Promise<string> {
-    const row = await sql<{
-      store_id: string;
-    }>`SELECT (SELECT system_identifier::text FROM pg_control_system()) || '/' || current_database() AS store_id`.execute(this.db);
+    const row = await sql<{ store_id: string }>`${sql.raw(EXTRACT_SNAPSHOT)}`.execute(this.db);
     return row.rows[0]!.store_id;
   }
 

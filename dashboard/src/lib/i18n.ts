@@ -55,6 +55,7 @@ const en = {
   'kpi.vsWindow': 'vs {0}',
   'kpi.compared': 'Changes compare {0} with {1}',
   'kpi.sameElapsed': '(the same time elapsed: the period is not over yet).',
+  'kpi.sameAge': 'The earlier cases are counted as they stood at the same age.',
   'kpi.timeToClose': 'Median time to close',
   'kpi.openShare': 'Still open',
   'kpi.provisional': 'provisional: {0} still open',
@@ -167,7 +168,7 @@ const en = {
     'Values leave the API unrounded and are rounded only for display. A ratio whose denominator is 0 is shown as “—”. Trends bucket complaints by filing month; every month appears, and one without complaints leaves a gap in a line of rates rather than a line drawn across it; the month holding the as-of time is incomplete and drawn dashed.',
   'about.compareTerm': 'Changes against an earlier period',
   'about.m.compare':
-    'A headline figure’s change compares the chosen period with as many whole months just before it (a month with the month before, a quarter with the quarter before), or with as many days just before when the period is not whole months. While the period is not over, both are cut to the time elapsed: with six days of December filed, December is compared with 1–6 November. The earlier period’s cases have had longer to close, so its rates and durations are older than the current ones.',
+    'A headline figure’s change compares the chosen period with as many whole months just before it (a month with the month before, a quarter with the quarter before), or with as many days just before when the period is not whole months. While the period is not over, both are cut to the time elapsed: with six days of December filed, December is compared with 1–6 November. The earlier period is seen at the same age: its closures, replies, ADR steps and durations count only what had happened as long after its start as today is after the chosen period’s start, so a month-old period is compared with another month-old period.',
   'about.deadlines': 'Legal deadlines',
   'about.d.reply':
     'The trader replies within 10 days of receiving the complaint (Directive (EU) 2025/2647: 20 working days, silence = refusal).',
@@ -453,6 +454,7 @@ const it: Record<MessageKey, string> = {
   'kpi.vsWindow': 'rispetto a {0}',
   'kpi.compared': 'Le variazioni confrontano {0} con {1}',
   'kpi.sameElapsed': '(stesso tempo trascorso: il periodo non è ancora concluso).',
+  'kpi.sameAge': 'I casi precedenti sono contati come erano alla stessa età.',
   'kpi.timeToClose': 'Tempo mediano di chiusura',
   'kpi.openShare': 'Ancora aperti',
   'kpi.provisional': 'provvisorio: {0} ancora aperti',
@@ -568,7 +570,7 @@ const it: Record<MessageKey, string> = {
     'I valori escono dall’API non arrotondati e sono arrotondati solo per la visualizzazione. Un rapporto con denominatore 0 è mostrato come «—». Gli andamenti raggruppano i reclami per mese di presentazione; ogni mese compare, e un mese senza reclami lascia un vuoto nella linea dei tassi invece di una linea tracciata attraverso; il mese che contiene la data di aggiornamento è incompleto ed è tratteggiato.',
   'about.compareTerm': 'Variazioni rispetto a un periodo precedente',
   'about.m.compare':
-    'La variazione di un indicatore principale confronta il periodo scelto con altrettanti mesi interi immediatamente precedenti (un mese con il mese prima, un trimestre con il trimestre prima), oppure con altrettanti giorni immediatamente precedenti quando il periodo non è fatto di mesi interi. Finché il periodo non è concluso, entrambi sono tagliati al tempo trascorso: con sei giorni di dicembre, dicembre è confrontato con l’1–6 novembre. I casi del periodo precedente hanno avuto più tempo per chiudersi, quindi i suoi tassi e le sue durate sono più maturi di quelli attuali.',
+    'La variazione di un indicatore principale confronta il periodo scelto con altrettanti mesi interi immediatamente precedenti (un mese con il mese prima, un trimestre con il trimestre prima), oppure con altrettanti giorni immediatamente precedenti quando il periodo non è fatto di mesi interi. Finché il periodo non è concluso, entrambi sono tagliati al tempo trascorso: con sei giorni di dicembre, dicembre è confrontato con l’1–6 novembre. Il periodo precedente è visto alla stessa età: chiusure, risposte, passaggi ADR e durate contano solo ciò che era avvenuto a tanta distanza dal suo inizio quanta ne separa oggi dall’inizio del periodo scelto, così un periodo di un mese è confrontato con un altro periodo di un mese.',
   'about.deadlines': 'Termini di legge',
   'about.d.reply':
     'Il professionista risponde entro 10 giorni dal ricevimento del reclamo (direttiva (UE) 2025/2647: 20 giorni lavorativi, il silenzio vale come rifiuto).',

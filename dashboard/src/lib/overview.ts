@@ -55,7 +55,8 @@ export function windowWords(lang: Lang, w: { from: string; to: string }): string
 export function comparisonNote(lang: Lang, filters: { from?: string; to?: string }, asOf: string, c: Comparison): string {
   const current = { from: filters.from ?? c.to, to: filters.to !== undefined && c.complete ? filters.to : asOf };
   const note = t(lang, 'kpi.compared', windowWords(lang, current), windowWords(lang, c));
-  return c.complete ? note : `${note} ${t(lang, 'kpi.sameElapsed')}`;
+  const elapsed = c.complete ? `${note}.` : `${note} ${t(lang, 'kpi.sameElapsed')}`;
+  return c.sameAge ? `${elapsed} ${t(lang, 'kpi.sameAge')}` : elapsed;
 }
 
 /** "provisional: 62.0 % still open" under a figure over a cohort with open cases; undefined otherwise. */

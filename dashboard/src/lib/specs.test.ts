@@ -104,7 +104,10 @@ describe('overview shaping', () => {
     );
     const june = { ...november({}), from: '2026-05-01T00:00:00.000Z', to: '2026-06-01T00:00:00.000Z', complete: true };
     expect(comparisonNote('en', { from: '2026-06-01', to: '2026-07-01' }, '2026-12-06T13:00:00.000Z', june)).toBe(
-      'Changes compare 1–30 Jun 2026 with 1–31 May 2026',
+      'Changes compare 1–30 Jun 2026 with 1–31 May 2026.',
+    );
+    expect(comparisonNote('it', { from: '2026-06-01', to: '2026-07-01' }, '2026-12-06T13:00:00.000Z', { ...june, sameAge: true })).toBe(
+      'Le variazioni confrontano 1–30 giu 2026 con 1–31 mag 2026. I casi precedenti sono contati come erano alla stessa età.',
     );
   });
   it('the headline duration is the KM median, "not reached yet" while null; figures over open cases are provisional', () => {

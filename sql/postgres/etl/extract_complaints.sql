@@ -25,5 +25,6 @@ SELECT
   adr_result,
   discontinued_reason,
   complied,
+  compliance_at AT TIME ZONE 'UTC',
   due_at AT TIME ZONE 'UTC'
 FROM complaints

@@ -30,15 +30,20 @@ export const KM_TOLERANCE = Math.sqrt(Number.EPSILON);
 
 /**
  * Each group's KM median and 90th percentile of the time to close (`groupCode`: the group as an
- * integer, as flag-groups.ts's groupCode gives it, or WHOLE_SET).
+ * integer, as flag-groups.ts's groupCode gives it, or WHOLE_SET). `shiftUs` > 0: as the set stood
+ * at snapshot_at − shiftUs (a like-for-like comparison's earlier cohort, aged-summary.ts): a case
+ * closed later than that is censored then.
  */
-export function closeKm(where: Where, groupCode: RawBuilder<number>): Statement<CloseKmRow> {
+export function closeKm(where: Where, groupCode: RawBuilder<number>, shiftUs = 0): Statement<CloseKmRow> {
   const level = (s: number) => sql.lit(s + KM_TOLERANCE);
+  // Unshifted, every closed case closed by snapshot_at (the extract read it then).
+  const closing = shiftUs === 0 ? sql`close_us IS NOT NULL` : sql`close_us <= s.censor_us - epoch_us(filed_at)`;
   // at_risk: nⱼ counts every duration ≥ tⱼ (durations are unique per group here), summed from the
   // longest; survival keeps only the closing durations (d > 0), where S steps.
   return sql<CloseKmRow>`WITH durations AS (
-  SELECT ${groupCode} AS "g", coalesce(close_us, s.censor_us - epoch_us(filed_at)) AS "t", count(close_us) AS "d", count(*) AS "n"
-  FROM complaint_facts, (SELECT epoch_us(snapshot_at) AS censor_us FROM snapshot) s
+  SELECT ${groupCode} AS "g", CASE WHEN ${closing} THEN close_us ELSE s.censor_us - epoch_us(filed_at) END AS "t",
+         count(*) FILTER (WHERE ${closing}) AS "d", count(*) AS "n"
+  FROM complaint_facts, (SELECT epoch_us(snapshot_at) - ${sql.lit(Math.trunc(shiftUs))} AS censor_us FROM snapshot) s
   WHERE ${where}
   GROUP BY ALL
 ),

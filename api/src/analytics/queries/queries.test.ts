@@ -11,6 +11,7 @@ import { analyticsQuery } from '../analytics.dto.js';
 import { adrBody, adrBodyIds, adrBreakdowns, adrSummary, receivedIn, topTraders } from './adr-report.js';
 import { benchmarkTraders, traderSector } from './benchmark.js';
 import { byDimension } from './by-dimension.js';
+import { agedSummary } from './aged-summary.js';
 import { closeKm } from './close-km.js';
 import { closeBuckets, closeFineHistogram, closeRankValues } from './close-quantiles.js';
 import { EVERYTHING, filtersWhere, keysOf, type IdKeys, type Where } from './filters.js';
@@ -140,6 +141,10 @@ describe('analytics SQL', () => {
     await snap('close_km_summary', closeKm(where({ sector: 'airlines' }), WHOLE_SET));
     await snap('close_km_by_month', closeKm(EVERYTHING, groupCode('filed_month')));
     await snap('close_km_traders', closeKm(listedTraders(EVERYTHING, [17, 42]), groupCode('trader_key')));
+    // A comparison's earlier cohort at the same age: a month (30 days) before the snapshot.
+    const monthUs = 30 * 86_400_000_000;
+    await snap('close_km_aged', closeKm(where({ from: '2024-05-01', to: '2024-06-01' }), WHOLE_SET, monthUs));
+    await snap('aged_summary', agedSummary(where({ from: '2024-05-01', to: '2024-06-01' }), monthUs));
   });
 
   it('the keys of trader and ADR body ids', async () => {

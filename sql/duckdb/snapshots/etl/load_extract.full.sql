@@ -6,7 +6,7 @@ SELECT * FROM read_csv(['/tmp/run/complaints-0.csv', '/tmp/run/complaints-1.csv'
   'replied_at': 'TIMESTAMP', 'trader_decision': 'VARCHAR', 'adr_body_id': 'VARCHAR',
   'agreed_at': 'TIMESTAMP', 'accepted_at': 'TIMESTAMP', 'refused_at': 'TIMESTAMP',
   'refusal_ground': 'VARCHAR', 'closed_at': 'TIMESTAMP', 'adr_result': 'VARCHAR',
-  'discontinued_reason': 'VARCHAR', 'complied': 'BOOLEAN', 'due_at': 'TIMESTAMP'
+  'discontinued_reason': 'VARCHAR', 'complied': 'BOOLEAN', 'compliance_at': 'TIMESTAMP', 'due_at': 'TIMESTAMP'
 })
 -- parameters: []
 

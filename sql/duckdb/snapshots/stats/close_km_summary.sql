@@ -1,6 +1,7 @@
 WITH durations AS (
-  SELECT 0 AS "g", coalesce(close_us, s.censor_us - epoch_us(filed_at)) AS "t", count(close_us) AS "d", count(*) AS "n"
-  FROM complaint_facts, (SELECT epoch_us(snapshot_at) AS censor_us FROM snapshot) s
+  SELECT 0 AS "g", CASE WHEN close_us IS NOT NULL THEN close_us ELSE s.censor_us - epoch_us(filed_at) END AS "t",
+         count(*) FILTER (WHERE close_us IS NOT NULL) AS "d", count(*) AS "n"
+  FROM complaint_facts, (SELECT epoch_us(snapshot_at) - 0 AS censor_us FROM snapshot) s
   WHERE "sector" = CAST($1 AS sector_code)
   GROUP BY ALL
 ),
