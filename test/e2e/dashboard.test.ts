@@ -199,11 +199,11 @@ describe('dashboard e2e', () => {
     return cards;
   };
 
-  it('resolution: funnel, backlog and outcome shares render', async () => {
+  it('resolution: funnel, time to close, backlog and outcome shares render', async () => {
     e2e.w = await openPage(e2e.browser);
     const { page } = e2e.w;
     await page.goto(`${e2e.server.baseUrl}/resolution`);
-    const cards = await allCardsDrawn(5);
+    const cards = await allCardsDrawn(6);
     const funnel = await cards.first().locator('.chart').textContent();
     expect(funnel).toContain('Sent to the trader');
     expect(funnel).toContain('Settled directly');
@@ -213,9 +213,9 @@ describe('dashboard e2e', () => {
     await page.selectOption('select[name="consumerCountry"]', 'IT');
     await expect.poll(() => new URL(page.url()).searchParams.get('consumerCountry')).toBe('IT');
     await expect.poll(() => cards.first().locator('.card-title').textContent()).toContain('consumers in Italy');
-    await allCardsDrawn(5);
+    await allCardsDrawn(6);
     // A chart's info icon opens its entry on "About these figures", keeping the filters.
-    await cards.nth(1).locator('a.info').click();
+    await cards.filter({ hasText: 'Open cases by stage' }).locator('a.info').click();
     await expect.poll(() => new URL(page.url()).pathname).toBe('/about');
     expect(new URL(page.url()).hash).toBe('#overdue');
     expect(new URL(page.url()).searchParams.get('consumerCountry')).toBe('IT');
@@ -226,7 +226,7 @@ describe('dashboard e2e', () => {
     e2e.w = await openPage(e2e.browser);
     const { page } = e2e.w;
     await page.goto(`${e2e.server.baseUrl}/resolution?lang=it`);
-    const cards = await allCardsDrawn(5);
+    const cards = await allCardsDrawn(6);
     expect(await cards.first().locator('.card-title').textContent()).toContain('Percorso dei reclami');
     expect(await cards.first().locator('.chart').textContent()).toContain('Inviato al professionista');
     await shot('resolution-it');

@@ -55,8 +55,9 @@ describe('benchmark rows', () => {
     expect(rows.map((r) => r.measure)).toEqual(['resolutionRate', 'traderResponseRate', 'medianDaysToClose']);
     const [res, resp, days] = rows as [BenchmarkRow, BenchmarkRow, BenchmarkRow];
     expect(res).toMatchObject({ own: 0.55, p25: 0.4, p50: 0.52, p75: 0.61, peers: 14, percentile: 62.5, ownText: '55.0%' });
-    // The denominator is in the tooltip.
-    expect(res.ownTip).toBe('55.0% of 200 closed complaints resolved');
+    // The denominator is in the tooltip, and 20 of its 220 complaints are still open: provisional.
+    expect(res.ownTip).toBe('55.0% of 200 closed complaints resolved; provisional: 9.1% still open');
+    expect(rows.map((r) => r.provisional)).toEqual(Array(3).fill('provisional: 9.1% still open'));
     expect(res.peersTip).toBe('14 peers: 25th percentile 40.0%, median 52.0%, 75th percentile 61.0%');
     expect(res.percentileText).toBe('percentile 63 among 14 peers: a higher rate than about 63% of them');
     expect(resp.ownText).toBe('81.3%');
@@ -65,11 +66,18 @@ describe('benchmark rows', () => {
     expect(days.percentileText).toBe('percentile 25 among 14 peers: more days to close than about 25% of them (fewer is better)');
   });
 
+  it('a year whose complaints have all closed: the same figures, no provisional mark', () => {
+    const rows = benchmarkRows('en', { ...open, own: { ...own, complaints: 200 } });
+    expect(rows[0]!.ownTip).toBe('55.0% of 200 closed complaints resolved');
+    expect(rows.map((r) => r.provisional)).toEqual([undefined, undefined, undefined]);
+  });
+
   it('in Italian: Italian words and number formats', () => {
     const [res, , days] = benchmarkRows('it', open) as [BenchmarkRow, BenchmarkRow, BenchmarkRow];
     expect(res.ownText).toBe('55,0%');
     expect(res.percentileText).toBe('percentile 63 su 14 pari: un tasso più alto di circa il 63% di essi');
     expect(days.ownText).toBe('24,5 giorni');
+    expect(res.provisional).toBe('provvisorio: 9,1% ancora aperti');
   });
 
   it('withheld peers: no quartile, count or percentile; the own figures stay', () => {
@@ -119,7 +127,7 @@ describe('benchmark specs', () => {
       label: 'Resolution rate',
       own: 0.55,
       ownText: '55.0%',
-      ownTip: '55.0% of 200 closed complaints resolved',
+      ownTip: '55.0% of 200 closed complaints resolved; provisional: 9.1% still open',
     });
     const text = JSON.stringify(spec);
     for (const k of ['p25', 'p50', 'p75', 'peersTip']) expect(text).not.toContain(k);

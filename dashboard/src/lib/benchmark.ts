@@ -9,6 +9,7 @@ import type { Schemas } from './api.js';
 import { OKABE_ITO } from './specs.js';
 import { formatNumber, formatPercent, t, type Lang, type MessageKey } from './i18n.js';
 import { isLowCount } from './small-numbers.js';
+import { openShareOf, provisionalText, withProvisional } from './provisional.js';
 import type { RatioName } from '../../../core/small-numbers.js';
 
 export type Benchmark = Schemas['TraderBenchmark'];
@@ -67,8 +68,10 @@ export interface BenchmarkRow {
   peers: number | null;
   suppressed: boolean;
   ownText: string;
-  /** tooltip of the dot, with the denominator where the answer carries it */
+  /** tooltip of the dot, with the denominator where the answer carries it (and the provisional sentence) */
   ownTip: string;
+  /** "provisional: 9.1 % still open" while some of the trader's complaints that year are open; undefined otherwise */
+  provisional: string | undefined;
   /** tooltip of the box; '' when withheld */
   peersTip: string;
   percentileText: string;
@@ -85,9 +88,14 @@ function ownTip(lang: Lang, m: BenchmarkMeasure, b: Benchmark, text: string): st
   }
 }
 
-/** One row per measure. A withheld answer carries no peer figure, and none is made up here. */
+/**
+ * One row per measure. A withheld answer carries no peer figure, and none is made up here. The
+ * trader's own figures are provisional while some of its complaints that year are open (the answer
+ * gives complaints and closed); the peers' are not known to be, so only its own carry the mark.
+ */
 export function benchmarkRows(lang: Lang, b: Benchmark): BenchmarkRow[] {
   const { peers } = b;
+  const openShare = openShareOf(b.own);
   return BENCHMARK_MEASURES.map((m) => {
     const q = peers.suppressed ? null : (peers.quartiles?.[m] ?? null);
     const own = b.own[m];
@@ -109,7 +117,8 @@ export function benchmarkRows(lang: Lang, b: Benchmark): BenchmarkRow[] {
       peers: count,
       suppressed: peers.suppressed,
       ownText,
-      ownTip: own === null ? t(lang, 'traders.noValue', b.year) : ownTip(lang, m, b, ownText),
+      ownTip: own === null ? t(lang, 'traders.noValue', b.year) : withProvisional(lang, ownTip(lang, m, b, ownText), openShare),
+      provisional: own === null ? undefined : provisionalText(lang, openShare),
       peersTip:
         q && count !== null
           ? t(

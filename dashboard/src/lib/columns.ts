@@ -18,15 +18,24 @@ export function countColumns<R extends { code: string; label: string; value: num
   ];
 }
 
-/** Bars of shares per code (`value` = share), with the count behind each. */
+/**
+ * Bars of shares per code (`value` = share), with the count behind each; `provisional` is the
+ * sentence of a cohort with cases still open (provisional.ts), marked on every share.
+ */
 export function shareColumns<R extends { code: string; label: string; count: number; value: number }>(
   lang: Lang,
   labelKey: MessageKey,
+  provisional?: string,
 ): Column<R>[] {
   return [
     { key: 'code', label: 'code' },
     { key: 'label', label: t(lang, labelKey) },
     { key: 'count', label: t(lang, 'chart.count'), format: (v) => formatNumber(lang, Number(v)) },
-    { key: 'value', label: t(lang, 'chart.share'), format: (v) => formatPercent(lang, Number(v)) },
+    {
+      key: 'value',
+      label: t(lang, 'chart.share'),
+      format: (v) => formatPercent(lang, Number(v)),
+      ...(provisional ? { provisional: () => provisional } : {}),
+    },
   ];
 }

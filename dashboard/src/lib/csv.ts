@@ -6,6 +6,8 @@ export interface Column<R> {
   key: keyof R & string;
   label: string;
   format?: (value: R[keyof R & string], row: R) => string;
+  /** on screen only: the cell's provisional sentence (provisional.ts), shown as a mark after its value */
+  provisional?: (row: R) => string | undefined;
 }
 
 /**

@@ -59,6 +59,9 @@ const en = {
   'kpi.timeToClose': 'Median time to close',
   'kpi.openShare': 'Still open',
   'kpi.provisional': 'provisional: {0} still open',
+  'provisional.legend':
+    'provisional: some of the complaints behind the figure are still open, so it can still change (the mark’s tooltip says how many)',
+  'provisional.points': 'Hollow points are provisional: some complaints of that month are still open, so the figure can still change.',
   'kpi.notReached': 'not reached yet',
   'kpi.noComparison': 'set a period to compare',
   'kpi.days': '{0} days',
@@ -122,6 +125,9 @@ const en = {
   'resolution.ground': 'Ground',
   'resolution.result': 'Result',
   'resolution.cases': 'Cases',
+  'resolution.timeTrend': 'Median time to close by month filed',
+  'resolution.daysAxis': 'Median time to close (days)',
+  'resolution.closedOf': '{0} of {1} closed',
   'resolution.deadlines':
     'Legal deadlines: trader reply 10 days; ADR body agreed 30 days from filing; ADR body decides within 21 days; ADR outcome 90 days.',
   'crossBorder.flows': 'Complaints by consumer country (rows) and trader country (columns)',
@@ -160,7 +166,7 @@ const en = {
   'about.m.timeToClose':
     'Median time to close counts the open complaints too (Kaplan–Meier): a closed complaint lasted from filing to its closing event; an open one has lasted at least from filing to the moment the data were read from the case store, and is censored there. S(t) = product over the distinct closing durations tⱼ ≤ t of (1 − dⱼ / nⱼ), where dⱼ complaints closed at tⱼ and nⱼ complaints, closed or open, lasted at least tⱼ. The median is the smallest tⱼ with S(tⱼ) ≤ 0.5, the 90th percentile the smallest with S(tⱼ) ≤ 0.1; “not reached yet” while too many are still open. Unlike the median over closed complaints, it does not make recent periods look fast because only their fast cases have closed.',
   'about.m.openShare':
-    'Still open = (complaints − closed) / complaints. While it is above 0, the median time to close and the rates over those complaints (resolution rate, trader response rate) can still change as cases close: the dashboard marks them “provisional: N % still open”.',
+    'Still open = (complaints − closed) / complaints. While it is above 0, the durations and rates over those complaints (time to close, resolution rate, trader response rate, the shares of closure reasons and ADR outcomes) can still change as cases close: the dashboard marks them “provisional: N % still open”, beside the figure or in its tooltip; in tables a † carries that sentence, and in the time to close by month a month with cases still open is a hollow point.',
   'about.m.overdue': 'Overdue: open complaints past their stage’s legal deadline, counted at the data’s as-of time.',
   'about.m.adr':
     'ADR measures, over cases an ADR body received (agreement = receipt): refusal rate = refused / (accepted + refused), with the share of each ground; outcome shares = each result / ADR outcomes; discontinued share = discontinued / accepted; average duration = mean days from receipt to conclusion; share within 90 days = concluded within 90 days / concluded; compliance rate = cases whose latest report says complied / cases with a report.',
@@ -458,6 +464,10 @@ const it: Record<MessageKey, string> = {
   'kpi.timeToClose': 'Tempo mediano di chiusura',
   'kpi.openShare': 'Ancora aperti',
   'kpi.provisional': 'provvisorio: {0} ancora aperti',
+  'provisional.legend':
+    'provvisorio: una parte dei reclami su cui si basa il dato è ancora aperta, quindi può ancora cambiare (il suggerimento del segno dice quanti)',
+  'provisional.points':
+    'I punti vuoti sono provvisori: alcuni reclami di quel mese sono ancora aperti, quindi il dato può ancora cambiare.',
   'kpi.notReached': 'non ancora raggiunto',
   'kpi.noComparison': 'scegli un periodo per il confronto',
   'kpi.days': '{0} giorni',
@@ -521,6 +531,9 @@ const it: Record<MessageKey, string> = {
   'resolution.ground': 'Motivo',
   'resolution.result': 'Esito',
   'resolution.cases': 'Casi',
+  'resolution.timeTrend': 'Tempo mediano di chiusura per mese di presentazione',
+  'resolution.daysAxis': 'Tempo mediano di chiusura (giorni)',
+  'resolution.closedOf': '{0} su {1} chiusi',
   'resolution.deadlines':
     "Termini di legge: risposta del professionista 10 giorni; accordo sull'organismo ADR 30 giorni dalla presentazione; decisione dell'organismo ADR entro 21 giorni; esito ADR 90 giorni.",
   'crossBorder.flows': 'Reclami per paese del consumatore (righe) e paese del professionista (colonne)',
@@ -562,7 +575,7 @@ const it: Record<MessageKey, string> = {
   'about.m.timeToClose':
     'Il tempo mediano di chiusura conta anche i reclami aperti (Kaplan–Meier): un reclamo chiuso è durato dalla presentazione all’evento di chiusura; uno aperto è durato almeno dalla presentazione al momento in cui i dati sono stati letti dall’archivio dei casi, ed è censurato lì. S(t) = prodotto sulle durate di chiusura distinte tⱼ ≤ t di (1 − dⱼ / nⱼ), dove dⱼ reclami si sono chiusi a tⱼ e nⱼ reclami, chiusi o aperti, sono durati almeno tⱼ. La mediana è il più piccolo tⱼ con S(tⱼ) ≤ 0,5, il 90° percentile il più piccolo con S(tⱼ) ≤ 0,1; «non ancora raggiunto» finché troppi reclami sono ancora aperti. A differenza della mediana sui soli reclami chiusi, non fa sembrare rapidi i periodi recenti solo perché vi si sono chiusi i casi rapidi.',
   'about.m.openShare':
-    'Ancora aperti = (reclami − chiusi) / reclami. Finché è sopra 0, il tempo mediano di chiusura e i tassi su quei reclami (tasso di risoluzione, tasso di risposta del professionista) possono ancora cambiare con la chiusura dei casi: il cruscotto li segna «provvisorio: N % ancora aperti».',
+    'Ancora aperti = (reclami − chiusi) / reclami. Finché è sopra 0, le durate e i tassi su quei reclami (tempo di chiusura, tasso di risoluzione, tasso di risposta del professionista, quote dei motivi di chiusura e degli esiti ADR) possono ancora cambiare con la chiusura dei casi: il cruscotto li segna «provvisorio: N % ancora aperti», accanto al dato o nel suo suggerimento; nelle tabelle lo dice un †, e nel tempo di chiusura per mese un mese con casi ancora aperti è un punto vuoto.',
   'about.m.overdue': 'In ritardo: reclami aperti oltre il termine di legge della loro fase, contati alla data di aggiornamento dei dati.',
   'about.m.adr':
     'Misure ADR, sui casi ricevuti da un organismo ADR (accordo = ricezione): tasso di rifiuto = rifiutati / (accettati + rifiutati), con la quota di ogni motivo; quote degli esiti = ogni esito / esiti ADR; quota interrotta = interrotti / accettati; durata media = media dei giorni dalla ricezione alla conclusione; quota entro 90 giorni = conclusi entro 90 giorni / conclusi; tasso di esecuzione = casi il cui ultimo rapporto indica l’esecuzione / casi con un rapporto.',

@@ -5,6 +5,7 @@
 import type { Schemas } from './api.js';
 import type { BarRow, TrendPoint } from './specs.js';
 import { codeLabel, formatNumber, formatPercent, locale, t, type Lang } from './i18n.js';
+import { provisionalText, withProvisional } from './provisional.js';
 
 export type Summary = Schemas['StatsSummary'];
 export type Comparison = Schemas['StatsComparison'];
@@ -26,7 +27,7 @@ export const KPI_KEYS: readonly KpiKey[] = [
 const PROVISIONAL_KEYS: ReadonlySet<KpiKey> = new Set(['resolutionRate', 'traderResponseRate', 'medianDaysToCloseKM']);
 
 /** "4.0 days"; a KM median S has not reached yet says so, where nothing was filed "—". */
-const days = (lang: Lang, v: number | null, s: { complaints: number }): string =>
+export const days = (lang: Lang, v: number | null, s: { complaints: number }): string =>
   v != null ? t(lang, 'kpi.days', formatNumber(lang, v, 1)) : s.complaints > 0 ? t(lang, 'kpi.notReached') : '—';
 
 export function kpiValue(lang: Lang, key: KpiKey, s: Summary): string {
@@ -61,8 +62,7 @@ export function comparisonNote(lang: Lang, filters: { from?: string; to?: string
 
 /** "provisional: 62.0 % still open" under a figure over a cohort with open cases; undefined otherwise. */
 export function provisionalNote(lang: Lang, key: KpiKey, s: Pick<Summary, 'openShare'>): string | undefined {
-  if (!PROVISIONAL_KEYS.has(key) || s.openShare == null || s.openShare <= 0) return undefined;
-  return t(lang, 'kpi.provisional', formatPercent(lang, s.openShare));
+  return PROVISIONAL_KEYS.has(key) ? provisionalText(lang, s.openShare) : undefined;
 }
 
 /**
@@ -113,13 +113,18 @@ export function trendPoints(lang: Lang, items: Schemas['StatsTrend']['items']): 
 const shareTip = (lang: Lang, share: number | null, count: number, of: number): string =>
   `${formatPercent(lang, share)} — ${t(lang, 'words.of', formatNumber(lang, count), formatNumber(lang, of))}`;
 
-export function closureRows(lang: Lang, o: Schemas['StatsOutcomes']): (BarRow & { code: string; count: number })[] {
+/** Closure reasons, share of closed; `openShare` is the filter's (the summary's): provisional while above 0. */
+export function closureRows(
+  lang: Lang,
+  o: Schemas['StatsOutcomes'],
+  openShare?: number | null,
+): (BarRow & { code: string; count: number })[] {
   return o.closures.map((c) => ({
     code: c.closure,
     label: codeLabel(lang, c.closure),
     value: c.share ?? 0,
     count: c.count,
-    tip: shareTip(lang, c.share, c.count, o.closed),
+    tip: withProvisional(lang, shareTip(lang, c.share, c.count, o.closed), openShare),
   }));
 }
 

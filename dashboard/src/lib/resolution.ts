@@ -1,10 +1,14 @@
 /**
  * Pure shaping of the resolution view's answers: the lifecycle funnel with its conversions, the
- * outcome shares (closure reasons, ADR results, refusal grounds) and the backlog by stage.
+ * outcome shares (closure reasons, ADR results, refusal grounds), the time to close by month filed
+ * and the backlog by stage. Rates and durations over the filter's complaints carry the provisional
+ * sentence (provisional.ts) in their tooltips while some of them are open.
  */
 import type { Schemas } from './api.js';
-import type { BarRow, FunnelRow, StackRow } from './specs.js';
+import type { BarRow, FunnelRow, StackRow, TrendPoint } from './specs.js';
 import { codeLabel, formatNumber, formatPercent, t, type Lang } from './i18n.js';
+import { provisionalText, withProvisional } from './provisional.js';
+import { days } from './overview.js';
 
 type Summary = Schemas['StatsSummary'];
 type Outcomes = Schemas['StatsOutcomes'];
@@ -30,7 +34,10 @@ export function funnelRows(lang: Lang, s: Summary, o: Outcomes): (FunnelRow & { 
     const conversion = from ? ratio(value, from.value) : null;
     const label = (branch === 'direct' ? '↳ ' : '') + codeLabel(lang, step);
     const rate = from ? t(lang, 'resolution.ofStep', formatPercent(lang, conversion), codeLabel(lang, from.step)) : '';
-    const tip = formatNumber(lang, value) + (from ? ` — ${rate} (${formatNumber(lang, from.value)})` : '');
+    // A conversion over the filter's complaints is provisional while some are open; a count is not.
+    const tip = from
+      ? withProvisional(lang, `${formatNumber(lang, value)} — ${rate} (${formatNumber(lang, from.value)})`, s.openShare)
+      : formatNumber(lang, value);
     return { step, label, value, branch, rate, tip, conversion };
   });
 }
@@ -40,24 +47,62 @@ const shareTip = (lang: Lang, share: number | null, count: number, of: number): 
 
 export type ShareRow = BarRow & { code: string; count: number };
 
-export function adrResultRows(lang: Lang, o: Outcomes): ShareRow[] {
+/** ADR results, share of outcomes; `openShare` is the filter's (the summary's): provisional while above 0. */
+export function adrResultRows(lang: Lang, o: Outcomes, openShare?: number | null): ShareRow[] {
   return o.adrResults.map((r) => ({
     code: r.result,
     label: codeLabel(lang, r.result),
     value: r.share ?? 0,
     count: r.count,
-    tip: shareTip(lang, r.share, r.count, o.adrOutcomes),
+    tip: withProvisional(lang, shareTip(lang, r.share, r.count, o.adrOutcomes), openShare),
   }));
 }
 
-export function refusalGroundRows(lang: Lang, o: Outcomes): ShareRow[] {
+export function refusalGroundRows(lang: Lang, o: Outcomes, openShare?: number | null): ShareRow[] {
   return o.refusalGrounds.map((g) => ({
     code: g.ground,
     label: groundLabel(lang, g.ground),
     value: g.share ?? 0,
     count: g.count,
-    tip: shareTip(lang, g.share, g.count, o.adrRefused),
+    tip: withProvisional(lang, shareTip(lang, g.share, g.count, o.adrRefused), openShare),
   }));
+}
+
+/** A month of the time-to-close trend: the KM median drawn, the other lifecycle figures in its data table. */
+export type TimeToCloseRow = TrendPoint & {
+  complaints: number;
+  closed: number;
+  medianDaysToClose: number | null;
+  resolutionRate: number | null;
+  traderResponseRate: number | null;
+  openShare: number | null;
+};
+
+/**
+ * The Kaplan–Meier median time to close per period of filing (null, where the line breaks: nothing
+ * filed, or not reached yet), each period provisional while some of its complaints are open: a
+ * hollow point whose tooltip says how many.
+ */
+export function timeToCloseRows(lang: Lang, items: Schemas['StatsTrend']['items']): TimeToCloseRow[] {
+  return items.map((i) => {
+    const value = i.medianDaysToCloseKM;
+    const shown = days(lang, value, i);
+    const tip = `${i.period}: ${shown} — ${t(lang, 'resolution.closedOf', formatNumber(lang, i.closed), formatNumber(lang, i.complaints))}`;
+    return {
+      start: i.start,
+      period: i.period,
+      value,
+      incomplete: i.incomplete,
+      provisional: provisionalText(lang, i.openShare) !== undefined,
+      tip: withProvisional(lang, i.incomplete ? `${tip} (${t(lang, 'chart.incomplete')})` : tip, i.openShare),
+      complaints: i.complaints,
+      closed: i.closed,
+      medianDaysToClose: i.medianDaysToClose,
+      resolutionRate: i.resolutionRate,
+      traderResponseRate: i.traderResponseRate,
+      openShare: i.openShare,
+    };
+  });
 }
 
 /** Refusal grounds of Directive 2013/11 Art. 5(4), letters a–f. */

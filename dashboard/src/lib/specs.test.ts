@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { compiles } from './compile-spec.testing.js';
 import { barSpec, funnelSpec, heatmapSpec, stackedBarSpec, trendSpec, OKABE_ITO, type TrendPoint } from './specs.js';
-import { adrResultRows, backlogRows, backlogStack, funnelRows, refusalGroundRows } from './resolution.js';
+import { adrResultRows, backlogRows, backlogStack, funnelRows, refusalGroundRows, timeToCloseRows } from './resolution.js';
+import { shareColumns } from './columns.js';
 import { crossBorderSharePoints, flowCells } from './flows.js';
 import type { Schemas } from './api.js';
 import { describeFilters, filtersFromQuery, withParams } from './filters.js';
@@ -27,6 +28,8 @@ const point = (period: string, value: number | null, incomplete = false): TrendP
   incomplete,
   tip: `${period}: ${value}`,
 });
+
+type PointLayer = { mark: Record<string, unknown>; encoding: Record<string, unknown> };
 
 describe('chart specs', () => {
   it('trend: solid complete months, a dashed segment into the incomplete one, labelled', () => {
@@ -57,6 +60,34 @@ describe('chart specs', () => {
     ) as { marks: { type: string; encode: { update: { defined?: { signal: string } } } }[] };
     const line = vg.marks.find((m) => m.type === 'line');
     expect(line?.encode.update.defined?.signal).toMatch(/isValid\(datum\["value"\]\)/);
+  });
+
+  it('trend: a provisional point is hollow (white inside, the line colour outside), a settled one filled', () => {
+    const spec = trendSpec(
+      [point('2024-01', 10), { ...point('2024-02', 12), provisional: true }, { ...point('2024-03', null), provisional: true }],
+      { x: 'Month', y: 'Median time to close (days)', incomplete: 'incomplete' },
+      { days: true },
+    );
+    compiles(spec);
+    const layers = (spec as unknown as { layer: PointLayer[] }).layer;
+    const points = layers.find((l) => l.mark.type === 'point')!;
+    expect(points.encoding.fill).toEqual({ condition: { test: 'datum.provisional', value: '#fff' }, value: OKABE_ITO[0] });
+    expect(points.mark).toMatchObject({ filled: true, stroke: OKABE_ITO[0] });
+    // Days: decimals would be noise on the axis, but not whole-number ticks only.
+    expect(JSON.stringify(layers[0]!.encoding.y)).toContain('",.0f"');
+  });
+
+  it('trend without provisional points: every point filled, no outline (counts look as before)', () => {
+    const only = trendSpec([point('2024-01', 10), { ...point('2024-02', null), provisional: true }], {
+      x: 'Month',
+      y: 'Complaints',
+      incomplete: 'i',
+    });
+    compiles(only);
+    const points = (only as unknown as { layer: PointLayer[] }).layer.find((l) => l.mark.type === 'point')!;
+    // The only provisional period has no value to draw: nothing to hollow.
+    expect(points.encoding.fill).toBeUndefined();
+    expect(points.mark.stroke).toBeUndefined();
   });
 
   it('bars: sorted longest first, tooltip carries the denominator, Okabe-Ito palette', () => {
@@ -163,6 +194,59 @@ describe('resolution and cross-border specs', () => {
   it('outcome shares carry their denominators', () => {
     expect(adrResultRows('en', outcomes)[0]).toMatchObject({ label: 'Amicable settlement', tip: '40.0% — 4 of 10' });
     expect(refusalGroundRows('it', outcomes)[0]!.label).toContain('(a)');
+  });
+  it('over complaints some of which are open, the shares and conversions say so; the counts do not', () => {
+    expect(adrResultRows('en', outcomes, 0.125)[0]!.tip).toBe('40.0% — 4 of 10; provisional: 12.5% still open');
+    expect(refusalGroundRows('it', outcomes, 0.125)[0]!.tip).toBe('50,0% — 2 su 4; provvisorio: 12,5% ancora aperti');
+    expect(adrResultRows('en', outcomes, 0)[0]!.tip).toBe('40.0% — 4 of 10');
+    expect(closureRows('en', outcomes, 0.125)[0]!.tip).toBe('30.0% — 15 of 50; provisional: 12.5% still open');
+    const rows = funnelRows('en', { ...summary, openShare: 0.125 }, outcomes);
+    expect(rows[0]!.tip).toBe('100');
+    expect(rows[2]!.tip).toBe('60 — 66.7% of “Sent to the trader” (90); provisional: 12.5% still open');
+    expect(funnelRows('en', { ...summary, openShare: 0 }, outcomes)[2]!.tip).toBe('60 — 66.7% of “Sent to the trader” (90)');
+    // The view-data table marks each share with the same sentence; none without one.
+    const [, , , share] = shareColumns<ReturnType<typeof adrResultRows>[number]>(
+      'en',
+      'resolution.result',
+      'provisional: 12.5% still open',
+    );
+    expect(share!.provisional?.(adrResultRows('en', outcomes)[0]!)).toBe('provisional: 12.5% still open');
+    expect(shareColumns('en', 'resolution.result')[3]!.provisional).toBeUndefined();
+  });
+  it('time to close by month filed: the KM median drawn, a month with cases still open provisional', () => {
+    const item = (period: string, over: Partial<Schemas['StatsTrend']['items'][number]>) =>
+      ({
+        start: `${period}-01T00:00:00.000Z`,
+        period,
+        incomplete: false,
+        complaints: 40,
+        closed: 40,
+        medianDaysToCloseKM: 21,
+        medianDaysToClose: 21,
+        resolutionRate: 0.5,
+        traderResponseRate: 0.75,
+        openShare: 0,
+        ...over,
+      }) as Schemas['StatsTrend']['items'][number];
+    const rows = timeToCloseRows('en', [
+      item('2024-01', {}),
+      item('2024-02', { closed: 30, openShare: 0.25, medianDaysToCloseKM: 18.25 }),
+      item('2024-03', { closed: 4, openShare: 0.9, medianDaysToCloseKM: null, incomplete: true }),
+      item('2024-04', { complaints: 0, closed: 0, openShare: null, medianDaysToCloseKM: null }),
+    ]);
+    expect(rows.map((r) => [r.period, r.value, r.provisional])).toEqual([
+      ['2024-01', 21, false],
+      ['2024-02', 18.25, true],
+      ['2024-03', null, true],
+      ['2024-04', null, false],
+    ]);
+    expect(rows[0]!.tip).toBe('2024-01: 21.0 days — 40 of 40 closed');
+    expect(rows[1]!.tip).toBe('2024-02: 18.3 days — 30 of 40 closed; provisional: 25.0% still open');
+    expect(rows[2]!.tip).toBe('2024-03: not reached yet — 4 of 40 closed (incomplete); provisional: 90.0% still open');
+    expect(timeToCloseRows('it', [item('2024-02', { closed: 30, openShare: 0.25 })])[0]!.tip).toBe(
+      '2024-02: 21,0 giorni — 30 su 40 chiusi; provvisorio: 25,0% ancora aperti',
+    );
+    compiles(trendSpec(rows, { x: 'Month', y: 'Days', incomplete: 'incomplete' }, { days: true }));
   });
   it('backlog: stages in lifecycle order, stacked within deadline + overdue', () => {
     const rows = backlogRows('en', {

@@ -33,6 +33,8 @@ export interface TrendPoint {
   incomplete: boolean;
   /** the tooltip's text, already formatted */
   tip: string;
+  /** a rate or duration over a cohort with cases still open (provisional.ts): drawn as a hollow point */
+  provisional?: boolean;
 }
 
 /** How the time axis buckets and labels the periods, in UTC like the API's buckets. */
@@ -48,13 +50,15 @@ export type TrendInterval = keyof typeof X_BY_INTERVAL;
  * dashed and the point labelled, so a half-month is not read as a drop. A null value (a share
  * over a period without complaints) breaks the line, vega-lite's default for lines: a gap is
  * shown as a gap, never bridged. Counts get whole-number
- * ticks only. Layers without data are left out: vega would draw an empty, unlabelled mark group
+ * ticks only, days whole-number labels. A provisional point (its figure over a cohort with cases
+ * still open) is hollow, the others filled, so the mark does not rest on colour; its tooltip says
+ * so in words. Layers without data are left out: vega would draw an empty, unlabelled mark group
  * (axe: svg-img-alt). `quarterFormat` labels quarters in the chosen language ("Q%q %Y").
  */
 export function trendSpec(
   points: readonly TrendPoint[],
   words: { x: string; y: string; incomplete: string; quarterFormat?: string },
-  opts: { percent?: boolean; interval?: TrendInterval } = {},
+  opts: { percent?: boolean; days?: boolean; interval?: TrendInterval } = {},
 ): TopLevelSpec {
   const complete = points.filter((p) => !p.incomplete);
   const last = complete.at(-1);
@@ -70,7 +74,13 @@ export function trendSpec(
   } as const;
   const y = opts.percent
     ? ({ field: 'value', type: 'quantitative', title: words.y, axis: { format: '.0%' } } as const)
-    : ({ field: 'value', type: 'quantitative', title: words.y, axis: { format: ',d', tickMinStep: 1 } } as const);
+    : opts.days
+      ? ({ field: 'value', type: 'quantitative', title: words.y, axis: { format: ',.0f' } } as const)
+      : ({ field: 'value', type: 'quantitative', title: words.y, axis: { format: ',d', tickMinStep: 1 } } as const);
+  // Hollow: the line's colour as the outline, white inside (only when some point is provisional).
+  const marked = points.some((p) => p.provisional && p.value != null);
+  const hollow = marked ? { fill: { condition: { test: 'datum.provisional', value: '#fff' }, value: OKABE_ITO[0] } } : {};
+  const outline = marked ? { stroke: OKABE_ITO[0], strokeWidth: 1.5 } : {};
   const line = (values: readonly TrendPoint[], dash?: number[]): Layer => ({
     data: { values: [...values] },
     mark: { type: 'line', strokeWidth: 2, ...(dash ? { strokeDash: dash } : {}) },
@@ -83,8 +93,8 @@ export function trendSpec(
       points,
       {
         data: { values: [...points] },
-        mark: { type: 'point', filled: true, size: 40 },
-        encoding: { x, y, tooltip: [{ field: 'tip', type: 'nominal', title: words.y }] },
+        mark: { type: 'point', filled: true, size: 40, ...outline },
+        encoding: { x, y, ...hollow, tooltip: [{ field: 'tip', type: 'nominal', title: words.y }] },
       },
     ],
     [
