@@ -11,6 +11,7 @@ export default defineConfig({
       'fixtures/**/*.test.ts',
       'test/**/*.test.ts',
       'dashboard/src/**/*.test.ts',
+      'bench/**/*.test.ts',
     ],
     exclude: ['test/e2e/**', 'node_modules/**', 'dist/**'],
     testTimeout: 60_000,

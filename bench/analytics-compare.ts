@@ -5,6 +5,7 @@
  *
  *   npm run bench -- analytics-compare --old DIR --new DIR [--complaints 10000000] [--database NAME]
  *                                      [--rounds 2] [--only summary,trend] [--change recent|random] [--no-flat]
+ *                                      [--focus summary,trend,traders] [--label "issue 20's measures"]
  *
  * DIR: a checkout with its own dist/ (`npx tsc -p tsconfig.build.json` there); only its
  * dist/api/src/main.js is run (and the new one's bin/odr.js migrates). Each has its own DATA_DIR
@@ -26,10 +27,15 @@
  *      and filter set, old's request, new's and the flat queries one right after the other, so
  *      that the three meet the same moment of a shared machine (after a warm-up of 10 filter
  *      sets each in round 1). Old's answers are checked against new's, and the flat figures
- *      against new's (overdue judged at new's snapshot instant).
+ *      against new's (overdue judged at new's snapshot instant), on everything both answer
+ *      (answers-agree.ts): what only new's answers hold (a new measure, a zero-filled trend
+ *      period) is named in the output, not compared.
  * No PostgreSQL baseline and no schedule phase (bench/analytics.ts has them).
  * Prints old / new / new÷old per measure (ETL, and cold p50/p95 per endpoint over 30 × rounds
- * requests) beside the flat baseline, and writes everything to bench/out/analytics-compare-….json.
+ * requests) beside the flat baseline, then the --focus endpoints' new ÷ old in a table of their
+ * own, "the cost of LABEL" with --label (old = 151358a, the code before issue 20's analytics
+ * changes: the cost of the Kaplan–Meier quantiles, openShare and zero-filled trends), and writes
+ * everything to bench/out/analytics-compare-….json (`focus` holds that table).
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -59,7 +65,8 @@ import {
   waitStartupRun,
   watchRun,
 } from './analytics-common.js';
-import { type Flat, type FlatTiming, differences, loadFlat } from './analytics-flat.js';
+import { type Flat, type FlatTiming, loadFlat } from './analytics-flat.js';
+import { type Agreement, agreement } from './answers-agree.js';
 import {
   type BenchServer,
   type MachineInfo,
@@ -83,7 +90,7 @@ const oldDir = args.old;
 const newDir = args.new;
 if (args.help || typeof oldDir !== 'string' || typeof newDir !== 'string') {
   console.log(
-    'usage: npm run bench -- analytics-compare --old DIR --new DIR [--complaints 10000000] [--database NAME] [--rounds 2] [--only a,b] [--change recent|random] [--no-flat]',
+    'usage: npm run bench -- analytics-compare --old DIR --new DIR [--complaints 10000000] [--database NAME] [--rounds 2] [--only a,b] [--change recent|random] [--no-flat] [--focus summary,trend,traders] [--label TEXT]',
   );
   process.exit(args.help ? 0 : 2);
 }
@@ -93,6 +100,10 @@ const rounds = num(args.rounds, 2);
 const changeHow = args.change === 'random' ? 'random' : 'recent';
 const only = typeof args.only === 'string' ? new Set(args.only.split(',')) : null;
 const eps = only ? ENDPOINTS.filter((e) => only.has(e.name)) : ENDPOINTS;
+/** Endpoints whose new ÷ old is repeated last, in a table of their own (e.g. those a change is about). */
+const focus = (typeof args.focus === 'string' ? args.focus : 'summary,trend,traders').split(',').filter(Boolean);
+/** What the old → new change is, to name the focus table: "the cost of LABEL". */
+const label = typeof args.label === 'string' ? args.label : null;
 const WORK = path.join(OUT_DIR, 'analytics-compare');
 const log = (...a: unknown[]): void => console.log(...a);
 const s1 = (ms: number): string => fmt(ms / 1000, 1);
@@ -276,9 +287,38 @@ interface Differing {
   set: string;
   differences: string[];
 }
+/** Per endpoint, what only the newer answers held (answers-agree.ts): listed, not compared. */
+interface NotCompared {
+  /** Paths, rows written [] ('items[].openShare'). */
+  fields: string[];
+  /** Trend periods without complaints that the older answers leave out, over all filter sets. */
+  emptyPeriods: number;
+}
 interface Check {
   compared: number;
   differing: Differing[];
+  notCompared: Record<string, NotCompared>;
+}
+
+/** Adds one pair's agreement to a check. */
+function tally(check: Check, ep: Endpoint, s: FilterSet, a: Agreement, keep: (d: string) => boolean = () => true): void {
+  check.compared++;
+  const d = a.differences.filter(keep);
+  if (d.length) check.differing.push({ endpoint: ep.name, set: s.name, differences: d.slice(0, 5) });
+  const nc = (check.notCompared[ep.name] ??= { fields: [], emptyPeriods: 0 });
+  for (const f of a.newerOnly) if (!nc.fields.includes(f)) nc.fields.push(f);
+  nc.emptyPeriods += a.emptyPeriods;
+}
+
+/** "summary: openShare, …; trend: items[].openShare, … and 12 periods without complaints" (what was not compared). */
+function notComparedText(nc: Record<string, NotCompared>): string {
+  return Object.entries(nc)
+    .filter(([, x]) => x.fields.length || x.emptyPeriods)
+    .map(
+      ([name, x]) =>
+        `${name}: ${[...x.fields, ...(x.emptyPeriods ? [`${fmt(x.emptyPeriods)} trend periods without complaints (over all filter sets)`] : [])].join(', ')}`,
+    )
+    .join('; ');
 }
 
 /** An answer without its asOf. */
@@ -287,9 +327,12 @@ const strip = (b: unknown): unknown =>
 /** The snapshot instant an answer reports (undefined: none). */
 const finishedAtOf = (b: unknown): string | undefined => (b as { asOf?: { finishedAt?: string } } | null | undefined)?.asOf?.finishedAt;
 
+/**
+ * Old's answers against new's on everything both hold (answers-agree.ts): fields and rows only
+ * new has (a new measure, a zero-filled trend period) are listed in notCompared.
+ */
 function answerDifferences(sets: readonly FilterSet[]): Check {
-  const out: Differing[] = [];
-  let compared = 0;
+  const check: Check = { compared: 0, differing: [], notCompared: {} };
   for (const ep of eps) {
     for (const s of sets) {
       const a = OLD.answers.get(ep.name)?.[s.index];
@@ -297,12 +340,10 @@ function answerDifferences(sets: readonly FilterSet[]): Check {
       // Two snapshots taken moments apart: a deadline passing in between moves overdue (and the set overdue=true).
       const sameInstant = finishedAtOf(a) === finishedAtOf(b);
       if (!sameInstant && s.query.overdue && !ep.noFilters) continue;
-      const d = differences(strip(b), strip(a)).filter((x) => sameInstant || !/overdue|incomplete/i.test(x.split(':')[0] ?? ''));
-      compared++;
-      if (d.length) out.push({ endpoint: ep.name, set: s.name, differences: d.slice(0, 5) });
+      tally(check, ep, s, agreement(strip(b), strip(a)), (x) => sameInstant || !/overdue|incomplete/i.test(x.split(':')[0] ?? ''));
     }
   }
-  return { compared, differing: out };
+  return check;
 }
 
 // ───────────────────────────── main ─────────────────────────────
@@ -409,17 +450,20 @@ async function main() {
         const check: RoundCheck = { round: r + 1, oldVsNew: same };
         result.checks.push(check);
         log(
-          `  answers: old and new ${same.differing.length ? `DIFFER on ${same.differing.length}` : 'agree on all'} of ${same.compared} (endpoint, filter set) pairs`,
+          `  answers: old and new ${same.differing.length ? `DIFFER on ${same.differing.length}` : 'agree on all'} of ${same.compared} (endpoint, filter set) pairs, on what both answer`,
         );
         for (const d of same.differing.slice(0, 5)) log(`    ${d.endpoint} / ${d.set}: ${d.differences.join('; ')}`);
         if (flat) {
-          const flatDiff: Differing[] = [];
-          for (const ep of eps) {
-            for (const s of sets) {
-              const d = differences(flatRes.get(ep.name)?.answers[s.index], NEW.answers.get(ep.name)?.[s.index]);
-              if (d.length) flatDiff.push({ endpoint: ep.name, set: s.name, differences: d.slice(0, 5) });
-            }
-          }
+          const flatCheck: Check = { compared: 0, differing: [], notCompared: {} };
+          for (const ep of eps)
+            for (const s of sets)
+              tally(
+                flatCheck,
+                ep,
+                s,
+                agreement(NEW.answers.get(ep.name)?.[s.index], flatRes.get(ep.name)?.answers[s.index], { newer: 'new', older: 'flat' }),
+              );
+          const flatDiff = flatCheck.differing;
           result.flat.push({
             round: r + 1,
             rows: flat.rows,
@@ -429,13 +473,17 @@ async function main() {
             duckdbMiB: Math.round(mib(flat.duckdbBytes)),
             ms: Object.fromEntries(eps.map((e) => [e.name, (flatRes.get(e.name)?.ms ?? []).map((x) => Math.round(x * 100) / 100)])),
           });
-          check.flatVsNew = { compared: eps.length * sets.length, differing: flatDiff };
+          check.flatVsNew = flatCheck;
           if (flatDiff.length) {
             log(
               `  WARNING: the flat figures differ from the new code's answers on ${flatDiff.length} of ${eps.length * sets.length} (endpoint, filter set) pairs:`,
             );
             for (const d of flatDiff.slice(0, 8)) log(`    ${d.endpoint} / ${d.set}: ${d.differences.join('; ')}`);
-          } else log(`  flat figures agree with the new code's answers on all ${eps.length * sets.length} (endpoint, filter set) pairs`);
+          } else
+            // What the flat queries do not compute (the KM quantiles, labels …) is in the JSON: flatVsNew.notCompared.
+            log(
+              `  flat figures agree with the new code's answers on all ${eps.length * sets.length} (endpoint, filter set) pairs, on what both answer`,
+            );
         }
       } finally {
         flat?.close();
@@ -496,6 +544,18 @@ interface EndpointFigures {
   roundsNoise: number;
   flat: Summary | null;
 }
+interface FocusFigures {
+  name: string;
+  requests: number;
+  oldP50: number;
+  newP50: number;
+  p50Ratio: number;
+  oldP95: number;
+  newP95: number;
+  p95Ratio: number;
+  pairedRatio: number;
+  roundsNoise: number;
+}
 interface CompareResult {
   bench: 'analytics-compare';
   at: string;
@@ -520,6 +580,8 @@ interface CompareReport extends CompareResult {
   new: CodeFigures;
   endpoints?: EndpointFigures[];
   summary?: { full: number; incremental: number; coldP50: number; coldP95: number };
+  /** --focus's endpoints' new ÷ old (default summary, trend, traders), named by --label. */
+  focus?: { label: string | null; endpoints: FocusFigures[] };
 }
 
 // ───────────────────────────── report ─────────────────────────────
@@ -636,10 +698,10 @@ function report(r: CompareReport): void {
         'endpoint, cold ms',
         'old p50',
         'new p50',
-        'new÷old',
+        'p50 new÷old',
         'old p95',
         'new p95',
-        'new÷old',
+        'p95 new÷old',
         'paired',
         'rounds Δ',
         'flat p50',
@@ -667,10 +729,55 @@ function report(r: CompareReport): void {
   const diffs = r.checks.reduce((n, c) => n + c.oldVsNew.differing.length, 0);
   const flatDiffs = r.checks.reduce((n, c) => n + (c.flatVsNew?.differing.length ?? 0), 0);
   log(
-    `answers: old and new ${diffs ? `differ on ${diffs}` : 'agree on every'} (endpoint, filter set) pair${diffs ? 's' : ''} over ${r.rounds} round(s) (asOf left out)${r.flat.length ? `; the flat figures ${flatDiffs ? `DIFFER from the new code's on ${flatDiffs}` : "agree with the new code's on every one"}` : ''}`,
+    `answers: old and new ${diffs ? `differ on ${diffs}` : 'agree on every'} (endpoint, filter set) pair${diffs ? 's' : ''} over ${r.rounds} round(s) on what both answer (asOf left out)${r.flat.length ? `; the flat figures ${flatDiffs ? `DIFFER from the new code's on ${flatDiffs}` : "agree with the new code's on every one"}` : ''}`,
   );
+  const onlyNew = notComparedText(r.checks.at(-1)?.oldVsNew.notCompared ?? {});
+  if (onlyNew) log(`not compared, only in new's answers: ${onlyNew}`);
+  reportFocus(r, endpoints);
   const file = writeResult('analytics-compare', r);
   log(`result: ${path.relative(ROOT, file)}`);
+}
+
+/** The focus endpoints' new ÷ old, last (e.g. with old = the code before issue 20: the cost of its measures). */
+function reportFocus(r: CompareReport, endpoints: readonly EndpointFigures[]): void {
+  const picked = focus.flatMap((name) => endpoints.filter((e) => e.name === name));
+  if (!picked.length) return;
+  r.focus = {
+    label,
+    endpoints: picked.map((e) => ({
+      name: e.name,
+      requests: e.new.n,
+      oldP50: e.old.p50,
+      newP50: e.new.p50,
+      p50Ratio: e.p50Ratio,
+      oldP95: e.old.p95,
+      newP95: e.new.p95,
+      p95Ratio: e.p95Ratio,
+      pairedRatio: e.pairedRatio,
+      roundsNoise: e.roundsNoise,
+    })),
+  };
+  log('');
+  log(
+    `${label ? `the cost of ${label}` : picked.map((e) => e.name).join(', ')}: new ÷ old, cold, per endpoint (old ${OLD.commit}, new ${NEW.commit})`,
+  );
+  log(
+    table(
+      ['endpoint', 'p50 new÷old', 'old → new p50 ms', 'p95 new÷old', 'old → new p95 ms', 'paired', 'rounds Δ'],
+      r.focus.endpoints.map((e) => [
+        e.name,
+        x2(e.p50Ratio),
+        `${fmt(e.oldP50, 1)} → ${fmt(e.newP50, 1)}`,
+        x2(e.p95Ratio),
+        `${fmt(e.oldP95, 1)} → ${fmt(e.newP95, 1)}`,
+        x2(e.pairedRatio),
+        pct(e.roundsNoise),
+      ]),
+    ),
+  );
+  log(
+    `(${r.focus.endpoints[0]!.requests} cold requests per endpoint and code; above 1× new is slower; rounds Δ: the noise between rounds)`,
+  );
 }
 
 main().catch(async (err: unknown) => {

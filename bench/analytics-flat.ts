@@ -529,47 +529,6 @@ export async function timeFlat(
   return out;
 }
 
-// ───────────────────────────── agreement with the API ─────────────────────────────
-
-const ID_KEYS = ['traderId', 'country', 'code', 'period', 'stage', 'closure', 'decision', 'result', 'ground', 'reason'];
-const idOf = (item: unknown): string => {
-  if (item === null || typeof item !== 'object') return String(item);
-  const o = item as Record<string, unknown>;
-  if ('consumerCountry' in o) return `${o.consumerCountry}>${o.traderCountry}`;
-  const key = ID_KEYS.find((k) => k in o);
-  return String(key === undefined ? undefined : o[key]);
-};
-const close = (a: unknown, b: unknown): boolean =>
-  a === b || (typeof a === 'number' && typeof b === 'number' && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)));
-
-/**
- * The fields of a flat answer that differ from the API's answer (every field the flat answer
- * has; lists matched by their key: country, code, period …): ['items[DE].closed: 12 ≠ 13', …].
- * Numbers agree within 1e-9 (relative).
- */
-export function differences(flat: unknown, apiAnswer: unknown, at = ''): string[] {
-  const out: string[] = [];
-  if (Array.isArray(flat)) {
-    const mine: readonly unknown[] = flat;
-    if (!Array.isArray(apiAnswer)) return [`${at}: a list ≠ ${JSON.stringify(apiAnswer)}`];
-    const theirs: readonly unknown[] = apiAnswer;
-    if (mine.some((x) => x === null || typeof x !== 'object')) return mine.flatMap((x, i) => differences(x, theirs[i], `${at}[${i}]`));
-    const byId = new Map(theirs.map((x) => [idOf(x), x]));
-    if (theirs.length !== mine.length) out.push(`${at}: ${mine.length} items ≠ ${theirs.length}`);
-    for (const x of mine) {
-      const id = idOf(x);
-      if (!byId.has(id)) out.push(`${at}[${id}]: missing in the API's answer`);
-      else out.push(...differences(x, byId.get(id), `${at}[${id}]`));
-    }
-  } else if (flat !== null && typeof flat === 'object') {
-    const other = apiAnswer !== null && typeof apiAnswer === 'object' ? (apiAnswer as Record<string, unknown>) : undefined;
-    for (const [k, v] of Object.entries(flat)) out.push(...differences(v, other?.[k], at ? `${at}.${k}` : k));
-  } else if (!close(flat, apiAnswer)) {
-    out.push(`${at}: ${flat} ≠ ${apiAnswer}`);
-  }
-  return out;
-}
-
 // ───────────────────────────── alone ─────────────────────────────
 
 if (process.argv[1] && pathToFileURL(process.argv[1]).href === import.meta.url) {
