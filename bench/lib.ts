@@ -245,8 +245,8 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts `node dist/api/src/main.js` against `databaseUrl` (no demo data, warn logs, no ETL
- * schedule, no rate limit, a bulk limit of 8 GiB). Resolves once /api/health answers 200.
+ * Starts `node dist/api/src/main.js` against `databaseUrl` (null: the embedded store in DATA_DIR)
+ * (no demo data, warn logs, no ETL schedule, no rate limit, a bulk limit of 8 GiB). Resolves once /api/health answers 200.
  * `preload` (default) loads bench/server-preload.ts: Node's requestTimeout off (see there).
  * `code`: the checkout whose build runs (its dist/api/src/main.js, started in that directory);
  * default: this repository.
@@ -271,7 +271,7 @@ export interface BenchServer {
 }
 
 export interface ServerOptions {
-  databaseUrl: string;
+  databaseUrl: string | null;
   nodeArgs?: readonly string[];
   env?: Record<string, string>;
   label?: string;
@@ -299,7 +299,8 @@ export async function startServer({
       ...process.env,
       PORT: String(port),
       HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
+      // undefined: left out of the child's environment (spawn skips it), even if this shell has one.
+      DATABASE_URL: databaseUrl ?? undefined,
       DATA_DIR: path.join(OUT_DIR, 'data'),
       DEMO: 'false',
       LOG_LEVEL: 'warn',

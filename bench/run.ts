@@ -5,11 +5,12 @@
 // of loading the store again. The analytics bench generates its own store straight into
 // PostgreSQL (database odr_bench_analytics, kept and reused between runs).
 //   npm run bench                      ingest, then registry (1 000 000 complaints each), then analytics
-//                                      (10 000 000), then dashboard and load (1 000 000)
+//                                      (10 000 000), then dashboard (1 000 000), wire, scale-out and load
 //   npm run bench -- ingest            only the ingest bench
 //   npm run bench -- registry --complaints 100000 --requests 300
 //   npm run bench -- analytics --complaints 100000
 //   npm run bench -- dashboard         Overview painted in Chromium + initial JS size (needs `npm run build`)
+//   npm run bench -- wire              bytes received for a first and a return landing on the Overview (demo store, no PostgreSQL)
 //   npm run bench -- scale-out         ETL runs with shared snapshots (two instances) against one instance, 1 000 000 complaints
 //   npm run bench -- load              60 s mixed workload (bulk + single ingest, registry, analytics) on the 1 M store
 //   npm run bench -- analytics-compare --old DIR --new DIR    two builds back to back (any bench/*.ts by name)
@@ -24,7 +25,7 @@ import path from 'node:path';
 import { ROOT } from './lib.js';
 
 /** What `npm run bench` runs with no name, in this order. */
-const BENCHES = ['ingest', 'registry', 'analytics', 'dashboard', 'scale-out', 'load'];
+const BENCHES = ['ingest', 'registry', 'analytics', 'dashboard', 'wire', 'scale-out', 'load'];
 const built = (name: string): string => path.join(ROOT, 'dist', 'bench', `${name}.js`);
 const runnable = (name: string): boolean => BENCHES.includes(name) || (/^(tools\/)?[a-z][a-z-]*$/.test(name) && existsSync(built(name)));
 

@@ -27,7 +27,7 @@ if (stale) step('building the API (tsc)', 'npx', ['tsc', '-p', 'tsconfig.build.j
 const dash = path.join(root, 'dashboard');
 const dashIndex = path.join(dash, 'dist/index.html');
 // The dashboard's sources, plus the kernel it bundles (core/: code lists, CSV, the ADR report's format).
-const dashSources = ['dashboard/src', 'dashboard/index.html', 'dashboard/vite.config.ts', 'core']
+const dashSources = ['dashboard/src', 'dashboard/index.html', 'dashboard/vite.config.ts', 'dashboard/precompress.ts', 'core']
   .map((d) => path.join(root, d))
   .filter(existsSync);
 const newestOf = (p) => (statSync(p).isDirectory() ? newest(p) : statSync(p).mtimeMs);

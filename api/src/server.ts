@@ -1,7 +1,8 @@
 /**
  * Builds the HTTP application (used by main.ts and by the tests): Nest on Express, security
  * headers, CORS only when configured, JSON logs with request ids, a per-token rate limit on the
- * API, one error filter, the dashboard and the API docs as static files.
+ * API, one error filter, answers compressed, the dashboard (precompressed, hashed assets cached for
+ * good) and the API docs as static files.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,8 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
 import helmet from 'helmet';
+import compression from 'compression';
+import expressStaticGzip from 'express-static-gzip';
 import type { LoggerService } from '@nestjs/common';
 import { AppModule, CONTROLLERS, type AppDeps } from './app.module.js';
 import { ApiExceptionFilter } from './common/http-exception.filter.js';
@@ -54,8 +57,47 @@ export function spaFallback(dir: string): express.RequestHandler {
   return (req, res, next) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || req.path === '/api' || req.path.startsWith('/api/') || !req.accepts('html'))
       return next();
-    res.sendFile(index);
+    res.sendFile(index, { cacheControl: false, headers: { 'Cache-Control': REVALIDATE } });
   };
+}
+
+/** Vite's content-hashed output: a changed file gets a new name, so a copy may be kept for good. */
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** index.html and unhashed files: kept, but checked (ETag → 304) on every use, so a new deploy shows at once. */
+export const REVALIDATE = 'no-cache';
+
+/**
+ * The built dashboard: each file's brotli or gzip copy written by the build (dashboard/precompress.ts)
+ * when the client accepts it (brotli first, whatever the client's order), the plain file otherwise,
+ * with `Vary: Accept-Encoding`; `assets/` (hashed names) cached for a year, the rest revalidated.
+ * The copies are looked up once, when the app starts.
+ */
+export function dashboardFiles(dir: string): express.RequestHandler {
+  const assets = path.resolve(dir, 'assets') + path.sep;
+  return expressStaticGzip(dir, {
+    enableBrotli: true,
+    orderPreference: ['br', 'gzip'],
+    index: 'index.html',
+    serveStatic: {
+      cacheControl: false,
+      setHeaders: (res, file) => res.setHeader('Cache-Control', file.startsWith(assets) ? IMMUTABLE : REVALIDATE),
+    },
+  });
+}
+
+/** Content types compressed on the fly besides the `compressible` list (which lacks NDJSON). */
+const ALSO_COMPRESSED = /^application\/x-ndjson\b/;
+
+/**
+ * Answers of 1 KB or more compressed on the fly (brotli at quality 4, else gzip) for clients that
+ * accept it: the API's JSON and its CSV/NDJSON exports, which stay streamed (the compressor emits as
+ * its buffer fills). Files already encoded (the dashboard's precompressed copies) and Parquet pass as they are.
+ */
+export function compressAnswers(): express.RequestHandler {
+  return compression({
+    threshold: 1024,
+    filter: (req, res) => compression.filter(req, res) || ALSO_COMPRESSED.test(String(res.getHeader('Content-Type') ?? '')),
+  });
 }
 
 /**
@@ -112,6 +154,7 @@ export async function createApp(deps: AppDeps, opts: { dashboardDir?: string } =
   });
   app.disable('x-powered-by');
   app.use(securityHeaders());
+  app.use(compressAnswers());
   // No CORS headers at all unless CORS_ORIGINS names the origins that may call from a browser.
   if (deps.config.corsOrigins.length) {
     app.enableCors({
@@ -142,7 +185,7 @@ export async function createApp(deps: AppDeps, opts: { dashboardDir?: string } =
   app.use('/api/docs/assets', docsAssets());
   app.use('/api/docs/init.js', (_req: express.Request, res: express.Response) => res.type('application/javascript').send(DOCS_INIT_JS));
   const dashboard = opts.dashboardDir ?? dashboardDir();
-  app.use(express.static(dashboard, { index: 'index.html' }));
+  app.use(dashboardFiles(dashboard));
   // The placeholder page (no built dashboard) has no client routes to fall back to.
   if (path.basename(dashboard) !== 'public') app.use(spaFallback(dashboard));
   // No enableShutdownHooks(): main.ts owns SIGTERM/SIGINT (drain HTTP first, then close, exit 0);

@@ -30,7 +30,9 @@ export interface RunningApp {
  * leaves it open (several apps with different settings may share one store); otherwise a fresh
  * test store is created and closed with the app.
  */
-export async function startApp(opts: { env?: Record<string, string>; store?: Store; etl?: AppDeps['etl'] } = {}): Promise<RunningApp> {
+export async function startApp(
+  opts: { env?: Record<string, string>; store?: Store; etl?: AppDeps['etl']; dashboardDir?: string } = {},
+): Promise<RunningApp> {
   let owned: TestStore | undefined;
   const store = opts.store ?? (owned = await createTestStore()).store;
   const config = loadConfig({
@@ -44,12 +46,15 @@ export async function startApp(opts: { env?: Record<string, string>; store?: Sto
     ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     ...opts.env,
   });
-  const app = await createApp({
-    config,
-    store,
-    logger: createLogger(process.env.TEST_LOG_LEVEL === 'error' ? 'error' : 'silent'),
-    etl: opts.etl,
-  });
+  const app = await createApp(
+    {
+      config,
+      store,
+      logger: createLogger(process.env.TEST_LOG_LEVEL === 'error' ? 'error' : 'silent'),
+      etl: opts.etl,
+    },
+    { dashboardDir: opts.dashboardDir },
+  );
   await app.listen(0, '127.0.0.1');
   const addr = app.getHttpServer().address() as { port: number };
   return {
