@@ -277,6 +277,11 @@ export interface ServerOptions {
   label?: string;
   preload?: boolean;
   code?: string;
+  /**
+   * A command the server is started through, its own arguments first: it must end by exec'ing
+   * the rest (so the pid it started with stays the server's), e.g. one that joins a cgroup first.
+   */
+  wrapper?: readonly string[];
 }
 
 export async function startServer({
@@ -286,6 +291,7 @@ export async function startServer({
   label = 'server',
   preload = true,
   code = ROOT,
+  wrapper = [],
 }: ServerOptions): Promise<BenchServer> {
   assertBuilt(code);
   const port = await freePort();
@@ -293,7 +299,9 @@ export async function startServer({
   mkdirSync(path.join(OUT_DIR, 'logs'), { recursive: true });
   const logFile = path.join(OUT_DIR, 'logs', `${label}-${stamp()}.log`);
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...(preload ? ['--import', pathToFileURL(PRELOAD).href] : []), ...nodeArgs, distMain(code)], {
+  const command = [process.execPath, ...(preload ? ['--import', pathToFileURL(PRELOAD).href] : []), ...nodeArgs, distMain(code)];
+  const [file, ...argv] = [...wrapper, ...command];
+  const child = spawn(file!, argv, {
     cwd: path.resolve(code),
     env: {
       ...process.env,

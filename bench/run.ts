@@ -14,6 +14,7 @@
 //   npm run bench -- scale-out         ETL runs with shared snapshots (two instances) against one instance, 1 000 000 complaints
 //   npm run bench -- load              60 s mixed workload (bulk + single ingest, registry, analytics) on the 1 M store
 //   npm run bench -- analytics-compare --old DIR --new DIR    two builds back to back (any bench/*.ts by name)
+//   npm run bench -- memory-drill [--limit 2GiB] [--curve 1GB,2GB,4GB,unlimited]   a full ETL under a hard memory limit (a cgroup)
 //   npm run bench -- tools/cpuprofile-top FILE                 a profiling aid (bench/tools/*.ts)
 // Needs a PostgreSQL server: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), a role
 // that may create databases; the ingest and registry benches create throw-away databases and drop

@@ -43,8 +43,8 @@ export interface EtlRunnerOptions {
   workDir: string;
   /** TRADER_REPLY_DAYS: the timely-reply flags depend on it, so a change forces a full run. */
   traderReplyDays: number;
-  /** Fault injection for tests: runs inside the DuckDB transaction, just before it commits. */
-  beforePublish?: () => Promise<void>;
+  /** Tests (fault injection, settings): runs inside the DuckDB transaction, just before it commits; `q` queries that transaction. */
+  beforePublish?: (q: Query) => Promise<void>;
   /** Shared snapshots: where a committed run is published for every instance. */
   shared?: SharedSnapshots;
 }
@@ -317,7 +317,7 @@ export class EtlRunner {
           const [previous] = await q(PREVIOUS_DATA_RUN);
           dataChanged = full || found.rowsRead > 0 || sideChanges > 0 || previous === undefined;
           found.dataRunId = dataChanged ? run.id : Number(previous!.data_run_id);
-          await this.options.beforePublish?.();
+          await this.options.beforePublish?.(q);
           this.checkpoint();
           // Its connection may have died (and the lock with it): then another instance may be running.
           if (!(await lock.alive())) throw new Error('the ETL lock was lost (the connection holding it ended); this run is not published');

@@ -8,9 +8,9 @@
  */
 import { constants, mkdirSync, rmSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { defaultThreads } from './duckdb-budget.js';
 import { compiled, sql, type Row, type Statement } from './duck-sql.js';
 import type { SnapshotSource } from './snapshot-source.js';
 import { STORE_SCHEMA } from './store-schema.js';
@@ -93,8 +93,10 @@ export class AnalyticsDb implements SnapshotSource {
 
   /**
    * `file` ':memory:' keeps everything in memory (tests).
-   * `memoryLimit` (DuckDB syntax, e.g. '2GB'): beyond it DuckDB spills sorts and joins to
-   * `<file>.tmp/` instead of growing (unbounded it takes up to 80 % of the machine's memory).
+   * `memoryLimit` (DuckDB syntax, e.g. '2GB'; the process's budget or a share of it:
+   * duckdb-budget.ts): beyond it DuckDB spills sorts, joins and aggregates to `tempDirectory`
+   * (default `<file>.tmp/`) instead of growing; unset, it takes up to 80 % of the memory it sees.
+   * `threads` (DUCKDB_THREADS): default one per core, at most 8.
    * `readOnly`: a published snapshot (shared snapshots): many processes may open it at once, and
    * nothing here writes to it.
    * `schemaVersion` (a store opened for writing): the version the ETL writes (etl/plan.ts derives
@@ -102,11 +104,16 @@ export class AnalyticsDb implements SnapshotSource {
    */
   static async open(file: string, opts: OpenOptions): Promise<AnalyticsDb> {
     const options: Record<string, string> = {
-      threads: String(opts.threads ?? Math.max(1, Math.min(availableParallelism(), 8))),
+      threads: String(opts.threads ?? defaultThreads()),
       // Group keys spanning up to 2^20 values are counted in an array indexed by the key (a
       // perfect hash table) instead of a hash table: a view's group column × flag class ×
       // overdue (api/src/analytics/queries/flag-groups.ts) needs 17–19 bits; DuckDB's default stops at 12.
       perfect_ht_threshold: '20',
+      // preserve_insertion_order stays on (DuckDB's default), though turning it off lets large
+      // inserts and copies hold less: the close-time buckets are planned from a sample of the
+      // extract taken by a LIMIT without ORDER BY (etl/steps/close-buckets.ts), whose rows would
+      // then vary from run to run, and with them the buckets. (The facts' ORDER BY filed_at, id,
+      // kept for row-group pruning, is an explicit order: DuckDB keeps it either way.)
     };
     if (opts.memoryLimit) options.memory_limit = opts.memoryLimit;
     if (opts.readOnly) options.access_mode = 'READ_ONLY';

@@ -5,6 +5,7 @@
  * snapshot published there, and the ETL writes DUCKDB_PATH only while it runs, then publishes.
  */
 import { AnalyticsDb } from './analytics-db.js';
+import { SHARED_SPLIT, shareOf, type DuckdbBudget } from './duckdb-budget.js';
 import { SharedSnapshots } from './shared-snapshots.js';
 import type { SnapshotSource } from './snapshot-source.js';
 import { perRunWorkStore, residentWorkStore, type WorkStore } from './work-store.js';
@@ -20,7 +21,9 @@ export interface AnalyticsStores {
 
 export interface AnalyticsStoresConfig {
   duckdbPath: string;
-  duckdbMemoryLimit: string | undefined;
+  /** DUCKDB_MEMORY_LIMIT in bytes: the budget of every DuckDB instance below together; null: DuckDB's default in each. */
+  duckdbMemoryLimit: number | null;
+  duckdbThreads: number;
   snapshotDir: string | null;
 }
 
@@ -33,11 +36,23 @@ export async function openAnalyticsStores(
   opts: { schemaVersion: string; onError: (err: Error) => void },
 ): Promise<AnalyticsStores> {
   const { schemaVersion, onError } = opts;
+  const budget: DuckdbBudget = { memoryBytes: config.duckdbMemoryLimit, threads: config.duckdbThreads };
   if (config.snapshotDir) {
-    const shared = await SharedSnapshots.open(config.snapshotDir, { memoryLimit: config.duckdbMemoryLimit, schemaVersion, onError });
-    return { source: shared, work: perRunWorkStore(config.duckdbPath, { memoryLimit: config.duckdbMemoryLimit, schemaVersion }), shared };
+    // Open at once: the work store while a run lasts, and up to two snapshots (duckdb-budget.ts).
+    const shared = await SharedSnapshots.open(config.snapshotDir, {
+      limits: shareOf(budget, SHARED_SPLIT.snapshot),
+      // Next to the work store's spill (<DUCKDB_PATH>.tmp/), under DATA_DIR unless DUCKDB_PATH is elsewhere.
+      spillDir: `${config.duckdbPath}.snapshots.tmp`,
+      schemaVersion,
+      onError,
+    });
+    return {
+      source: shared,
+      work: perRunWorkStore(config.duckdbPath, { limits: shareOf(budget, SHARED_SPLIT.work), schemaVersion }),
+      shared,
+    };
   }
-  const db = await AnalyticsDb.open(config.duckdbPath, { memoryLimit: config.duckdbMemoryLimit, schemaVersion }).catch((err: Error) => {
+  const db = await AnalyticsDb.open(config.duckdbPath, { ...shareOf(budget, 1), schemaVersion }).catch((err: Error) => {
     throw heldByAnother(err, config.duckdbPath) ?? err;
   });
   return { source: db, work: residentWorkStore(db), shared: null };

@@ -12,10 +12,11 @@
  */
 import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { AnalyticsDb, readSnapshot, type Query, type Snapshot } from './analytics-db.js';
+import { TINY_INSTANCE, type InstanceLimits } from './duckdb-budget.js';
 import type { SnapshotSource } from './snapshot-source.js';
 
 const MANIFEST = 'current.json';
@@ -37,7 +38,13 @@ export type Manifest = z.infer<typeof manifestSchema>;
 export interface SharedSnapshotsOptions {
   /** The schema version the ETL writes (etl/plan.ts): a file of another one is pruned first. */
   schemaVersion: string;
-  memoryLimit?: string;
+  /** Each snapshot opened here: its share of the process's DuckDB budget (duckdb-budget.ts). */
+  limits?: InstanceLimits;
+  /**
+   * Where a snapshot opened here spills (a folder of its own inside, removed when it closes: two
+   * may be open at once); not the snapshot folder, which other instances share. Default: the OS's.
+   */
+  spillDir?: string;
   /** How often the manifest is read (ms); a new snapshot is served at most this long after it is published. */
   pollMs?: number;
   /** Reported, not thrown: a poll that fails is retried at the next one. */
@@ -70,7 +77,7 @@ export class SharedSnapshots implements SnapshotSource {
     mkdirSync(dir, { recursive: true });
     const shared = new SharedSnapshots(
       path.resolve(dir),
-      await AnalyticsDb.open(':memory:', { readers: 1, threads: 1, schemaVersion: options.schemaVersion }),
+      await AnalyticsDb.open(':memory:', { readers: 1, ...TINY_INSTANCE, schemaVersion: options.schemaVersion }),
       options,
     );
     await shared.refresh();
@@ -117,9 +124,8 @@ export class SharedSnapshots implements SnapshotSource {
     if (!manifest || (this.current && manifest.etlRunId <= this.current.manifest.etlRunId)) return;
     const db = await AnalyticsDb.open(path.join(this.dir, manifest.file), {
       readOnly: true,
-      memoryLimit: this.options.memoryLimit,
-      // Each process spills to a folder of its own: the snapshot folder is shared.
-      tempDirectory: path.join(tmpdir(), `odr-snapshots-${process.pid}`),
+      ...this.options.limits,
+      tempDirectory: this.spillDirOf(manifest.file),
     });
     if (this.closed) {
       await db.close(0);
@@ -132,6 +138,17 @@ export class SharedSnapshots implements SnapshotSource {
       if (previous.users === 0) await previous.db.close(0);
     }
     for (const l of this.listeners) l(manifest);
+  }
+
+  /**
+   * A folder of its own for each snapshot file opened in this process (DuckDB names its spill
+   * files alike in every instance, and removes the folder on close). The host's name as well as
+   * the process id: instances in containers that share a DATA_DIR may have the same pid.
+   */
+  private spillDirOf(file: string): string {
+    const base = this.options.spillDir ?? path.join(tmpdir(), 'odr-snapshots');
+    mkdirSync(base, { recursive: true });
+    return path.join(base, `${hostname()}-${process.pid}-${file.replace(/\.duckdb$/, '')}`);
   }
 
   private async readManifest(): Promise<Manifest | null> {
@@ -185,7 +202,8 @@ export class SharedSnapshots implements SnapshotSource {
       .filter((id) => id <= newest)
       .sort((a, b) => b - a);
     const previous = runs[1] === undefined ? [] : [`run-${runs[1]}.duckdb`];
-    const previousVersion = previous.length > 0 ? await schemaVersionOf(path.join(this.dir, previous[0]!)) : null;
+    const previousVersion =
+      previous.length > 0 ? await schemaVersionOf(path.join(this.dir, previous[0]!), this.spillDirOf(`check-${previous[0]!}`)) : null;
     const stale = previousVersion !== null && previousVersion !== this.options.schemaVersion ? previous : [];
     const remove = [
       ...stale,
@@ -220,9 +238,9 @@ function mtime(file: string): number {
 }
 
 /** The schema version a published file was written with (null when it cannot be read now). */
-async function schemaVersionOf(file: string): Promise<string | null> {
+async function schemaVersionOf(file: string, tempDirectory: string): Promise<string | null> {
   try {
-    const db = await AnalyticsDb.open(file, { readOnly: true, readers: 1 });
+    const db = await AnalyticsDb.open(file, { readOnly: true, readers: 1, ...TINY_INSTANCE, tempDirectory });
     try {
       return (await db.snapshot())?.schemaVersion ?? null;
     } finally {

@@ -5,6 +5,7 @@
  * one process at a time open a file for writing).
  */
 import { AnalyticsDb } from './analytics-db.js';
+import type { InstanceLimits } from './duckdb-budget.js';
 
 export interface WorkStore {
   open(): Promise<{ db: AnalyticsDb; release(): Promise<void> }>;
@@ -14,10 +15,11 @@ export function residentWorkStore(db: AnalyticsDb): WorkStore {
   return { open: async () => ({ db, release: async () => undefined }) };
 }
 
-export function perRunWorkStore(file: string, opts: { memoryLimit?: string; schemaVersion: string }): WorkStore {
+/** `limits`: the work store's share of the process's DuckDB budget (duckdb-budget.ts). */
+export function perRunWorkStore(file: string, opts: { limits?: InstanceLimits; schemaVersion: string }): WorkStore {
   return {
     async open() {
-      const db = await AnalyticsDb.open(file, { readers: 1, memoryLimit: opts.memoryLimit, schemaVersion: opts.schemaVersion });
+      const db = await AnalyticsDb.open(file, { readers: 1, ...opts.limits, schemaVersion: opts.schemaVersion });
       return { db, release: () => db.close() };
     },
   };

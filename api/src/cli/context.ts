@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../config/config.js';
 import { migrate } from '../db/migrate.js';
 import { openStore, type Store } from '../../../core/postgres/store.js';
 import { AnalyticsDb } from '../../../core/duckdb/analytics-db.js';
+import { shareOf } from '../../../core/duckdb/duckdb-budget.js';
 import { SCHEMA_VERSION } from '../../../etl/index.js';
 
 export async function withStore<T>(fn: (store: Store, config: Config) => Promise<T>, opts: { migrate?: boolean } = {}): Promise<T> {
@@ -36,8 +37,10 @@ export async function withAnalyticsDb<T>(
   if (opts.mustExist && file !== ':memory:' && !existsSync(file)) throw new Error(NO_SNAPSHOT);
   let db: AnalyticsDb;
   try {
-    // One reader is plenty for a command; two threads as the server uses.
-    db = await AnalyticsDb.open(file, { readers: 1, memoryLimit: config.duckdbMemoryLimit, schemaVersion: SCHEMA_VERSION });
+    // One reader is plenty for a command; the store is the process's one DuckDB instance, so it
+    // has the whole budget, as the server's has with one instance.
+    const limits = shareOf({ memoryBytes: config.duckdbMemoryLimit, threads: config.duckdbThreads }, 1);
+    db = await AnalyticsDb.open(file, { readers: 1, ...limits, schemaVersion: SCHEMA_VERSION });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (/could not set lock/i.test(message)) {

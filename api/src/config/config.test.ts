@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -23,6 +24,15 @@ describe('configuration', () => {
     expect(c.bodyLimitBytes).toBe(1024 * 1024);
     expect(c.bulkBodyLimitBytes).toBe(1024 * 1024 * 1024);
     expect(c).toMatchObject({ bulkIdleTimeoutMs: 30_000, bulkConcurrency: 2, bulkMaxLineBytes: 1024 * 1024 });
+  });
+
+  it("reads DuckDB's budget: a size in DuckDB's units (KB = 1000 bytes, KiB = 1024), or auto for DuckDB's own default", () => {
+    expect(loadConfig({}).duckdbMemoryLimit).toBe(1_000_000_000);
+    expect(loadConfig({ DUCKDB_MEMORY_LIMIT: '512MB' }).duckdbMemoryLimit).toBe(512_000_000);
+    expect(loadConfig({ DUCKDB_MEMORY_LIMIT: '1.5GiB' }).duckdbMemoryLimit).toBe(1.5 * 2 ** 30);
+    expect(loadConfig({ DUCKDB_MEMORY_LIMIT: 'auto' }).duckdbMemoryLimit).toBeNull();
+    expect(loadConfig({ DUCKDB_THREADS: '3' }).duckdbThreads).toBe(3);
+    expect(loadConfig({}).duckdbThreads).toBe(Math.min(availableParallelism(), 8));
   });
 
   it('reads the bulk upload limits', () => {
@@ -58,6 +68,9 @@ describe('configuration', () => {
     [{ RATE_LIMIT_PER_MINUTE: '0' }, 'RATE_LIMIT_PER_MINUTE'],
     [{ CORS_ORIGINS: 'https://a.example.org/path' }, 'CORS_ORIGINS'],
     [{ CORS_ORIGINS: '*' }, 'CORS_ORIGINS'],
+    [{ DUCKDB_MEMORY_LIMIT: '1 gigabyte' }, 'DUCKDB_MEMORY_LIMIT'],
+    [{ DUCKDB_MEMORY_LIMIT: '100MB', DUCKDB_THREADS: '4' }, 'DUCKDB_MEMORY_LIMIT'],
+    [{ DUCKDB_THREADS: '0' }, 'DUCKDB_THREADS'],
   ])('refuses %o naming the variable', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(name));

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { CronTime } from 'cron';
 import { z } from 'zod';
+import { defaultThreads, etlFloorBytes, parseSize, SHARED_SPLIT } from '../../../core/duckdb/duckdb-budget.js';
 
 const onOff = (fallback: string) => z.string().default(fallback);
 const positiveInt = (name: string) =>
@@ -34,13 +35,31 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   DUCKDB_PATH: z.string().min(1).optional(),
   SNAPSHOT_DIR: z.string().min(1).optional(),
+  // The budget of the whole process's DuckDB (core/duckdb/duckdb-budget.ts). 1GB fits a 2 GiB
+  // container: the Node process itself takes ~250 MiB, and DuckDB's allocations outside its
+  // buffer pool, a Parquet upload or export (256 MB each, their own) and the page cache of the
+  // spill files need the rest. DuckDB's own default (80 % of the memory it sees) would leave none.
   DUCKDB_MEMORY_LIMIT: z
     .string()
-    .optional()
-    .refine(
-      (v) => v === undefined || /^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(v),
-      'DUCKDB_MEMORY_LIMIT must be a size such as 512MB or 2GB',
-    ),
+    .default('1GB')
+    .transform((v, ctx) => {
+      if (v.trim().toLowerCase() === 'auto') return null;
+      const bytes = parseSize(v);
+      if (bytes === null) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `DUCKDB_MEMORY_LIMIT must be a size such as 512MB or 2GB (or auto: DuckDB's own default, 80 % of the memory it sees), not "${v}"`,
+        });
+        return z.NEVER;
+      }
+      return bytes;
+    }),
+  DUCKDB_THREADS: z.coerce
+    .number({ error: 'DUCKDB_THREADS must be a number of threads, such as 2' })
+    .int('DUCKDB_THREADS must be a whole number of threads, such as 2')
+    .positive('DUCKDB_THREADS must be at least 1 (unset: one per core, at most 8)')
+    .max(256, 'DUCKDB_THREADS must be at most 256 (unset: one per core, at most 8)')
+    .optional(),
   ETL_CRON: onOff('*/5 * * * *').refine(
     (v) => v === 'off' || validCron(v),
     'ETL_CRON must be off or a cron expression of 5 or 6 fields, e.g. */5 * * * *',
@@ -103,8 +122,13 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   duckdbPath: string;
-  /** Unset: DuckDB's own default, 80 % of the machine's memory. */
-  duckdbMemoryLimit: string | undefined;
+  /**
+   * Bytes for all the DuckDB instances the process opens for analytics together (split between
+   * them: core/duckdb/duckdb-budget.ts); null (`auto`): DuckDB's own default in each.
+   */
+  duckdbMemoryLimit: number | null;
+  /** Threads of each DuckDB instance. */
+  duckdbThreads: number;
   /** Shared snapshots for several instances (core/duckdb/shared-snapshots.ts); null: one instance. */
   snapshotDir: string | null;
   etlCron: string | null;
@@ -145,6 +169,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       'Invalid configuration:\n  DUCKDB_PATH: must be a file when SNAPSHOT_DIR is set (the ETL copies it there to publish)',
     );
+  const duckdbThreads = e.DUCKDB_THREADS ?? defaultThreads();
+  // The instance that runs the ETL must be able to (with SNAPSHOT_DIR it has a share of the budget).
+  const etlShare = e.DUCKDB_MEMORY_LIMIT === null ? null : e.DUCKDB_MEMORY_LIMIT * (e.SNAPSHOT_DIR ? SHARED_SPLIT.work : 1);
+  if (etlShare !== null && etlShare < etlFloorBytes(duckdbThreads)) {
+    const least = Math.ceil(etlFloorBytes(duckdbThreads) / (e.SNAPSHOT_DIR ? SHARED_SPLIT.work : 1) / 1e6);
+    throw new ConfigError(
+      `Invalid configuration:\n  DUCKDB_MEMORY_LIMIT: must be at least ${least}MB with DUCKDB_THREADS=${duckdbThreads}` +
+        `${e.SNAPSHOT_DIR ? ' and SNAPSHOT_DIR (the ETL has half of it)' : ''}: the ETL needs about 64MB plus 16MB per thread; ` +
+        'raise DUCKDB_MEMORY_LIMIT or lower DUCKDB_THREADS',
+    );
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     port: e.PORT,
@@ -153,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     duckdbPath: e.DUCKDB_PATH === ':memory:' ? ':memory:' : path.resolve(e.DUCKDB_PATH ?? path.join(dataDir, 'analytics.duckdb')),
     duckdbMemoryLimit: e.DUCKDB_MEMORY_LIMIT,
+    duckdbThreads,
     snapshotDir: e.SNAPSHOT_DIR ? path.resolve(e.SNAPSHOT_DIR) : null,
     etlCron: e.ETL_CRON === 'off' ? null : e.ETL_CRON,
     adminToken: e.ADMIN_TOKEN,

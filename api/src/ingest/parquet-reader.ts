@@ -83,6 +83,8 @@ export async function* readParquetFile(file: string): AsyncGenerator<ReaderItem>
   let instance: DuckDBInstance | undefined;
   let conn: DuckDBConnection | undefined;
   try {
+    // Limits of its own, outside DUCKDB_MEMORY_LIMIT (the analytics stores' budget): it streams
+    // one vector at a time, and BULK_CONCURRENCY bounds how many run (docs/operations.md, Sizing memory).
     instance = await DuckDBInstance.create(':memory:', { threads: '2', memory_limit: '256MB' });
     conn = await instance.connect();
     await conn.run(`SET TimeZone = 'UTC'`);

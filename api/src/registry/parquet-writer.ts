@@ -25,6 +25,8 @@ export async function writeParquet(
   let appender: DuckDBAppender | undefined;
   let count = 0;
   try {
+    // Limits of its own, outside DUCKDB_MEMORY_LIMIT (the analytics stores' budget): beyond them
+    // it spills to workDir (docs/operations.md, Sizing memory).
     instance = await DuckDBInstance.create(scratch, { threads: '2', memory_limit: '256MB', temp_directory: workDir });
     conn = await instance.connect();
     await conn.run(`CREATE TABLE export (${CSV_COLUMNS.map((c) => `"${c}" VARCHAR`).join(', ')})`);
