@@ -1,11 +1,23 @@
 /**
  * Issue 17 (security probe), findings 5, 6, 10 and 12: out-of-range zone offsets are a 400 (not a
- * database error), scoped roles see no system-wide metadata, no API answer is cached, and the
+ * database error), scoped roles see no system-wide metadata, no API answer is cached (the figures,
+ * which hold no personal data, are kept but checked on every use), and the
  * small leaks (the docs' whole asset folder, tokens that never expire, the rate limiter resolving
  * unknown tokens before counting) are closed.
  */
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminHeaders, client, detailFields, expectError, putAdrBody, startApp, type Client, type RunningApp } from './support/http.js';
+import {
+  adminHeaders,
+  client,
+  detailFields,
+  expectError,
+  putAdrBody,
+  startApp,
+  TEST_ADMIN_TOKEN,
+  type Client,
+  type RunningApp,
+} from './support/http.js';
 import { minimalComplaint, ndjson } from './support/complaints.js';
 import { ANALYTICS } from '../api/src/app.tokens.js';
 import { TOKEN_CACHE_MS, TokenService, UNKNOWN_CACHE_MS } from '../api/src/access/token.service.js';
@@ -115,6 +127,47 @@ describe('no caching of API answers (finding 10)', () => {
     const refused = await once.get('/api/v1/tokens');
     expect(refused.status).toBe(429);
     expect(refused.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('the figures (no personal data) may be kept by the browser but are checked on every use: ETag, 304 until a run changes them', async () => {
+    const admin = client(app.baseUrl);
+    // Before the first run the figures are an error: not kept.
+    const early = await admin.get('/api/v1/stats/summary');
+    expect(early.status).toBe(503);
+    expect(early.headers.get('cache-control')).toBe('no-store');
+    expect((await admin.postJson('/api/v1/etl/runs?wait=true', {})).status).toBe(200);
+    const first = await admin.get('/api/v1/stats/summary');
+    expect(first.status, first.text).toBe(200);
+    expect(first.headers.get('cache-control')).toBe('private, no-cache');
+    const etag = first.headers.get('etag');
+    expect(etag).toBeTruthy();
+    // As a browser revalidates its copy: If-None-Match alone (fetch() would add Cache-Control: no-cache).
+    const revalidate = (tag: string) =>
+      new Promise<{ status: number; etag: string | undefined; body: string }>((resolve, reject) => {
+        const req = http.get(
+          `${app.baseUrl}/api/v1/stats/summary`,
+          { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'if-none-match': tag } },
+          (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (c: string) => (body += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, etag: res.headers.etag, body }));
+          },
+        );
+        req.on('error', reject);
+      });
+    const same = await revalidate(etag!);
+    expect(same.status).toBe(304);
+    expect(same.body).toBe('');
+    // A filter's error stays uncached; another run with a new complaint changes the answer and its tag.
+    const bad = await admin.get('/api/v1/stats/summary?from=yesterday');
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('cache-control')).toBe('no-store');
+    expect((await admin.postJson('/api/v1/complaints', minimalComplaint())).status).toBe(201);
+    expect((await admin.postJson('/api/v1/etl/runs?wait=true', {})).status).toBe(200);
+    const changed = await revalidate(etag!);
+    expect(changed.status).toBe(200);
+    expect(changed.etag).not.toBe(etag);
   });
 });
 

@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, UseInterceptors } from '@nestjs/common';
 import { errorResponses } from '../openapi/common-responses.js';
 import { ApiDoc, ZParams, ZQuery } from '../openapi/route-docs.js';
 import {
@@ -39,6 +39,7 @@ import { Access } from '../access/access.decorator.js';
 import { CurrentCaller } from '../access/caller.decorator.js';
 import type { Caller } from '../access/roles.js';
 import { scopeOf } from '../access/scope.js';
+import { RevalidateFigures } from './revalidate.interceptor.js';
 
 const errors = errorResponses(400, 503);
 const SCOPE_NOTE =
@@ -52,6 +53,7 @@ const doc = (summary: string, schema: Parameters<typeof ApiDoc>[0]['responses'][
   });
 
 @Controller('api/v1/stats')
+@UseInterceptors(RevalidateFigures)
 export class AnalyticsController {
   constructor(private readonly analytics: AnalyticsService) {}
 
