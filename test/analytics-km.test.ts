@@ -14,6 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { seedDemo } from '../api/src/demo/demo-seed.js';
 import { summaryBody, tradersBody, trendBody } from '../core/analytics-answers.js';
+import { ANALYTICS } from '../api/src/app.tokens.js';
+import { boundedKm } from '../api/src/analytics/close-km.js';
+import { closeKmBounds } from '../api/src/analytics/queries/close-km-bounds.js';
+import { readCloseBuckets } from '../api/src/analytics/close-quantiles.js';
+import { WHOLE_SET } from '../api/src/analytics/queries/flag-groups.js';
+import { sql as duckSql } from '../core/duckdb/duck-sql.js';
+import type { AnalyticsStores } from '../core/duckdb/analytics-stores.js';
 import { client, startApp, type Client, type RunningApp } from './support/http.js';
 import { ev, ndjson, type TestComplaint, type TestEvent } from './support/complaints.js';
 
@@ -68,6 +75,17 @@ function handCases(): TestComplaint[] {
   // · 7/8 · 6/7 · 5/6 = ½ exactly → median 5 days; S(9) = 1/10 → p90 9 days.
   const h = '2024-06-03T12:00:00Z';
   for (let i = 0; i < 10; i++) out.push(hand(`HALF-${i}`, 'KM-HALF', h, [ev.withdrawn(plus(h, i + 1))]));
+  // A median on a point (exactly 30 days, as the automatic closure): 4 close within 1.1–4.1 days,
+  // 3 filed 10 days ago stay open (censored at ≈ 10 days), 14 close at exactly 30 days, 4 stay open
+  // since 2024. S = 21/25 after the first four; 18 at risk at 30 days, 14 close: S = 21/25 · 4/18
+  // ≤ ½ → median 30 days; the 4 left are censored → p90 not reached. The bounds per close bucket
+  // settle both without the exact query (close-km-bounds.ts).
+  const p = '2024-09-02T09:00:00Z';
+  const recent = new Date(NOW - 10 * DAY_MS).toISOString();
+  for (let i = 0; i < 4; i++) out.push(hand(`POINT-EARLY-${i}`, 'KM-POINT', p, [ev.withdrawn(plus(p, i + 1.1))]));
+  for (let i = 0; i < 3; i++) out.push(hand(`POINT-RECENT-${i}`, 'KM-POINT', plus(recent, i / 24), []));
+  for (let i = 0; i < 14; i++) out.push(hand(`POINT-30-${i}`, 'KM-POINT', p, [ev.withdrawn(plus(p, 30))]));
+  for (let i = 0; i < 4; i++) out.push(hand(`POINT-OPEN-${i}`, 'KM-POINT', p, []));
   // The current month: 12 cases filed since its start, 3 closed soon after filing, 9 open.
   const span = NOW - Date.parse(MONTH_START);
   for (let i = 0; i < 12; i++) {
@@ -207,18 +225,19 @@ beforeAll(async () => {
 
 afterAll(() => app?.close());
 
-const HAND_MADE: Filter = { traderId: ['KM-TIES', 'KM-LONG-OPEN', 'KM-HALF', 'KM-NOW'] };
+const HAND_MADE: Filter = { traderId: ['KM-TIES', 'KM-LONG-OPEN', 'KM-HALF', 'KM-POINT', 'KM-NOW'] };
 
 const FILTERS: [string, Filter][] = [
   ['everything', {}],
   ['ties', { traderId: ['KM-TIES'] }],
   ['open longer than every closed', { traderId: ['KM-LONG-OPEN'] }],
   ['exactly one half', { traderId: ['KM-HALF'] }],
+  ['a median on a point', { traderId: ['KM-POINT'] }],
   ['the current month', { from: MONTH_START }],
   ['the demo', { source: ['demo'] }],
   ['a sector', { sector: ['ict_goods'] }],
   ['2024', { from: '2024-01-01T00:00:00Z', to: '2025-01-01T00:00:00Z' }],
-  ['hand-made traders', { traderId: ['KM-TIES', 'KM-LONG-OPEN', 'KM-HALF', 'KM-NOW'] }],
+  ['hand-made traders', HAND_MADE],
   ['nothing', { traderId: ['KM-NO-SUCH'] }],
 ];
 
@@ -232,7 +251,24 @@ describe('Kaplan–Meier time to close and open share agree with a plain impleme
     expect(of('KM-TIES')).toEqual({ medianDaysToCloseKM: 5, p90DaysToCloseKM: null, openShare: 2 / 14 });
     expect(of('KM-LONG-OPEN')).toEqual({ medianDaysToCloseKM: null, p90DaysToCloseKM: null, openShare: 12 / 22 });
     expect(of('KM-HALF')).toEqual({ medianDaysToCloseKM: 5, p90DaysToCloseKM: 9, openShare: 0 });
+    expect(of('KM-POINT')).toEqual({ medianDaysToCloseKM: 30, p90DaysToCloseKM: null, openShare: 7 / 25 });
     expect(of('KM-NOW').openShare).toBe(9 / 12);
+  });
+
+  it('the bounds per close bucket settle a median on a point and leave the others to the exact query', async () => {
+    const decided = await app.app.get<AnalyticsStores>(ANALYTICS).source.read(async (q) => {
+      const { points } = await readCloseBuckets(q);
+      const of = async (traderId: string) => {
+        const where = duckSql`trader_key = (SELECT trader_key FROM trader_keys WHERE trader_id = ${traderId})`;
+        const [row] = await q(closeKmBounds(where, WHOLE_SET));
+        return boundedKm(row!, points);
+      };
+      return { point: await of('KM-POINT'), half: await of('KM-HALF'), ties: await of('KM-TIES') };
+    });
+    expect(decided.point).toEqual({ median: { us: 30 * DAY_US }, p90: { us: null } });
+    // Closings one a day, each in an ordinary bucket: S is not known from counts.
+    expect(decided.half.median).toBe('exact');
+    expect(decided.ties.median).toBe('exact');
   });
 
   it.each(FILTERS)('summary: %s', async (_, filter) => {
@@ -294,7 +330,7 @@ describe('Kaplan–Meier time to close and open share agree with a plain impleme
   it.each([
     ['month', {}],
     ['quarter', {}],
-    ['month', { traderId: ['KM-TIES', 'KM-LONG-OPEN', 'KM-HALF', 'KM-NOW'] }],
+    ['month', HAND_MADE],
     ['month', { from: '2023-01-01T00:00:00Z' }],
   ] as [string, Filter][])('trend by %s %j: every period', async (interval, filter) => {
     const a = await api.get(`/api/v1/stats/trend?${queryOf(filter, { interval })}`);
@@ -315,7 +351,7 @@ describe('Kaplan–Meier time to close and open share agree with a plain impleme
 
   it.each([
     ['the first 50', {}],
-    ['the hand-made traders', { traderId: ['KM-TIES', 'KM-LONG-OPEN', 'KM-HALF', 'KM-NOW'] }],
+    ['the hand-made traders', HAND_MADE],
     ['2024', { from: '2024-01-01T00:00:00Z', to: '2025-01-01T00:00:00Z' }],
   ] as [string, Filter][])('trader table, %s: per trader (withheld below 10 closed)', async (_, filter) => {
     const a = await api.get(`/api/v1/stats/traders?${queryOf(filter, { limit: '50' })}`);

@@ -34,6 +34,8 @@ import { benchmarkTraders, traderSector, type BenchmarkTraderRow } from './queri
 import { byDimension, type DimensionRow } from './queries/by-dimension.js';
 import { agedSummary } from './queries/aged-summary.js';
 import { closeKm } from './queries/close-km.js';
+import { closeKmBounds } from './queries/close-km-bounds.js';
+import { boundedKm } from './close-km.js';
 import { filtersWhere, keyedIdsOf, keysOf, type Where } from './queries/filters.js';
 import { groupCode, WHOLE_SET, type GroupColumn, type GroupKey } from './queries/flag-groups.js';
 import { flows, type FlowRow } from './queries/flows.js';
@@ -152,10 +154,30 @@ export class SnapshotReads {
     return this.buckets.of(this.snapshot.dataRunId, () => readCloseBuckets(this.run));
   }
 
-  /** Each group's Kaplan–Meier quantiles, by its code (a group without any closing gets none). */
+  /**
+   * Each group's Kaplan–Meier quantiles, by its code (a group without any closing gets none). The
+   * bounds settle most groups from counts (close-km.ts); the exact query sorts the rows of the
+   * others only, and of every group when shifted (a comparison's earlier cohort).
+   */
   private async kaplanMeier(where: Where, code: RawBuilder<number>, shiftUs = 0): Promise<Map<number, CloseKm>> {
-    const rows = await this.run(closeKm(where, code, shiftUs));
-    return new Map(rows.map((r) => [Number(r.g), { medianDaysToCloseKM: days(r.medianUs), p90DaysToCloseKM: days(r.p90Us) }]));
+    const exact = async (groups?: readonly number[]) =>
+      new Map(
+        (await this.run(closeKm(where, code, shiftUs, groups))).map((r) => [
+          Number(r.g),
+          { medianDaysToCloseKM: days(r.medianUs), p90DaysToCloseKM: days(r.p90Us) },
+        ]),
+      );
+    if (shiftUs !== 0) return exact();
+    const { points } = await this.closeBucketsOf();
+    const out = new Map<number, CloseKm>();
+    const undecided: number[] = [];
+    for (const row of await this.run(closeKmBounds(where, code))) {
+      const { median, p90 } = boundedKm(row, points);
+      if (median === 'exact' || p90 === 'exact') undecided.push(Number(row.g));
+      else out.set(Number(row.g), { medianDaysToCloseKM: days(median.us), p90DaysToCloseKM: days(p90.us) });
+    }
+    if (undecided.length > 0) for (const [g, km] of await exact(undecided)) out.set(g, km);
+    return out;
   }
 
   /** Rows with each group's histogram (by its code) → the rows with their quantiles in its place. */

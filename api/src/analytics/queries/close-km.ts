@@ -6,11 +6,11 @@
  * status whose duration is ≥ tⱼ; the quantile is the smallest tⱼ with S(tⱼ) ≤ 0.5 (0.1 for the
  * 90th percentile); no row, or null, when S never gets there.
  *
- * Exact over every row (no histogram: a censored case changes every later factor, so counts per
- * bucket do not give S). One scan of complaint_facts, grouped per (group, duration), then two
- * window passes per group.
+ * Exact over every row (a censored case changes every later factor, so counts per bucket only
+ * bound S: close-km-bounds.ts, which settles most groups first). One scan of complaint_facts,
+ * grouped per (group, duration), then two window passes per group.
  */
-import { sql, type RawBuilder, type Statement } from '../../../../core/duckdb/duck-sql.js';
+import { list, sql, type RawBuilder, type Statement } from '../../../../core/duckdb/duck-sql.js';
 import type { Where } from './filters.js';
 
 /** A group's quantiles, in microseconds (null: S stays above the level). */
@@ -30,12 +30,14 @@ export const KM_TOLERANCE = Math.sqrt(Number.EPSILON);
 
 /**
  * Each group's KM median and 90th percentile of the time to close (`groupCode`: the group as an
- * integer, as flag-groups.ts's groupCode gives it, or WHOLE_SET). `shiftUs` > 0: as the set stood
- * at snapshot_at − shiftUs (a like-for-like comparison's earlier cohort, aged-summary.ts): a case
- * closed later than that is censored then.
+ * integer, as flag-groups.ts's groupCode gives it, or WHOLE_SET); `groups`: only these groups.
+ * `shiftUs` > 0: as the set stood at snapshot_at − shiftUs (a like-for-like comparison's earlier
+ * cohort, aged-summary.ts): a case closed later than that is censored then.
  */
-export function closeKm(where: Where, groupCode: RawBuilder<number>, shiftUs = 0): Statement<CloseKmRow> {
+export function closeKm(where: Where, groupCode: RawBuilder<number>, shiftUs = 0, groups?: readonly number[]): Statement<CloseKmRow> {
   const level = (s: number) => sql.lit(s + KM_TOLERANCE);
+  // Only these groups' rows (the ones close-km-bounds.ts left undecided).
+  const rows = groups ? sql`(${where}) AND ${groupCode} IN (${list(groups.map((g) => sql.lit(Math.trunc(g))))})` : where;
   // Unshifted, every closed case closed by snapshot_at (the extract read it then).
   const closing = shiftUs === 0 ? sql`close_us IS NOT NULL` : sql`close_us <= s.censor_us - epoch_us(filed_at)`;
   // at_risk: nⱼ counts every duration ≥ tⱼ (durations are unique per group here), summed from the
@@ -44,7 +46,7 @@ export function closeKm(where: Where, groupCode: RawBuilder<number>, shiftUs = 0
   SELECT ${groupCode} AS "g", CASE WHEN ${closing} THEN close_us ELSE s.censor_us - epoch_us(filed_at) END AS "t",
          count(*) FILTER (WHERE ${closing}) AS "d", count(*) AS "n"
   FROM complaint_facts, (SELECT epoch_us(snapshot_at) - ${sql.lit(Math.trunc(shiftUs))} AS censor_us FROM snapshot) s
-  WHERE ${where}
+  WHERE ${rows}
   GROUP BY ALL
 ),
 at_risk AS (

@@ -13,6 +13,7 @@ import { benchmarkTraders, traderSector } from './benchmark.js';
 import { byDimension } from './by-dimension.js';
 import { agedSummary } from './aged-summary.js';
 import { closeKm } from './close-km.js';
+import { closeKmBounds } from './close-km-bounds.js';
 import { closeBuckets, closeFineHistogram, closeRankValues } from './close-quantiles.js';
 import { EVERYTHING, filtersWhere, keysOf, type IdKeys, type Where } from './filters.js';
 import { groupCode, WHOLE_SET } from './flag-groups.js';
@@ -141,6 +142,10 @@ describe('analytics SQL', () => {
     await snap('close_km_summary', closeKm(where({ sector: 'airlines' }), WHOLE_SET));
     await snap('close_km_by_month', closeKm(EVERYTHING, groupCode('filed_month')));
     await snap('close_km_traders', closeKm(listedTraders(EVERYTHING, [17, 42]), groupCode('trader_key')));
+    // The months the bounds left undecided only.
+    await snap('close_km_some_months', closeKm(EVERYTHING, groupCode('filed_month'), 0, [24290, 24291]));
+    await snap('close_km_bounds_summary', closeKmBounds(where({ sector: 'airlines' }), WHOLE_SET));
+    await snap('close_km_bounds_by_month', closeKmBounds(EVERYTHING, groupCode('filed_month')));
     // A comparison's earlier cohort at the same age: a month (30 days) before the snapshot.
     const monthUs = 30 * 86_400_000_000;
     await snap('close_km_aged', closeKm(where({ from: '2024-05-01', to: '2024-06-01' }), WHOLE_SET, monthUs));
