@@ -157,7 +157,7 @@ export class SnapshotReads {
   /**
    * Each group's Kaplan–Meier quantiles, by its code (a group without any closing gets none). The
    * bounds settle most groups from counts (close-km.ts); the exact query sorts the rows of the
-   * others only, and of every group when shifted (a comparison's earlier cohort).
+   * others only.
    */
   private async kaplanMeier(where: Where, code: RawBuilder<number>, shiftUs = 0): Promise<Map<number, CloseKm>> {
     const exact = async (groups?: readonly number[]) =>
@@ -167,11 +167,10 @@ export class SnapshotReads {
           { medianDaysToCloseKM: days(r.medianUs), p90DaysToCloseKM: days(r.p90Us) },
         ]),
       );
-    if (shiftUs !== 0) return exact();
     const { points } = await this.closeBucketsOf();
     const out = new Map<number, CloseKm>();
     const undecided: number[] = [];
-    for (const row of await this.run(closeKmBounds(where, code))) {
+    for (const row of await this.run(closeKmBounds(where, code, shiftUs))) {
       const { median, p90 } = boundedKm(row, points);
       if (median === 'exact' || p90 === 'exact') undecided.push(Number(row.g));
       else out.set(Number(row.g), { medianDaysToCloseKM: days(median.us), p90DaysToCloseKM: days(p90.us) });

@@ -13,8 +13,9 @@
  * point bucket, such as the automatic closure's 30 days), the exact S crosses the level at that
  * value: before the bucket S ≥ S_low > level, after it S ≤ S_high ≤ level. When S_low never
  * reaches it, neither does S: the quantile is null. Otherwise the exact query decides
- * (analytics.repository.ts). Counts only: complaint_facts' close_cb histogram and open_facts
- * (the few per cent still open), mapped to buckets as complaint_facts maps close_us.
+ * (analytics.repository.ts). Counts only: complaint_facts' close_cb histogram and the censored
+ * durations (open_facts: the few per cent still open), mapped to buckets as complaint_facts maps
+ * close_us.
  */
 import { sql, type RawBuilder, type Statement } from '../../../../core/duckdb/duck-sql.js';
 import type { Where } from './filters.js';
@@ -29,23 +30,38 @@ export interface CloseKmBoundsRow {
   highP90Cb: number | null;
 }
 
-/** Each group's bounds (`groupCode` as closeKm's): unshifted, censored at snapshot_at. */
-export function closeKmBounds(where: Where, groupCode: RawBuilder<number>): Statement<CloseKmBoundsRow> {
+/**
+ * Each group's bounds (`groupCode` as closeKm's). `shiftUs` > 0: as the set stood at snapshot_at −
+ * shiftUs (closeKm's aged cohort): a case closed later than that is censored then, so the
+ * censored come from every row rather than open_facts alone.
+ */
+export function closeKmBounds(where: Where, groupCode: RawBuilder<number>, shiftUs = 0): Statement<CloseKmBoundsRow> {
   const level = (s: number) => sql.lit(s + KM_TOLERANCE);
   // An open case's duration in its close bucket: close_bucket_map's by_hour list indexed by half
   // hours (an even index is an exact hour), the last entry taking every longer duration.
   const bucketOf = (us: RawBuilder<unknown>) => sql`(SELECT by_hour FROM close_bucket_map)[
       least(greatest(0, 2 * (${us} // 3600000000) + (${us} % 3600000000 <> 0)::BIGINT),
             len((SELECT by_hour FROM close_bucket_map)) - 1) + 1]`;
+  const censor = sql`(SELECT epoch_us(snapshot_at) - ${sql.lit(Math.trunc(shiftUs))} AS censor_us FROM snapshot) s`;
+  const censored =
+    shiftUs === 0
+      ? sql`FROM open_facts, ${censor}
+  WHERE ${where}`
+      : sql`FROM complaint_facts, ${censor}
+  WHERE (${where}) AND NOT coalesce(close_us <= s.censor_us - epoch_us(filed_at), false)`;
+  const closed =
+    shiftUs === 0
+      ? sql`FROM complaint_facts
+  WHERE (${where}) AND close_cb IS NOT NULL`
+      : sql`FROM complaint_facts, ${censor}
+  WHERE (${where}) AND close_us <= s.censor_us - epoch_us(filed_at)`;
   return sql<CloseKmBoundsRow>`WITH counts AS (
   SELECT ${groupCode} AS "g", close_cb AS "b", count(*) AS "d", 0 AS "e"
-  FROM complaint_facts
-  WHERE (${where}) AND close_cb IS NOT NULL
+  ${closed}
   GROUP BY ALL
   UNION ALL
   SELECT ${groupCode} AS "g", ${bucketOf(sql`(s.censor_us - epoch_us(filed_at))`)} AS "b", 0 AS "d", count(*) AS "e"
-  FROM open_facts, (SELECT epoch_us(snapshot_at) AS censor_us FROM snapshot) s
-  WHERE ${where}
+  ${censored}
   GROUP BY ALL
 ),
 buckets AS (

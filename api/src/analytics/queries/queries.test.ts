@@ -149,6 +149,7 @@ describe('analytics SQL', () => {
     // A comparison's earlier cohort at the same age: a month (30 days) before the snapshot.
     const monthUs = 30 * 86_400_000_000;
     await snap('close_km_aged', closeKm(where({ from: '2024-05-01', to: '2024-06-01' }), WHOLE_SET, monthUs));
+    await snap('close_km_bounds_aged', closeKmBounds(where({ from: '2024-05-01', to: '2024-06-01' }), WHOLE_SET, monthUs));
     await snap('aged_summary', agedSummary(where({ from: '2024-05-01', to: '2024-06-01' }), monthUs));
   });
 

@@ -7,7 +7,7 @@ WITH counts AS (
   SELECT "filed_month" AS "g", (SELECT by_hour FROM close_bucket_map)[
       least(greatest(0, 2 * ((s.censor_us - epoch_us(filed_at)) // 3600000000) + ((s.censor_us - epoch_us(filed_at)) % 3600000000 <> 0)::BIGINT),
             len((SELECT by_hour FROM close_bucket_map)) - 1) + 1] AS "b", 0 AS "d", count(*) AS "e"
-  FROM open_facts, (SELECT epoch_us(snapshot_at) AS censor_us FROM snapshot) s
+  FROM open_facts, (SELECT epoch_us(snapshot_at) - 0 AS censor_us FROM snapshot) s
   WHERE true
   GROUP BY ALL
 ),
