@@ -16,6 +16,8 @@ export interface ResourceBytes {
   /** the body once decoded */
   decoded: number;
   fromCache: boolean;
+  /** the server answered 304 (the cached copy, revalidated, was used; `status` is the copy's) */
+  revalidated: boolean;
 }
 
 export interface LandingBytes {
@@ -54,7 +56,7 @@ export async function landingBytes(context: BrowserContext, url: string): Promis
   const byId = new Map<string, ResourceBytes>();
   const entry = (id: string): ResourceBytes => {
     let r = byId.get(id);
-    if (!r) byId.set(id, (r = { url: '', status: 0, encoding: '', transferred: 0, decoded: 0, fromCache: false }));
+    if (!r) byId.set(id, (r = { url: '', status: 0, encoding: '', transferred: 0, decoded: 0, fromCache: false, revalidated: false }));
     return r;
   };
   cdp.on('Network.requestWillBeSent', (e) => (entry(e.requestId).url = e.request.url));
@@ -66,6 +68,8 @@ export async function landingBytes(context: BrowserContext, url: string): Promis
     const h = Object.entries(e.response.headers).find(([k]) => k.toLowerCase() === 'content-encoding');
     r.encoding = h ? String(h[1]) : '';
   });
+  // The status on the wire: responseReceived reports a revalidated copy's own (200).
+  cdp.on('Network.responseReceivedExtraInfo', (e) => (entry(e.requestId).revalidated = e.statusCode === 304));
   cdp.on('Network.dataReceived', (e) => (entry(e.requestId).decoded += e.dataLength));
   cdp.on('Network.loadingFinished', (e) => (entry(e.requestId).transferred = e.encodedDataLength));
   try {

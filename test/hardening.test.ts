@@ -1,7 +1,8 @@
 /**
  * Hardening (issue 5): per-token rate limits (429 + Retry-After, other tokens unaffected, the
  * window resets; health and static files never limited), security headers with a CSP the
- * dashboard and the API docs satisfy, no CORS unless configured, request body limits (413).
+ * dashboard and the API docs satisfy (API answers: one that allows nothing), no CORS unless
+ * configured, request body limits (413).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RateLimiter, WINDOW_MS } from '../api/src/common/rate-limit.js';
@@ -108,8 +109,8 @@ describe('security headers, CORS and body limits', () => {
         .map(([name, ...values]) => [name!, values]),
     );
 
-  it('sends a CSP without unsafe-eval and the usual hardening headers on pages, docs and API answers', async () => {
-    for (const path of ['/', '/api/docs', '/api/docs/init.js', '/api/health', '/api/v1/etl/runs']) {
+  it('sends a CSP without unsafe-eval and the usual hardening headers on pages and docs', async () => {
+    for (const path of ['/', '/api/docs', '/api/docs/init.js']) {
       const res = await fetch(app.baseUrl + path, { headers: { authorization: 'Bearer test-admin-token-0123456789abcdef' } });
       expect(res.status, path).toBe(200);
       const p = csp(res.headers);
@@ -125,6 +126,20 @@ describe('security headers, CORS and body limits', () => {
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('x-frame-options')).toBe('DENY');
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('x-powered-by')).toBeNull();
+    }
+  });
+
+  // The OWASP REST Security Cheat Sheet's set; the headers that act on documents only are left to
+  // pages (issue 21: they cost ~0.6 KB per answer). test/wire.test.ts holds the byte budgets.
+  it('sends API answers a CSP that allows nothing, nosniff, X-Frame-Options and HSTS', async () => {
+    for (const path of ['/api/health', '/api/v1/etl/runs', '/api/openapi.json']) {
+      const res = await fetch(app.baseUrl + path, { headers: { authorization: 'Bearer test-admin-token-0123456789abcdef' } });
+      expect(res.status, path).toBe(200);
+      expect(csp(res.headers), path).toEqual({ 'default-src': ["'none'"], 'frame-ancestors': ["'none'"] });
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
+      expect(res.headers.get('strict-transport-security')).toMatch(/^max-age=\d+/);
       expect(res.headers.get('x-powered-by')).toBeNull();
     }
   });

@@ -18,7 +18,15 @@ interface Raw {
   status: number;
   headers: http.IncomingHttpHeaders;
   body: Buffer;
+  /** the status line and the headers as they came, in bytes (what Chromium counts besides the body) */
+  head: number;
 }
+
+const headBytes = (res: http.IncomingMessage): number => {
+  let n = Buffer.byteLength(`HTTP/${res.httpVersion} ${res.statusCode} ${res.statusMessage}\r\n\r\n`);
+  for (let i = 0; i < res.rawHeaders.length; i += 2) n += Buffer.byteLength(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}\r\n`);
+  return n;
+};
 
 /** GET with exactly these headers (no Accept-Encoding unless given), the body as it came. */
 function raw(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Raw> {
@@ -26,7 +34,7 @@ function raw(url: string, headers: Record<string, string> = {}, method = 'GET'):
     const req = http.request(url, { method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks), head: headBytes(res) }));
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -214,6 +222,129 @@ describe('bytes on the wire', () => {
       expect(parquet.status).toBe(200);
       expect(parquet.headers['content-encoding']).toBeUndefined();
       expect(parquet.body.subarray(0, 4).toString()).toBe('PAR1');
+    });
+  });
+
+  describe('headers (a return visit pays for them)', () => {
+    const PAGE_CSP =
+      "default-src 'self';script-src 'self';script-src-attr 'none';style-src 'self' 'unsafe-inline';img-src 'self' data: blob:;" +
+      "font-src 'self' data:;connect-src 'self';object-src 'none';frame-ancestors 'none';base-uri 'self';form-action 'self'";
+    const API_CSP = "default-src 'none';frame-ancestors 'none'";
+    /** Helmet's headers that act on documents only. */
+    const DOCUMENT_ONLY = [
+      'cross-origin-opener-policy',
+      'cross-origin-resource-policy',
+      'origin-agent-cluster',
+      'referrer-policy',
+      'x-dns-prefetch-control',
+      'x-download-options',
+      'x-permitted-cross-domain-policies',
+      'x-xss-protection',
+    ];
+    /** What a 304 of a figure needs (RFC 9110 §15.4.5) besides nosniff, the request id and Node's connection headers. */
+    const FIGURE_304 = ['cache-control', 'connection', 'date', 'etag', 'keep-alive', 'x-content-type-options', 'x-request-id'];
+    const RATE = ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset'];
+    const names = (r: Raw) => Object.keys(r.headers).sort();
+    let limited: RunningApp;
+
+    beforeAll(async () => {
+      expect((await client(app.baseUrl).postJson('/api/v1/etl/runs?wait=true', {})).status).toBe(200);
+      // The default deployment limits rates: every API answer also carries RateLimit-*.
+      limited = await startApp({ dashboardDir: dir, store: app.store, env: { RATE_LIMIT_PER_MINUTE: '600' } });
+      expect((await client(limited.baseUrl).postJson('/api/v1/etl/runs?wait=true', {})).status).toBe(200);
+    });
+    afterAll(async () => {
+      await limited?.close();
+    });
+
+    it('pages keep every header, the full CSP first: index.html (its 304 too), a client route, the API docs', async () => {
+      const html = { accept: 'text/html', 'accept-encoding': 'br' };
+      const index = await raw(`${app.baseUrl}/`, html);
+      const answers = {
+        index,
+        revalidated: await raw(`${app.baseUrl}/`, { ...html, 'if-none-match': index.headers.etag! }),
+        route: await raw(`${app.baseUrl}/countries`, html),
+        docs: await raw(`${app.baseUrl}/api/docs`, html),
+        docsUpperCase: await raw(`${app.baseUrl}/API/DOCS`, html),
+        docsScript: await raw(`${app.baseUrl}/api/docs/init.js`),
+      };
+      expect(Object.values(answers).map((r) => r.status)).toEqual([200, 304, 200, 200, 200, 200]);
+      for (const [k, r] of Object.entries(answers)) {
+        expect(r.headers['content-security-policy'], k).toBe(PAGE_CSP);
+        expect(r.headers['x-content-type-options'], k).toBe('nosniff');
+        expect(r.headers['x-frame-options'], k).toBe('DENY');
+        expect(r.headers['referrer-policy'], k).toBe('no-referrer');
+        expect(r.headers['strict-transport-security'], k).toMatch(/^max-age=\d+/);
+        for (const h of DOCUMENT_ONLY) expect(r.headers[h], `${k}: ${h}`).toBeDefined();
+      }
+    });
+
+    it('API answers (data, figures, errors, exports) carry the API set and none of the document-only headers', async () => {
+      const none = {} as Record<string, string>;
+      const answers = {
+        health: await raw(`${app.baseUrl}/api/health`),
+        openapi: await raw(`${app.baseUrl}/api/openapi.json`),
+        session: await raw(`${app.baseUrl}/api/v1/session`, auth),
+        list: await raw(`${app.baseUrl}/api/v1/complaints?limit=5`, { ...auth, 'accept-encoding': 'br' }),
+        figures: await raw(`${app.baseUrl}/api/v1/stats/summary`, auth),
+        export: await raw(`${app.baseUrl}/api/v1/complaints/export?format=csv`, { ...auth, 'accept-encoding': 'br' }),
+        noToken: await raw(`${app.baseUrl}/api/v1/complaints`, none),
+        badQuery: await raw(`${app.baseUrl}/api/v1/complaints?limit=0`, auth),
+        unknownRoute: await raw(`${app.baseUrl}/api/v1/no-such-thing`, auth),
+        outsideV1: await raw(`${app.baseUrl}/api/no-such-thing`, auth),
+        limitedFigures: await raw(`${limited.baseUrl}/api/v1/stats/summary`, auth),
+      };
+      expect(Object.fromEntries(Object.entries(answers).map(([k, r]) => [k, r.status]))).toEqual({
+        health: 200,
+        openapi: 200,
+        session: 200,
+        list: 200,
+        figures: 200,
+        export: 200,
+        noToken: 401,
+        badQuery: 400,
+        unknownRoute: 404,
+        outsideV1: 404,
+        limitedFigures: 200,
+      });
+      for (const [k, r] of Object.entries(answers)) {
+        expect(r.headers['content-security-policy'], k).toBe(API_CSP);
+        expect(r.headers['x-content-type-options'], k).toBe('nosniff');
+        expect(r.headers['x-frame-options'], k).toBe('DENY');
+        expect(r.headers['strict-transport-security'], k).toMatch(/^max-age=\d+/);
+        expect(r.headers['x-powered-by'], k).toBeUndefined();
+        for (const h of DOCUMENT_ONLY) expect(r.headers[h], `${k}: ${h}`).toBeUndefined();
+      }
+      // An answer nothing may keep is never revalidated: no ETag. The figures keep theirs.
+      for (const k of ['session', 'list', 'export', 'noToken', 'badQuery', 'unknownRoute'] as const) {
+        expect(answers[k].headers['cache-control'], k).toBe('no-store');
+        expect(answers[k].headers.etag, k).toBeUndefined();
+      }
+      expect(answers.figures.headers['cache-control']).toBe('private, no-cache');
+      expect(answers.figures.headers.etag).toMatch(/^W\/"/);
+      // 955 bytes before the API's set (issue 21).
+      expect(answers.session.head).toBeLessThanOrEqual(512);
+    });
+
+    it("a figure's 304 carries its cache fields and nosniff only: ≤ 300 bytes, ≤ 380 with the rate limit's headers", async () => {
+      for (const [base, expected, budget] of [
+        [app.baseUrl, FIGURE_304, 300],
+        [limited.baseUrl, [...FIGURE_304, ...RATE].sort(), 380],
+      ] as const) {
+        for (const path of ['/api/v1/stats/summary', '/api/v1/stats/trend?interval=month']) {
+          const first = await raw(base + path, { ...auth, 'accept-encoding': 'br' });
+          expect(first.status, path).toBe(200);
+          expect(first.headers['content-security-policy']).toBe(API_CSP);
+          const again = await raw(base + path, { ...auth, 'accept-encoding': 'br', 'if-none-match': first.headers.etag! });
+          expect(again.status, path).toBe(304);
+          expect(again.body.length).toBe(0);
+          expect(names(again), path).toEqual(expected);
+          expect(again.headers['x-content-type-options']).toBe('nosniff');
+          expect(again.headers['cache-control']).toBe('private, no-cache');
+          expect(again.headers.etag).toBe(first.headers.etag);
+          expect(again.head, `${base}${path}`).toBeLessThanOrEqual(budget);
+        }
+      }
     });
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Builds the HTTP application (used by main.ts and by the tests): Nest on Express, security
- * headers, CORS only when configured, JSON logs with request ids, a per-token rate limit on the
- * API, one error filter, answers compressed, the dashboard (precompressed, hashed assets cached for
- * good) and the API docs as static files.
+ * headers (pages and API answers each their own set: common/security-headers.ts), CORS only when
+ * configured, JSON logs with request ids, a per-token rate limit on the API, one error filter,
+ * answers compressed, the dashboard (precompressed, hashed assets cached for good) and the API
+ * docs as static files.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +11,6 @@ import { createRequire } from 'node:module';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import express from 'express';
-import helmet from 'helmet';
 import compression from 'compression';
 import expressStaticGzip from 'express-static-gzip';
 import type { LoggerService } from '@nestjs/common';
@@ -21,6 +21,7 @@ import { PROJECT_ROOT } from '../../core/paths.js';
 import { CONTROLLERS_REF, DOCS_ASSETS, DOCS_INIT_JS } from './openapi/openapi.controller.js';
 import { TokenService } from './access/token.service.js';
 import { rateLimit, RateLimiter } from './common/rate-limit.js';
+import { securityHeaders } from './common/security-headers.js';
 
 class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
@@ -97,35 +98,6 @@ export function compressAnswers(): express.RequestHandler {
   return compression({
     threshold: 1024,
     filter: (req, res) => compression.filter(req, res) || ALSO_COMPRESSED.test(String(res.getHeader('Content-Type') ?? '')),
-  });
-}
-
-/**
- * Helmet's headers with a Content-Security-Policy the dashboard and the Swagger UI satisfy: every
- * script, style sheet and request from this origin, no eval (the charts use vega-interpreter),
- * inline styles allowed (Svelte style attributes, vega's SVG, Swagger UI), images also as data:
- * and blob: URLs (chart downloads). No upgrade-insecure-requests: the default deployment is plain
- * HTTP on 127.0.0.1.
- */
-export function securityHeaders(): express.RequestHandler {
-  return helmet({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        scriptSrcAttr: ["'none'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'blob:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-      },
-    },
-    frameguard: { action: 'deny' },
   });
 }
 
