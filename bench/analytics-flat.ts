@@ -13,7 +13,8 @@
  * scanner needs a download, not available offline), then `CREATE TABLE … AS SELECT … FROM
  * read_csv(…)` with the derived columns. Refreshing means loading again: there is no increment.
  *
- * Used by bench/analytics-compare.ts; alone (loads, times, prints):
+ * Used by bench/analytics-compare.ts, and as the floor of a full ETL by bench/analytics.ts and
+ * bench/memory-drill.ts (measureFloor); alone (loads, times, prints):
  *   npm run bench -- analytics-flat [--complaints 100000] [--database NAME] [--only summary,trend]
  */
 import { createWriteStream, mkdirSync, rmSync, statSync } from 'node:fs';
@@ -165,6 +166,30 @@ export async function loadFlat({ database, dir }: { database: string; dir: strin
       instance.closeSync();
     },
   };
+}
+
+/**
+ * The floor of a full ETL (issue 21): what only moving the extract's columns costs, with none of
+ * the ETL's work: the flat table loaded (loadFlat, DuckDB's defaults, in this process), then
+ * closed and its files removed. ms = the COPY out of PostgreSQL + the one read_csv into DuckDB.
+ */
+export interface Floor {
+  ms: number;
+  extractMs: number;
+  loadMs: number;
+  rows: number;
+  csvBytes: number;
+}
+
+export async function measureFloor({ database, dir }: { database: string; dir: string }): Promise<Floor> {
+  try {
+    const flat = await loadFlat({ database, dir });
+    flat.close();
+    const { extractMs, loadMs, rows, csvBytes } = flat;
+    return { ms: Math.round(extractMs + loadMs), extractMs: Math.round(extractMs), loadMs: Math.round(loadMs), rows, csvBytes };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** A query on the flat table; `R`: the row as the statement shapes it. */

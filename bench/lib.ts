@@ -387,6 +387,57 @@ export function rssBytes(pid: number): number | null {
   return m ? Number(m[1]) * 1024 : null;
 }
 
+/** VmHWM (peak RSS) and VmRSS of a process in bytes, or null when it is gone. */
+export function vmStatus(pid: number): { hwm: number; rss: number } | null {
+  const text = safeRead(`/proc/${pid}/status`);
+  if (!text) return null;
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN) * 1024;
+  return { hwm: kb('VmHWM'), rss: kb('VmRSS') };
+}
+
+/** A process's peak RSS followed over phases (watchPeak). */
+export interface PeakWatch {
+  /** VmHWM since the start, or since the last reset. */
+  peak(): number;
+  /** Over the process's life, resets or not (the last seen once it is gone). */
+  lifetime(): number;
+  /** VmHWM starts over from the current RSS (Linux ≥ 4.0: `5` into /proc/PID/clear_refs); false where not allowed. */
+  reset(): boolean;
+  stop(): void;
+}
+
+/**
+ * Follows a process's VmHWM, read every 100 ms so that the last figure before it is killed (OOM)
+ * is known; VmHWM itself is the kernel's, so no peak between two reads is missed.
+ */
+export function watchPeak(pid: number): PeakWatch {
+  let peak = vmStatus(pid)?.hwm ?? 0;
+  let lifetime = peak;
+  const sample = (): number => {
+    const v = vmStatus(pid);
+    if (v && v.hwm > peak) peak = v.hwm;
+    if (peak > lifetime) lifetime = peak;
+    return peak;
+  };
+  const timer = setInterval(sample, 100);
+  timer.unref();
+  return {
+    peak: sample,
+    lifetime: () => (sample(), lifetime),
+    reset(): boolean {
+      sample();
+      try {
+        writeFileSync(`/proc/${pid}/clear_refs`, '5');
+        peak = vmStatus(pid)?.hwm ?? 0;
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
 /**
  * Samples the server's RSS every `everyMs` and the CPU time of the server and of the PostgreSQL
  * backends serving it (found through pg_stat_activity) so a run can say who was busy.

@@ -26,15 +26,16 @@
  * store and the snapshots served). The dataset must exist (`npm run bench -- analytics-data`);
  * default: odr_bench_analytics (10 000 000 complaints). Needs the right to make a cgroup (root).
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseSize } from '../core/duckdb/duckdb-budget.js';
 import { type EtlRun, type EtlRunsAnswer, datasetName, gitCommit, postRun, runMs, waitIdle } from './analytics-common.js';
-import { loadFlat } from './analytics-flat.js';
+import { type Floor, measureFloor } from './analytics-flat.js';
 import { type CgroupFigures, type MemoryCgroup, createMemoryCgroup } from './cgroup.js';
 import {
   type BenchServer,
   OUT_DIR,
+  type PeakWatch,
   ROOT,
   api,
   databaseExists,
@@ -48,6 +49,7 @@ import {
   startServer,
   str,
   table,
+  watchPeak,
   withClient,
   writeResult,
 } from './lib.js';
@@ -77,51 +79,7 @@ function sizeOrNone(v: string, option: string): number | null {
   return bytes;
 }
 
-// ───────────────────────────── the server's memory ─────────────────────────────
-
-/** VmHWM and VmRSS of a process (bytes), or null when it is gone. */
-function vm(pid: number): { hwm: number; rss: number } | null {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/status`, 'utf8');
-  } catch {
-    return null;
-  }
-  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN) * 1024;
-  return { hwm: kb('VmHWM'), rss: kb('VmRSS') };
-}
-
-/**
- * Follows a process's VmHWM (read every 100 ms, so the last figure before an OOM kill is known).
- * `reset()`: VmHWM starts over from the current RSS (Linux ≥ 4.0: `5` into /proc/PID/clear_refs).
- */
-function watchPeak(pid: number) {
-  let peak = vm(pid)?.hwm ?? 0;
-  /** Over the process's life, resets or not. */
-  let lifetime = peak;
-  const sample = () => {
-    const v = vm(pid);
-    if (v && v.hwm > peak) peak = v.hwm;
-    if (peak > lifetime) lifetime = peak;
-    return peak;
-  };
-  const timer = setInterval(sample, 100);
-  timer.unref();
-  return {
-    peak: sample,
-    lifetime: () => (sample(), lifetime),
-    reset(): boolean {
-      try {
-        writeFileSync(`/proc/${pid}/clear_refs`, '5');
-        peak = vm(pid)?.hwm ?? 0;
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    stop: () => clearInterval(timer),
-  };
-}
+// ───────────────────────────── the server's spill ─────────────────────────────
 
 /** Disk used by the files under `dirs` (allocated blocks: DuckDB's spill files may have holes). */
 function diskBytes(dirs: readonly string[]): number {
@@ -239,7 +197,7 @@ async function point(label: string, duckdbMemoryLimit: string | null): Promise<P
   };
   let cgroup: MemoryCgroup | null = null;
   let server: BenchServer | null = null;
-  let peak: ReturnType<typeof watchPeak> | null = null;
+  let peak: PeakWatch | null = null;
   let spill: ReturnType<typeof watchSpill> | null = null;
   // Interrupted (Ctrl-C): lib.ts kills the server on exit; the cgroup goes once it has ended.
   const removeOnExit = () => {
@@ -338,14 +296,10 @@ async function main(): Promise<void> {
   );
   mkdirSync(WORK, { recursive: true });
 
-  let floor: { ms: number; extractMs: number; loadMs: number } | null = null;
+  let floor: Floor | null = null;
   if (!args.noFloor) {
     log('floor: COPY of the extract’s columns out of PostgreSQL + one read_csv into a flat DuckDB table (DuckDB defaults) …');
-    const dir = path.join(WORK, 'flat');
-    const flat = await loadFlat({ database, dir });
-    flat.close();
-    rmSync(dir, { recursive: true, force: true });
-    floor = { ms: Math.round(flat.extractMs + flat.loadMs), extractMs: Math.round(flat.extractMs), loadMs: Math.round(flat.loadMs) };
+    floor = await measureFloor({ database, dir: path.join(WORK, 'flat') });
     log(`  floor ${s1(floor.ms)} s (COPY ${s1(floor.extractMs)} + load ${s1(floor.loadMs)})`);
   }
 
