@@ -2,9 +2,15 @@
  * Analytics benchmark (issue 3): on a store of N generated complaints (default 10 000 000,
  * generated straight into PostgreSQL by bench/analytics-data.ts and kept between runs), in one run:
  *
+ *   0. the floor of a full ETL (issue 21; bench/analytics-flat.ts): `COPY` of the extract's
+ *      columns out of PostgreSQL plus one `read_csv` into a flat DuckDB table, DuckDB's defaults
+ *      (no memory limit), in the bench's process, before the server starts (unless --no-floor);
  *   1. full ETL: the start-up build into an empty DuckDB file, then POST /api/v1/etl/runs?full=true&wait=true
  *      (phases seen from outside: the extract's COPY on PostgreSQL, then the publication in DuckDB);
  *   2. incremental ETL: with nothing changed, then after 1 % of the complaints were written;
+ *      for each ETL run of 1 and 2, the server's peak RSS (VmHWM, /proc/PID/status: the whole
+ *      process, the ETL's DuckDB and the API's readers together) over the run and the background
+ *      prewarm after it, started over before each run where the kernel allows (/proc/PID/clear_refs);
  *   3. p50/p95 of every /api/v1/stats endpoint over 30 filter sets (sequential, after a warm-up);
  *   4. the same aggregates computed live on PostgreSQL (plain SQL, same filters) and the ratio
  *      PostgreSQL p50 / API p50 on the same filter sets;
@@ -15,14 +21,15 @@
  *   npm run bench -- analytics [--complaints 10000000] [--database NAME] [--regenerate] [--rounds 2]
  *                              [--pg-requests 10] [--pg-budget 60] [--idle-seconds 60] [--periods 5,15,60]
  *                              [--only summary,trend] [--no-pg] [--no-schedule] [--no-startup-build]
- *                              [--change recent|random] [--keep-extract] [--code DIR]
+ *                              [--change recent|random] [--keep-extract] [--no-floor] [--code DIR]
  *
  * --code DIR runs the server of another checkout's build (DIR/dist/api/src/main.js, built there
  * with `npx tsc -p tsconfig.build.json`; its bin/odr.js migrates), on a DuckDB store of its own
  * (bench/out/analytics/<DIR's name>/); default: this repository. To compare two builds in one run,
  * see bench/analytics-compare.ts.
  *
- * Goals: full ETL ≤ 30 s; incremental with 1 % changed ≤ 2 s; p95 ≤ 50 ms per endpoint;
+ * Goals: full ETL ≤ 30 s (issue 3) and ≤ 1.3 × its floor (issue 21); the server's peak RSS ≤ 2 GiB
+ * in each ETL run (issue 21); incremental with 1 % changed ≤ 2 s; p95 ≤ 50 ms per endpoint;
  * PostgreSQL p50 / API p50 ≥ 50; a new complaint in stats/summary within one schedule period.
  */
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -30,6 +37,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { DATASET_END, type DatasetMarker, ensureAnalyticsDataset } from './analytics-data.js';
+import { type Floor, measureFloor } from './analytics-flat.js';
 import {
   ENDPOINTS,
   type Endpoint,
@@ -57,6 +65,7 @@ import {
   type BenchServer,
   type MachineInfo,
   OUT_DIR,
+  type PeakWatch,
   ROOT,
   type Summary,
   api,
@@ -74,16 +83,17 @@ import {
   startSampler,
   summarize,
   table,
+  watchPeak,
   whereSql,
   writeResult,
 } from './lib.js';
 
-const GOALS = { fullS: 30, incrementalS: 2, p95Ms: 50, ratio: 50, idleCpuPct: 5 };
+const GOALS = { fullS: 30, fullOverFloor: 1.3, peakRssMiB: 2048, incrementalS: 2, p95Ms: 50, ratio: 50, idleCpuPct: 5 };
 
 const args = parseArgs(process.argv.slice(2));
 if (args.help) {
   console.log(
-    'usage: npm run bench -- analytics [--complaints N] [--database NAME] [--regenerate] [--rounds 2] [--pg-requests 10] [--pg-budget 60] [--idle-seconds 60] [--periods 5,15,60] [--only a,b] [--no-pg] [--no-schedule] [--no-startup-build] [--change recent|random] [--keep-extract] [--code DIR]',
+    'usage: npm run bench -- analytics [--complaints N] [--database NAME] [--regenerate] [--rounds 2] [--pg-requests 10] [--pg-budget 60] [--idle-seconds 60] [--periods 5,15,60] [--only a,b] [--no-pg] [--no-schedule] [--no-startup-build] [--change recent|random] [--keep-extract] [--no-floor] [--code DIR]',
   );
   process.exit(0);
 }
@@ -124,6 +134,8 @@ interface EtlFigures {
   rowsRead: number | null;
   extractMs: number | null;
   publishMs: number | null;
+  /** The server's VmHWM over the run and its prewarm (since its start where it could not be reset: vmHwm.reset). */
+  serverVmHwmMiB?: number;
 }
 interface StartupBuild extends EtlFigures {
   wallMs: number;
@@ -140,6 +152,7 @@ interface FullRun extends EtlFigures {
   duckdbMiB: number;
   serverCpuMs: number;
   pgBackendCpuMs: number;
+  /** VmRSS sampled every 200 ms during the run (not its prewarm); serverVmHwmMiB is the kernel's peak. */
   serverPeakRssMiB: number;
   prewarmMs: number | null;
 }
@@ -189,6 +202,10 @@ interface AnalyticsResult {
   goals: typeof GOALS;
   commit: string;
   code: string;
+  /** The floor of a full ETL, and the full runs' wall time over it. */
+  floor?: Floor & { benchRssAfterMiB: number; fullOverFloor?: number; startupOverFloor?: number };
+  /** How the server's VmHWM was read: started over before each ETL run (else since its start), and over its life. */
+  vmHwm?: { reset: boolean; lifetimeMiB: number };
   startupBuild?: StartupBuild;
   full?: FullRun;
   incrementalNoChange?: NoopRun;
@@ -422,11 +439,31 @@ async function main() {
   mkdirSync(WORK, { recursive: true });
   const extractCopy = args.keepExtract ? path.join(WORK, `extract-${complaints}.csv`) : null;
 
+  // ── 0. the floor, before any server runs (the machine to itself) ──
+  if (!args.noFloor) {
+    log(
+      'floor: COPY of the extract’s columns out of PostgreSQL + one read_csv into a flat DuckDB table (DuckDB defaults, in this process) …',
+    );
+    const floor = await measureFloor({ database, dir: path.join(WORK, `floor-${complaints}`) });
+    // What DuckDB keeps in this process after closing is memory the server will not have.
+    result.floor = { ...floor, benchRssAfterMiB: Math.round(mib(process.memoryUsage().rss)) };
+    log(
+      `  ${s1(floor.ms)} s (COPY ${s1(floor.extractMs)} s, CSV ${fmt(mib(floor.csvBytes))} MiB + read_csv ${s1(floor.loadMs)} s; ${fmt(floor.rows)} rows); this process's RSS after it ${fmt(result.floor.benchRssAfterMiB)} MiB`,
+    );
+  }
+
   // ── 1. full ETL ──
   for (const f of [DUCKDB_PATH, `${DUCKDB_PATH}.wal`]) rmSync(f, { force: true });
   rmSync(DATA_DIR, { recursive: true, force: true });
   let server: BenchServer | undefined;
   let server0Cpu = 0;
+  let peak: PeakWatch | undefined;
+  let peakReset = true;
+  /** VmHWM started over before a run; false once the kernel refused (later figures: since the start). */
+  const resetPeak = (): void => {
+    peakReset = (peak?.reset() ?? false) && peakReset;
+  };
+  const peakMiB = (): number => Math.round(mib(peak?.peak() ?? NaN));
   try {
     if (!args.noStartupBuild) {
       log('ETL: start-up build into a new DuckDB file …');
@@ -436,6 +473,7 @@ async function main() {
         target,
         async () => {
           const started = await start();
+          peak = watchPeak(started.pid);
           server0Cpu = cpuMs(started.pid) ?? 0;
           const up = performance.now();
           const r = await waitStartupRun(started, before);
@@ -456,16 +494,19 @@ async function main() {
         csvMiB: Math.round(mib(startup.csvBytes)),
         rowsRead: startup.run.rowsRead,
         prewarmMs,
+        serverVmHwmMiB: peakMiB(),
       };
       result.startupBuild = startupBuild;
       log(
-        `  ${s1(startupBuild.ms)} s from the server's start to the run's end (extract ≈ ${s1(startup.extractMs ?? NaN)} s, CSV ${fmt(mib(startup.csvBytes))} MiB; the run record says ${s1(startupBuild.runMs)} s)`,
+        `  ${s1(startupBuild.ms)} s from the server's start to the run's end (extract ≈ ${s1(startup.extractMs ?? NaN)} s, CSV ${fmt(mib(startup.csvBytes))} MiB; the run record says ${s1(startupBuild.runMs)} s); server VmHWM ${fmt(startupBuild.serverVmHwmMiB ?? NaN)} MiB`,
       );
     } else {
       server = await start();
+      peak = watchPeak(server.pid);
     }
     const srv = server;
     log('ETL: POST /api/v1/etl/runs?full=true&wait=true …');
+    resetPeak();
     const sampler = startSampler({ pid: srv.pid, databaseName: database, everyMs: 200 });
     const full = await watchRun(target, () => postRun(srv, { full: true }), { keepAs: args.noStartupBuild ? extractCopy : null });
     const fs1 = await sampler.stop();
@@ -486,13 +527,19 @@ async function main() {
       pgBackendCpuMs: fs1.pgBackendCpuMs,
       serverPeakRssMiB: Math.round(mib(fs1.peakRssBytes)),
       prewarmMs: fullPrewarmMs === null ? null : Math.round(fullPrewarmMs),
+      serverVmHwmMiB: peakMiB(),
     };
     result.full = fullRun;
+    if (result.floor) {
+      result.floor.fullOverFloor = fullRun.ms / result.floor.ms;
+      if (result.startupBuild) result.floor.startupOverFloor = result.startupBuild.ms / result.floor.ms;
+    }
     log(
-      `  ${s1(full.ms)} s: extract (COPY on PostgreSQL) ≈ ${s1(full.extractMs ?? NaN)} s, publish (DuckDB) ≈ ${s1(fullRun.publishMs ?? NaN)} s; ${fmt(full.run.rowsRead ?? NaN)} rows, CSV ${fmt(fullRun.csvMiB)} MiB, DuckDB file ${fmt(fullRun.duckdbMiB)} MiB, server peak RSS ${fullRun.serverPeakRssMiB} MiB; then the background prewarm ≈ ${s1(fullPrewarmMs ?? NaN)} s`,
+      `  ${s1(full.ms)} s${result.floor ? ` (${fmt(result.floor.fullOverFloor ?? NaN, 2)} × the floor)` : ''}: extract (COPY on PostgreSQL) ≈ ${s1(full.extractMs ?? NaN)} s, publish (DuckDB) ≈ ${s1(fullRun.publishMs ?? NaN)} s; ${fmt(full.run.rowsRead ?? NaN)} rows, CSV ${fmt(fullRun.csvMiB)} MiB, DuckDB file ${fmt(fullRun.duckdbMiB)} MiB, server VmHWM ${fmt(fullRun.serverVmHwmMiB ?? NaN)} MiB${peakReset ? '' : ' (since its start: VmHWM could not be reset)'} (RSS sampled in the run: ${fmt(fullRun.serverPeakRssMiB)} MiB); then the background prewarm ≈ ${s1(fullPrewarmMs ?? NaN)} s`,
     );
 
     // ── 2. incremental ETL ──
+    resetPeak();
     const noop = await watchRun(target, () => postRun(srv, { full: false }));
     const noopPrewarmMs = await waitIdle(srv);
     result.incrementalNoChange = {
@@ -502,15 +549,17 @@ async function main() {
       extractMs: noop.extractMs,
       publishMs: noop.extractEndMs === null ? null : Math.round(noop.ms - noop.extractEndMs),
       prewarmMs: noopPrewarmMs === null ? null : Math.round(noopPrewarmMs),
+      serverVmHwmMiB: peakMiB(),
     };
     log(
-      `ETL incremental, nothing changed: ${fmt(noop.ms)} ms (${noop.run.rowsRead} rows read); then the server's background prewarm ≈ ${s1(noopPrewarmMs ?? NaN)} s`,
+      `ETL incremental, nothing changed: ${fmt(noop.ms)} ms (${noop.run.rowsRead} rows read); then the server's background prewarm ≈ ${s1(noopPrewarmMs ?? NaN)} s; server VmHWM ${fmt(result.incrementalNoChange.serverVmHwmMiB ?? NaN)} MiB`,
     );
     const nChange = Math.round(stored.n / 100);
     const change = await changeOnePercent(pgq, nChange, changeHow);
     log(
       `changed ${fmt(change.rows)} complaints (1 %, ${changeHow}: ${fmt(change.rows - change.erasures)} new milestones, ${fmt(change.erasures)} erasures or re-writes) on PostgreSQL in ${s1(change.ms)} s`,
     );
+    resetPeak();
     const inc = await watchRun(target, () => postRun(srv, { full: false }));
     const incremental: IncrementalRun = {
       changed: change.rows,
@@ -527,8 +576,9 @@ async function main() {
     result.incremental = incremental;
     if (inc.run.kind !== 'incremental') throw new Error(`expected an incremental run, got ${inc.run.kind}`);
     incremental.prewarmMs = Math.round((await waitIdle(srv)) ?? NaN);
+    incremental.serverVmHwmMiB = peakMiB();
     log(
-      `ETL incremental, 1 % changed: ${s1(inc.ms)} s (${fmt(inc.run.rowsRead ?? NaN)} rows read; extract ≈ ${s1(inc.extractMs ?? NaN)} s)`,
+      `ETL incremental, 1 % changed: ${s1(inc.ms)} s (${fmt(inc.run.rowsRead ?? NaN)} rows read; extract ≈ ${s1(inc.extractMs ?? NaN)} s); server VmHWM ${fmt(incremental.serverVmHwmMiB)} MiB`,
     );
 
     // ── 3 + 4. endpoints, API and PostgreSQL ──
@@ -583,6 +633,10 @@ async function main() {
     if (mismatches.length) log(`WARNING: summary differs from PostgreSQL: ${mismatches.join('; ')}`);
     result.serverCpuMsFirstServer = Math.round((cpuMs(srv.pid) ?? 0) - server0Cpu);
   } finally {
+    if (peak) {
+      result.vmHwm = { reset: peakReset, lifetimeMiB: Math.round(mib(peak.lifetime())) };
+      peak.stop();
+    }
     await server?.stop().catch(() => {});
   }
 
@@ -613,7 +667,28 @@ function report(r: CompleteResult): void {
   log(
     `analytics benchmark — ${fmt(r.complaints)} complaints — ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node}, PostgreSQL ${r.machine.postgres}; load average ${r.loadavg.start.map((x) => x.toFixed(1)).join(' ')}`,
   );
+  const floor = r.floor;
+  // Per ETL run: ÷ floor (the full runs), the server's VmHWM against the whole server's budget.
+  const overFloor = (ms: number, goal: boolean): [string, string] =>
+    floor ? [`${fmt(ms / floor.ms, 2)}×`, goal ? ok(ms / floor.ms <= GOALS.fullOverFloor) : ''] : ['', ''];
+  const vmHwm = (f: { serverVmHwmMiB?: number }): [string, string] =>
+    f.serverVmHwmMiB === undefined ? ['', ''] : [fmt(f.serverVmHwmMiB), ok(f.serverVmHwmMiB <= GOALS.peakRssMiB)];
   const etl: string[][] = [];
+  if (floor)
+    etl.push([
+      'floor: COPY + read_csv (flat table, DuckDB defaults)',
+      s1(floor.ms),
+      s1(floor.extractMs),
+      s1(floor.loadMs),
+      fmt(floor.rows),
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ]);
   if (r.startupBuild)
     etl.push([
       'full, start-up build (new DuckDB file)',
@@ -623,6 +698,8 @@ function report(r: CompleteResult): void {
       fmt(r.startupBuild.rowsRead ?? NaN),
       '',
       '',
+      ...overFloor(r.startupBuild.ms, false),
+      ...vmHwm(r.startupBuild),
       s1(r.startupBuild.runMs),
     ]);
   etl.push([
@@ -634,6 +711,8 @@ function report(r: CompleteResult): void {
     fmt(r.full.rowsRead ?? NaN),
     `≤ ${GOALS.fullS} s`,
     ok(r.full.ms <= GOALS.fullS * 1000),
+    ...overFloor(r.full.ms, true),
+    ...vmHwm(r.full),
     s1(r.full.runMs),
   ]);
   etl.push([
@@ -644,6 +723,9 @@ function report(r: CompleteResult): void {
     fmt(r.incrementalNoChange.rowsRead ?? NaN),
     '',
     '',
+    '',
+    '',
+    ...vmHwm(r.incrementalNoChange),
     s1(r.incrementalNoChange.runMs),
   ]);
   etl.push([
@@ -654,11 +736,35 @@ function report(r: CompleteResult): void {
     fmt(r.incremental.rowsRead ?? NaN),
     `≤ ${GOALS.incrementalS} s`,
     ok(r.incremental.ms <= GOALS.incrementalS * 1000),
+    '',
+    '',
+    ...vmHwm(r.incremental),
     s1(r.incremental.runMs),
   ]);
-  log(table(['ETL run', 'wall s', 'extract s', 'publish s', 'rows read', 'goal', '', 'record s'], etl));
+  log(
+    table(
+      [
+        'ETL run',
+        'wall s',
+        'extract s',
+        'publish s',
+        'rows read',
+        'goal',
+        '',
+        '÷ floor',
+        `≤ ${GOALS.fullOverFloor}×`,
+        'VmHWM MiB',
+        `≤ ${fmt(GOALS.peakRssMiB / 1024)} GiB`,
+        'record s',
+      ],
+      etl,
+    ),
+  );
   log(
     `(wall = POST to answer (start-up: server listening to the run's end); extract = how long the COPY was seen active on PostgreSQL, polled every 50 ms; publish = from its end to the answer: DuckDB load, transform, commit, run record; record = etl_runs finished_at − started_at, where finished_at is the snapshot's instant, taken before the transforms and the commit; CSV ${fmt(r.full.csvMiB)} MiB, DuckDB file ${fmt(r.full.duckdbMiB)} MiB)`,
+  );
+  log(
+    `(${floor ? `floor = the extract's columns COPYed out of PostgreSQL (extract s) + one read_csv into a flat DuckDB table (publish s), DuckDB unlimited, in the bench's process before the server started; ÷ floor = wall ÷ the floor's; ` : 'floor: not measured (--no-floor); '}VmHWM = the server's peak RSS (the whole process: the ETL's DuckDB and the API's readers) over the run and its background prewarm, ${r.vmHwm?.reset === false ? 'since the server started (VmHWM could not be reset: /proc/PID/clear_refs refused)' : 'started over before each run'}; over the server's life ${fmt(r.vmHwm?.lifetimeMiB ?? NaN)} MiB)`,
   );
   log('');
   const rows = r.endpoints.map((e) => [
@@ -738,6 +844,16 @@ function report(r: CompleteResult): void {
   }
   const missed = [];
   if (r.full.ms > GOALS.fullS * 1000) missed.push(`full ETL ${s1(r.full.ms)} s > ${GOALS.fullS} s`);
+  if (floor && r.full.ms > GOALS.fullOverFloor * floor.ms)
+    missed.push(`full ETL ${fmt(r.full.ms / floor.ms, 2)}× its floor > ${GOALS.fullOverFloor}×`);
+  for (const [name, f] of [
+    ['start-up build', r.startupBuild],
+    ['full ETL', r.full],
+    ['incremental, nothing changed', r.incrementalNoChange],
+    ['incremental 1 %', r.incremental],
+  ] as const)
+    if (f?.serverVmHwmMiB !== undefined && f.serverVmHwmMiB > GOALS.peakRssMiB)
+      missed.push(`${name}: server VmHWM ${fmt(f.serverVmHwmMiB)} MiB > ${fmt(GOALS.peakRssMiB)} MiB`);
   if (r.incremental.ms > GOALS.incrementalS * 1000) missed.push(`incremental ${s1(r.incremental.ms)} s > ${GOALS.incrementalS} s`);
   for (const e of r.endpoints) {
     if (e.api.p95 > GOALS.p95Ms) missed.push(`${e.name} p95 ${fmt(e.api.p95, 1)} ms`);
