@@ -9,7 +9,9 @@
 //   npm run bench -- ingest            only the ingest bench
 //   npm run bench -- registry --complaints 100000 --requests 300
 //   npm run bench -- analytics --complaints 100000
-//   npm run bench -- dashboard         Overview painted in Chromium + initial JS size (needs `npm run build`)
+//   npm run bench -- dashboard         Overview painted and filters changed in the page (Overview, Countries,
+//                                      Resolution) in Chromium + initial JS size (needs `npm run build`);
+//                                      --complaints 10000000 runs on the analytics bench's store
 //   npm run bench -- wire              bytes received for a first and a return landing on the Overview (demo store, no PostgreSQL)
 //   npm run bench -- scale-out         ETL runs with shared snapshots (two instances) against one instance, 1 000 000 complaints
 //   npm run bench -- load              60 s mixed workload (bulk + single ingest, registry, analytics) on the 1 M store
@@ -19,7 +21,8 @@
 // Needs a PostgreSQL server: BENCH_PG_URL (default postgres://postgres@127.0.0.1:5432), a role
 // that may create databases; the ingest and registry benches create throw-away databases and drop
 // them; the analytics bench keeps odr_bench_analytics[_N] (drop it by hand to reclaim ~8 GB); the
-// dashboard and load benches share odr_bench_dashboard (kept; the load bench deletes what it ingested).
+// dashboard and load benches share odr_bench_dashboard at 1 M (kept; the load bench deletes what it ingested);
+// the dashboard bench at another size keeps odr_bench_dashboard_N, at 10 M it reads odr_bench_analytics.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';

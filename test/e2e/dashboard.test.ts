@@ -40,7 +40,8 @@ describe('dashboard e2e', () => {
     await page.goBack();
     await expect.poll(() => new URL(page.url()).searchParams.get('consumerCountry')).toBeNull();
     await expect.poll(() => kpi('complaints').textContent()).toBe('3,000');
-    // Clicking a sector's bar filters the dashboard by that sector.
+    // Clicking a sector's bar filters the dashboard by that sector (once the bars are the unfiltered ones again).
+    await expect.poll(() => page.locator('section.card:not([aria-busy="false"]), .tile:not([aria-busy="false"])').count()).toBe(0);
     const sectorCard = page.locator('section.card', { hasText: 'Top sectors' });
     await sectorCard.locator('.mark-rect path').first().click();
     await expect.poll(() => new URL(page.url()).searchParams.get('sector')).not.toBeNull();
@@ -209,11 +210,17 @@ describe('dashboard e2e', () => {
     expect(funnel).toContain('Settled directly');
     expect(await page.locator('[data-testid="backlog-summary"]').textContent()).toMatch(/open cases/);
     await shot('resolution');
-    // A filter applies here too: the URL changes and the funnel is redrawn.
+    // A filter applies here too: the URL changes and the funnel is redrawn. The old figures stay
+    // (busy) until the new ones are drawn: wait for every card to settle, then read.
     await page.selectOption('select[name="consumerCountry"]', 'IT');
     await expect.poll(() => new URL(page.url()).searchParams.get('consumerCountry')).toBe('IT');
     await expect.poll(() => cards.first().locator('.card-title').textContent()).toContain('consumers in Italy');
+    await expect.poll(() => page.locator('section.card:not([aria-busy="false"])').count()).toBe(0);
     await allCardsDrawn(6);
+    const italy = await e2e.server.get<{ complaints: number }>('/api/v1/stats/summary?consumerCountry=IT');
+    expect(await cards.first().locator('.chart .mark-rect path[aria-label*="label: Filed;"]').getAttribute('aria-label')).toMatch(
+      new RegExp(`^Complaints: ${italy.complaints.toLocaleString('en-GB')};`),
+    );
     // A chart's info icon opens its entry on "About these figures", keeping the filters.
     await cards.filter({ hasText: 'Open cases by stage' }).locator('a.info').click();
     await expect.poll(() => new URL(page.url()).pathname).toBe('/about');

@@ -4,11 +4,11 @@
  * update), the rows per measure, and the choropleth spec compiled by vega-lite without warnings.
  */
 import { describe, expect, it } from 'vitest';
-import { compiles } from './compile-spec.testing.js';
+import { compiles, rowsOf, updatesInPlace } from './compile-spec.testing.js';
 import type { Topology } from 'topojson-specification';
 import world from 'world-atlas/countries-50m.json' with { type: 'json' };
 import { COUNTRIES } from '../../../core/codes.js';
-import { barSpec } from './specs.js';
+import { barSpec, splitSpec } from './specs.js';
 import { europeFeatures, NUMERIC_TO_ALPHA2 } from './map-geometry.js';
 import {
   choroplethSpec,
@@ -177,22 +177,32 @@ describe('countries view', () => {
     const rows = countryRows('en', ITEMS, 'perMillion', 30);
     const spec = barSpec(rows, { x: 'Complaints per million inhabitants' });
     compiles(spec);
-    expect((spec as { data: { values: { code: string }[] } }).data.values.map((v) => v.code)).toEqual(['DE', 'IT', 'MT']);
+    expect(rowsOf<{ code: string }>(spec, 'rows').map((v) => v.code)).toEqual(['DE', 'IT', 'MT']);
   });
 
   it('small numbers on the map: their colour kept, a dashed outline over them', () => {
     const shapes = countryShapes('en', europe, countryRows('en', ITEMS, 'perMillion', 30));
     expect(shapes.filter((s) => s.low).map((s) => s.code)).toEqual(['MT']);
-    const spec = choroplethSpec(shapes, { value: 'Per million' }) as unknown as {
-      layer: { name: string; data: { values: { code: string }[] }; mark: Record<string, unknown> }[];
-    };
-    const low = spec.layer.find((l) => l.name === 'low_count')!;
-    expect(low.data.values.map((v) => v.code)).toEqual(['MT']);
+    const spec = choroplethSpec(shapes, { value: 'Per million' });
+    const layers = (spec as unknown as { layer: { name: string; data: { name: string }; mark: Record<string, unknown> }[] }).layer;
+    const low = layers.find((l) => l.name === 'low_count')!;
+    expect(rowsOf<{ code: string }>(spec, low.data.name).map((v) => v.code)).toEqual(['MT']);
     expect(low.mark).toMatchObject({ filled: false, strokeDash: [3, 2] });
-    expect(spec.layer.find((l) => l.name === 'with_data')!.data.values.map((v) => v.code)).toContain('MT');
-    expect(JSON.stringify(compiles(spec as never))).toContain('low_count_marks');
+    const withData = layers.find((l) => l.name === 'with_data')!;
+    expect(rowsOf<{ code: string }>(spec, withData.data.name).map((v) => v.code)).toContain('MT');
+    expect(JSON.stringify(compiles(spec))).toContain('low_count_marks');
     // A count is never a small number: no outline layer at all.
     const counts = choroplethSpec(countryShapes('en', europe, countryRows('en', ITEMS, 'complaints', 30)), { value: 'Complaints' });
     expect((counts as unknown as { layer: { name: string }[] }).layer.map((l) => l.name)).toEqual(['no_data', 'with_data']);
+    // The outline layer is part of the map's shape: a view without it is built again, not updated.
+    expect(splitSpec(counts).key).not.toBe(
+      splitSpec(choroplethSpec(countryShapes('en', europe, countryRows('en', ITEMS, 'perMillion', 30)), { value: 'Complaints' })).key,
+    );
+  });
+
+  it('another filter colours other countries: the same map, updated in place', async () => {
+    const map = (items: Item[]) =>
+      choroplethSpec(countryShapes('en', stored, countryRows('en', items, 'complaints', 30)), { value: 'Complaints' });
+    await updatesInPlace(map(ITEMS), map([item('FR', 40, 4, 68), item('ES', 900, 90, 48), item('PL', 3, 0, 37)]));
   });
 });

@@ -134,7 +134,8 @@ export const NO_DATA_GREY = '#c9cdd2';
  * (as EPSG:3035) and fitted to the shapes, the tooltip with the denominator. Small numbers keep
  * their colour under a dashed dark outline (a pattern, not a colour, says it). The layers are
  * named, so their svg groups carry the classes `no_data_marks`, `with_data_marks` and
- * `low_count_marks`.
+ * `low_count_marks`; their shapes are the datasets `no_data_shapes`, `with_data_shapes` and
+ * `low_count_shapes` (specs.ts, "Shape and data").
  */
 export function choroplethSpec(
   shapes: readonly CountryShape[],
@@ -155,7 +156,7 @@ export function choroplethSpec(
     ? [
         {
           name: 'low_count',
-          data: { values: low },
+          data: { name: 'low_count_shapes' },
           transform: [aria],
           mark: { type: 'geoshape', filled: false, stroke: '#1b1f24', strokeWidth: 1.2, strokeDash: [3, 2], cursor: 'pointer' },
           encoding: { tooltip: [...tooltip], description },
@@ -166,20 +167,27 @@ export function choroplethSpec(
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: 'container',
     height: opts.height ?? 460,
-    autosize: { type: 'fit', contains: 'padding' },
+    // `resize`: fitted again when its rows change in place (specs.ts, BASE).
+    autosize: { type: 'fit', contains: 'padding', resize: true },
     config: { font: 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif', view: { stroke: null } },
     projection: { type: 'azimuthalEqualArea', rotate: [-10, -52, 0] },
+    // The shapes, by layer (see specs.ts, "Shape and data"); the small numbers' layer only when there are any.
+    datasets: {
+      no_data_shapes: shapes.filter((s) => s.value == null),
+      with_data_shapes: shapes.filter((s) => s.value != null),
+      ...(low.length ? { low_count_shapes: low } : {}),
+    },
     layer: [
       {
         name: 'no_data',
-        data: { values: shapes.filter((s) => s.value == null) },
+        data: { name: 'no_data_shapes' },
         transform: [aria],
         mark: { type: 'geoshape', fill: NO_DATA_GREY, ...stroke },
         encoding: { tooltip: [...tooltip], description },
       },
       {
         name: 'with_data',
-        data: { values: shapes.filter((s) => s.value != null) },
+        data: { name: 'with_data_shapes' },
         transform: [aria],
         mark: { type: 'geoshape', ...stroke },
         encoding: {

@@ -3,7 +3,7 @@
  * first), the API's marks read per ratio, and the bar chart's marks, compiled by vega-lite.
  */
 import { describe, expect, it } from 'vitest';
-import { compiles } from './compile-spec.testing.js';
+import { compiles, rowsOf } from './compile-spec.testing.js';
 import { barSpec, type BarRow } from './specs.js';
 import { isLowCount, rankSmallLast } from './small-numbers.js';
 import { t } from './i18n.js';
@@ -35,7 +35,6 @@ describe('isLowCount', () => {
 
 describe('barSpec with small numbers', () => {
   type Spec = {
-    data: { values: BarRow[] };
     transform?: { calculate: string; as: string }[];
     encoding: Record<string, { field?: string; sort?: unknown; condition?: { test: string; value: unknown }; value?: unknown }>;
   };
@@ -44,7 +43,7 @@ describe('barSpec with small numbers', () => {
     const rows = rankSmallLast([bar('Liechtenstein', 90, true), bar('Italy', 10, false), bar('Germany', 12, false)]);
     const spec = barSpec(rows, { x: 'Per million' }) as unknown as Spec;
     compiles(spec as never);
-    expect(spec.data.values.map((r) => r.label)).toEqual(['Germany', 'Italy', 'Liechtenstein']);
+    expect(rowsOf<BarRow>(spec as never, 'rows').map((r) => r.label)).toEqual(['Germany', 'Italy', 'Liechtenstein']);
     expect(spec.encoding.y).toMatchObject({ field: 'axisLabel', sort: null });
     expect(spec.transform?.[0]).toEqual({ calculate: "datum.low ? datum.label + ' *' : datum.label", as: 'axisLabel' });
     expect(spec.encoding.fillOpacity!.condition).toEqual({ test: 'datum.low', value: 0.4 });

@@ -3,8 +3,19 @@
  * or warns about fails in `npm test`, not in a browser.
  */
 import { describe, expect, it } from 'vitest';
-import { compiles } from './compile-spec.testing.js';
-import { barSpec, funnelSpec, heatmapSpec, stackedBarSpec, trendSpec, OKABE_ITO, type TrendPoint } from './specs.js';
+import { compiles, rowsOf, updatesInPlace } from './compile-spec.testing.js';
+import {
+  barSpec,
+  funnelSpec,
+  heatmapSpec,
+  splitSpec,
+  stackedBarSpec,
+  trendSpec,
+  OKABE_ITO,
+  type BarRow,
+  type TrendPoint,
+} from './specs.js';
+import type { TopLevelSpec } from 'vega-lite';
 import { adrResultRows, backlogRows, backlogStack, funnelRows, refusalGroundRows, timeToCloseRows } from './resolution.js';
 import { shareColumns } from './columns.js';
 import { crossBorderSharePoints, flowCells } from './flows.js';
@@ -40,18 +51,21 @@ describe('chart specs', () => {
     });
     const vg = compiles(spec);
     expect(JSON.stringify(vg)).toContain('"strokeDash"');
-    const layers = (spec as { layer: { data: { values: TrendPoint[] } }[] }).layer;
-    expect(layers[0]!.data.values.map((p) => p.period)).toEqual(['2024-01', '2024-02']);
-    expect(layers[1]!.data.values.map((p) => p.period)).toEqual(['2024-02', '2024-03']);
-    expect(layers[3]!.data.values.map((p) => p.period)).toEqual(['2024-03']);
+    const layers = (spec as { layer: { data: { name: string } }[] }).layer;
+    const periods = (i: number) => rowsOf<TrendPoint>(spec, layers[i]!.data.name).map((p) => p.period);
+    expect(periods(0)).toEqual(['2024-01', '2024-02']);
+    expect(periods(1)).toEqual(['2024-02', '2024-03']);
+    expect(periods(3)).toEqual(['2024-03']);
   });
 
   it('trend without an incomplete period has no dashed segment and no empty layer', () => {
     const spec = trendSpec([point('2024-01', 10), point('2024-02', 12)], { x: 'Month', y: 'Complaints', incomplete: 'incomplete' });
     compiles(spec);
-    const layers = (spec as { layer: { data: { values: unknown[] }; mark: { strokeDash?: unknown } }[] }).layer;
+    const layers = (spec as { layer: { data: { name: string }; mark: { strokeDash?: unknown } }[] }).layer;
     expect(layers).toHaveLength(2);
-    expect(layers.every((l) => l.data.values.length > 0 && l.mark.strokeDash === undefined)).toBe(true);
+    expect(layers.every((l) => rowsOf(spec, l.data.name).length > 0 && l.mark.strokeDash === undefined)).toBe(true);
+    // No dataset without its layer.
+    expect(Object.keys(splitSpec(spec).datasets)).toEqual(layers.map((l) => l.data.name));
   });
 
   it('trend: a null value (nothing filed) breaks the line instead of bridging the gap', () => {
@@ -283,5 +297,171 @@ describe('resolution and cross-border specs', () => {
     expect(JSON.stringify(compiles(trendSpec(points, { x: 'Month', y: 'Share', incomplete: 'incomplete' }, { percent: true })))).toContain(
       '.0%',
     );
+  });
+});
+
+/**
+ * Shape and data (specs.ts): ChartCard updates a view in place when two specs have the same key,
+ * so the key must hold everything but the rows. Proven here by drawing: a view built from one
+ * spec and given another's datasets draws what a view built from that other spec draws.
+ */
+describe('shape and data', () => {
+  const differ = (a: TopLevelSpec, b: TopLevelSpec) => expect(splitSpec(a).key).not.toBe(splitSpec(b).key);
+
+  const words = { x: 'Month', y: 'Complaints', incomplete: 'incomplete' };
+  const months = (values: (number | null)[], opts: { incomplete?: boolean; provisional?: number[]; from?: number } = {}) =>
+    values.map((v, i) => ({
+      ...point(`2024-${String((opts.from ?? 1) + i).padStart(2, '0')}`, v, opts.incomplete === true && i === values.length - 1),
+      provisional: opts.provisional?.includes(i) ?? false,
+    }));
+
+  it('trend: other counts, other months, a gap: the same shape, updated in place', async () => {
+    const a = trendSpec(months([10, 12, 4], { incomplete: true }), words);
+    await updatesInPlace(a, trendSpec(months([300, 120, 40], { incomplete: true }), words));
+    await updatesInPlace(a, trendSpec(months([3, null, 1, 9], { incomplete: true, from: 3 }), words));
+    const days = (v: (number | null)[], p: number[]) => trendSpec(months(v, { provisional: p }), words, { days: true });
+    await updatesInPlace(days([21, 18.5, 30], [2]), days([12, 40, null], [0, 1]));
+  });
+
+  it('trend: an incomplete period, a hollow point, another unit or language change the shape', () => {
+    differ(trendSpec(months([10, 12]), words), trendSpec(months([10, 12], { incomplete: true }), words));
+    differ(trendSpec(months([10, 12], { provisional: [] }), words), trendSpec(months([10, 12], { provisional: [1] }), words));
+    differ(trendSpec(months([10, 12]), words), trendSpec(months([10, 12]), words, { percent: true }));
+    differ(trendSpec(months([10, 12]), words), trendSpec(months([10, 12]), { ...words, x: 'Mese' }));
+  });
+
+  const bars = (pairs: [string, number, boolean?][]): BarRow[] =>
+    pairs.map(([label, value, low]) => ({ label, value, tip: `${label}: ${value}`, ...(low ? { low } : {}) }));
+
+  it('bars: other labels, values and order with as many bars: updated in place', async () => {
+    const a = barSpec(
+      bars([
+        ['Airline', 50],
+        ['Energy', 30],
+        ['Telecom', 10],
+      ]),
+      { x: 'Complaints' },
+    );
+    const b = barSpec(
+      bars([
+        ['Telecom', 70],
+        ['Airline', 20],
+        ['Banking', 5],
+      ]),
+      { x: 'Complaints' },
+    );
+    await updatesInPlace(a, b);
+    // Small numbers on other bars: still the same shape.
+    const low = (l: [string, number, boolean?][]) => barSpec(bars(l), { x: 'Per million' });
+    await updatesInPlace(
+      low([
+        ['Italy', 40],
+        ['Malta', 90, true],
+      ]),
+      low([
+        ['Germany', 70],
+        ['Cyprus', 10, true],
+      ]),
+    );
+  });
+
+  it('bars: one bar more (a taller chart) or the first small number change the shape', () => {
+    const five = bars(['Airline', 'Energy', 'Telecom', 'Banking', 'Food'].map((l, i): [string, number] => [l, 50 - i]));
+    differ(barSpec(five, { x: 'Complaints' }), barSpec([...five, ...bars([['Water', 1]])], { x: 'Complaints' }));
+    // Up to three bars the chart keeps its least height: the same shape.
+    expect(splitSpec(barSpec(five.slice(0, 2), { x: 'C' })).key).toBe(splitSpec(barSpec(five.slice(0, 3), { x: 'C' })).key);
+    differ(barSpec(five, { x: 'Complaints' }), barSpec([five[0]!, { ...five[1]!, low: true }, ...five.slice(2)], { x: 'Complaints' }));
+    differ(barSpec(five, { x: 'Complaints' }), barSpec(five, { x: 'Complaints' }, { percent: true }));
+  });
+
+  const summary = (n: number) =>
+    ({ complaints: n, sentToTrader: n * 0.9, traderReplied: n * 0.6, adrAgreed: n * 0.2, adrOutcomes: n * 0.1 }) as Schemas['StatsSummary'];
+  const outcomes = (direct: number) =>
+    ({
+      closed: 50,
+      adrOutcomes: 10,
+      adrRefused: 4,
+      closures: [{ closure: 'settled_directly', count: direct, share: 0.3 }],
+      adrResults: [],
+      refusalGrounds: [],
+    }) as unknown as Schemas['StatsOutcomes'];
+  const funnelWords = { x: 'Complaints', main: 'Path through ADR', direct: 'Settled directly' };
+
+  it('funnel: other counts updated in place; another language is another shape', async () => {
+    await updatesInPlace(
+      funnelSpec(funnelRows('en', summary(100), outcomes(15)), funnelWords),
+      funnelSpec(funnelRows('en', summary(4000), outcomes(900)), funnelWords),
+    );
+    differ(
+      funnelSpec(funnelRows('en', summary(100), outcomes(15)), funnelWords),
+      funnelSpec(funnelRows('it', summary(100), outcomes(15)), funnelWords),
+    );
+  });
+
+  const overdue = (items: [string, number, number][]) =>
+    ({
+      open: items.reduce((n, [, o]) => n + o, 0),
+      overdue: items.reduce((n, [, , d]) => n + d, 0),
+      items: items.map(([stage, open, late]) => ({ stage, open, overdue: late, overdueShare: open ? late / open : null })),
+    }) as never;
+  const backlog = (items: [string, number, number][]) => {
+    const rows = backlogRows('en', overdue(items));
+    const stack = backlogStack('en', rows);
+    return stackedBarSpec(stack.rows, { x: 'Cases' }, { categories: rows.map((r) => r.label), parts: stack.parts });
+  };
+
+  it('backlog: other counts over the same stages updated in place; a stage more is another shape', async () => {
+    await updatesInPlace(
+      backlog([
+        ['filed', 20, 0],
+        ['at_adr_body', 10, 5],
+      ]),
+      backlog([
+        ['filed', 3, 1],
+        ['at_adr_body', 90, 12],
+      ]),
+    );
+    differ(
+      backlog([
+        ['filed', 20, 0],
+        ['at_adr_body', 10, 5],
+      ]),
+      backlog([
+        ['filed', 20, 0],
+        ['sent_to_trader', 4, 1],
+        ['at_adr_body', 10, 5],
+      ]),
+    );
+  });
+
+  const flows = (items: [string, string, number][]) =>
+    heatmapSpec(
+      flowCells(
+        'en',
+        items.map(([consumerCountry, traderCountry, complaints]) => ({
+          consumerCountry,
+          traderCountry,
+          complaints,
+          crossBorder: consumerCountry !== traderCountry,
+        })),
+      ),
+      { x: 'Trader', y: 'Consumer', value: 'Complaints', tooltip: 'Complaints' },
+    );
+
+  it('flows: other cells over as many consumer countries updated in place; one more row is another shape', async () => {
+    await updatesInPlace(
+      flows([
+        ['IT', 'IT', 3],
+        ['IT', 'DE', 1],
+        ['FR', 'DE', 2],
+      ]),
+      flows([
+        ['ES', 'ES', 30],
+        ['DE', 'FR', 7],
+        ['DE', 'DE', 1],
+      ]),
+    );
+    const five: [string, string, number][] = ['IT', 'FR', 'ES', 'DE', 'PL'].map((c) => [c, 'DE', 2]);
+    differ(flows(five), flows([...five, ['AT', 'DE', 1]]));
   });
 });

@@ -2,8 +2,32 @@
  * The vega-lite specs of the charts, as pure functions of already-shaped rows (tested by compiling
  * them with vega-lite in specs.test.ts). Words and tooltips arrive formatted in the chosen
  * language; vega's own axis formats use the locale handed to vega-embed (chart-locale.ts).
+ *
+ * Shape and data: every row a chart draws sits in the spec's top-level `datasets`, each mark
+ * naming its dataset (`data: { name }`); everything else is the chart's shape, including what the
+ * builders derive from the rows (a height from the number of bars, a layer or a hollow point only
+ * when some row needs it, a sort order or colour domain from the labels). vega-lite names its
+ * vega datasets after them, so a view built from one spec shows another spec of the same shape by
+ * replacing its datasets (`view.data(name, rows)`) instead of being rebuilt (ChartCard,
+ * splitSpec below; specs.test.ts checks that both draw the same picture).
  */
 import type { TopLevelSpec, Config } from 'vega-lite';
+
+/** A spec split for ChartCard: its shape (compared as `key`) and its rows by dataset name. */
+export interface SplitSpec {
+  /** the spec without its datasets, as JSON: two specs with the same key differ only in their rows */
+  key: string;
+  datasets: Record<string, object[]>;
+}
+
+/**
+ * Splits a spec into its shape and its rows. A spec with rows inline (no `datasets`) keeps them in
+ * its shape: any change of its rows is then a change of shape, and the view is rebuilt.
+ */
+export function splitSpec(spec: TopLevelSpec): SplitSpec {
+  const { datasets, ...shape } = spec as TopLevelSpec & { datasets?: Record<string, object[]> };
+  return { key: JSON.stringify(shape), datasets: datasets ?? {} };
+}
 
 /** Okabe-Ito: distinguishable with the common colour-vision deficiencies. */
 export const OKABE_ITO = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'] as const;
@@ -19,7 +43,9 @@ const CONFIG: Config = {
 const BASE = {
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
   width: 'container',
-  autosize: { type: 'fit', contains: 'padding' },
+  // `resize`: fit again on every update, not only when built: new rows (longer labels, wider
+  // numbers) change the room the axes take, as they would in a view built from them.
+  autosize: { type: 'fit', contains: 'padding', resize: true },
   config: CONFIG,
 } as const;
 
@@ -81,32 +107,40 @@ export function trendSpec(
   const marked = points.some((p) => p.provisional && p.value != null);
   const hollow = marked ? { fill: { condition: { test: 'datum.provisional', value: '#fff' }, value: OKABE_ITO[0] } } : {};
   const outline = marked ? { stroke: OKABE_ITO[0], strokeWidth: 1.5 } : {};
-  const line = (values: readonly TrendPoint[], dash?: number[]): Layer => ({
-    data: { values: [...values] },
+  const line = (name: string, dash?: number[]): Layer => ({
+    data: { name },
     mark: { type: 'line', strokeWidth: 2, ...(dash ? { strokeDash: dash } : {}) },
     encoding: { x, y },
   });
-  const layers: [readonly TrendPoint[], Layer][] = [
-    [complete, line(complete)],
-    [dashed, line(dashed, [5, 4])],
+  const layers: [string, readonly TrendPoint[], Layer][] = [
+    ['complete', complete, line('complete')],
+    ['dashed', dashed, line('dashed', [5, 4])],
     [
+      'points',
       points,
       {
-        data: { values: [...points] },
+        data: { name: 'points' },
         mark: { type: 'point', filled: true, size: 40, ...outline },
         encoding: { x, y, ...hollow, tooltip: [{ field: 'tip', type: 'nominal', title: words.y }] },
       },
     ],
     [
+      'open',
       open,
       {
-        data: { values: open },
+        data: { name: 'open' },
         mark: { type: 'text', dy: -12, align: 'right', fontStyle: 'italic', color: '#555' },
         encoding: { x, y, text: { value: words.incomplete } },
       },
     ],
   ];
-  return { ...BASE, height: 240, layer: layers.filter(([values]) => values.length > 0).map(([, layer]) => layer) };
+  const shown = layers.filter(([, values]) => values.length > 0);
+  return {
+    ...BASE,
+    height: 240,
+    datasets: Object.fromEntries(shown.map(([name, values]) => [name, [...values]])),
+    layer: shown.map(([, , layer]) => layer),
+  };
 }
 
 type Layer = Extract<TopLevelSpec, { layer: unknown }>['layer'][number];
@@ -132,7 +166,8 @@ export function barSpec(rows: readonly BarRow[], words: { x: string }, opts: { p
     // A height per bar, as a number: a discrete `{ step }` height cannot combine with the
     // container width's fit (vega-lite drops fit-y with a warning).
     height: Math.max(120, rows.length * 22 + 40),
-    data: { values: [...rows] },
+    datasets: { rows: [...rows] },
+    data: { name: 'rows' },
     ...(marked ? { transform: [{ calculate: "datum.low ? datum.label + ' *' : datum.label", as: 'axisLabel' }] } : {}),
     mark: { type: 'bar', cornerRadiusEnd: 2 },
     encoding: {
@@ -183,7 +218,8 @@ export function funnelSpec(rows: readonly FunnelRow[], words: { x: string; main:
   return {
     ...BASE,
     height: rows.length * 30 + 70,
-    data: { values },
+    datasets: { steps: values },
+    data: { name: 'steps' },
     layer: [
       {
         mark: { type: 'bar', cornerRadiusEnd: 2 },
@@ -230,7 +266,8 @@ export function stackedBarSpec(
   return {
     ...BASE,
     height: order.categories.length * 30 + 70,
-    data: { values: rows.map((r) => ({ ...r, partOrder: order.parts.indexOf(r.part) })) },
+    datasets: { parts: rows.map((r) => ({ ...r, partOrder: order.parts.indexOf(r.part) })) },
+    data: { name: 'parts' },
     mark: { type: 'bar' },
     encoding: {
       y: { field: 'label', type: 'nominal', sort: [...order.categories], title: null, axis: { labelLimit: 220 } },
@@ -278,7 +315,8 @@ export function heatmapSpec(cells: readonly FlowCell[], words: { x: string; y: s
   return {
     ...BASE,
     height: Math.max(80, rowsCount * 16),
-    data: { values: [...cells] },
+    datasets: { cells: [...cells] },
+    data: { name: 'cells' },
     layer: [
       {
         mark: { type: 'rect' },
