@@ -141,14 +141,24 @@ describe('in-place filter change e2e', () => {
 
     e2e.w = await openPage(e2e.browser);
     const { page } = e2e.w;
+    // Each view's question is asked once per filter: an answer arriving must not ask it again.
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path.startsWith('/api/v1/stats/') && path !== '/api/v1/stats/as-of') asked.push(path);
+    });
+    const once = ['outcomes', 'problems', 'sectors', 'summary', 'trend'].map((n) => `/api/v1/stats/${n}`);
     await page.goto(`${e2e.server.baseUrl}/`);
     await settled(page, 4, 5);
     await expect.poll(() => page.locator('[data-testid="kpi-complaints-value"]').textContent()).toBe('3,000');
     expect(await watch(page)).toBe(4);
+    expect(asked.sort()).toEqual(once);
 
+    asked.length = 0;
     await page.selectOption('select[name="consumerCountry"]', country!);
     expect(param('consumerCountry')).toBe(country);
     await settled(page, 4, 5);
+    expect(asked.sort()).toEqual(once);
     // What the page showed the moment nothing was busy any more: the new filter's figures.
     const at = await atSettle(page);
     expect(at.kpi).toBe(en(summary.complaints));

@@ -44,7 +44,9 @@ export class Resource<T> {
   }
 
   load(fetcher: () => Promise<T>): void {
-    this.run(fetcher, false);
+    // Views call this from an effect: what run() reads (status) must not become the effect's
+    // dependency, or each answer would ask the question again.
+    untrack(() => this.run(fetcher, false));
   }
 
   /**
